@@ -1,0 +1,41 @@
+/// The kinds of things Docket keeps, named in errors and audit events.
+public enum EntityKind: String, Sendable, Codable, CaseIterable {
+    case customer, product, warehouse, location, supplier, carrier, carrierService, stockLot, user
+
+    public var message: Message { Message("entity.\(rawValue)") }
+}
+
+/// One problem with one field of the input, e.g. `contacts[0].phone` → `invalidPhone`.
+public struct FieldProblem: Sendable, Hashable, Codable {
+    /// A path into the submitted document: `name`, `addresses[1].postcode`.
+    public var field: String
+    /// A stable machine-readable code; the catalogue key is `problem.<code>`.
+    public var code: String
+    public var arguments: [String: String]
+
+    public init(_ field: String, _ code: String, _ arguments: [String: String] = [:]) {
+        self.field = field
+        self.code = code
+        self.arguments = arguments
+    }
+
+    public var message: Message { Message("problem.\(code)", arguments) }
+}
+
+/// A typed domain error. Mapped to HTTP in exactly one place (the server's error middleware).
+public enum DocketError: Error, Sendable, Hashable {
+    /// Input failed validation; nothing was written.
+    case invalid([FieldProblem])
+    /// The thing asked for does not exist.
+    case notFound(EntityKind, key: String)
+    /// A unique business key is taken.
+    case duplicate(EntityKind, field: String, value: String)
+    /// Optimistic concurrency: the row changed since the client read it.
+    case versionConflict(EntityKind, key: String, current: Int64)
+    /// The thing exists but is archived and cannot be used for new work.
+    case archived(EntityKind, key: String)
+
+    public static func invalid(_ field: String, _ code: String, _ arguments: [String: String] = [:]) -> DocketError {
+        .invalid([FieldProblem(field, code, arguments)])
+    }
+}

@@ -1,0 +1,137 @@
+/// An ISO 4217 currency with the number of digits of its minor unit.
+public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let code: String
+    public let minorDigits: Int
+
+    public static let cny = Currency(code: "CNY", minorDigits: 2)
+    public static let usd = Currency(code: "USD", minorDigits: 2)
+    public static let eur = Currency(code: "EUR", minorDigits: 2)
+    public static let hkd = Currency(code: "HKD", minorDigits: 2)
+    public static let jpy = Currency(code: "JPY", minorDigits: 0)
+
+    /// The currencies Docket accepts; CNY is the default everywhere.
+    public static let supported: [Currency] = [.cny, .usd, .eur, .hkd, .jpy]
+
+    public static func named(_ code: String) -> Currency? {
+        supported.first { $0.code == code.uppercased() }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let code = try decoder.singleValueContainer().decode(String.self)
+        guard let currency = Currency.named(code) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "unsupported currency \(code)"))
+        }
+        self = currency
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(code)
+    }
+
+    private init(code: String, minorDigits: Int) {
+        self.code = code
+        self.minorDigits = minorDigits
+    }
+
+    public var description: String { code }
+}
+
+/// An amount of money in integer minor units (fen for CNY). Never a floating-point number.
+public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var minor: Int64
+    public var currency: Currency
+
+    public init(minor: Int64, currency: Currency = .cny) {
+        self.minor = minor
+        self.currency = currency
+    }
+
+    public static func zero(_ currency: Currency = .cny) -> Money { Money(minor: 0, currency: currency) }
+
+    /// Parses a decimal amount such as `"1234.5"` or `"-0.05"` without going through `Double`.
+    /// Returns nil for malformed text or more fraction digits than the currency has.
+    public static func parse(_ text: String, currency: Currency = .cny) -> Money? {
+        var s = Substring(text.trimmingSpaces())
+        var negative = false
+        if s.first == "-" {
+            negative = true
+            s = s.dropFirst()
+        }
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty,
+            whole.allSatisfy(\.isASCIIDigit)
+        else { return nil }
+        let fraction = parts.count == 2 ? parts[1] : ""
+        guard fraction.count <= currency.minorDigits, fraction.allSatisfy(\.isASCIIDigit),
+            parts.count == 1 || !fraction.isEmpty
+        else { return nil }
+        let padded = String(fraction) + String(repeating: "0", count: currency.minorDigits - fraction.count)
+        guard let units = Int64(whole), let cents = Int64(padded.isEmpty ? "0" : padded) else { return nil }
+        let (scaled, overflow1) = units.multipliedReportingOverflow(by: Money.scale(currency))
+        let (sum, overflow2) = scaled.addingReportingOverflow(cents)
+        guard !overflow1, !overflow2 else { return nil }
+        return Money(minor: negative ? -sum : sum, currency: currency)
+    }
+
+    /// The plain decimal text, e.g. `"1234.50"`, as used in CSV files and form fields.
+    public var decimalString: String {
+        let scale = Money.scale(currency)
+        let magnitude = minor.magnitude
+        let whole = magnitude / UInt64(scale)
+        let fraction = magnitude % UInt64(scale)
+        var text = (minor < 0 ? "-" : "") + String(whole)
+        if currency.minorDigits > 0 {
+            let digits = String(fraction)
+            text += "." + String(repeating: "0", count: currency.minorDigits - digits.count) + digits
+        }
+        return text
+    }
+
+    /// Display text with symbol and thousands separators, e.g. `"¥1,234.50"`.
+    public var formatted: String {
+        let symbol =
+            switch currency.code {
+            case "CNY", "JPY": "¥"
+            case "USD": "$"
+            case "EUR": "€"
+            case "HKD": "HK$"
+            default: currency.code + " "
+            }
+        let plain = decimalString
+        let negative = plain.hasPrefix("-")
+        let unsigned = negative ? String(plain.dropFirst()) : plain
+        let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
+        var grouped = ""
+        for (index, character) in parts[0].reversed().enumerated() {
+            if index > 0 && index % 3 == 0 { grouped.append(",") }
+            grouped.append(character)
+        }
+        let whole = String(grouped.reversed())
+        let fraction = parts.count > 1 ? "." + parts[1] : ""
+        return (negative ? "-" : "") + symbol + whole + fraction
+    }
+
+    public var description: String { "\(decimalString) \(currency.code)" }
+
+    static func scale(_ currency: Currency) -> Int64 {
+        var scale: Int64 = 1
+        for _ in 0..<currency.minorDigits { scale *= 10 }
+        return scale
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+
+extension StringProtocol {
+    /// Trims spaces, tabs, newlines and the full-width space users paste from Chinese text.
+    func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{3000}" }
+        guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
+        let end = lastIndex(where: { !isSpace($0) })!
+        return String(self[start...end])
+    }
+}

@@ -1,0 +1,225 @@
+/// The kinds of stock movement. Every change of on-hand or reserved stock is one ledger entry, so on-hand is
+/// always explainable as the sum of the lot's movements.
+public enum MovementKind: String, Sendable, Codable, CaseIterable, Hashable {
+    case receipt, reservation, release, pick, shipment, transferOut, transferIn, adjustment, `return`
+}
+
+/// 入库: goods received into a warehouse location, optionally into a lot with an expiry date.
+public struct StockReceipt: Sendable, Hashable, Codable {
+    public var sku: String
+    public var warehouseCode: String
+    public var locationCode: String
+    public var lot: String?
+    public var quantity: Int64
+    public var receivedAt: Timestamp?
+    public var expiryDate: CalendarDate?
+    /// The document this receipt belongs to: a purchase order, a production order, a return.
+    public var reference: String?
+    public var note: String?
+
+    public init(
+        sku: String, warehouseCode: String, locationCode: String, lot: String? = nil, quantity: Int64,
+        receivedAt: Timestamp? = nil, expiryDate: CalendarDate? = nil, reference: String? = nil, note: String? = nil
+    ) {
+        self.sku = sku
+        self.warehouseCode = warehouseCode
+        self.locationCode = locationCode
+        self.lot = lot
+        self.quantity = quantity
+        self.receivedAt = receivedAt
+        self.expiryDate = expiryDate
+        self.reference = reference
+        self.note = note
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case sku, warehouseCode, locationCode, lot, quantity, receivedAt, expiryDate, reference, note
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sku = try c.decode(.sku, default: "")
+        warehouseCode = try c.decode(.warehouseCode, default: "")
+        locationCode = try c.decode(.locationCode, default: "")
+        lot = try c.decodeIfPresent(String.self, forKey: .lot)
+        quantity = try c.decode(.quantity, default: 0)
+        receivedAt = try c.decodeIfPresent(Timestamp.self, forKey: .receivedAt)
+        expiryDate = try c.decodeIfPresent(CalendarDate.self, forKey: .expiryDate)
+        reference = try c.decodeIfPresent(String.self, forKey: .reference)
+        note = try c.decodeIfPresent(String.self, forKey: .note)
+    }
+
+    /// The lot code as stored: empty for products that are not lot-tracked.
+    public var lotCode: String { lot?.trimmingSpaces() ?? "" }
+
+    /// Checks the receipt on its own: codes present, quantity positive.
+    public func validate() throws(DocketError) {
+        var v = Validator()
+        shapeProblems(&v)
+        try v.check()
+    }
+
+    /// Checks the receipt against the product it receives (lot tracking, shelf life) and the lot already on hand:
+    /// `existingExpiry` is nil when the lot is new, `.some(nil)` when it exists without an expiry date.
+    /// `receivedAt` has already been defaulted to now by the caller.
+    public func validate(lotTracked: Bool, shelfLifeDays: Int?, existingExpiry: CalendarDate??, receivedAt: Timestamp)
+        throws(DocketError)
+    {
+        var v = Validator()
+        shapeProblems(&v)
+        if lotTracked && lotCode.isEmpty { v.add("lot", "lotRequired") }
+        if shelfLifeDays != nil {
+            if let expiryDate {
+                if expiryDate < receivedAt.date(utcOffsetHours: 8) { v.add("expiryDate", "expiryBeforeReceipt") }
+                if case .some(.some(let existing)) = existingExpiry, existing != expiryDate {
+                    v.add("expiryDate", "lotExpiryMismatch", ["expected": existing.iso8601])
+                }
+            } else {
+                v.add("expiryDate", "expiryRequired")
+            }
+        } else if expiryDate != nil {
+            v.add("expiryDate", "notShelfLife")
+        }
+        try v.check()
+    }
+
+    private func shapeProblems(_ v: inout Validator) {
+        v.code(sku, "sku")
+        v.code(warehouseCode, "warehouseCode", max: 20)
+        v.code(locationCode, "locationCode", max: 30)
+        v.optionalText(lot, "lot", max: 40)
+        v.positive(quantity, "quantity")
+        if quantity > 1_000_000_000 { v.add("quantity", "outOfRange", ["min": "1", "max": "1000000000"]) }
+        v.optionalText(reference, "reference", max: 60)
+        v.optionalText(note, "note", max: 500)
+    }
+}
+
+/// A lot of one product at one location: what is on hand, what is reserved for orders, what is free.
+public struct StockLot: Sendable, Hashable, Codable {
+    public var id: ID<StockLot>
+    public var sku: String
+    public var productName: String
+    public var warehouseCode: String
+    public var locationCode: String
+    public var lot: String
+    public var expiryDate: CalendarDate?
+    public var firstReceivedAt: Timestamp
+    public var lastReceivedAt: Timestamp
+    public var onHand: Int64
+    public var reserved: Int64
+    public var available: Int64 { onHand - reserved }
+
+    public init(
+        id: ID<StockLot>, sku: String, productName: String, warehouseCode: String, locationCode: String, lot: String,
+        expiryDate: CalendarDate?, firstReceivedAt: Timestamp, lastReceivedAt: Timestamp, onHand: Int64,
+        reserved: Int64
+    ) {
+        self.id = id
+        self.sku = sku
+        self.productName = productName
+        self.warehouseCode = warehouseCode
+        self.locationCode = locationCode
+        self.lot = lot
+        self.expiryDate = expiryDate
+        self.firstReceivedAt = firstReceivedAt
+        self.lastReceivedAt = lastReceivedAt
+        self.onHand = onHand
+        self.reserved = reserved
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, sku, productName, warehouseCode, locationCode, lot, expiryDate, firstReceivedAt, lastReceivedAt
+        case onHand, reserved, available
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(ID<StockLot>.self, forKey: .id)
+        sku = try c.decode(String.self, forKey: .sku)
+        productName = try c.decode(String.self, forKey: .productName)
+        warehouseCode = try c.decode(String.self, forKey: .warehouseCode)
+        locationCode = try c.decode(String.self, forKey: .locationCode)
+        lot = try c.decode(String.self, forKey: .lot)
+        expiryDate = try c.decodeIfPresent(CalendarDate.self, forKey: .expiryDate)
+        firstReceivedAt = try c.decode(Timestamp.self, forKey: .firstReceivedAt)
+        lastReceivedAt = try c.decode(Timestamp.self, forKey: .lastReceivedAt)
+        onHand = try c.decode(Int64.self, forKey: .onHand)
+        reserved = try c.decode(Int64.self, forKey: .reserved)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(sku, forKey: .sku)
+        try c.encode(productName, forKey: .productName)
+        try c.encode(warehouseCode, forKey: .warehouseCode)
+        try c.encode(locationCode, forKey: .locationCode)
+        try c.encode(lot, forKey: .lot)
+        try c.encodeIfPresent(expiryDate, forKey: .expiryDate)
+        try c.encode(firstReceivedAt, forKey: .firstReceivedAt)
+        try c.encode(lastReceivedAt, forKey: .lastReceivedAt)
+        try c.encode(onHand, forKey: .onHand)
+        try c.encode(reserved, forKey: .reserved)
+        try c.encode(available, forKey: .available)
+    }
+}
+
+/// One entry of the stock ledger (库存流水).
+public struct StockMovement: Sendable, Hashable, Codable {
+    public var id: ID<StockMovement>
+    public var occurredAt: Timestamp
+    public var kind: MovementKind
+    public var lotId: ID<StockLot>
+    public var sku: String
+    public var warehouseCode: String
+    public var locationCode: String
+    public var lot: String
+    /// Change of on-hand quantity (positive in, negative out).
+    public var quantity: Int64
+    /// Change of reserved quantity.
+    public var reservedDelta: Int64
+    public var reference: String?
+    public var note: String?
+    public var actor: String
+
+    public init(
+        id: ID<StockMovement>, occurredAt: Timestamp, kind: MovementKind, lotId: ID<StockLot>, sku: String,
+        warehouseCode: String, locationCode: String, lot: String, quantity: Int64, reservedDelta: Int64,
+        reference: String?, note: String?, actor: String
+    ) {
+        self.id = id
+        self.occurredAt = occurredAt
+        self.kind = kind
+        self.lotId = lotId
+        self.sku = sku
+        self.warehouseCode = warehouseCode
+        self.locationCode = locationCode
+        self.lot = lot
+        self.quantity = quantity
+        self.reservedDelta = reservedDelta
+        self.reference = reference
+        self.note = note
+        self.actor = actor
+    }
+}
+
+/// Filters for stock lots and movements.
+public struct StockQuery: Sendable, Hashable {
+    public var sku: String?
+    public var warehouseCode: String?
+    /// Matches SKU or product name (zh/en), for "查库存" by code or name.
+    public var search: String?
+    public var limit: Int
+    public var offset: Int
+
+    public init(sku: String? = nil, warehouseCode: String? = nil, search: String? = nil, limit: Int = 100, offset: Int = 0) {
+        self.sku = sku
+        self.warehouseCode = warehouseCode
+        self.search = search
+        self.limit = limit
+        self.offset = offset
+    }
+
+    public var listQuery: ListQuery { ListQuery(search: search, limit: limit, offset: offset) }
+}

@@ -1,0 +1,152 @@
+/// Collects field problems while checking a draft, so a client sees every problem at once.
+public struct Validator: Sendable {
+    public private(set) var problems: [FieldProblem] = []
+    private var prefix: String
+
+    public init(prefix: String = "") { self.prefix = prefix }
+
+    public var isValid: Bool { problems.isEmpty }
+
+    /// Throws `DocketError.invalid` with every problem found, or returns quietly.
+    public func check() throws(DocketError) {
+        if !problems.isEmpty { throw .invalid(problems) }
+    }
+
+    public mutating func add(_ field: String, _ code: String, _ arguments: [String: String] = [:]) {
+        problems.append(FieldProblem(path(field), code, arguments))
+    }
+
+    /// Validates a nested element, e.g. `contacts[2]`, with the same collector.
+    public mutating func nested(_ field: String, _ body: (inout Validator) -> Void) {
+        var inner = Validator(prefix: path(field))
+        body(&inner)
+        problems += inner.problems
+    }
+
+    private func path(_ field: String) -> String {
+        prefix.isEmpty ? field : field.hasPrefix("[") ? prefix + field : prefix + "." + field
+    }
+
+    // MARK: Text
+
+    /// A required text field: present after trimming and at most `max` characters.
+    public mutating func text(_ value: String, _ field: String, max: Int = 200) {
+        if value.trimmingSpaces().isEmpty {
+            add(field, "required")
+        } else if value.count > max {
+            add(field, "tooLong", ["max": String(max)])
+        }
+    }
+
+    public mutating func optionalText(_ value: String?, _ field: String, max: Int = 200) {
+        if let value, value.count > max { add(field, "tooLong", ["max": String(max)]) }
+    }
+
+    /// A business code such as a customer code or SKU: ASCII letters, digits, `-`, `_`, `.`.
+    public mutating func code(_ value: String, _ field: String, max: Int = 40) {
+        if value.isEmpty {
+            add(field, "required")
+        } else if !Validator.isCode(value, max: max) {
+            add(field, "invalidCode", ["max": String(max)])
+        }
+    }
+
+    public static func isCode(_ value: String, max: Int = 40) -> Bool {
+        !value.isEmpty && value.count <= max
+            && value.unicodeScalars.allSatisfy { s in
+                (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") || s == "-" || s == "_"
+                    || s == "."
+            }
+    }
+
+    public mutating func phone(_ value: String, _ field: String, required: Bool = true) {
+        if value.trimmingSpaces().isEmpty {
+            if required { add(field, "required") }
+        } else if !Validator.isPhone(value) {
+            add(field, "invalidPhone")
+        }
+    }
+
+    /// Chinese mobile numbers (`13812345678`, `+86 138 1234 5678`) and landlines (`021-12345678`,
+    /// `0755-1234567-801`); also `400`/`800` service numbers. Spaces and dashes are ignored.
+    public static func isPhone(_ value: String) -> Bool {
+        var digits = value.filter { $0 != " " && $0 != "-" && $0 != "(" && $0 != ")" }
+        if digits.hasPrefix("+86") { digits.removeFirst(3) } else if digits.hasPrefix("0086") { digits.removeFirst(4) }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) else { return false }
+        if digits.hasPrefix("1") { return digits.count == 11 && digits.dropFirst().first.map { $0 >= "3" } == true }
+        if digits.hasPrefix("400") || digits.hasPrefix("800") { return digits.count == 10 }
+        if digits.hasPrefix("0") { return (10...16).contains(digits.count) }
+        return false
+    }
+
+    public mutating func email(_ value: String?, _ field: String) {
+        guard let value, !value.isEmpty else { return }
+        if !Validator.isEmail(value) { add(field, "invalidEmail") }
+    }
+
+    public static func isEmail(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, value.count <= 254, !value.contains(" ") else { return false }
+        let domain = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        return domain.count >= 2 && domain.allSatisfy { !$0.isEmpty }
+    }
+
+    public mutating func postcode(_ value: String?, _ field: String) {
+        guard let value, !value.isEmpty else { return }
+        if value.count != 6 || !value.allSatisfy(\.isASCIIDigit) { add(field, "invalidPostcode") }
+    }
+
+    // MARK: Numbers
+
+    public mutating func range<T: BinaryInteger>(_ value: T, _ field: String, _ bounds: ClosedRange<T>) {
+        if !bounds.contains(value) {
+            add(field, "outOfRange", ["min": String(bounds.lowerBound), "max": String(bounds.upperBound)])
+        }
+    }
+
+    public mutating func range(_ value: Double, _ field: String, _ bounds: ClosedRange<Double>) {
+        if !bounds.contains(value) || value.isNaN {
+            add(field, "outOfRange", ["min": String(bounds.lowerBound), "max": String(bounds.upperBound)])
+        }
+    }
+
+    public mutating func positive<T: BinaryInteger>(_ value: T, _ field: String) {
+        if value <= 0 { add(field, "mustBePositive") }
+    }
+
+    public mutating func notNegative<T: BinaryInteger>(_ value: T, _ field: String) {
+        if value < 0 { add(field, "mustNotBeNegative") }
+    }
+
+    public mutating func money(_ value: Money, _ field: String, allowNegative: Bool = false) {
+        if !allowNegative && value.minor < 0 { add(field, "mustNotBeNegative") }
+    }
+
+    public mutating func count<C: Collection>(_ value: C, _ field: String, min: Int = 0, max: Int) {
+        if value.count > max { add(field, "tooMany", ["max": String(max)]) }
+        if value.count < min { add(field, "tooFew", ["min": String(min)]) }
+    }
+
+    /// Flags entries listed more than once (by a key), e.g. two locations with the same code.
+    public mutating func unique<C: Collection, K: Hashable & CustomStringConvertible>(
+        _ value: C, _ field: String, key: (C.Element) -> K
+    ) {
+        var seen = Set<K>()
+        for (index, element) in value.enumerated() {
+            let k = key(element)
+            if !seen.insert(k).inserted { add("\(field)[\(index)]", "duplicateInList", ["value": k.description]) }
+        }
+    }
+}
+
+/// A value that checks itself and reports every field problem at once.
+public protocol Validatable {
+    func validate() throws(DocketError)
+}
+
+extension Customer: Validatable {}
+extension Product: Validatable {}
+extension Warehouse: Validatable {}
+extension Supplier: Validatable {}
+extension Carrier: Validatable {}
+extension Location: Validatable {}

@@ -1,0 +1,194 @@
+import DocketCore
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+import ServiceLifecycle
+
+/// The production engine: PostgreSQL 15 through a PostgresNIO connection pool.
+///
+/// The pool lives while `run()` runs; put the engine in the service group (or use `Store.withOpened`).
+/// Writes retry on serialization failure and deadlock. No advisory locks and no extensions are used, so the
+/// same SQL can move to a PostgreSQL-compatible distributed engine.
+public final class PostgresEngine: StoreEngine, Service {
+    public let dialect = SQLDialect.postgres
+    public let client: PostgresClient
+    private let logger: Logger
+    static let maximumAttempts = 8
+
+    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// Parses `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
+    public static func configuration(url: String, maximumConnections: Int = 20) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url),
+            components.scheme == "postgres" || components.scheme == "postgresql",
+            let host = components.host, !host.isEmpty
+        else {
+            throw StoreError.configuration("database URL must look like postgres://user:password@host:5432/database")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let sslmode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer"
+        let tls: PostgresClient.Configuration.TLS
+        switch sslmode {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default: throw StoreError.configuration("sslmode must be disable, prefer or require (got \(sslmode))")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432,
+            username: components.user?.removingPercentEncoding ?? "postgres",
+            password: components.password?.removingPercentEncoding,
+            database: database.isEmpty ? nil : database, tls: tls)
+        configuration.options.maximumConnections = maximumConnections
+        return configuration
+    }
+
+    public func run() async {
+        await client.run()
+    }
+
+    public func read(_ statements: [Statement]) async throws -> [[SQLRow]] {
+        do {
+            return try await client.withConnection { connection in
+                if statements.count == 1 {
+                    return [try await self.execute(statements[0], results: [], on: connection)]
+                }
+                try await self.simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", on: connection)
+                do {
+                    var results: [[SQLRow]] = []
+                    for statement in statements {
+                        results.append(try await self.execute(statement, results: results, on: connection))
+                    }
+                    try await self.simple("COMMIT", on: connection)
+                    return results
+                } catch {
+                    try? await self.simple("ROLLBACK", on: connection)
+                    throw error
+                }
+            }
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    public func write(_ statements: [Statement]) async throws -> [[SQLRow]] {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection { connection in
+                    try await self.simple("BEGIN", on: connection)
+                    do {
+                        var results: [[SQLRow]] = []
+                        for statement in statements {
+                            results.append(try await self.execute(statement, results: results, on: connection))
+                        }
+                        try await self.simple("COMMIT", on: connection)
+                        return results
+                    } catch {
+                        try? await self.simple("ROLLBACK", on: connection)
+                        throw error
+                    }
+                }
+            } catch let error where Self.isTransient(error) && attempt < Self.maximumAttempts {
+                logger.debug("docket.store.retry", metadata: ["docket.attempt": "\(attempt)"])
+                // Back off a little, with jitter, so the competing transactions do not collide again.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+            } catch {
+                throw Self.translate(error)
+            }
+        }
+    }
+
+    public func close() async throws {}
+
+    private func simple(_ sql: String, on connection: PostgresConnection) async throws {
+        let future: EventLoopFuture<PostgresQueryResult> = connection.query(
+            PostgresQuery(unsafeSQL: sql), logger: logger)
+        _ = try await future.get()
+    }
+
+    private func execute(_ statement: Statement, results: [[SQLRow]], on connection: PostgresConnection)
+        async throws -> [SQLRow]
+    {
+        let values = try resolve(statement.binds, results: results)
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .null: bindings.appendNull()
+            case .integer(let v): bindings.append(v)
+            case .real(let v): bindings.append(v)
+            case .text(let v): bindings.append(v)
+            case .bool(let v): bindings.append(v)
+            }
+        }
+        let future: EventLoopFuture<PostgresQueryResult> = connection.query(
+            PostgresQuery(unsafeSQL: statement.sql.postgres, binds: bindings), logger: logger)
+        let result = try await future.get()
+        var rows: [SQLRow] = []
+        if let first = result.rows.first {
+            let columns = ColumnIndex(first.map(\.columnName))
+            rows.reserveCapacity(result.rows.count)
+            for row in result.rows {
+                var values: [SQLValue] = []
+                for cell in row { values.append(try SQLValue(cell)) }
+                rows.append(SQLRow(columns: columns, values: values))
+            }
+        }
+        try check(statement, affected: max(result.metadata.rows ?? 0, rows.count))
+        return rows
+    }
+
+    static func isTransient(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
+    }
+
+    static func translate(_ error: any Error) -> any Error {
+        if error is StoreError { return error }
+        guard let error = error as? PSQLError else { return error }
+        guard let info = error.serverInfo, let state = info[.sqlState] else {
+            return StoreError.unavailable(detail: "\(error.code)")
+        }
+        switch state {
+        case "23505":
+            // detail: "Key (product_id, location_id, lot_code)=(1, 2, L1) already exists."
+            let detail = info[.detail] ?? ""
+            var columns: [String] = []
+            if let open = detail.range(of: "Key ("), let close = detail.range(of: ")=", range: open.upperBound..<detail.endIndex) {
+                columns = detail[open.upperBound..<close.lowerBound].split(separator: ",").map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
+            }
+            return StoreError.uniqueViolation(table: info[.tableName] ?? "", columns: columns)
+        case "23503":
+            return StoreError.foreignKeyViolation(detail: info[.detail] ?? info[.message] ?? "")
+        case "23514", "23502", "P0001":
+            return StoreError.checkViolation(constraint: info[.constraintName] ?? info[.message] ?? state)
+        case "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006":
+            return StoreError.unavailable(detail: info[.message] ?? state)
+        default:
+            return error
+        }
+    }
+}
+
+extension SQLValue {
+    init(_ cell: PostgresCell) throws {
+        guard cell.bytes != nil else {
+            self = .null
+            return
+        }
+        switch cell.dataType {
+        case .int2, .int4, .int8: self = .integer(try cell.decode(Int64.self))
+        case .bool: self = .bool(try cell.decode(Bool.self))
+        case .float4, .float8: self = .real(try cell.decode(Double.self))
+        default: self = .text(try cell.decode(String.self))
+        }
+    }
+}

@@ -1,0 +1,268 @@
+import DocketCore
+
+/// A value bound into, or read out of, SQL. The two engines agree on these few types.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case bool(Bool)
+}
+
+/// Anything that can be bound as a statement parameter.
+public protocol SQLBindable: Sendable {
+    var bind: Bind { get }
+}
+
+/// A parameter: a value, or a column of the first row returned by an earlier statement of the same write
+/// (e.g. the id of a row just inserted), resolved inside the transaction.
+public enum Bind: Sendable, Hashable, SQLBindable {
+    case value(SQLValue)
+    case result(statement: Int, column: String)
+
+    public var bind: Bind { self }
+}
+
+extension SQLValue: SQLBindable { public var bind: Bind { .value(self) } }
+extension Int64: SQLBindable { public var bind: Bind { .value(.integer(self)) } }
+extension Int: SQLBindable { public var bind: Bind { .value(.integer(Int64(self))) } }
+extension String: SQLBindable { public var bind: Bind { .value(.text(self)) } }
+extension Bool: SQLBindable { public var bind: Bind { .value(.bool(self)) } }
+extension Double: SQLBindable { public var bind: Bind { .value(.real(self)) } }
+extension Timestamp: SQLBindable { public var bind: Bind { .value(.integer(millisecondsSince1970)) } }
+extension CalendarDate: SQLBindable { public var bind: Bind { .value(.text(iso8601)) } }
+extension ID: SQLBindable { public var bind: Bind { .value(.integer(rawValue)) } }
+extension Optional: SQLBindable where Wrapped: SQLBindable {
+    public var bind: Bind { self?.bind ?? .value(.null) }
+}
+
+/// SQL text for both dialects. Written once with PostgreSQL's `$1` placeholders; SQLite gets `?1`, which
+/// binds by the same number, so one text serves both wherever the dialects agree.
+public struct SQL: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public let postgres: String
+    public let sqlite: String
+
+    public init(_ text: String) {
+        postgres = text
+        sqlite = SQL.sqlitePlaceholders(text)
+    }
+
+    public init(stringLiteral value: String) { self.init(value) }
+
+    /// For the rare statement the dialects disagree on.
+    public init(postgres: String, sqlite: String) {
+        self.postgres = postgres
+        self.sqlite = SQL.sqlitePlaceholders(sqlite)
+    }
+
+    public func text(_ dialect: SQLDialect) -> String { dialect == .postgres ? postgres : sqlite }
+    public var description: String { postgres }
+
+    private static func sqlitePlaceholders(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var previous: Character = " "
+        for character in text {
+            if previous == "$", character.isASCIIDigitCharacter {
+                out.removeLast()
+                out.append("?")
+            }
+            out.append(character)
+            previous = character
+        }
+        return out
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigitCharacter: Bool { ("0"..."9").contains(self) }
+}
+
+public enum SQLDialect: String, Sendable { case sqlite, postgres }
+
+/// What a write expects of a statement. A guard that does not hold aborts and rolls back the whole write.
+public enum Expectation: Sendable, Hashable {
+    /// Anything goes.
+    case any
+    /// Exactly this many rows changed (or returned, for `RETURNING`).
+    case rows(Int)
+    /// At least one row.
+    case someRows
+}
+
+/// One statement of a read or a write.
+public struct Statement: Sendable {
+    public var sql: SQL
+    public var binds: [Bind]
+    public var expect: Expectation
+    /// Names the guard in errors, e.g. `customers.version`.
+    public var label: String
+    /// DDL and one-off statements are not worth a slot in the statement cache.
+    public var cached: Bool
+
+    public init(_ sql: SQL, _ binds: [any SQLBindable] = [], expect: Expectation = .any, label: String = "", cached: Bool = true) {
+        self.sql = sql
+        self.binds = binds.map(\.bind)
+        self.expect = expect
+        self.label = label.isEmpty ? String(sql.postgres.prefix(60)) : label
+        self.cached = cached
+    }
+}
+
+/// A row read back: column names shared by every row of a result, values by position.
+public struct SQLRow: Sendable {
+    public let columns: ColumnIndex
+    public let values: [SQLValue]
+
+    public init(columns: ColumnIndex, values: [SQLValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
+    public subscript(_ name: String) -> SQLValue {
+        guard let index = columns.positions[name] else { return .null }
+        return values[index]
+    }
+
+    public func has(_ name: String) -> Bool { columns.positions[name] != nil }
+
+    public func int(_ name: String) throws -> Int64 {
+        guard let value = optionalInt(name) else { throw StoreError.decoding(column: name) }
+        return value
+    }
+
+    public func optionalInt(_ name: String) -> Int64? {
+        switch self[name] {
+        case .integer(let v): v
+        case .real(let v): Int64(exactly: v)
+        case .bool(let v): v ? 1 : 0
+        case .text(let v): Int64(v)
+        case .null: nil
+        }
+    }
+
+    public func text(_ name: String) throws -> String {
+        guard let value = optionalText(name) else { throw StoreError.decoding(column: name) }
+        return value
+    }
+
+    public func optionalText(_ name: String) -> String? {
+        switch self[name] {
+        case .text(let v): v
+        case .integer(let v): String(v)
+        default: nil
+        }
+    }
+
+    public func bool(_ name: String) throws -> Bool {
+        switch self[name] {
+        case .bool(let v): return v
+        case .integer(let v): return v != 0
+        default: throw StoreError.decoding(column: name)
+        }
+    }
+
+    public func optionalDouble(_ name: String) -> Double? {
+        switch self[name] {
+        case .real(let v): v
+        case .integer(let v): Double(v)
+        default: nil
+        }
+    }
+
+    public func timestamp(_ name: String) throws -> Timestamp { Timestamp(millisecondsSince1970: try int(name)) }
+
+    public func optionalDate(_ name: String) throws -> CalendarDate? {
+        guard let text = optionalText(name) else { return nil }
+        guard let date = CalendarDate.parse(text) else { throw StoreError.decoding(column: name) }
+        return date
+    }
+
+    public func id<T>(_ name: String = "id") throws -> ID<T> { ID(try int(name)) }
+}
+
+/// Column name → position, built once per result.
+public final class ColumnIndex: Sendable {
+    public let names: [String]
+    let positions: [String: Int]
+
+    public init(_ names: [String]) {
+        self.names = names
+        var positions: [String: Int] = [:]
+        for (i, name) in names.enumerated() where positions[name] == nil { positions[name] = i }
+        self.positions = positions
+    }
+}
+
+/// Errors from the persistence layer, normalised across engines.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A UNIQUE constraint on these columns of this table refused the write.
+    case uniqueViolation(table: String, columns: [String])
+    case foreignKeyViolation(detail: String)
+    case checkViolation(constraint: String)
+    /// A write's guard did not hold (a concurrent change, or a row that is not there).
+    case guardFailed(label: String)
+    /// A column was missing or of an unexpected type.
+    case decoding(column: String)
+    /// The database could not be reached or refused the connection.
+    case unavailable(detail: String)
+    /// The configuration names an engine or URL that cannot be used.
+    case configuration(String)
+
+    public var description: String {
+        switch self {
+        case .uniqueViolation(let table, let columns): "unique violation on \(table)(\(columns.joined(separator: ", ")))"
+        case .foreignKeyViolation(let detail): "foreign key violation: \(detail)"
+        case .checkViolation(let constraint): "check constraint \(constraint) failed"
+        case .guardFailed(let label): "guard failed: \(label)"
+        case .decoding(let column): "cannot decode column \(column)"
+        case .unavailable(let detail): "database unavailable: \(detail)"
+        case .configuration(let detail): detail
+        }
+    }
+}
+
+/// One database engine. `Store` holds all the logic; an engine only runs statements atomically.
+public protocol StoreEngine: Sendable {
+    var dialect: SQLDialect { get }
+
+    /// Runs the statements in order and returns each one's rows; more than one statement share a snapshot.
+    func read(_ statements: [Statement]) async throws -> [[SQLRow]]
+
+    /// Runs the statements in one transaction, checking each guard and resolving `Bind.result` references.
+    /// Any failure rolls the whole transaction back. Transient conflicts (PostgreSQL 40001/40P01) are retried.
+    func write(_ statements: [Statement]) async throws -> [[SQLRow]]
+
+    /// Releases connections. The engine must not be used afterwards.
+    func close() async throws
+}
+
+extension StoreEngine {
+    public func read(_ statement: Statement) async throws -> [SQLRow] { try await read([statement])[0] }
+    public func write(_ statement: Statement) async throws -> [SQLRow] { try await write([statement])[0] }
+}
+
+/// Resolves `Bind.result` references against the rows of the statements already run.
+func resolve(_ binds: [Bind], results: [[SQLRow]]) throws -> [SQLValue] {
+    try binds.map { bind in
+        switch bind {
+        case .value(let value):
+            return value
+        case .result(let index, let column):
+            guard index < results.count, let row = results[index].first, row.has(column) else {
+                throw StoreError.guardFailed(label: "reference to statement \(index).\(column)")
+            }
+            return row[column]
+        }
+    }
+}
+
+/// Checks a statement's expectation against the rows it changed or returned.
+func check(_ statement: Statement, affected: Int) throws {
+    switch statement.expect {
+    case .any: return
+    case .rows(let n) where affected == n: return
+    case .someRows where affected > 0: return
+    default: throw StoreError.guardFailed(label: statement.label)
+    }
+}

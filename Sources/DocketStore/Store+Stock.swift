@@ -1,0 +1,204 @@
+import DocketCore
+
+/// What a receipt produced: the lot as it now stands and the ledger entry written.
+public struct ReceiptResult: Sendable, Codable, Hashable {
+    public var lot: StockLot
+    public var movement: StockMovement
+}
+
+extension Store {
+    /// Receives goods (入库): adds to the lot at the location (creating it), writes the ledger entry and the
+    /// audit event, all in one transaction.
+    public func receive(_ receipt: StockReceipt, by actor: Actor) async throws -> ReceiptResult {
+        try receipt.validate()
+        let now = clock.now()
+        let receivedAt = receipt.receivedAt ?? now
+        let lotCode = receipt.lotCode
+        // One round trip resolves the codes and finds the lot, if it exists.
+        let rows = try await engine.read(
+            Statement(
+                """
+                SELECT p.id AS product_id, p.archived AS product_archived, p.lot_tracked, p.shelf_life_days,
+                       w.id AS warehouse_id, w.active AS warehouse_active, w.archived AS warehouse_archived,
+                       l.id AS location_id, l.active AS location_active,
+                       s.id AS lot_id, s.expiry_date AS lot_expiry
+                FROM (SELECT 1 AS one) AS x
+                LEFT JOIN products p ON p.sku = $1
+                LEFT JOIN warehouses w ON w.code = $2
+                LEFT JOIN locations l ON l.warehouse_id = w.id AND l.code = $3
+                LEFT JOIN stock_lots s ON s.product_id = p.id AND s.location_id = l.id AND s.lot_code = $4
+                """, [receipt.sku, receipt.warehouseCode, receipt.locationCode, lotCode]))
+        let row = rows[0]
+        var v = Validator()
+        if row.optionalInt("product_id") == nil {
+            v.add("sku", "notFound", ["value": receipt.sku])
+        } else if try row.bool("product_archived") {
+            v.add("sku", "archived", ["value": receipt.sku])
+        }
+        if row.optionalInt("warehouse_id") == nil {
+            v.add("warehouseCode", "notFound", ["value": receipt.warehouseCode])
+        } else if try row.bool("warehouse_archived") || !(try row.bool("warehouse_active")) {
+            v.add("warehouseCode", "inactive", ["value": receipt.warehouseCode])
+        } else if row.optionalInt("location_id") == nil {
+            v.add("locationCode", "notFound", ["value": receipt.locationCode])
+        } else if !(try row.bool("location_active")) {
+            v.add("locationCode", "inactive", ["value": receipt.locationCode])
+        }
+        try v.check()
+        let existingExpiry: CalendarDate?? = row.optionalInt("lot_id") == nil ? .none : .some(try row.optionalDate("lot_expiry"))
+        try receipt.validate(
+            lotTracked: try row.bool("lot_tracked"), shelfLifeDays: row.optionalInt("shelf_life_days").map { Int($0) },
+            existingExpiry: existingExpiry, receivedAt: receivedAt)
+
+        let productID = try row.int("product_id")
+        let warehouseID = try row.int("warehouse_id")
+        let locationID = try row.int("location_id")
+        let statements = [
+            Statement(
+                """
+                INSERT INTO stock_lots (product_id, warehouse_id, location_id, lot_code, expiry_date,
+                                        first_received_at, last_received_at, on_hand, reserved, version)
+                VALUES ($1, $2, $3, $4, $5, $6, $6, $7, 0, 1)
+                ON CONFLICT (product_id, location_id, lot_code) DO UPDATE SET
+                    on_hand = stock_lots.on_hand + excluded.on_hand,
+                    first_received_at = CASE WHEN excluded.first_received_at < stock_lots.first_received_at
+                        THEN excluded.first_received_at ELSE stock_lots.first_received_at END,
+                    last_received_at = CASE WHEN excluded.last_received_at > stock_lots.last_received_at
+                        THEN excluded.last_received_at ELSE stock_lots.last_received_at END,
+                    version = stock_lots.version + 1
+                RETURNING id
+                """,
+                [productID, warehouseID, locationID, lotCode, receipt.expiryDate, receivedAt, receipt.quantity],
+                expect: .rows(1), label: "stock_lots"),
+            Statement(
+                """
+                INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
+                VALUES ($1, 'receipt', $2, $3, 0, $4, $5, $6) RETURNING id
+                """,
+                [receivedAt, Bind.result(statement: 0, column: "id"), receipt.quantity, receipt.reference, receipt.note,
+                 actor.description],
+                expect: .rows(1), label: "stock_movements"),
+            audit(
+                "received", .stockLot, id: Bind.result(statement: 0, column: "id"), by: actor, at: now,
+                data: try JSONColumn.encode(receipt)),
+        ]
+        let results = try await engine.write(statements)
+        let lotID: ID<StockLot> = try results[0][0].id()
+        let movementID: ID<StockMovement> = try results[1][0].id()
+        let read = try await engine.read([
+            Statement(SQL(Self.lotSelect + " WHERE s.id = $1"), [lotID]),
+            Statement(SQL(Self.movementSelect + " WHERE m.id = $1"), [movementID]),
+        ])
+        return ReceiptResult(lot: try Self.lot(read[0][0]), movement: try Self.movement(read[1][0]))
+    }
+
+    /// Stock by lot (查库存): per warehouse, location and lot, with on hand, reserved and available.
+    public func stockLots(_ query: StockQuery) async throws -> Page<StockLot> {
+        let (filter, binds) = Self.stockFilter(query)
+        try query.listQuery.validate()
+        let results = try await engine.read([
+            Statement(
+                SQL(Self.lotSelect + filter + " ORDER BY p.sku, w.code, l.code, s.lot_code LIMIT $1 OFFSET $2"),
+                [query.limit, query.offset] + binds),
+            Statement(SQL("SELECT COUNT(*) AS n" + Self.lotFrom + filter.replacingPlaceholders(shift: -2)), binds),
+        ])
+        return Page(
+            items: try results[0].map(Self.lot), total: Int(try results[1][0].int("n")), limit: query.limit,
+            offset: query.offset)
+    }
+
+    /// The stock ledger (库存流水), newest first, with in/out times.
+    public func stockMovements(_ query: StockQuery) async throws -> Page<StockMovement> {
+        let (filter, binds) = Self.stockFilter(query)
+        try query.listQuery.validate()
+        let results = try await engine.read([
+            Statement(
+                SQL(Self.movementSelect + filter + " ORDER BY m.id DESC LIMIT $1 OFFSET $2"),
+                [query.limit, query.offset] + binds),
+            Statement(
+                SQL("SELECT COUNT(*) AS n" + Self.movementFrom + filter.replacingPlaceholders(shift: -2)), binds),
+        ])
+        return Page(
+            items: try results[0].map(Self.movement), total: Int(try results[1][0].int("n")), limit: query.limit,
+            offset: query.offset)
+    }
+
+    private static let lotFrom = """
+         FROM stock_lots s JOIN products p ON p.id = s.product_id JOIN warehouses w ON w.id = s.warehouse_id
+         JOIN locations l ON l.id = s.location_id
+        """
+    private static let lotSelect =
+        "SELECT s.*, p.sku, p.name_zh, p.name_en, w.code AS warehouse_code, l.code AS location_code" + lotFrom
+    private static let movementFrom = """
+         FROM stock_movements m JOIN stock_lots s ON s.id = m.lot_id JOIN products p ON p.id = s.product_id
+         JOIN warehouses w ON w.id = s.warehouse_id JOIN locations l ON l.id = s.location_id
+        """
+    private static let movementSelect = """
+        SELECT m.*, s.lot_code, p.sku, w.code AS warehouse_code, l.code AS location_code
+        """ + movementFrom
+
+    /// Filters share $3… so LIMIT/OFFSET can stay $1/$2; the count query shifts them down by two.
+    private static func stockFilter(_ query: StockQuery) -> (String, [any SQLBindable]) {
+        var conditions: [String] = []
+        var binds: [any SQLBindable] = []
+        if let sku = query.sku, !sku.isEmpty {
+            binds.append(sku)
+            conditions.append("p.sku = $\(binds.count + 2)")
+        }
+        if let warehouse = query.warehouseCode, !warehouse.isEmpty {
+            binds.append(warehouse)
+            conditions.append("w.code = $\(binds.count + 2)")
+        }
+        if let pattern = query.listQuery.likePattern {
+            binds.append(pattern)
+            conditions.append("p.search_text LIKE $\(binds.count + 2) ESCAPE '\\'")
+        }
+        return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), binds)
+    }
+
+    static func lot(_ row: SQLRow) throws -> StockLot {
+        StockLot(
+            id: try row.id(), sku: try row.text("sku"), productName: try row.text("name_zh"),
+            warehouseCode: try row.text("warehouse_code"), locationCode: try row.text("location_code"),
+            lot: try row.text("lot_code"), expiryDate: try row.optionalDate("expiry_date"),
+            firstReceivedAt: try row.timestamp("first_received_at"),
+            lastReceivedAt: try row.timestamp("last_received_at"), onHand: try row.int("on_hand"),
+            reserved: try row.int("reserved"))
+    }
+
+    static func movement(_ row: SQLRow) throws -> StockMovement {
+        guard let kind = MovementKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
+        return StockMovement(
+            id: try row.id(), occurredAt: try row.timestamp("occurred_at"), kind: kind, lotId: try row.id("lot_id"),
+            sku: try row.text("sku"), warehouseCode: try row.text("warehouse_code"),
+            locationCode: try row.text("location_code"), lot: try row.text("lot_code"),
+            quantity: try row.int("quantity"), reservedDelta: try row.int("reserved_delta"),
+            reference: row.optionalText("reference"), note: row.optionalText("note"), actor: try row.text("actor"))
+    }
+}
+
+extension String {
+    /// Renumbers `$n` placeholders by `shift`, for a filter reused at another parameter offset.
+    func replacingPlaceholders(shift: Int) -> String {
+        var out = ""
+        var digits = ""
+        var inPlaceholder = false
+        for c in self {
+            if inPlaceholder, c.isNumber {
+                digits.append(c)
+                continue
+            }
+            if inPlaceholder {
+                out += String(Int(digits)! + shift)
+                inPlaceholder = false
+                digits = ""
+            }
+            if c == "$" {
+                inPlaceholder = true
+            }
+            out.append(c)
+        }
+        if inPlaceholder { out += String(Int(digits)! + shift) }
+        return out
+    }
+}

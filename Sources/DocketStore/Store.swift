@@ -1,0 +1,120 @@
+import DocketCore
+import Foundation
+import Logging
+
+/// The one store contract. All persistence logic lives here, written once; an engine (SQLite or PostgreSQL)
+/// only runs statements atomically. Core decides, the store applies the decision with guards.
+public struct Store: Sendable {
+    public let engine: any StoreEngine
+    public let clock: any DocketClock
+    public let logger: Logger
+
+    public init(engine: any StoreEngine, clock: any DocketClock, logger: Logger) {
+        self.engine = engine
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public var dialect: SQLDialect { engine.dialect }
+
+    /// Brings the schema up to date and returns the versions applied now. Safe to run on several nodes at once:
+    /// a migration another node applied meanwhile is skipped.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        let create = Statement(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+            cached: false)
+        do { _ = try await engine.write(create) } catch StoreError.uniqueViolation {
+            // Two nodes created the table at the same instant; it exists now.
+        }
+        var applied: [Int] = []
+        for migration in Migration.all where try await !appliedVersions().contains(migration.version) {
+            var statements: [Statement] = []
+            if dialect == .postgres {
+                statements.append(Statement("LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE", cached: false))
+            }
+            // Recording the version first makes a racing node fail fast on the primary key, before any DDL.
+            statements.append(
+                Statement(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                    [migration.version, migration.name, clock.now()], cached: false))
+            statements += migration.statements.map { Statement($0, cached: false) }
+            do {
+                _ = try await engine.write(statements)
+                applied.append(migration.version)
+                logger.info("docket.store.migrated", metadata: ["docket.migration": "\(migration.version)"])
+            } catch StoreError.uniqueViolation(table: "schema_migrations", columns: _) {
+                continue
+            }
+        }
+        return applied
+    }
+
+    public func appliedVersions() async throws -> Set<Int> {
+        let rows = try await engine.read(Statement("SELECT version FROM schema_migrations", cached: false))
+        return Set(try rows.map { Int(try $0.int("version")) })
+    }
+
+    /// A cheap round trip for `/health`.
+    public func ping() async throws {
+        _ = try await engine.read(Statement("SELECT 1 AS one"))
+    }
+
+    /// The audit row that accompanies every state change, in the same write.
+    func audit(
+        _ action: String, _ entity: EntityKind, id: any SQLBindable, by actor: Actor, at time: Timestamp,
+        data: String = "{}"
+    ) -> Statement {
+        Statement(
+            "INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data) VALUES ($1, $2, $3, $4, $5, $6)",
+            [time, actor.description, action, entity.rawValue, id, data], expect: .rows(1), label: "audit_events")
+    }
+}
+
+/// One entry of the audit log.
+public struct AuditEvent: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var occurredAt: Timestamp
+    public var actor: String
+    public var action: String
+    public var entity: String
+    public var entityId: Int64?
+    public var data: String
+}
+
+extension Store {
+    /// The audit trail of one entity (or of every entity of a kind when `id` is nil), newest first.
+    public func auditEvents(entity: EntityKind, id: Int64?, limit: Int = 100) async throws -> [AuditEvent] {
+        let statement =
+            id == nil
+            ? Statement(
+                "SELECT * FROM audit_events WHERE entity = $1 ORDER BY id DESC LIMIT $2", [entity.rawValue, limit])
+            : Statement(
+                "SELECT * FROM audit_events WHERE entity = $1 AND entity_id = $2 ORDER BY id DESC LIMIT $3",
+                [entity.rawValue, id, limit])
+        return try await engine.read(statement).map { row in
+            AuditEvent(
+                id: try row.int("id"), occurredAt: try row.timestamp("occurred_at"), actor: try row.text("actor"),
+                action: try row.text("action"), entity: try row.text("entity"), entityId: row.optionalInt("entity_id"),
+                data: try row.text("data"))
+        }
+    }
+}
+
+// MARK: JSON columns
+
+enum JSONColumn {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String, column: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw StoreError.decoding(column: column)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// The engines the conformance suite runs on. PostgreSQL joins when `DOCKET_TEST_POSTGRES_URL` names a server
+/// (the README's test command and `.ci/run` start one); in CI its absence is itself a failure.
+enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["DOCKET_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static var available: [Engine] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+}
+
+let testLogger: Logger = {
+    var logger = Logger(label: "docket.test")
+    logger.logLevel = .warning
+    return logger
+}()
+
+/// Creates a fresh, migrated database for one test and drops it afterwards.
+/// PostgreSQL databases are cloned from a template migrated once per test run.
+func withTestStore<T: Sendable>(
+    _ engine: Engine, clock: ManualClock = ManualClock(), _ body: @Sendable (Store) async throws -> T
+) async throws -> T {
+    switch engine {
+    case .sqlite:
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("docket-tests")
+        let path = folder.appendingPathComponent("\(UUID().uuidString).sqlite").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        return try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { store in
+            try await store.migrate()
+            return try await body(store)
+        }
+    case .postgres:
+        let url = try #require(Engine.postgresURL, "DOCKET_TEST_POSTGRES_URL is not set")
+        let database = try await PostgresTestDatabases.shared.create(serverURL: url)
+        do {
+            let result = try await Store.withOpened(
+                .postgres(url: PostgresTestDatabases.url(url, database: database)), clock: clock, logger: testLogger,
+                maximumConnections: 12
+            ) { store in
+                try await body(store)
+            }
+            try await PostgresTestDatabases.shared.drop(database, serverURL: url)
+            return result
+        } catch {
+            try? await PostgresTestDatabases.shared.drop(database, serverURL: url)
+            throw error
+        }
+    }
+}
+
+/// Hands out fresh PostgreSQL databases: `CREATE DATABASE … TEMPLATE` of a template migrated once.
+actor PostgresTestDatabases {
+    static let shared = PostgresTestDatabases()
+    private var template: String?
+    private var counter = 0
+
+    static func url(_ serverURL: String, database: String) -> String {
+        var components = URLComponents(string: serverURL)!
+        components.path = "/" + database
+        return components.string!
+    }
+
+    func create(serverURL: String) async throws -> String {
+        let template = try await ensureTemplate(serverURL: serverURL)
+        counter += 1
+        let name = "docket_t_\(ProcessInfo.processInfo.processIdentifier)_\(counter)"
+        try await admin(serverURL, "DROP DATABASE IF EXISTS \(name)")
+        try await admin(serverURL, "CREATE DATABASE \(name) TEMPLATE \(template)")
+        return name
+    }
+
+    func drop(_ database: String, serverURL: String) async throws {
+        try await admin(serverURL, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+    }
+
+    private func ensureTemplate(serverURL: String) async throws -> String {
+        if let template { return template }
+        let name = "docket_template_\(ProcessInfo.processInfo.processIdentifier)"
+        try await admin(serverURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try await admin(serverURL, "CREATE DATABASE \(name)")
+        try await Store.withOpened(
+            .postgres(url: Self.url(serverURL, database: name)), logger: testLogger, maximumConnections: 1
+        ) { store in
+            try await store.migrate()
+        }
+        template = name
+        return name
+    }
+
+    /// Runs a statement outside any transaction (CREATE DATABASE cannot run inside one).
+    private func admin(_ serverURL: String, _ sql: String) async throws {
+        let components = URLComponents(string: serverURL)!
+        let configuration = PostgresConnection.Configuration(
+            host: components.host ?? "127.0.0.1", port: components.port ?? 5432,
+            username: components.user ?? "postgres", password: components.password,
+            database: "postgres", tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: testLogger)
+        defer { Task { try? await connection.close() } }
+        // Right after a template was used, PostgreSQL may still see its last connection closing: retry briefly.
+        var attempt = 0
+        while true {
+            do {
+                try await connection.query(PostgresQuery(unsafeSQL: sql), logger: testLogger)
+                return
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 50 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+}
+
+/// In CI both engines must run: a missing PostgreSQL is a failure, not a silent skip.
+@Test func postgresIsConfiguredInCI() {
+    if ProcessInfo.processInfo.environment["CI"] == "true" {
+        #expect(Engine.postgresURL != nil, "CI must run the store suite against PostgreSQL too")
+    }
+}
