@@ -68,11 +68,14 @@ public struct Validator: Sendable {
     }
 
     /// Chinese mobile numbers (`13812345678`, `+86 138 1234 5678`) and landlines (`021-12345678`,
-    /// `0755-1234567-801`); also `400`/`800` service numbers. Spaces and dashes are ignored.
+    /// `0755-1234567-801`); also `400`/`800` numbers and service hotlines. Spaces and dashes are ignored.
     public static func isPhone(_ value: String) -> Bool {
         var digits = value.filter { $0 != " " && $0 != "-" && $0 != "(" && $0 != ")" }
         if digits.hasPrefix("+86") { digits.removeFirst(3) } else if digits.hasPrefix("0086") { digits.removeFirst(4) }
         guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) else { return false }
+        // Service hotlines: 95338 (顺丰), 950616 (京东), 10086, 12306.
+        if digits.hasPrefix("95") || digits.hasPrefix("96") { return (5...6).contains(digits.count) }
+        if digits.hasPrefix("1") && digits.count == 5 { return true }
         if digits.hasPrefix("1") { return digits.count == 11 && digits.dropFirst().first.map { $0 >= "3" } == true }
         if digits.hasPrefix("400") || digits.hasPrefix("800") { return digits.count == 10 }
         if digits.hasPrefix("0") { return (10...16).contains(digits.count) }

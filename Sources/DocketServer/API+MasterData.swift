@@ -1,0 +1,97 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Hummingbird
+
+/// `/api/v1/<things>`: list, create, read, update, archive and restore for one kind of master data.
+struct MasterDataAPI<Value: Codable & Sendable & Hashable & Validatable> {
+    let repository: MasterRepository<Value>
+    let path: String
+
+    func register(on api: RouterGroup<DocketRequestContext>) {
+        api.get(RouterPath(path)) { request, _ in
+            try JSON.response(try await repository.list(try ListParameters(request).listQuery))
+        }
+        api.post(RouterPath(path)) { request, context in
+            let value = try await JSON.decode(Value.self, from: request, context: context)
+            let stored = try await repository.create(value, by: context.actor)
+            return try JSON.response(
+                stored, status: .created,
+                headers: [.location: "/api/v1/\(path)/\(stored.id)", .eTag: "\"\(stored.version)\""])
+        }
+        api.get(RouterPath("\(path)/:id")) { _, context in
+            let stored = try await repository.get(id: try context.id())
+            return try JSON.response(stored, headers: [.eTag: "\"\(stored.version)\""])
+        }
+        api.put(RouterPath("\(path)/:id")) { request, context in
+            let id: ID<Value> = try context.id()
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let data = Data(body.readableBytesView)
+            let value = try JSON.decode(Value.self, from: data)
+            let version = try expectedVersion(request, body: data)
+            let stored = try await repository.update(id: id, version: version, value, by: context.actor)
+            return try JSON.response(stored, headers: [.eTag: "\"\(stored.version)\""])
+        }
+        api.post(RouterPath("\(path)/:id/archive")) { _, context in
+            try JSON.response(try await repository.setArchived(id: try context.id(), true, by: context.actor))
+        }
+        api.post(RouterPath("\(path)/:id/restore")) { _, context in
+            try JSON.response(try await repository.setArchived(id: try context.id(), false, by: context.actor))
+        }
+        api.get(RouterPath("\(path)/:id/history")) { _, context in
+            let id: ID<Value> = try context.id()
+            _ = try await repository.get(id: id)
+            return try JSON.response(
+                try await repository.store.auditEvents(entity: repository.entity, id: id.rawValue))
+        }
+    }
+}
+
+/// The version an update expects: `If-Match: "3"` or `"version": 3` in the body.
+func expectedVersion(_ request: Request, body: Data) throws -> Int64 {
+    if let header = request.headers[.ifMatch] {
+        let trimmed = header.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))
+        guard let version = Int64(trimmed) else { throw DocketError.invalid("If-Match", "invalidNumber") }
+        return version
+    }
+    struct Versioned: Decodable { var version: Int64? }
+    guard let version = try JSON.decode(Versioned.self, from: body).version else {
+        throw DocketError.invalid("version", "required")
+    }
+    return version
+}
+
+/// `?q=&limit=&offset=&archived=true`, checked with field-level problems.
+struct ListParameters {
+    var search: String?
+    var limit = 50
+    var offset = 0
+    var includeArchived = false
+
+    init(_ request: Request) throws {
+        let query = request.uri.queryParameters
+        var v = Validator()
+        search = query.get("q")
+        if let text = query.get("limit") {
+            if let value = Int(text) { limit = value } else { v.add("limit", "invalidNumber") }
+        }
+        if let text = query.get("offset") {
+            if let value = Int(text) { offset = value } else { v.add("offset", "invalidNumber") }
+        }
+        if let text = query.get("archived") { includeArchived = ["1", "true", "yes"].contains(text.lowercased()) }
+        try v.check()
+    }
+
+    var listQuery: ListQuery {
+        ListQuery(search: search, limit: limit, offset: offset, includeArchived: includeArchived)
+    }
+}
+
+extension DocketRequestContext {
+    /// The `:id` path parameter as a typed id; a malformed id is simply not found.
+    func id<T>(_ name: String = "id", entity: EntityKind? = nil) throws -> ID<T> {
+        let text = parameters.get(name) ?? ""
+        guard let raw = Int64(text), raw > 0 else { throw HTTPError(.notFound) }
+        return ID(raw)
+    }
+}

@@ -1,0 +1,46 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Hummingbird
+
+/// Locations inside warehouses, stock receipts, stock levels and the stock ledger.
+struct StockAPI {
+    let store: Store
+
+    func register(on api: RouterGroup<DocketRequestContext>) {
+        api.get("warehouses/:id/locations") { _, context in
+            try JSON.response(try await store.locations(in: try context.id()))
+        }
+        api.post("warehouses/:id/locations") { request, context in
+            let location = try await JSON.decode(Location.self, from: request, context: context)
+            let stored = try await store.createLocation(location, in: try context.id(), by: context.actor)
+            return try JSON.response(stored, status: .created)
+        }
+        api.put("warehouses/:id/locations/:location") { request, context in
+            let body = Data((try await request.body.collect(upTo: context.maxUploadSize)).readableBytesView)
+            let location = try JSON.decode(Location.self, from: body)
+            let stored = try await store.updateLocation(
+                try context.id("location"), in: try context.id(), version: try expectedVersion(request, body: body),
+                location, by: context.actor)
+            return try JSON.response(stored)
+        }
+        api.post("stock/receipts") { request, context in
+            let receipt = try await JSON.decode(StockReceipt.self, from: request, context: context)
+            return try JSON.response(try await store.receive(receipt, by: context.actor), status: .created)
+        }
+        api.get("stock") { request, _ in
+            try JSON.response(try await store.stockLots(try stockQuery(request)))
+        }
+        api.get("stock/movements") { request, _ in
+            try JSON.response(try await store.stockMovements(try stockQuery(request)))
+        }
+    }
+
+    private func stockQuery(_ request: Request) throws -> StockQuery {
+        let list = try ListParameters(request)
+        let query = request.uri.queryParameters
+        return StockQuery(
+            sku: query.get("sku"), warehouseCode: query.get("warehouse"), search: list.search,
+            limit: query.get("limit") == nil ? 100 : list.limit, offset: list.offset)
+    }
+}

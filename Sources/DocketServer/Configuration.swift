@@ -1,0 +1,99 @@
+import DocketStore
+import Logging
+
+/// Docket's whole configuration: one typed value, read once at start-up.
+/// Precedence: command line > environment (`DOCKET_*`) > defaults. Every malformed setting is reported at once.
+public struct DocketConfiguration: Sendable, Hashable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// Where the data lives. Default: the embedded SQLite file `<dataDirectory>/docket.sqlite`.
+    public var database: DatabaseLocation
+    public var dataDirectory: String = "./docket-data"
+    public var logLevel: Logger.Level = .info
+    /// Load demo data into an empty database before serving.
+    public var demo: Bool = false
+    /// Maximum PostgreSQL connections in this node's pool.
+    public var databasePoolSize: Int = 20
+
+    public init(dataDirectory: String = "./docket-data", database: DatabaseLocation? = nil) {
+        self.dataDirectory = dataDirectory
+        self.database = database ?? .sqlite(path: dataDirectory + "/docket.sqlite")
+    }
+
+    /// The settings, as environment variables name them. Command-line options use the same names
+    /// (`--host` ↔ `DOCKET_HOST`).
+    public enum Key: String, CaseIterable, Sendable {
+        case host = "DOCKET_HOST"
+        case port = "DOCKET_PORT"
+        case databaseURL = "DOCKET_DATABASE_URL"
+        case dataDirectory = "DOCKET_DATA_DIR"
+        case logLevel = "DOCKET_LOG_LEVEL"
+        case demo = "DOCKET_DEMO"
+        case databasePoolSize = "DOCKET_DB_POOL_SIZE"
+
+        public var option: String {
+            switch self {
+            case .host: "--host"
+            case .port: "--port"
+            case .databaseURL: "--database"
+            case .dataDirectory: "--data-dir"
+            case .logLevel: "--log-level"
+            case .demo: "--demo"
+            case .databasePoolSize: "--db-pool-size"
+            }
+        }
+    }
+
+    /// Reads the configuration. `commandLine` holds the options given on the command line, by key.
+    public static func load(commandLine: [Key: String] = [:], environment: [String: String]) throws(ConfigurationError)
+        -> DocketConfiguration
+    {
+        func value(_ key: Key) -> (text: String, source: String)? {
+            if let text = commandLine[key] { return (text, key.option) }
+            if let text = environment[key.rawValue], !text.isEmpty { return (text, key.rawValue) }
+            return nil
+        }
+        var problems: [String] = []
+        var configuration = DocketConfiguration(dataDirectory: value(.dataDirectory)?.text ?? "./docket-data")
+        if let (text, _) = value(.host) { configuration.host = text }
+        if let (text, source) = value(.port) {
+            if let port = Int(text), (1...65535).contains(port) { configuration.port = port } else {
+                problems.append("\(source): '\(text)' is not a port number (1–65535)")
+            }
+        }
+        if let (text, source) = value(.databaseURL) {
+            let location = DatabaseLocation(text)
+            if case .sqlite(let path) = location, path.isEmpty || text.contains("://") && !text.hasPrefix("sqlite://") {
+                problems.append("\(source): '\(text)' is neither postgres://user@host:5432/db nor a SQLite file path")
+            } else {
+                configuration.database = location
+            }
+        }
+        if let (text, source) = value(.logLevel) {
+            if let level = Logger.Level(rawValue: text.lowercased()) { configuration.logLevel = level } else {
+                problems.append(
+                    "\(source): '\(text)' is not a log level (trace, debug, info, notice, warning, error, critical)")
+            }
+        }
+        if let (text, source) = value(.demo) {
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": configuration.demo = true
+            case "0", "false", "no", "off": configuration.demo = false
+            default: problems.append("\(source): '\(text)' is not true or false")
+            }
+        }
+        if let (text, source) = value(.databasePoolSize) {
+            if let size = Int(text), (1...500).contains(size) { configuration.databasePoolSize = size } else {
+                problems.append("\(source): '\(text)' is not a pool size (1–500)")
+            }
+        }
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
+        return configuration
+    }
+}
+
+/// Every setting that could not be read, named, so start-up fails once with the whole list.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var problems: [String]
+    public var description: String { "invalid configuration:\n  " + problems.joined(separator: "\n  ") }
+}

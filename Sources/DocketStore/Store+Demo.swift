@@ -1,0 +1,44 @@
+import Logging
+import DocketCore
+
+extension Store {
+    /// True when no master data has been entered yet.
+    public func isEmpty() async throws -> Bool {
+        let rows = try await engine.read(
+            Statement("SELECT (SELECT COUNT(*) FROM customers) + (SELECT COUNT(*) FROM products) AS n"))
+        return try rows[0].int("n") == 0
+    }
+
+    /// Loads the demo data through the ordinary store operations (so it is validated and audited like any
+    /// other input). Returns false, loading nothing, when the database already holds master data.
+    @discardableResult
+    public func loadDemo(by actor: Actor = .system) async throws -> Bool {
+        guard try await isEmpty() else { return false }
+        let demo = DemoData(today: clock.now().date(utcOffsetHours: 8))
+        for supplier in demo.suppliers { _ = try await suppliers.create(supplier, by: actor) }
+        // Substitutes refer to products created later in the list: create without them, then set them.
+        var created: [(Stored<Product>, Product)] = []
+        for product in demo.products {
+            var bare = product
+            bare.substituteSkus = []
+            created.append((try await products.create(bare, by: actor), product))
+        }
+        for (stored, product) in created where !product.substituteSkus.isEmpty {
+            _ = try await products.update(id: stored.id, version: stored.version, product, by: actor)
+        }
+        for customer in demo.customers { _ = try await customers.create(customer, by: actor) }
+        for (warehouse, locations) in demo.warehouses {
+            let stored = try await warehouses.create(warehouse, by: actor)
+            for location in locations { _ = try await createLocation(location, in: stored.id, by: actor) }
+        }
+        for carrier in demo.carriers { _ = try await carriers.create(carrier, by: actor) }
+        for receipt in demo.receipts { _ = try await receive(receipt, by: actor) }
+        logger.info(
+            "docket.demo.loaded",
+            metadata: [
+                "docket.demo.customers": "\(demo.customers.count)", "docket.demo.products": "\(demo.products.count)",
+                "docket.demo.receipts": "\(demo.receipts.count)",
+            ])
+        return true
+    }
+}

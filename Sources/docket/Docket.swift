@@ -1,0 +1,215 @@
+import ArgumentParser
+import DocketBench
+import DocketCore
+import DocketServer
+import DocketStore
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+
+@main
+struct Docket: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "docket",
+        abstract: "Docket 订单管理系统 — the order desk from intake to settlement.",
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, Bench.self])
+}
+
+/// Options every command that touches the database shares. Each falls back to its `DOCKET_*` variable.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "postgres://user:password@host:5432/db, or a SQLite file path. Env: DOCKET_DATABASE_URL.")
+    var database: String?
+
+    @Option(name: .customLong("data-dir"), help: "Folder of the embedded SQLite database. Env: DOCKET_DATA_DIR (default ./docket-data).")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error. Env: DOCKET_LOG_LEVEL.")
+    var logLevel: String?
+
+    var commandLine: [DocketConfiguration.Key: String] {
+        var values: [DocketConfiguration.Key: String] = [:]
+        values[.databaseURL] = database
+        values[.dataDirectory] = dataDirectory
+        values[.logLevel] = logLevel
+        return values
+    }
+
+    func load(_ extra: [DocketConfiguration.Key: String] = [:]) throws -> DocketConfiguration {
+        do {
+            return try DocketConfiguration.load(
+                commandLine: commandLine.merging(extra) { $1 }, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+func bootstrapLogging(_ level: Logger.Level) -> Logger {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+    return Logger(label: "docket")
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the API and web UI (default 127.0.0.1:8080).")
+
+    @OptionGroup var options: DatabaseOptions
+    @Option(help: "Address to listen on. Env: DOCKET_HOST.") var host: String?
+    @Option(help: "Port to listen on. Env: DOCKET_PORT.") var port: String?
+    @Option(name: .customLong("db-pool-size"), help: "PostgreSQL connections per node. Env: DOCKET_DB_POOL_SIZE.") var poolSize: String?
+    @Flag(help: "Load the demo data first if the database is empty. Env: DOCKET_DEMO.") var demo = false
+
+    func run() async throws {
+        var extra: [DocketConfiguration.Key: String] = [:]
+        extra[.host] = host
+        extra[.port] = port
+        extra[.databasePoolSize] = poolSize
+        if demo { extra[.demo] = "true" }
+        let configuration = try options.load(extra)
+        let logger = bootstrapLogging(configuration.logLevel)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let (store, engineService) = try Store.open(
+            configuration.database, logger: logger, maximumConnections: configuration.databasePoolSize)
+        var app = buildApplication(
+            configuration: configuration, store: store, registry: registry,
+            services: engineService.map { [$0] } ?? [], logger: logger)
+        app.beforeServerStarts {
+            try await store.migrate()
+            if configuration.demo, try await store.loadDemo() {
+                logger.notice("docket.demo.ready")
+            }
+            logger.notice(
+                "docket.serve.ready",
+                metadata: [
+                    "docket.url": "http://\(configuration.host):\(configuration.port)",
+                    "docket.database": "\(configuration.database)",
+                ])
+        }
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date.")
+    @OptionGroup var options: DatabaseOptions
+
+    func run() async throws {
+        let configuration = try options.load()
+        let logger = bootstrapLogging(configuration.logLevel)
+        let applied = try await Store.withOpened(configuration.database, logger: logger) { try await $0.migrate() }
+        print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load the demo data (customers, products, warehouses, carriers, stock) into an empty database.")
+    @OptionGroup var options: DatabaseOptions
+
+    func run() async throws {
+        let configuration = try options.load()
+        let logger = bootstrapLogging(configuration.logLevel)
+        let loaded = try await Store.withOpened(configuration.database, logger: logger) { store in
+            try await store.migrate()
+            return try await store.loadDemo(by: .cli("demo"))
+        }
+        print(loaded ? "demo data loaded into \(configuration.database)" : "the database already holds master data; nothing loaded")
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a user. The password is read from DOCKET_USER_PASSWORD, from standard input with --password-stdin, or asked for.")
+        @OptionGroup var options: DatabaseOptions
+        @Option(help: "Login name: lower-case letters, digits, '.', '-', '_'.") var username: String
+        @Option(name: .customLong("name"), help: "Display name, e.g. 张伟.") var displayName: String
+        @Option(name: .customLong("role"), help: "Role (repeatable): \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var roles: [String]
+        @Option(help: "UI language: zh-CN or en.") var language: String = "zh-CN"
+        @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of standard input.") var passwordFromStdin = false
+
+        func run() async throws {
+            let configuration = try options.load()
+            let logger = bootstrapLogging(configuration.logLevel)
+            var parsedRoles: [Role] = []
+            for role in roles {
+                guard let parsed = Role(rawValue: role) else {
+                    throw ValidationError("unknown role '\(role)'; roles are \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                parsedRoles.append(parsed)
+            }
+            guard let language = Language(rawValue: language) else { throw ValidationError("language must be zh-CN or en") }
+            let password = try readPassword()
+            let user = User(username: username, displayName: displayName, roles: parsedRoles, language: language)
+            do {
+                let stored = try await Store.withOpened(configuration.database, logger: logger) { store in
+                    try await store.migrate()
+                    return try await store.addUser(user, password: password, by: .cli())
+                }
+                print("added user \(stored.user.username) (id \(stored.id))")
+            } catch let error as DocketError {
+                throw ValidationError(describe(error))
+            }
+        }
+
+        func readPassword() throws -> String {
+            if let password = ProcessInfo.processInfo.environment["DOCKET_USER_PASSWORD"], !password.isEmpty { return password }
+            if passwordFromStdin || isatty(0) == 0 {
+                guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                    throw ValidationError("no password on standard input")
+                }
+                return line
+            }
+            guard let typed = getpass("Password: ") else { throw ValidationError("no password given") }
+            return String(cString: typed)
+        }
+    }
+}
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure master-data reads and stock receipts per second. Writes data: by default into a scratch SQLite file.")
+    @Option(help: "Database to measure (it is seeded with demo data and written to). Default: a new scratch SQLite file.")
+    var database: String?
+    @Option(help: "Seconds per scenario.") var seconds: Double = 5
+    @Option(help: "Concurrent clients.") var concurrency: Int = 8
+
+    func run() async throws {
+        let logger = bootstrapLogging(.warning)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bench-\(UUID().uuidString).sqlite").path
+        let location = database.map(DatabaseLocation.init) ?? .sqlite(path: scratch)
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
+        }
+        print("docket bench: \(location), \(concurrency) clients, \(seconds) s per scenario")
+        _ = try await Store.withOpened(location, logger: logger, maximumConnections: max(concurrency, 2)) { store in
+            try await store.migrate()
+            return try await DocketBench.Bench.run(store: store, seconds: seconds, concurrency: concurrency) { print($0) }
+        }
+    }
+}
+
+/// A domain error as one line of text for the terminal (English: the CLI is for operators).
+func describe(_ error: DocketError) -> String {
+    switch error {
+    case .invalid(let problems):
+        return problems.map { "\($0.field): \($0.message.text(.en))" }.joined(separator: "; ")
+    case .duplicate(let entity, let field, let value):
+        return "\(entity.rawValue) with \(field) '\(value)' already exists"
+    case .notFound(let entity, let key):
+        return "\(entity.rawValue) '\(key)' not found"
+    case .versionConflict(let entity, let key, let current):
+        return "\(entity.rawValue) '\(key)' was changed meanwhile (now version \(current))"
+    case .archived(let entity, let key):
+        return "\(entity.rawValue) '\(key)' is archived"
+    }
+}
