@@ -67,6 +67,7 @@ public enum Catalog {
         "problem.weakPassword": "密码至少 {min} 个字符",
         "problem.unknownField": "不认识的字段",
         "problem.immutable": "创建后不能修改（原值「{value}」）",
+        "problem.duplicate": "「{value}」已被使用",
         "problem.malformedJSON": "JSON 格式错误：{detail}",
         "problem.invalidQuery": "查询参数无效",
         // Entities (used inside messages)
@@ -140,6 +141,7 @@ public enum Catalog {
         "problem.weakPassword": "A password needs at least {min} characters",
         "problem.unknownField": "Unknown field",
         "problem.immutable": "Cannot change after creation (was \"{value}\")",
+        "problem.duplicate": "\"{value}\" is already taken",
         "problem.malformedJSON": "Malformed JSON: {detail}",
         "problem.invalidQuery": "Invalid query parameter",
         "entity.customer": "customer",
