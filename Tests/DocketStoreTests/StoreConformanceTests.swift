@@ -130,7 +130,7 @@ struct StoreConformanceTests {
         try await withTestStore(engine) { (store: Store) async throws -> Void in
             var bad = sampleCustomer()
             bad.code = ""
-            bad.contacts[0].phone = "12345"
+            bad.contacts[0].phone = "12-34"
             bad.addresses[0].postcode = "20"
             let error = await #expect(throws: DocketError.self) {
                 _ = try await store.customers.create(bad, by: clerk)
