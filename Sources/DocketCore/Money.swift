@@ -1,5 +1,5 @@
 /// An ISO 4217 currency with the number of digits of its minor unit.
-public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct Currency: Hashable, Sendable, TextCodable, CustomStringConvertible {
     public let code: String
     public let minorDigits: Int
 
@@ -16,19 +16,9 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
         supported.first { $0.code == code.uppercased() }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let code = try decoder.singleValueContainer().decode(String.self)
-        guard let currency = Currency.named(code) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "unsupported currency \(code)"))
-        }
-        self = currency
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(code)
-    }
+    public static func parse(_ text: String) -> Currency? { named(text) }
+    public var text: String { code }
+    public static let expectedFormat = "unsupported currency"
 
     private init(code: String, minorDigits: Int) {
         self.code = code

@@ -1,6 +1,6 @@
 /// A point in time in UTC, with millisecond precision. Stored as milliseconds since 1970; shown on the
 /// wire as ISO 8601 (`2026-11-22T08:30:00.000Z`). Local display (Asia/Shanghai) is the UI's concern.
-public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct Timestamp: Hashable, Comparable, Sendable, TextCodable, CustomStringConvertible {
     public let millisecondsSince1970: Int64
 
     public init(millisecondsSince1970: Int64) { self.millisecondsSince1970 = millisecondsSince1970 }
@@ -85,25 +85,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return Timestamp(millisecondsSince1970: ms)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = Timestamp.parse(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "expected an ISO 8601 time with offset"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(iso8601)
-    }
-
     public var description: String { iso8601 }
+    public var text: String { iso8601 }
+    public static let expectedFormat = "expected an ISO 8601 time with offset"
 }
 
 /// A calendar day without time or zone, e.g. an expiry date or a promised delivery date: `2027-03-31`.
-public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct CalendarDate: Hashable, Comparable, Sendable, TextCodable, CustomStringConvertible {
     public let year: Int
     public let month: Int
     public let day: Int
@@ -153,22 +141,10 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     public var iso8601: String { "\(pad(Int64(year), 4))-\(pad(Int64(month), 2))-\(pad(Int64(day), 2))" }
     public var description: String { iso8601 }
+    public var text: String { iso8601 }
+    public static let expectedFormat = "expected a date as YYYY-MM-DD"
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.daysSince1970 < rhs.daysSince1970 }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = CalendarDate.parse(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "expected a date as YYYY-MM-DD"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(iso8601)
-    }
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
@@ -189,4 +165,27 @@ private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a 
 private func pad(_ value: Int64, _ width: Int) -> String {
     let digits = String(value)
     return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+}
+
+/// A value that travels as one JSON string in a fixed format (dates, times, currency codes).
+/// Decoding text that does not parse fails with `expectedFormat`, which the API turns into a field problem.
+public protocol TextCodable: Codable {
+    static func parse(_ text: String) -> Self?
+    var text: String { get }
+    static var expectedFormat: String { get }
+}
+
+extension TextCodable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Self.parse(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: Self.expectedFormat))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
 }

@@ -58,18 +58,8 @@ public final class PostgresEngine: StoreEngine, Service {
                 if statements.count == 1 {
                     return [try await self.execute(statements[0], results: [], on: connection)]
                 }
-                try await self.simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", on: connection)
-                do {
-                    var results: [[SQLRow]] = []
-                    for statement in statements {
-                        results.append(try await self.execute(statement, results: results, on: connection))
-                    }
-                    try await self.simple("COMMIT", on: connection)
-                    return results
-                } catch {
-                    try? await self.simple("ROLLBACK", on: connection)
-                    throw error
-                }
+                return try await self.transaction(
+                    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", statements, on: connection)
             }
         } catch {
             throw Self.translate(error)
@@ -82,18 +72,7 @@ public final class PostgresEngine: StoreEngine, Service {
             attempt += 1
             do {
                 return try await client.withConnection { connection in
-                    try await self.simple("BEGIN", on: connection)
-                    do {
-                        var results: [[SQLRow]] = []
-                        for statement in statements {
-                            results.append(try await self.execute(statement, results: results, on: connection))
-                        }
-                        try await self.simple("COMMIT", on: connection)
-                        return results
-                    } catch {
-                        try? await self.simple("ROLLBACK", on: connection)
-                        throw error
-                    }
+                    try await self.transaction("BEGIN", statements, on: connection)
                 }
             } catch let error where Self.isTransient(error) && attempt < Self.maximumAttempts {
                 logger.debug("docket.store.retry", metadata: ["docket.attempt": "\(attempt)"])
@@ -106,6 +85,24 @@ public final class PostgresEngine: StoreEngine, Service {
     }
 
     public func close() async throws {}
+
+    /// Runs the statements between `begin` and COMMIT; any failure rolls back and is rethrown.
+    private func transaction(_ begin: String, _ statements: [Statement], on connection: PostgresConnection)
+        async throws -> [[SQLRow]]
+    {
+        try await simple(begin, on: connection)
+        do {
+            var results: [[SQLRow]] = []
+            for statement in statements {
+                results.append(try await execute(statement, results: results, on: connection))
+            }
+            try await simple("COMMIT", on: connection)
+            return results
+        } catch {
+            try? await simple("ROLLBACK", on: connection)
+            throw error
+        }
+    }
 
     private func simple(_ sql: String, on connection: PostgresConnection) async throws {
         let future: EventLoopFuture<PostgresQueryResult> = connection.query(

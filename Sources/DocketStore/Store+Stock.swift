@@ -94,32 +94,27 @@ extension Store {
 
     /// Stock by lot (查库存): per warehouse, location and lot, with on hand, reserved and available.
     public func stockLots(_ query: StockQuery) async throws -> Page<StockLot> {
-        let (filter, binds) = Self.stockFilter(query)
-        try query.listQuery.validate()
-        let results = try await engine.read([
-            Statement(
-                SQL(Self.lotSelect + filter + " ORDER BY p.sku, w.code, l.code, s.lot_code LIMIT $1 OFFSET $2"),
-                [query.limit, query.offset] + binds),
-            Statement(SQL("SELECT COUNT(*) AS n" + Self.lotFrom + filter.replacingPlaceholders(shift: -2)), binds),
-        ])
-        return Page(
-            items: try results[0].map(Self.lot), total: Int(try results[1][0].int("n")), limit: query.limit,
-            offset: query.offset)
+        try await stockPage(
+            query, select: Self.lotSelect, from: Self.lotFrom, order: "p.sku, w.code, l.code, s.lot_code",
+            decode: Self.lot)
     }
 
     /// The stock ledger (库存流水), newest first, with in/out times.
     public func stockMovements(_ query: StockQuery) async throws -> Page<StockMovement> {
-        let (filter, binds) = Self.stockFilter(query)
+        try await stockPage(query, select: Self.movementSelect, from: Self.movementFrom, order: "m.id DESC", decode: Self.movement)
+    }
+
+    private func stockPage<Item>(
+        _ query: StockQuery, select: String, from: String, order: String, decode: (SQLRow) throws -> Item
+    ) async throws -> Page<Item> {
         try query.listQuery.validate()
+        let (filter, binds) = Self.stockFilter(query)
         let results = try await engine.read([
-            Statement(
-                SQL(Self.movementSelect + filter + " ORDER BY m.id DESC LIMIT $1 OFFSET $2"),
-                [query.limit, query.offset] + binds),
-            Statement(
-                SQL("SELECT COUNT(*) AS n" + Self.movementFrom + filter.replacingPlaceholders(shift: -2)), binds),
+            Statement(SQL(select + filter + " ORDER BY \(order) LIMIT $1 OFFSET $2"), [query.limit, query.offset] + binds),
+            Statement(SQL("SELECT COUNT(*) AS n" + from + filter.replacingPlaceholders(shift: -2)), binds),
         ])
         return Page(
-            items: try results[0].map(Self.movement), total: Int(try results[1][0].int("n")), limit: query.limit,
+            items: try results[0].map(decode), total: Int(try results[1][0].int("n")), limit: query.limit,
             offset: query.offset)
     }
 
