@@ -65,8 +65,14 @@ extension Store {
     ) async throws -> T {
         let (store, service) = try open(location, clock: clock, logger: logger, maximumConnections: maximumConnections)
         guard let service else {
-            defer { Task { try? await store.engine.close() } }
-            return try await body(store)
+            do {
+                let result = try await body(store)
+                try await store.engine.close()
+                return result
+            } catch {
+                try? await store.engine.close()
+                throw error
+            }
         }
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {

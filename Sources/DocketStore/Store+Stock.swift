@@ -18,7 +18,7 @@ extension Store {
         let rows = try await engine.read(
             Statement(
                 """
-                SELECT p.id AS product_id, p.archived AS product_archived, p.lot_tracked, p.shelf_life_days,
+                SELECT p.id AS product_id, p.archived AS product_archived, p.lot_tracked, p.shelf_life_days, p.name_zh,
                        w.id AS warehouse_id, w.active AS warehouse_active, w.archived AS warehouse_archived,
                        l.id AS location_id, l.active AS location_active,
                        s.id AS lot_id, s.expiry_date AS lot_expiry
@@ -66,14 +66,14 @@ extension Store {
                     last_received_at = CASE WHEN excluded.last_received_at > stock_lots.last_received_at
                         THEN excluded.last_received_at ELSE stock_lots.last_received_at END,
                     version = stock_lots.version + 1
-                RETURNING id
+                RETURNING id, lot_code, expiry_date, first_received_at, last_received_at, on_hand, reserved
                 """,
                 [productID, warehouseID, locationID, lotCode, receipt.expiryDate, receivedAt, receipt.quantity],
                 expect: .rows(1), label: "stock_lots"),
             Statement(
                 """
                 INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
-                VALUES ($1, 'receipt', $2, $3, 0, $4, $5, $6) RETURNING id
+                VALUES ($1, 'receipt', $2, $3, 0, $4, $5, $6) RETURNING *
                 """,
                 [receivedAt, Bind.result(statement: 0, column: "id"), receipt.quantity, receipt.reference, receipt.note,
                  actor.description],
@@ -82,14 +82,20 @@ extension Store {
                 "received", .stockLot, id: Bind.result(statement: 0, column: "id"), by: actor, at: now,
                 data: try JSONColumn.encode(receipt)),
         ]
+        // The write returns everything the answer needs: no second round trip to read it back.
         let results = try await engine.write(statements)
-        let lotID: ID<StockLot> = try results[0][0].id()
-        let movementID: ID<StockMovement> = try results[1][0].id()
-        let read = try await engine.read([
-            Statement(SQL(Self.lotSelect + " WHERE s.id = $1"), [lotID]),
-            Statement(SQL(Self.movementSelect + " WHERE m.id = $1"), [movementID]),
-        ])
-        return ReceiptResult(lot: try Self.lot(read[0][0]), movement: try Self.movement(read[1][0]))
+        var lotRow = results[0][0].values
+        var movementRow = results[1][0].values
+        let names = ["sku", "name_zh", "warehouse_code", "location_code"]
+        let codes: [SQLValue] = [
+            .text(receipt.sku), row["name_zh"], .text(receipt.warehouseCode), .text(receipt.locationCode),
+        ]
+        lotRow += codes
+        movementRow += codes + [.text(lotCode)]
+        return ReceiptResult(
+            lot: try Self.lot(SQLRow(columns: ColumnIndex(results[0][0].columns.names + names), values: lotRow)),
+            movement: try Self.movement(
+                SQLRow(columns: ColumnIndex(results[1][0].columns.names + names + ["lot_code"]), values: movementRow)))
     }
 
     /// Stock by lot (查库存): per warehouse, location and lot, with on hand, reserved and available.

@@ -92,7 +92,11 @@ struct Serve: AsyncParsableCommand {
                     "docket.database": "\(configuration.database)",
                 ])
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as DocketError {
+            throw ValidationError(describe(error))
+        }
     }
 }
 

@@ -428,4 +428,23 @@ struct StoreConformanceTests {
             #expect(try await store.authenticate(username: "nobody", password: "whatever it is") == nil)
         }
     }
+
+    @Test(arguments: Engine.available)
+    func demoDataLoadsOnceThroughTheStore(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            #expect(try await store.isEmpty())
+            #expect(try await store.loadDemo())
+            let demo = DemoData(today: store.clock.now().date(utcOffsetHours: 8))
+            #expect(try await store.customers.list(ListQuery()).total == demo.customers.count)
+            #expect(try await store.products.list(ListQuery()).total == demo.products.count)
+            #expect(try await store.carriers.list(ListQuery()).total == 4)
+            #expect(try await store.stockMovements(StockQuery(limit: 1)).total == demo.receipts.count)
+            // substitutes were set after every product existed
+            let steel = try await store.products.get(key: "CUP-STEEL-WH")
+            #expect(steel.value.substituteSkus == ["CUP-STEEL-BK", "CUP-STEEL-RD"])
+            // a second load changes nothing
+            #expect(try await store.loadDemo() == false)
+            #expect(try await store.customers.list(ListQuery()).total == demo.customers.count)
+        }
+    }
 }
