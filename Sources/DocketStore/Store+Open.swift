@@ -63,7 +63,12 @@ extension Store {
         _ location: DatabaseLocation, clock: any DocketClock = SystemClock(), logger: Logger,
         maximumConnections: Int = 20, _ body: @Sendable (Store) async throws -> T
     ) async throws -> T {
-        let (store, service) = try open(location, clock: clock, logger: logger, maximumConnections: maximumConnections)
+        // The pool starts in a task beside `body`; PostgresNIO warns when the first lease wins that race (it
+        // then simply waits). Harmless here, so one-shot uses keep the pool's own log to errors.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .error)
+        let (opened, service) = try open(location, clock: clock, logger: poolLogger, maximumConnections: maximumConnections)
+        let store = Store(engine: opened.engine, clock: clock, logger: logger)
         guard let service else {
             do {
                 let result = try await body(store)
