@@ -7,23 +7,26 @@ import Hummingbird
 struct MasterDataAPI<Value: Codable & Sendable & Hashable & Validatable> {
     let repository: MasterRepository<Value>
     let path: String
+    /// Who may change these records; everyone signed in may read them.
+    let write: Access
 
-    func register(on api: RouterGroup<DocketRequestContext>) {
-        api.get(RouterPath(path)) { request, _ in
+    func register(on routes: SecureRoutes) {
+        let path = "/api/v1/" + self.path
+        routes.get(path, .staff) { request, _ in
             try JSON.response(try await repository.list(try ListParameters(request).listQuery))
         }
-        api.post(RouterPath(path)) { request, context in
+        routes.post(path, write) { request, context in
             let value = try await JSON.decode(Value.self, from: request, context: context)
             let stored = try await repository.create(value, by: context.actor)
             return try JSON.response(
                 stored, status: .created,
-                headers: [.location: "/api/v1/\(path)/\(stored.id)", .eTag: "\"\(stored.version)\""])
+                headers: [.location: "\(path)/\(stored.id)", .eTag: "\"\(stored.version)\""])
         }
-        api.get(RouterPath("\(path)/:id")) { _, context in
+        routes.get("\(path)/:id", .staff) { _, context in
             let stored = try await repository.get(id: try context.id())
             return try JSON.response(stored, headers: [.eTag: "\"\(stored.version)\""])
         }
-        api.put(RouterPath("\(path)/:id")) { request, context in
+        routes.put("\(path)/:id", write) { request, context in
             let id: ID<Value> = try context.id()
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let data = Data(body.readableBytesView)
@@ -32,13 +35,13 @@ struct MasterDataAPI<Value: Codable & Sendable & Hashable & Validatable> {
             let stored = try await repository.update(id: id, version: version, value, by: context.actor)
             return try JSON.response(stored, headers: [.eTag: "\"\(stored.version)\""])
         }
-        api.post(RouterPath("\(path)/:id/archive")) { _, context in
+        routes.post("\(path)/:id/archive", write) { _, context in
             try JSON.response(try await repository.setArchived(id: try context.id(), true, by: context.actor))
         }
-        api.post(RouterPath("\(path)/:id/restore")) { _, context in
+        routes.post("\(path)/:id/restore", write) { _, context in
             try JSON.response(try await repository.setArchived(id: try context.id(), false, by: context.actor))
         }
-        api.get(RouterPath("\(path)/:id/history")) { _, context in
+        routes.get("\(path)/:id/history", .staff) { _, context in
             let id: ID<Value> = try context.id()
             _ = try await repository.get(id: id)
             return try JSON.response(

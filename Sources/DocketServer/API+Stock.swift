@@ -7,16 +7,16 @@ import Hummingbird
 struct StockAPI {
     let store: Store
 
-    func register(on api: RouterGroup<DocketRequestContext>) {
-        api.get("warehouses/:id/locations") { _, context in
+    func register(on routes: SecureRoutes) {
+        routes.get("/api/v1/warehouses/:id/locations", .staff) { _, context in
             try JSON.response(try await store.locations(in: try context.id()))
         }
-        api.post("warehouses/:id/locations") { request, context in
+        routes.post("/api/v1/warehouses/:id/locations", .warehousesWrite) { request, context in
             let location = try await JSON.decode(Location.self, from: request, context: context)
             let stored = try await store.createLocation(location, in: try context.id(), by: context.actor)
             return try JSON.response(stored, status: .created)
         }
-        api.put("warehouses/:id/locations/:location") { request, context in
+        routes.put("/api/v1/warehouses/:id/locations/:location", .warehousesWrite) { request, context in
             let body = Data((try await request.body.collect(upTo: context.maxUploadSize)).readableBytesView)
             let location = try JSON.decode(Location.self, from: body)
             let stored = try await store.updateLocation(
@@ -24,14 +24,14 @@ struct StockAPI {
                 location, by: context.actor)
             return try JSON.response(stored)
         }
-        api.post("stock/receipts") { request, context in
+        routes.post("/api/v1/stock/receipts", .stockReceive) { request, context in
             let receipt = try await JSON.decode(StockReceipt.self, from: request, context: context)
             return try JSON.response(try await store.receive(receipt, by: context.actor), status: .created)
         }
-        api.get("stock") { request, _ in
+        routes.get("/api/v1/stock", .staff) { request, _ in
             try JSON.response(try await store.stockLots(try stockQuery(request)))
         }
-        api.get("stock/movements") { request, _ in
+        routes.get("/api/v1/stock/movements", .staff) { request, _ in
             try JSON.response(try await store.stockMovements(try stockQuery(request)))
         }
     }

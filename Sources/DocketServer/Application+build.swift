@@ -10,26 +10,38 @@ import ServiceLifecycle
 public func buildApplication(
     configuration: DocketConfiguration, store: Store, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     services: [any Service] = [], logger: Logger
-) -> Application<RouterResponder<DocketRequestContext>> {
-    let router = buildRouter(store: store, registry: registry, logger: logger)
+) throws -> Application<RouterResponder<DocketRequestContext>> {
+    let built = try buildRouter(
+        store: store, registry: registry, settings: SecuritySettings(secureCookies: configuration.secureCookies), logger: logger)
     return Application(
-        router: router,
+        router: built.router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Docket"),
         services: services,
         logger: logger)
 }
 
-/// The routes, with error mapping and request metrics in front of all of them.
-public func buildRouter(store: Store, registry: PrometheusCollectorRegistry, logger: Logger) -> Router<DocketRequestContext> {
+/// The router and the access every route declared (for the route × role matrix test).
+public struct DocketRouter {
+    public let router: Router<DocketRequestContext>
+    public let permissions: [RoutePermission]
+}
+
+/// All routes, each registered with its access policy, behind the one security and error middleware.
+public func buildRouter(
+    store: Store, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    settings: SecuritySettings = SecuritySettings(), logger: Logger
+) throws -> DocketRouter {
     let router = Router(context: DocketRequestContext.self)
-    router.add(middleware: ErrorMiddleware(logger: logger))
+    let views = try Views()
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: DocketMiddleware(store: store, settings: settings, views: views, logger: logger))
+    let routes = SecureRoutes(router: router, store: store)
 
     let info = registry.makeGauge(name: "docket_info", labels: [("database", store.dialect.rawValue)])
     info.set(Int64(1))
 
-    router.get("health") { _, _ in
+    routes.get("/health", .everyone) { _, _ in
         do {
             try await store.ping()
             return try JSON.response(Health(status: "ok", database: store.dialect.rawValue))
@@ -37,20 +49,21 @@ public func buildRouter(store: Store, registry: PrometheusCollectorRegistry, log
             return try JSON.response(Health(status: "unavailable", database: store.dialect.rawValue), status: .serviceUnavailable)
         }
     }
-    router.get("metrics") { _, _ in
+    // Prometheus scrapes with an admin's API token (Authorization: Bearer …).
+    routes.get("/metrics", .administration) { _, _ in
         Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
 
-    let api = router.group("api/v1")
-    MasterDataAPI(repository: store.customers, path: "customers").register(on: api)
-    MasterDataAPI(repository: store.products, path: "products").register(on: api)
-    MasterDataAPI(repository: store.warehouses, path: "warehouses").register(on: api)
-    MasterDataAPI(repository: store.suppliers, path: "suppliers").register(on: api)
-    MasterDataAPI(repository: store.carriers, path: "carriers").register(on: api)
-    StockAPI(store: store).register(on: api)
-    return router
+    MasterDataAPI(repository: store.customers, path: "customers", write: .customersWrite).register(on: routes)
+    MasterDataAPI(repository: store.products, path: "products", write: .productsWrite).register(on: routes)
+    MasterDataAPI(repository: store.warehouses, path: "warehouses", write: .warehousesWrite).register(on: routes)
+    MasterDataAPI(repository: store.suppliers, path: "suppliers", write: .suppliersWrite).register(on: routes)
+    MasterDataAPI(repository: store.carriers, path: "carriers", write: .carriersWrite).register(on: routes)
+    StockAPI(store: store).register(on: routes)
+    WebPages(store: store, views: views, settings: settings).register(on: routes)
+    return DocketRouter(router: router, permissions: routes.permissions)
 }
 
 struct Health: Codable, Sendable {

@@ -14,6 +14,8 @@ public struct DocketConfiguration: Sendable, Hashable {
     public var demo: Bool = false
     /// Maximum PostgreSQL connections in this node's pool.
     public var databasePoolSize: Int = 20
+    /// Mark session cookies `Secure`: set when Docket is served over HTTPS (directly or behind a proxy).
+    public var secureCookies: Bool = false
 
     public init(dataDirectory: String = "./docket-data", database: DatabaseLocation? = nil) {
         self.dataDirectory = dataDirectory
@@ -30,6 +32,7 @@ public struct DocketConfiguration: Sendable, Hashable {
         case logLevel = "DOCKET_LOG_LEVEL"
         case demo = "DOCKET_DEMO"
         case databasePoolSize = "DOCKET_DB_POOL_SIZE"
+        case secureCookies = "DOCKET_SECURE_COOKIES"
 
         public var option: String {
             switch self {
@@ -40,6 +43,7 @@ public struct DocketConfiguration: Sendable, Hashable {
             case .logLevel: "--log-level"
             case .demo: "--demo"
             case .databasePoolSize: "--db-pool-size"
+            case .secureCookies: "--secure-cookies"
             }
         }
     }
@@ -75,10 +79,13 @@ public struct DocketConfiguration: Sendable, Hashable {
                     "\(source): '\(text)' is not a log level (trace, debug, info, notice, warning, error, critical)")
             }
         }
-        if let (text, source) = value(.demo) {
+        for (key, apply) in [(Key.demo, { configuration.demo = $0 }), (.secureCookies, { configuration.secureCookies = $0 })]
+            as [(Key, (Bool) -> Void)]
+        {
+            guard let (text, source) = value(key) else { continue }
             switch text.lowercased() {
-            case "1", "true", "yes", "on": configuration.demo = true
-            case "0", "false", "no", "off": configuration.demo = false
+            case "1", "true", "yes", "on": apply(true)
+            case "0", "false", "no", "off": apply(false)
             default: problems.append("\(source): '\(text)' is not true or false")
             }
         }

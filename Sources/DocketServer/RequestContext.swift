@@ -1,22 +1,32 @@
 import DocketCore
+import DocketStore
 import Hummingbird
+import NIOCore
 
-/// Per-request state: the routing core plus who is acting. Authentication middleware (a later issue)
-/// sets `actor` from the session or API token.
+/// Per-request state: the routing core, who is asking (set by the security middleware) and in which language.
 public struct DocketRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public var actor: Actor
+    public var identity: Identity?
+    public var language: Language = .default
+    /// The peer's address, for login throttling and the audit log.
+    public let remoteAddress: String
 
-    public init(source: Source) {
+    public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        actor = Actor(.api, "anonymous")
+        remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
+
+    /// Who acts in audit events: the signed-in user or the token's owner.
+    public var actor: Actor { identity?.actor ?? Actor(.api, "anonymous") }
 
     /// Request bodies above this size are refused with 413.
     public var maxUploadSize: Int { 1 << 20 }
 }
 
 extension Request {
-    /// The reader's language from `Accept-Language`; zh-CN when nothing fits.
-    public var language: Language { Language.negotiate(acceptLanguage: headers[.acceptLanguage]) }
+    /// The language asked for by `Accept-Language`; zh-CN when nothing fits.
+    public var acceptedLanguage: Language { Language.negotiate(acceptLanguage: headers[.acceptLanguage]) }
+
+    /// API requests get problem JSON; everything else is a page.
+    var wantsJSON: Bool { uri.path.hasPrefix("/api/") || uri.path == "/metrics" || uri.path == "/health" }
 }

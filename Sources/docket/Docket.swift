@@ -77,7 +77,7 @@ struct Serve: AsyncParsableCommand {
 
         let (store, engineService) = try Store.open(
             configuration.database, logger: logger, maximumConnections: configuration.databasePoolSize)
-        var app = buildApplication(
+        var app = try buildApplication(
             configuration: configuration, store: store, registry: registry,
             services: engineService.map { [$0] } ?? [], logger: logger)
         app.beforeServerStarts {

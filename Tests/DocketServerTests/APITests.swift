@@ -14,17 +14,42 @@ let testLogger: Logger = {
     return logger
 }()
 
-/// An application on a fresh migrated SQLite file, driven through the router (no sockets).
+/// An application on a fresh migrated SQLite file, driven through the router (no sockets). The client sends
+/// an admin's API token unless `authenticated` is false.
 func withApp(
-    clock: ManualClock = ManualClock(), _ body: @Sendable (any TestClientProtocol, Store) async throws -> Void
+    clock: ManualClock = ManualClock(), authenticated: Bool = true,
+    _ body: @Sendable (any TestClientProtocol, Store) async throws -> Void
 ) async throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-api-\(UUID().uuidString).sqlite").path
     defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
     try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { store in
         try await store.migrate()
-        let app = buildApplication(configuration: DocketConfiguration(), store: store, logger: testLogger)
-        try await app.test(.router) { client in try await body(client, store) }
+        var headers: HTTPFields = [:]
+        if authenticated {
+            let admin = try await store.addUser(
+                User(username: "admin", displayName: "管理员", roles: [.admin]), password: "admin-password-1", by: .cli())
+            headers[.authorization] = "Bearer " + (try await store.createAPIToken(for: admin.id, name: "tests", by: .cli()).token)
+        }
+        let app = try buildApplication(configuration: DocketConfiguration(), store: store, logger: testLogger)
+        let credentials = headers
+        try await app.test(.router) { client in try await body(AuthedClient(inner: client, headers: credentials), store) }
     }
+}
+
+/// Adds fixed headers (credentials) to every request.
+struct AuthedClient: TestClientProtocol {
+    let inner: any TestClientProtocol
+    let headers: HTTPFields
+
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws
+        -> TestResponse
+    {
+        var merged = self.headers
+        for field in headers { merged[field.name] = field.value }
+        return try await inner.executeRequest(uri: uri, method: method, headers: merged, body: body)
+    }
+
+    var port: Int? { inner.port }
 }
 
 func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }

@@ -1,0 +1,43 @@
+/// Who may use a route. Every route declares one; a test enumerates all routes against all roles.
+public enum Access: Sendable, Hashable, CustomStringConvertible {
+    /// No sign-in needed (the login page, health checks, static assets).
+    case everyone
+    /// Any signed-in user, whatever the role.
+    case signedIn
+    /// Signed in with at least one of these roles.
+    case roles(Set<Role>)
+
+    public func allows(_ roles: Set<Role>?) -> Bool {
+        switch self {
+        case .everyone: true
+        case .signedIn: roles != nil
+        case .roles(let allowed): roles.map { !allowed.isDisjoint(with: $0) } ?? false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .everyone: "everyone"
+        case .signedIn: "signed in"
+        case .roles(let roles): roles.map(\.rawValue).sorted().joined(separator: ", ")
+        }
+    }
+}
+
+/// The policies of Docket's areas, by department (DOMAIN.md, Users).
+extension Access {
+    /// Master data and stock can be looked up by every member of staff.
+    public static let staff = Access.signedIn
+    /// 客户: the order desk, sales and customer service keep customer records.
+    public static let customersWrite = Access.roles([.admin, .orderDesk, .sales, .customerService])
+    /// 商品: purchasing and the order manager keep the catalogue.
+    public static let productsWrite = Access.roles([.admin, .purchasing, .orderManager])
+    /// 仓库/库位: the warehouse and logistics keep their sites.
+    public static let warehousesWrite = Access.roles([.admin, .warehouse, .logistics])
+    public static let suppliersWrite = Access.roles([.admin, .purchasing])
+    /// 承运商与运价: logistics.
+    public static let carriersWrite = Access.roles([.admin, .logistics])
+    /// 入库: the warehouse receives goods.
+    public static let stockReceive = Access.roles([.admin, .warehouse])
+    public static let administration = Access.roles([.admin])
+}

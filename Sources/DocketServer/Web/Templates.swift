@@ -1,0 +1,208 @@
+/// The page templates (Mustache: every `{{value}}` is HTML-escaped, in text and in attributes alike).
+/// One base layout; each page fills its `title` and `content` blocks.
+enum Templates {
+    static let all: [String: String] = [
+        "layout": layout, "login": login, "home": home, "list": list, "form": form, "error": error,
+        "tokens": tokens,
+    ]
+
+    static let layout = """
+        <!doctype html>
+        <html lang="{{lang}}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{$title}}Docket{{/title}} · Docket</title>
+        <link rel="stylesheet" href="/static/docket.css">
+        </head>
+        <body>
+        {{#user}}
+        <header class="top">
+          <a class="brand" href="/">Docket</a>
+          <nav class="main">{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/nav}}</nav>
+          <div class="me">
+            <span class="who" id="who">{{displayName}}</span>
+            <form method="post" action="/language" class="inline">
+              <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="language" value="{{otherLanguageCode}}">
+              <button type="submit" id="switch-language" class="link">{{otherLanguageLabel}}</button>
+            </form>
+            <form method="post" action="/logout" class="inline">
+              <input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="logout" class="link">{{t.ui.logout}}</button>
+            </form>
+          </div>
+        </header>
+        {{/user}}
+        <main>
+        {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+        {{$content}}{{/content}}
+        </main>
+        </body>
+        </html>
+        """
+
+    static let login = """
+        {{<layout}}
+        {{$title}}{{t.ui.login.title}}{{/title}}
+        {{$content}}
+        <section class="card narrow">
+          <h1>Docket · {{t.ui.login.title}}</h1>
+          {{#error}}<p class="alert" role="alert" id="login-error">{{error}}</p>{{/error}}
+          <form method="post" action="/login">
+            <input type="hidden" name="next" value="{{next}}">
+            <label>{{t.ui.login.username}}<input name="username" id="username" value="{{username}}" autocomplete="username" required autofocus></label>
+            <label>{{t.ui.login.password}}<input type="password" name="password" id="password" autocomplete="current-password" required></label>
+            <button type="submit" id="login">{{t.ui.login.submit}}</button>
+          </form>
+          <p class="langs"><a href="/login?lang=zh-CN" id="lang-zh">中文</a> · <a href="/login?lang=en" id="lang-en">English</a></p>
+        </section>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let home = """
+        {{<layout}}
+        {{$title}}{{t.ui.home.title}}{{/title}}
+        {{$content}}
+        <h1 id="page-title">{{t.ui.home.title}}</h1>
+        <div class="queues">
+        {{#queues}}
+          <section class="card queue" data-role="{{role}}">
+            <h2>{{title}}</h2>
+            <p class="hint">{{description}}</p>
+            <p class="empty">{{t.ui.home.empty}}</p>
+          </section>
+        {{/queues}}
+        </div>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let list = """
+        {{<layout}}
+        {{$title}}{{title}}{{/title}}
+        {{$content}}
+        <h1 id="page-title">{{title}}</h1>
+        <form method="get" class="toolbar">
+          <input type="search" name="q" value="{{q}}" placeholder="{{t.ui.list.search}}" id="search">
+          <button type="submit">{{t.ui.list.searchButton}}</button>
+          {{#newHref}}<a class="button primary" id="new" href="{{newHref}}">{{t.ui.list.new}}</a>{{/newHref}}
+        </form>
+        <table class="grid">
+          <thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead>
+          <tbody>
+          {{#rows}}<tr>{{#cells}}<td>{{#href}}<a href="{{href}}">{{text}}</a>{{/href}}{{^href}}{{text}}{{/href}}</td>{{/cells}}</tr>{{/rows}}
+          {{^rows}}<tr><td colspan="{{columnCount}}" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
+          </tbody>
+        </table>
+        <nav class="pager"><span>{{range}}</span>{{#previous}}<a href="{{previous}}" rel="prev">‹ {{t.ui.list.previous}}</a>{{/previous}}{{#next}}<a href="{{next}}" rel="next">{{t.ui.list.next}} ›</a>{{/next}}</nav>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let form = """
+        {{<layout}}
+        {{$title}}{{title}}{{/title}}
+        {{$content}}
+        <h1 id="page-title">{{title}}</h1>
+        {{#problemSummary}}<p class="alert" role="alert" id="form-errors">{{problemSummary}}</p>{{/problemSummary}}
+        <form method="post" action="{{action}}" class="record" novalidate>
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          {{#version}}<input type="hidden" name="version" value="{{version}}">{{/version}}
+          {{#sections}}
+          <fieldset>
+            {{#legend}}<legend>{{legend}}</legend>{{/legend}}
+            {{#fields}}
+            <label class="field{{#error}} invalid{{/error}}{{#checkbox}} check{{/checkbox}}">
+              <span>{{label}}{{#required}} *{{/required}}</span>
+              {{#checkbox}}<input type="checkbox" name="{{name}}" id="{{id}}" value="on"{{#checked}} checked{{/checked}}>{{/checkbox}}
+              {{#select}}<select name="{{name}}" id="{{id}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}
+              {{#multiline}}<textarea name="{{name}}" id="{{id}}" rows="4">{{value}}</textarea>{{/multiline}}
+              {{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}"{{#readonly}} readonly{{/readonly}}{{#hint}} placeholder="{{hint}}"{{/hint}}>{{/plain}}
+              {{#error}}<small class="error" id="{{id}}-error">{{error}}</small>{{/error}}
+            </label>
+            {{/fields}}
+          </fieldset>
+          {{/sections}}
+          <div class="actions"><button type="submit" class="primary" id="save">{{t.ui.form.save}}</button> <a href="{{cancelHref}}">{{t.ui.form.cancel}}</a></div>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let tokens = """
+        {{<layout}}
+        {{$title}}{{t.ui.tokens.title}}{{/title}}
+        {{$content}}
+        <h1 id="page-title">{{t.ui.tokens.title}}</h1>
+        <p class="hint">{{t.ui.tokens.hint}}</p>
+        {{#newToken}}<p class="notice" role="status">{{t.ui.tokens.created}} <code id="new-token">{{newToken}}</code></p>{{/newToken}}
+        <table class="grid">
+          <thead><tr><th>{{t.ui.tokens.name}}</th><th>{{t.ui.tokens.prefix}}</th><th>{{t.ui.tokens.createdAt}}</th><th>{{t.ui.tokens.lastUsed}}</th><th></th></tr></thead>
+          <tbody>
+          {{#tokens}}<tr><td>{{name}}</td><td><code>{{prefix}}…</code></td><td>{{createdAt}}</td><td>{{lastUsed}}</td>
+            <td>{{#revoked}}{{t.ui.tokens.revoked}}{{/revoked}}{{^revoked}}<form method="post" action="/account/tokens/{{id}}/revoke" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" class="link">{{t.ui.tokens.revoke}}</button></form>{{/revoked}}</td></tr>{{/tokens}}
+          {{^tokens}}<tr><td colspan="5" class="empty">{{t.ui.list.empty}}</td></tr>{{/tokens}}
+          </tbody>
+        </table>
+        <form method="post" action="/account/tokens" class="toolbar">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <input name="name" id="token-name" placeholder="{{t.ui.tokens.name}}" required>
+          <button type="submit" class="primary" id="create-token">{{t.ui.tokens.create}}</button>
+        </form>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let error = """
+        {{<layout}}
+        {{$title}}{{problem.title}}{{/title}}
+        {{$content}}
+        <section class="card narrow error-page" data-status="{{problem.status}}">
+          <h1 id="page-title">{{problem.status}} · {{problem.title}}</h1>
+          {{#problem.detail}}<p>{{problem.detail}}</p>{{/problem.detail}}
+          <ul>{{#problem.errors}}<li>{{field}}: {{message}}</li>{{/problem.errors}}</ul>
+          <p><a href="/">{{t.ui.home.back}}</a></p>
+        </section>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let css = """
+        :root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --brand: #b42318; --bg: #f5f7fa; --ok: #027a48; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 15px/1.5 -apple-system, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; color: var(--ink); background: var(--bg); }
+        header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; padding: .5rem 1rem; background: #fff; border-bottom: 1px solid var(--line); }
+        .brand { font-weight: 700; color: var(--brand); text-decoration: none; font-size: 1.1rem; }
+        nav.main { display: flex; flex-wrap: wrap; gap: .25rem; flex: 1; }
+        nav.main a { padding: .35rem .6rem; border-radius: 4px; color: var(--ink); text-decoration: none; }
+        nav.main a[aria-current] { background: var(--bg); font-weight: 600; }
+        .me { display: flex; gap: .5rem; align-items: center; color: var(--muted); }
+        main { max-width: 1200px; margin: 0 auto; padding: 1rem; }
+        .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.25rem; }
+        .narrow { max-width: 420px; margin: 3rem auto; }
+        .queues { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 1rem; }
+        label { display: block; margin: .5rem 0; }
+        label > span { display: block; font-size: .9rem; color: var(--muted); }
+        label.check { display: flex; gap: .5rem; align-items: center; }
+        input, select, textarea { font: inherit; padding: .4rem .5rem; border: 1px solid var(--line); border-radius: 4px; width: 100%; max-width: 28rem; background: #fff; }
+        input[type=checkbox] { width: auto; }
+        .invalid input, .invalid select, .invalid textarea { border-color: var(--brand); }
+        small.error { color: var(--brand); display: block; }
+        button, .button { font: inherit; padding: .4rem .9rem; border: 1px solid var(--line); border-radius: 4px; background: #fff; cursor: pointer; text-decoration: none; color: var(--ink); }
+        .primary { background: var(--brand); border-color: var(--brand); color: #fff; }
+        button.link { border: 0; background: none; color: var(--muted); padding: 0; }
+        form.inline { display: inline; }
+        .toolbar { display: flex; gap: .5rem; align-items: center; margin: .5rem 0 1rem; }
+        .toolbar input { max-width: 20rem; }
+        table.grid { width: 100%; border-collapse: collapse; background: #fff; }
+        .grid th, .grid td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); }
+        .grid th { font-size: .85rem; color: var(--muted); }
+        .empty, .hint { color: var(--muted); }
+        .alert { background: #fef3f2; border: 1px solid #fecdca; color: var(--brand); padding: .5rem .75rem; border-radius: 4px; }
+        .notice { background: #ecfdf3; border: 1px solid #abefc6; color: var(--ok); padding: .5rem .75rem; border-radius: 4px; }
+        fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 1rem; background: #fff; display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 0 1rem; }
+        legend { font-weight: 600; padding: 0 .25rem; }
+        .pager { display: flex; gap: 1rem; margin-top: .75rem; color: var(--muted); }
+        @media (max-width: 700px) { header.top { flex-direction: column; align-items: flex-start; } }
+        """
+}

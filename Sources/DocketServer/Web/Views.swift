@@ -1,0 +1,113 @@
+import DocketCore
+import DocketStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+
+/// Renders pages: a plain model built by the route, a Mustache template that only renders, one base layout.
+struct Views: Sendable {
+    let library: MustacheLibrary
+
+    init() throws {
+        var templates: [String: MustacheTemplate] = [:]
+        for (name, text) in Templates.all { templates[name] = try MustacheTemplate(string: text) }
+        library = MustacheLibrary(templates: templates)
+    }
+
+    /// The catalogue as nested dictionaries, so templates write `{{t.ui.login.title}}`.
+    nonisolated(unsafe) private static let translations: [Language: [String: Any]] = {
+        var all: [Language: [String: Any]] = [:]
+        for language in Language.allCases {
+            var root: [String: Any] = [:]
+            for (key, text) in Catalog.table(language) {
+                insert(&root, path: key.split(separator: ".").map(String.init)[...], value: text)
+            }
+            all[language] = root
+        }
+        return all
+    }()
+
+    private static func insert(_ node: inout [String: Any], path: ArraySlice<String>, value: String) {
+        guard let head = path.first else { return }
+        if path.count == 1 {
+            node[head] = value
+            return
+        }
+        var child = node[head] as? [String: Any] ?? [:]
+        insert(&child, path: path.dropFirst(), value: value)
+        node[head] = child
+    }
+
+    func render(
+        _ template: String, _ model: [String: Any], context: DocketRequestContext, status: HTTPResponse.Status = .ok,
+        current: String? = nil, notice: String? = nil
+    ) -> Response {
+        var model = model
+        let language = context.language
+        model["lang"] = language.rawValue
+        model["t"] = Self.translations[language]
+        if let notice { model["notice"] = notice }
+        if let identity = context.identity {
+            model["csrf"] = identity.csrfToken ?? ""
+            model["user"] = [
+                "displayName": identity.user.user.displayName,
+                "nav": Navigation.items(for: identity.roles).map { item -> [String: Any] in
+                    ["href": item.href, "label": Message(item.label).text(language), "current": item.href == current]
+                },
+                "otherLanguageCode": language == .zhCN ? "en" : "zh-CN",
+                "otherLanguageLabel": language == .zhCN ? "English" : "中文",
+            ] as [String: Any]
+        }
+        let html = library.render(model, withTemplate: template) ?? ""
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .contentLanguage: language.rawValue,
+                .cacheControl: "no-store", HTTPField.Name("X-Frame-Options")!: "DENY",
+                HTTPField.Name("Content-Security-Policy")!: "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func errorPage(_ problem: Problem, status: HTTPResponse.Status, context: DocketRequestContext) -> Response {
+        let model: [String: Any] = [
+            "problem": [
+                "status": problem.status, "title": problem.title, "detail": problem.detail as Any,
+                "errors": (problem.errors ?? []).map { ["field": $0.field, "message": $0.message] },
+            ] as [String: Any]
+        ]
+        return render("error", model, context: context, status: status)
+    }
+}
+
+/// The top navigation: each entry only for the roles its page allows.
+enum Navigation {
+    struct Item {
+        var href: String
+        var label: String
+        var access: Access
+    }
+
+    static let all: [Item] = [
+        Item(href: "/", label: "ui.nav.home", access: .signedIn),
+        Item(href: "/customers", label: "ui.nav.customers", access: .staff),
+        Item(href: "/products", label: "ui.nav.products", access: .staff),
+        Item(href: "/stock", label: "ui.nav.stock", access: .staff),
+        Item(href: "/warehouses", label: "ui.nav.warehouses", access: .staff),
+        Item(href: "/suppliers", label: "ui.nav.suppliers", access: .staff),
+        Item(href: "/carriers", label: "ui.nav.carriers", access: .staff),
+        Item(href: "/admin/users", label: "ui.nav.users", access: .administration),
+        Item(href: "/account/tokens", label: "ui.nav.tokens", access: .signedIn),
+    ]
+
+    static func items(for roles: Set<Role>) -> [Item] { all.filter { $0.access.allows(roles) } }
+}
+
+/// Shanghai time for display (China has no daylight saving time).
+func displayTime(_ time: Timestamp?) -> String {
+    guard let time else { return "—" }
+    let local = time.adding(milliseconds: 8 * 3_600_000).iso8601
+    return String(local.prefix(16)).replacingOccurrences(of: "T", with: " ")
+}

@@ -1,0 +1,399 @@
+import DocketCore
+import DocketStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The back office's pages.
+struct WebPages {
+    let store: Store
+    let views: Views
+    let settings: SecuritySettings
+
+    func register(on routes: SecureRoutes) {
+        routes.get("/static/docket.css", .everyone) { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: Templates.css)))
+        }
+        registerSession(on: routes)
+        routes.get("/", .signedIn) { _, context in
+            let identity = context.identity!
+            let queues = Role.allCases.filter { identity.roles.contains($0) }.map { role -> [String: Any] in
+                [
+                    "role": role.rawValue, "title": Message("ui.role.\(role.rawValue)").text(context.language),
+                    "description": Message("ui.queue.\(role.rawValue)").text(context.language),
+                ]
+            }
+            return views.render("home", ["queues": queues], context: context, current: "/")
+        }
+        MasterPages(
+            store: store, views: views, path: "/customers", title: "ui.customers", repository: store.customers,
+            spec: .customer, write: .customersWrite,
+            columns: ["ui.field.code", "ui.field.name", "ui.field.contactName", "ui.field.phone", "ui.field.city", "ui.field.creditRating"],
+            row: { c in
+                [c.value.code, c.value.name, c.value.primaryContact?.name ?? "", c.value.primaryContact?.phone ?? "",
+                 c.value.defaultAddress?.city ?? "", c.value.creditRating.rawValue]
+            }
+        ).register(on: routes)
+        MasterPages(
+            store: store, views: views, path: "/products", title: "ui.products", repository: store.products,
+            spec: .product, write: .productsWrite,
+            columns: ["ui.field.sku", "ui.field.nameZh", "ui.field.unit", "ui.field.listPrice", "ui.field.shelfLifeDays"],
+            row: { p in
+                [p.value.sku, p.value.nameZh, p.value.unit, p.value.listPrice.formatted, p.value.shelfLifeDays.map(String.init) ?? "—"]
+            }
+        ).register(on: routes)
+        registerReadOnlyLists(on: routes)
+        registerUsers(on: routes)
+        registerTokens(on: routes)
+    }
+
+    // MARK: Sign-in, sign-out, language
+
+    private func registerSession(on routes: SecureRoutes) {
+        routes.get("/login", .everyone) { request, context in
+            var context = context
+            var response: Response
+            if let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) {
+                context.language = chosen
+            }
+            if context.identity != nil { return Response(status: .seeOther, headers: [.location: "/"]) }
+            response = views.render(
+                "login", ["next": request.uri.queryParameters.get("next") ?? "", "username": ""], context: context)
+            if let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) {
+                response.setCookie(Cookie(name: languageCookieName, value: chosen.rawValue, maxAge: 31_536_000, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
+            }
+            return response
+        }
+        routes.post("/login", .everyone) { request, context in
+            // No session yet, so no CSRF token: refuse cross-site sign-in posts by their Origin.
+            guard isSameOrigin(request) else { throw AccessError.csrf }
+            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let username = form.text("username") ?? ""
+            let next = safeRedirect(form.text("next"))
+            let result = try await store.login(
+                username: username, password: form.first("password") ?? "", ip: context.remoteAddress,
+                userAgent: request.headers[.userAgent], policy: settings.policy)
+            switch result {
+            case .success(let token, let identity):
+                var response = Response(status: .seeOther, headers: [.location: next])
+                response.setCookie(
+                    Cookie(name: sessionCookieName, value: token, maxAge: Int(settings.policy.absoluteTimeoutMilliseconds / 1000),
+                        path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
+                _ = identity
+                return response
+            case .invalidCredentials, .throttled:
+                let message = Message(result.isThrottled ? "ui.login.throttled" : "ui.login.failed").text(context.language)
+                return views.render(
+                    "login", ["next": form.text("next") ?? "", "username": username, "error": message], context: context,
+                    status: result.isThrottled ? .tooManyRequests : .ok)
+            }
+        }
+        routes.post("/logout", .signedIn) { request, context in
+            if let token = request.cookies[sessionCookieName]?.value {
+                try await store.logout(sessionToken: token, by: context.actor)
+            }
+            var response = Response(status: .seeOther, headers: [.location: "/login"])
+            response.setCookie(Cookie(name: sessionCookieName, value: "", maxAge: 0, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
+            return response
+        }
+        routes.post("/language", .signedIn) { request, context in
+            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let language = form.text("language").flatMap(Language.init(rawValue:)) ?? .default
+            try await store.setLanguage(language, for: context.identity!.user.id, by: context.actor)
+            let back = request.headers[.referer].flatMap { URL(string: $0)?.path }
+            return Response(status: .seeOther, headers: [.location: safeRedirect(back)])
+        }
+    }
+
+    // MARK: Lists without forms yet
+
+    private func registerReadOnlyLists(on routes: SecureRoutes) {
+        routes.get("/warehouses", .staff) { request, context in
+            let page = try await store.warehouses.list(try ListParameters(request).listQuery)
+            return listPage(
+                title: "ui.warehouses.title", path: "/warehouses", request: request, context: context, page: page,
+                columns: ["ui.field.code", "ui.field.name", "ui.field.region", "ui.field.city", "ui.field.active"],
+                cells: { w in [w.value.code, w.value.name, w.value.region, w.value.address.city, yesNo(w.value.active, context)].map { ["text": $0] } },
+                newHref: nil)
+        }
+        routes.get("/suppliers", .staff) { request, context in
+            let page = try await store.suppliers.list(try ListParameters(request).listQuery)
+            return listPage(
+                title: "ui.suppliers.title", path: "/suppliers", request: request, context: context, page: page,
+                columns: ["ui.field.code", "ui.field.name", "ui.field.contactName", "ui.field.phone", "ui.field.leadTimeDays"],
+                cells: { s in [s.value.code, s.value.name, s.value.contactName ?? "", s.value.phone ?? "", String(s.value.leadTimeDays)].map { ["text": $0] } },
+                newHref: nil)
+        }
+        routes.get("/carriers", .staff) { request, context in
+            let page = try await store.carriers.list(try ListParameters(request).listQuery)
+            return listPage(
+                title: "ui.carriers.title", path: "/carriers", request: request, context: context, page: page,
+                columns: ["ui.field.code", "ui.field.name", "ui.field.phone", "ui.field.services"],
+                cells: { c in [c.value.code, c.value.name, c.value.phone ?? "", c.value.services.map(\.name).joined(separator: "、")].map { ["text": $0] } },
+                newHref: nil)
+        }
+        routes.get("/stock", .staff) { request, context in
+            let list = try ListParameters(request)
+            let page = try await store.stockLots(StockQuery(search: list.search, limit: list.limit, offset: list.offset))
+            return listPage(
+                title: "ui.stock.title", path: "/stock", request: request, context: context, page: page,
+                columns: ["ui.field.sku", "ui.field.nameZh", "ui.field.warehouse", "ui.field.location", "ui.field.lot",
+                          "ui.field.expiryDate", "ui.field.onHand", "ui.field.reserved", "ui.field.available"],
+                cells: { s in
+                    [s.sku, s.productName, s.warehouseCode, s.locationCode, s.lot.isEmpty ? "—" : s.lot, s.expiryDate?.iso8601 ?? "—",
+                     String(s.onHand), String(s.reserved), String(s.available)].map { ["text": $0] }
+                },
+                newHref: nil)
+        }
+    }
+
+    func listPage<Item>(
+        title: String, path: String, request: Request, context: DocketRequestContext, page: Page<Item>,
+        columns: [String], cells: (Item) -> [[String: String]], newHref: String?
+    ) -> Response {
+        let q = request.uri.queryParameters.get("q") ?? ""
+        func link(_ offset: Int) -> String {
+            var items = ["offset=\(offset)"]
+            if !q.isEmpty { items.append("q=" + (q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
+            return path + "?" + items.joined(separator: "&")
+        }
+        let from = page.items.isEmpty ? 0 : page.offset + 1
+        var model: [String: Any] = [
+            "title": Message(title).text(context.language), "q": q,
+            "columns": columns.map { Message($0).text(context.language) }, "columnCount": columns.count,
+            "rows": page.items.map { ["cells": cells($0)] },
+            "range": Message("ui.list.range", ["from": String(from), "to": String(page.offset + page.items.count), "total": String(page.total)]).text(context.language),
+        ]
+        if page.offset > 0 { model["previous"] = link(max(0, page.offset - page.limit)) }
+        if page.offset + page.items.count < page.total { model["next"] = link(page.offset + page.limit) }
+        if let newHref { model["newHref"] = newHref }
+        return views.render("list", model, context: context, current: path)
+    }
+
+    // MARK: Users (admin)
+
+    private func registerUsers(on routes: SecureRoutes) {
+        let fields: [FieldSpec] = [
+            FieldSpec(name: "username", label: "ui.field.username", required: true, fixedAfterCreate: true),
+            FieldSpec(name: "displayName", label: "ui.field.displayName", required: true),
+            FieldSpec(name: "language", label: "ui.field.language", kind: .select(Language.allCases.map(\.rawValue))),
+            FieldSpec(name: "active", label: "ui.field.active", kind: .checkbox),
+            FieldSpec(name: "password", label: "ui.field.password", kind: .password),
+        ] + Role.allCases.map { FieldSpec(name: "role.\($0.rawValue)", label: "ui.role.\($0.rawValue)", kind: .checkbox, section: "ui.section.access") }
+        let spec = FormSpec<User>(
+            fields: fields,
+            values: { user in
+                var values = ["username": user.username, "displayName": user.displayName, "language": user.language.rawValue,
+                              "active": String(user.active)]
+                for role in user.roles { values["role.\(role.rawValue)"] = "true" }
+                return values
+            },
+            parse: { form, existing in
+                let user = User(
+                    username: existing?.username ?? (form.text("username") ?? ""), displayName: form.text("displayName") ?? "",
+                    roles: Role.allCases.filter { form.flag("role.\($0.rawValue)") },
+                    language: form.text("language").flatMap(Language.init(rawValue:)) ?? .default,
+                    active: form.flag("active"))
+                return (user, [])
+            })
+        @Sendable func formPage(_ context: DocketRequestContext, user: StoredUser?, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok, notice: String? = nil) -> Response {
+            var submitted = form
+            if form == nil && user == nil { submitted = Form(pairs: [("active", "on"), ("language", "zh-CN")]) }
+            let (sections, unmatched) = spec.sections(
+                submitted: submitted, existing: user?.user, problems: problems, language: context.language, creating: user == nil)
+            var model: [String: Any] = [
+                "title": Message(user == nil ? "ui.users.new" : "ui.users.edit").text(context.language),
+                "action": user.map { "/admin/users/\($0.id)" } ?? "/admin/users", "sections": sections, "cancelHref": "/admin/users",
+            ]
+            if let user { model["version"] = String(user.version) }
+            if !problems.isEmpty {
+                model["problemSummary"] = ([Message("ui.form.problems", ["count": String(problems.count)]).text(context.language)]
+                    + unmatched.map { "\($0.field): \($0.message.text(context.language))" }).joined(separator: " ")
+            }
+            return views.render("form", model, context: context, status: status, current: "/admin/users", notice: notice)
+        }
+        routes.get("/admin/users", .administration) { request, context in
+            let users = try await store.users()
+            let page = Page(items: users, total: users.count, limit: max(users.count, 1), offset: 0)
+            return listPage(
+                title: "ui.users.title", path: "/admin/users", request: request, context: context, page: page,
+                columns: ["ui.field.username", "ui.field.displayName", "ui.section.access", "ui.field.language", "ui.field.active"],
+                cells: { u in
+                    [["text": u.user.username, "href": "/admin/users/\(u.id)"], ["text": u.user.displayName],
+                     ["text": u.user.roles.map { Message("ui.role.\($0.rawValue)").text(context.language) }.joined(separator: "、")],
+                     ["text": u.user.language.rawValue], ["text": yesNo(u.user.active, context)]]
+                },
+                newHref: "/admin/users/new")
+        }
+        routes.get("/admin/users/new", .administration) { _, context in formPage(context, user: nil, form: nil, problems: []) }
+        routes.post("/admin/users", .administration) { request, context in
+            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let user = spec.parse(form, nil).value
+            do {
+                let stored = try await store.addUser(user, password: form.first("password") ?? "", by: context.actor)
+                return Response(status: .seeOther, headers: [.location: "/admin/users/\(stored.id)?saved=1"])
+            } catch let error as DocketError {
+                return formPage(context, user: nil, form: form, problems: problems(error), status: status(error))
+            }
+        }
+        routes.get("/admin/users/:id", .administration) { request, context in
+            let user = try await store.user(id: try context.id())
+            let saved = request.uri.queryParameters.get("saved") != nil
+            return formPage(context, user: user, form: nil, problems: [], notice: saved ? Message("ui.form.saved").text(context.language) : nil)
+        }
+        routes.post("/admin/users/:id", .administration) { request, context in
+            let id: ID<User> = try context.id()
+            let current = try await store.user(id: id)
+            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let user = spec.parse(form, current.user).value
+            do {
+                _ = try await store.updateUser(id, version: Int64(form.text("version") ?? "") ?? -1, user, by: context.actor)
+                if let password = form.first("password"), !password.isEmpty {
+                    try await store.setPassword(password, for: id, by: context.actor)
+                }
+                return Response(status: .seeOther, headers: [.location: "/admin/users/\(id)?saved=1"])
+            } catch let error as DocketError {
+                return formPage(context, user: current, form: form, problems: problems(error), status: status(error))
+            }
+        }
+    }
+
+    // MARK: API tokens (each user's own)
+
+    private func registerTokens(on routes: SecureRoutes) {
+        @Sendable func page(_ context: DocketRequestContext, newToken: String? = nil) async throws -> Response {
+            let tokens = try await store.apiTokens(for: context.identity!.user.id)
+            let model: [String: Any] = [
+                "tokens": tokens.reversed().map {
+                    ["id": $0.id, "name": $0.name, "prefix": $0.prefix, "createdAt": displayTime($0.createdAt),
+                     "lastUsed": displayTime($0.lastUsedAt), "revoked": $0.revoked] as [String: Any]
+                },
+                "newToken": newToken as Any,
+            ]
+            return views.render("tokens", model, context: context, current: "/account/tokens")
+        }
+        routes.get("/account/tokens", .signedIn) { _, context in try await page(context) }
+        routes.post("/account/tokens", .signedIn) { request, context in
+            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let created = try await store.createAPIToken(for: context.identity!.user.id, name: form.text("name") ?? "", by: context.actor)
+            return try await page(context, newToken: created.token)
+        }
+        routes.post("/account/tokens/:token/revoke", .signedIn) { _, context in
+            guard let id = context.parameters.get("token").flatMap(Int64.init) else { throw HTTPError(.notFound) }
+            try await store.revokeAPIToken(id, of: context.identity!.user.id, by: context.actor)
+            return Response(status: .seeOther, headers: [.location: "/account/tokens"])
+        }
+    }
+}
+
+/// List, new, create, edit and update pages for one kind of master data.
+struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
+    let store: Store
+    let views: Views
+    let path: String
+    /// Catalogue prefix: `<title>.title`, `.new`, `.edit`.
+    let title: String
+    let repository: MasterRepository<Value>
+    let spec: FormSpec<Value>
+    let write: Access
+    let columns: [String]
+    let row: @Sendable (Stored<Value>) -> [String]
+
+    func register(on routes: SecureRoutes) {
+        let pages = WebPages(store: store, views: views, settings: SecuritySettings())
+        routes.get(path, .staff) { request, context in
+            let page = try await repository.list(try ListParameters(request).listQuery)
+            return pages.listPage(
+                title: "\(title).title", path: path, request: request, context: context, page: page, columns: columns,
+                cells: { item in
+                    row(item).enumerated().map { $0.offset == 0 ? ["text": $0.element, "href": "\(path)/\(item.id)"] : ["text": $0.element] }
+                },
+                newHref: write.allows(context.identity?.roles) ? "\(path)/new" : nil)
+        }
+        routes.get("\(path)/new", write) { _, context in
+            formPage(context, stored: nil, form: nil, problems: [])
+        }
+        routes.post(path, write) { request, context in
+            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 256 * 1024)))
+            let (value, parseProblems) = spec.parse(form, nil)
+            do {
+                if !parseProblems.isEmpty { throw DocketError.invalid(parseProblems) }
+                let stored = try await repository.create(value, by: context.actor)
+                return Response(status: .seeOther, headers: [.location: "\(path)/\(stored.id)?saved=1"])
+            } catch let error as DocketError {
+                return formPage(context, stored: nil, form: form, problems: problems(error), status: status(error))
+            }
+        }
+        routes.get("\(path)/:id", .staff) { request, context in
+            let stored = try await repository.get(id: try context.id())
+            let saved = request.uri.queryParameters.get("saved") != nil
+            return formPage(context, stored: stored, form: nil, problems: [], notice: saved ? Message("ui.form.saved").text(context.language) : nil)
+        }
+        routes.post("\(path)/:id", write) { request, context in
+            let stored = try await repository.get(id: try context.id())
+            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 256 * 1024)))
+            let (value, parseProblems) = spec.parse(form, stored.value)
+            do {
+                if !parseProblems.isEmpty { throw DocketError.invalid(parseProblems) }
+                let updated = try await repository.update(
+                    id: stored.id, version: Int64(form.text("version") ?? "") ?? -1, value, by: context.actor)
+                return Response(status: .seeOther, headers: [.location: "\(path)/\(updated.id)?saved=1"])
+            } catch let error as DocketError {
+                return formPage(context, stored: stored, form: form, problems: problems(error), status: status(error))
+            }
+        }
+    }
+
+    private func formPage(
+        _ context: DocketRequestContext, stored: Stored<Value>?, form: Form?, problems: [FieldProblem],
+        status: HTTPResponse.Status = .ok, notice: String? = nil
+    ) -> Response {
+        let (sections, unmatched) = spec.sections(
+            submitted: form, existing: stored?.value, problems: problems, language: context.language, creating: stored == nil)
+        var model: [String: Any] = [
+            "title": Message(stored == nil ? "\(title).new" : "\(title).edit").text(context.language),
+            "action": stored.map { "\(path)/\($0.id)" } ?? path, "sections": sections, "cancelHref": path,
+        ]
+        if let stored { model["version"] = String(stored.version) }
+        if !problems.isEmpty {
+            model["problemSummary"] = ([Message("ui.form.problems", ["count": String(problems.count)]).text(context.language)]
+                + unmatched.map { "\($0.field): \($0.message.text(context.language))" }).joined(separator: " ")
+        }
+        return views.render("form", model, context: context, status: status, current: path, notice: notice)
+    }
+}
+
+/// The field problems a domain error means for a form.
+func problems(_ error: DocketError) -> [FieldProblem] {
+    switch error {
+    case .invalid(let problems): problems
+    case .duplicate(_, let field, let value): [FieldProblem(field, "duplicate", ["value": value])]
+    case .versionConflict(_, _, let current): [FieldProblem("version", "invalidValue", ["allowed": String(current)])]
+    case .notFound(_, let key), .archived(_, let key): [FieldProblem("", "notFound", ["value": key])]
+    }
+}
+
+func status(_ error: DocketError) -> HTTPResponse.Status {
+    switch error {
+    case .invalid: .unprocessableContent
+    case .notFound: .notFound
+    case .duplicate, .versionConflict, .archived: .conflict
+    }
+}
+
+func yesNo(_ value: Bool, _ context: DocketRequestContext) -> String {
+    Message(value ? "ui.form.yes" : "ui.form.no").text(context.language)
+}
+
+/// Only same-site paths: never redirect to another host after sign-in.
+func safeRedirect(_ target: String?) -> String {
+    guard let target, target.hasPrefix("/"), !target.hasPrefix("//"), !target.contains("\\") else { return "/" }
+    return target
+}
+
+extension LoginResult {
+    var isThrottled: Bool { if case .throttled = self { true } else { false } }
+}

@@ -1,0 +1,273 @@
+import DocketCore
+import DocketServer
+import DocketStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Signs in through the login form and returns the session cookie value.
+func signIn(_ client: any TestClientProtocol, _ username: String, _ password: String) async throws -> String? {
+    try await client.execute(
+        uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+        body: ByteBuffer(string: "username=\(username)&password=\(password)&next=%2Fcustomers")
+    ) { response in
+        response.headers[values: .setCookie].first { $0.hasPrefix("\(sessionCookieName)=") }
+            .map { String($0.dropFirst(sessionCookieName.count + 1).prefix { $0 != ";" }) }
+    }
+}
+
+/// The CSRF token of the page's forms.
+func csrfToken(in html: String) -> String? {
+    guard let range = html.range(of: "name=\"_csrf\" value=\"") else { return nil }
+    return String(html[range.upperBound...].prefix { $0 != "\"" })
+}
+
+@Suite("Security")
+struct SecurityTests {
+    @Test func anonymousRequestsAreTurnedAway() async throws {
+        try await withApp(authenticated: false) { client, _ in
+            try await client.execute(uri: "/api/v1/customers", method: .get) { response throws in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] == "Bearer")
+                #expect(try decode(Problem.self, response).title == "请先登录")
+            }
+            try await client.execute(uri: "/customers?q=x", method: .get) { response throws in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location]?.hasPrefix("/login?next=") == true)
+            }
+            try await client.execute(uri: "/api/v1/customers", method: .get, headers: [.authorization: "Bearer nope"]) { response throws in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/health", method: .get) { response throws in #expect(response.status == .ok) }
+            try await client.execute(uri: "/login", method: .get) { response throws in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("id=\"username\""))
+            }
+        }
+    }
+
+    @Test func loginSessionCookieCSRFAndLogout() async throws {
+        let clock = ManualClock()
+        try await withApp(clock: clock, authenticated: false) { client, store in
+            _ = try await store.addUser(
+                User(username: "desk", displayName: "跟单小李", roles: [.orderDesk]), password: "desk-password-1", by: .cli())
+            // a successful login sets a hardened cookie and goes where the user was headed
+            let setCookie = try await client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "username=desk&password=desk-password-1&next=%2Fcustomers")
+            ) { response throws in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/customers")
+                return response.headers[.setCookie] ?? ""
+            }
+            #expect(setCookie.contains("HttpOnly"))
+            #expect(setCookie.lowercased().contains("samesite=lax"))
+            #expect(setCookie.contains("Path=/"))
+            let token = try #require(try await signIn(client, "desk", "desk-password-1"))
+            #expect(!setCookie.contains(token), "every login gets a fresh session token")
+            let cookie: HTTPFields = [.cookie: "\(sessionCookieName)=\(token)"]
+
+            // the home page shows the role's queue; the form carries a CSRF token
+            let home = try await client.execute(uri: "/", method: .get, headers: cookie) { String(buffer: $0.body) }
+            #expect(home.contains("data-role=\"order_desk\""))
+            #expect(home.contains("跟单小李"))
+            let csrf = try #require(csrfToken(in: home))
+
+            // a state-changing form without the token, or from another site, is refused
+            let form: HTTPFields = [.cookie: "\(sessionCookieName)=\(token)", .contentType: "application/x-www-form-urlencoded"]
+            try await client.execute(uri: "/language", method: .post, headers: form, body: ByteBuffer(string: "language=en")) { response throws in
+                #expect(response.status == .forbidden)
+            }
+            var foreign = form
+            foreign[.origin] = "https://evil.example"
+            try await client.execute(uri: "/language", method: .post, headers: foreign, body: ByteBuffer(string: "_csrf=\(csrf)&language=en")) { response throws in
+                #expect(response.status == .forbidden)
+            }
+            // with the token it works, and the user's language follows them
+            try await client.execute(uri: "/language", method: .post, headers: form, body: ByteBuffer(string: "_csrf=\(csrf)&language=en")) { response throws in
+                #expect(response.status == .seeOther)
+            }
+            let english = try await client.execute(uri: "/", method: .get, headers: cookie) { String(buffer: $0.body) }
+            #expect(english.contains("My work"))
+
+            // a role without access is refused, and the refusal is audited
+            try await client.execute(uri: "/admin/users", method: .get, headers: cookie) { response throws in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("Not allowed"))
+            }
+            // idle for longer than the idle timeout: signed out
+            clock.advance(milliseconds: AuthPolicy().idleTimeoutMilliseconds + 1)
+            try await client.execute(uri: "/", method: .get, headers: cookie) { response throws in
+                #expect(response.status == .seeOther)
+            }
+            // logout ends the session for good
+            let fresh = try #require(try await signIn(client, "desk", "desk-password-1"))
+            let freshHome = try await client.execute(uri: "/", method: .get, headers: [.cookie: "\(sessionCookieName)=\(fresh)"]) { String(buffer: $0.body) }
+            try await client.execute(
+                uri: "/logout", method: .post,
+                headers: [.cookie: "\(sessionCookieName)=\(fresh)", .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "_csrf=\(try #require(csrfToken(in: freshHome)))")
+            ) { response throws in #expect(response.status == .seeOther) }
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: "\(sessionCookieName)=\(fresh)"]) { response throws in
+                #expect(response.status == .seeOther)
+            }
+            let actions = try await store.auditEvents(entity: .user, id: nil, limit: 50).map(\.action)
+            for action in ["login", "logout", "denied", "languageChanged"] {
+                #expect(actions.contains(action), "\(action) not audited: \(actions)")
+            }
+        }
+    }
+
+    @Test func failedLoginsAreThrottledPerAccount() async throws {
+        try await withApp(authenticated: false) { client, store in
+            _ = try await store.addUser(User(username: "fin", displayName: "财务", roles: [.finance]), password: "finance-pass-1", by: .cli())
+            for _ in 0..<AuthPolicy().maximumFailuresPerAccount {
+                try await client.execute(
+                    uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "username=fin&password=wrong-guess")
+                ) { response throws in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body).contains("用户名或密码错误"))
+                    #expect(String(buffer: response.body).contains("value=\"fin\""), "the user name typed is kept")
+                }
+            }
+            // now even the right password waits out the window
+            try await client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "username=fin&password=finance-pass-1")
+            ) { response throws in #expect(response.status == .tooManyRequests) }
+            #expect(try await store.auditEvents(entity: .user, id: nil).filter { $0.action == "loginFailed" }.count == 5)
+        }
+    }
+
+    @Test func apiTokensWorkUntilRevoked() async throws {
+        try await withApp(authenticated: false) { client, store in
+            let user = try await store.addUser(User(username: "erp", displayName: "ERP 集成", roles: [.sales]), password: "integration-1", by: .cli())
+            let created = try await store.createAPIToken(for: user.id, name: "ERP", by: .cli())
+            #expect(created.token.hasPrefix("dkt_"))
+            let bearer: HTTPFields = [.authorization: "Bearer \(created.token)"]
+            try await client.execute(uri: "/api/v1/customers", method: .post, headers: bearer, body: body(customerJSON)) { response throws in
+                #expect(response.status == .created)
+            }
+            // sales may not receive stock: 403, not 401
+            try await client.execute(uri: "/api/v1/stock/receipts", method: .post, headers: bearer, body: body("{}")) { response throws in
+                #expect(response.status == .forbidden)
+            }
+            try await store.revokeAPIToken(created.info.id, of: user.id, by: .cli())
+            try await client.execute(uri: "/api/v1/customers", method: .get, headers: bearer) { response throws in
+                #expect(response.status == .unauthorized)
+            }
+            // the audit trail names the integration user
+            let events = try await store.auditEvents(entity: .customer, id: nil)
+            #expect(events.first?.actor == "api:erp")
+        }
+    }
+
+    @Test func xssInRecordsIsEscaped() async throws {
+        try await withApp { client, _ in
+            let evil = customerJSON.replacingOccurrences(of: "杭州佳和商贸有限公司", with: "<script>alert(1)</script>\\\" onfocus=\\\"x")
+            try await client.execute(uri: "/api/v1/customers", method: .post, body: body(evil)) { response throws in
+                #expect(response.status == .created)
+            }
+            // the list (text) and the edit form (attribute values) both escape it
+            for page in ["/customers", "/customers/1"] {
+                let html = try await client.execute(uri: page, method: .get) { String(buffer: $0.body) }
+                #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(page)")
+                #expect(!html.contains("<script>alert(1)"), "\(page)")
+                #expect(!html.contains("\" onfocus=\"x"), "\(page)")
+            }
+        }
+    }
+}
+
+@Suite("Route × role matrix")
+struct RouteMatrixTests {
+    @Test func everyRouteDeclaresAccessAndEnforcesIt() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-matrix-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        try await Store.withOpened(.sqlite(path: path), logger: testLogger) { store in
+            try await store.migrate()
+            // one signed-in session per role
+            var sessions: [Role: (cookie: String, csrf: String)] = [:]
+            for role in Role.allCases {
+                _ = try await store.addUser(
+                    User(username: "u.\(role.rawValue)", displayName: role.rawValue, roles: [role]), password: "matrix-password-1", by: .cli())
+                guard case .success(let token, let identity) = try await store.login(
+                    username: "u.\(role.rawValue)", password: "matrix-password-1", ip: "127.0.0.1", userAgent: nil)
+                else { Issue.record("login failed for \(role)"); return }
+                sessions[role] = (token, identity.csrfToken!)
+            }
+            let built = try buildRouter(store: store, logger: testLogger)
+            // Signing out ends the session the rest of the matrix uses: test it last.
+            let permissions = built.permissions.sorted { ($0.path == "/logout" ? 1 : 0) < ($1.path == "/logout" ? 1 : 0) }
+            let signedIn = sessions
+            let declared = Set(built.permissions.map { "\($0.method) \($0.path)" })
+            let routes = built.router.routes
+            #expect(routes.count == built.permissions.count)
+            for route in routes {
+                #expect(declared.contains("\(route.method) \(route.path)"), "\(route) has no declared access")
+            }
+            let app = Application(router: built.router, logger: testLogger)
+            try await app.test(.router) { client in
+                for permission in permissions {
+                    let uri = permission.path.split(separator: "/").map { $0.hasPrefix("{") ? "1" : String($0) }.joined(separator: "/")
+                    let target = uri.isEmpty ? "/" : (uri.hasPrefix("/") ? uri : "/" + uri)
+                    // anonymous
+                    let anonymous = try await client.execute(uri: target, method: permission.method) { $0.status }
+                    if case .everyone = permission.access {
+                        #expect(anonymous != .unauthorized && anonymous != .forbidden, "\(permission.method) \(target) anonymous → \(anonymous)")
+                    } else {
+                        #expect(anonymous == .unauthorized || anonymous == .seeOther, "\(permission.method) \(target) anonymous → \(anonymous)")
+                    }
+                    for role in Role.allCases {
+                        let session = signedIn[role]!
+                        let status = try await client.execute(
+                            uri: target, method: permission.method,
+                            headers: [.cookie: "\(sessionCookieName)=\(session.cookie)", HTTPField.Name("X-CSRF-Token")!: session.csrf]
+                        ) { $0.status }
+                        if permission.access.allows([role]) {
+                            #expect(status != .forbidden && status != .unauthorized, "\(permission.method) \(target) as \(role) → \(status)")
+                        } else {
+                            #expect(status == .forbidden, "\(permission.method) \(target) as \(role) → \(status)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+@Suite("Back office forms")
+struct FormPageTests {
+    @Test func customerFormKeepsWhatWasTypedAndShowsFieldErrors() async throws {
+        try await withApp(authenticated: false) { client, store in
+            _ = try await store.addUser(User(username: "desk", displayName: "跟单", roles: [.orderDesk]), password: "desk-password-1", by: .cli())
+            let token = try #require(try await signIn(client, "desk", "desk-password-1"))
+            let cookie = "\(sessionCookieName)=\(token)"
+            let newForm = try await client.execute(uri: "/customers/new", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
+            let csrf = try #require(csrfToken(in: newForm))
+            let typed = "_csrf=\(csrf)&code=C900&name=%E6%88%90%E9%83%BD%E6%B5%8B%E8%AF%95&contacts%5B0%5D.name=%E5%BC%A0&contacts%5B0%5D.phone=123&addresses%5B0%5D.province=%E5%9B%9B%E5%B7%9D%E7%9C%81&addresses%5B0%5D.city=%E6%88%90%E9%83%BD%E5%B8%82&addresses%5B0%5D.street=x&creditLimit=abc&creditRating=A"
+            let headers: HTTPFields = [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
+            try await client.execute(uri: "/customers", method: .post, headers: headers, body: ByteBuffer(string: typed)) { response throws in
+                #expect(response.status == .unprocessableContent)
+                let html = String(buffer: response.body)
+                #expect(html.contains("id=\"form-errors\""))
+                #expect(html.contains("value=\"C900\""), "typed code kept")
+                #expect(html.contains("value=\"成都测试\""), "typed name kept")
+                #expect(html.contains("id=\"creditLimit-error\""))
+            }
+            let fixed = typed.replacingOccurrences(of: "phone=123", with: "phone=13912345678").replacingOccurrences(of: "creditLimit=abc", with: "creditLimit=5000")
+            try await client.execute(uri: "/customers", method: .post, headers: headers, body: ByteBuffer(string: fixed)) { response throws in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/customers/1?saved=1")
+            }
+            let saved = try await store.customers.get(key: "C900")
+            #expect(saved.value.creditLimit == Money(minor: 500_000))
+            #expect(saved.value.contacts.first?.phone == "13912345678")
+            #expect(try await store.auditEvents(entity: .customer, id: saved.id.rawValue).first?.actor == "user:desk")
+        }
+    }
+}
