@@ -136,12 +136,13 @@ public struct DemoData: Sendable {
                         defaultSupplierCode: family.supplier, substituteSkus: Array(substitutes)))
             }
         }
-        // Pad to ~200 with pack-size variants of everyday goods.
+        // Pad to ~200 with case-size variants of the catalogue above (never of another case).
+        let catalogue = products
         var n = 1
         while products.count < 200 {
-            let base = products[(n * 7) % products.count]
+            let base = catalogue[(n * 7) % catalogue.count]
             var bulk = base
-            bulk.sku = "BULK-\(String(n).leftPadded(3))-\(base.sku)".prefixString(40)
+            bulk.sku = "CASE\(n % 3 == 0 ? 24 : 12)-\(base.sku)"
             bulk.nameZh = "\(base.nameZh)（整箱 \(n % 3 == 0 ? 24 : 12) \(base.unit)）"
             bulk.nameEn = base.nameEn.map { "\($0), case of \(n % 3 == 0 ? 24 : 12)" }
             bulk.unit = "箱"
@@ -303,6 +304,26 @@ public struct DemoData: Sendable {
         }
         return receipts
     }
+}
+
+extension DemoData {
+    /// The password of every demo user (README lists the accounts). Demo data only: never for production.
+    public static let password = "docket-demo"
+
+    /// One demo user per role, so each department's home page can be tried.
+    public static let users: [User] = [
+        User(username: "admin", displayName: "王磊（管理员）", roles: [.admin]),
+        User(username: "order.desk", displayName: "李娜（跟单）", roles: [.orderDesk]),
+        User(username: "sales", displayName: "张伟（销售）", roles: [.sales]),
+        User(username: "finance", displayName: "刘芳（财务）", roles: [.finance]),
+        User(username: "warehouse", displayName: "陈强（仓库）", roles: [.warehouse]),
+        User(username: "production", displayName: "杨洋（生产）", roles: [.production]),
+        User(username: "purchasing", displayName: "赵敏（采购）", roles: [.purchasing]),
+        User(username: "logistics", displayName: "黄勇（物流）", roles: [.logistics]),
+        User(username: "order.manager", displayName: "周静（订单管理负责人）", roles: [.orderManager]),
+        User(username: "service", displayName: "吴婷（客服）", roles: [.customerService], language: .zhCN),
+        User(username: "demo.en", displayName: "Emma (order desk)", roles: [.orderDesk, .sales], language: .en),
+    ]
 }
 
 /// A small deterministic generator (SplitMix64), so demo data is the same on every machine.

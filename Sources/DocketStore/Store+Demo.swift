@@ -41,4 +41,12 @@ extension Store {
             ])
         return true
     }
+
+    /// Adds the demo users (one per role, password `DemoData.password`) when there are no users yet.
+    @discardableResult
+    public func loadDemoUsers(by actor: Actor = .system) async throws -> Bool {
+        guard try await users().isEmpty else { return false }
+        for user in DemoData.users { _ = try await addUser(user, password: DemoData.password, by: actor) }
+        return true
+    }
 }

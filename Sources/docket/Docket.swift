@@ -82,8 +82,11 @@ struct Serve: AsyncParsableCommand {
             services: engineService.map { [$0] } ?? [], logger: logger)
         app.beforeServerStarts {
             try await store.migrate()
-            if configuration.demo, try await store.loadDemo() {
-                logger.notice("docket.demo.ready")
+            if configuration.demo {
+                if try await store.loadDemo() { logger.notice("docket.demo.ready") }
+                if try await store.loadDemoUsers() {
+                    logger.notice("docket.demo.users", metadata: ["docket.demo.password": "\(DemoData.password)"])
+                }
             }
             logger.notice(
                 "docket.serve.ready",
@@ -121,7 +124,9 @@ struct Demo: AsyncParsableCommand {
         let logger = bootstrapLogging(configuration.logLevel)
         let loaded = try await Store.withOpened(configuration.database, logger: logger) { store in
             try await store.migrate()
-            return try await store.loadDemo(by: .cli("demo"))
+            let data = try await store.loadDemo(by: .cli("demo"))
+            let users = try await store.loadDemoUsers(by: .cli("demo"))
+            return data || users
         }
         print(loaded ? "demo data loaded into \(configuration.database)" : "the database already holds master data; nothing loaded")
     }

@@ -1,3 +1,4 @@
+import Foundation
 import DocketCore
 import Testing
 
@@ -25,6 +26,8 @@ import Testing
         #expect(demo.warehouses.map(\.warehouse.code) == ["SH", "GZ", "CD"])
         #expect(demo.carriers.count == 4)
         #expect(demo.carriers.contains { $0.services.contains { $0.mode == .rail } })
+        // Case variants are made from single items only.
+        #expect(demo.products.allSatisfy { $0.sku.components(separatedBy: "CASE").count <= 2 })
         // Codes are unique, so loading never trips over a duplicate.
         #expect(Set(demo.products.map(\.sku)).count == demo.products.count)
         #expect(Set(demo.customers.map(\.code)).count == demo.customers.count)
