@@ -270,4 +270,53 @@ struct FormPageTests {
             #expect(try await store.auditEvents(entity: .customer, id: saved.id.rawValue).first?.actor == "user:desk")
         }
     }
+
+    @Test func masterDataPagesCoverEveryKind() async throws {
+        try await withApp { client, store in
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            func post(_ uri: String, _ body: String) async throws -> (HTTPResponse.Status, String, String?) {
+                try await client.execute(uri: uri, method: .post, headers: form, body: ByteBuffer(string: body)) {
+                    ($0.status, String(buffer: $0.body), $0.headers[.location])
+                }
+            }
+            // supplier
+            var result = try await post("/suppliers", "code=S-1&name=%E4%BE%9B%E5%BA%94%E5%95%86&leadTimeDays=5&phone=0512-66881234")
+            #expect(result.0 == .seeOther)
+            // warehouse: coordinates are required, kept when missing
+            result = try await post("/warehouses", "code=WH1&name=%E6%B5%8B%E8%AF%95%E4%BB%93&region=%E5%8D%8E%E4%B8%9C&active=on&address.province=a&address.city=b&address.street=c")
+            #expect(result.0 == .unprocessableContent)
+            #expect(result.1.contains("id=\"address-latitude-error\""))
+            result = try await post("/warehouses", "code=WH1&name=%E6%B5%8B%E8%AF%95%E4%BB%93&region=%E5%8D%8E%E4%B8%9C&active=on&address.province=a&address.city=b&address.street=c&address.latitude=31.2&address.longitude=121.5")
+            #expect(result.0 == .seeOther)
+            let warehouse = try await store.warehouses.get(key: "WH1")
+            #expect(warehouse.value.active && warehouse.value.address.latitude == 31.2)
+            // location
+            result = try await post("/warehouses/\(warehouse.id)/locations", "code=A-01-01&zone=A")
+            #expect(result.0 == .seeOther)
+            result = try await post("/warehouses/\(warehouse.id)/locations", "code=A-01-01")
+            #expect(result.0 == .conflict)
+            let locations = try await client.execute(uri: "/warehouses/\(warehouse.id)/locations", method: .get) { String(buffer: $0.body) }
+            #expect(locations.contains("A-01-01"))
+            // stock receipt through the form
+            _ = try await store.products.create(Product(sku: "P-1", nameZh: "测试品", listPrice: Money(minor: 100)), by: .cli())
+            result = try await post("/stock/receive", "sku=P-1&warehouseCode=WH1&locationCode=A-01-01&quantity=abc")
+            #expect(result.0 == .unprocessableContent)
+            #expect(result.1.contains("value=\"P-1\""))
+            result = try await post("/stock/receive", "sku=P-1&warehouseCode=WH1&locationCode=A-01-01&quantity=7&reference=PO-7")
+            #expect(result.0 == .seeOther)
+            #expect(try await store.stockLots(StockQuery(sku: "P-1")).items.map(\.onHand) == [7])
+            // carrier from rate lines; a bad line is pointed at
+            let bad = "code=ZT&name=%E4%B8%AD%E9%80%9A&active=on&services=ZT-1+%7C+std+%7C+express+%7C+zone+%7C+*+%7C+5+%7C+1"
+            result = try await post("/carriers", bad)
+            #expect(result.0 == .unprocessableContent)
+            #expect(result.1.contains("第 1 行格式不对"))
+            let lines = "ZT-1 | 标准 | express | zone | 上海市 | 5.00 | 1.00 | 0 | 1\nZT-1 | 标准 | express | zone | * | 8.00 | 4.00 | 0 | 3"
+            let good = "code=ZT&name=%E4%B8%AD%E9%80%9A&active=on&services=" + lines.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            result = try await post("/carriers", good)
+            #expect(result.0 == .seeOther)
+            let carrier = try await store.carriers.get(key: "ZT")
+            #expect(carrier.value.services.count == 1 && carrier.value.services[0].rates.count == 2)
+            #expect(carrier.value.services[0].rates[1].perKg == Money(minor: 400))
+        }
+    }
 }

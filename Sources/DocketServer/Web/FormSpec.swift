@@ -6,7 +6,7 @@ import Foundation
 /// store-level problem (`contacts[0].phone`) lands next to its input with what the user typed kept.
 struct FieldSpec: Sendable {
     enum Kind: Sendable {
-        case text, number, checkbox, password
+        case text, number, checkbox, password, multiline
         case select([String])
     }
     var name: String
@@ -21,6 +21,8 @@ struct FieldSpec: Sendable {
 /// How a record maps to a form and back.
 struct FormSpec<Value: Sendable>: Sendable {
     let fields: [FieldSpec]
+    /// What a new record's form starts with.
+    var defaults: [String: String] = [:]
     /// The record's current values, by field name.
     let values: @Sendable (Value) -> [String: String]
     /// Builds a value from a submitted form; parts the form does not show are kept from `existing`.
@@ -30,7 +32,7 @@ struct FormSpec<Value: Sendable>: Sendable {
     func sections(
         submitted: Form?, existing: Value?, problems: [FieldProblem], language: Language, creating: Bool
     ) -> (sections: [[String: Any]], unmatched: [FieldProblem]) {
-        let current = existing.map(values) ?? [:]
+        let current = existing.map(values) ?? defaults
         var byField: [String: String] = [:]
         for problem in problems where byField[problem.field] == nil { byField[problem.field] = problem.message.text(language) }
         var order: [String] = []
@@ -63,6 +65,8 @@ struct FormSpec<Value: Sendable>: Sendable {
             case .text:
                 model["plain"] = true
                 model["inputType"] = "text"
+            case .multiline:
+                model["multiline"] = true
             }
             grouped[field.section, default: []].append(model)
         }
@@ -92,6 +96,15 @@ struct FormReader {
         guard let number = Int(text) else {
             problems.append(FieldProblem(name, "invalidNumber"))
             return value
+        }
+        return number
+    }
+
+    mutating func optionalDouble(_ name: String) -> Double? {
+        guard let text = form.text(name) else { return nil }
+        guard let number = Double(text), number.isFinite else {
+            problems.append(FieldProblem(name, "invalidValue", ["allowed": "31.23"]))
+            return nil
         }
         return number
     }
@@ -129,6 +142,7 @@ extension FormSpec where Value == Customer {
             FieldSpec(name: "creditLimit", label: "ui.field.creditLimit", kind: .number, section: "ui.section.credit"),
             FieldSpec(name: "paymentTermsDays", label: "ui.field.paymentTermsDays", kind: .number, section: "ui.section.credit"),
         ],
+        defaults: ["creditRating": "B", "creditLimit": "0", "paymentTermsDays": "0"],
         values: { c in
             [
                 "code": c.code, "name": c.name, "contacts[0].name": c.contacts.first?.name ?? "",
@@ -210,5 +224,162 @@ extension FormSpec where Value == Product {
             product.fragile = form.flag("fragile")
             product.liquid = form.flag("liquid")
             return (product, r.problems)
+        })
+}
+
+extension FormSpec where Value == Supplier {
+    static let supplier = FormSpec(
+        fields: [
+            FieldSpec(name: "code", label: "ui.field.code", required: true, fixedAfterCreate: true),
+            FieldSpec(name: "name", label: "ui.field.name", required: true),
+            FieldSpec(name: "contactName", label: "ui.field.contactName", section: "ui.section.contact"),
+            FieldSpec(name: "phone", label: "ui.field.phone", section: "ui.section.contact"),
+            FieldSpec(name: "email", label: "ui.field.email", section: "ui.section.contact"),
+            FieldSpec(name: "leadTimeDays", label: "ui.field.leadTimeDays", kind: .number, required: true),
+            FieldSpec(name: "notes", label: "ui.field.notes", kind: .multiline),
+        ],
+        values: { s in
+            ["code": s.code, "name": s.name, "contactName": s.contactName ?? "", "phone": s.phone ?? "", "email": s.email ?? "",
+             "leadTimeDays": String(s.leadTimeDays), "notes": s.notes ?? ""]
+        },
+        parse: { form, existing in
+            var r = FormReader(form)
+            var supplier = existing ?? Supplier(code: "", name: "", leadTimeDays: 0)
+            supplier.code = existing?.code ?? r.text("code")
+            supplier.name = r.text("name")
+            supplier.contactName = r.optionalText("contactName")
+            supplier.phone = r.optionalText("phone")
+            supplier.email = r.optionalText("email")
+            supplier.leadTimeDays = r.int("leadTimeDays", default: -1)
+            supplier.notes = r.optionalText("notes")
+            return (supplier, r.problems)
+        })
+}
+
+extension FormSpec where Value == Warehouse {
+    static let warehouse = FormSpec(
+        fields: [
+            FieldSpec(name: "code", label: "ui.field.code", required: true, fixedAfterCreate: true),
+            FieldSpec(name: "name", label: "ui.field.name", required: true),
+            FieldSpec(name: "region", label: "ui.field.region", required: true),
+            FieldSpec(name: "active", label: "ui.field.active", kind: .checkbox),
+            FieldSpec(name: "address.province", label: "ui.field.province", required: true, section: "ui.section.site"),
+            FieldSpec(name: "address.city", label: "ui.field.city", required: true, section: "ui.section.site"),
+            FieldSpec(name: "address.district", label: "ui.field.district", section: "ui.section.site"),
+            FieldSpec(name: "address.street", label: "ui.field.street", required: true, section: "ui.section.site"),
+            FieldSpec(name: "address.postcode", label: "ui.field.postcode", section: "ui.section.site"),
+            FieldSpec(name: "address.latitude", label: "ui.field.latitude", kind: .number, required: true, section: "ui.section.site"),
+            FieldSpec(name: "address.longitude", label: "ui.field.longitude", kind: .number, required: true, section: "ui.section.site"),
+        ],
+        defaults: ["active": "true"],
+        values: { w in
+            ["code": w.code, "name": w.name, "region": w.region, "active": String(w.active),
+             "address.province": w.address.province, "address.city": w.address.city, "address.district": w.address.district,
+             "address.street": w.address.street, "address.postcode": w.address.postcode ?? "",
+             "address.latitude": w.address.latitude.map { String($0) } ?? "", "address.longitude": w.address.longitude.map { String($0) } ?? ""]
+        },
+        parse: { form, existing in
+            var r = FormReader(form)
+            var warehouse = existing ?? Warehouse(code: "", name: "", address: Address(province: "", city: "", district: "", street: ""), region: "")
+            warehouse.code = existing?.code ?? r.text("code")
+            warehouse.name = r.text("name")
+            warehouse.region = r.text("region")
+            warehouse.active = form.flag("active")
+            warehouse.address.province = r.text("address.province")
+            warehouse.address.city = r.text("address.city")
+            warehouse.address.district = r.text("address.district")
+            warehouse.address.street = r.text("address.street")
+            warehouse.address.postcode = r.optionalText("address.postcode")
+            warehouse.address.latitude = r.optionalDouble("address.latitude")
+            warehouse.address.longitude = r.optionalDouble("address.longitude")
+            return (warehouse, r.problems)
+        })
+}
+
+extension FormSpec where Value == Carrier {
+    /// Services and their rate tables as lines, one rate each:
+    /// `service code | service name | mode | pricing | zone | base fee | per kg | per km | transit days`.
+    static let carrier = FormSpec(
+        fields: [
+            FieldSpec(name: "code", label: "ui.field.code", required: true, fixedAfterCreate: true),
+            FieldSpec(name: "name", label: "ui.field.name", required: true),
+            FieldSpec(name: "phone", label: "ui.field.phone"),
+            FieldSpec(name: "website", label: "ui.field.website"),
+            FieldSpec(name: "active", label: "ui.field.active", kind: .checkbox),
+            FieldSpec(name: "services", label: "ui.field.rateLines", kind: .multiline, required: true, section: "ui.section.rates"),
+        ],
+        defaults: ["active": "true", "services": "SVC-1 | 标准快递 | express | zone | * | 12.00 | 2.00 | 0 | 2"],
+        values: { c in
+            ["code": c.code, "name": c.name, "phone": c.phone ?? "", "website": c.website ?? "", "active": String(c.active),
+             "services": c.services.flatMap { service in
+                 service.rates.map { rate in
+                     [service.code, service.name, service.mode.rawValue, service.pricing.rawValue, rate.zone,
+                      rate.baseFee.decimalString, rate.perKg.decimalString, rate.perKm.decimalString, String(rate.transitDays)]
+                         .joined(separator: " | ")
+                 }
+             }.joined(separator: "\n")]
+        },
+        parse: { form, existing in
+            var r = FormReader(form)
+            var carrier = existing ?? Carrier(code: "", name: "", services: [])
+            carrier.code = existing?.code ?? r.text("code")
+            carrier.name = r.text("name")
+            carrier.phone = r.optionalText("phone")
+            carrier.website = r.optionalText("website")
+            carrier.active = form.flag("active")
+            var services: [CarrierService] = []
+            let lines = (form.first("services") ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            for (number, line) in lines.enumerated() where !line.isEmpty {
+                let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard cells.count == 9, let mode = TransportMode(rawValue: cells[2]), let pricing = CarrierService.Pricing(rawValue: cells[3]),
+                    let base = Money.parse(cells[5]), let perKg = Money.parse(cells[6]), let perKm = Money.parse(cells[7]),
+                    let days = Int(cells[8])
+                else {
+                    r.problems.append(FieldProblem("services", "invalidLine", ["line": String(number + 1)]))
+                    continue
+                }
+                let rate = Rate(zone: cells[4], baseFee: base, perKg: perKg, perKm: perKm, transitDays: days)
+                if let index = services.firstIndex(where: { $0.code == cells[0] }) {
+                    services[index].rates.append(rate)
+                } else {
+                    services.append(CarrierService(code: cells[0], name: cells[1], mode: mode, pricing: pricing, rates: [rate]))
+                }
+            }
+            // A service left out of the lines is kept, made inactive: shipments may refer to it.
+            for old in existing?.services ?? [] where !services.contains(where: { $0.code == old.code }) {
+                var retired = old
+                retired.active = false
+                services.append(retired)
+            }
+            carrier.services = services
+            return (carrier, r.problems)
+        })
+}
+
+extension FormSpec where Value == StockReceipt {
+    static let receipt = FormSpec(
+        fields: [
+            FieldSpec(name: "sku", label: "ui.field.sku", required: true),
+            FieldSpec(name: "warehouseCode", label: "ui.field.warehouse", required: true),
+            FieldSpec(name: "locationCode", label: "ui.field.location", required: true),
+            FieldSpec(name: "quantity", label: "ui.field.quantity", kind: .number, required: true),
+            FieldSpec(name: "lot", label: "ui.field.lot"),
+            FieldSpec(name: "expiryDate", label: "ui.field.expiryDate"),
+            FieldSpec(name: "reference", label: "ui.field.reference"),
+            FieldSpec(name: "note", label: "ui.field.note"),
+        ],
+        values: { _ in [:] },
+        parse: { form, _ in
+            var r = FormReader(form)
+            var receipt = StockReceipt(
+                sku: r.text("sku"), warehouseCode: r.text("warehouseCode"), locationCode: r.text("locationCode"),
+                lot: r.optionalText("lot"), quantity: Int64(r.int("quantity")), reference: r.optionalText("reference"),
+                note: r.optionalText("note"))
+            if let text = r.optionalText("expiryDate") {
+                if let date = CalendarDate.parse(text) { receipt.expiryDate = date } else {
+                    r.problems.append(FieldProblem("expiryDate", "invalidDate"))
+                }
+            }
+            return (receipt, r.problems)
         })
 }

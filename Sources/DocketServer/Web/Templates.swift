@@ -3,8 +3,35 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "home": home, "list": list, "form": form, "error": error,
-        "tokens": tokens,
+        "tokens": tokens, "locations": locations,
     ]
+
+    static let locations = """
+        {{<layout}}
+        {{$title}}{{title}}{{/title}}
+        {{$content}}
+        <h1 id="page-title">{{title}}</h1>
+        <table class="grid">
+          <thead><tr><th>{{t.ui.field.code}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.zone}}</th><th>{{t.ui.field.active}}</th></tr></thead>
+          <tbody>
+          {{#locations}}<tr><td>{{code}}</td><td>{{name}}</td><td>{{zone}}</td><td>{{active}}</td></tr>{{/locations}}
+          {{^locations}}<tr><td colspan="4" class="empty">{{t.ui.list.empty}}</td></tr>{{/locations}}
+          </tbody>
+        </table>
+        {{#canWrite}}
+        <form method="post" action="/warehouses/{{warehouseId}}/locations" class="toolbar">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <input name="code" id="location-code" value="{{code}}" placeholder="{{t.ui.field.code}} A-01-01" required>
+          <input name="name" value="{{name}}" placeholder="{{t.ui.field.name}}">
+          <input name="zone" value="{{zone}}" placeholder="{{t.ui.field.zone}}">
+          <button type="submit" class="primary" id="add-location">{{t.ui.locations.add}}</button>
+        </form>
+        {{#codeError}}<p class="alert" role="alert">{{codeError}}</p>{{/codeError}}
+        {{/canWrite}}
+        <p><a href="/warehouses">‹ {{t.ui.warehouses.title}}</a></p>
+        {{/content}}
+        {{/layout}}
+        """
 
     static let layout = """
         <!doctype html>

@@ -45,7 +45,27 @@ struct WebPages {
                 [p.value.sku, p.value.nameZh, p.value.unit, p.value.listPrice.formatted, p.value.shelfLifeDays.map(String.init) ?? "—"]
             }
         ).register(on: routes)
-        registerReadOnlyLists(on: routes)
+        MasterPages(
+            store: store, views: views, path: "/warehouses", title: "ui.warehouses", repository: store.warehouses,
+            spec: .warehouse, write: .warehousesWrite,
+            columns: ["ui.field.code", "ui.field.name", "ui.field.region", "ui.field.city", "ui.field.active", "ui.locations.title"],
+            row: { w in [w.value.code, w.value.name, w.value.region, w.value.address.city, w.value.active ? "✓" : "—"] },
+            link: (label: "ui.locations.title", suffix: "locations")
+        ).register(on: routes)
+        MasterPages(
+            store: store, views: views, path: "/suppliers", title: "ui.suppliers", repository: store.suppliers,
+            spec: .supplier, write: .suppliersWrite,
+            columns: ["ui.field.code", "ui.field.name", "ui.field.contactName", "ui.field.phone", "ui.field.leadTimeDays"],
+            row: { s in [s.value.code, s.value.name, s.value.contactName ?? "", s.value.phone ?? "", String(s.value.leadTimeDays)] }
+        ).register(on: routes)
+        MasterPages(
+            store: store, views: views, path: "/carriers", title: "ui.carriers", repository: store.carriers,
+            spec: .carrier, write: .carriersWrite,
+            columns: ["ui.field.code", "ui.field.name", "ui.field.phone", "ui.field.services"],
+            row: { c in [c.value.code, c.value.name, c.value.phone ?? "", c.value.services.filter(\.active).map(\.name).joined(separator: "、")] }
+        ).register(on: routes)
+        registerStock(on: routes)
+        registerLocations(on: routes)
         registerUsers(on: routes)
         registerTokens(on: routes)
     }
@@ -108,36 +128,13 @@ struct WebPages {
         }
     }
 
-    // MARK: Lists without forms yet
+    // MARK: Stock and locations
 
-    private func registerReadOnlyLists(on routes: SecureRoutes) {
-        routes.get("/warehouses", .staff) { request, context in
-            let page = try await store.warehouses.list(try ListParameters(request).listQuery)
-            return listPage(
-                title: "ui.warehouses.title", path: "/warehouses", request: request, context: context, page: page,
-                columns: ["ui.field.code", "ui.field.name", "ui.field.region", "ui.field.city", "ui.field.active"],
-                cells: { w in [w.value.code, w.value.name, w.value.region, w.value.address.city, yesNo(w.value.active, context)].map { ["text": $0] } },
-                newHref: nil)
-        }
-        routes.get("/suppliers", .staff) { request, context in
-            let page = try await store.suppliers.list(try ListParameters(request).listQuery)
-            return listPage(
-                title: "ui.suppliers.title", path: "/suppliers", request: request, context: context, page: page,
-                columns: ["ui.field.code", "ui.field.name", "ui.field.contactName", "ui.field.phone", "ui.field.leadTimeDays"],
-                cells: { s in [s.value.code, s.value.name, s.value.contactName ?? "", s.value.phone ?? "", String(s.value.leadTimeDays)].map { ["text": $0] } },
-                newHref: nil)
-        }
-        routes.get("/carriers", .staff) { request, context in
-            let page = try await store.carriers.list(try ListParameters(request).listQuery)
-            return listPage(
-                title: "ui.carriers.title", path: "/carriers", request: request, context: context, page: page,
-                columns: ["ui.field.code", "ui.field.name", "ui.field.phone", "ui.field.services"],
-                cells: { c in [c.value.code, c.value.name, c.value.phone ?? "", c.value.services.map(\.name).joined(separator: "、")].map { ["text": $0] } },
-                newHref: nil)
-        }
+    private func registerStock(on routes: SecureRoutes) {
         routes.get("/stock", .staff) { request, context in
             let list = try ListParameters(request)
             let page = try await store.stockLots(StockQuery(search: list.search, limit: list.limit, offset: list.offset))
+            let saved = request.uri.queryParameters.get("saved") != nil
             return listPage(
                 title: "ui.stock.title", path: "/stock", request: request, context: context, page: page,
                 columns: ["ui.field.sku", "ui.field.nameZh", "ui.field.warehouse", "ui.field.location", "ui.field.lot",
@@ -146,13 +143,84 @@ struct WebPages {
                     [s.sku, s.productName, s.warehouseCode, s.locationCode, s.lot.isEmpty ? "—" : s.lot, s.expiryDate?.iso8601 ?? "—",
                      String(s.onHand), String(s.reserved), String(s.available)].map { ["text": $0] }
                 },
-                newHref: nil)
+                newHref: Access.stockReceive.allows(context.identity?.roles) ? "/stock/receive" : nil,
+                notice: saved ? Message("ui.stock.received").text(context.language) : nil)
         }
+        @Sendable func receiptForm(_ context: DocketRequestContext, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) -> Response {
+            formResponse(
+                spec: FormSpec<StockReceipt>.receipt, context: context, existing: nil, submitted: form, problems: problems,
+                title: "ui.stock.receive", action: "/stock/receive", cancel: "/stock", current: "/stock", version: nil, status: status)
+        }
+        routes.get("/stock/receive", .stockReceive) { _, context in receiptForm(context, form: nil, problems: []) }
+        routes.post("/stock/receive", .stockReceive) { request, context in
+            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let (receipt, parseProblems) = FormSpec<StockReceipt>.receipt.parse(form, nil)
+            do {
+                if !parseProblems.isEmpty { throw DocketError.invalid(parseProblems) }
+                _ = try await store.receive(receipt, by: context.actor)
+                let q = receipt.sku.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                return Response(status: .seeOther, headers: [.location: "/stock?saved=1&q=\(q)"])
+            } catch let error as DocketError {
+                return receiptForm(context, form: form, problems: problems(error), status: status(error))
+            }
+        }
+    }
+
+    private func registerLocations(on routes: SecureRoutes) {
+        @Sendable func page(_ context: DocketRequestContext, warehouse: ID<Warehouse>, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) async throws -> Response {
+            let owner = try await store.warehouses.get(id: warehouse)
+            let locations = try await store.locations(in: warehouse)
+            var errors: [String: String] = [:]
+            for problem in problems { errors[problem.field] = problem.message.text(context.language) }
+            let model: [String: Any] = [
+                "title": "\(owner.value.name) · \(Message("ui.locations.title").text(context.language))",
+                "warehouseId": owner.id.rawValue,
+                "locations": locations.map { ["code": $0.location.code, "name": $0.location.name ?? "", "zone": $0.location.zone ?? "",
+                                              "active": yesNo($0.location.active, context)] },
+                "canWrite": Access.warehousesWrite.allows(context.identity?.roles),
+                "code": form?.first("code") ?? "", "name": form?.first("name") ?? "", "zone": form?.first("zone") ?? "",
+                "codeError": errors["code"] as Any,
+            ]
+            return views.render("locations", model, context: context, status: status, current: "/warehouses")
+        }
+        routes.get("/warehouses/:id/locations", .staff) { _, context in
+            try await page(context, warehouse: try context.id(), form: nil, problems: [])
+        }
+        routes.post("/warehouses/:id/locations", .warehousesWrite) { request, context in
+            let warehouse: ID<Warehouse> = try context.id()
+            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let location = Location(code: form.text("code") ?? "", name: form.text("name"), zone: form.text("zone"))
+            do {
+                _ = try await store.createLocation(location, in: warehouse, by: context.actor)
+                return Response(status: .seeOther, headers: [.location: "/warehouses/\(warehouse)/locations"])
+            } catch let error as DocketError {
+                return try await page(context, warehouse: warehouse, form: form, problems: problems(error), status: status(error))
+            }
+        }
+    }
+
+    /// A record form page: sections from the spec, values kept, problems beside their fields.
+    func formResponse<Value>(
+        spec: FormSpec<Value>, context: DocketRequestContext, existing: Value?, submitted: Form?, problems: [FieldProblem],
+        title: String, action: String, cancel: String, current: String, version: Int64?, status: HTTPResponse.Status = .ok,
+        notice: String? = nil
+    ) -> Response {
+        let (sections, unmatched) = spec.sections(
+            submitted: submitted, existing: existing, problems: problems, language: context.language, creating: existing == nil)
+        var model: [String: Any] = [
+            "title": Message(title).text(context.language), "action": action, "sections": sections, "cancelHref": cancel,
+        ]
+        if let version { model["version"] = String(version) }
+        if !problems.isEmpty {
+            model["problemSummary"] = ([Message("ui.form.problems", ["count": String(problems.count)]).text(context.language)]
+                + unmatched.map { "\($0.field): \($0.message.text(context.language))" }).joined(separator: " ")
+        }
+        return views.render("form", model, context: context, status: status, current: current, notice: notice)
     }
 
     func listPage<Item>(
         title: String, path: String, request: Request, context: DocketRequestContext, page: Page<Item>,
-        columns: [String], cells: (Item) -> [[String: String]], newHref: String?
+        columns: [String], cells: (Item) -> [[String: String]], newHref: String?, notice: String? = nil
     ) -> Response {
         let q = request.uri.queryParameters.get("q") ?? ""
         func link(_ offset: Int) -> String {
@@ -170,7 +238,7 @@ struct WebPages {
         if page.offset > 0 { model["previous"] = link(max(0, page.offset - page.limit)) }
         if page.offset + page.items.count < page.total { model["next"] = link(page.offset + page.limit) }
         if let newHref { model["newHref"] = newHref }
-        return views.render("list", model, context: context, current: path)
+        return views.render("list", model, context: context, current: path, notice: notice)
     }
 
     // MARK: Users (admin)
@@ -184,7 +252,7 @@ struct WebPages {
             FieldSpec(name: "password", label: "ui.field.password", kind: .password),
         ] + Role.allCases.map { FieldSpec(name: "role.\($0.rawValue)", label: "ui.role.\($0.rawValue)", kind: .checkbox, section: "ui.section.access") }
         let spec = FormSpec<User>(
-            fields: fields,
+            fields: fields, defaults: ["active": "true", "language": "zh-CN"],
             values: { user in
                 var values = ["username": user.username, "displayName": user.displayName, "language": user.language.rawValue,
                               "active": String(user.active)]
@@ -200,20 +268,10 @@ struct WebPages {
                 return (user, [])
             })
         @Sendable func formPage(_ context: DocketRequestContext, user: StoredUser?, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok, notice: String? = nil) -> Response {
-            var submitted = form
-            if form == nil && user == nil { submitted = Form(pairs: [("active", "on"), ("language", "zh-CN")]) }
-            let (sections, unmatched) = spec.sections(
-                submitted: submitted, existing: user?.user, problems: problems, language: context.language, creating: user == nil)
-            var model: [String: Any] = [
-                "title": Message(user == nil ? "ui.users.new" : "ui.users.edit").text(context.language),
-                "action": user.map { "/admin/users/\($0.id)" } ?? "/admin/users", "sections": sections, "cancelHref": "/admin/users",
-            ]
-            if let user { model["version"] = String(user.version) }
-            if !problems.isEmpty {
-                model["problemSummary"] = ([Message("ui.form.problems", ["count": String(problems.count)]).text(context.language)]
-                    + unmatched.map { "\($0.field): \($0.message.text(context.language))" }).joined(separator: " ")
-            }
-            return views.render("form", model, context: context, status: status, current: "/admin/users", notice: notice)
+            formResponse(
+                spec: spec, context: context, existing: user?.user, submitted: form, problems: problems,
+                title: user == nil ? "ui.users.new" : "ui.users.edit", action: user.map { "/admin/users/\($0.id)" } ?? "/admin/users",
+                cancel: "/admin/users", current: "/admin/users", version: user?.version, status: status, notice: notice)
         }
         routes.get("/admin/users", .administration) { request, context in
             let users = try await store.users()
@@ -301,6 +359,8 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
     let write: Access
     let columns: [String]
     let row: @Sendable (Stored<Value>) -> [String]
+    /// An extra link column per row, e.g. a warehouse's locations.
+    var link: (label: String, suffix: String)? = nil
 
     func register(on routes: SecureRoutes) {
         let pages = WebPages(store: store, views: views, settings: SecuritySettings())
@@ -310,6 +370,7 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
                 title: "\(title).title", path: path, request: request, context: context, page: page, columns: columns,
                 cells: { item in
                     row(item).enumerated().map { $0.offset == 0 ? ["text": $0.element, "href": "\(path)/\(item.id)"] : ["text": $0.element] }
+                        + (link.map { [["text": Message($0.label).text(context.language), "href": "\(path)/\(item.id)/\($0.suffix)"]] } ?? [])
                 },
                 newHref: write.allows(context.identity?.roles) ? "\(path)/new" : nil)
         }
@@ -351,18 +412,10 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
         _ context: DocketRequestContext, stored: Stored<Value>?, form: Form?, problems: [FieldProblem],
         status: HTTPResponse.Status = .ok, notice: String? = nil
     ) -> Response {
-        let (sections, unmatched) = spec.sections(
-            submitted: form, existing: stored?.value, problems: problems, language: context.language, creating: stored == nil)
-        var model: [String: Any] = [
-            "title": Message(stored == nil ? "\(title).new" : "\(title).edit").text(context.language),
-            "action": stored.map { "\(path)/\($0.id)" } ?? path, "sections": sections, "cancelHref": path,
-        ]
-        if let stored { model["version"] = String(stored.version) }
-        if !problems.isEmpty {
-            model["problemSummary"] = ([Message("ui.form.problems", ["count": String(problems.count)]).text(context.language)]
-                + unmatched.map { "\($0.field): \($0.message.text(context.language))" }).joined(separator: " ")
-        }
-        return views.render("form", model, context: context, status: status, current: path, notice: notice)
+        WebPages(store: store, views: views, settings: SecuritySettings()).formResponse(
+            spec: spec, context: context, existing: stored?.value, submitted: form, problems: problems,
+            title: stored == nil ? "\(title).new" : "\(title).edit", action: stored.map { "\(path)/\($0.id)" } ?? path,
+            cancel: path, current: path, version: stored?.version, status: status, notice: notice)
     }
 }
 
