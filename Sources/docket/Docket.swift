@@ -63,6 +63,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on. Env: DOCKET_PORT.") var port: String?
     @Option(name: .customLong("db-pool-size"), help: "PostgreSQL connections per node. Env: DOCKET_DB_POOL_SIZE.") var poolSize: String?
     @Flag(help: "Load the demo data first if the database is empty. Env: DOCKET_DEMO.") var demo = false
+    @Flag(name: .customLong("secure-cookies"), help: "Mark the session cookie Secure (serving over HTTPS). Env: DOCKET_SECURE_COOKIES.")
+    var secureCookies = false
 
     func run() async throws {
         var extra: [DocketConfiguration.Key: String] = [:]
@@ -70,6 +72,7 @@ struct Serve: AsyncParsableCommand {
         extra[.port] = port
         extra[.databasePoolSize] = poolSize
         if demo { extra[.demo] = "true" }
+        if secureCookies { extra[.secureCookies] = "true" }
         let configuration = try options.load(extra)
         let logger = bootstrapLogging(configuration.logLevel)
         let registry = PrometheusCollectorRegistry()
