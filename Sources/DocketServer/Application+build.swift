@@ -12,7 +12,8 @@ public func buildApplication(
     services: [any Service] = [], logger: Logger
 ) throws -> Application<RouterResponder<DocketRequestContext>> {
     let built = try buildRouter(
-        store: store, registry: registry, settings: SecuritySettings(secureCookies: configuration.secureCookies), logger: logger)
+        store: store, registry: registry, settings: SecuritySettings(secureCookies: configuration.secureCookies, trustProxy: configuration.trustProxy),
+        logger: logger)
     return Application(
         router: built.router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Docket"),

@@ -16,6 +16,9 @@ public struct DocketConfiguration: Sendable, Hashable {
     public var databasePoolSize: Int = 20
     /// Mark session cookies `Secure`: set when Docket is served over HTTPS (directly or behind a proxy).
     public var secureCookies: Bool = false
+    /// Behind a reverse proxy: take the client's address from `X-Forwarded-For` (for login throttling and the
+    /// audit log). Only set it when a proxy you run sets that header; otherwise clients could choose their address.
+    public var trustProxy: Bool = false
 
     public init(dataDirectory: String = "./docket-data", database: DatabaseLocation? = nil) {
         self.dataDirectory = dataDirectory
@@ -33,6 +36,7 @@ public struct DocketConfiguration: Sendable, Hashable {
         case demo = "DOCKET_DEMO"
         case databasePoolSize = "DOCKET_DB_POOL_SIZE"
         case secureCookies = "DOCKET_SECURE_COOKIES"
+        case trustProxy = "DOCKET_TRUST_PROXY"
 
         public var option: String {
             switch self {
@@ -44,6 +48,7 @@ public struct DocketConfiguration: Sendable, Hashable {
             case .demo: "--demo"
             case .databasePoolSize: "--db-pool-size"
             case .secureCookies: "--secure-cookies"
+            case .trustProxy: "--trust-proxy"
             }
         }
     }
@@ -79,7 +84,10 @@ public struct DocketConfiguration: Sendable, Hashable {
                     "\(source): '\(text)' is not a log level (trace, debug, info, notice, warning, error, critical)")
             }
         }
-        for (key, apply) in [(Key.demo, { configuration.demo = $0 }), (.secureCookies, { configuration.secureCookies = $0 })]
+        for (key, apply) in [
+            (Key.demo, { configuration.demo = $0 }), (.secureCookies, { configuration.secureCookies = $0 }),
+            (.trustProxy, { configuration.trustProxy = $0 }),
+        ]
             as [(Key, (Bool) -> Void)]
         {
             guard let (text, source) = value(key) else { continue }

@@ -8,8 +8,8 @@ public struct DocketRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
     public var language: Language = .default
-    /// The peer's address, for login throttling and the audit log.
-    public let remoteAddress: String
+    /// The client's address, for login throttling and the audit log (from `X-Forwarded-For` behind a trusted proxy).
+    public var remoteAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

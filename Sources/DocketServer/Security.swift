@@ -26,7 +26,12 @@ public struct SecuritySettings: Sendable {
     public var policy = AuthPolicy()
     /// Mark cookies `Secure` (serve behind TLS).
     public var secureCookies = false
-    public init(secureCookies: Bool = false) { self.secureCookies = secureCookies }
+    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
+    public var trustProxy = false
+    public init(secureCookies: Bool = false, trustProxy: Bool = false) {
+        self.secureCookies = secureCookies
+        self.trustProxy = trustProxy
+    }
 }
 
 /// The one middleware in front of every route: it works out who is asking (API token or session cookie) and
@@ -44,6 +49,11 @@ struct DocketMiddleware: RouterMiddleware {
     {
         var context = context
         context.language = request.acceptedLanguage
+        if settings.trustProxy, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] {
+            // The proxy appends the address it saw: the last entry is the one a client cannot forge.
+            let last = forwarded.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if !last.isEmpty { context.remoteAddress = String(last.prefix(64)) }
+        }
         do {
             if let authorization = request.headers[.authorization] {
                 guard authorization.hasPrefix("Bearer "),

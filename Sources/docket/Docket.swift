@@ -65,6 +65,8 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Load the demo data first if the database is empty. Env: DOCKET_DEMO.") var demo = false
     @Flag(name: .customLong("secure-cookies"), help: "Mark the session cookie Secure (serving over HTTPS). Env: DOCKET_SECURE_COOKIES.")
     var secureCookies = false
+    @Flag(name: .customLong("trust-proxy"), help: "Behind a reverse proxy: client address from X-Forwarded-For. Env: DOCKET_TRUST_PROXY.")
+    var trustProxy = false
 
     func run() async throws {
         var extra: [DocketConfiguration.Key: String] = [:]
@@ -73,6 +75,7 @@ struct Serve: AsyncParsableCommand {
         extra[.databasePoolSize] = poolSize
         if demo { extra[.demo] = "true" }
         if secureCookies { extra[.secureCookies] = "true" }
+        if trustProxy { extra[.trustProxy] = "true" }
         let configuration = try options.load(extra)
         let logger = bootstrapLogging(configuration.logLevel)
         let registry = PrometheusCollectorRegistry()

@@ -303,8 +303,9 @@ struct ConfigurationTests {
             commandLine: [.port: "9000"],
             environment: [
                 "DOCKET_PORT": "7000", "DOCKET_HOST": "0.0.0.0", "DOCKET_DATABASE_URL": "postgres://d@db:5432/docket",
-                "DOCKET_DEMO": "yes",
+                "DOCKET_DEMO": "yes", "DOCKET_TRUST_PROXY": "true",
             ])
+        #expect(configuration.trustProxy)
         #expect(configuration.port == 9000)
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.database == .postgres(url: "postgres://d@db:5432/docket"))

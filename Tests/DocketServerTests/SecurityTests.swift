@@ -143,6 +143,25 @@ struct SecurityTests {
         }
     }
 
+    @Test(arguments: [true, false])
+    func clientAddressFromTrustedProxyOnly(_ trustProxy: Bool) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-proxy-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        try await Store.withOpened(.sqlite(path: path), logger: testLogger) { store in
+            try await store.migrate()
+            let built = try buildRouter(store: store, settings: SecuritySettings(trustProxy: trustProxy), logger: testLogger)
+            try await Application(router: built.router, logger: testLogger).test(.router) { client in
+                try await client.execute(
+                    uri: "/login", method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", HTTPField.Name("X-Forwarded-For")!: "6.6.6.6, 203.0.113.9"],
+                    body: ByteBuffer(string: "username=nobody&password=x")
+                ) { response throws in #expect(response.status == .ok) }
+            }
+            let rows = try await store.engine.read(Statement("SELECT ip FROM login_attempts"))
+            #expect(try rows.map { try $0.text("ip") } == [trustProxy ? "203.0.113.9" : "unknown"])
+        }
+    }
+
     @Test func apiTokensWorkUntilRevoked() async throws {
         try await withApp(authenticated: false) { client, store in
             let user = try await store.addUser(User(username: "erp", displayName: "ERP 集成", roles: [.sales]), password: "integration-1", by: .cli())
