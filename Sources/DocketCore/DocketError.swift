@@ -1,6 +1,6 @@
 /// The kinds of things Docket keeps, named in errors and audit events.
 public enum EntityKind: String, Sendable, Codable, CaseIterable {
-    case customer, product, warehouse, location, supplier, carrier, carrierService, stockLot, user
+    case customer, product, warehouse, location, supplier, carrier, carrierService, stockLot, user, order
 
     public var message: Message { Message("entity.\(rawValue)") }
 }
@@ -34,6 +34,8 @@ public enum DocketError: Error, Sendable, Hashable {
     case versionConflict(EntityKind, key: String, current: Int64)
     /// The thing exists but is archived and cannot be used for new work.
     case archived(EntityKind, key: String)
+    /// The order's state machine does not allow this action from its current status.
+    case illegalTransition(number: String, from: OrderStatus, action: OrderAction)
 
     public static func invalid(_ field: String, _ code: String, _ arguments: [String: String] = [:]) -> DocketError {
         .invalid([FieldProblem(field, code, arguments)])

@@ -136,6 +136,13 @@ func problemFor(_ error: any Error, path: String, language: Language) -> (HTTPRe
                 Message("error.versionConflict.detail", ["entity": entity(kind), "key": key, "current": String(current)]))
         case .archived(let kind, let key):
             return make(.conflict, "archived", "error.archived.title", Message("error.archived.detail", ["entity": entity(kind), "key": key]))
+        case .illegalTransition(let number, let from, let action):
+            return make(
+                .conflict, "illegal-transition", "error.illegalTransition.title",
+                Message("error.illegalTransition.detail", [
+                    "number": number, "from": Message("order.status.\(from.rawValue)").text(language),
+                    "action": Message("order.action.\(action.rawValue)").text(language),
+                ]))
         }
     case AccessError.unauthenticated:
         return make(.unauthorized, "unauthenticated", "error.unauthenticated.title", Message("error.unauthenticated.detail"))

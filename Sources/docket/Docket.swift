@@ -226,5 +226,7 @@ func describe(_ error: DocketError) -> String {
         return "\(entity.rawValue) '\(key)' was changed meanwhile (now version \(current))"
     case .archived(let entity, let key):
         return "\(entity.rawValue) '\(key)' is archived"
+    case .illegalTransition(let number, let from, let action):
+        return "order \(number) is \(from.rawValue); \(action.rawValue) is not possible from there"
     }
 }

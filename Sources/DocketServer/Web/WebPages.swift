@@ -426,6 +426,7 @@ func problems(_ error: DocketError) -> [FieldProblem] {
     case .duplicate(_, let field, let value): [FieldProblem(field, "duplicate", ["value": value])]
     case .versionConflict(_, _, let current): [FieldProblem("version", "invalidValue", ["allowed": String(current)])]
     case .notFound(_, let key), .archived(_, let key): [FieldProblem("", "notFound", ["value": key])]
+    case .illegalTransition(let number, _, _): [FieldProblem("", "invalidValue", ["allowed": number])]
     }
 }
 
@@ -433,7 +434,7 @@ func status(_ error: DocketError) -> HTTPResponse.Status {
     switch error {
     case .invalid: .unprocessableContent
     case .notFound: .notFound
-    case .duplicate, .versionConflict, .archived: .conflict
+    case .duplicate, .versionConflict, .archived, .illegalTransition: .conflict
     }
 }
 

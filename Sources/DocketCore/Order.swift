@@ -1,0 +1,221 @@
+/// Where an order came from (DOMAIN.md §1).
+public enum OrderChannel: String, Sendable, Codable, CaseIterable, Hashable {
+    case web, api, shop, taobao, jd, pinduoduo, phone, fax, email
+
+    /// Marketplace and shop orders carry the platform's order id, which must never be imported twice.
+    public var isPlatform: Bool { [.shop, .taobao, .jd, .pinduoduo].contains(self) }
+}
+
+/// Order types with their service windows (003: STOCK 30 days, RUSH and VOR 7 days).
+public enum OrderType: String, Sendable, Codable, CaseIterable, Hashable {
+    case stock = "STOCK"
+    case rush = "RUSH"
+    case vor = "VOR"
+
+    public var serviceWindowDays: Int { self == .stock ? 30 : 7 }
+}
+
+/// One line as entered: a SKU and a quantity; the unit price defaults to the list price.
+public struct OrderLineDraft: Sendable, Hashable, Codable {
+    public var sku: String
+    public var quantity: Int64
+    /// Fen; nil takes the product's list price. A different price is an override the sales review must approve.
+    public var unitPrice: Money?
+
+    public init(sku: String, quantity: Int64, unitPrice: Money? = nil) {
+        self.sku = sku
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+    }
+
+    private enum CodingKeys: String, CodingKey { case sku, quantity, unitPrice }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sku = try c.decode(.sku, default: "")
+        quantity = try c.decode(.quantity, default: 0)
+        unitPrice = try c.decodeIfPresent(Money.self, forKey: .unitPrice)
+    }
+}
+
+/// An order as it arrives, from any channel. Incomplete orders are kept (status `needs_info`), never refused.
+public struct OrderDraft: Sendable, Hashable, Codable {
+    public var channel: OrderChannel
+    /// The platform's (or the customer's) order number.
+    public var externalRef: String?
+    public var customerCode: String
+    public var contactName: String?
+    public var contactPhone: String?
+    /// nil: the customer's default address.
+    public var deliveryAddress: Address?
+    public var type: OrderType
+    public var urgent: Bool
+    public var requestedDate: CalendarDate?
+    public var lines: [OrderLineDraft]
+    public var notes: String?
+
+    public init(
+        channel: OrderChannel, externalRef: String? = nil, customerCode: String, contactName: String? = nil,
+        contactPhone: String? = nil, deliveryAddress: Address? = nil, type: OrderType = .stock, urgent: Bool = false,
+        requestedDate: CalendarDate? = nil, lines: [OrderLineDraft], notes: String? = nil
+    ) {
+        self.channel = channel
+        self.externalRef = externalRef
+        self.customerCode = customerCode
+        self.contactName = contactName
+        self.contactPhone = contactPhone
+        self.deliveryAddress = deliveryAddress
+        self.type = type
+        self.urgent = urgent
+        self.requestedDate = requestedDate
+        self.lines = lines
+        self.notes = notes
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case channel, externalRef, customerCode, contactName, contactPhone, deliveryAddress, type, urgent, requestedDate
+        case lines, notes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        channel = try c.decode(.channel, default: .api)
+        externalRef = try c.decodeIfPresent(String.self, forKey: .externalRef)
+        customerCode = try c.decode(.customerCode, default: "")
+        contactName = try c.decodeIfPresent(String.self, forKey: .contactName)
+        contactPhone = try c.decodeIfPresent(String.self, forKey: .contactPhone)
+        deliveryAddress = try c.decodeIfPresent(Address.self, forKey: .deliveryAddress)
+        type = try c.decode(.type, default: .stock)
+        urgent = try c.decode(.urgent, default: false)
+        requestedDate = try c.decodeIfPresent(CalendarDate.self, forKey: .requestedDate)
+        lines = try c.decode(.lines, default: [])
+        notes = try c.decodeIfPresent(String.self, forKey: .notes)
+    }
+
+    /// Problems that make the request itself unusable (refused with 422, nothing stored): too long, too many,
+    /// malformed. Everything else — unknown customer, missing phone, zero quantity — is an incompleteness the
+    /// order is kept with.
+    public func shapeProblems() -> [FieldProblem] {
+        var v = Validator()
+        v.optionalText(externalRef, "externalRef", max: 64)
+        v.optionalText(customerCode, "customerCode", max: 40)
+        v.optionalText(contactName, "contactName", max: 60)
+        v.optionalText(contactPhone, "contactPhone", max: 40)
+        v.optionalText(notes, "notes", max: 2000)
+        v.count(lines, "lines", max: 500)
+        for (i, line) in lines.enumerated() {
+            v.optionalText(line.sku, "lines[\(i)].sku", max: 40)
+            if line.quantity > 1_000_000_000 || line.quantity < 0 {
+                v.add("lines[\(i)].quantity", "outOfRange", ["min": "1", "max": "1000000000"])
+            }
+        }
+        if channel.isPlatform && (externalRef ?? "").isEmpty { v.add("externalRef", "required") }
+        return v.problems
+    }
+}
+
+/// What intake knows about the order's customer and products, read by the store for the check.
+public struct IntakeFacts: Sendable {
+    public var customer: Customer?
+    public var customerArchived: Bool
+    public var products: [String: (product: Product, archived: Bool)]
+    public var today: CalendarDate
+
+    public init(customer: Customer?, customerArchived: Bool, products: [String: (product: Product, archived: Bool)], today: CalendarDate) {
+        self.customer = customer
+        self.customerArchived = customerArchived
+        self.products = products
+        self.today = today
+    }
+}
+
+/// The completeness check at intake (初步检查, DOMAIN §1): decides the priced lines and what is missing.
+public enum OrderIntake {
+    public struct Decision: Sendable {
+        public var contactName: String?
+        public var contactPhone: String?
+        public var deliveryAddress: Address?
+        public var lines: [PricedLine]
+        public var total: Money
+        /// Empty: complete, into review. Otherwise the order waits in `needs_info` with these.
+        public var problems: [FieldProblem]
+        public var action: OrderAction { problems.isEmpty ? .accept : .requestInfo }
+    }
+
+    public struct PricedLine: Sendable, Hashable, Codable {
+        public var sku: String
+        public var description: String
+        public var quantity: Int64
+        public var unitPrice: Money
+        public var listPrice: Money?
+        public var amount: Money
+        /// The price differs from the list price: the sales review must approve it.
+        public var priceOverride: Bool
+
+        public init(
+            sku: String, description: String, quantity: Int64, unitPrice: Money, listPrice: Money?, amount: Money,
+            priceOverride: Bool
+        ) {
+            self.sku = sku
+            self.description = description
+            self.quantity = quantity
+            self.unitPrice = unitPrice
+            self.listPrice = listPrice
+            self.amount = amount
+            self.priceOverride = priceOverride
+        }
+    }
+
+    public static func check(_ draft: OrderDraft, facts: IntakeFacts) -> Decision {
+        var v = Validator()
+        let customer = facts.customer
+        if draft.customerCode.isEmpty {
+            v.add("customerCode", "required")
+        } else if customer == nil {
+            v.add("customerCode", "notFound", ["value": draft.customerCode])
+        } else if facts.customerArchived {
+            v.add("customerCode", "archived", ["value": draft.customerCode])
+        }
+        let contactName = draft.contactName ?? customer?.primaryContact?.name
+        let contactPhone = draft.contactPhone ?? customer?.primaryContact?.phone
+        if (contactName ?? "").isEmpty { v.add("contactName", "required") }
+        v.phone(contactPhone ?? "", "contactPhone")
+        let address = draft.deliveryAddress ?? customer?.defaultAddress
+        if let address {
+            v.nested("deliveryAddress") { address.validate(&$0) }
+        } else {
+            v.add("deliveryAddress", "required")
+        }
+        if draft.lines.isEmpty { v.add("lines", "tooFew", ["min": "1"]) }
+        var priced: [PricedLine] = []
+        var total: Int64 = 0
+        for (i, line) in draft.lines.enumerated() {
+            let known = facts.products[line.sku]
+            if line.sku.isEmpty {
+                v.add("lines[\(i)].sku", "required")
+            } else if known == nil {
+                v.add("lines[\(i)].sku", "notFound", ["value": line.sku])
+            } else if known!.archived || !known!.product.sellable {
+                v.add("lines[\(i)].sku", "notSellable", ["value": line.sku])
+            }
+            if line.quantity <= 0 { v.add("lines[\(i)].quantity", "mustBePositive") }
+            let list = known?.product.listPrice
+            let price = line.unitPrice ?? list ?? .zero()
+            if price.minor < 0 { v.add("lines[\(i)].unitPrice", "mustNotBeNegative") }
+            let amount = price.minor.multipliedReportingOverflow(by: max(line.quantity, 0))
+            if amount.overflow { v.add("lines[\(i)].quantity", "outOfRange", ["min": "1", "max": "1000000000"]) }
+            total = total &+ (amount.overflow ? 0 : amount.partialValue)
+            priced.append(
+                PricedLine(
+                    sku: line.sku, description: known?.product.nameZh ?? line.sku, quantity: line.quantity, unitPrice: price,
+                    listPrice: list, amount: Money(minor: amount.overflow ? 0 : amount.partialValue, currency: price.currency),
+                    priceOverride: list != nil && price != list))
+        }
+        if let requested = draft.requestedDate, requested < facts.today {
+            v.add("requestedDate", "dateInPast", ["value": requested.iso8601])
+        }
+        return Decision(
+            contactName: contactName, contactPhone: contactPhone, deliveryAddress: address, lines: priced,
+            total: Money(minor: total), problems: v.problems)
+    }
+}

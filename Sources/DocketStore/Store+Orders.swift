@@ -1,0 +1,294 @@
+import DocketCore
+import Foundation
+
+/// An order as kept, with its priced lines.
+public struct StoredOrder: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var number: String
+    public var channel: OrderChannel
+    public var externalRef: String?
+    public var customerCode: String
+    public var type: OrderType
+    public var urgent: Bool
+    public var status: OrderStatus
+    public var heldFrom: OrderStatus?
+    public var contactName: String?
+    public var contactPhone: String?
+    public var deliveryAddress: Address?
+    public var requestedDate: CalendarDate?
+    public var total: Money
+    /// What intake found missing (field problems), while the order needs information.
+    public var problems: [FieldProblem]
+    public var notes: String?
+    public var receivedAt: Timestamp
+    public var version: Int64
+    public var lines: [OrderIntake.PricedLine]
+
+    public var state: OrderState { OrderState(status: status, heldFrom: heldFrom) }
+}
+
+/// The result of submitting an order: the order, and whether it already existed (same idempotency key, or the
+/// same platform order pushed again) so nothing new was created.
+public struct OrderSubmission: Sendable {
+    public var order: StoredOrder
+    public var replayed: Bool
+}
+
+/// One step of an order's timeline, read from the audit log.
+public struct OrderEvent: Sendable, Codable, Hashable {
+    public var occurredAt: Timestamp
+    public var actor: String
+    public var action: String
+    public var from: OrderStatus?
+    public var to: OrderStatus?
+    public var reason: String?
+}
+
+private struct TransitionData: Codable {
+    var from: OrderStatus?
+    var to: OrderStatus
+    var reason: String?
+    var problems: [FieldProblem]?
+}
+
+extension Store {
+    /// Takes an order in from any channel: checks it (Core decides), and keeps it either in the sales review or,
+    /// when incomplete, as `needs_info` with its problems and a request to the customer in the outbox.
+    /// The same idempotency key with the same body, or the same platform order id, returns the existing order.
+    public func submitOrder(_ draft: OrderDraft, idempotencyKey: String?, by actor: Actor) async throws -> OrderSubmission {
+        var shape = Validator()
+        for problem in draft.shapeProblems() { shape.add(problem.field, problem.code, problem.arguments) }
+        if let key = idempotencyKey, key.isEmpty || key.count > 200 { shape.add("Idempotency-Key", "tooLong", ["max": "200"]) }
+        try shape.check()
+        let scopedKey = idempotencyKey.map { "\(actor.description) \($0)" }
+        let requestHash = Secret.hash(try JSONColumn.encode(draft))
+        if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash) { return replay }
+
+        // Facts for the check, in one snapshot.
+        let skus = Array(Set(draft.lines.map(\.sku).filter { !$0.isEmpty }))
+        let reads = try await engine.read(
+            [Statement(MasterTable<Customer>.customers.byKeySQL, [draft.customerCode])]
+                + skus.map { Statement(MasterTable<Product>.products.byKeySQL, [$0]) })
+        let customerRow = reads[0].first
+        var products: [String: (product: Product, archived: Bool)] = [:]
+        for rows in reads.dropFirst() {
+            if let row = rows.first { products[try row.text("sku")] = (try MasterTable<Product>.products.decode(row), try row.bool("archived")) }
+        }
+        let now = clock.now()
+        let facts = IntakeFacts(
+            customer: try customerRow.map(MasterTable<Customer>.customers.decode), customerArchived: try customerRow?.bool("archived") ?? false,
+            products: products, today: now.date(utcOffsetHours: 8))
+        let decision = OrderIntake.check(draft, facts: facts)
+        let state = try OrderLifecycle.apply(decision.action, to: OrderState(status: .received))
+        let day = now.date(utcOffsetHours: 8).iso8601.replacingOccurrences(of: "-", with: "")
+
+        var statements = [
+            Statement(
+                """
+                INSERT INTO order_number_counters (day, last_value) VALUES ($1, 1)
+                ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 RETURNING last_value
+                """, [day], expect: .rows(1), label: "order_number_counters"),
+            Statement(
+                Self.insertOrderSQL,
+                [
+                    day, Bind.result(statement: 0, column: "last_value"), draft.channel.rawValue, draft.externalRef,
+                    draft.customerCode, customerRow.flatMap { $0.optionalInt("id") }, draft.type.rawValue, draft.urgent,
+                    state.status.rawValue, decision.contactName, decision.contactPhone,
+                    try decision.deliveryAddress.map { try JSONColumn.encode($0) }, draft.requestedDate, decision.total.minor,
+                    decision.total.currency.code, try JSONColumn.encode(decision.problems), draft.notes, now,
+                ], expect: .rows(1), label: "orders"),
+        ]
+        let orderID = Bind.result(statement: 1, column: "id")
+        for (number, line) in decision.lines.enumerated() {
+            statements.append(
+                Statement(
+                    """
+                    INSERT INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_minor, list_price_minor,
+                                             currency, amount_minor, price_override)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    """,
+                    [orderID, number + 1, line.sku, line.description, max(line.quantity, 0), line.unitPrice.minor,
+                     line.listPrice?.minor, line.unitPrice.currency.code, line.amount.minor, line.priceOverride],
+                    expect: .rows(1)))
+        }
+        if let scopedKey {
+            statements.append(
+                Statement(
+                    "INSERT INTO idempotency_keys (idempotency_key, request_hash, order_id, created_at) VALUES ($1, $2, $3, $4)",
+                    [scopedKey, requestHash, orderID, now], expect: .rows(1)))
+        }
+        statements.append(
+            audit("received", .order, id: orderID, by: actor, at: now,
+                data: try JSONColumn.encode(TransitionData(from: nil, to: .received, reason: draft.channel.rawValue))))
+        statements.append(
+            audit(decision.action.rawValue, .order, id: orderID, by: actor, at: now,
+                data: try JSONColumn.encode(TransitionData(from: .received, to: state.status, problems: decision.problems.isEmpty ? nil : decision.problems))))
+        // The customer hears at once: an acknowledgement, or what is missing. Delivered later by the outbox worker.
+        let topic = decision.problems.isEmpty ? "order.acknowledged" : "order.needsInfo"
+        statements.append(
+            Statement(
+                """
+                INSERT INTO outbox (created_at, topic, aggregate, aggregate_id, payload, available_at, attempts)
+                VALUES ($1, $2, 'order', $3, $4, $1, 0)
+                """,
+                [now, topic, orderID, try JSONColumn.encode(
+                    OrderNotice(customerCode: draft.customerCode, contactPhone: decision.contactPhone, total: decision.total,
+                        problems: decision.problems, processingDays: draft.type.serviceWindowDays))],
+                expect: .rows(1), label: "outbox"))
+        do {
+            let results = try await engine.write(statements)
+            return OrderSubmission(order: try await order(id: try results[1][0].int("id")), replayed: false)
+        } catch StoreError.uniqueViolation(let table, _) where table == "idempotency_keys" || table == "orders" {
+            // A concurrent twin committed first: answer with its order.
+            if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash) { return replay }
+            throw StoreError.guardFailed(label: "orders.unique")
+        }
+    }
+
+    private func existingSubmission(_ draft: OrderDraft, scopedKey: String?, requestHash: String) async throws -> OrderSubmission? {
+        if let scopedKey,
+            let row = try await engine.read(Statement("SELECT * FROM idempotency_keys WHERE idempotency_key = $1", [scopedKey])).first
+        {
+            guard try row.text("request_hash") == requestHash else {
+                throw DocketError.invalid("Idempotency-Key", "idempotencyMismatch")
+            }
+            return OrderSubmission(order: try await order(id: try row.int("order_id")), replayed: true)
+        }
+        if draft.channel.isPlatform, let ref = draft.externalRef,
+            let row = try await engine.read(
+                Statement("SELECT id FROM orders WHERE channel = $1 AND external_ref = $2", [draft.channel.rawValue, ref])).first
+        {
+            return OrderSubmission(order: try await order(id: try row.int("id")), replayed: true)
+        }
+        return nil
+    }
+
+    private static let insertOrderSQL: SQL = {
+        let columns = """
+            INSERT INTO orders (number, channel, external_ref, customer_code, customer_id, type, urgent, status, contact_name,
+                                contact_phone, delivery_address, requested_date, total_minor, currency, problems, notes,
+                                received_at, version, updated_at)
+            VALUES (NUMBER, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $18) RETURNING id
+            """
+        // SO-YYYYMMDD-NNNNNN from the day's counter: the one place the dialects spell a function differently.
+        return SQL(
+            postgres: columns.replacingOccurrences(
+                of: "NUMBER", with: "'SO-' || $1 || '-' || CASE WHEN $2 < 1000000 THEN lpad(CAST($2 AS TEXT), 6, '0') ELSE CAST($2 AS TEXT) END"),
+            sqlite: columns.replacingOccurrences(of: "NUMBER", with: "'SO-' || $1 || '-' || printf('%06d', $2)"))
+    }()
+
+    public func order(id: Int64) async throws -> StoredOrder {
+        let results = try await engine.read([
+            Statement("SELECT * FROM orders WHERE id = $1", [id]),
+            Statement("SELECT * FROM order_lines WHERE order_id = $1 ORDER BY line_no", [id]),
+        ])
+        guard let row = results[0].first else { throw DocketError.notFound(.order, key: String(id)) }
+        return try Self.order(row, lines: results[1])
+    }
+
+    /// Orders, newest first, optionally by status and by number or customer code.
+    public func orders(status: OrderStatus? = nil, search: String? = nil, limit: Int = 50, offset: Int = 0) async throws -> Page<StoredOrder> {
+        let list = ListQuery(search: search, limit: limit, offset: offset)
+        try list.validate()
+        var conditions: [String] = []
+        var binds: [any SQLBindable] = []
+        if let status {
+            binds.append(status.rawValue)
+            conditions.append("status = $\(binds.count + 2)")
+        }
+        if let pattern = list.likePattern {
+            binds.append(pattern)
+            conditions.append("(lower(number) LIKE $\(binds.count + 2) ESCAPE '\\' OR lower(customer_code) LIKE $\(binds.count + 2) ESCAPE '\\')")
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let results = try await engine.read([
+            Statement(SQL("SELECT * FROM orders\(filter) ORDER BY id DESC LIMIT $1 OFFSET $2"), [limit, offset] + binds),
+            Statement(SQL("SELECT COUNT(*) AS n FROM orders" + filter.replacingPlaceholders(shift: -2)), binds),
+        ])
+        return Page(
+            items: try results[0].map { try Self.order($0, lines: []) }, total: Int(try results[1][0].int("n")), limit: limit,
+            offset: offset)
+    }
+
+    /// Moves an order through its state machine (Core's table decides), guarded by the status it was read in, and
+    /// writes the audit event in the same transaction. Cancel, reject, hold and suspend need a reason.
+    public func transition(orderID: Int64, _ action: OrderAction, reason: String?, by actor: Actor) async throws -> StoredOrder {
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if [.cancel, .reject, .hold, .suspend].contains(action), (reason ?? "").isEmpty {
+            throw DocketError.invalid("reason", "reasonRequired")
+        }
+        for _ in 0..<5 {
+            let current = try await order(id: orderID)
+            let next: OrderState
+            do {
+                next = try OrderLifecycle.apply(action, to: current.state)
+            } catch {
+                throw DocketError.illegalTransition(number: current.number, from: current.status, action: action)
+            }
+            let now = clock.now()
+            do {
+                _ = try await engine.write([
+                    Statement(
+                        """
+                        UPDATE orders SET status = $3, held_from = $4, version = version + 1, updated_at = $5
+                        WHERE id = $1 AND version = $2
+                        """, [orderID, current.version, next.status.rawValue, next.heldFrom?.rawValue, now],
+                        expect: .rows(1), label: "orders.version"),
+                    audit(action.rawValue, .order, id: orderID, by: actor, at: now,
+                        data: try JSONColumn.encode(TransitionData(from: current.status, to: next.status, reason: reason))),
+                ])
+                return try await order(id: orderID)
+            } catch StoreError.guardFailed {
+                continue  // changed meanwhile: decide again on what it is now
+            }
+        }
+        throw DocketError.versionConflict(.order, key: String(orderID), current: try await order(id: orderID).version)
+    }
+
+    /// The order's timeline (who, when, from → to, why), oldest first.
+    public func orderTimeline(orderID: Int64) async throws -> [OrderEvent] {
+        _ = try await order(id: orderID)
+        return try await auditEvents(entity: .order, id: orderID, limit: 1000).reversed().map { event in
+            let data = try? JSONDecoder().decode(TransitionData.self, from: Data(event.data.utf8))
+            return OrderEvent(
+                occurredAt: event.occurredAt, actor: event.actor, action: event.action, from: data?.from, to: data?.to,
+                reason: data?.reason)
+        }
+    }
+
+    static func order(_ row: SQLRow, lines: [SQLRow]) throws -> StoredOrder {
+        func decodeEnum<T: RawRepresentable>(_ type: T.Type, _ column: String) throws -> T where T.RawValue == String {
+            guard let value = T(rawValue: try row.text(column)) else { throw StoreError.decoding(column: column) }
+            return value
+        }
+        let currency = Currency.named(try row.text("currency")) ?? .cny
+        return StoredOrder(
+            id: try row.int("id"), number: try row.text("number"), channel: try decodeEnum(OrderChannel.self, "channel"),
+            externalRef: row.optionalText("external_ref"), customerCode: try row.text("customer_code"),
+            type: try decodeEnum(OrderType.self, "type"), urgent: try row.bool("urgent"),
+            status: try decodeEnum(OrderStatus.self, "status"), heldFrom: row.optionalText("held_from").flatMap(OrderStatus.init),
+            contactName: row.optionalText("contact_name"), contactPhone: row.optionalText("contact_phone"),
+            deliveryAddress: try row.optionalText("delivery_address").map { try JSONColumn.decode(Address.self, $0, column: "delivery_address") },
+            requestedDate: try row.optionalDate("requested_date"), total: Money(minor: try row.int("total_minor"), currency: currency),
+            problems: try JSONColumn.decode([FieldProblem].self, try row.text("problems"), column: "problems"),
+            notes: row.optionalText("notes"), receivedAt: try row.timestamp("received_at"), version: try row.int("version"),
+            lines: try lines.map { line in
+                let currency = Currency.named(try line.text("currency")) ?? .cny
+                return OrderIntake.PricedLine(
+                    sku: try line.text("sku"), description: try line.text("description"), quantity: try line.int("quantity"),
+                    unitPrice: Money(minor: try line.int("unit_price_minor"), currency: currency),
+                    listPrice: line.optionalInt("list_price_minor").map { Money(minor: $0, currency: currency) },
+                    amount: Money(minor: try line.int("amount_minor"), currency: currency),
+                    priceOverride: try line.bool("price_override"))
+            })
+    }
+}
+
+/// What the customer notification (acknowledgement or request for information) needs.
+struct OrderNotice: Codable {
+    var customerCode: String
+    var contactPhone: String?
+    var total: Money
+    var problems: [FieldProblem]
+    var processingDays: Int
+}
