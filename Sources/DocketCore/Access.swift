@@ -40,4 +40,22 @@ extension Access {
     /// 入库: the warehouse receives goods.
     public static let stockReceive = Access.roles([.admin, .warehouse])
     public static let administration = Access.roles([.admin])
+    /// 订单录入: the order desk, sales and customer service take orders in (integrations use their tokens).
+    public static let orderIntake = Access.roles([.admin, .orderDesk, .sales, .customerService])
+    /// Hold, resume and cancel (with a reason).
+    public static let orderControl = Access.roles([.admin, .orderDesk, .orderManager, .customerService])
+    /// The review stages; which stage a role may decide is `Role.reviews`.
+    public static let orderReview = Access.roles([.admin, .sales, .finance, .warehouse, .orderManager])
+}
+
+extension Role {
+    /// The review stage this role decides (DOMAIN §2): 初审 sales, 财务审核 finance, 库存审核 warehouse,
+    /// 终审 the order manager; an admin may decide any.
+    public func reviews(_ stage: OrderStatus) -> Bool {
+        switch (self, stage) {
+        case (.admin, _) where stage.isReview: true
+        case (.sales, .reviewSales), (.finance, .reviewFinance), (.warehouse, .reviewInventory), (.orderManager, .reviewFinal): true
+        default: false
+        }
+    }
 }

@@ -1,0 +1,94 @@
+import DocketCore
+import DocketServer
+import DocketStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+let orderJSON = #"{"channel":"phone","customerCode":"C100","lines":[{"sku":"TEA-1","quantity":2}]}"#
+
+@Suite("Orders API")
+struct OrdersAPITests {
+    func setup(_ store: Store) async throws {
+        _ = try await store.customers.create(try JSONDecoder().decode(Customer.self, from: Data(customerJSON.utf8)), by: .cli())
+        _ = try await store.products.create(Product(sku: "TEA-1", nameZh: "龙井", listPrice: Money(minor: 26_800)), by: .cli())
+    }
+
+    @Test func intakeIsIdempotent() async throws {
+        try await withApp { client, store in
+            try await setup(store)
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "phone-0001"]
+            let first = try await client.execute(uri: "/api/v1/orders", method: .post, headers: key, body: body(orderJSON)) { response throws in
+                #expect(response.status == .created)
+                let order = try decode(StoredOrder.self, response)
+                #expect(order.status == .reviewSales && order.total == Money(minor: 53_600))
+                return order.id
+            }
+            try await client.execute(uri: "/api/v1/orders", method: .post, headers: key, body: body(orderJSON)) { response throws in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+                #expect(try decode(StoredOrder.self, response).id == first)
+            }
+            let changed = orderJSON.replacingOccurrences(of: "\"quantity\":2", with: "\"quantity\":3")
+            try await client.execute(uri: "/api/v1/orders", method: .post, headers: key, body: body(changed)) { response throws in
+                #expect(response.status == .unprocessableContent)
+                #expect(try decode(Problem.self, response).errors?.first?.field == "Idempotency-Key")
+            }
+            // an incomplete order is accepted and kept, with what is missing
+            let incomplete = #"{"channel":"fax","customerCode":"C100","lines":[{"sku":"TEA-1","quantity":0}]}"#
+            try await client.execute(uri: "/api/v1/orders", method: .post, body: body(incomplete)) { response throws in
+                #expect(response.status == .created)
+                let order = try decode(StoredOrder.self, response)
+                #expect(order.status == .needsInfo && order.problems.map(\.field) == ["lines[0].quantity"])
+            }
+            try await client.execute(uri: "/api/v1/orders?status=needs_info", method: .get) { response throws in
+                #expect(try decode(Page<StoredOrder>.self, response).total == 1)
+            }
+        }
+    }
+
+    @Test func reviewsBelongToTheirStageAndIllegalStepsAreRefused() async throws {
+        try await withApp(authenticated: false) { client, store in
+            try await setup(store)
+            var tokens: [Role: HTTPFields] = [:]
+            for role in [Role.orderDesk, .sales, .finance] {
+                let user = try await store.addUser(User(username: "u.\(role.rawValue)", displayName: role.rawValue, roles: [role]), password: "password-long-1", by: .cli())
+                tokens[role] = [.authorization: "Bearer " + (try await store.createAPIToken(for: user.id, name: "t", by: .cli()).token)]
+            }
+            let id = try await client.execute(uri: "/api/v1/orders", method: .post, headers: tokens[.orderDesk]!, body: body(orderJSON)) { response throws in
+                try decode(StoredOrder.self, response).id
+            }
+            // finance cannot decide the sales review
+            try await client.execute(uri: "/api/v1/orders/\(id)/review", method: .post, headers: tokens[.finance]!, body: body(#"{"decision":"pass"}"#)) { response throws in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/orders/\(id)/review", method: .post, headers: tokens[.sales]!, body: body(#"{"decision":"pass"}"#)) { response throws in
+                #expect(try decode(StoredOrder.self, response).status == .reviewFinance)
+            }
+            try await client.execute(uri: "/api/v1/orders/\(id)/review", method: .post, headers: tokens[.finance]!, body: body(#"{"decision":"reject"}"#)) { response throws in
+                #expect(response.status == .unprocessableContent, "a rejection needs a reason")
+            }
+            // hold, then an illegal resume-twice
+            try await client.execute(uri: "/api/v1/orders/\(id)/hold", method: .post, headers: tokens[.orderDesk]!, body: body(#"{"reason":"等客户预付款"}"#)) { response throws in
+                #expect(try decode(StoredOrder.self, response).status == .onHold)
+            }
+            try await client.execute(uri: "/api/v1/orders/\(id)/resume", method: .post, headers: tokens[.orderDesk]!) { response throws in
+                #expect(try decode(StoredOrder.self, response).status == .reviewFinance)
+            }
+            try await client.execute(uri: "/api/v1/orders/\(id)/resume", method: .post, headers: tokens[.orderDesk]!) { response throws in
+                #expect(response.status == .conflict)
+                let problem = try decode(Problem.self, response)
+                #expect(problem.type == "/problems/illegal-transition")
+                #expect(problem.detail?.contains("财务审核") == true)
+            }
+            try await client.execute(uri: "/api/v1/orders/\(id)/timeline", method: .get, headers: tokens[.sales]!) { response throws in
+                let events = try decode([OrderEvent].self, response)
+                #expect(events.map(\.action) == ["received", "accept", "pass", "hold", "resume"])
+                #expect(events[2].actor == "api:u.sales")
+            }
+        }
+    }
+}
