@@ -1,5 +1,6 @@
 import DocketCore
 import DocketStore
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -74,4 +75,39 @@ struct OrdersAPI {
         guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else { throw HTTPError(.notFound) }
         return id
     }
+}
+
+/// `POST /api/v1/channels/{channel}/orders`: marketplace connectors push orders, signed with the channel's
+/// secret: header `X-Docket-Signature: sha256=<hex HMAC-SHA256 of the raw body>`. A re-pushed platform order
+/// is recognised by its id and answered with the existing order.
+struct ChannelsAPI {
+    let store: Store
+
+    func register(on routes: SecureRoutes) {
+        // No user session: the signature is the authentication.
+        routes.post("/api/v1/channels/:channel/orders", .everyone) { request, context in
+            guard let channel = context.parameters.get("channel").flatMap(OrderChannel.init(rawValue:)), channel.isPlatform else {
+                throw HTTPError(.notFound)
+            }
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            guard let secret = try await store.channelSecret(channel),
+                let signature = request.headers[HTTPField.Name("X-Docket-Signature")!], signature.hasPrefix("sha256="),
+                Secret.equal(String(signature.dropFirst(7)).lowercased(), hmacHex(secret: secret, body: body))
+            else {
+                throw AccessError.unauthenticated
+            }
+            var draft = try JSON.decode(OrderDraft.self, from: Data(body.readableBytesView))
+            draft.channel = channel
+            let submission = try await store.submitOrder(draft, idempotencyKey: nil, by: Actor(.api, "channel:\(channel.rawValue)"))
+            var headers: HTTPFields = [.location: "/api/v1/orders/\(submission.order.id)"]
+            if submission.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+            return try JSON.response(submission.order, status: submission.replayed ? .ok : .created, headers: headers)
+        }
+    }
+}
+
+/// Hex HMAC-SHA256, as connectors compute it.
+func hmacHex(secret: String, body: ByteBuffer) -> String {
+    let mac = HMAC<SHA256>.authenticationCode(for: Array(body.readableBytesView), using: SymmetricKey(data: Data(secret.utf8)))
+    return mac.map { String(format: "%02x", $0) }.joined()
 }

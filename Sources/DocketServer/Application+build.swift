@@ -64,6 +64,7 @@ public func buildRouter(
     MasterDataAPI(repository: store.carriers, path: "carriers", write: .carriersWrite).register(on: routes)
     StockAPI(store: store).register(on: routes)
     OrdersAPI(store: store).register(on: routes)
+    ChannelsAPI(store: store).register(on: routes)
     WebPages(store: store, views: views, settings: settings).register(on: routes)
     return DocketRouter(router: router, permissions: routes.permissions)
 }

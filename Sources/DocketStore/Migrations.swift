@@ -29,7 +29,7 @@ public struct Migration: Sendable {
         self.statements = statements
     }
 
-    public static let all: [Migration] = [m001MasterData, m002Authentication, m003Orders]
+    public static let all: [Migration] = [m001MasterData, m002Authentication, m003Orders, m004ChannelSecrets]
 
     static let m001MasterData = Migration(
         1, "master data, stock ledger, users, audit",
@@ -353,4 +353,9 @@ public struct Migration: Sendable {
             """,
             "CREATE INDEX outbox_pending_idx ON outbox (delivered_at, available_at, id)",
         ])
+
+    /// HMAC needs the secret itself, so it is kept as is (unlike passwords and tokens); rotate with `docket channel secret`.
+    static let m004ChannelSecrets = Migration(
+        4, "per-channel shared secrets",
+        shared: ["CREATE TABLE channel_secrets (channel TEXT PRIMARY KEY, secret TEXT NOT NULL, created_at BIGINT NOT NULL)"])
 }

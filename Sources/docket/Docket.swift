@@ -14,7 +14,7 @@ struct Docket: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docket",
         abstract: "Docket 订单管理系统 — the order desk from intake to settlement.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, Bench.self])
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, Channel.self, Bench.self])
 }
 
 /// Options every command that touches the database shares. Each falls back to its `DOCKET_*` variable.
@@ -186,6 +186,31 @@ struct UserCommand: AsyncParsableCommand {
             }
             guard let typed = getpass("Password: ") else { throw ValidationError("no password given") }
             return String(cString: typed)
+        }
+    }
+}
+
+struct Channel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Marketplace channels.", subcommands: [Secret.self])
+
+    struct Secret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or rotate a channel's signing secret (shop, taobao, jd, pinduoduo) and print it once.")
+        @OptionGroup var options: DatabaseOptions
+        @Argument(help: "shop, taobao, jd or pinduoduo") var channel: String
+
+        func run() async throws {
+            let configuration = try options.load()
+            let logger = bootstrapLogging(configuration.logLevel)
+            guard let parsed = OrderChannel(rawValue: channel), parsed.isPlatform else {
+                throw ValidationError("channel must be shop, taobao, jd or pinduoduo")
+            }
+            let secret = try await Store.withOpened(configuration.database, logger: logger) { store in
+                try await store.migrate()
+                return try await store.rotateChannelSecret(parsed, by: .cli())
+            }
+            print(secret)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import DocketCore
 import DocketServer
 import DocketStore
@@ -91,4 +92,51 @@ struct OrdersAPITests {
             }
         }
     }
+}
+
+@Suite("Channel intake")
+struct ChannelIntakeTests {
+    @Test func signedPushesCreateOnceAndBadSignaturesAreRefused() async throws {
+        try await withApp(authenticated: false) { client, store in
+            try await OrdersAPITests().setup(store)
+            let secret = try await store.rotateChannelSecret(.taobao, by: .cli())
+            let push = #"{"externalRef":"TB-20261122-001","customerCode":"C100","lines":[{"sku":"TEA-1","quantity":1}]}"#
+            func signature(_ text: String, _ key: String = secret) -> HTTPFields {
+                [HTTPField.Name("X-Docket-Signature")!: "sha256=" + hmacHexForTest(secret: key, body: text)]
+            }
+            let id = try await client.execute(uri: "/api/v1/channels/taobao/orders", method: .post, headers: signature(push), body: body(push)) { response throws in
+                #expect(response.status == .created)
+                let order = try decode(StoredOrder.self, response)
+                #expect(order.channel == .taobao && order.externalRef == "TB-20261122-001")
+                return order.id
+            }
+            // pushed again: recognised, not created twice
+            try await client.execute(uri: "/api/v1/channels/taobao/orders", method: .post, headers: signature(push), body: body(push)) { response throws in
+                #expect(response.status == .ok)
+                #expect(try decode(StoredOrder.self, response).id == id)
+            }
+            // wrong key, tampered body, no signature, a channel without a secret, an unknown channel
+            try await client.execute(uri: "/api/v1/channels/taobao/orders", method: .post, headers: signature(push, "wrong"), body: body(push)) {
+                #expect($0.status == .unauthorized)
+            }
+            let tampered = push.replacingOccurrences(of: "\"quantity\":1", with: "\"quantity\":100")
+            try await client.execute(uri: "/api/v1/channels/taobao/orders", method: .post, headers: signature(push), body: body(tampered)) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/v1/channels/taobao/orders", method: .post, body: body(push)) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/v1/channels/jd/orders", method: .post, headers: signature(push), body: body(push)) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/v1/channels/phone/orders", method: .post, headers: signature(push), body: body(push)) {
+                #expect($0.status == .notFound)
+            }
+            #expect(try await store.orders().total == 1)
+        }
+    }
+}
+
+/// Computes the signature as a connector would, independently of the server's helper.
+func hmacHexForTest(secret: String, body: String) -> String {
+    HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        .map { String(format: "%02x", $0) }.joined()
 }
