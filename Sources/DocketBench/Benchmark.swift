@@ -60,6 +60,15 @@ public enum Bench {
                     StockReceipt(sku: product.sku, warehouseCode: warehouse, locationCode: location, quantity: 1),
                     by: .cli("bench"))
             })
+        let customers = try await store.customers.list(ListQuery(limit: 200)).items.map(\.value.code)
+        let sellable = products.filter { !$0.value.makeToOrder }.map(\.value.sku)
+        results.append(
+            try await measure("order intake (3 lines)", seconds: seconds, concurrency: concurrency) { i in
+                let lines = (0..<3).map { OrderLineDraft(sku: sellable[(i * 3 + $0) % sellable.count], quantity: Int64(1 + i % 5)) }
+                _ = try await store.submitOrder(
+                    OrderDraft(channel: .api, customerCode: customers[i % customers.count], lines: lines),
+                    idempotencyKey: "bench-\(i)", by: .cli("bench"))
+            })
         for result in results { report(result.line) }
         return results
     }

@@ -82,23 +82,20 @@ extension Store {
         let state = try OrderLifecycle.apply(decision.action, to: OrderState(status: .received))
         let day = now.date(utcOffsetHours: 8).iso8601.replacingOccurrences(of: "-", with: "")
 
+        // The day's counter row is the one every intake shares: take it last, so its lock is held only for the
+        // final two statements instead of the whole transaction. Until then the order has a provisional number.
         var statements = [
-            Statement(
-                """
-                INSERT INTO order_number_counters (day, last_value) VALUES ($1, 1)
-                ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 RETURNING last_value
-                """, [day], expect: .rows(1), label: "order_number_counters"),
             Statement(
                 Self.insertOrderSQL,
                 [
-                    day, Bind.result(statement: 0, column: "last_value"), draft.channel.rawValue, draft.externalRef,
+                    "PENDING-" + Secret.make(), draft.channel.rawValue, draft.externalRef,
                     draft.customerCode, customerRow.flatMap { $0.optionalInt("id") }, draft.type.rawValue, draft.urgent,
                     state.status.rawValue, decision.contactName, decision.contactPhone,
                     try decision.deliveryAddress.map { try JSONColumn.encode($0) }, draft.requestedDate, decision.total.minor,
                     decision.total.currency.code, try JSONColumn.encode(decision.problems), draft.notes, now,
-                ], expect: .rows(1), label: "orders"),
+                ], expect: .rows(1), label: "orders")
         ]
-        let orderID = Bind.result(statement: 1, column: "id")
+        let orderID = Bind.result(statement: 0, column: "id")
         for (number, line) in decision.lines.enumerated() {
             statements.append(
                 Statement(
@@ -135,9 +132,30 @@ extension Store {
                     OrderNotice(customerCode: draft.customerCode, contactPhone: decision.contactPhone, total: decision.total,
                         problems: decision.problems, processingDays: draft.type.serviceWindowDays))],
                 expect: .rows(1), label: "outbox"))
+        statements.append(
+            Statement(
+                """
+                INSERT INTO order_number_counters (day, last_value) VALUES ($1, 1)
+                ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 RETURNING last_value
+                """, [day], expect: .rows(1), label: "order_number_counters"))
+        statements.append(
+            Statement(Self.numberOrderSQL, [day, Bind.result(statement: statements.count - 1, column: "last_value"), orderID],
+                expect: .rows(1), label: "orders.number"))
         do {
             let results = try await engine.write(statements)
-            return OrderSubmission(order: try await order(id: try results[1][0].int("id")), replayed: false)
+            // Everything the answer holds was just written: no read back.
+            let order = StoredOrder(
+                id: try results[0][0].int("id"), number: try results[statements.count - 1][0].text("number"),
+                channel: draft.channel, externalRef: draft.externalRef, customerCode: draft.customerCode, type: draft.type,
+                urgent: draft.urgent, status: state.status, heldFrom: nil, contactName: decision.contactName,
+                contactPhone: decision.contactPhone, deliveryAddress: decision.deliveryAddress, requestedDate: draft.requestedDate,
+                total: decision.total, problems: decision.problems, notes: draft.notes, receivedAt: now, version: 1,
+                lines: decision.lines.map { line in
+                    var kept = line
+                    kept.quantity = max(line.quantity, 0)
+                    return kept
+                })
+            return OrderSubmission(order: order, replayed: false)
         } catch StoreError.uniqueViolation(let table, _) where table == "idempotency_keys" || table == "orders" {
             // A concurrent twin committed first: answer with its order.
             if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash) { return replay }
@@ -163,19 +181,22 @@ extension Store {
         return nil
     }
 
-    private static let insertOrderSQL: SQL = {
-        let columns = """
-            INSERT INTO orders (number, channel, external_ref, customer_code, customer_id, type, urgent, status, contact_name,
-                                contact_phone, delivery_address, requested_date, total_minor, currency, problems, notes,
-                                received_at, version, updated_at)
-            VALUES (NUMBER, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $18) RETURNING id
-            """
-        // SO-YYYYMMDD-NNNNNN from the day's counter: the one place the dialects spell a function differently.
-        return SQL(
-            postgres: columns.replacingOccurrences(
-                of: "NUMBER", with: "'SO-' || $1 || '-' || CASE WHEN $2 < 1000000 THEN lpad(CAST($2 AS TEXT), 6, '0') ELSE CAST($2 AS TEXT) END"),
-            sqlite: columns.replacingOccurrences(of: "NUMBER", with: "'SO-' || $1 || '-' || printf('%06d', $2)"))
-    }()
+    private static let insertOrderSQL = SQL(
+        """
+        INSERT INTO orders (number, channel, external_ref, customer_code, customer_id, type, urgent, status, contact_name,
+                            contact_phone, delivery_address, requested_date, total_minor, currency, problems, notes,
+                            received_at, version, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $17) RETURNING id
+        """)
+
+    /// SO-YYYYMMDD-NNNNNN from the day's counter: the one place the dialects spell a function differently.
+    private static let numberOrderSQL = SQL(
+        postgres: """
+            UPDATE orders SET number = 'SO-' || $1 || '-' || CASE WHEN $2 < 1000000 THEN lpad(CAST($2 AS TEXT), 6, '0')
+                ELSE CAST($2 AS TEXT) END
+            WHERE id = $3 RETURNING number
+            """,
+        sqlite: "UPDATE orders SET number = 'SO-' || $1 || '-' || printf('%06d', $2) WHERE id = $3 RETURNING number")
 
     public func order(id: Int64) async throws -> StoredOrder {
         let results = try await engine.read([
