@@ -49,6 +49,19 @@ extension Access {
 }
 
 extension Role {
+    /// The order statuses that wait on this role: its work queue on the home page.
+    public var queue: [OrderStatus] {
+        switch self {
+        case .orderDesk: [.needsInfo, .awaitingConfirmation]
+        case .sales: [.reviewSales]
+        case .finance: [.reviewFinance]
+        case .warehouse: [.reviewInventory]
+        case .orderManager: [.reviewFinal, .onHold]
+        case .customerService: [.needsInfo, .suspended]
+        case .admin, .production, .purchasing, .logistics: []
+        }
+    }
+
     /// The review stage this role decides (DOMAIN §2): 初审 sales, 财务审核 finance, 库存审核 warehouse,
     /// 终审 the order manager; an admin may decide any.
     public func reviews(_ stage: OrderStatus) -> Bool {

@@ -47,14 +47,8 @@ struct OrdersAPI {
             guard let decision = body.decision, decision == "pass" || decision == "reject" else {
                 throw DocketError.invalid("decision", "invalidValue", ["allowed": "pass, reject"])
             }
-            let order = try await store.order(id: id)
-            // The route admits every reviewer; the stage the order is in says which of them decides now.
-            if order.status.isReview, !(context.identity?.roles ?? []).contains(where: { $0.reviews(order.status) }) {
-                try await store.recordDenial(context.actor, userID: context.identity?.user.id.rawValue, method: "POST", path: request.uri.path)
-                throw AccessError.forbidden
-            }
             return try JSON.response(
-                try await store.transition(orderID: id, decision == "pass" ? .pass : .reject, reason: body.reason, by: context.actor))
+                try await decideReview(store: store, orderID: id, pass: decision == "pass", reason: body.reason, context: context, path: request.uri.path))
         }
         for action in [OrderAction.hold, .resume, .cancel] {
             routes.post("/api/v1/orders/:id/\(action.rawValue)", .orderControl) { request, context in
@@ -104,6 +98,18 @@ struct ChannelsAPI {
             return try JSON.response(submission.order, status: submission.replayed ? .ok : .created, headers: headers)
         }
     }
+}
+
+/// A review decision: the route admits every reviewer; the stage the order is in says which of them decides now.
+func decideReview(store: Store, orderID: Int64, pass: Bool, reason: String?, context: DocketRequestContext, path: String)
+    async throws -> StoredOrder
+{
+    let order = try await store.order(id: orderID)
+    if order.status.isReview, !(context.identity?.roles ?? []).contains(where: { $0.reviews(order.status) }) {
+        try await store.recordDenial(context.actor, userID: context.identity?.user.id.rawValue, method: "POST", path: path)
+        throw AccessError.forbidden
+    }
+    return try await store.transition(orderID: orderID, pass ? .pass : .reject, reason: reason, by: context.actor)
 }
 
 /// Hex HMAC-SHA256, as connectors compute it.

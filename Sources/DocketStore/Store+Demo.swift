@@ -33,6 +33,7 @@ extension Store {
         }
         for carrier in demo.carriers { _ = try await carriers.create(carrier, by: actor) }
         for receipt in demo.receipts { _ = try await receive(receipt, by: actor) }
+        try await loadDemoOrders(demo, by: actor)
         logger.info(
             "docket.demo.loaded",
             metadata: [
@@ -48,5 +49,24 @@ extension Store {
         guard try await users().isEmpty else { return false }
         for user in DemoData.users { _ = try await addUser(user, password: DemoData.password, by: actor) }
         return true
+    }
+
+    /// A dozen orders through the real intake, spread over the stages so every queue has work to show.
+    private func loadDemoOrders(_ demo: DemoData, by actor: Actor) async throws {
+        let stocked = demo.products.filter { !$0.makeToOrder && !$0.sku.hasPrefix("CASE") }
+        let channels: [OrderChannel] = [.phone, .web, .email, .fax, .api, .phone]
+        for i in 0..<12 {
+            let customer = demo.customers[(i * 5) % demo.customers.count]
+            var lines = (0..<(1 + i % 3)).map { OrderLineDraft(sku: stocked[(i * 7 + $0 * 3) % stocked.count].sku, quantity: Int64(2 + i % 4)) }
+            if i % 6 == 5 { lines.append(OrderLineDraft(sku: "UNKNOWN-\(i)", quantity: 1)) }  // incomplete: waits for information
+            let draft = OrderDraft(
+                channel: channels[i % channels.count], customerCode: customer.code, type: i % 4 == 0 ? .rush : .stock,
+                urgent: i % 4 == 0, lines: lines, notes: i % 3 == 0 ? "请工作日送货" : nil)
+            let order = try await submitOrder(draft, idempotencyKey: "demo-\(i)", by: actor).order
+            guard order.status == .reviewSales else { continue }
+            // Walk some orders on through the reviews.
+            for _ in 0..<(i % 5) { _ = try await transition(orderID: order.id, .pass, reason: nil, by: actor) }
+            if i == 7 { _ = try await transition(orderID: order.id, .hold, reason: "等待客户预付款", by: actor) }
+        }
     }
 }

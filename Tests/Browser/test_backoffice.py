@@ -139,3 +139,19 @@ def test_switching_to_english_and_being_refused_another_roles_page(browser):
     # back to Chinese for the next run
     submit(browser, "switch-language")
     logout(browser)
+
+
+def test_sales_reviews_an_order_from_the_queue(browser):
+    login(browser, "sales")
+    queue = browser.find_element(By.CSS_SELECTOR, "section.queue[data-role='sales']")
+    links = queue.find_elements(By.CSS_SELECTOR, "p.queue-item a")
+    assert links, "the demo data leaves orders waiting in the sales review"
+    number = links[0].text
+    links[0].click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "page-title").text.startswith(number))
+    assert browser.find_element(By.ID, "order-status").get_attribute("data-status") == "review_sales"
+    submit(browser, "review-pass")
+    assert browser.find_element(By.ID, "order-status").get_attribute("data-status") == "review_finance"
+    assert "审核通过" in browser.find_element(By.ID, "timeline").text
+    shot(browser, "order-reviewed")
+    logout(browser)

@@ -28,6 +28,9 @@ import Testing
             keys.formUnion(spec.map(\.section))
         }
         for role in Role.allCases { keys.formUnion(["ui.role.\(role.rawValue)", "ui.queue.\(role.rawValue)"]) }
+        // Timeline steps and statuses are looked up by their stored names.
+        keys.formUnion(OrderStatus.allCases.map { "order.status.\($0.rawValue)" })
+        keys.formUnion((OrderAction.allCases.map(\.rawValue) + ["received"]).map { "order.action.\($0)" })
         for prefix in ["ui.customers", "ui.products", "ui.warehouses", "ui.suppliers", "ui.carriers", "ui.users"] {
             keys.formUnion(["\(prefix).title", "\(prefix).new", "\(prefix).edit"])
         }

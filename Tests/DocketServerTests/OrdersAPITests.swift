@@ -140,3 +140,42 @@ func hmacHexForTest(secret: String, body: String) -> String {
     HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
         .map { String(format: "%02x", $0) }.joined()
 }
+
+@Suite("Order pages")
+struct OrderPageTests {
+    @Test func queuesDetailAndReviewThroughThePages() async throws {
+        try await withApp(authenticated: false) { client, store in
+            try await OrdersAPITests().setup(store)
+            let order = try await store.submitOrder(
+                try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
+            for (name, role) in [("sales.li", Role.sales), ("fin.wang", .finance)] {
+                _ = try await store.addUser(User(username: name, displayName: name, roles: [role]), password: "password-long-1", by: .cli())
+            }
+            let sales = "\(sessionCookieName)=\(try #require(try await signIn(client, "sales.li", "password-long-1")))"
+            let finance = "\(sessionCookieName)=\(try #require(try await signIn(client, "fin.wang", "password-long-1")))"
+            // the sales queue lists the order; the finance queue does not (yet)
+            let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: sales]) { String(buffer: $0.body) }
+            #expect(home.contains(order.number))
+            #expect(try await client.execute(uri: "/", method: .get, headers: [.cookie: finance]) { String(buffer: $0.body) }.contains(order.number) == false)
+            // only the stage's role gets the review buttons
+            let page = try await client.execute(uri: "/orders/\(order.id)", method: .get, headers: [.cookie: sales]) { String(buffer: $0.body) }
+            #expect(page.contains("id=\"review-pass\"") && page.contains("初审"))
+            let financePage = try await client.execute(uri: "/orders/\(order.id)", method: .get, headers: [.cookie: finance]) { String(buffer: $0.body) }
+            #expect(!financePage.contains("id=\"review-pass\""))
+            // finance posting the form anyway is refused; sales passes it
+            let form = "_csrf=\(try #require(csrfToken(in: financePage)))&decision=pass"
+            try await client.execute(uri: "/orders/\(order.id)/review", method: .post,
+                headers: [.cookie: finance, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)) {
+                #expect($0.status == .forbidden)
+            }
+            let salesForm = "_csrf=\(try #require(csrfToken(in: page)))&decision=pass"
+            try await client.execute(uri: "/orders/\(order.id)/review", method: .post,
+                headers: [.cookie: sales, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: salesForm)) {
+                #expect($0.status == .seeOther)
+            }
+            let after = try await client.execute(uri: "/orders/\(order.id)", method: .get, headers: [.cookie: finance]) { String(buffer: $0.body) }
+            #expect(after.contains("data-status=\"review_finance\""))
+            #expect(after.contains("审核通过") && after.contains("user:sales.li"))
+        }
+    }
+}

@@ -64,7 +64,9 @@ func withTestStore<T: Sendable>(
 /// Hands out fresh PostgreSQL databases: `CREATE DATABASE … TEMPLATE` of a template migrated once.
 actor PostgresTestDatabases {
     static let shared = PostgresTestDatabases()
-    private var template: String?
+    /// One template per run. Actor methods are re-entrant at every `await`, so concurrent suites must share one
+    /// creation task: two creations would each DROP … WITH (FORCE) the other's database mid-migration.
+    private var template: Task<String, any Error>?
     private var counter = 0
 
     static func url(_ serverURL: String, database: String) -> String {
@@ -74,34 +76,33 @@ actor PostgresTestDatabases {
     }
 
     func create(serverURL: String) async throws -> String {
-        let template = try await ensureTemplate(serverURL: serverURL)
         counter += 1
         let name = "docket_t_\(ProcessInfo.processInfo.processIdentifier)_\(counter)"
-        try await admin(serverURL, "DROP DATABASE IF EXISTS \(name)")
-        try await admin(serverURL, "CREATE DATABASE \(name) TEMPLATE \(template)")
+        if template == nil { template = Task { try await Self.makeTemplate(serverURL: serverURL) } }
+        let source = try await template!.value
+        try await Self.admin(serverURL, "DROP DATABASE IF EXISTS \(name)")
+        try await Self.admin(serverURL, "CREATE DATABASE \(name) TEMPLATE \(source)")
         return name
     }
 
     func drop(_ database: String, serverURL: String) async throws {
-        try await admin(serverURL, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+        try await Self.admin(serverURL, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
     }
 
-    private func ensureTemplate(serverURL: String) async throws -> String {
-        if let template { return template }
+    private static func makeTemplate(serverURL: String) async throws -> String {
         let name = "docket_template_\(ProcessInfo.processInfo.processIdentifier)"
         try await admin(serverURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         try await admin(serverURL, "CREATE DATABASE \(name)")
-        _ = try await Store.withOpened(
-            .postgres(url: Self.url(serverURL, database: name)), logger: testLogger, maximumConnections: 1
+        try await Store.withOpened(
+            .postgres(url: url(serverURL, database: name)), logger: testLogger, maximumConnections: 1
         ) { store in
             try await store.migrate()
         }
-        template = name
         return name
     }
 
     /// Runs a statement outside any transaction (CREATE DATABASE cannot run inside one).
-    private func admin(_ serverURL: String, _ sql: String) async throws {
+    private static func admin(_ serverURL: String, _ sql: String) async throws {
         let components = URLComponents(string: serverURL)!
         let configuration = PostgresConnection.Configuration(
             host: components.host ?? "127.0.0.1", port: components.port ?? 5432,

@@ -3,8 +3,37 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "home": home, "list": list, "form": form, "error": error,
-        "tokens": tokens, "locations": locations,
+        "tokens": tokens, "locations": locations, "order": order,
     ]
+
+    static let order = """
+        {{<layout}}
+        {{$title}}{{number}}{{/title}}
+        {{$content}}
+        <h1 id="page-title">{{number}} <span class="status" id="order-status" data-status="{{statusCode}}">{{status}}</span></h1>
+        <p class="hint">{{customerCode}} · {{contactName}} {{contactPhone}} · {{address}} · {{received}}</p>
+        {{#hasProblems}}<div class="alert" role="alert" id="order-problems"><ul>{{#problems}}<li>{{field}}: {{message}}</li>{{/problems}}</ul></div>{{/hasProblems}}
+        <table class="grid">
+          <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.quantity}}</th><th>{{t.ui.order.unitPrice}}</th><th>{{t.ui.order.amount}}</th></tr></thead>
+          <tbody>{{#lines}}<tr><td>{{no}}</td><td>{{sku}}</td><td>{{description}}</td><td>{{quantity}}</td><td>{{unitPrice}}{{#override}} *{{/override}}</td><td>{{amount}}</td></tr>{{/lines}}</tbody>
+          <tfoot><tr><td colspan="5">{{t.ui.order.total}}</td><td id="order-total">{{total}}</td></tr></tfoot>
+        </table>
+        {{#actions}}
+        <form method="post" action="{{action}}" class="toolbar">
+          <input type="hidden" name="_csrf" value="{{csrf}}">{{#decision}}<input type="hidden" name="decision" value="{{decision}}">{{/decision}}
+          {{#needsReason}}<input name="reason" placeholder="{{t.ui.order.reason}}" required>{{/needsReason}}
+          <button type="submit" id="{{id}}"{{#primary}} class="primary"{{/primary}}>{{label}}</button>
+        </form>
+        {{/actions}}
+        <h2>{{t.ui.order.timeline}}</h2>
+        <table class="grid" id="timeline">
+          <thead><tr><th>{{t.ui.order.when}}</th><th>{{t.ui.order.who}}</th><th>{{t.ui.order.step}}</th><th>{{t.ui.order.fromTo}}</th><th>{{t.ui.order.reason}}</th></tr></thead>
+          <tbody>{{#timeline}}<tr><td>{{when}}</td><td>{{who}}</td><td>{{step}}</td><td>{{fromTo}}</td><td>{{reason}}</td></tr>{{/timeline}}</tbody>
+        </table>
+        <p><a href="/orders">‹ {{t.ui.orders.title}}</a></p>
+        {{/content}}
+        {{/layout}}
+        """
 
     static let locations = """
         {{<layout}}
@@ -96,7 +125,8 @@ enum Templates {
           <section class="card queue" data-role="{{role}}">
             <h2>{{title}}</h2>
             <p class="hint">{{description}}</p>
-            <p class="empty">{{t.ui.home.empty}}</p>
+            {{#orders}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customerCode}} · {{status}} · {{total}}</p>{{/orders}}
+            {{^orders}}<p class="empty">{{t.ui.home.empty}}</p>{{/orders}}
           </section>
         {{/queues}}
         </div>

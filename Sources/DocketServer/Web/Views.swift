@@ -92,6 +92,7 @@ enum Navigation {
 
     static let all: [Item] = [
         Item(href: "/", label: "ui.nav.home", access: .signedIn),
+        Item(href: "/orders", label: "ui.nav.orders", access: .staff),
         Item(href: "/customers", label: "ui.nav.customers", access: .staff),
         Item(href: "/products", label: "ui.nav.products", access: .staff),
         Item(href: "/stock", label: "ui.nav.stock", access: .staff),
