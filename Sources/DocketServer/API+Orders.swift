@@ -65,10 +65,7 @@ struct OrdersAPI {
         return try JSON.decode(Decision.self, from: Data(buffer.readableBytesView))
     }
 
-    private func orderID(_ context: DocketRequestContext) throws -> Int64 {
-        guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else { throw HTTPError(.notFound) }
-        return id
-    }
+    private func orderID(_ context: DocketRequestContext) throws -> Int64 { try context.orderID() }
 }
 
 /// `POST /api/v1/channels/{channel}/orders`: marketplace connectors push orders, signed with the channel's
@@ -97,6 +94,14 @@ struct ChannelsAPI {
             if submission.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
             return try JSON.response(submission.order, status: submission.replayed ? .ok : .created, headers: headers)
         }
+    }
+}
+
+extension DocketRequestContext {
+    /// The `:id` of an order route; a malformed id is simply not found.
+    func orderID() throws -> Int64 {
+        guard let id = parameters.get("id").flatMap(Int64.init), id > 0 else { throw HTTPError(.notFound) }
+        return id
     }
 }
 

@@ -151,7 +151,7 @@ struct WebPages {
                 newHref: nil)
         }
         routes.get("/orders/:id", .staff) { _, context in
-            guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
+            let id = try context.orderID()
             let order = try await store.order(id: id)
             let timeline = try await store.orderTimeline(orderID: id)
             let language = context.language
@@ -194,7 +194,7 @@ struct WebPages {
             return views.render("order", model, context: context, current: "/orders")
         }
         routes.post("/orders/:id/review", .orderReview) { request, context in
-            guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
+            let id = try context.orderID()
             let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
             _ = try await decideReview(
                 store: store, orderID: id, pass: form.text("decision") == "pass", reason: form.text("reason"), context: context,
@@ -203,7 +203,7 @@ struct WebPages {
         }
         for action in [OrderAction.hold, .resume, .cancel] {
             routes.post("/orders/:id/\(action.rawValue)", .orderControl) { request, context in
-                guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
+                let id = try context.orderID()
                 let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
                 _ = try await store.transition(orderID: id, action, reason: form.text("reason"), by: context.actor)
                 return Response(status: .seeOther, headers: [.location: "/orders/\(id)"])
