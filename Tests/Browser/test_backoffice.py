@@ -155,3 +155,18 @@ def test_sales_reviews_an_order_from_the_queue(browser):
     assert "审核通过" in browser.find_element(By.ID, "timeline").text
     shot(browser, "order-reviewed")
     logout(browser)
+
+
+@pytest.mark.parametrize("path", [
+    "/orders", "/customers", "/customers/new", "/products", "/products/new", "/stock", "/stock/receive",
+    "/warehouses", "/warehouses/new", "/warehouses/1/locations", "/suppliers", "/suppliers/new", "/carriers",
+    "/carriers/new", "/carriers/1", "/admin/users", "/admin/users/new", "/account/tokens",
+])
+def test_every_page_renders_for_the_admin(browser, path):
+    if not browser.get_cookie("docket_session"):
+        login(browser, "admin")
+    browser.get(f"{BASE}{path}")
+    title = browser.find_element(By.ID, "page-title").text
+    assert title and not title[:3].isdigit(), f"{path} rendered an error page: {title}"
+    assert not browser.find_elements(By.CSS_SELECTOR, ".error-page")
+    shot(browser, "page" + path.replace("/", "-"))

@@ -169,11 +169,11 @@ enum Templates {
           <fieldset>
             {{#legend}}<legend>{{legend}}</legend>{{/legend}}
             {{#fields}}
-            <label class="field{{#error}} invalid{{/error}}{{#checkbox}} check{{/checkbox}}">
+            <label class="field{{#error}} invalid{{/error}}{{#checkbox}} check{{/checkbox}}{{#multiline}} wide{{/multiline}}">
               <span>{{label}}{{#required}} *{{/required}}</span>
               {{#checkbox}}<input type="checkbox" name="{{name}}" id="{{id}}" value="on"{{#checked}} checked{{/checked}}>{{/checkbox}}
               {{#select}}<select name="{{name}}" id="{{id}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}
-              {{#multiline}}<textarea name="{{name}}" id="{{id}}" rows="4">{{value}}</textarea>{{/multiline}}
+              {{#multiline}}<textarea name="{{name}}" id="{{id}}" rows="10">{{value}}</textarea>{{/multiline}}
               {{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}"{{#readonly}} readonly{{/readonly}}{{#hint}} placeholder="{{hint}}"{{/hint}}>{{/plain}}
               {{#error}}<small class="error" id="{{id}}-error">{{error}}</small>{{/error}}
             </label>
@@ -243,6 +243,8 @@ enum Templates {
         label.check { display: flex; gap: .5rem; align-items: center; }
         input, select, textarea { font: inherit; padding: .4rem .5rem; border: 1px solid var(--line); border-radius: 4px; width: 100%; max-width: 28rem; background: #fff; }
         input[type=checkbox] { width: auto; }
+        label.wide { grid-column: 1 / -1; }
+        label.wide textarea { max-width: none; font-family: ui-monospace, "Noto Sans Mono CJK SC", monospace; }
         .invalid input, .invalid select, .invalid textarea { border-color: var(--brand); }
         small.error { color: var(--brand); display: block; }
         button, .button { font: inherit; padding: .4rem .9rem; border: 1px solid var(--line); border-radius: 4px; background: #fff; cursor: pointer; text-decoration: none; color: var(--ink); }
