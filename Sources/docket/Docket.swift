@@ -14,7 +14,7 @@ struct Docket: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docket",
         abstract: "Docket 订单管理系统 — the order desk from intake to settlement.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, Channel.self, Bench.self])
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, Channel.self, Import.self, Bench.self])
 }
 
 /// Options every command that touches the database shares. Each falls back to its `DOCKET_*` variable.
@@ -186,6 +186,37 @@ struct UserCommand: AsyncParsableCommand {
             }
             guard let typed = getpass("Password: ") else { throw ValidationError("no password given") }
             return String(cString: typed)
+        }
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import data from files.", subcommands: [Orders.self])
+
+    struct Orders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import offline orders from a UTF-8 CSV file (header: \(OrderImport.header.joined(separator: ","))). Bad lines are reported; good orders are imported; re-importing creates nothing twice.")
+        @OptionGroup var options: DatabaseOptions
+        @Argument(help: "The CSV file.") var file: String
+
+        func run() async throws {
+            let configuration = try options.load()
+            let logger = bootstrapLogging(configuration.logLevel)
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("\(file) is not UTF-8 text (save it from Excel as “CSV UTF-8”)")
+            }
+            let report = try await Store.withOpened(configuration.database, logger: logger) { store in
+                try await store.migrate()
+                return try await store.importOrders(csv: text, by: .cli("import"))
+            }
+            for order in report.imported {
+                print("lines \(order.lines.map(String.init).joined(separator: ",")): \(order.number) \(order.status.rawValue)\(order.alreadyImported ? " (already imported)" : "")")
+            }
+            for refusal in report.refused {
+                print("line \(refusal.line): \(refusal.problem.field): \(refusal.problem.message.text(.en))")
+            }
+            print("\(report.imported.count) order(s) imported, \(report.refused.count) problem(s)")
         }
     }
 }

@@ -161,4 +161,25 @@ struct OrderConformanceTests {
             #expect(try await store.orderTimeline(orderID: order.id).filter { $0.action == "pass" }.count == passes)
         }
     }
+
+    @Test(arguments: Engine.available)
+    func csvImportKeepsGoodOrdersReportsBadLinesAndNeverImportsTwice(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await orderSetup(store)
+            let csv = """
+                customer_code,external_ref,channel,contact_name,contact_phone,sku,quantity,unit_price,requested_date,notes
+                C001,FAX-1,fax,,,P001,3,,,
+                C001,FAX-1,fax,,,P002,1,79.00,,
+                C001,,phone,,,P001,x,,,
+                C404,,phone,,,P001,1,,,
+                """
+            let report = try await store.importOrders(csv: csv, by: clerk)
+            #expect(report.imported.map(\.status) == [.reviewSales, .needsInfo])
+            #expect(report.imported[0].lines == [2, 3])
+            #expect(report.refused.map(\.line) == [4])
+            let again = try await store.importOrders(csv: csv, by: clerk)
+            #expect(again.imported.allSatisfy { $0.alreadyImported })
+            #expect(try await store.orders().total == 2)
+        }
+    }
 }
