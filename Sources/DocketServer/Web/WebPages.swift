@@ -35,7 +35,7 @@ struct WebPages {
         }
         registerOrders(on: routes)
         MasterPages(
-            store: store, views: views, path: "/customers", title: "ui.customers", repository: store.customers,
+            store: store, pages: self, path: "/customers", title: "ui.customers", repository: store.customers,
             spec: .customer, write: .customersWrite,
             columns: ["ui.field.code", "ui.field.name", "ui.field.contactName", "ui.field.phone", "ui.field.city", "ui.field.creditRating"],
             row: { c in
@@ -44,7 +44,7 @@ struct WebPages {
             }
         ).register(on: routes)
         MasterPages(
-            store: store, views: views, path: "/products", title: "ui.products", repository: store.products,
+            store: store, pages: self, path: "/products", title: "ui.products", repository: store.products,
             spec: .product, write: .productsWrite,
             columns: ["ui.field.sku", "ui.field.nameZh", "ui.field.unit", "ui.field.listPrice", "ui.field.shelfLifeDays"],
             row: { p in
@@ -52,20 +52,20 @@ struct WebPages {
             }
         ).register(on: routes)
         MasterPages(
-            store: store, views: views, path: "/warehouses", title: "ui.warehouses", repository: store.warehouses,
+            store: store, pages: self, path: "/warehouses", title: "ui.warehouses", repository: store.warehouses,
             spec: .warehouse, write: .warehousesWrite,
             columns: ["ui.field.code", "ui.field.name", "ui.field.region", "ui.field.city", "ui.field.active", "ui.locations.title"],
             row: { w in [w.value.code, w.value.name, w.value.region, w.value.address.city, w.value.active ? "✓" : "—"] },
             link: (label: "ui.locations.title", suffix: "locations")
         ).register(on: routes)
         MasterPages(
-            store: store, views: views, path: "/suppliers", title: "ui.suppliers", repository: store.suppliers,
+            store: store, pages: self, path: "/suppliers", title: "ui.suppliers", repository: store.suppliers,
             spec: .supplier, write: .suppliersWrite,
             columns: ["ui.field.code", "ui.field.name", "ui.field.contactName", "ui.field.phone", "ui.field.leadTimeDays"],
             row: { s in [s.value.code, s.value.name, s.value.contactName ?? "", s.value.phone ?? "", String(s.value.leadTimeDays)] }
         ).register(on: routes)
         MasterPages(
-            store: store, views: views, path: "/carriers", title: "ui.carriers", repository: store.carriers,
+            store: store, pages: self, path: "/carriers", title: "ui.carriers", repository: store.carriers,
             spec: .carrier, write: .carriersWrite,
             columns: ["ui.field.code", "ui.field.name", "ui.field.phone", "ui.field.services"],
             row: { c in [c.value.code, c.value.name, c.value.phone ?? "", c.value.services.filter(\.active).map(\.name).joined(separator: "、")] }
@@ -438,7 +438,8 @@ struct WebPages {
 /// List, new, create, edit and update pages for one kind of master data.
 struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
     let store: Store
-    let views: Views
+    /// The page set that registers these pages: its list and form rendering (and its settings) are used as is.
+    let pages: WebPages
     let path: String
     /// Catalogue prefix: `<title>.title`, `.new`, `.edit`.
     let title: String
@@ -451,7 +452,6 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
     var link: (label: String, suffix: String)? = nil
 
     func register(on routes: SecureRoutes) {
-        let pages = WebPages(store: store, views: views, settings: SecuritySettings())
         routes.get(path, .staff) { request, context in
             let page = try await repository.list(try ListParameters(request).listQuery)
             return pages.listPage(
@@ -500,7 +500,7 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
         _ context: DocketRequestContext, stored: Stored<Value>?, form: Form?, problems: [FieldProblem],
         status: HTTPResponse.Status = .ok, notice: String? = nil
     ) -> Response {
-        WebPages(store: store, views: views, settings: SecuritySettings()).formResponse(
+        pages.formResponse(
             spec: spec, context: context, existing: stored?.value, submitted: form, problems: problems,
             title: stored == nil ? "\(title).new" : "\(title).edit", action: stored.map { "\(path)/\($0.id)" } ?? path,
             cancel: path, current: path, version: stored?.version, status: status, notice: notice)
