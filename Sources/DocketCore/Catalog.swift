@@ -12,7 +12,7 @@ public enum Catalog {
 
     public static func table(_ language: Language) -> [String: String] { language == .zhCN ? zhCN : en }
 
-    static let zhCN: [String: String] = [
+    static let zhCNBase: [String: String] = [
         // Problem titles (RFC 9457 `title`)
         "error.validation.title": "提交的数据有误",
         "error.validation.detail": "请修正标出的 {count} 处问题后重新提交。",
@@ -302,7 +302,7 @@ public enum Catalog {
         "ui.queue.customer_service": "客户咨询、投诉与售后。",
     ]
 
-    static let en: [String: String] = [
+    static let enBase: [String: String] = [
         "error.validation.title": "The submitted data is invalid",
         "error.validation.detail": "Please correct the {count} marked problem(s) and submit again.",
         "error.malformed.title": "Malformed request",

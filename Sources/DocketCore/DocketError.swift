@@ -1,6 +1,6 @@
 /// The kinds of things Docket keeps, named in errors and audit events.
 public enum EntityKind: String, Sendable, Codable, CaseIterable {
-    case customer, product, warehouse, location, supplier, carrier, carrierService, stockLot, user, order
+    case customer, product, warehouse, location, supplier, carrier, carrierService, stockLot, user, order, reviewRule, changeRequest
 
     public var message: Message { Message("entity.\(rawValue)") }
 }
@@ -36,6 +36,11 @@ public enum DocketError: Error, Sendable, Hashable {
     case archived(EntityKind, key: String)
     /// The order's state machine does not allow this action from its current status.
     case illegalTransition(number: String, from: OrderStatus, action: OrderAction)
+
+    /// Throws `invalid` with the problems, if there are any.
+    public static func check(_ problems: [FieldProblem]) throws(DocketError) {
+        if !problems.isEmpty { throw .invalid(problems) }
+    }
 
     public static func invalid(_ field: String, _ code: String, _ arguments: [String: String] = [:]) -> DocketError {
         .invalid([FieldProblem(field, code, arguments)])

@@ -6,13 +6,11 @@ public enum OrderChannel: String, Sendable, Codable, CaseIterable, Hashable {
     public var isPlatform: Bool { [.shop, .taobao, .jd, .pinduoduo].contains(self) }
 }
 
-/// Order types with their service windows (003: STOCK 30 days, RUSH and VOR 7 days).
+/// Order types (003); their service windows are `OrderPolicy.serviceWindows`.
 public enum OrderType: String, Sendable, Codable, CaseIterable, Hashable {
     case stock = "STOCK"
     case rush = "RUSH"
     case vor = "VOR"
-
-    public var serviceWindowDays: Int { self == .stock ? 30 : 7 }
 }
 
 /// One line as entered: a SKU and a quantity; the unit price defaults to the list price.
@@ -51,13 +49,15 @@ public struct OrderDraft: Sendable, Hashable, Codable {
     public var type: OrderType
     public var urgent: Bool
     public var requestedDate: CalendarDate?
+    /// nil: on account when the customer has payment terms, otherwise prepayment.
+    public var paymentMethod: PaymentMethod?
     public var lines: [OrderLineDraft]
     public var notes: String?
 
     public init(
         channel: OrderChannel, externalRef: String? = nil, customerCode: String, contactName: String? = nil,
         contactPhone: String? = nil, deliveryAddress: Address? = nil, type: OrderType = .stock, urgent: Bool = false,
-        requestedDate: CalendarDate? = nil, lines: [OrderLineDraft], notes: String? = nil
+        requestedDate: CalendarDate? = nil, paymentMethod: PaymentMethod? = nil, lines: [OrderLineDraft], notes: String? = nil
     ) {
         self.channel = channel
         self.externalRef = externalRef
@@ -68,13 +68,14 @@ public struct OrderDraft: Sendable, Hashable, Codable {
         self.type = type
         self.urgent = urgent
         self.requestedDate = requestedDate
+        self.paymentMethod = paymentMethod
         self.lines = lines
         self.notes = notes
     }
 
     private enum CodingKeys: String, CodingKey {
         case channel, externalRef, customerCode, contactName, contactPhone, deliveryAddress, type, urgent, requestedDate
-        case lines, notes
+        case paymentMethod, lines, notes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -88,6 +89,7 @@ public struct OrderDraft: Sendable, Hashable, Codable {
         type = try c.decode(.type, default: .stock)
         urgent = try c.decode(.urgent, default: false)
         requestedDate = try c.decodeIfPresent(CalendarDate.self, forKey: .requestedDate)
+        paymentMethod = try c.decodeIfPresent(PaymentMethod.self, forKey: .paymentMethod)
         lines = try c.decode(.lines, default: [])
         notes = try c.decodeIfPresent(String.self, forKey: .notes)
     }
@@ -135,6 +137,7 @@ public enum OrderIntake {
         public var contactName: String?
         public var contactPhone: String?
         public var deliveryAddress: Address?
+        public var paymentMethod: PaymentMethod
         public var lines: [PricedLine]
         public var total: Money
         /// Empty: complete, into review. Otherwise the order waits in `needs_info` with these.
@@ -215,7 +218,8 @@ public enum OrderIntake {
             v.add("requestedDate", "dateInPast", ["value": requested.iso8601])
         }
         return Decision(
-            contactName: contactName, contactPhone: contactPhone, deliveryAddress: address, lines: priced,
+            contactName: contactName, contactPhone: contactPhone, deliveryAddress: address,
+            paymentMethod: draft.paymentMethod ?? PaymentMethod.defaultFor(customer), lines: priced,
             total: Money(minor: total), problems: v.problems)
     }
 }

@@ -56,6 +56,9 @@ public enum OrderAction: String, Sendable, Codable, CaseIterable, Hashable {
     case deliver
     case complete
     case archive
+    /// A change of the order's content (a new revision). Not a status change, so not in the table; named here so
+    /// a refusal says what was attempted.
+    case revise
 }
 
 /// An order's lifecycle position: its status, and where it was before a hold.

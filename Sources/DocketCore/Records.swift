@@ -3,7 +3,7 @@ public struct Actor: Sendable, Hashable, Codable, CustomStringConvertible {
     public var kind: Kind
     public var name: String
 
-    public enum Kind: String, Sendable, Codable { case user, api, cli, system }
+    public enum Kind: String, Sendable, Codable { case user, api, cli, system, customer }
 
     public init(_ kind: Kind, _ name: String) {
         self.kind = kind

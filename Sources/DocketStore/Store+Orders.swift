@@ -16,15 +16,37 @@ public struct StoredOrder: Sendable, Codable, Hashable {
     public var contactPhone: String?
     public var deliveryAddress: Address?
     public var requestedDate: CalendarDate?
+    public var promisedDate: CalendarDate?
+    public var paymentMethod: PaymentMethod
     public var total: Money
     /// What intake found missing (field problems), while the order needs information.
     public var problems: [FieldProblem]
     public var notes: String?
+    /// What the customer asked for when confirming (special requirements).
+    public var customerRequirements: String?
     public var receivedAt: Timestamp
+    /// Content revision: 1 at intake, one more for each approved change.
+    public var revision: Int64
     public var version: Int64
     public var lines: [OrderIntake.PricedLine]
 
     public var state: OrderState { OrderState(status: status, heldFrom: heldFrom) }
+
+    /// The order's content as a draft again, for re-checking an edit with the intake rules. Prices are kept as
+    /// they were agreed; a line's price differing from today's list price is flagged again.
+    public var draft: OrderDraft {
+        OrderDraft(
+            channel: channel, externalRef: externalRef, customerCode: customerCode, contactName: contactName,
+            contactPhone: contactPhone, deliveryAddress: deliveryAddress, type: type, urgent: urgent, requestedDate: requestedDate,
+            paymentMethod: paymentMethod, lines: lines.map { OrderLineDraft(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice) },
+            notes: notes)
+    }
+
+    public var snapshot: OrderSnapshot {
+        OrderSnapshot(
+            customerCode: customerCode, contactName: contactName, contactPhone: contactPhone, deliveryAddress: deliveryAddress,
+            requestedDate: requestedDate, paymentMethod: paymentMethod, lines: lines, total: total, notes: notes)
+    }
 }
 
 /// The result of submitting an order: the order, and whether it already existed (same idempotency key, or the
@@ -44,7 +66,7 @@ public struct OrderEvent: Sendable, Codable, Hashable {
     public var reason: String?
 }
 
-private struct TransitionData: Codable {
+struct TransitionData: Codable {
     var from: OrderStatus?
     var to: OrderStatus
     var reason: String?
@@ -64,23 +86,12 @@ extension Store {
         let requestHash = Secret.hash(try JSONColumn.encode(draft))
         if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash) { return replay }
 
-        // Facts for the check, in one snapshot.
-        let skus = Array(Set(draft.lines.map(\.sku).filter { !$0.isEmpty }))
-        let reads = try await engine.read(
-            [Statement(MasterTable<Customer>.customers.byKeySQL, [draft.customerCode])]
-                + skus.map { Statement(MasterTable<Product>.products.byKeySQL, [$0]) })
-        let customerRow = reads[0].first
-        var products: [String: (product: Product, archived: Bool)] = [:]
-        for rows in reads.dropFirst() {
-            if let row = rows.first { products[try row.text("sku")] = (try MasterTable<Product>.products.decode(row), try row.bool("archived")) }
-        }
+        let (facts, customerID) = try await intakeFacts(draft)
         let now = clock.now()
-        let facts = IntakeFacts(
-            customer: try customerRow.map(MasterTable<Customer>.customers.decode), customerArchived: try customerRow?.bool("archived") ?? false,
-            products: products, today: now.date(utcOffsetHours: 8))
         let decision = OrderIntake.check(draft, facts: facts)
         let state = try OrderLifecycle.apply(decision.action, to: OrderState(status: .received))
         let day = now.date(utcOffsetHours: 8).iso8601.replacingOccurrences(of: "-", with: "")
+        let promised = policy.promisedDate(received: now.date(utcOffsetHours: 8), type: draft.type, requested: draft.requestedDate)
 
         // The day's counter row is the one every intake shares: take it last, so its lock is held only for the
         // final two statements instead of the whole transaction. Until then the order has a provisional number.
@@ -89,10 +100,11 @@ extension Store {
                 Self.insertOrderSQL,
                 [
                     "PENDING-" + Secret.make(), draft.channel.rawValue, draft.externalRef,
-                    draft.customerCode, customerRow.flatMap { $0.optionalInt("id") }, draft.type.rawValue, draft.urgent,
+                    draft.customerCode, customerID, draft.type.rawValue, draft.urgent,
                     state.status.rawValue, decision.contactName, decision.contactPhone,
                     try decision.deliveryAddress.map { try JSONColumn.encode($0) }, draft.requestedDate, decision.total.minor,
                     decision.total.currency.code, try JSONColumn.encode(decision.problems), draft.notes, now,
+                    decision.paymentMethod.rawValue, promised,
                 ], expect: .rows(1), label: "orders")
         ]
         let orderID = Bind.result(statement: 0, column: "id")
@@ -130,7 +142,7 @@ extension Store {
                 """,
                 [now, topic, orderID, try JSONColumn.encode(
                     OrderNotice(customerCode: draft.customerCode, contactPhone: decision.contactPhone, total: decision.total,
-                        problems: decision.problems, processingDays: draft.type.serviceWindowDays))],
+                        problems: decision.problems, processingDays: policy.serviceWindowDays(draft.type)))],
                 expect: .rows(1), label: "outbox"))
         statements.append(
             Statement(
@@ -149,13 +161,15 @@ extension Store {
                 channel: draft.channel, externalRef: draft.externalRef, customerCode: draft.customerCode, type: draft.type,
                 urgent: draft.urgent, status: state.status, heldFrom: nil, contactName: decision.contactName,
                 contactPhone: decision.contactPhone, deliveryAddress: decision.deliveryAddress, requestedDate: draft.requestedDate,
-                total: decision.total, problems: decision.problems, notes: draft.notes, receivedAt: now, version: 1,
+                promisedDate: promised, paymentMethod: decision.paymentMethod, total: decision.total, problems: decision.problems,
+                notes: draft.notes, customerRequirements: nil, receivedAt: now, revision: 1, version: 1,
                 lines: decision.lines.map { line in
                     var kept = line
                     kept.quantity = max(line.quantity, 0)
                     return kept
                 })
-            return OrderSubmission(order: order, replayed: false)
+            // Routine orders may pass the first stages by rule at once.
+            return OrderSubmission(order: order.status.isReview ? try await applyRules(order) : order, replayed: false)
         } catch StoreError.uniqueViolation(let table, _) where table == "idempotency_keys" || table == "orders" {
             // A concurrent twin committed first: answer with its order.
             if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash) { return replay }
@@ -185,8 +199,8 @@ extension Store {
         """
         INSERT INTO orders (number, channel, external_ref, customer_code, customer_id, type, urgent, status, contact_name,
                             contact_phone, delivery_address, requested_date, total_minor, currency, problems, notes,
-                            received_at, version, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $17) RETURNING id
+                            received_at, version, updated_at, payment_method, promised_date, revision)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $17, $18, $19, 1) RETURNING id
         """)
 
     /// SO-YYYYMMDD-NNNNNN from the day's counter: the one place the dialects spell a function differently.
@@ -231,15 +245,28 @@ extension Store {
             offset: offset)
     }
 
-    /// Moves an order through its state machine (Core's table decides), guarded by the status it was read in, and
+    /// Moves an order through its state machine (Core's table decides), guarded by the version it was read in, and
     /// writes the audit event in the same transaction. Cancel, reject, hold and suspend need a reason.
     public func transition(orderID: Int64, _ action: OrderAction, reason: String?, by actor: Actor) async throws -> StoredOrder {
+        try await transition(orderID: orderID, action, reason: reason, by: actor) { _, _, _ in [] }
+    }
+
+    /// The transition with statements of the caller's in the same write (`also` gets the order as read, its next
+    /// state and the time). Entering `awaiting_confirmation` always sends a fresh confirmation request with its
+    /// timers; leaving it closes the open link and timers.
+    func transition(
+        orderID: Int64, _ action: OrderAction, reason: String?, by actor: Actor, read: StoredOrder? = nil,
+        also: (StoredOrder, OrderState, Timestamp) throws -> [Statement]
+    ) async throws -> StoredOrder {
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if [.cancel, .reject, .hold, .suspend].contains(action), (reason ?? "").isEmpty {
             throw DocketError.invalid("reason", "reasonRequired")
         }
+        var known = read
         for _ in 0..<5 {
-            let current = try await order(id: orderID)
+            let current: StoredOrder
+            if let known { current = known } else { current = try await order(id: orderID) }
+            known = nil
             let next: OrderState
             do {
                 next = try OrderLifecycle.apply(action, to: current.state)
@@ -247,19 +274,31 @@ extension Store {
                 throw DocketError.illegalTransition(number: current.number, from: current.status, action: action)
             }
             let now = clock.now()
+            var statements = [
+                Statement(
+                    """
+                    UPDATE orders SET status = $3, held_from = $4, version = version + 1, updated_at = $5
+                    WHERE id = $1 AND version = $2
+                    """, [orderID, current.version, next.status.rawValue, next.heldFrom?.rawValue, now],
+                    expect: .rows(1), label: "orders.version"),
+                audit(action.rawValue, .order, id: orderID, by: actor, at: now,
+                    data: try JSONColumn.encode(TransitionData(from: current.status, to: next.status, reason: reason))),
+            ]
+            statements += try also(current, next, now)
+            if current.status == .awaitingConfirmation || next.status == .awaitingConfirmation {
+                statements += closeConfirmation(orderID: orderID, outcome: next.status == .awaitingConfirmation ? "superseded" : "closed", at: now)
+            }
+            if next.status == .awaitingConfirmation {
+                statements += try requestConfirmation(current, at: now)
+            }
             do {
-                _ = try await engine.write([
-                    Statement(
-                        """
-                        UPDATE orders SET status = $3, held_from = $4, version = version + 1, updated_at = $5
-                        WHERE id = $1 AND version = $2
-                        """, [orderID, current.version, next.status.rawValue, next.heldFrom?.rawValue, now],
-                        expect: .rows(1), label: "orders.version"),
-                    audit(action.rawValue, .order, id: orderID, by: actor, at: now,
-                        data: try JSONColumn.encode(TransitionData(from: current.status, to: next.status, reason: reason))),
-                ])
-                return try await order(id: orderID)
-            } catch StoreError.guardFailed {
+                _ = try await engine.write(statements)
+                var updated = current
+                updated.status = next.status
+                updated.heldFrom = next.heldFrom
+                updated.version += 1
+                return updated
+            } catch StoreError.guardFailed(let label) where label == "orders.version" {
                 continue  // changed meanwhile: decide again on what it is now
             }
         }
@@ -290,9 +329,12 @@ extension Store {
             status: try decodeEnum(OrderStatus.self, "status"), heldFrom: row.optionalText("held_from").flatMap(OrderStatus.init),
             contactName: row.optionalText("contact_name"), contactPhone: row.optionalText("contact_phone"),
             deliveryAddress: try row.optionalText("delivery_address").map { try JSONColumn.decode(Address.self, $0, column: "delivery_address") },
-            requestedDate: try row.optionalDate("requested_date"), total: Money(minor: try row.int("total_minor"), currency: currency),
+            requestedDate: try row.optionalDate("requested_date"), promisedDate: try row.optionalDate("promised_date"),
+            paymentMethod: try decodeEnum(PaymentMethod.self, "payment_method"),
+            total: Money(minor: try row.int("total_minor"), currency: currency),
             problems: try JSONColumn.decode([FieldProblem].self, try row.text("problems"), column: "problems"),
-            notes: row.optionalText("notes"), receivedAt: try row.timestamp("received_at"), version: try row.int("version"),
+            notes: row.optionalText("notes"), customerRequirements: row.optionalText("customer_requirements"),
+            receivedAt: try row.timestamp("received_at"), revision: try row.int("revision"), version: try row.int("version"),
             lines: try lines.map { line in
                 let currency = Currency.named(try line.text("currency")) ?? .cny
                 return OrderIntake.PricedLine(

@@ -8,11 +8,14 @@ public struct Store: Sendable {
     public let engine: any StoreEngine
     public let clock: any DocketClock
     public let logger: Logger
+    /// Service windows and the confirmation deadline (configuration).
+    public let policy: OrderPolicy
 
-    public init(engine: any StoreEngine, clock: any DocketClock, logger: Logger) {
+    public init(engine: any StoreEngine, clock: any DocketClock, logger: Logger, policy: OrderPolicy = .standard) {
         self.engine = engine
         self.clock = clock
         self.logger = logger
+        self.policy = policy
     }
 
     public var dialect: SQLDialect { engine.dialect }

@@ -158,3 +158,36 @@ extension MasterTable where Value == Carrier {
         searchText: { c in ([c.code, c.name] + c.services.map(\.name)).joined(separator: " ") },
         references: { _ in [] })
 }
+
+extension Store {
+    public var reviewRules: MasterRepository<ReviewRule> { MasterRepository(store: self, table: .reviewRules) }
+}
+
+/// The conditions of a review rule, kept as one JSON column.
+private struct RuleConditions: Codable {
+    var maxTotal: Money?
+    var ratings: [CreditRating]
+    var channels: [OrderChannel]
+}
+
+extension MasterTable where Value == ReviewRule {
+    static let reviewRules = MasterTable(
+        entity: .reviewRule, table: "review_rules", keyColumn: "code", keyField: "code", key: \.code,
+        columns: ["code", "name", "stage", "conditions", "notes"],
+        encode: { r in
+            [
+                .text(r.code), .text(r.name), .text(r.stage.rawValue),
+                .text(try JSONColumn.encode(RuleConditions(maxTotal: r.maxTotal, ratings: r.ratings, channels: r.channels))),
+                text(r.notes),
+            ]
+        },
+        decode: { row in
+            guard let stage = ReviewStage(rawValue: try row.text("stage")) else { throw StoreError.decoding(column: "stage") }
+            let conditions = try decoded(row, "conditions", as: RuleConditions.self)
+            return ReviewRule(
+                code: try row.text("code"), name: try row.text("name"), stage: stage, maxTotal: conditions.maxTotal,
+                ratings: conditions.ratings, channels: conditions.channels, notes: row.optionalText("notes"))
+        },
+        searchText: { r in [r.code, r.name, r.stage.rawValue].joined(separator: " ") },
+        references: { _ in [] })
+}

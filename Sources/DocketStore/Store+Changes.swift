@@ -1,0 +1,326 @@
+import DocketCore
+import Foundation
+
+/// What a change would do, checked when it is requested and again when it is decided: the differences, and the
+/// credit and stock re-checks on the changed order.
+public struct ChangeAssessment: Sendable, Codable, Hashable {
+    public var diff: [RevisionChange]
+    public var total: Money
+    public var credit: CreditEvaluation?
+    public var stock: [ReviewFinding]
+
+    public var worst: ReviewFinding.Severity {
+        ((credit?.reasons ?? []) + stock).map(\.severity).max() ?? .info
+    }
+}
+
+public enum ChangeStatus: String, Sendable, Codable, CaseIterable { case pending, approved, rejected }
+
+/// 订单变更: a request to change an order's content, its approval and the revision it made.
+public struct ChangeRequest: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var orderID: Int64
+    public var status: ChangeStatus
+    /// `staff` or `customer` (asked through the confirmation page, in words).
+    public var source: String
+    public var baseRevision: Int64
+    public var edit: OrderEdit
+    public var message: String?
+    public var assessment: ChangeAssessment
+    public var requestedBy: String
+    public var requestedAt: Timestamp
+    public var decidedBy: String?
+    public var decidedAt: Timestamp?
+    public var decisionReason: String?
+    public var revision: Int64?
+}
+
+/// One revision of an order's content, with what changed from the one before.
+public struct OrderRevisionRecord: Sendable, Codable, Hashable {
+    public var revision: Int64
+    public var changeRequestID: Int64?
+    public var actor: String
+    public var reason: String?
+    public var diff: [RevisionChange]
+    public var createdAt: Timestamp
+}
+
+extension Store {
+    /// Orders whose content may still change: in review, waiting for confirmation, or confirmed (before any
+    /// stock is allocated; allocation brings its own release and re-reservation).
+    public static let changeableStatuses: [OrderStatus] = OrderStatus.reviewStages + [.awaitingConfirmation, .confirmed]
+
+    /// Reads what intake checks (customer and products) for a draft, in one snapshot.
+    func intakeFacts(_ draft: OrderDraft) async throws -> (facts: IntakeFacts, customerID: Int64?) {
+        let skus = Array(Set(draft.lines.map(\.sku).filter { !$0.isEmpty }))
+        let reads = try await engine.read(
+            [Statement(MasterTable<Customer>.customers.byKeySQL, [draft.customerCode])]
+                + skus.map { Statement(MasterTable<Product>.products.byKeySQL, [$0]) })
+        let customerRow = reads[0].first
+        var products: [String: (product: Product, archived: Bool)] = [:]
+        for rows in reads.dropFirst() {
+            if let row = rows.first { products[try row.text("sku")] = (try MasterTable<Product>.products.decode(row), try row.bool("archived")) }
+        }
+        let facts = IntakeFacts(
+            customer: try customerRow.map(MasterTable<Customer>.customers.decode), customerArchived: try customerRow?.bool("archived") ?? false,
+            products: products, today: clock.now().date(utcOffsetHours: 8))
+        return (facts, customerRow.flatMap { $0.optionalInt("id") })
+    }
+
+    /// Statements replacing the order's content with a checked decision (guarded by the version read).
+    func contentStatements(
+        _ order: StoredOrder, _ draft: OrderDraft, _ decision: OrderIntake.Decision, customerID: Int64?, revision: Int64, at now: Timestamp
+    ) throws -> [Statement] {
+        var statements = [
+            Statement(
+                """
+                UPDATE orders SET customer_code = $3, customer_id = $4, contact_name = $5, contact_phone = $6, delivery_address = $7,
+                    requested_date = $8, payment_method = $9, total_minor = $10, currency = $11, problems = $12, notes = $13,
+                    promised_date = $14, revision = $15, version = version + 1, updated_at = $16
+                WHERE id = $1 AND version = $2
+                """,
+                [
+                    order.id, order.version, draft.customerCode, customerID, decision.contactName, decision.contactPhone,
+                    try decision.deliveryAddress.map { try JSONColumn.encode($0) }, draft.requestedDate, decision.paymentMethod.rawValue,
+                    decision.total.minor, decision.total.currency.code, try JSONColumn.encode(decision.problems), draft.notes,
+                    policy.promisedDate(received: order.receivedAt.date(utcOffsetHours: 8), type: order.type, requested: draft.requestedDate),
+                    revision, now,
+                ], expect: .rows(1), label: "orders.version"),
+            Statement("DELETE FROM order_lines WHERE order_id = $1", [order.id]),
+        ]
+        for (number, line) in decision.lines.enumerated() {
+            statements.append(
+                Statement(
+                    """
+                    INSERT INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_minor, list_price_minor,
+                                             currency, amount_minor, price_override)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    """,
+                    [order.id, number + 1, line.sku, line.description, max(line.quantity, 0), line.unitPrice.minor,
+                     line.listPrice?.minor, line.unitPrice.currency.code, line.amount.minor, line.priceOverride],
+                    expect: .rows(1)))
+        }
+        return statements
+    }
+
+    /// Completes an order that waits for information (补充信息). Re-checked with the intake rules: when nothing is
+    /// missing any more it goes on to the sales review; otherwise it keeps waiting with the remaining problems.
+    public func completeOrderInfo(orderID: Int64, _ edit: OrderEdit, by actor: Actor) async throws -> StoredOrder {
+        let order = try await order(id: orderID)
+        guard order.status == .needsInfo else {
+            throw DocketError.illegalTransition(number: order.number, from: order.status, action: .completeInfo)
+        }
+        let draft = edit.applied(to: order.draft)
+        try DocketError.check(draft.shapeProblems())
+        let (facts, customerID) = try await intakeFacts(draft)
+        let decision = OrderIntake.check(draft, facts: facts)
+        let content = try contentStatements(order, draft, decision, customerID: customerID, revision: order.revision, at: clock.now())
+        if decision.problems.isEmpty {
+            let next = try await transition(orderID: orderID, .completeInfo, reason: nil, by: actor, read: order) { current, _, _ in
+                guard current.version == order.version else {
+                    throw DocketError.versionConflict(.order, key: current.number, current: current.version)
+                }
+                // The content update runs after the transition's own update, which has already counted the version up.
+                var statements = content
+                statements[0].binds[1] = .value(.integer(current.version + 1))
+                return statements
+            }
+            return try await applyRules(try await self.order(id: next.id))
+        }
+        let now = clock.now()
+        _ = try await engine.write(
+            content + [
+                audit("info_updated", .order, id: orderID, by: actor, at: now,
+                    data: try JSONColumn.encode(TransitionData(from: .needsInfo, to: .needsInfo, problems: decision.problems)))
+            ])
+        return try await self.order(id: orderID)
+    }
+
+    /// Asks for a change of an order's content. Checked at once (unknown SKUs, bad quantities are refused with
+    /// field problems); credit and stock are re-checked and shown to the approver.
+    public func requestChange(orderID: Int64, _ edit: OrderEdit, message: String?, by actor: Actor) async throws -> ChangeRequest {
+        let order = try await order(id: orderID)
+        let message = message?.trimmingCharacters(in: .whitespacesAndNewlines)
+        var v = Validator()
+        if edit.customerCode != nil && edit.customerCode != order.customerCode { v.add("customerCode", "notChangeable") }
+        if edit.isEmpty { v.add("lines", "noChange") }
+        v.optionalText(message, "message", max: 2000)
+        try v.check()
+        guard Self.changeableStatuses.contains(order.status) else {
+            throw DocketError.illegalTransition(number: order.number, from: order.status, action: .revise)
+        }
+        let (_, assessment) = try await checkChange(order, edit)
+        let now = clock.now()
+        let rows = try await engine.write([
+            Statement(
+                """
+                INSERT INTO order_change_requests (order_id, status, source, base_revision, edit, message, assessment, requested_by, requested_at)
+                VALUES ($1, 'pending', 'staff', $2, $3, $4, $5, $6, $7) RETURNING id
+                """,
+                [orderID, order.revision, try JSONColumn.encode(edit), message, try JSONColumn.encode(assessment), actor.description, now],
+                expect: .rows(1), label: "order_change_requests"),
+            audit("change_requested", .order, id: orderID, by: actor, at: now,
+                data: try JSONColumn.encode(TransitionData(from: order.status, to: order.status, reason: message))),
+        ])
+        return try await changeRequest(id: try rows[0][0].int("id"))
+    }
+
+    /// The customer asks for a change on the confirmation page, in words. The link closes; the order desk sees the
+    /// request, changes the order and sends a new link.
+    public func requestChange(token: String, message: String) async throws -> ChangeRequest {
+        let view = try await confirmation(token: token)
+        guard view.open else { throw DocketError.invalid("token", "confirmationClosed") }
+        let message = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        var v = Validator()
+        v.text(message, "message", max: 2000)
+        try v.check()
+        let order = view.order
+        let actor = Actor(.customer, order.customerCode)
+        let now = clock.now()
+        let assessment = ChangeAssessment(diff: [], total: order.total, credit: nil, stock: [])
+        let rows = try await engine.write([
+            Statement(
+                """
+                UPDATE order_confirmations SET closed_at = $3, outcome = 'change_requested'
+                WHERE token_hash = $1 AND order_id = $2 AND closed_at IS NULL
+                """, [Secret.hash(token), order.id, now], expect: .rows(1), label: "order_confirmations.open"),
+            Statement(
+                """
+                INSERT INTO order_change_requests (order_id, status, source, base_revision, edit, message, assessment, requested_by, requested_at)
+                VALUES ($1, 'pending', 'customer', $2, '{}', $3, $4, $5, $6) RETURNING id
+                """,
+                [order.id, order.revision, message, try JSONColumn.encode(assessment), actor.description, now],
+                expect: .rows(1), label: "order_change_requests"),
+            audit("change_requested", .order, id: order.id, by: actor, at: now,
+                data: try JSONColumn.encode(TransitionData(from: order.status, to: order.status, reason: message))),
+            outbox("order.changeRequested", orderID: order.id, at: now,
+                payload: try JSONColumn.encode(["number": order.number, "message": message])),
+        ])
+        return try await changeRequest(id: try rows[1][0].int("id"))
+    }
+
+    /// Re-checks an edit against the order as it is now.
+    private func checkChange(_ order: StoredOrder, _ edit: OrderEdit) async throws
+        -> (decision: (draft: OrderDraft, decision: OrderIntake.Decision, customerID: Int64?), assessment: ChangeAssessment)
+    {
+        let draft = edit.applied(to: order.draft)
+        try DocketError.check(draft.shapeProblems())
+        let (facts, customerID) = try await intakeFacts(draft)
+        let decision = OrderIntake.check(draft, facts: facts)
+        try DocketError.check(decision.problems)
+        var changed = order
+        changed.lines = decision.lines
+        changed.total = decision.total
+        changed.paymentMethod = decision.paymentMethod
+        let after = OrderSnapshot(
+            customerCode: draft.customerCode, contactName: decision.contactName, contactPhone: decision.contactPhone,
+            deliveryAddress: decision.deliveryAddress, requestedDate: draft.requestedDate, paymentMethod: decision.paymentMethod,
+            lines: decision.lines, total: decision.total, notes: draft.notes)
+        let diff = OrderRevisionDiff.diff(order.snapshot, after)
+        if diff.isEmpty { throw DocketError.invalid("lines", "noChange") }
+        let reviewFacts = try await reviewFacts(changed, lines: decision.lines, total: decision.total)
+        let credit = reviewFacts.customer.map {
+            CreditPolicy.evaluate(total: decision.total, paymentMethod: decision.paymentMethod, customer: $0, facts: reviewFacts.credit)
+        }
+        let stock = OrderReview.assess(.inventory, reviewFacts).findings
+        return ((draft, decision, customerID), ChangeAssessment(diff: diff, total: decision.total, credit: credit, stock: stock))
+    }
+
+    /// Approves or rejects a change request (订单变更审批). Approval re-checks credit and stock on the order as it
+    /// is now, writes the new revision with its diff, and — when the order still waits for the customer — sends a
+    /// new confirmation link for the changed order. Approving over a credit or stock warning needs a reason.
+    public func decideChange(requestID: Int64, approve: Bool, reason: String?, by actor: Actor) async throws -> ChangeRequest {
+        let request = try await changeRequest(id: requestID)
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard request.status == .pending else { throw DocketError.invalid("status", "changeAlreadyDecided") }
+        let order = try await order(id: request.orderID)
+        let now = clock.now()
+        let decideRequest = { (status: ChangeStatus, revision: Int64?, assessment: ChangeAssessment) throws in
+            Statement(
+                """
+                UPDATE order_change_requests SET status = $2, decided_by = $3, decided_at = $4, decision_reason = $5, revision = $6,
+                    assessment = $7
+                WHERE id = $1 AND status = 'pending'
+                """, [requestID, status.rawValue, actor.description, now, reason, revision, try JSONColumn.encode(assessment)],
+                expect: .rows(1), label: "order_change_requests.pending")
+        }
+        guard approve else {
+            if (reason ?? "").isEmpty { throw DocketError.invalid("reason", "reasonRequired") }
+            _ = try await engine.write([
+                try decideRequest(.rejected, nil, request.assessment),
+                audit("change_rejected", .order, id: order.id, by: actor, at: now,
+                    data: try JSONColumn.encode(TransitionData(from: order.status, to: order.status, reason: reason))),
+            ])
+            return try await changeRequest(id: requestID)
+        }
+        guard request.source == "staff" else { throw DocketError.invalid("edit", "customerRequestNeedsEdit") }
+        guard order.revision == request.baseRevision else { throw DocketError.invalid("revision", "changeStale") }
+        guard Self.changeableStatuses.contains(order.status) else {
+            throw DocketError.illegalTransition(number: order.number, from: order.status, action: .revise)
+        }
+        let (checked, assessment) = try await checkChange(order, request.edit)
+        if assessment.worst > .info && (reason ?? "").isEmpty { throw DocketError.invalid("reason", "reasonRequiredForFindings") }
+        let revision = order.revision + 1
+        var statements = try contentStatements(order, checked.draft, checked.decision, customerID: checked.customerID, revision: revision, at: now)
+        let snapshot = OrderSnapshot(
+            customerCode: checked.draft.customerCode, contactName: checked.decision.contactName, contactPhone: checked.decision.contactPhone,
+            deliveryAddress: checked.decision.deliveryAddress, requestedDate: checked.draft.requestedDate,
+            paymentMethod: checked.decision.paymentMethod, lines: checked.decision.lines, total: checked.decision.total, notes: checked.draft.notes)
+        statements += [
+            try decideRequest(.approved, revision, assessment),
+            Statement(
+                """
+                INSERT INTO order_revisions (order_id, revision, change_request_id, actor, reason, diff, snapshot, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                """,
+                [order.id, revision, requestID, actor.description, reason ?? request.message, try JSONColumn.encode(assessment.diff),
+                 try JSONColumn.encode(snapshot), now], expect: .rows(1), label: "order_revisions"),
+            audit("revised", .order, id: order.id, by: actor, at: now,
+                data: try JSONColumn.encode(TransitionData(from: order.status, to: order.status, reason: "r\(revision)"))),
+            outbox("order.revised", orderID: order.id, at: now,
+                payload: try JSONColumn.encode(["number": order.number, "revision": String(revision)])),
+        ]
+        if order.status == .awaitingConfirmation {
+            var changed = order
+            changed.contactPhone = checked.decision.contactPhone
+            statements += closeConfirmation(orderID: order.id, outcome: "superseded", at: now)
+            statements += try requestConfirmation(changed, at: now)
+        }
+        _ = try await engine.write(statements)
+        return try await changeRequest(id: requestID)
+    }
+
+    public func changeRequest(id: Int64) async throws -> ChangeRequest {
+        guard let row = try await engine.read(Statement("SELECT * FROM order_change_requests WHERE id = $1", [id])).first else {
+            throw DocketError.notFound(.changeRequest, key: String(id))
+        }
+        return try Self.changeRequest(row)
+    }
+
+    public func changeRequests(orderID: Int64) async throws -> [ChangeRequest] {
+        try await engine.read(Statement("SELECT * FROM order_change_requests WHERE order_id = $1 ORDER BY id", [orderID]))
+            .map(Self.changeRequest)
+    }
+
+    public func revisions(orderID: Int64) async throws -> [OrderRevisionRecord] {
+        try await engine.read(Statement("SELECT * FROM order_revisions WHERE order_id = $1 ORDER BY revision", [orderID])).map { row in
+            OrderRevisionRecord(
+                revision: try row.int("revision"), changeRequestID: row.optionalInt("change_request_id"), actor: try row.text("actor"),
+                reason: row.optionalText("reason"),
+                diff: try JSONColumn.decode([RevisionChange].self, try row.text("diff"), column: "diff"),
+                createdAt: try row.timestamp("created_at"))
+        }
+    }
+
+    static func changeRequest(_ row: SQLRow) throws -> ChangeRequest {
+        guard let status = ChangeStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
+        return ChangeRequest(
+            id: try row.int("id"), orderID: try row.int("order_id"), status: status, source: try row.text("source"),
+            baseRevision: try row.int("base_revision"),
+            edit: try JSONColumn.decode(OrderEdit.self, try row.text("edit"), column: "edit"), message: row.optionalText("message"),
+            assessment: try JSONColumn.decode(ChangeAssessment.self, try row.text("assessment"), column: "assessment"),
+            requestedBy: try row.text("requested_by"), requestedAt: try row.timestamp("requested_at"),
+            decidedBy: row.optionalText("decided_by"), decidedAt: row.optionalInt("decided_at").map { Timestamp(millisecondsSince1970: $0) },
+            decisionReason: row.optionalText("decision_reason"), revision: row.optionalInt("revision"))
+    }
+}

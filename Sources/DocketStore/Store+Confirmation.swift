@@ -1,0 +1,136 @@
+import DocketCore
+import Foundation
+
+/// What the public confirmation page shows for a link.
+public struct ConfirmationView: Sendable {
+    public var order: StoredOrder
+    public var deadline: Timestamp
+    /// The link still works: the order waits for this confirmation and the link was not used or replaced.
+    public var open: Bool
+    public var outcome: String?
+}
+
+/// How staff heard the customer confirm.
+public enum ConfirmationChannel: String, Sendable, Codable, CaseIterable {
+    case phone, email, fax, wechat
+}
+
+struct ConfirmationNotice: Codable {
+    var number: String
+    var customerCode: String
+    var contactPhone: String?
+    /// Path of the public page; the notifier puts the site's address in front.
+    var link: String
+    var deadline: Timestamp
+}
+
+extension Store {
+    /// The statements that ask the customer to confirm (DOMAIN §3): a fresh unguessable link (256 bits; only its
+    /// SHA-256 is kept), the reminder and deadline timers, and the message in the outbox.
+    func requestConfirmation(_ order: StoredOrder, at now: Timestamp) throws -> [Statement] {
+        let token = Secret.make()
+        let times = policy.confirmationTimes(received: order.receivedAt, now: now)
+        var statements = [
+            Statement(
+                "INSERT INTO order_confirmations (order_id, token_hash, created_at, deadline_at) VALUES ($1, $2, $3, $4)",
+                [order.id, Secret.hash(token), now, times.deadline], expect: .rows(1), label: "order_confirmations"),
+            timer(.confirmationDeadline, orderID: order.id, due: times.deadline, at: now),
+            outbox(
+                "order.confirmationRequested", orderID: order.id, at: now,
+                payload: try JSONColumn.encode(
+                    ConfirmationNotice(
+                        number: order.number, customerCode: order.customerCode, contactPhone: order.contactPhone,
+                        link: "/confirm/\(token)", deadline: times.deadline))),
+        ]
+        if let reminder = times.reminder { statements.append(timer(.confirmationReminder, orderID: order.id, due: reminder, at: now)) }
+        return statements
+    }
+
+    /// Closes the order's open links and pending confirmation timers (replaced, used, or no longer relevant).
+    func closeConfirmation(orderID: Int64, outcome: String, at now: Timestamp) -> [Statement] {
+        [
+            Statement(
+                "UPDATE order_confirmations SET closed_at = $2, outcome = $3 WHERE order_id = $1 AND closed_at IS NULL",
+                [orderID, now, outcome]),
+            Statement(
+                "UPDATE timers SET done_at = $2, outcome = 'cancelled' WHERE order_id = $1 AND done_at IS NULL",
+                [orderID, now]),
+        ]
+    }
+
+    func outbox(_ topic: String, orderID: any SQLBindable, at now: Timestamp, payload: String) -> Statement {
+        Statement(
+            """
+            INSERT INTO outbox (created_at, topic, aggregate, aggregate_id, payload, available_at, attempts)
+            VALUES ($1, $2, 'order', $3, $4, $1, 0)
+            """, [now, topic, orderID, payload], expect: .rows(1), label: "outbox")
+    }
+
+    /// The order behind a confirmation link. Unknown links are not found (and say nothing about other orders).
+    public func confirmation(token: String) async throws -> ConfirmationView {
+        guard token.count >= 20, token.count <= 100,
+            let row = try await engine.read(
+                Statement("SELECT * FROM order_confirmations WHERE token_hash = $1", [Secret.hash(token)])).first
+        else { throw DocketError.notFound(.order, key: "confirmation") }
+        let order = try await order(id: try row.int("order_id"))
+        let open = row.optionalInt("closed_at") == nil && order.status == .awaitingConfirmation
+        return ConfirmationView(order: order, deadline: try row.timestamp("deadline_at"), open: open, outcome: row.optionalText("outcome"))
+    }
+
+    /// The customer confirms through the link, optionally with special requirements (送货要求 etc.).
+    public func confirm(token: String, requirements: String?) async throws -> StoredOrder {
+        let view = try await confirmation(token: token)
+        guard view.open else { throw DocketError.invalid("token", "confirmationClosed") }
+        let requirements = requirements?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let requirements, requirements.count > 1000 { throw DocketError.invalid("requirements", "tooLong", ["max": "1000"]) }
+        return try await confirm(view.order, via: "link", requirements: requirements, tokenHash: Secret.hash(token),
+            by: Actor(.customer, view.order.customerCode))
+    }
+
+    /// Staff record a confirmation the customer gave by phone, e-mail, fax or WeChat.
+    public func recordConfirmation(orderID: Int64, via channel: ConfirmationChannel, note: String?, by actor: Actor) async throws -> StoredOrder {
+        let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let note, note.count > 1000 { throw DocketError.invalid("note", "tooLong", ["max": "1000"]) }
+        return try await confirm(try await order(id: orderID), via: channel.rawValue, requirements: note, tokenHash: nil, by: actor)
+    }
+
+    private func confirm(_ order: StoredOrder, via channel: String, requirements: String?, tokenHash: String?, by actor: Actor) async throws -> StoredOrder {
+        let text = (requirements ?? "").isEmpty ? nil : requirements
+        var confirmed = try await transition(orderID: order.id, .confirm, reason: channel, by: actor, read: order) { current, _, now in
+            var statements: [Statement] = []
+            if let tokenHash {
+                // The link must still be the open one: a link replaced meanwhile confirms nothing.
+                statements.append(
+                    Statement(
+                        """
+                        UPDATE order_confirmations SET closed_at = $3, outcome = 'confirmed'
+                        WHERE token_hash = $1 AND order_id = $2 AND closed_at IS NULL
+                        """, [tokenHash, current.id, now], expect: .rows(1), label: "order_confirmations.open"))
+            }
+            statements.append(
+                Statement("UPDATE orders SET customer_requirements = $2 WHERE id = $1", [current.id, text], expect: .rows(1)))
+            statements.append(
+                outbox("order.confirmed", orderID: current.id, at: now,
+                    payload: try JSONColumn.encode(["number": current.number, "via": channel])))
+            return statements
+        }
+        confirmed.customerRequirements = text
+        return confirmed
+    }
+
+    /// Sends a new confirmation link (the old one stops working), e.g. when the customer lost the message.
+    public func resendConfirmation(orderID: Int64, by actor: Actor) async throws {
+        let order = try await order(id: orderID)
+        guard order.status == .awaitingConfirmation else {
+            throw DocketError.illegalTransition(number: order.number, from: order.status, action: .confirm)
+        }
+        let now = clock.now()
+        _ = try await engine.write(
+            [
+                Statement(
+                    "UPDATE orders SET version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2",
+                    [orderID, order.version, now], expect: .rows(1), label: "orders.version"),
+                audit("confirmation_resent", .order, id: orderID, by: actor, at: now),
+            ] + closeConfirmation(orderID: orderID, outcome: "superseded", at: now) + (try requestConfirmation(order, at: now)))
+    }
+}

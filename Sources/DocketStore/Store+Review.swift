@@ -1,0 +1,167 @@
+import DocketCore
+import Foundation
+
+/// How a reviewer (or a rule) decided a stage.
+public enum ReviewDecision: String, Sendable, Codable, CaseIterable {
+    case pass, reject, hold
+
+    var action: OrderAction {
+        switch self {
+        case .pass: .pass
+        case .reject: .reject
+        case .hold: .hold
+        }
+    }
+}
+
+/// One recorded review decision: who (or which rule), when, what, why, and what the stage had found.
+public struct ReviewRecord: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var stage: ReviewStage
+    public var decision: ReviewDecision
+    public var actor: String
+    public var ruleCode: String?
+    public var reason: String?
+    public var assessment: StageAssessment
+    public var decidedAt: Timestamp
+}
+
+extension Store {
+    /// What the review stages read about an order: the customer, its open and overdue balances, and the stock
+    /// available for the order's SKUs across active warehouses. One snapshot.
+    public func reviewFacts(_ order: StoredOrder, lines: [OrderIntake.PricedLine]? = nil, total: Money? = nil) async throws -> ReviewFacts {
+        let lines = lines ?? order.lines
+        let skus = Array(Set(lines.map(\.sku)))
+        let now = clock.now()
+        var statements = [
+            Statement(MasterTable<Customer>.customers.byKeySQL, [order.customerCode]),
+            // Accepted and not yet settled: everything from the reviews to delivery (payments come with settlement).
+            Statement(
+                """
+                SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders
+                WHERE customer_code = $1 AND id <> $2 AND status NOT IN ('received', 'needs_info', 'cancelled', 'completed', 'archived')
+                """, [order.customerCode, order.id]),
+            // Delivered and past the payment terms: overdue until settlement records the payment.
+            Statement(
+                """
+                SELECT CAST(COALESCE(SUM(o.total_minor), 0) AS BIGINT) AS overdue, MIN(o.updated_at) AS oldest
+                FROM orders o JOIN customers c ON c.code = o.customer_code
+                WHERE o.customer_code = $1 AND o.status = 'delivered' AND o.updated_at + CAST(c.payment_terms_days AS BIGINT) * 86400000 < $2
+                """, [order.customerCode, now]),
+        ]
+        if !skus.isEmpty {
+            let placeholders = skus.indices.map { "$\($0 + 2)" }.joined(separator: ", ")
+            statements.append(
+                Statement(
+                    SQL(
+                        """
+                        SELECT p.sku AS sku, CAST(COALESCE(SUM(l.on_hand - l.reserved), 0) AS BIGINT) AS available
+                        FROM stock_lots l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
+                        WHERE w.active = TRUE AND (l.expiry_date IS NULL OR l.expiry_date >= $1) AND p.sku IN (\(placeholders))
+                        GROUP BY p.sku
+                        """), [now.date(utcOffsetHours: 8).iso8601] + skus))
+            statements.append(
+                Statement(SQL("SELECT sku FROM products WHERE make_to_order = TRUE AND sku IN (\(skus.indices.map { "$\($0 + 1)" }.joined(separator: ", ")))"), skus))
+        }
+        let results = try await engine.read(statements)
+        let customer = try results[0].first.map(MasterTable<Customer>.customers.decode)
+        let overdueRow = results[2].first
+        let oldest = overdueRow?.optionalInt("oldest")
+        let termsDays = Int64(customer?.paymentTermsDays ?? 0)
+        let oldestOverdueDays = oldest.map { Int((now.millisecondsSince1970 - $0 - termsDays * 86_400_000) / 86_400_000) } ?? 0
+        var available: [String: Int64] = [:]
+        var makeToOrder: Set<String> = []
+        if results.count > 3 {
+            for row in results[3] { available[try row.text("sku")] = try row.int("available") }
+            for row in results[4] { makeToOrder.insert(try row.text("sku")) }
+        }
+        return ReviewFacts(
+            customer: customer, channel: order.channel, paymentMethod: order.paymentMethod, total: total ?? order.total, lines: lines,
+            credit: CreditFacts(
+                openBalance: Money(minor: try results[1][0].int("open")),
+                overdue: Money(minor: overdueRow?.optionalInt("overdue") ?? 0), oldestOverdueDays: max(0, oldestOverdueDays)),
+            available: available, makeToOrder: makeToOrder)
+    }
+
+    /// What the order's current review stage finds, or nil when the order is not in review.
+    public func assessment(of order: StoredOrder) async throws -> StageAssessment? {
+        guard let stage = ReviewStage(status: order.status) else { return nil }
+        return OrderReview.assess(stage, try await reviewFacts(order))
+    }
+
+    /// A person decides the order's current stage. Passing over a warning needs a reason; passing price
+    /// overrides needs `approveOverrides` (that is the recorded approval of the pricing policy). Reject and hold
+    /// need a reason. After a pass, the rules of the next stage may pass it on automatically.
+    public func decideReview(orderID: Int64, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor)
+        async throws -> StoredOrder
+    {
+        let order = try await order(id: orderID)
+        guard let stage = ReviewStage(status: order.status) else {
+            throw DocketError.illegalTransition(number: order.number, from: order.status, action: decision.action)
+        }
+        let assessment = OrderReview.assess(stage, try await reviewFacts(order))
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if decision == .pass {
+            var v = Validator()
+            if !assessment.priceOverrides.isEmpty && !approveOverrides { v.add("approveOverrides", "overrideApprovalRequired") }
+            if assessment.worst > .info && (reason ?? "").isEmpty { v.add("reason", "reasonRequiredForFindings") }
+            try v.check()
+        }
+        let decided = try await record(order, stage: stage, decision, assessment: assessment, reason: reason, rule: nil, by: actor)
+        return decision == .pass ? try await applyRules(decided) : decided
+    }
+
+    private func record(
+        _ order: StoredOrder, stage: ReviewStage, _ decision: ReviewDecision, assessment: StageAssessment, reason: String?,
+        rule: String?, by actor: Actor
+    ) async throws -> StoredOrder {
+        try await transition(orderID: order.id, decision.action, reason: reason ?? rule.map { "rule:\($0)" }, by: actor, read: order) {
+            current, _, now in
+            guard current.status == stage.status else { throw DocketError.versionConflict(.order, key: current.number, current: current.version) }
+            return [
+                Statement(
+                    """
+                    INSERT INTO order_reviews (order_id, stage, decision, actor, rule_code, reason, assessment, decided_at)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    """,
+                    [current.id, stage.rawValue, decision.rawValue, actor.description, rule, reason, try JSONColumn.encode(assessment), now],
+                    expect: .rows(1), label: "order_reviews")
+            ]
+        }
+    }
+
+    /// Passes the order through as many stages as the active rules allow, each recorded as "by rule X".
+    func applyRules(_ order: StoredOrder) async throws -> StoredOrder {
+        var order = order
+        while let stage = ReviewStage(status: order.status) {
+            let rules = try await activeRules(stage)
+            if rules.isEmpty { break }
+            let facts = try await reviewFacts(order)
+            let assessment = OrderReview.assess(stage, facts)
+            guard let rule = OrderReview.automaticPass(assessment, facts, rules: rules) else { break }
+            order = try await record(order, stage: stage, .pass, assessment: assessment, reason: nil, rule: rule.code,
+                by: Actor(.system, "rule:\(rule.code)"))
+        }
+        return order
+    }
+
+    private func activeRules(_ stage: ReviewStage) async throws -> [ReviewRule] {
+        try await engine.read(
+            Statement("SELECT * FROM review_rules WHERE archived = FALSE AND stage = $1 ORDER BY code", [stage.rawValue])
+        ).map(MasterTable<ReviewRule>.reviewRules.decode)
+    }
+
+    /// The order's review decisions, oldest first.
+    public func reviews(orderID: Int64) async throws -> [ReviewRecord] {
+        try await engine.read(Statement("SELECT * FROM order_reviews WHERE order_id = $1 ORDER BY id", [orderID])).map { row in
+            guard let stage = ReviewStage(rawValue: try row.text("stage")),
+                let decision = ReviewDecision(rawValue: try row.text("decision"))
+            else { throw StoreError.decoding(column: "stage") }
+            return ReviewRecord(
+                id: try row.int("id"), stage: stage, decision: decision, actor: try row.text("actor"), ruleCode: row.optionalText("rule_code"),
+                reason: row.optionalText("reason"),
+                assessment: try JSONColumn.decode(StageAssessment.self, try row.text("assessment"), column: "assessment"),
+                decidedAt: try row.timestamp("decided_at"))
+        }
+    }
+}
