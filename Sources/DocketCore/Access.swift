@@ -44,6 +44,10 @@ extension Access {
     public static let orderIntake = Access.roles([.admin, .orderDesk, .sales, .customerService])
     /// Hold, resume and cancel (with a reason).
     public static let orderControl = Access.roles([.admin, .orderDesk, .orderManager, .customerService])
+    /// 订单变更审批: approving or rejecting change requests.
+    public static let orderChangeApproval = Access.roles([.admin, .orderManager, .sales])
+    /// The rules that pass routine orders through a review stage.
+    public static let reviewRulesWrite = Access.roles([.admin, .orderManager])
     /// The review stages; which stage a role may decide is `Role.reviews`.
     public static let orderReview = Access.roles([.admin, .sales, .finance, .warehouse, .orderManager])
 }

@@ -133,3 +133,46 @@ public enum CSV {
         return rows
     }
 }
+
+/// Order lines pasted as text into the entry form: `SKU qty [price]` per line, separated by spaces, tabs (a copy
+/// from Excel) or commas (CSV). A header line and blank lines are skipped; unreadable lines are returned as they
+/// were, so nothing pasted is silently lost.
+public enum PastedLines {
+    public struct Line: Sendable, Hashable {
+        public var sku: String
+        public var quantity: Int64
+        public var price: Money?
+    }
+
+    public static func parse(_ text: String) -> (lines: [Line], unreadable: [String]) {
+        var lines: [Line] = []
+        var unreadable: [String] = []
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let row = raw.trimmingSpaces()
+            if row.isEmpty { continue }
+            let cells: [String] =
+                row.contains(",") || row.contains("，")
+                ? CSV.parse(row.replacingAll("，", with: ",")).first?.map { $0.trimmingSpaces() } ?? []
+                : row.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }).map(String.init)
+            let fields = cells.filter { !$0.isEmpty }
+            guard fields.count == 2 || fields.count == 3, let quantity = Int64(fields[1]), quantity > 0,
+                Validator.isCode(fields[0])
+            else {
+                // The header of a CSV export is not a problem.
+                if lines.isEmpty && unreadable.isEmpty && fields.first.map({ $0.lowercased() == "sku" }) == true { continue }
+                unreadable.append(row)
+                continue
+            }
+            var price: Money?
+            if fields.count == 3 {
+                guard let parsed = Money.parse(fields[2].replacingAll("¥", with: "")) else {
+                    unreadable.append(row)
+                    continue
+                }
+                price = parsed
+            }
+            lines.append(Line(sku: fields[0], quantity: quantity, price: price))
+        }
+        return (lines, unreadable)
+    }
+}

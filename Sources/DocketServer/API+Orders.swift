@@ -13,6 +13,28 @@ struct OrdersAPI {
     struct Decision: Decodable {
         var decision: String?
         var reason: String?
+        var approveOverrides: Bool?
+    }
+
+    struct ConfirmationBody: Decodable {
+        var via: String?
+        var note: String?
+    }
+
+    struct ChangeBody: Decodable {
+        var edit: OrderEdit?
+        var message: String?
+    }
+
+    struct ChangeDecision: Decodable {
+        var approve: Bool?
+        var reason: String?
+    }
+
+    struct Reviews: Encodable {
+        /// What the order's current stage finds (nil when it is not in review).
+        var current: StageAssessment?
+        var decisions: [ReviewRecord]
     }
 
     func register(on routes: SecureRoutes) {
@@ -25,15 +47,7 @@ struct OrdersAPI {
             return try JSON.response(submission.order, status: submission.replayed ? .ok : .created, headers: headers)
         }
         routes.get("/api/v1/orders", .staff) { request, _ in
-            let list = try ListParameters(request)
-            var status: OrderStatus?
-            if let text = request.uri.queryParameters.get("status") {
-                guard let parsed = OrderStatus(rawValue: text) else {
-                    throw DocketError.invalid("status", "invalidValue", ["allowed": OrderStatus.allCases.map(\.rawValue).joined(separator: ", ")])
-                }
-                status = parsed
-            }
-            return try JSON.response(try await store.orders(status: status, search: list.search, limit: list.limit, offset: list.offset))
+            try JSON.response(try await store.orders(try orderFilter(request)))
         }
         routes.get("/api/v1/orders/:id", .staff) { _, context in
             try JSON.response(try await store.order(id: try orderID(context)))
@@ -41,20 +55,64 @@ struct OrdersAPI {
         routes.get("/api/v1/orders/:id/timeline", .staff) { _, context in
             try JSON.response(try await store.orderTimeline(orderID: try orderID(context)))
         }
+        routes.get("/api/v1/orders/:id/reviews", .staff) { _, context in
+            let order = try await store.order(id: try orderID(context))
+            return try JSON.response(
+                Reviews(current: try await store.assessment(of: order), decisions: try await store.reviews(orderID: order.id)))
+        }
         routes.post("/api/v1/orders/:id/review", .orderReview) { request, context in
             let id = try orderID(context)
             let body = try await decision(request, context)
-            guard let decision = body.decision, decision == "pass" || decision == "reject" else {
-                throw DocketError.invalid("decision", "invalidValue", ["allowed": "pass, reject"])
+            guard let decision = body.decision.flatMap(ReviewDecision.init(rawValue:)) else {
+                throw DocketError.invalid("decision", "invalidValue", ["allowed": "pass, reject, hold"])
             }
             return try JSON.response(
-                try await decideReview(store: store, orderID: id, pass: decision == "pass", reason: body.reason, context: context, path: request.uri.path))
+                try await decideReview(
+                    store: store, orderID: id, decision, reason: body.reason, approveOverrides: body.approveOverrides ?? false,
+                    context: context, path: request.uri.path))
         }
         for action in [OrderAction.hold, .resume, .cancel] {
             routes.post("/api/v1/orders/:id/\(action.rawValue)", .orderControl) { request, context in
                 let body = try await decision(request, context)
                 return try JSON.response(try await store.transition(orderID: try orderID(context), action, reason: body.reason, by: context.actor))
             }
+        }
+        routes.post("/api/v1/orders/:id/complete-info", .orderIntake) { request, context in
+            let edit = try await JSON.decode(OrderEdit.self, from: request, context: context)
+            return try JSON.response(try await store.completeOrderInfo(orderID: try orderID(context), edit, by: context.actor))
+        }
+        routes.post("/api/v1/orders/:id/confirmation", .orderIntake) { request, context in
+            let body = try await JSON.decode(ConfirmationBody.self, from: request, context: context)
+            guard let via = body.via.flatMap(ConfirmationChannel.init(rawValue:)) else {
+                throw DocketError.invalid("via", "invalidValue", ["allowed": ConfirmationChannel.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            return try JSON.response(try await store.recordConfirmation(orderID: try orderID(context), via: via, note: body.note, by: context.actor))
+        }
+        routes.post("/api/v1/orders/:id/confirmation/resend", .orderIntake) { _, context in
+            let id = try orderID(context)
+            try await store.resendConfirmation(orderID: id, by: context.actor)
+            return try JSON.response(try await store.order(id: id))
+        }
+        routes.get("/api/v1/orders/:id/changes", .staff) { _, context in
+            let id = try orderID(context)
+            _ = try await store.order(id: id)
+            return try JSON.response(try await store.changeRequests(orderID: id))
+        }
+        routes.post("/api/v1/orders/:id/changes", .orderIntake) { request, context in
+            let body = try await JSON.decode(ChangeBody.self, from: request, context: context)
+            let change = try await store.requestChange(orderID: try orderID(context), body.edit ?? OrderEdit(), message: body.message, by: context.actor)
+            return try JSON.response(change, status: .created)
+        }
+        routes.post("/api/v1/change-requests/:id/decision", .orderChangeApproval) { request, context in
+            guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else { throw HTTPError(.notFound) }
+            let body = try await JSON.decode(ChangeDecision.self, from: request, context: context)
+            guard let approve = body.approve else { throw DocketError.invalid("approve", "required") }
+            return try JSON.response(try await store.decideChange(requestID: id, approve: approve, reason: body.reason, by: context.actor))
+        }
+        routes.get("/api/v1/orders/:id/revisions", .staff) { _, context in
+            let id = try orderID(context)
+            _ = try await store.order(id: id)
+            return try JSON.response(try await store.revisions(orderID: id))
         }
     }
 
@@ -106,15 +164,62 @@ extension DocketRequestContext {
 }
 
 /// A review decision: the route admits every reviewer; the stage the order is in says which of them decides now.
-func decideReview(store: Store, orderID: Int64, pass: Bool, reason: String?, context: DocketRequestContext, path: String)
-    async throws -> StoredOrder
-{
+func decideReview(
+    store: Store, orderID: Int64, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool, context: DocketRequestContext,
+    path: String
+) async throws -> StoredOrder {
     let order = try await store.order(id: orderID)
     if order.status.isReview, !(context.identity?.roles ?? []).contains(where: { $0.reviews(order.status) }) {
         try await store.recordDenial(context.actor, userID: context.identity?.user.id.rawValue, method: "POST", path: path)
         throw AccessError.forbidden
     }
-    return try await store.transition(orderID: orderID, pass ? .pass : .reject, reason: reason, by: context.actor)
+    return try await store.decideReview(orderID: orderID, decision, reason: reason, approveOverrides: approveOverrides, by: context.actor)
+}
+
+/// The order list's query: `status` (repeatable), `stage`, `customer`, `channel`, `type`, `from`, `to` (YYYY-MM-DD,
+/// China days), `q`, `limit`, `offset`.
+func orderFilter(_ request: Request) throws -> OrderFilter {
+    let list = try ListParameters(request)
+    let query = request.uri.queryParameters
+    var v = Validator()
+    var filter = OrderFilter(search: list.search, limit: list.limit, offset: list.offset)
+    func nonEmpty(_ name: String) -> String? {
+        guard let value = query.get(name)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+    for text in query.getAll("status") where !text.isEmpty {
+        if let status = OrderStatus(rawValue: text) { filter.statuses.append(status) } else {
+            v.add("status", "invalidValue", ["allowed": OrderStatus.allCases.map(\.rawValue).joined(separator: ", ")])
+        }
+    }
+    if let text = nonEmpty("stage") {
+        if let stage = OrderStage(rawValue: text) {
+            if filter.statuses.isEmpty {
+                filter.statuses = stage.statuses
+            } else if !filter.statuses.allSatisfy(stage.statuses.contains) {
+                v.add("stage", "conflictsWithStatus")
+            }
+        } else {
+            v.add("stage", "invalidValue", ["allowed": OrderStage.allCases.map(\.rawValue).joined(separator: ", ")])
+        }
+    }
+    filter.customerCode = nonEmpty("customer")
+    if let text = nonEmpty("channel") {
+        if let channel = OrderChannel(rawValue: text) { filter.channel = channel } else {
+            v.add("channel", "invalidValue", ["allowed": OrderChannel.allCases.map(\.rawValue).joined(separator: ", ")])
+        }
+    }
+    if let text = nonEmpty("type") {
+        if let type = OrderType(rawValue: text.uppercased()) { filter.type = type } else {
+            v.add("type", "invalidValue", ["allowed": OrderType.allCases.map(\.rawValue).joined(separator: ", ")])
+        }
+    }
+    for (name, apply) in [("from", { filter.receivedFrom = $0 }), ("to", { filter.receivedTo = $0 })] as [(String, (CalendarDate) -> Void)] {
+        guard let text = nonEmpty(name) else { continue }
+        if let date = CalendarDate.parse(text) { apply(date) } else { v.add(name, "invalidDate") }
+    }
+    try v.check()
+    return filter
 }
 
 /// Hex HMAC-SHA256, as connectors compute it.

@@ -62,6 +62,7 @@ public func buildRouter(
     MasterDataAPI(repository: store.warehouses, path: "warehouses", write: .warehousesWrite).register(on: routes)
     MasterDataAPI(repository: store.suppliers, path: "suppliers", write: .suppliersWrite).register(on: routes)
     MasterDataAPI(repository: store.carriers, path: "carriers", write: .carriersWrite).register(on: routes)
+    MasterDataAPI(repository: store.reviewRules, path: "review-rules", write: .reviewRulesWrite).register(on: routes)
     StockAPI(store: store).register(on: routes)
     OrdersAPI(store: store).register(on: routes)
     ChannelsAPI(store: store).register(on: routes)

@@ -1,3 +1,4 @@
+import DocketCore
 import DocketStore
 import Logging
 
@@ -19,6 +20,10 @@ public struct DocketConfiguration: Sendable, Hashable {
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For` (for login throttling and the
     /// audit log). Only set it when a proxy you run sets that header; otherwise clients could choose their address.
     public var trustProxy: Bool = false
+    /// Service windows, the confirmation deadline, its reminder, and what happens when it passes.
+    public var orders: OrderPolicy = .standard
+    /// How often this node's timer worker looks for due timers (seconds).
+    public var timerInterval: Int = 15
 
     public init(dataDirectory: String = "./docket-data", database: DatabaseLocation? = nil) {
         self.dataDirectory = dataDirectory
@@ -37,6 +42,11 @@ public struct DocketConfiguration: Sendable, Hashable {
         case databasePoolSize = "DOCKET_DB_POOL_SIZE"
         case secureCookies = "DOCKET_SECURE_COOKIES"
         case trustProxy = "DOCKET_TRUST_PROXY"
+        case confirmationHours = "DOCKET_CONFIRMATION_HOURS"
+        case reminderHours = "DOCKET_CONFIRMATION_REMINDER_HOURS"
+        case confirmationExpiry = "DOCKET_CONFIRMATION_EXPIRY"
+        case serviceWindows = "DOCKET_SERVICE_WINDOWS"
+        case timerInterval = "DOCKET_TIMER_INTERVAL"
 
         public var option: String {
             switch self {
@@ -49,6 +59,11 @@ public struct DocketConfiguration: Sendable, Hashable {
             case .databasePoolSize: "--db-pool-size"
             case .secureCookies: "--secure-cookies"
             case .trustProxy: "--trust-proxy"
+            case .confirmationHours: "--confirmation-hours"
+            case .reminderHours: "--confirmation-reminder-hours"
+            case .confirmationExpiry: "--confirmation-expiry"
+            case .serviceWindows: "--service-windows"
+            case .timerInterval: "--timer-interval"
             }
         }
     }
@@ -100,6 +115,30 @@ public struct DocketConfiguration: Sendable, Hashable {
         if let (text, source) = value(.databasePoolSize) {
             if let size = Int(text), (1...500).contains(size) { configuration.databasePoolSize = size } else {
                 problems.append("\(source): '\(text)' is not a pool size (1–500)")
+            }
+        }
+        func integer(_ key: Key, _ range: ClosedRange<Int>, _ what: String, _ apply: (Int) -> Void) {
+            guard let (text, source) = value(key) else { return }
+            if let number = Int(text), range.contains(number) { apply(number) } else {
+                problems.append("\(source): '\(text)' is not \(what) (\(range.lowerBound)–\(range.upperBound))")
+            }
+        }
+        integer(.confirmationHours, 1...720, "a number of hours") { configuration.orders.confirmationHours = $0 }
+        integer(.reminderHours, 0...719, "a number of hours") { configuration.orders.reminderHoursBefore = $0 }
+        integer(.timerInterval, 1...3600, "a number of seconds") { configuration.timerInterval = $0 }
+        if configuration.orders.reminderHoursBefore >= configuration.orders.confirmationHours {
+            problems.append("\(Key.reminderHours.rawValue): the reminder must come before the deadline (fewer hours than \(Key.confirmationHours.rawValue))")
+        }
+        if let (text, source) = value(.confirmationExpiry) {
+            switch text.lowercased() {
+            case "suspend": configuration.orders.onExpiry = .suspend
+            case "cancel": configuration.orders.onExpiry = .cancel
+            default: problems.append("\(source): '\(text)' is neither suspend nor cancel")
+            }
+        }
+        if let (text, source) = value(.serviceWindows) {
+            if let windows = OrderPolicy.parseWindows(text) { configuration.orders.serviceWindows = windows } else {
+                problems.append("\(source): '\(text)' is not like STOCK=30,RUSH=7,VOR=7 (days 1–365)")
             }
         }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }

@@ -67,6 +67,12 @@ extension Store {
         return (facts, customerRow.flatMap { $0.optionalInt("id") })
     }
 
+    /// The intake check without keeping anything: what the staff entry form shows before saving.
+    public func checkDraft(_ draft: OrderDraft) async throws -> OrderIntake.Decision {
+        try DocketError.check(draft.shapeProblems())
+        return OrderIntake.check(draft, facts: try await intakeFacts(draft).facts)
+    }
+
     /// Statements replacing the order's content with a checked decision (guarded by the version read).
     func contentStatements(
         _ order: StoredOrder, _ draft: OrderDraft, _ decision: OrderIntake.Decision, customerID: Int64?, revision: Int64, at now: Timestamp

@@ -65,8 +65,10 @@ extension Store {
             let order = try await submitOrder(draft, idempotencyKey: "demo-\(i)", by: actor).order
             guard order.status == .reviewSales else { continue }
             // Walk some orders on through the reviews.
-            for _ in 0..<(i % 5) { _ = try await transition(orderID: order.id, .pass, reason: nil, by: actor) }
-            if i == 7 { _ = try await transition(orderID: order.id, .hold, reason: "等待客户预付款", by: actor) }
+            for _ in 0..<(i % 5) {
+                _ = try await decideReview(orderID: order.id, .pass, reason: "演示数据：已核对", approveOverrides: true, by: actor)
+            }
+            if i == 7 { _ = try await decideReview(orderID: order.id, .hold, reason: "等待客户预付款", by: actor) }
         }
     }
 }

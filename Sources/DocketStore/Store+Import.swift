@@ -4,6 +4,7 @@ import DocketCore
 public struct ImportReport: Sendable, Codable {
     public struct Imported: Sendable, Codable {
         public var lines: [Int]
+        public var id: Int64
         public var number: String
         public var status: OrderStatus
         /// Already imported before (same file content for this order): nothing new was created.
@@ -25,7 +26,7 @@ extension Store {
             let key = "import:" + Secret.hash(try JSONColumn.encode(draft))
             do {
                 let submission = try await submitOrder(draft, idempotencyKey: key, by: actor)
-                imported.append(.init(lines: lines, number: submission.order.number, status: submission.order.status, alreadyImported: submission.replayed))
+                imported.append(.init(lines: lines, id: submission.order.id, number: submission.order.number, status: submission.order.status, alreadyImported: submission.replayed))
             } catch DocketError.invalid(let problems) {
                 refused += problems.map { OrderImport.RowProblem(line: lines[0], problem: $0) }
             }

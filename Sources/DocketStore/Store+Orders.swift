@@ -49,6 +49,53 @@ public struct StoredOrder: Sendable, Codable, Hashable {
     }
 }
 
+/// Which orders a list shows. Every condition given must hold.
+public struct OrderFilter: Sendable, Hashable {
+    public var statuses: [OrderStatus]
+    public var customerCode: String?
+    public var channel: OrderChannel?
+    public var type: OrderType?
+    /// Received on or after this China day.
+    public var receivedFrom: CalendarDate?
+    /// Received on or before this China day.
+    public var receivedTo: CalendarDate?
+    /// Part of the order number, customer code or platform order id.
+    public var search: String?
+    public var limit: Int
+    public var offset: Int
+
+    public init(
+        statuses: [OrderStatus] = [], customerCode: String? = nil, channel: OrderChannel? = nil, type: OrderType? = nil,
+        receivedFrom: CalendarDate? = nil, receivedTo: CalendarDate? = nil, search: String? = nil, limit: Int = 50, offset: Int = 0
+    ) {
+        self.statuses = statuses
+        self.customerCode = customerCode
+        self.channel = channel
+        self.type = type
+        self.receivedFrom = receivedFrom
+        self.receivedTo = receivedTo
+        self.search = search
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// Where orders stand, grouped as the order desk talks about them (the list's "stage" filter).
+public enum OrderStage: String, Sendable, CaseIterable {
+    case intake, review, confirmation, fulfilment, onHold = "on_hold", closed
+
+    public var statuses: [OrderStatus] {
+        switch self {
+        case .intake: [.received, .needsInfo]
+        case .review: OrderStatus.reviewStages
+        case .confirmation: [.awaitingConfirmation, .suspended]
+        case .fulfilment: [.confirmed, .allocated, .inProduction, .picking, .packed, .shipped, .delivered]
+        case .onHold: [.onHold]
+        case .closed: [.completed, .cancelled, .archived]
+        }
+    }
+}
+
 /// The result of submitting an order: the order, and whether it already existed (same idempotency key, or the
 /// same platform order pushed again) so nothing new was created.
 public struct OrderSubmission: Sendable {
@@ -223,26 +270,45 @@ extension Store {
 
     /// Orders, newest first, optionally by status and by number or customer code.
     public func orders(status: OrderStatus? = nil, search: String? = nil, limit: Int = 50, offset: Int = 0) async throws -> Page<StoredOrder> {
-        let list = ListQuery(search: search, limit: limit, offset: offset)
+        try await orders(OrderFilter(statuses: status.map { [$0] } ?? [], search: search, limit: limit, offset: offset))
+    }
+
+    /// Orders matching every condition of the filter, newest first.
+    public func orders(_ filter: OrderFilter) async throws -> Page<StoredOrder> {
+        let list = ListQuery(search: filter.search, limit: filter.limit, offset: filter.offset)
         try list.validate()
         var conditions: [String] = []
         var binds: [any SQLBindable] = []
-        if let status {
-            binds.append(status.rawValue)
-            conditions.append("status = $\(binds.count + 2)")
+        func bind(_ value: any SQLBindable) -> String {
+            binds.append(value)
+            return "$\(binds.count + 2)"
+        }
+        if !filter.statuses.isEmpty {
+            conditions.append("status IN (\(filter.statuses.map { bind($0.rawValue) }.joined(separator: ", ")))")
+        }
+        if let customer = filter.customerCode { conditions.append("customer_code = \(bind(customer))") }
+        if let channel = filter.channel { conditions.append("channel = \(bind(channel.rawValue))") }
+        if let type = filter.type { conditions.append("type = \(bind(type.rawValue))") }
+        // Dates are China days: [from 00:00, to+1 00:00) at UTC+8.
+        let day: Int64 = 86_400_000
+        if let from = filter.receivedFrom {
+            conditions.append("received_at >= \(bind(Int64(from.daysSince1970) * day - 8 * 3_600_000))")
+        }
+        if let to = filter.receivedTo {
+            conditions.append("received_at < \(bind(Int64(to.daysSince1970 + 1) * day - 8 * 3_600_000))")
         }
         if let pattern = list.likePattern {
-            binds.append(pattern)
-            conditions.append("(lower(number) LIKE $\(binds.count + 2) ESCAPE '\\' OR lower(customer_code) LIKE $\(binds.count + 2) ESCAPE '\\')")
+            let p = bind(pattern)
+            conditions.append("(lower(number) LIKE \(p) ESCAPE '\\' OR lower(customer_code) LIKE \(p) ESCAPE '\\' OR lower(external_ref) LIKE \(p) ESCAPE '\\')")
         }
-        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let condition = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let results = try await engine.read([
-            Statement(SQL("SELECT * FROM orders\(filter) ORDER BY id DESC LIMIT $1 OFFSET $2"), [limit, offset] + binds),
-            Statement(SQL("SELECT COUNT(*) AS n FROM orders" + filter.replacingPlaceholders(shift: -2)), binds),
+            Statement(SQL("SELECT * FROM orders\(condition) ORDER BY id DESC LIMIT $1 OFFSET $2"), [filter.limit, filter.offset] + binds),
+            Statement(SQL("SELECT COUNT(*) AS n FROM orders" + condition.replacingPlaceholders(shift: -2)), binds),
         ])
         return Page(
-            items: try results[0].map { try Self.order($0, lines: []) }, total: Int(try results[1][0].int("n")), limit: limit,
-            offset: offset)
+            items: try results[0].map { try Self.order($0, lines: []) }, total: Int(try results[1][0].int("n")), limit: filter.limit,
+            offset: filter.offset)
     }
 
     /// Moves an order through its state machine (Core's table decides), guarded by the version it was read in, and

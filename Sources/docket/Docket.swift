@@ -67,9 +67,24 @@ struct Serve: AsyncParsableCommand {
     var secureCookies = false
     @Flag(name: .customLong("trust-proxy"), help: "Behind a reverse proxy: client address from X-Forwarded-For. Env: DOCKET_TRUST_PROXY.")
     var trustProxy = false
+    @Option(name: .customLong("confirmation-hours"), help: "Hours from receipt the customer has to confirm (default 24). Env: DOCKET_CONFIRMATION_HOURS.")
+    var confirmationHours: String?
+    @Option(name: .customLong("confirmation-reminder-hours"), help: "Remind this many hours before the deadline (default 4, 0: none). Env: DOCKET_CONFIRMATION_REMINDER_HOURS.")
+    var reminderHours: String?
+    @Option(name: .customLong("confirmation-expiry"), help: "suspend or cancel an order not confirmed in time (default suspend). Env: DOCKET_CONFIRMATION_EXPIRY.")
+    var confirmationExpiry: String?
+    @Option(name: .customLong("service-windows"), help: "Days per order type, e.g. STOCK=30,RUSH=7,VOR=7. Env: DOCKET_SERVICE_WINDOWS.")
+    var serviceWindows: String?
+    @Option(name: .customLong("timer-interval"), help: "Seconds between timer runs on this node (default 15). Env: DOCKET_TIMER_INTERVAL.")
+    var timerInterval: String?
 
     func run() async throws {
         var extra: [DocketConfiguration.Key: String] = [:]
+        extra[.confirmationHours] = confirmationHours
+        extra[.reminderHours] = reminderHours
+        extra[.confirmationExpiry] = confirmationExpiry
+        extra[.serviceWindows] = serviceWindows
+        extra[.timerInterval] = timerInterval
         extra[.host] = host
         extra[.port] = port
         extra[.databasePoolSize] = poolSize
@@ -82,10 +97,11 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let (store, engineService) = try Store.open(
-            configuration.database, logger: logger, maximumConnections: configuration.databasePoolSize)
+            configuration.database, logger: logger, maximumConnections: configuration.databasePoolSize, policy: configuration.orders)
+        let timers = TimerWorker(store: store, intervalSeconds: configuration.timerInterval, logger: logger)
         var app = try buildApplication(
             configuration: configuration, store: store, registry: registry,
-            services: engineService.map { [$0] } ?? [], logger: logger)
+            services: (engineService.map { [$0] } ?? []) + [timers], logger: logger)
         app.beforeServerStarts {
             try await store.migrate()
             if configuration.demo {
@@ -128,7 +144,7 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         let logger = bootstrapLogging(configuration.logLevel)
-        let loaded = try await Store.withOpened(configuration.database, logger: logger) { store in
+        let loaded = try await Store.withOpened(configuration.database, logger: logger, policy: configuration.orders) { store in
             try await store.migrate()
             let data = try await store.loadDemo(by: .cli("demo"))
             let users = try await store.loadDemoUsers(by: .cli("demo"))
@@ -206,7 +222,7 @@ struct Import: AsyncParsableCommand {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("\(file) is not UTF-8 text (save it from Excel as “CSV UTF-8”)")
             }
-            let report = try await Store.withOpened(configuration.database, logger: logger) { store in
+            let report = try await Store.withOpened(configuration.database, logger: logger, policy: configuration.orders) { store in
                 try await store.migrate()
                 return try await store.importOrders(csv: text, by: .cli("import"))
             }

@@ -141,6 +141,19 @@ def test_switching_to_english_and_being_refused_another_roles_page(browser):
     logout(browser)
 
 
+def pass_review(driver, reason="已核对"):
+    """Passes the order's current review stage, giving a reason and approving price overrides when asked."""
+    driver.find_element(By.ID, "review-reason").send_keys(reason)
+    overrides = driver.find_elements(By.ID, "approve-overrides")
+    if overrides:
+        overrides[0].click()
+    submit(driver, "review-pass")
+
+
+def status(driver):
+    return driver.find_element(By.ID, "order-status").get_attribute("data-status")
+
+
 def test_sales_reviews_an_order_from_the_queue(browser):
     login(browser, "sales")
     queue = browser.find_element(By.CSS_SELECTOR, "section.queue[data-role='sales']")
@@ -150,7 +163,8 @@ def test_sales_reviews_an_order_from_the_queue(browser):
     links[0].click()
     WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "page-title").text.startswith(number))
     assert browser.find_element(By.ID, "order-status").get_attribute("data-status") == "review_sales"
-    submit(browser, "review-pass")
+    assert browser.find_elements(By.CSS_SELECTOR, "#findings li"), "the stage shows what it found"
+    pass_review(browser)
     assert browser.find_element(By.ID, "order-status").get_attribute("data-status") == "review_finance"
     assert "审核通过" in browser.find_element(By.ID, "timeline").text
     shot(browser, "order-reviewed")
@@ -160,7 +174,8 @@ def test_sales_reviews_an_order_from_the_queue(browser):
 @pytest.mark.parametrize("path", [
     "/orders", "/customers", "/customers/new", "/products", "/products/new", "/stock", "/stock/receive",
     "/warehouses", "/warehouses/new", "/warehouses/1/locations", "/suppliers", "/suppliers/new", "/carriers",
-    "/carriers/new", "/carriers/1", "/admin/users", "/admin/users/new", "/account/tokens",
+    "/carriers/new", "/carriers/1", "/admin/users", "/admin/users/new", "/account/tokens", "/orders/new", "/orders/import",
+    "/review-rules", "/review-rules/new", "/orders?stage=review&channel=phone&from=2026-01-01",
 ])
 def test_every_page_renders_for_the_admin(browser, path):
     if not browser.get_cookie("docket_session"):
@@ -170,3 +185,122 @@ def test_every_page_renders_for_the_admin(browser, path):
     assert title and not title[:3].isdigit(), f"{path} rendered an error page: {title}"
     assert not browser.find_elements(By.CSS_SELECTOR, ".error-page")
     shot(browser, "page" + path.replace("/", "-"))
+
+
+def test_offline_order_through_the_grid_four_reviews_and_a_phone_confirmation(browser):
+    login(browser, "order.desk")
+    browser.get(f"{BASE}/orders/new")
+    browser.find_element(By.ID, "customerCode").send_keys("C0005")
+    # Keyboard first: Enter after the SKU goes to the quantity, Enter after the quantity to the next line.
+    browser.find_element(By.ID, "sku-1").click()
+    active = browser.switch_to.active_element
+    active.send_keys("CUP-STEEL-WH\n")
+    WebDriverWait(browser, 5).until(lambda d: d.switch_to.active_element.get_attribute("id") == "qty-1")
+    browser.switch_to.active_element.send_keys("3\n")
+    WebDriverWait(browser, 5).until(lambda d: d.switch_to.active_element.get_attribute("id") == "sku-2")
+    browser.switch_to.active_element.send_keys("CUP-STEEL-BK\n")
+    browser.switch_to.active_element.send_keys("2\n")
+    # A line pasted as text joins the grid (tabs from Excel are covered by the Core tests).
+    browser.find_element(By.CSS_SELECTOR, "details summary").click()
+    browser.find_element(By.ID, "paste-lines").send_keys("CUP-STEEL-RD 4")
+    submit(browser, "apply-paste")
+    skus = [e.get_attribute("value") for e in browser.find_elements(By.CSS_SELECTOR, "input.sku") if e.get_attribute("value")]
+    assert skus == ["CUP-STEEL-WH", "CUP-STEEL-BK", "CUP-STEEL-RD"]
+    shot(browser, "order-entry-grid")
+    submit(browser, "submit-order")
+    assert status(browser) == "review_sales", browser.find_element(By.TAG_NAME, "main").text
+    number = browser.find_element(By.ID, "page-title").text.split()[0]
+    order_url = browser.current_url
+    assert "¥" in browser.find_element(By.ID, "order-total").text
+
+    for user, stage, next_status in [
+        ("sales", "sales", "review_finance"), ("finance", "finance", "review_inventory"),
+        ("warehouse", "inventory", "review_final"), ("order.manager", "final", "awaiting_confirmation"),
+    ]:
+        login(browser, user)
+        browser.get(order_url)
+        assert browser.find_element(By.ID, "review-panel").get_attribute("data-stage") == stage
+        if stage == "sales":
+            assert browser.find_element(By.ID, "credit-outcome").get_attribute("data-outcome")
+        if stage == "inventory":
+            assert "CUP-STEEL-WH" in browser.find_element(By.ID, "findings").text
+        pass_review(browser, f"{stage} 已核对")
+        assert status(browser) == next_status
+
+    login(browser, "order.desk")
+    browser.get(order_url)
+    assert browser.find_element(By.ID, "confirmation-deadline").text != "—"
+    browser.find_element(By.ID, "confirmation-note").send_keys("客户电话确认，周一上午送货")
+    submit(browser, "record-confirmation")
+    assert status(browser) == "confirmed"
+    timeline = browser.find_element(By.ID, "timeline").text
+    for step in ("受理", "审核通过", "客户确认"):
+        assert step in timeline
+    assert timeline.count("审核通过") == 4
+    reviews = browser.find_element(By.ID, "reviews").text
+    for stage in ("初审", "财务审核", "库存审核", "终审"):
+        assert stage in reviews
+    assert "周一上午送货" in browser.find_element(By.ID, "requirements").text
+    shot(browser, "order-confirmed")
+    assert number.startswith("SO-")
+    logout(browser)
+
+
+def test_an_incomplete_entry_shows_field_errors_and_keeps_everything_typed(browser):
+    login(browser, "order.desk")
+    browser.get(f"{BASE}/orders/new")
+    browser.find_element(By.ID, "customerCode").send_keys("C0005")
+    browser.find_element(By.ID, "sku-1").send_keys("NO-SUCH-SKU")
+    browser.find_element(By.ID, "qty-1").send_keys("2")
+    submit(browser, "submit-order")
+    assert "不存在" in browser.find_element(By.CSS_SELECTOR, "#lines tr.invalid").text
+    assert browser.find_element(By.ID, "sku-1").get_attribute("value") == "NO-SUCH-SKU"
+    assert browser.find_element(By.ID, "customerCode").get_attribute("value") == "C0005"
+    # Repeating the customer's last order fills the grid instead.
+    submit(browser, "repeat-last")
+    assert browser.find_element(By.ID, "sku-1").get_attribute("value") not in ("", "NO-SUCH-SKU")
+    logout(browser)
+
+
+def test_the_customer_confirms_through_the_link(browser):
+    """The demo leaves orders waiting for confirmation; the link is read from the outbox (the customer's message)."""
+    import json
+    import sqlite3
+    data = os.environ.get("DOCKET_DATA")
+    if not data:
+        pytest.skip("DOCKET_DATA is not set (run through scripts/browser-test)")
+    with sqlite3.connect(f"{data}/docket.sqlite") as db:
+        row = db.execute(
+            "SELECT o.payload FROM outbox o JOIN orders r ON r.id = o.aggregate_id "
+            "WHERE o.topic = 'order.confirmationRequested' AND r.status = 'awaiting_confirmation' ORDER BY o.id DESC LIMIT 1").fetchone()
+    assert row, "the demo has an order awaiting confirmation"
+    link = json.loads(row[0])["link"]
+    browser.delete_all_cookies()
+    browser.get(f"{BASE}{link}")
+    assert browser.find_element(By.ID, "page-title").text.startswith("订单确认")
+    browser.find_element(By.ID, "requirements").send_keys("请送到二号门")
+    submit(browser, "confirm-order")
+    assert "已确认" in browser.find_element(By.ID, "confirm-done").text
+    shot(browser, "customer-confirmed")
+    browser.get(f"{BASE}{link}")
+    assert browser.find_elements(By.ID, "confirm-closed"), "a used link does not confirm again"
+
+
+def test_csv_import_page_reports_bad_lines_and_keeps_good_orders(browser):
+    login(browser, "order.desk")
+    browser.get(f"{BASE}/orders/import")
+    header = browser.find_element(By.CSS_SELECTOR, "main code").text
+    columns = header.split(",")
+    def row(**values):
+        return ",".join(values.get(c, "") for c in columns)
+    csv = "\n".join([header,
+        row(customer_code="C0002", external_ref="PO-1", sku="CUP-STEEL-WH", quantity="5"),
+        row(customer_code="C0002", external_ref="PO-1", sku="CUP-STEEL-BK", quantity="abc"),
+        row(customer_code="C0003", external_ref="PO-2", sku="CUP-GLASS-S", quantity="1")])
+    browser.find_element(By.ID, "csv-text").send_keys(csv)
+    submit(browser, "import-submit")
+    assert browser.find_element(By.ID, "import-summary").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#imported tbody tr")
+    refused = browser.find_elements(By.CSS_SELECTOR, "#refused tbody tr td:first-child")
+    assert [cell.text for cell in refused] == ["3"], "the bad line is named by its line number"
+    logout(browser)

@@ -1,4 +1,5 @@
 import DocketCore
+import DocketStore
 import Foundation
 import Testing
 
@@ -23,7 +24,8 @@ import Testing
         #expect(keys.count > 20, "the scan found the templates' keys")
         keys.formUnion(Navigation.all.map(\.label))
         for spec in [FormSpec<Customer>.customer.fields, FormSpec<Product>.product.fields, FormSpec<Warehouse>.warehouse.fields,
-                     FormSpec<Supplier>.supplier.fields, FormSpec<Carrier>.carrier.fields, FormSpec<StockReceipt>.receipt.fields] {
+                     FormSpec<Supplier>.supplier.fields, FormSpec<Carrier>.carrier.fields, FormSpec<StockReceipt>.receipt.fields,
+                     FormSpec<ReviewRule>.reviewRule.fields] {
             keys.formUnion(spec.map(\.label))
             keys.formUnion(spec.map(\.section))
         }
@@ -31,7 +33,39 @@ import Testing
         // Timeline steps and statuses are looked up by their stored names.
         keys.formUnion(OrderStatus.allCases.map { "order.status.\($0.rawValue)" })
         keys.formUnion((OrderAction.allCases.map(\.rawValue) + ["received"]).map { "order.action.\($0)" })
-        for prefix in ["ui.customers", "ui.products", "ui.warehouses", "ui.suppliers", "ui.carriers", "ui.users"] {
+        // Keys built from stored names.
+        keys.formUnion(ReviewStage.allCases.map { "review.stage.\($0.rawValue)" })
+        keys.formUnion(ReviewDecision.allCases.map { "review.decision.\($0.rawValue)" })
+        keys.formUnion(CreditOutcome.allCases.map { "credit.outcome.\($0.rawValue)" })
+        keys.formUnion(PaymentMethod.allCases.map { "payment.\($0.rawValue)" })
+        keys.formUnion(OrderChannel.allCases.map { "ui.channel.\($0.rawValue)" })
+        keys.formUnion(OrderStage.allCases.map { "ui.stage.\($0.rawValue)" })
+        keys.formUnion(InvoiceInfo.Kind.allCases.map { "ui.invoice.\($0.rawValue)" })
+        keys.formUnion(TimerKind.allCases.map { "timer.\($0.rawValue)" })
+        keys.formUnion(ChangeStatus.allCases.map { "change.status.\($0.rawValue)" })
+        keys.formUnion(ConfirmationChannel.allCases.map { "confirmation.channel.\($0.rawValue)" })
+        // Keys written as literals in the page code, and every finding the review stages can report.
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources")
+        let literal = try! NSRegularExpression(pattern: #""((?:ui|review|credit|payment|timer|change|confirmation|reason)\.[A-Za-z0-9_.]*[A-Za-z0-9_])""#)
+        let finding = try! NSRegularExpression(pattern: #"ReviewFinding\(\s*"([A-Za-z]+)""#)
+        var findings = 0
+        for folder in ["DocketServer/Web", "DocketCore"] {
+            let directory = sources.appendingPathComponent(folder)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasSuffix(".swift") {
+                guard !name.hasPrefix("Catalog"), let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else { continue }
+                let range = NSRange(text.startIndex..., in: text)
+                for match in literal.matches(in: text, range: range) { keys.insert(String(text[Range(match.range(at: 1), in: text)!])) }
+                for match in finding.matches(in: text, range: range) {
+                    keys.insert("finding." + String(text[Range(match.range(at: 1), in: text)!]))
+                    findings += 1
+                }
+            }
+        }
+        #expect(findings > 20, "the scan found the review findings")
+        let pagePrefixes = ["ui.customers", "ui.products", "ui.warehouses", "ui.suppliers", "ui.carriers", "ui.users", "ui.reviewRules"]
+        keys.subtract(pagePrefixes)  // master pages name their title prefix; the keys are below
+        for prefix in pagePrefixes {
             keys.formUnion(["\(prefix).title", "\(prefix).new", "\(prefix).edit"])
         }
         for key in keys.sorted() {

@@ -383,3 +383,44 @@ extension FormSpec where Value == StockReceipt {
             return (receipt, r.problems)
         })
 }
+
+extension FormSpec where Value == ReviewRule {
+    /// Ratings and channels are comma lists (`A,B`, `phone,web`); empty means any.
+    static let reviewRule = FormSpec(
+        fields: [
+            FieldSpec(name: "code", label: "ui.field.code", required: true, fixedAfterCreate: true),
+            FieldSpec(name: "name", label: "ui.field.name", required: true),
+            FieldSpec(name: "stage", label: "ui.field.stage", kind: .select(ReviewStage.allCases.map(\.rawValue)), required: true),
+            FieldSpec(name: "maxTotal", label: "ui.field.maxTotal", kind: .number, section: "ui.section.conditions"),
+            FieldSpec(name: "ratings", label: "ui.field.ratings", section: "ui.section.conditions"),
+            FieldSpec(name: "channels", label: "ui.field.channels", section: "ui.section.conditions"),
+            FieldSpec(name: "notes", label: "ui.field.notes", kind: .multiline),
+        ],
+        defaults: ["stage": ReviewStage.sales.rawValue],
+        values: { r in
+            ["code": r.code, "name": r.name, "stage": r.stage.rawValue, "maxTotal": r.maxTotal?.decimalString ?? "",
+             "ratings": r.ratings.map(\.rawValue).joined(separator: ","), "channels": r.channels.map(\.rawValue).joined(separator: ","),
+             "notes": r.notes ?? ""]
+        },
+        parse: { form, existing in
+            var r = FormReader(form)
+            var rule = existing ?? ReviewRule(code: "", name: "", stage: .sales)
+            rule.code = existing?.code ?? r.text("code")
+            rule.name = r.text("name")
+            rule.stage = ReviewStage(rawValue: r.text("stage")) ?? .sales
+            rule.maxTotal = form.text("maxTotal") == nil ? nil : r.money("maxTotal")
+            func list<T: RawRepresentable>(_ name: String, _ make: (String) -> T?, allowed: [String]) -> [T] where T.RawValue == String {
+                var values: [T] = []
+                for part in r.text(name).split(whereSeparator: { $0 == "," || $0 == "，" || $0 == " " }) {
+                    if let value = make(String(part)) { values.append(value) } else {
+                        r.problems.append(FieldProblem(name, "invalidValue", ["allowed": allowed.joined(separator: ", ")]))
+                    }
+                }
+                return values
+            }
+            rule.ratings = list("ratings", { CreditRating(rawValue: $0.uppercased()) }, allowed: CreditRating.allCases.map(\.rawValue))
+            rule.channels = list("channels", { OrderChannel(rawValue: $0.lowercased()) }, allowed: OrderChannel.allCases.map(\.rawValue))
+            rule.notes = r.optionalText("notes")
+            return (rule, r.problems)
+        })
+}

@@ -3,37 +3,9 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "home": home, "list": list, "form": form, "error": error,
-        "tokens": tokens, "locations": locations, "order": order,
+        "tokens": tokens, "locations": locations, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
+        "orderEntry": OrderTemplates.entry, "orderImport": OrderTemplates.importPage, "confirm": OrderTemplates.confirm,
     ]
-
-    static let order = """
-        {{<layout}}
-        {{$title}}{{number}}{{/title}}
-        {{$content}}
-        <h1 id="page-title">{{number}} <span class="status" id="order-status" data-status="{{statusCode}}">{{status}}</span></h1>
-        <p class="hint">{{customerCode}} · {{contactName}} {{contactPhone}} · {{address}} · {{received}}</p>
-        {{#hasProblems}}<div class="alert" role="alert" id="order-problems"><ul>{{#problems}}<li>{{field}}: {{message}}</li>{{/problems}}</ul></div>{{/hasProblems}}
-        <table class="grid">
-          <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.quantity}}</th><th>{{t.ui.order.unitPrice}}</th><th>{{t.ui.order.amount}}</th></tr></thead>
-          <tbody>{{#lines}}<tr><td>{{no}}</td><td>{{sku}}</td><td>{{description}}</td><td>{{quantity}}</td><td>{{unitPrice}}{{#override}} *{{/override}}</td><td>{{amount}}</td></tr>{{/lines}}</tbody>
-          <tfoot><tr><td colspan="5">{{t.ui.order.total}}</td><td id="order-total">{{total}}</td></tr></tfoot>
-        </table>
-        {{#actions}}
-        <form method="post" action="{{action}}" class="toolbar">
-          <input type="hidden" name="_csrf" value="{{csrf}}">{{#decision}}<input type="hidden" name="decision" value="{{decision}}">{{/decision}}
-          {{#needsReason}}<input name="reason" placeholder="{{t.ui.order.reason}}" required>{{/needsReason}}
-          <button type="submit" id="{{id}}"{{#primary}} class="primary"{{/primary}}>{{label}}</button>
-        </form>
-        {{/actions}}
-        <h2>{{t.ui.order.timeline}}</h2>
-        <table class="grid" id="timeline">
-          <thead><tr><th>{{t.ui.order.when}}</th><th>{{t.ui.order.who}}</th><th>{{t.ui.order.step}}</th><th>{{t.ui.order.fromTo}}</th><th>{{t.ui.order.reason}}</th></tr></thead>
-          <tbody>{{#timeline}}<tr><td>{{when}}</td><td>{{who}}</td><td>{{step}}</td><td>{{fromTo}}</td><td>{{reason}}</td></tr>{{/timeline}}</tbody>
-        </table>
-        <p><a href="/orders">‹ {{t.ui.orders.title}}</a></p>
-        {{/content}}
-        {{/layout}}
-        """
 
     static let locations = """
         {{<layout}}
@@ -262,6 +234,21 @@ enum Templates {
         fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 1rem; background: #fff; display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 0 1rem; }
         legend { font-weight: 600; padding: 0 .25rem; }
         .pager { display: flex; gap: 1rem; margin-top: .75rem; color: var(--muted); }
+        .status { font-size: .8rem; padding: .1rem .5rem; border-radius: 999px; background: var(--bg); border: 1px solid var(--line); vertical-align: middle; }
+        .filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin: .5rem 0 1rem; }
+        .filters label { margin: 0; }
+        .filters input, .filters select { max-width: 11rem; }
+        .panel { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin: 1rem 0; }
+        .panel h2 { margin-top: 0; font-size: 1.05rem; }
+        ul.findings { list-style: none; padding: 0; margin: .25rem 0 .75rem; }
+        ul.findings li { padding: .2rem .5rem; border-left: 3px solid var(--line); margin: .2rem 0; }
+        ul.findings li.warning { border-color: #f79009; background: #fffaeb; }
+        ul.findings li.blocking { border-color: var(--brand); background: #fef3f2; }
+        table.lines input { max-width: none; }
+        table.lines td { padding: .2rem .3rem; }
+        table.lines .name { color: var(--muted); font-size: .85rem; }
+        .split { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 0 1rem; }
+        .offscreen { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
         @media (max-width: 700px) { header.top { flex-direction: column; align-items: flex-start; } }
         """
 }

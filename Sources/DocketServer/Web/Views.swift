@@ -99,6 +99,7 @@ enum Navigation {
         Item(href: "/warehouses", label: "ui.nav.warehouses", access: .staff),
         Item(href: "/suppliers", label: "ui.nav.suppliers", access: .staff),
         Item(href: "/carriers", label: "ui.nav.carriers", access: .staff),
+        Item(href: "/review-rules", label: "ui.nav.reviewRules", access: .reviewRulesWrite),
         Item(href: "/admin/users", label: "ui.nav.users", access: .administration),
         Item(href: "/account/tokens", label: "ui.nav.tokens", access: .signedIn),
     ]
@@ -111,4 +112,11 @@ func displayTime(_ time: Timestamp?) -> String {
     guard let time else { return "—" }
     let local = time.adding(milliseconds: 8 * 3_600_000).iso8601
     return String(local.prefix(16)).replacingOccurrences(of: "T", with: " ")
+}
+
+/// Mustache treats an empty string as true in `{{#section}}`: drop the keys of optional sections that are empty.
+func withoutEmpty(_ model: [String: Any], _ keys: String...) -> [String: Any] {
+    var model = model
+    for key in keys where (model[key] as? String)?.isEmpty == true { model[key] = nil }
+    return model
 }

@@ -33,7 +33,7 @@ struct WebPages {
             }
             return views.render("home", ["queues": queues], context: context, current: "/")
         }
-        registerOrders(on: routes)
+        OrderPages(store: store, views: views).register(on: routes)
         MasterPages(
             store: store, pages: self, path: "/customers", title: "ui.customers", repository: store.customers,
             spec: .customer, write: .customersWrite,
@@ -69,6 +69,15 @@ struct WebPages {
             spec: .carrier, write: .carriersWrite,
             columns: ["ui.field.code", "ui.field.name", "ui.field.phone", "ui.field.services"],
             row: { c in [c.value.code, c.value.name, c.value.phone ?? "", c.value.services.filter(\.active).map(\.name).joined(separator: "、")] }
+        ).register(on: routes)
+        MasterPages(
+            store: store, pages: self, path: "/review-rules", title: "ui.reviewRules", repository: store.reviewRules,
+            spec: .reviewRule, write: .reviewRulesWrite,
+            columns: ["ui.field.code", "ui.field.name", "ui.field.stage", "ui.field.maxTotal", "ui.field.ratings", "ui.field.channels"],
+            row: { r in
+                [r.value.code, r.value.name, r.value.stage.rawValue, r.value.maxTotal?.formatted ?? "—",
+                 r.value.ratings.map(\.rawValue).joined(separator: ","), r.value.channels.map(\.rawValue).joined(separator: ",")]
+            }
         ).register(on: routes)
         registerStock(on: routes)
         registerLocations(on: routes)
@@ -135,81 +144,6 @@ struct WebPages {
     }
 
     // MARK: Orders
-
-    private func registerOrders(on routes: SecureRoutes) {
-        routes.get("/orders", .staff) { request, context in
-            let list = try ListParameters(request)
-            let page = try await store.orders(search: list.search, limit: list.limit, offset: list.offset)
-            return listPage(
-                title: "ui.orders.title", path: "/orders", request: request, context: context, page: page,
-                columns: ["ui.field.number", "ui.field.customer", "ui.field.channel", "ui.field.status", "ui.field.total", "ui.field.received"],
-                cells: { o in
-                    [["text": o.number, "href": "/orders/\(o.id)"], ["text": o.customerCode], ["text": o.channel.rawValue],
-                     ["text": Message("order.status.\(o.status.rawValue)").text(context.language)], ["text": o.total.formatted],
-                     ["text": displayTime(o.receivedAt)]]
-                },
-                newHref: nil)
-        }
-        routes.get("/orders/:id", .staff) { _, context in
-            let id = try context.orderID()
-            let order = try await store.order(id: id)
-            let timeline = try await store.orderTimeline(orderID: id)
-            let language = context.language
-            let roles = context.identity?.roles ?? []
-            var actions: [[String: Any]] = []
-            if order.status.isReview, roles.contains(where: { $0.reviews(order.status) }) {
-                actions.append(["action": "/orders/\(id)/review", "decision": "pass", "id": "review-pass", "primary": true,
-                                "label": Message("order.action.pass").text(language)])
-                actions.append(["action": "/orders/\(id)/review", "decision": "reject", "id": "review-reject", "needsReason": true,
-                                "label": Message("order.action.reject").text(language)])
-            }
-            if Access.orderControl.allows(roles) {
-                for action in [OrderAction.hold, .resume, .cancel] where OrderLifecycle.actions(from: order.status).contains(action) {
-                    actions.append(["action": "/orders/\(id)/\(action.rawValue)", "id": "order-\(action.rawValue)",
-                                    "needsReason": action != .resume, "label": Message("order.action.\(action.rawValue)").text(language)])
-                }
-            }
-            let model: [String: Any] = [
-                "number": order.number, "status": Message("order.status.\(order.status.rawValue)").text(language),
-                "statusCode": order.status.rawValue, "customerCode": order.customerCode, "contactName": order.contactName ?? "",
-                "contactPhone": order.contactPhone ?? "", "address": order.deliveryAddress?.singleLine ?? "",
-                "received": displayTime(order.receivedAt), "total": order.total.formatted,
-                "hasProblems": !order.problems.isEmpty,
-                "problems": order.problems.map { ["field": $0.field, "message": $0.message.text(language)] },
-                "lines": order.lines.enumerated().map { index, line -> [String: Any] in
-                    ["no": index + 1, "sku": line.sku, "description": line.description, "quantity": line.quantity,
-                     "unitPrice": line.unitPrice.formatted, "amount": line.amount.formatted, "override": line.priceOverride]
-                },
-                "actions": actions,
-                "timeline": timeline.map { event -> [String: String] in
-                    [
-                        "when": displayTime(event.occurredAt), "who": event.actor,
-                        "step": Message("order.action.\(event.action)").text(language),
-                        "fromTo": [event.from, event.to].compactMap { $0 }.map { Message("order.status.\($0.rawValue)").text(language) }
-                            .joined(separator: " → "),
-                        "reason": event.reason ?? "",
-                    ]
-                },
-            ]
-            return views.render("order", model, context: context, current: "/orders")
-        }
-        routes.post("/orders/:id/review", .orderReview) { request, context in
-            let id = try context.orderID()
-            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
-            _ = try await decideReview(
-                store: store, orderID: id, pass: form.text("decision") == "pass", reason: form.text("reason"), context: context,
-                path: request.uri.path)
-            return Response(status: .seeOther, headers: [.location: "/orders/\(id)"])
-        }
-        for action in [OrderAction.hold, .resume, .cancel] {
-            routes.post("/orders/:id/\(action.rawValue)", .orderControl) { request, context in
-                let id = try context.orderID()
-                let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
-                _ = try await store.transition(orderID: id, action, reason: form.text("reason"), by: context.actor)
-                return Response(status: .seeOther, headers: [.location: "/orders/\(id)"])
-            }
-        }
-    }
 
     func orderSummary(_ order: StoredOrder, _ context: DocketRequestContext) -> [String: Any] {
         ["id": order.id, "number": order.number, "customerCode": order.customerCode, "total": order.total.formatted,

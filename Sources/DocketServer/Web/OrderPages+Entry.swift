@@ -1,0 +1,422 @@
+import DocketCore
+import DocketStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// What the entry grid holds, as typed: texts, so a re-shown form keeps exactly what the user entered.
+struct EntryForm {
+    struct Line {
+        var sku = ""
+        var quantity = ""
+        var price = ""
+    }
+
+    var customerCode = ""
+    var channel = OrderChannel.phone.rawValue
+    var externalRef = ""
+    var contactName = ""
+    var contactPhone = ""
+    var type = OrderType.stock.rawValue
+    var urgent = false
+    var requestedDate = ""
+    var paymentMethod = ""
+    var notes = ""
+    var province = ""
+    var city = ""
+    var district = ""
+    var street = ""
+    var message = ""
+    var paste = ""
+    var key = Secret.make()
+    var lines: [Line] = []
+
+    static let headerFields = [
+        "customerCode", "channel", "externalRef", "contactName", "contactPhone", "type", "urgent", "requestedDate", "paymentMethod",
+        "province", "city", "district", "street", "notes",
+    ]
+
+    init() {}
+
+    init(_ form: Form) {
+        customerCode = form.text("customerCode") ?? ""
+        channel = form.text("channel") ?? OrderChannel.phone.rawValue
+        externalRef = form.text("externalRef") ?? ""
+        contactName = form.text("contactName") ?? ""
+        contactPhone = form.text("contactPhone") ?? ""
+        type = form.text("type") ?? OrderType.stock.rawValue
+        urgent = form.flag("urgent")
+        requestedDate = form.text("requestedDate") ?? ""
+        paymentMethod = form.text("paymentMethod") ?? ""
+        notes = form.text("notes") ?? ""
+        province = form.text("province") ?? ""
+        city = form.text("city") ?? ""
+        district = form.text("district") ?? ""
+        street = form.text("street") ?? ""
+        message = form.text("message") ?? ""
+        paste = form.first("paste") ?? ""
+        key = form.text("key") ?? Secret.make()
+        let skus = form.all("sku")
+        let quantities = form.all("quantity")
+        let prices = form.all("price")
+        for i in 0..<max(skus.count, quantities.count) {
+            func at(_ list: [String]) -> String { i < list.count ? list[i].trimmingCharacters(in: .whitespaces) : "" }
+            let line = Line(sku: at(skus), quantity: at(quantities), price: at(prices))
+            // Blank grid rows are not lines.
+            if !(line.sku.isEmpty && line.quantity.isEmpty && line.price.isEmpty) { lines.append(line) }
+        }
+    }
+
+    /// The form filled from an order (completing it or changing it).
+    init(_ order: StoredOrder) {
+        customerCode = order.customerCode
+        channel = order.channel.rawValue
+        externalRef = order.externalRef ?? ""
+        contactName = order.contactName ?? ""
+        contactPhone = order.contactPhone ?? ""
+        type = order.type.rawValue
+        urgent = order.urgent
+        requestedDate = order.requestedDate?.iso8601 ?? ""
+        paymentMethod = order.paymentMethod.rawValue
+        notes = order.notes ?? ""
+        if let address = order.deliveryAddress {
+            province = address.province
+            city = address.city
+            district = address.district
+            street = address.street
+        }
+        lines = order.lines.map { Line(sku: $0.sku, quantity: String($0.quantity), price: $0.unitPrice.decimalString) }
+    }
+
+    /// Reads the typed values; what cannot be read is a field problem (the paths match the intake's).
+    func read() -> (draft: OrderDraft, problems: [FieldProblem]) {
+        var problems: [FieldProblem] = []
+        var draftLines: [OrderLineDraft] = []
+        for (i, line) in lines.enumerated() {
+            var quantity: Int64 = 0
+            if let parsed = Int64(line.quantity) { quantity = parsed } else { problems.append(FieldProblem("lines[\(i)].quantity", "invalidNumber")) }
+            var price: Money?
+            if !line.price.isEmpty {
+                if let parsed = Money.parse(line.price.replacingOccurrences(of: ",", with: "")) { price = parsed } else {
+                    problems.append(FieldProblem("lines[\(i)].unitPrice", "invalidValue", ["allowed": "12.50"]))
+                }
+            }
+            draftLines.append(OrderLineDraft(sku: line.sku, quantity: quantity, unitPrice: price))
+        }
+        var requested: CalendarDate?
+        if !requestedDate.isEmpty {
+            if let date = CalendarDate.parse(requestedDate) { requested = date } else { problems.append(FieldProblem("requestedDate", "invalidDate")) }
+        }
+        let address: Address? =
+            [province, city, district, street].allSatisfy(\.isEmpty)
+            ? nil : Address(province: province, city: city, district: district, street: street)
+        let draft = OrderDraft(
+            channel: OrderChannel(rawValue: channel) ?? .phone, externalRef: externalRef.isEmpty ? nil : externalRef,
+            customerCode: customerCode, contactName: contactName.isEmpty ? nil : contactName,
+            contactPhone: contactPhone.isEmpty ? nil : contactPhone, deliveryAddress: address,
+            type: OrderType(rawValue: type) ?? .stock, urgent: urgent, requestedDate: requested,
+            paymentMethod: PaymentMethod(rawValue: paymentMethod), lines: draftLines, notes: notes.isEmpty ? nil : notes)
+        return (draft, problems)
+    }
+
+    /// Only what differs from the order: a change request carries the change, not a copy of everything.
+    func edit(against order: StoredOrder) -> (edit: OrderEdit, problems: [FieldProblem]) {
+        let (draft, problems) = read()
+        var edit = OrderEdit()
+        if draft.customerCode != order.customerCode { edit.customerCode = draft.customerCode }
+        if draft.contactName != order.contactName { edit.contactName = draft.contactName ?? "" }
+        if draft.contactPhone != order.contactPhone { edit.contactPhone = draft.contactPhone ?? "" }
+        if let address = draft.deliveryAddress, address.oneLine != order.deliveryAddress?.oneLine { edit.deliveryAddress = address }
+        if draft.requestedDate != order.requestedDate { edit.requestedDate = draft.requestedDate }
+        if let method = draft.paymentMethod, method != order.paymentMethod { edit.paymentMethod = method }
+        if draft.notes != order.notes { edit.notes = draft.notes ?? "" }
+        if draft.lines != order.draft.lines { edit.lines = draft.lines }
+        return (edit, problems)
+    }
+}
+
+extension OrderPages {
+    enum EntryMode {
+        case new
+        case complete(StoredOrder)
+        case change(StoredOrder)
+    }
+
+    func registerEntry(on routes: SecureRoutes) {
+        routes.get("/orders/new", .orderIntake) { _, context in
+            entryPage(.new, EntryForm(), context)
+        }
+        routes.post("/orders/new", .orderIntake) { request, context in
+            let form = try await Self.form(request)
+            var entry = EntryForm(form)
+            switch form.text("op") ?? "submit" {
+            case "more":
+                return entryPage(.new, entry, context, extraRows: 5)
+            case "paste":
+                return pasted(.new, &entry, context)
+            case "repeat":
+                return try await repeatLast(&entry, context)
+            default:
+                let (draft, problems) = entry.read()
+                guard problems.isEmpty else { return entryPage(.new, entry, context, problems: problems) }
+                do {
+                    let decision = try await store.checkDraft(draft)
+                    if !decision.problems.isEmpty && !form.flag("keepIncomplete") {
+                        return entryPage(.new, entry, context, problems: decision.problems, offerKeep: true)
+                    }
+                    let submission = try await store.submitOrder(draft, idempotencyKey: "web:" + entry.key, by: context.actor)
+                    return Response(status: .seeOther, headers: [.location: "/orders/\(submission.order.id)"])
+                } catch DocketError.invalid(let problems) {
+                    return entryPage(.new, entry, context, problems: problems)
+                }
+            }
+        }
+        routes.get("/orders/:id/complete", .orderIntake) { _, context in
+            let order = try await store.order(id: try context.orderID())
+            return entryPage(.complete(order), EntryForm(order), context, problems: order.problems)
+        }
+        routes.post("/orders/:id/complete", .orderIntake) { request, context in
+            let order = try await store.order(id: try context.orderID())
+            let form = try await Self.form(request)
+            var entry = EntryForm(form)
+            switch form.text("op") ?? "submit" {
+            case "more": return entryPage(.complete(order), entry, context, extraRows: 5)
+            case "paste": return pasted(.complete(order), &entry, context)
+            default:
+                let (edit, problems) = entry.edit(against: order)
+                guard problems.isEmpty else { return entryPage(.complete(order), entry, context, problems: problems) }
+                do {
+                    let updated = try await store.completeOrderInfo(orderID: order.id, edit, by: context.actor)
+                    if updated.status == .needsInfo { return entryPage(.complete(updated), entry, context, problems: updated.problems) }
+                    return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])
+                } catch DocketError.invalid(let problems) {
+                    return entryPage(.complete(order), entry, context, problems: problems)
+                }
+            }
+        }
+        routes.get("/orders/:id/change", .orderIntake) { _, context in
+            let order = try await store.order(id: try context.orderID())
+            return entryPage(.change(order), EntryForm(order), context)
+        }
+        routes.post("/orders/:id/change", .orderIntake) { request, context in
+            let order = try await store.order(id: try context.orderID())
+            let form = try await Self.form(request)
+            var entry = EntryForm(form)
+            switch form.text("op") ?? "submit" {
+            case "more": return entryPage(.change(order), entry, context, extraRows: 5)
+            case "paste": return pasted(.change(order), &entry, context)
+            default:
+                let (edit, problems) = entry.edit(against: order)
+                guard problems.isEmpty else { return entryPage(.change(order), entry, context, problems: problems) }
+                do {
+                    let change = try await store.requestChange(orderID: order.id, edit, message: entry.message, by: context.actor)
+                    return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)#change-\(change.id)"])
+                } catch DocketError.invalid(let problems) {
+                    return entryPage(.change(order), entry, context, problems: problems)
+                } catch DocketError.illegalTransition {
+                    return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])
+                }
+            }
+        }
+    }
+
+    /// Pasted lines go into the grid (after the lines already there); unreadable ones stay in the box, named.
+    private func pasted(_ mode: EntryMode, _ entry: inout EntryForm, _ context: DocketRequestContext) -> Response {
+        let parsed = PastedLines.parse(entry.paste)
+        entry.lines += parsed.lines.map { EntryForm.Line(sku: $0.sku, quantity: String($0.quantity), price: $0.price?.decimalString ?? "") }
+        entry.paste = parsed.unreadable.joined(separator: "\n")
+        let problems = parsed.unreadable.map { FieldProblem("paste", "unreadableLine", ["value": $0]) }
+        return entryPage(mode, entry, context, problems: problems, pasteOpen: !problems.isEmpty)
+    }
+
+    /// The customer's last order's lines, at today's prices.
+    private func repeatLast(_ entry: inout EntryForm, _ context: DocketRequestContext) async throws -> Response {
+        guard !entry.customerCode.isEmpty else {
+            return entryPage(.new, entry, context, problems: [FieldProblem("customerCode", "required")])
+        }
+        guard let last = try await store.orders(OrderFilter(customerCode: entry.customerCode, limit: 1)).items.first else {
+            return entryPage(.new, entry, context, notice: Message("ui.entry.noLastOrder", ["customer": entry.customerCode]).text(context.language))
+        }
+        let order = try await store.order(id: last.id)
+        entry.lines = order.lines.map { EntryForm.Line(sku: $0.sku, quantity: String($0.quantity)) }
+        return entryPage(.new, entry, context, notice: Message("ui.entry.repeated", ["number": order.number]).text(context.language))
+    }
+
+    func entryPage(
+        _ mode: EntryMode, _ entry: EntryForm, _ context: DocketRequestContext, problems: [FieldProblem] = [], offerKeep: Bool = false,
+        extraRows: Int = 0, pasteOpen: Bool = false, notice: String? = nil
+    ) -> Response {
+        let language = context.language
+        func text(_ key: String) -> String { Message(key).text(language) }
+        var byField: [String: String] = [:]
+        for problem in problems where byField[problem.field] == nil { byField[problem.field] = problem.message.text(language) }
+        let fixedCustomer: Bool
+        let title: String
+        let action: String
+        let submit: String
+        let cancel: String
+        switch mode {
+        case .new:
+            (fixedCustomer, title, action, submit, cancel) = (false, text("ui.entry.title"), "/orders/new", text("ui.entry.submit"), "/orders")
+        case .complete(let order):
+            (fixedCustomer, title, action, submit, cancel) = (
+                false, "\(order.number) · \(text("ui.order.completeInfo"))", "/orders/\(order.id)/complete", text("ui.entry.saveInfo"),
+                "/orders/\(order.id)"
+            )
+        case .change(let order):
+            (fixedCustomer, title, action, submit, cancel) = (
+                true, "\(order.number) · \(text("ui.order.requestChange"))", "/orders/\(order.id)/change", text("ui.entry.submitChange"),
+                "/orders/\(order.id)"
+            )
+        }
+        let isNew: Bool = if case .new = mode { true } else { false }
+        func field(_ name: String, _ label: String, _ value: String, kind: String = "text", list: String? = nil, hint: String? = nil,
+                   readonly: Bool = false, options: [(String, String)]? = nil) -> [String: Any] {
+            var model: [String: Any] = ["name": name, "id": name, "label": text(label), "value": value]
+            if let error = byField[name] ?? (name == "street" ? byField["deliveryAddress"] : nil) { model["error"] = error }
+            if let options {
+                model["select"] = true
+                model["options"] = options.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == value] }
+            } else if kind == "checkbox" {
+                model["checkbox"] = true
+                model["checked"] = value == "true"
+            } else {
+                model["plain"] = true
+                model["inputType"] = kind
+                model["readonly"] = readonly
+                if let list { model["list"] = list }
+                if let hint { model["hint"] = hint }
+            }
+            return model
+        }
+        var fields: [[String: Any]] = [
+            field("customerCode", "ui.field.customer", entry.customerCode, list: "customer-options", readonly: fixedCustomer)
+        ]
+        if isNew {
+            fields.append(field("channel", "ui.field.channel", entry.channel,
+                options: [OrderChannel.phone, .fax, .email, .web].map { ($0.rawValue, text("ui.channel.\($0.rawValue)")) }))
+            fields.append(field("externalRef", "ui.field.externalRef", entry.externalRef))
+            fields.append(field("type", "ui.field.type", entry.type, options: OrderType.allCases.map { ($0.rawValue, $0.rawValue) }))
+            fields.append(field("urgent", "ui.order.urgent", entry.urgent ? "true" : "", kind: "checkbox"))
+        }
+        fields += [
+            field("contactName", "ui.field.contactName", entry.contactName, hint: text("ui.entry.defaultContact")),
+            field("contactPhone", "ui.field.phone", entry.contactPhone, hint: text("ui.entry.defaultContact")),
+            field("requestedDate", "ui.order.requested", entry.requestedDate, kind: "date"),
+            field("paymentMethod", "ui.order.payment", entry.paymentMethod,
+                options: [("", text("ui.entry.paymentDefault"))] + PaymentMethod.allCases.map { ($0.rawValue, text("payment.\($0.rawValue)")) }),
+            field("province", "ui.field.province", entry.province, hint: text("ui.entry.defaultAddress")),
+            field("city", "ui.field.city", entry.city),
+            field("district", "ui.field.district", entry.district),
+            field("street", "ui.field.street", entry.street),
+            field("notes", "ui.field.notes", entry.notes),
+        ]
+        let rowCount = max(entry.lines.count + max(extraRows, 0), isNew && entry.lines.isEmpty ? 8 : entry.lines.count + 3)
+        let lines = (0..<rowCount).map { i -> [String: Any] in
+            let line = i < entry.lines.count ? entry.lines[i] : EntryForm.Line()
+            let error = ["sku", "quantity", "unitPrice"].compactMap { byField["lines[\(i)].\($0)"] }.joined(separator: "；")
+            var model: [String: Any] = ["no": i + 1, "sku": line.sku, "quantity": line.quantity, "price": line.price, "name": ""]
+            if !error.isEmpty { model["error"] = error }
+            return model
+        }
+        let headerNames = Set(EntryForm.headerFields + ["deliveryAddress"])
+        let listed = problems.filter { !headerNames.contains($0.field) && !$0.field.hasPrefix("lines[") }
+        let model: [String: Any] = [
+            "title": title, "action": action, "submitLabel": submit, "cancelHref": cancel, "key": entry.key, "fields": fields,
+            "lines": lines, "paste": entry.paste, "pasteOpen": pasteOpen, "canRepeat": isNew, "offerKeep": offerKeep,
+            "showMessage": !isNew, "message": entry.message,
+            "problemSummary": problems.isEmpty ? "" : Message("error.validation.detail", ["count": String(problems.count)]).text(language),
+            "problemList": (offerKeep ? problems : listed).map { ["field": $0.field, "message": $0.message.text(language)] },
+        ]
+        return views.render(
+            "orderEntry", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent,
+            current: "/orders", notice: notice)
+    }
+
+    // MARK: Import
+
+    func registerImport(on routes: SecureRoutes) {
+        routes.get("/orders/import", .orderIntake) { _, context in
+            importPage(context, csv: "", report: nil, problems: [])
+        }
+        routes.post("/orders/import", .orderIntake) { request, context in
+            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 8 * 1024 * 1024)))
+            let csv = form.first("csv") ?? ""
+            if csv.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                return importPage(context, csv: csv, report: nil, problems: [FieldProblem("csv", "required")])
+            }
+            // A GBK file read as UTF-8 turns into replacement characters: say how to save it instead of importing garbage.
+            if csv.contains("\u{FFFD}") { return importPage(context, csv: "", report: nil, problems: [FieldProblem("csv", "notUTF8")]) }
+            let report = try await store.importOrders(csv: csv, by: context.actor)
+            return importPage(context, csv: report.refused.isEmpty ? "" : csv, report: report, problems: [])
+        }
+    }
+
+    private func importPage(_ context: DocketRequestContext, csv: String, report: ImportReport?, problems: [FieldProblem]) -> Response {
+        let language = context.language
+        var model: [String: Any] = [
+            "header": OrderImport.header.joined(separator: ","), "csv": csv,
+            "problemSummary": problems.map { $0.message.text(language) }.joined(separator: "；"),
+        ]
+        if let report {
+            model["report"] = [
+                "summary": Message("ui.import.summary", ["imported": String(report.imported.count), "refused": String(report.refused.count)])
+                    .text(language),
+                "imported": report.imported.map { order -> [String: Any] in
+                    ["lines": order.lines.map(String.init).joined(separator: ", "), "number": order.number, "id": order.id,
+                     "status": Message("order.status.\(order.status.rawValue)").text(language), "again": order.alreadyImported]
+                },
+                "hasRefused": !report.refused.isEmpty,
+                "refused": report.refused.map { ["line": String($0.line), "field": $0.problem.field, "message": $0.problem.message.text(language)] },
+            ] as [String: Any]
+        }
+        return views.render("orderImport", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: "/orders")
+    }
+
+    // MARK: The customer's confirmation page
+
+    func registerConfirmation(on routes: SecureRoutes) {
+        // No sign-in: the unguessable link is the customer's key to this one order.
+        routes.get("/confirm/:token", .everyone) { _, context in
+            try await confirmationPage(context, token: context.parameters.get("token") ?? "")
+        }
+        routes.post("/confirm/:token", .everyone) { request, context in
+            guard isSameOrigin(request) else { throw AccessError.csrf }
+            let token = context.parameters.get("token") ?? ""
+            let form = try await Self.form(request)
+            do {
+                if form.text("op") == "change" {
+                    _ = try await store.requestChange(token: token, message: form.text("message") ?? "")
+                    return try await confirmationPage(context, token: token, done: "ui.confirm.changeSent")
+                }
+                _ = try await store.confirm(token: token, requirements: form.text("requirements"))
+                return try await confirmationPage(context, token: token, done: "ui.confirm.thanks")
+            } catch DocketError.invalid(let problems) {
+                return try await confirmationPage(context, token: token, problems: problems)
+            }
+        }
+    }
+
+    private func confirmationPage(_ context: DocketRequestContext, token: String, done: String? = nil, problems: [FieldProblem] = [])
+        async throws -> Response
+    {
+        let view = try await store.confirmation(token: token)
+        let order = view.order
+        let language = context.language
+        let customer = try? await store.customers.get(key: order.customerCode)
+        let model: [String: Any] = [
+            "number": order.number, "open": view.open && done == nil, "done": done.map { Message($0).text(language) } ?? "",
+            "status": Message("order.status.\(order.status.rawValue)").text(language),
+            "problemSummary": problems.map { $0.message.text(language) }.joined(separator: "；"),
+            "customerName": customer?.value.name ?? order.customerCode, "contactName": order.contactName ?? "",
+            "contactPhone": order.contactPhone ?? "", "address": order.deliveryAddress?.singleLine ?? "",
+            "promised": order.promisedDate?.iso8601 ?? "—", "deadline": displayTime(view.deadline), "total": order.total.formatted,
+            "lines": order.lines.map { line -> [String: Any] in
+                ["sku": line.sku, "description": line.description, "quantity": line.quantity, "unitPrice": line.unitPrice.formatted,
+                 "amount": line.amount.formatted]
+            },
+        ]
+        return views.render("confirm", withoutEmpty(model, "problemSummary", "done"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent)
+    }
+}

@@ -1,0 +1,261 @@
+import DocketCore
+import DocketStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The order pages: the filtered list, the order with its review, confirmation and change panels, the keyboard
+/// entry grid (new orders, completing information, change requests), the CSV import, and the customer's public
+/// confirmation page.
+struct OrderPages {
+    let store: Store
+    let views: Views
+
+    func register(on routes: SecureRoutes) {
+        routes.get("/static/order-entry.js", .everyone) { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: OrderTemplates.script)))
+        }
+        routes.get("/orders", .staff) { request, context in
+            do {
+                return try await listPage(request, context, filter: try orderFilter(request), problems: [])
+            } catch DocketError.invalid(let problems) {
+                return try await listPage(request, context, filter: OrderFilter(), problems: problems)
+            }
+        }
+        routes.get("/orders/:id", .staff) { _, context in
+            try await orderPage(try context.orderID(), context)
+        }
+        routes.post("/orders/:id/review", .orderReview) { request, context in
+            let id = try context.orderID()
+            let form = try await Self.form(request)
+            guard let decision = form.text("decision").flatMap(ReviewDecision.init(rawValue:)) else {
+                return try await orderPage(id, context, problems: [FieldProblem("decision", "required")], status: .unprocessableContent)
+            }
+            return try await after(id, context) {
+                _ = try await decideReview(
+                    store: store, orderID: id, decision, reason: form.text("reason"), approveOverrides: form.flag("approveOverrides"),
+                    context: context, path: request.uri.path)
+            }
+        }
+        for action in [OrderAction.hold, .resume, .cancel] {
+            routes.post("/orders/:id/\(action.rawValue)", .orderControl) { request, context in
+                let id = try context.orderID()
+                let form = try await Self.form(request)
+                return try await after(id, context) {
+                    _ = try await store.transition(orderID: id, action, reason: form.text("reason"), by: context.actor)
+                }
+            }
+        }
+        routes.post("/orders/:id/confirmation", .orderIntake) { request, context in
+            let id = try context.orderID()
+            let form = try await Self.form(request)
+            return try await after(id, context) {
+                guard let via = form.text("via").flatMap(ConfirmationChannel.init(rawValue:)) else {
+                    throw DocketError.invalid("via", "required")
+                }
+                _ = try await store.recordConfirmation(orderID: id, via: via, note: form.text("note"), by: context.actor)
+            }
+        }
+        routes.post("/orders/:id/confirmation/resend", .orderIntake) { _, context in
+            let id = try context.orderID()
+            return try await after(id, context) { try await store.resendConfirmation(orderID: id, by: context.actor) }
+        }
+        routes.post("/change-requests/:id/decision", .orderChangeApproval) { request, context in
+            guard let requestID = context.parameters.get("id").flatMap(Int64.init), requestID > 0 else { throw HTTPError(.notFound) }
+            let change = try await store.changeRequest(id: requestID)
+            let form = try await Self.form(request)
+            return try await after(change.orderID, context) {
+                _ = try await store.decideChange(
+                    requestID: requestID, approve: form.text("approve") == "yes", reason: form.text("reason"), by: context.actor)
+            }
+        }
+        registerEntry(on: routes)
+        registerImport(on: routes)
+        registerConfirmation(on: routes)
+    }
+
+    static func form(_ request: Request) async throws -> Form {
+        Form.parse(String(buffer: try await request.body.collect(upTo: 1024 * 1024)))
+    }
+
+    /// Runs a step and goes back to the order; a refused step shows the order again with the problems.
+    private func after(_ id: Int64, _ context: DocketRequestContext, _ step: () async throws -> Void) async throws -> Response {
+        do {
+            try await step()
+            return Response(status: .seeOther, headers: [.location: "/orders/\(id)"])
+        } catch DocketError.invalid(let problems) {
+            return try await orderPage(id, context, problems: problems, status: .unprocessableContent)
+        } catch DocketError.illegalTransition(let number, let from, let action) {
+            let message = Message(
+                "error.illegalTransition.detail",
+                ["number": number, "from": Message("order.status.\(from.rawValue)").text(context.language),
+                 "action": Message("order.action.\(action.rawValue)").text(context.language)])
+            return try await orderPage(id, context, alert: message.text(context.language), status: .conflict)
+        }
+    }
+
+    // MARK: List
+
+    private func listPage(_ request: Request, _ context: DocketRequestContext, filter: OrderFilter, problems: [FieldProblem]) async throws
+        -> Response
+    {
+        let language = context.language
+        let page = try await store.orders(filter)
+        let query = request.uri.queryParameters
+        func options<T: RawRepresentable>(_ all: [T], _ key: String, selected: String?, label: (T) -> String) -> [[String: Any]]
+        where T.RawValue == String {
+            all.map { ["value": $0.rawValue, "label": label($0), "selected": $0.rawValue == selected] }
+        }
+        var components = URLComponents()
+        components.queryItems = ["q", "stage", "status", "customer", "channel", "type", "from", "to"].compactMap { name in
+            query.get(name).flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) }
+        }
+        func link(_ offset: Int) -> String {
+            var c = components
+            c.queryItems = (c.queryItems ?? []) + [URLQueryItem(name: "offset", value: String(offset))]
+            return "/orders?" + (c.percentEncodedQuery ?? "")
+        }
+        let model: [String: Any] = [
+            "canEnter": Access.orderIntake.allows(context.identity?.roles),
+            "problemSummary": problems.isEmpty ? "" : problems.map { "\($0.field): \($0.message.text(language))" }.joined(separator: "；"),
+            "q": query.get("q") ?? "", "customer": query.get("customer") ?? "", "from": query.get("from") ?? "", "to": query.get("to") ?? "",
+            "stages": options(OrderStage.allCases, "stage", selected: query.get("stage")) { Message("ui.stage.\($0.rawValue)").text(language) },
+            "statuses": options(OrderStatus.allCases, "status", selected: query.get("status")) { Message("order.status.\($0.rawValue)").text(language) },
+            "channels": options(OrderChannel.allCases, "channel", selected: query.get("channel")) { Message("ui.channel.\($0.rawValue)").text(language) },
+            "types": options(OrderType.allCases, "type", selected: query.get("type")) { $0.rawValue },
+            "rows": page.items.map { order -> [String: Any] in
+                ["id": order.id, "number": order.number, "urgent": order.urgent, "customerCode": order.customerCode,
+                 "channel": Message("ui.channel.\(order.channel.rawValue)").text(language), "type": order.type.rawValue,
+                 "statusCode": order.status.rawValue, "status": Message("order.status.\(order.status.rawValue)").text(language),
+                 "total": order.total.formatted, "received": displayTime(order.receivedAt)]
+            },
+            "range": page.total == 0 ? "" : "\(page.offset + 1)–\(page.offset + page.items.count) / \(page.total)",
+            "previous": page.offset > 0 ? link(max(0, page.offset - page.limit)) : "",
+            "next": page.offset + page.items.count < page.total ? link(page.offset + page.limit) : "",
+        ]
+        return views.render("orders", withoutEmpty(model, "problemSummary", "previous", "next"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: "/orders")
+    }
+
+    // MARK: The order
+
+    func orderPage(
+        _ id: Int64, _ context: DocketRequestContext, problems: [FieldProblem] = [], alert: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let order = try await store.order(id: id)
+        async let timelineRead = store.orderTimeline(orderID: id)
+        async let reviewsRead = store.reviews(orderID: id)
+        async let changesRead = store.changeRequests(orderID: id)
+        async let revisionsRead = store.revisions(orderID: id)
+        async let timersRead = store.timers(orderID: id)
+        async let assessmentRead = store.assessment(of: order)
+        let language = context.language
+        let roles = context.identity?.roles ?? []
+        func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
+        func findings(_ list: [ReviewFinding]) -> [[String: String]] {
+            list.map { finding in
+                var arguments = finding.arguments
+                if let method = arguments["method"] { arguments["method"] = text("payment.\(method)") }
+                if let kind = arguments["kind"] { arguments["kind"] = text("ui.invoice.\(kind)") }
+                return ["severity": finding.severity.rawValue, "text": text("finding.\(finding.code)", arguments)]
+            }
+        }
+        func diff(_ changes: [RevisionChange]) -> [[String: String]] {
+            changes.map { ["field": $0.field, "before": $0.before ?? "—", "after": $0.after ?? "—"] }
+        }
+        var model: [String: Any] = [
+            "id": id, "number": order.number, "statusCode": order.status.rawValue, "status": text("order.status.\(order.status.rawValue)"),
+            "urgent": order.urgent, "customerCode": order.customerCode, "contactName": order.contactName ?? "",
+            "contactPhone": order.contactPhone ?? "", "address": order.deliveryAddress?.singleLine ?? "",
+            "type": order.type.rawValue, "payment": text("payment.\(order.paymentMethod.rawValue)"),
+            "requested": order.requestedDate?.iso8601 ?? "—", "promised": order.promisedDate?.iso8601 ?? "—", "revision": order.revision,
+            "received": displayTime(order.receivedAt), "total": order.total.formatted, "requirements": order.customerRequirements ?? "",
+            "notes": order.notes ?? "",
+            "hasProblems": !order.problems.isEmpty || !problems.isEmpty || alert != nil,
+            "problems": (order.problems + problems).map { ["field": $0.field, "message": $0.message.text(language)] }
+                + (alert.map { [["field": "", "message": $0]] } ?? []),
+            "lines": order.lines.enumerated().map { index, line -> [String: Any] in
+                ["no": index + 1, "sku": line.sku, "description": line.description, "quantity": line.quantity,
+                 "unitPrice": line.unitPrice.formatted, "listPrice": line.listPrice?.formatted ?? "", "amount": line.amount.formatted,
+                 "override": line.priceOverride]
+            },
+        ]
+        if order.status == .needsInfo && Access.orderIntake.allows(roles) { model["completeHref"] = "/orders/\(id)/complete" }
+        if let assessment = try await assessmentRead, let stage = ReviewStage(status: order.status) {
+            var review: [String: Any] = [
+                "id": id, "stage": stage.rawValue, "stageName": text("review.stage.\(stage.rawValue)"),
+                "findings": findings(assessment.findings), "hasOverrides": !assessment.priceOverrides.isEmpty,
+                "canDecide": roles.contains { $0.reviews(order.status) },
+            ]
+            if let credit = assessment.credit {
+                review["credit"] = ["code": credit.outcome.rawValue, "label": text("credit.outcome.\(credit.outcome.rawValue)")]
+            }
+            model["review"] = review
+        }
+        let changes = try await changesRead
+        if order.status == .awaitingConfirmation && Access.orderIntake.allows(roles) {
+            let deadline = try await timersRead.first { $0.kind == .confirmationDeadline && $0.doneAt == nil }
+            model["confirmation"] = [
+                "id": id, "deadline": displayTime(deadline?.dueAt),
+                "pendingCustomerRequest": changes.contains { $0.source == "customer" && $0.status == .pending },
+                "channels": ConfirmationChannel.allCases.map { ["value": $0.rawValue, "label": text("confirmation.channel.\($0.rawValue)")] },
+            ] as [String: Any]
+        }
+        var actions: [[String: Any]] = []
+        if Access.orderControl.allows(roles) {
+            for action in [OrderAction.hold, .resume, .cancel] where OrderLifecycle.actions(from: order.status).contains(action) {
+                actions.append(["action": "/orders/\(id)/\(action.rawValue)", "id": "order-\(action.rawValue)",
+                                "needsReason": action != .resume, "label": text("order.action.\(action.rawValue)")])
+            }
+        }
+        model["actions"] = actions
+        if Store.changeableStatuses.contains(order.status) && Access.orderIntake.allows(roles) { model["changeHref"] = "/orders/\(id)/change" }
+        let reviews = try await reviewsRead
+        model["hasReviews"] = !reviews.isEmpty
+        model["reviews"] = reviews.map { record -> [String: String] in
+            ["stage": text("review.stage.\(record.stage.rawValue)"), "decision": text("review.decision.\(record.decision.rawValue)"),
+             "who": record.ruleCode.map { text("ui.order.byRule", ["rule": $0]) } ?? record.actor, "reason": record.reason ?? "",
+             "when": displayTime(record.decidedAt)]
+        }
+        let canApprove = Access.orderChangeApproval.allows(roles)
+        model["hasChanges"] = !changes.isEmpty
+        model["changes"] = changes.reversed().map { change -> [String: Any] in
+            withoutEmpty([
+             "id": change.id, "statusCode": change.status.rawValue, "status": text("change.status.\(change.status.rawValue)"),
+             "who": change.requestedBy, "when": displayTime(change.requestedAt), "message": change.message ?? "",
+             "diff": diff(change.assessment.diff),
+             "findings": findings((change.assessment.credit?.reasons ?? []) + change.assessment.stock),
+             "decided": change.decidedBy != nil, "decidedBy": change.decidedBy ?? "", "decisionReason": change.decisionReason ?? "",
+             "canDecide": canApprove && change.status == .pending], "message")
+        }
+        let revisions = try await revisionsRead
+        model["hasRevisions"] = !revisions.isEmpty
+        model["revisions"] = revisions.map { revision -> [String: Any] in
+            ["revision": revision.revision, "who": revision.actor, "when": displayTime(revision.createdAt), "reason": revision.reason ?? "",
+             "diff": diff(revision.diff)]
+        }
+        let timers = try await timersRead
+        model["hasTimers"] = !timers.isEmpty
+        model["timers"] = timers.map { timer -> [String: String] in
+            ["kind": text("timer.\(timer.kind.rawValue)"), "due": displayTime(timer.dueAt), "outcome": timer.outcome ?? ""]
+        }
+        model["timeline"] = try await timelineRead.map { event -> [String: String] in
+            let reason = event.reason.map { reason -> String in
+                if let channel = ConfirmationChannel(rawValue: reason) { return text("confirmation.channel.\(channel.rawValue)") }
+                if reason == "link" { return text("ui.order.viaLink") }
+                if reason == "confirmationDeadlinePassed" { return text("reason.confirmationDeadlinePassed") }
+                if let channel = OrderChannel(rawValue: reason) { return text("ui.channel.\(channel.rawValue)") }
+                if reason.hasPrefix("rule:") { return text("ui.order.byRule", ["rule": String(reason.dropFirst(5))]) }
+                return reason
+            }
+            return [
+                "when": displayTime(event.occurredAt), "who": event.actor, "step": text("order.action.\(event.action)"),
+                "fromTo": [event.from, event.to].compactMap { $0 }.map { text("order.status.\($0.rawValue)") }.joined(separator: " → "),
+                "reason": reason ?? "",
+            ]
+        }
+        return views.render("order", withoutEmpty(model, "requirements", "notes"), context: context, status: status, current: "/orders")
+    }
+}

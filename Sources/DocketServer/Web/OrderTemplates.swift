@@ -1,0 +1,361 @@
+/// The order pages' templates: the filtered list, the order, the entry grid (also for completing and changing an
+/// order), the CSV import and the customer's public confirmation page.
+enum OrderTemplates {
+    static let orders = """
+        {{<layout}}
+        {{$title}}{{t.ui.orders.title}}{{/title}}
+        {{$content}}
+        <h1 id="page-title">{{t.ui.orders.title}}</h1>
+        {{#canEnter}}<p class="toolbar"><a class="button primary" id="new-order" href="/orders/new">{{t.ui.orders.new}}</a> <a class="button" id="import-orders" href="/orders/import">{{t.ui.orders.import}}</a></p>{{/canEnter}}
+        {{#problemSummary}}<p class="alert" role="alert" id="filter-errors">{{problemSummary}}</p>{{/problemSummary}}
+        <form method="get" class="filters" id="order-filters">
+          <label><span>{{t.ui.orders.search}}</span><input type="search" name="q" value="{{q}}" id="search"></label>
+          <label><span>{{t.ui.orders.stage}}</span><select name="stage" id="filter-stage"><option value="">{{t.ui.orders.any}}</option>{{#stages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stages}}</select></label>
+          <label><span>{{t.ui.field.status}}</span><select name="status" id="filter-status"><option value="">{{t.ui.orders.any}}</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select></label>
+          <label><span>{{t.ui.field.customer}}</span><input name="customer" value="{{customer}}" id="filter-customer"></label>
+          <label><span>{{t.ui.field.channel}}</span><select name="channel" id="filter-channel"><option value="">{{t.ui.orders.any}}</option>{{#channels}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/channels}}</select></label>
+          <label><span>{{t.ui.field.type}}</span><select name="type" id="filter-type"><option value="">{{t.ui.orders.any}}</option>{{#types}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/types}}</select></label>
+          <label><span>{{t.ui.orders.from}}</span><input type="date" name="from" value="{{from}}" id="filter-from"></label>
+          <label><span>{{t.ui.orders.to}}</span><input type="date" name="to" value="{{to}}" id="filter-to"></label>
+          <button type="submit" id="apply-filters">{{t.ui.list.searchButton}}</button>
+        </form>
+        <table class="grid" id="order-list">
+          <thead><tr><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.field.channel}}</th><th>{{t.ui.field.type}}</th><th>{{t.ui.field.status}}</th><th>{{t.ui.field.total}}</th><th>{{t.ui.field.received}}</th></tr></thead>
+          <tbody>
+          {{#rows}}<tr><td><a href="/orders/{{id}}">{{number}}</a>{{#urgent}} !{{/urgent}}</td><td>{{customerCode}}</td><td>{{channel}}</td><td>{{type}}</td><td data-status="{{statusCode}}">{{status}}</td><td>{{total}}</td><td>{{received}}</td></tr>{{/rows}}
+          {{^rows}}<tr><td colspan="7" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
+          </tbody>
+        </table>
+        <nav class="pager"><span>{{range}}</span>{{#previous}}<a href="{{previous}}" rel="prev">‹ {{t.ui.list.previous}}</a>{{/previous}}{{#next}}<a href="{{next}}" rel="next">{{t.ui.list.next}} ›</a>{{/next}}</nav>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let order = """
+        {{<layout}}
+        {{$title}}{{number}}{{/title}}
+        {{$content}}
+        <h1 id="page-title">{{number}} <span class="status" id="order-status" data-status="{{statusCode}}">{{status}}</span>{{#urgent}} <span class="status">{{t.ui.order.urgent}}</span>{{/urgent}}</h1>
+        {{#notice}}<p class="notice" role="status" id="notice">{{notice}}</p>{{/notice}}
+        <p class="hint">{{customerCode}} · {{contactName}} {{contactPhone}} · {{address}}</p>
+        <p class="hint">{{t.ui.field.type}} {{type}} · {{t.ui.order.payment}} {{payment}} · {{t.ui.order.requested}} {{requested}} · {{t.ui.order.promised}} {{promised}} · {{t.ui.order.revision}} r{{revision}} · {{t.ui.field.received}} {{received}}</p>
+        {{#requirements}}<p class="notice" id="requirements">{{t.ui.order.requirements}}: {{requirements}}</p>{{/requirements}}
+        {{#notes}}<p class="hint">{{t.ui.field.notes}}: {{notes}}</p>{{/notes}}
+        {{#hasProblems}}<div class="alert" role="alert" id="order-problems"><ul>{{#problems}}<li>{{field}}: {{message}}</li>{{/problems}}</ul>{{#completeHref}}<a class="button primary" id="complete-info" href="{{completeHref}}">{{t.ui.order.completeInfo}}</a>{{/completeHref}}</div>{{/hasProblems}}
+        <table class="grid">
+          <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.quantity}}</th><th>{{t.ui.order.unitPrice}}</th><th>{{t.ui.order.amount}}</th></tr></thead>
+          <tbody>{{#lines}}<tr><td>{{no}}</td><td>{{sku}}</td><td>{{description}}</td><td>{{quantity}}</td><td>{{unitPrice}}{{#override}} <span title="{{listPrice}}">*</span>{{/override}}</td><td>{{amount}}</td></tr>{{/lines}}</tbody>
+          <tfoot><tr><td colspan="5">{{t.ui.order.total}}</td><td id="order-total">{{total}}</td></tr></tfoot>
+        </table>
+        {{#review}}
+        <section class="panel" id="review-panel" data-stage="{{stage}}">
+          <h2>{{stageName}}</h2>
+          {{#credit}}<p id="credit-outcome" data-outcome="{{code}}"><strong>{{label}}</strong></p>{{/credit}}
+          <ul class="findings" id="findings">{{#findings}}<li class="{{severity}}">{{text}}</li>{{/findings}}</ul>
+          {{#canDecide}}
+          <form method="post" action="/orders/{{id}}/review" id="review-form" class="toolbar">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <input name="reason" id="review-reason" placeholder="{{t.ui.order.reason}}">
+            {{#hasOverrides}}<label class="check"><input type="checkbox" name="approveOverrides" id="approve-overrides" value="on"> {{t.ui.order.approveOverrides}}</label>{{/hasOverrides}}
+            <button type="submit" name="decision" value="pass" class="primary" id="review-pass">{{t.review.decision.pass}}</button>
+            <button type="submit" name="decision" value="hold" id="review-hold">{{t.review.decision.hold}}</button>
+            <button type="submit" name="decision" value="reject" id="review-reject">{{t.review.decision.reject}}</button>
+          </form>
+          {{/canDecide}}
+        </section>
+        {{/review}}
+        {{#confirmation}}
+        <section class="panel" id="confirmation-panel">
+          <h2>{{t.ui.order.confirmation}}</h2>
+          <p class="hint">{{t.ui.order.deadline}}: <span id="confirmation-deadline">{{deadline}}</span></p>
+          {{#pendingCustomerRequest}}<p class="alert">{{t.ui.order.customerAskedChange}}</p>{{/pendingCustomerRequest}}
+          <form method="post" action="/orders/{{id}}/confirmation" class="toolbar" id="confirmation-form">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <select name="via" id="confirmation-via">{{#channels}}<option value="{{value}}">{{label}}</option>{{/channels}}</select>
+            <input name="note" id="confirmation-note" placeholder="{{t.ui.order.confirmationNote}}">
+            <button type="submit" class="primary" id="record-confirmation">{{t.ui.order.recordConfirmation}}</button>
+          </form>
+          <form method="post" action="/orders/{{id}}/confirmation/resend" class="toolbar">
+            <input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="resend-confirmation">{{t.ui.order.resendConfirmation}}</button>
+          </form>
+        </section>
+        {{/confirmation}}
+        {{#actions}}
+        <form method="post" action="{{action}}" class="toolbar">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          {{#needsReason}}<input name="reason" placeholder="{{t.ui.order.reason}}" required>{{/needsReason}}
+          <button type="submit" id="{{id}}">{{label}}</button>
+        </form>
+        {{/actions}}
+        {{#changeHref}}<p><a class="button" id="request-change" href="{{changeHref}}">{{t.ui.order.requestChange}}</a></p>{{/changeHref}}
+        {{#hasReviews}}
+        <h2>{{t.ui.order.reviews}}</h2>
+        <table class="grid" id="reviews">
+          <thead><tr><th>{{t.ui.order.stage}}</th><th>{{t.ui.order.decision}}</th><th>{{t.ui.order.who}}</th><th>{{t.ui.order.reason}}</th><th>{{t.ui.order.when}}</th></tr></thead>
+          <tbody>{{#reviews}}<tr><td>{{stage}}</td><td>{{decision}}</td><td>{{who}}</td><td>{{reason}}</td><td>{{when}}</td></tr>{{/reviews}}</tbody>
+        </table>
+        {{/hasReviews}}
+        {{#hasChanges}}
+        <h2>{{t.ui.order.changes}}</h2>
+        {{#changes}}
+        <section class="panel change" id="change-{{id}}" data-status="{{statusCode}}">
+          <p><strong>#{{id}} {{status}}</strong> · {{who}} · {{when}}{{#message}} · {{message}}{{/message}}</p>
+          <ul class="findings">{{#diff}}<li>{{field}}: {{before}} → {{after}}</li>{{/diff}}{{#findings}}<li class="{{severity}}">{{text}}</li>{{/findings}}</ul>
+          {{#decided}}<p class="hint">{{decidedBy}} · {{decisionReason}}</p>{{/decided}}
+          {{#canDecide}}
+          <form method="post" action="/change-requests/{{id}}/decision" class="toolbar">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <input name="reason" placeholder="{{t.ui.order.reason}}" id="change-reason-{{id}}">
+            <button type="submit" name="approve" value="yes" class="primary" id="approve-change-{{id}}">{{t.ui.order.approveChange}}</button>
+            <button type="submit" name="approve" value="no" id="reject-change-{{id}}">{{t.ui.order.rejectChange}}</button>
+          </form>
+          {{/canDecide}}
+        </section>
+        {{/changes}}
+        {{/hasChanges}}
+        {{#hasRevisions}}
+        <h2>{{t.ui.order.revisions}}</h2>
+        <table class="grid" id="revisions">
+          <thead><tr><th>{{t.ui.order.revision}}</th><th>{{t.ui.order.who}}</th><th>{{t.ui.order.when}}</th><th>{{t.ui.order.reason}}</th><th>{{t.ui.order.diff}}</th></tr></thead>
+          <tbody>{{#revisions}}<tr><td>r{{revision}}</td><td>{{who}}</td><td>{{when}}</td><td>{{reason}}</td><td>{{#diff}}{{field}}: {{before}} → {{after}}<br>{{/diff}}</td></tr>{{/revisions}}</tbody>
+        </table>
+        {{/hasRevisions}}
+        {{#hasTimers}}
+        <h2>{{t.ui.order.timers}}</h2>
+        <table class="grid" id="timers"><tbody>{{#timers}}<tr><td>{{kind}}</td><td>{{due}}</td><td>{{outcome}}</td></tr>{{/timers}}</tbody></table>
+        {{/hasTimers}}
+        <h2>{{t.ui.order.timeline}}</h2>
+        <table class="grid" id="timeline">
+          <thead><tr><th>{{t.ui.order.when}}</th><th>{{t.ui.order.who}}</th><th>{{t.ui.order.step}}</th><th>{{t.ui.order.fromTo}}</th><th>{{t.ui.order.reason}}</th></tr></thead>
+          <tbody>{{#timeline}}<tr><td>{{when}}</td><td>{{who}}</td><td>{{step}}</td><td>{{fromTo}}</td><td>{{reason}}</td></tr>{{/timeline}}</tbody>
+        </table>
+        <p><a href="/orders">‹ {{t.ui.orders.title}}</a></p>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let entry = """
+        {{<layout}}
+        {{$title}}{{title}}{{/title}}
+        {{$content}}
+        <h1 id="page-title">{{title}}</h1>
+        {{#notice}}<p class="notice" role="status" id="notice">{{notice}}</p>{{/notice}}
+        {{#problemSummary}}<div class="alert" role="alert" id="form-errors"><p>{{problemSummary}}</p><ul>{{#problemList}}<li>{{field}}: {{message}}</li>{{/problemList}}</ul></div>{{/problemSummary}}
+        <p class="hint">{{t.ui.entry.keys}}</p>
+        <form method="post" action="{{action}}" id="order-entry" novalidate>
+          <button type="submit" name="op" value="submit" class="offscreen" tabindex="-1" aria-hidden="true"></button>
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <input type="hidden" name="key" value="{{key}}">
+          <fieldset>
+            <legend>{{t.ui.entry.customer}}</legend>
+            {{#fields}}
+            <label class="field{{#error}} invalid{{/error}}{{#checkbox}} check{{/checkbox}}">
+              <span>{{label}}</span>
+              {{#checkbox}}<input type="checkbox" name="{{name}}" id="{{id}}" value="on"{{#checked}} checked{{/checked}}>{{/checkbox}}
+              {{#select}}<select name="{{name}}" id="{{id}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}
+              {{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}"{{#readonly}} readonly{{/readonly}}{{#list}} list="{{list}}" autocomplete="off"{{/list}}{{#hint}} placeholder="{{hint}}"{{/hint}}>{{/plain}}
+              {{#error}}<small class="error" id="{{id}}-error">{{error}}</small>{{/error}}
+            </label>
+            {{/fields}}
+            <p class="hint" id="customer-name">{{customerName}}</p>
+          </fieldset>
+          <table class="grid lines" id="lines">
+            <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.quantity}}</th><th>{{t.ui.order.unitPrice}}</th></tr></thead>
+            <tbody>
+            {{#lines}}<tr class="line{{#error}} invalid{{/error}}"><td>{{no}}</td><td><input name="sku" value="{{sku}}" class="sku" id="sku-{{no}}" list="product-options" autocomplete="off"></td><td class="name">{{name}}{{#error}}<small class="error">{{error}}</small>{{/error}}</td><td><input name="quantity" value="{{quantity}}" class="qty" id="qty-{{no}}" inputmode="numeric"></td><td><input name="price" value="{{price}}" class="price" id="price-{{no}}" inputmode="decimal" placeholder="{{listPrice}}"></td></tr>{{/lines}}
+            </tbody>
+          </table>
+          <datalist id="product-options"></datalist><datalist id="customer-options"></datalist>
+          <p class="toolbar">
+            <button type="submit" name="op" value="more" id="more-lines">{{t.ui.entry.moreLines}}</button>
+            {{#canRepeat}}<button type="submit" name="op" value="repeat" id="repeat-last">{{t.ui.entry.repeatLast}}</button>{{/canRepeat}}
+          </p>
+          <details{{#pasteOpen}} open{{/pasteOpen}}>
+            <summary>{{t.ui.entry.paste}}</summary>
+            <p class="hint">{{t.ui.entry.pasteHelp}}</p>
+            <textarea name="paste" id="paste-lines" rows="6">{{paste}}</textarea>
+            <p><button type="submit" name="op" value="paste" id="apply-paste">{{t.ui.entry.applyPaste}}</button></p>
+          </details>
+          {{#showMessage}}<label class="wide"><span>{{t.ui.entry.message}}</span><textarea name="message" id="change-message" rows="3">{{message}}</textarea></label>{{/showMessage}}
+          {{#offerKeep}}<label class="check"><input type="checkbox" name="keepIncomplete" id="keep-incomplete" value="on"> {{t.ui.entry.keepIncomplete}}</label>{{/offerKeep}}
+          <div class="actions"><button type="submit" name="op" value="submit" class="primary" id="submit-order">{{submitLabel}}</button> <a href="{{cancelHref}}">{{t.ui.form.cancel}}</a></div>
+        </form>
+        <script src="/static/order-entry.js" defer></script>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let importPage = """
+        {{<layout}}
+        {{$title}}{{t.ui.import.title}}{{/title}}
+        {{$content}}
+        <h1 id="page-title">{{t.ui.import.title}}</h1>
+        <p class="hint">{{t.ui.import.help}}</p>
+        <p><code>{{header}}</code></p>
+        {{#problemSummary}}<p class="alert" role="alert" id="form-errors">{{problemSummary}}</p>{{/problemSummary}}
+        <form method="post" action="/orders/import" id="import-form">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label><span>{{t.ui.import.file}}</span><input type="file" id="csv-file" accept=".csv,text/csv"></label>
+          <label class="wide"><span>{{t.ui.import.text}}</span><textarea name="csv" id="csv-text" rows="12">{{csv}}</textarea></label>
+          <button type="submit" class="primary" id="import-submit">{{t.ui.import.submit}}</button>
+        </form>
+        {{#report}}
+        <h2 id="import-summary">{{summary}}</h2>
+        <table class="grid" id="imported">
+          <thead><tr><th>{{t.ui.import.lines}}</th><th>{{t.ui.field.number}}</th><th>{{t.ui.field.status}}</th></tr></thead>
+          <tbody>{{#imported}}<tr><td>{{lines}}</td><td><a href="/orders/{{id}}">{{number}}</a></td><td>{{status}}{{#again}} ({{t.ui.import.already}}){{/again}}</td></tr>{{/imported}}</tbody>
+        </table>
+        {{#hasRefused}}
+        <h2>{{t.ui.import.refused}}</h2>
+        <table class="grid" id="refused">
+          <thead><tr><th>{{t.ui.import.line}}</th><th>{{t.ui.import.field}}</th><th>{{t.ui.import.problem}}</th></tr></thead>
+          <tbody>{{#refused}}<tr><td>{{line}}</td><td>{{field}}</td><td>{{message}}</td></tr>{{/refused}}</tbody>
+        </table>
+        {{/hasRefused}}
+        {{/report}}
+        <script src="/static/order-entry.js" defer></script>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let confirm = """
+        {{<layout}}
+        {{$title}}{{t.ui.confirm.title}}{{/title}}
+        {{$content}}
+        <section class="card">
+          <h1 id="page-title">{{t.ui.confirm.title}} {{number}}</h1>
+          {{#done}}<p class="notice" role="status" id="confirm-done">{{done}}</p>{{/done}}
+          {{#problemSummary}}<p class="alert" role="alert" id="form-errors">{{problemSummary}}</p>{{/problemSummary}}
+          {{^open}}{{^done}}<p class="alert" id="confirm-closed">{{t.ui.confirm.closed}} ({{status}})</p>{{/done}}{{/open}}
+          <p>{{customerName}} · {{contactName}} {{contactPhone}}</p>
+          <p>{{t.ui.confirm.address}}: {{address}}</p>
+          <p>{{t.ui.order.promised}}: {{promised}}</p>
+          <table class="grid">
+            <thead><tr><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.quantity}}</th><th>{{t.ui.order.unitPrice}}</th><th>{{t.ui.order.amount}}</th></tr></thead>
+            <tbody>{{#lines}}<tr><td>{{sku}}</td><td>{{description}}</td><td>{{quantity}}</td><td>{{unitPrice}}</td><td>{{amount}}</td></tr>{{/lines}}</tbody>
+            <tfoot><tr><td colspan="4">{{t.ui.order.total}}</td><td>{{total}}</td></tr></tfoot>
+          </table>
+          {{#open}}
+          <p class="hint">{{t.ui.confirm.deadline}}: {{deadline}}</p>
+          <form method="post" id="confirm-form">
+            <label class="wide"><span>{{t.ui.confirm.requirements}}</span><textarea name="requirements" id="requirements" rows="3"></textarea></label>
+            <button type="submit" name="op" value="confirm" class="primary" id="confirm-order">{{t.ui.confirm.confirm}}</button>
+          </form>
+          <form method="post" id="change-form">
+            <label class="wide"><span>{{t.ui.confirm.changeMessage}}</span><textarea name="message" id="change-message" rows="3"></textarea></label>
+            <button type="submit" name="op" value="change" id="ask-change">{{t.ui.confirm.askChange}}</button>
+          </form>
+          {{/open}}
+          <p class="langs"><a href="?lang=zh-CN">中文</a> · <a href="?lang=en">English</a></p>
+        </section>
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// The entry grid's keyboard handling and lookups, and reading an import file. Progressive: every page works
+    /// without it.
+    static let script = """
+        "use strict";
+        (function () {
+          function rows() { return Array.prototype.slice.call(document.querySelectorAll("#lines tbody tr")); }
+          function debounce(fn, ms) { var t; return function () { var a = arguments, s = this; clearTimeout(t); t = setTimeout(function () { fn.apply(s, a); }, ms); }; }
+          function lookup(path, q, list, render) {
+            if (!q) { return; }
+            fetch(path + "?limit=10&q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+              .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+              .then(function (page) {
+                var datalist = document.getElementById(list);
+                if (!datalist) { return; }
+                datalist.textContent = "";
+                (page.items || []).forEach(function (item) {
+                  var option = document.createElement("option");
+                  var r = render(item);
+                  option.value = r.value; option.label = r.label;
+                  datalist.appendChild(option);
+                });
+                window.docketLookup = window.docketLookup || {};
+                (page.items || []).forEach(function (item) { window.docketLookup[render(item).value] = item; });
+              });
+          }
+          function money(m) { return m && typeof m.minor === "number" ? (m.minor / 100).toFixed(2) : ""; }
+          function describe(input) {
+            var item = (window.docketLookup || {})[input.value];
+            var row = input.closest("tr");
+            if (!row) { return; }
+            if (item && item.value && item.value.sku) {
+              row.querySelector(".name").textContent = item.value.nameZh + (item.value.nameEn ? " / " + item.value.nameEn : "");
+              row.querySelector(".price").placeholder = money(item.value.listPrice);
+            }
+          }
+          var productLookup = debounce(function (input) {
+            lookup("/api/v1/products", input.value.trim(), "product-options", function (p) {
+              return { value: p.value.sku, label: p.value.nameZh + " " + (p.value.nameEn || "") + " ¥" + money(p.value.listPrice) };
+            });
+          }, 150);
+          var customerLookup = debounce(function (input) {
+            lookup("/api/v1/customers", input.value.trim(), "customer-options", function (c) {
+              return { value: c.value.code, label: c.value.name };
+            });
+          }, 150);
+          function addRow() {
+            var all = rows();
+            var last = all[all.length - 1];
+            var copy = last.cloneNode(true);
+            var n = all.length + 1;
+            copy.className = "line";
+            copy.querySelector("td").textContent = String(n);
+            copy.querySelectorAll("input").forEach(function (input) {
+              input.value = "";
+              if (input.className === "price") { input.placeholder = ""; }
+              input.id = input.className + "-" + n;
+            });
+            copy.querySelector(".name").textContent = "";
+            last.parentNode.appendChild(copy);
+            return copy;
+          }
+          var form = document.getElementById("order-entry");
+          if (form) {
+            form.addEventListener("input", function (event) {
+              var t = event.target;
+              if (t.classList.contains("sku")) { productLookup(t); describe(t); }
+              if (t.id === "customerCode") { customerLookup(t); }
+            });
+            form.addEventListener("change", function (event) {
+              var t = event.target;
+              if (t.classList.contains("sku")) { describe(t); }
+              if (t.id === "customerCode") {
+                var c = (window.docketLookup || {})[t.value];
+                if (c && c.value && c.value.name) { document.getElementById("customer-name").textContent = c.value.name; }
+              }
+            });
+            // Enter moves on (SKU → quantity → next line's SKU, adding lines as needed); Ctrl+Enter saves.
+            form.addEventListener("keydown", function (event) {
+              var t = event.target;
+              if (event.key !== "Enter" || t.tagName === "TEXTAREA" || t.tagName === "BUTTON") { return; }
+              if (event.ctrlKey || event.metaKey) { event.preventDefault(); document.getElementById("submit-order").click(); return; }
+              event.preventDefault();
+              var row = t.closest("#lines tbody tr");
+              if (row) {
+                if (t.classList.contains("sku")) { row.querySelector(".qty").focus(); return; }
+                var next = row.nextElementSibling || addRow();
+                next.querySelector(".sku").focus();
+                return;
+              }
+              var fields = Array.prototype.slice.call(form.querySelectorAll("fieldset input, fieldset select"));
+              var i = fields.indexOf(t);
+              if (i >= 0 && i + 1 < fields.length) { fields[i + 1].focus(); } else { rows()[0].querySelector(".sku").focus(); }
+            });
+          }
+          var file = document.getElementById("csv-file");
+          if (file) {
+            file.addEventListener("change", function () {
+              var f = file.files && file.files[0];
+              if (!f) { return; }
+              var reader = new FileReader();
+              reader.onload = function () { document.getElementById("csv-text").value = String(reader.result || ""); };
+              reader.readAsText(f, "utf-8");
+            });
+          }
+        })();
+        """
+}
