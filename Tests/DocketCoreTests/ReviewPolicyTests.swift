@@ -112,3 +112,13 @@ struct ReviewPolicyTests {
         #expect(OrderRevisionDiff.diff(before, before).isEmpty)
     }
 }
+
+@Suite struct PastedLinesTests {
+    @Test func spacesTabsAndCSVAreReadAndTheRestIsKept() {
+        let text = "sku,quantity,price\nCUP-1 3\nCUP-2\t2\t12.50\nCUP-3,4\n\nthis is not a line\nCUP-4 0\nCUP-5　1"
+        let parsed = PastedLines.parse(text)
+        #expect(parsed.lines.map(\.sku) == ["CUP-1", "CUP-2", "CUP-3", "CUP-5"])
+        #expect(parsed.lines[1].price == Money(minor: 1_250))
+        #expect(parsed.unreadable == ["this is not a line", "CUP-4 0"])
+    }
+}

@@ -1,0 +1,102 @@
+import DocketCore
+import DocketServer
+import DocketStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Order reviews, confirmation and changes over HTTP")
+struct OrderWorkTests {
+    func post(_ client: any TestClientProtocol, _ uri: String, _ json: String) async throws -> TestResponse {
+        try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"], body: body(json)) { $0 }
+    }
+
+    @Test func reviewConfirmChangeAndReviseThroughTheAPI() async throws {
+        try await withApp { client, store in
+            try await OrdersAPITests().setup(store)
+            let created = try await post(client, "/api/v1/orders", orderJSON)
+            let id = try decode(StoredOrder.self, created).id
+            // The current stage's findings come with the decisions so far.
+            let reviews = try await client.execute(uri: "/api/v1/orders/\(id)/reviews", method: .get) { String(buffer: $0.body) }
+            #expect(reviews.contains("\"stage\":\"sales\"") && reviews.contains("creditSummary"))
+            #expect(try await post(client, "/api/v1/orders/\(id)/review", #"{"decision":"maybe"}"#).status == .unprocessableContent)
+            for _ in 0..<4 {
+                let response = try await post(client, "/api/v1/orders/\(id)/review", #"{"decision":"pass","reason":"ok","approveOverrides":true}"#)
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+            }
+            #expect(try await store.order(id: id).status == .awaitingConfirmation)
+            #expect(try await post(client, "/api/v1/orders/\(id)/confirmation", #"{"via":"pigeon"}"#).status == .unprocessableContent)
+            let confirmed = try await post(client, "/api/v1/orders/\(id)/confirmation", #"{"via":"phone","note":"王经理确认"}"#)
+            #expect(try decode(StoredOrder.self, confirmed).status == .confirmed)
+
+            let bad = try await post(client, "/api/v1/orders/\(id)/changes", #"{"edit":{"lines":[{"sku":"NOPE","quantity":1}]}}"#)
+            #expect(bad.status == .unprocessableContent)
+            #expect(try decode(Problem.self, bad).errors?.map(\.field) == ["lines[0].sku"])
+            let requested = try await post(client, "/api/v1/orders/\(id)/changes", #"{"edit":{"lines":[{"sku":"TEA-1","quantity":5}]},"message":"加量"}"#)
+            #expect(requested.status == .created)
+            let change = try decode(ChangeRequest.self, requested)
+            let decided = try await post(client, "/api/v1/change-requests/\(change.id)/decision", #"{"approve":true,"reason":"库存充足以外的情况已知"}"#)
+            #expect(try decode(ChangeRequest.self, decided).status == .approved)
+            let revisions = try await client.execute(uri: "/api/v1/orders/\(id)/revisions", method: .get) { try decode([OrderRevisionRecord].self, $0) }
+            #expect(revisions.map(\.revision) == [2])
+            #expect(revisions[0].diff.contains(RevisionChange(field: "lines[TEA-1].quantity", before: "2", after: "5")))
+        }
+    }
+
+    @Test func orderListFiltersAreCheckedAndApplied() async throws {
+        try await withApp { client, store in
+            try await OrdersAPITests().setup(store)
+            _ = try await post(client, "/api/v1/orders", orderJSON)
+            _ = try await post(client, "/api/v1/orders", orderJSON.replacingOccurrences(of: "\"phone\"", with: "\"fax\""))
+            func total(_ query: String) async throws -> Int {
+                try await client.execute(uri: "/api/v1/orders?\(query)", method: .get) { try decode(Page<StoredOrder>.self, $0).total }
+            }
+            #expect(try await total("channel=fax") == 1)
+            #expect(try await total("stage=review&customer=C100") == 2)
+            #expect(try await total("stage=closed") == 0)
+            #expect(try await total("from=2026-11-22&to=2026-11-22") == 2, "the manual clock's day, in China time")
+            #expect(try await total("from=2026-11-23") == 0)
+            for query in ["status=confirmed&stage=review", "from=22-11-2026", "channel=telegram", "type=XL"] {
+                try await client.execute(uri: "/api/v1/orders?\(query)", method: .get) { response throws in
+                    #expect(response.status == .unprocessableContent, "\(query)")
+                }
+            }
+            let page = try await client.execute(uri: "/orders?channel=fax", method: .get) { String(buffer: $0.body) }
+            #expect(page.contains("SO-20261122-000002") && !page.contains("SO-20261122-000001"))
+        }
+    }
+
+    @Test func theCustomersConfirmationPage() async throws {
+        try await withApp(authenticated: false) { client, store in
+            try await OrdersAPITests().setup(store)
+            let order = try await store.submitOrder(
+                try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
+            while try await store.order(id: order.id).status.isReview {
+                _ = try await store.decideReview(orderID: order.id, .pass, reason: "ok", approveOverrides: true, by: .cli())
+            }
+            let payload = try #require(try await store.engine.read(
+                Statement("SELECT payload FROM outbox WHERE topic = 'order.confirmationRequested'")).first?.optionalText("payload"))
+            let link = try #require(payload.split(separator: "\"").first { $0.hasPrefix("/confirm/") }).description
+            try await client.execute(uri: "/confirm/not-a-real-token-at-all-123", method: .get) { #expect($0.status == .notFound) }
+            let page = try await client.execute(uri: link, method: .get) { String(buffer: $0.body) }
+            #expect(page.contains(order.number) && page.contains("id=\"confirm-order\""))
+            // A form posted from another site is refused; from our own page it confirms.
+            try await client.execute(uri: link, method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .origin: "https://evil.example"], body: ByteBuffer(string: "op=confirm")) {
+                #expect($0.status == .forbidden)
+            }
+            let done = try await client.execute(uri: link, method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "op=confirm&requirements=%E4%B8%8A%E5%8D%88%E9%80%81")) {
+                String(buffer: $0.body)
+            }
+            #expect(done.contains("id=\"confirm-done\""))
+            #expect(try await store.order(id: order.id).status == .confirmed)
+            #expect(try await store.order(id: order.id).customerRequirements == "上午送")
+            let again = try await client.execute(uri: link, method: .get) { String(buffer: $0.body) }
+            #expect(again.contains("id=\"confirm-closed\"") && !again.contains("id=\"confirm-order\""))
+        }
+    }
+}
