@@ -5,6 +5,8 @@ extension Catalog {
 
     static let zhCNOrders: [String: String] = [
         "entity.reviewRule": "审核规则",
+        "error.concurrentRequest.title": "同一请求正在处理",
+        "error.concurrentRequest.detail": "幂等键「{key}」的另一个请求同时在处理。请稍后用同一个键重试，将得到那次请求的结果。",
         "entity.changeRequest": "变更申请",
         "order.action.revise": "变更订单",
         "order.action.info_updated": "补充资料",
@@ -121,6 +123,7 @@ extension Catalog {
         "ui.import.text": "或直接粘贴 CSV 内容",
         "ui.import.title": "导入订单",
         "ui.nav.reviewRules": "审核规则",
+        "ui.home.allInQueue": "在订单列表中查看全部",
         "ui.order.approveChange": "批准变更",
         "ui.order.approveOverrides": "批准改价",
         "ui.order.byRule": "规则 {rule}",
@@ -179,6 +182,8 @@ extension Catalog {
 
     static let enOrders: [String: String] = [
         "entity.reviewRule": "review rule",
+        "error.concurrentRequest.title": "The same request is in progress",
+        "error.concurrentRequest.detail": "Another request with idempotency key \"{key}\" was being processed at the same time. Retry with the same key to get its result.",
         "entity.changeRequest": "change request",
         "order.action.revise": "change order",
         "order.action.info_updated": "information added",
@@ -295,6 +300,7 @@ extension Catalog {
         "ui.import.text": "or paste the CSV text",
         "ui.import.title": "Import orders",
         "ui.nav.reviewRules": "Review rules",
+        "ui.home.allInQueue": "All of them in the order list",
         "ui.order.approveChange": "Approve change",
         "ui.order.approveOverrides": "Approve price overrides",
         "ui.order.byRule": "rule {rule}",

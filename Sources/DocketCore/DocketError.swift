@@ -36,6 +36,9 @@ public enum DocketError: Error, Sendable, Hashable {
     case archived(EntityKind, key: String)
     /// The order's state machine does not allow this action from its current status.
     case illegalTransition(number: String, from: OrderStatus, action: OrderAction)
+    /// Another request with the same idempotency key was being processed at the same moment; retrying returns
+    /// that request's result.
+    case concurrentRequest(key: String)
 
     /// Throws `invalid` with the problems, if there are any.
     public static func check(_ problems: [FieldProblem]) throws(DocketError) {

@@ -143,6 +143,8 @@ func problemFor(_ error: any Error, path: String, language: Language) -> (HTTPRe
                     "number": number, "from": Message("order.status.\(from.rawValue)").text(language),
                     "action": Message("order.action.\(action.rawValue)").text(language),
                 ]))
+        case .concurrentRequest(let key):
+            return make(.conflict, "concurrent-request", "error.concurrentRequest.title", Message("error.concurrentRequest.detail", ["key": key]))
         }
     case AccessError.unauthenticated:
         return make(.unauthorized, "unauthenticated", "error.unauthenticated.title", Message("error.unauthenticated.detail"))

@@ -217,8 +217,15 @@ extension Store {
                 })
             // Routine orders may pass the first stages by rule at once.
             return OrderSubmission(order: order.status.isReview ? try await applyRules(order) : order, replayed: false)
-        } catch StoreError.uniqueViolation(let table, _) where table == "idempotency_keys" || table == "orders" {
-            // A concurrent twin committed first: answer with its order.
+        } catch StoreError.uniqueViolation(let table, _) where table == "idempotency_keys" {
+            // A twin with the same key was processed at the same moment and committed first: 409, and a retry
+            // replays its result (or 422 when the bodies differ).
+            if try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash) != nil {
+                throw DocketError.concurrentRequest(key: idempotencyKey ?? "")
+            }
+            throw StoreError.guardFailed(label: "orders.unique")
+        } catch StoreError.uniqueViolation(let table, _) where table == "orders" {
+            // The same platform order pushed twice at once: recognised, answered with the order that won.
             if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash) { return replay }
             throw StoreError.guardFailed(label: "orders.unique")
         }

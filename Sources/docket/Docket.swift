@@ -298,6 +298,8 @@ func describe(_ error: DocketError) -> String {
         return "\(entity.rawValue) '\(key)' was changed meanwhile (now version \(current))"
     case .archived(let entity, let key):
         return "\(entity.rawValue) '\(key)' is archived"
+    case .concurrentRequest(let key):
+        return "another request with idempotency key '\(key)' was in progress; retry"
     case .illegalTransition(let number, let from, let action):
         return "order \(number) is \(from.rawValue); \(action.rawValue) is not possible from there"
     }

@@ -63,14 +63,25 @@ struct OrderConformanceTests {
             // another client's identical key is its own
             #expect(try await store.submitOrder(completeDraft(), idempotencyKey: "k-1", by: Actor(.api, "shop")).replayed == false)
 
-            // ten concurrent duplicates: one order
-            let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
+            // ten concurrent duplicates: one order; a twin caught in the act gets a conflict, the others the replay
+            let outcomes = try await withThrowingTaskGroup(of: Int64?.self) { group in
                 for _ in 0..<10 {
-                    group.addTask { try await store.submitOrder(completeDraft(), idempotencyKey: "k-2", by: clerk).order.id }
+                    group.addTask {
+                        do {
+                            return try await store.submitOrder(completeDraft(), idempotencyKey: "k-2", by: clerk).order.id
+                        } catch DocketError.concurrentRequest(let key) {
+                            #expect(key == "k-2")
+                            return nil
+                        }
+                    }
                 }
-                return try await group.reduce(into: Set<Int64>()) { $0.insert($1) }
+                return try await group.reduce(into: [Int64?]()) { $0.append($1) }
             }
-            #expect(ids.count == 1)
+            #expect(Set(outcomes.compactMap { $0 }).count == 1)
+            #expect(outcomes.count == 10)
+            // retrying after a conflict returns the order that was made
+            let retried = try await store.submitOrder(completeDraft(), idempotencyKey: "k-2", by: clerk)
+            #expect(retried.replayed && outcomes.contains(retried.order.id))
             #expect(try await store.orders().total == 3)
         }
     }

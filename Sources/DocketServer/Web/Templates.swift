@@ -99,6 +99,7 @@ enum Templates {
             <p class="hint">{{description}}</p>
             {{#orders}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customerCode}} · {{status}} · {{total}}</p>{{/orders}}
             {{^orders}}<p class="empty">{{t.ui.home.empty}}</p>{{/orders}}
+            {{#queueHref}}<p><a href="{{queueHref}}" class="queue-all">{{t.ui.home.allInQueue}} ›</a></p>{{/queueHref}}
           </section>
         {{/queues}}
         </div>

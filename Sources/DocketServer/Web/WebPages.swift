@@ -29,9 +29,10 @@ struct WebPages {
                 queues.append([
                     "role": role.rawValue, "title": Message("ui.role.\(role.rawValue)").text(context.language),
                     "description": Message("ui.queue.\(role.rawValue)").text(context.language), "orders": orders,
+                    "queueHref": role.queue.isEmpty ? "" : "/orders?" + role.queue.map { "status=\($0.rawValue)" }.joined(separator: "&"),
                 ])
             }
-            return views.render("home", ["queues": queues], context: context, current: "/")
+            return views.render("home", ["queues": queues.map { withoutEmpty($0, "queueHref") }], context: context, current: "/")
         }
         OrderPages(store: store, views: views).register(on: routes)
         MasterPages(
@@ -449,6 +450,7 @@ func problems(_ error: DocketError) -> [FieldProblem] {
     case .versionConflict(_, _, let current): [FieldProblem("version", "invalidValue", ["allowed": String(current)])]
     case .notFound(_, let key), .archived(_, let key): [FieldProblem("", "notFound", ["value": key])]
     case .illegalTransition(let number, _, _): [FieldProblem("", "invalidValue", ["allowed": number])]
+    case .concurrentRequest(let key): [FieldProblem("Idempotency-Key", "duplicate", ["value": key])]
     }
 }
 
@@ -456,7 +458,7 @@ func status(_ error: DocketError) -> HTTPResponse.Status {
     switch error {
     case .invalid: .unprocessableContent
     case .notFound: .notFound
-    case .duplicate, .versionConflict, .archived, .illegalTransition: .conflict
+    case .duplicate, .versionConflict, .archived, .illegalTransition, .concurrentRequest: .conflict
     }
 }
 
