@@ -256,8 +256,21 @@ def test_an_incomplete_entry_shows_field_errors_and_keeps_everything_typed(brows
     assert "不存在" in browser.find_element(By.CSS_SELECTOR, "#lines tr.invalid").text
     assert browser.find_element(By.ID, "sku-1").get_attribute("value") == "NO-SUCH-SKU"
     assert browser.find_element(By.ID, "customerCode").get_attribute("value") == "C0005"
-    # Repeating the customer's last order fills the grid instead.
+    # Products are looked up by Chinese or English name as one types a SKU; choosing one shows its name.
+    browser.find_element(By.ID, "sku-2").send_keys("保温杯")
+    WebDriverWait(browser, 5).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#product-options option"))
+    first = browser.find_element(By.CSS_SELECTOR, "#product-options option").get_attribute("value")
+    field = browser.find_element(By.ID, "sku-2")
+    field.clear()
+    field.send_keys(first)
+    browser.find_element(By.ID, "qty-2").click()
+    WebDriverWait(browser, 5).until(lambda d: "保温杯" in d.find_elements(By.CSS_SELECTOR, "#lines td.name")[1].text)
+    # Repeating a customer's last order fills the grid instead (the demo has orders of C0006).
+    customer = browser.find_element(By.ID, "customerCode")
+    customer.clear()
+    customer.send_keys("C0006")
     submit(browser, "repeat-last")
+    assert "SO-" in browser.find_element(By.ID, "notice").text
     assert browser.find_element(By.ID, "sku-1").get_attribute("value") not in ("", "NO-SUCH-SKU")
     logout(browser)
 

@@ -282,19 +282,19 @@ enum OrderTemplates {
             var item = (window.docketLookup || {})[input.value];
             var row = input.closest("tr");
             if (!row) { return; }
-            if (item && item.value && item.value.sku) {
-              row.querySelector(".name").textContent = item.value.nameZh + (item.value.nameEn ? " / " + item.value.nameEn : "");
-              row.querySelector(".price").placeholder = money(item.value.listPrice);
+            if (item && item.sku) {
+              row.querySelector(".name").textContent = item.nameZh + (item.nameEn ? " / " + item.nameEn : "");
+              row.querySelector(".price").placeholder = money(item.listPrice);
             }
           }
           var productLookup = debounce(function (input) {
             lookup("/api/v1/products", input.value.trim(), "product-options", function (p) {
-              return { value: p.value.sku, label: p.value.nameZh + " " + (p.value.nameEn || "") + " ¥" + money(p.value.listPrice) };
+              return { value: p.sku, label: p.nameZh + " " + (p.nameEn || "") + " ¥" + money(p.listPrice) };
             });
           }, 150);
           var customerLookup = debounce(function (input) {
             lookup("/api/v1/customers", input.value.trim(), "customer-options", function (c) {
-              return { value: c.value.code, label: c.value.name };
+              return { value: c.code, label: c.name };
             });
           }, 150);
           function addRow() {
@@ -325,7 +325,7 @@ enum OrderTemplates {
               if (t.classList.contains("sku")) { describe(t); }
               if (t.id === "customerCode") {
                 var c = (window.docketLookup || {})[t.value];
-                if (c && c.value && c.value.name) { document.getElementById("customer-name").textContent = c.value.name; }
+                if (c && c.name) { document.getElementById("customer-name").textContent = c.name; }
               }
             });
             // Enter moves on (SKU → quantity → next line's SKU, adding lines as needed); Ctrl+Enter saves.
