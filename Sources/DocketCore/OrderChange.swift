@@ -129,6 +129,15 @@ public struct OrderSnapshot: Sendable, Hashable, Codable {
     }
 }
 
+extension OrderIntake.Decision {
+    /// What the order says once this decision on `draft` is kept.
+    public func snapshot(of draft: OrderDraft) -> OrderSnapshot {
+        OrderSnapshot(
+            customerCode: draft.customerCode, contactName: contactName, contactPhone: contactPhone, deliveryAddress: deliveryAddress,
+            requestedDate: draft.requestedDate, paymentMethod: paymentMethod, lines: lines, total: total, notes: draft.notes)
+    }
+}
+
 /// One difference between two revisions: `field` is a path (`lines[SKU].quantity`, `deliveryAddress`).
 public struct RevisionChange: Sendable, Hashable, Codable {
     public var field: String

@@ -94,18 +94,7 @@ extension Store {
                 ], expect: .rows(1), label: "orders.version"),
             Statement("DELETE FROM order_lines WHERE order_id = $1", [order.id]),
         ]
-        for (number, line) in decision.lines.enumerated() {
-            statements.append(
-                Statement(
-                    """
-                    INSERT INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_minor, list_price_minor,
-                                             currency, amount_minor, price_override)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                    """,
-                    [order.id, number + 1, line.sku, line.description, max(line.quantity, 0), line.unitPrice.minor,
-                     line.listPrice?.minor, line.unitPrice.currency.code, line.amount.minor, line.priceOverride],
-                    expect: .rows(1)))
-        }
+        statements += orderLines(order.id, decision.lines)
         return statements
     }
 
@@ -218,11 +207,7 @@ extension Store {
         changed.lines = decision.lines
         changed.total = decision.total
         changed.paymentMethod = decision.paymentMethod
-        let after = OrderSnapshot(
-            customerCode: draft.customerCode, contactName: decision.contactName, contactPhone: decision.contactPhone,
-            deliveryAddress: decision.deliveryAddress, requestedDate: draft.requestedDate, paymentMethod: decision.paymentMethod,
-            lines: decision.lines, total: decision.total, notes: draft.notes)
-        let diff = OrderRevisionDiff.diff(order.snapshot, after)
+        let diff = OrderRevisionDiff.diff(order.snapshot, decision.snapshot(of: draft))
         if diff.isEmpty { throw DocketError.invalid("lines", "noChange") }
         let reviewFacts = try await reviewFacts(changed, lines: decision.lines, total: decision.total)
         let credit = reviewFacts.customer.map {
@@ -268,10 +253,7 @@ extension Store {
         if assessment.worst > .info && (reason ?? "").isEmpty { throw DocketError.invalid("reason", "reasonRequiredForFindings") }
         let revision = order.revision + 1
         var statements = try contentStatements(order, checked.draft, checked.decision, customerID: checked.customerID, revision: revision, at: now)
-        let snapshot = OrderSnapshot(
-            customerCode: checked.draft.customerCode, contactName: checked.decision.contactName, contactPhone: checked.decision.contactPhone,
-            deliveryAddress: checked.decision.deliveryAddress, requestedDate: checked.draft.requestedDate,
-            paymentMethod: checked.decision.paymentMethod, lines: checked.decision.lines, total: checked.decision.total, notes: checked.draft.notes)
+        let snapshot = checked.decision.snapshot(of: checked.draft)
         statements += [
             try decideRequest(.approved, revision, assessment),
             Statement(

@@ -155,18 +155,7 @@ extension Store {
                 ], expect: .rows(1), label: "orders")
         ]
         let orderID = Bind.result(statement: 0, column: "id")
-        for (number, line) in decision.lines.enumerated() {
-            statements.append(
-                Statement(
-                    """
-                    INSERT INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_minor, list_price_minor,
-                                             currency, amount_minor, price_override)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                    """,
-                    [orderID, number + 1, line.sku, line.description, max(line.quantity, 0), line.unitPrice.minor,
-                     line.listPrice?.minor, line.unitPrice.currency.code, line.amount.minor, line.priceOverride],
-                    expect: .rows(1)))
-        }
+        statements += orderLines(orderID, decision.lines)
         if let scopedKey {
             statements.append(
                 Statement(
@@ -247,6 +236,21 @@ extension Store {
             return OrderSubmission(order: try await order(id: try row.int("id")), replayed: true)
         }
         return nil
+    }
+
+    /// The priced lines of an order, numbered from 1.
+    func orderLines(_ orderID: any SQLBindable, _ lines: [OrderIntake.PricedLine]) -> [Statement] {
+        lines.enumerated().map { number, line in
+            Statement(
+                """
+                INSERT INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_minor, list_price_minor,
+                                         currency, amount_minor, price_override)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                """,
+                [orderID, number + 1, line.sku, line.description, max(line.quantity, 0), line.unitPrice.minor,
+                 line.listPrice?.minor, line.unitPrice.currency.code, line.amount.minor, line.priceOverride],
+                expect: .rows(1))
+        }
     }
 
     private static let insertOrderSQL = SQL(
