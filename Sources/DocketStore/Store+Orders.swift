@@ -38,7 +38,7 @@ public struct StoredOrder: Sendable, Codable, Hashable {
         OrderDraft(
             channel: channel, externalRef: externalRef, customerCode: customerCode, contactName: contactName,
             contactPhone: contactPhone, deliveryAddress: deliveryAddress, type: type, urgent: urgent, requestedDate: requestedDate,
-            paymentMethod: paymentMethod, lines: lines.map { OrderLineDraft(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice) },
+            paymentMethod: paymentMethod, lines: lines.map { OrderLineDraft(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.agreedPrice) },
             notes: notes)
     }
 
@@ -422,6 +422,12 @@ extension Store {
                     priceOverride: try line.bool("price_override"))
             })
     }
+}
+
+extension OrderIntake.PricedLine {
+    /// The price agreed for the line; nil when none was (an unknown product got no price at intake and takes the
+    /// list price once it is known).
+    public var agreedPrice: Money? { listPrice == nil && unitPrice.minor == 0 ? nil : unitPrice }
 }
 
 /// What the customer notification (acknowledgement or request for information) needs.

@@ -344,4 +344,21 @@ struct ReviewConformanceTests {
             }
         }
     }
+
+    @Test(arguments: Engine.available)
+    func aProductUnknownAtIntakeTakesItsListPriceOnceKnown(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await orderSetup(store)
+            var draft = completeDraft()
+            draft.lines[1] = OrderLineDraft(sku: "NEW-1", quantity: 2)
+            let order = try await store.submitOrder(draft, idempotencyKey: nil, by: clerk).order
+            #expect(order.status == .needsInfo && order.lines[1].unitPrice == .zero())
+            // Purchasing creates the product; completing the order without touching the line prices it at list.
+            _ = try await store.products.create(sampleProduct("NEW-1"), by: clerk)
+            let completed = try await store.completeOrderInfo(orderID: order.id, OrderEdit(notes: "产品已建档"), by: clerk)
+            #expect(completed.status == .reviewSales)
+            #expect(completed.lines[1].unitPrice == Money(minor: 8_900) && !completed.lines[1].priceOverride)
+            #expect(completed.lines[0].unitPrice == Money(minor: 8_900), "an agreed price stays")
+        }
+    }
 }

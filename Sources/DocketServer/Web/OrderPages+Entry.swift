@@ -86,7 +86,7 @@ struct EntryForm {
             district = address.district
             street = address.street
         }
-        lines = order.lines.map { Line(sku: $0.sku, quantity: String($0.quantity), price: $0.unitPrice.decimalString) }
+        lines = order.lines.map { Line(sku: $0.sku, quantity: String($0.quantity), price: $0.agreedPrice?.decimalString ?? "") }
     }
 
     /// Reads the typed values; what cannot be read is a field problem (the paths match the intake's).
