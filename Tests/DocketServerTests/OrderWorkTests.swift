@@ -100,3 +100,32 @@ struct OrderWorkTests {
         }
     }
 }
+
+@Suite("Timer worker")
+struct TimerWorkerTests {
+    @Test func theWorkerRunsDueTimersUntilCancelled() async throws {
+        let clock = ManualClock()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-timers-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { store in
+            // The worker starts before the schema exists and waits for it, as on a node starting up.
+            let worker = Task { try await TimerWorker(store: store, intervalSeconds: 1, logger: testLogger).run() }
+            defer { worker.cancel() }
+            try await store.migrate()
+            try await OrdersAPITests().setup(store)
+            let order = try await store.submitOrder(
+                try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
+            while try await store.order(id: order.id).status.isReview {
+                _ = try await store.decideReview(orderID: order.id, .pass, reason: "ok", approveOverrides: true, by: .cli())
+            }
+            clock.advance(milliseconds: 25 * 3_600_000)
+            var status = try await store.order(id: order.id).status
+            for _ in 0..<100 where status != .suspended {
+                try await Task.sleep(for: .milliseconds(100))
+                status = try await store.order(id: order.id).status
+            }
+            #expect(status == .suspended)
+            #expect(try await store.timers(orderID: order.id).map(\.outcome) == ["suspend", "reminded"])
+        }
+    }
+}
