@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Runs the durable timers (confirmation reminders and deadlines) on this node. Any number of nodes may run one:
+/// Runs the durable timers (confirmation reminders and deadlines) on this node, and hourly housekeeping. Any number of nodes may run one:
 /// a timer is claimed with a lease, and its effect is guarded by that lease, so none runs twice and a node that
 /// dies leaves its timers to the others once the lease runs out. Timers survive restarts: they are rows.
 public struct TimerWorker: Service {
@@ -27,7 +27,17 @@ public struct TimerWorker: Service {
                 try? await Task.sleep(for: .milliseconds(200))
             }
             logger.info("docket.timers.started", metadata: ["docket.owner": "\(owner)"])
+            var lastHousekeeping = ContinuousClock.now - .seconds(3600)
             while !Task.isCancelled {
+                if ContinuousClock.now - lastHousekeeping >= .seconds(3600) {
+                    lastHousekeeping = ContinuousClock.now
+                    do {
+                        let removed = try await store.houseKeep()
+                        logger.info("docket.housekeeping", metadata: ["docket.removed": "\(removed)"])
+                    } catch {
+                        logger.warning("docket.housekeeping.failed", metadata: ["error": "\(error)"])
+                    }
+                }
                 do {
                     // Drain everything due, a batch at a time.
                     while !Task.isCancelled {

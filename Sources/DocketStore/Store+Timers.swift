@@ -124,3 +124,36 @@ extension Store {
         }
     }
 }
+
+/// What housekeeping removed.
+public struct Housekeeping: Sendable, Hashable {
+    public var loginAttempts: Int
+    public var idempotencyKeys: Int
+    public var sessions: Int
+
+    public init(loginAttempts: Int, idempotencyKeys: Int, sessions: Int) {
+        self.loginAttempts = loginAttempts
+        self.idempotencyKeys = idempotencyKeys
+        self.sessions = sessions
+    }
+}
+
+extension Store {
+    /// Idempotency keys are kept this long (at least the 24 h clients may retry within).
+    public static let idempotencyKeyDays = 7
+
+    /// Removes what is no longer needed: sign-in attempts older than a day (throttling looks back 15 minutes),
+    /// idempotency keys older than `idempotencyKeyDays`, and sessions past their absolute lifetime. The timer worker
+    /// runs it every hour; running it on several nodes at once is harmless.
+    @discardableResult
+    public func houseKeep() async throws -> Housekeeping {
+        let now = clock.now()
+        let removed = try await engine.write([
+            Statement("DELETE FROM login_attempts WHERE occurred_at < $1 RETURNING id", [now.adding(days: -1)]),
+            Statement(
+                "DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING order_id", [now.adding(days: -Self.idempotencyKeyDays)]),
+            Statement("DELETE FROM sessions WHERE expires_at < $1 RETURNING id", [now.adding(days: -1)]),
+        ])
+        return Housekeeping(loginAttempts: removed[0].count, idempotencyKeys: removed[1].count, sessions: removed[2].count)
+    }
+}

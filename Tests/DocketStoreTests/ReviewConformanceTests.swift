@@ -361,4 +361,22 @@ struct ReviewConformanceTests {
             #expect(completed.lines[0].unitPrice == Money(minor: 8_900), "an agreed price stays")
         }
     }
+
+    @Test(arguments: Engine.available)
+    func housekeepingRemovesOnlyWhatIsPastItsTime(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { store in
+            try await orderSetup(store)
+            _ = try await store.addUser(User(username: "li.na", displayName: "李娜", roles: [.orderDesk]), password: "password-long-1", by: clerk)
+            _ = try await store.login(username: "li.na", password: "wrong-password", ip: "10.0.0.1", userAgent: nil)
+            _ = try await store.login(username: "li.na", password: "password-long-1", ip: "10.0.0.1", userAgent: nil)
+            let first = try await store.submitOrder(completeDraft(), idempotencyKey: "old-key", by: clerk).order
+            #expect(try await store.houseKeep() == Housekeeping(loginAttempts: 0, idempotencyKeys: 0, sessions: 0), "nothing is old yet")
+            clock.advance(days: Store.idempotencyKeyDays + 1)
+            _ = try await store.submitOrder(completeDraft(), idempotencyKey: "new-key", by: clerk)
+            #expect(try await store.houseKeep() == Housekeeping(loginAttempts: 2, idempotencyKeys: 1, sessions: 1))
+            #expect(try await store.submitOrder(completeDraft(), idempotencyKey: "new-key", by: clerk).replayed, "recent keys stay")
+            #expect(try await store.order(id: first.id).number == first.number, "orders are never removed")
+        }
+    }
 }
