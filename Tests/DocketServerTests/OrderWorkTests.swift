@@ -129,3 +129,45 @@ struct TimerWorkerTests {
         }
     }
 }
+
+@Suite("Order forms")
+struct OrderFormTests {
+    @Test func completeInformationThenRequestAndApproveAChangeThroughThePages() async throws {
+        try await withApp(authenticated: false) { client, store in
+            try await OrdersAPITests().setup(store)
+            _ = try await store.addUser(User(username: "desk.li", displayName: "李娜", roles: [.orderDesk, .sales]), password: "password-long-1", by: .cli())
+            let cookie = "\(sessionCookieName)=\(try #require(try await signIn(client, "desk.li", "password-long-1")))"
+            let incomplete = #"{"channel":"fax","customerCode":"C100","lines":[{"sku":"TEA-1","quantity":0}]}"#
+            let order = try await store.submitOrder(try JSONDecoder().decode(OrderDraft.self, from: Data(incomplete.utf8)), idempotencyKey: nil, by: .cli()).order
+            #expect(order.status == .needsInfo)
+            func post(_ path: String, _ fields: String) async throws -> TestResponse {
+                let page = try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
+                let csrf = try #require(csrfToken(in: page))
+                return try await client.execute(uri: path, method: .post,
+                    headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "_csrf=\(csrf)&" + fields)) { $0 }
+            }
+            // A quantity that is still not a number is shown next to its line, and nothing moves.
+            let still = try await post("/orders/\(order.id)/complete", "customerCode=C100&sku=TEA-1&quantity=x&price=")
+            #expect(still.status == .unprocessableContent)
+            #expect(String(buffer: still.body).contains("应为整数"))
+            let completed = try await post("/orders/\(order.id)/complete", "customerCode=C100&sku=TEA-1&quantity=2&price=")
+            #expect(completed.status == .seeOther)
+            #expect(try await store.order(id: order.id).status == .reviewSales)
+            // A change requested on the grid waits for approval, then makes revision 2.
+            let changed = try await post("/orders/\(order.id)/change", "customerCode=C100&sku=TEA-1&quantity=6&price=268.00&message=%E5%8A%A0%E9%87%8F")
+            #expect(changed.status == .seeOther)
+            let change = try #require(try await store.changeRequests(orderID: order.id).first)
+            #expect(change.edit.lines?.first?.quantity == 6 && change.message == "加量")
+            let page = try await client.execute(uri: "/orders/\(order.id)", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
+            #expect(page.contains("id=\"approve-change-\(change.id)\""))
+            let csrf = try #require(csrfToken(in: page))
+            try await client.execute(uri: "/change-requests/\(change.id)/decision", method: .post,
+                headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "_csrf=\(csrf)&approve=yes&reason=ok")) { #expect($0.status == .seeOther) }
+            let revised = try await store.order(id: order.id)
+            #expect(revised.revision == 2 && revised.lines.first?.quantity == 6)
+            let after = try await client.execute(uri: "/orders/\(order.id)", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
+            #expect(after.contains("id=\"revisions\"") && after.contains("lines[TEA-1].quantity"))
+        }
+    }
+}

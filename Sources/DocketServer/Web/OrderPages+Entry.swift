@@ -125,8 +125,9 @@ struct EntryForm {
         let (draft, problems) = read()
         var edit = OrderEdit()
         if draft.customerCode != order.customerCode { edit.customerCode = draft.customerCode }
-        if draft.contactName != order.contactName { edit.contactName = draft.contactName ?? "" }
-        if draft.contactPhone != order.contactPhone { edit.contactPhone = draft.contactPhone ?? "" }
+        // A contact left blank keeps the order's (which defaulted to the customer's primary contact).
+        if let name = draft.contactName, name != order.contactName { edit.contactName = name }
+        if let phone = draft.contactPhone, phone != order.contactPhone { edit.contactPhone = phone }
         if let address = draft.deliveryAddress, address.oneLine != order.deliveryAddress?.oneLine { edit.deliveryAddress = address }
         if draft.requestedDate != order.requestedDate { edit.requestedDate = draft.requestedDate }
         if let method = draft.paymentMethod, method != order.paymentMethod { edit.paymentMethod = method }
@@ -177,22 +178,10 @@ extension OrderPages {
             return entryPage(.complete(order), EntryForm(order), context, problems: order.problems)
         }
         routes.post("/orders/:id/complete", .orderIntake) { request, context in
-            let order = try await store.order(id: try context.orderID())
-            let form = try await Self.form(request)
-            var entry = EntryForm(form)
-            switch form.text("op") ?? "submit" {
-            case "more": return entryPage(.complete(order), entry, context, extraRows: 5)
-            case "paste": return pasted(.complete(order), &entry, context)
-            default:
-                let (edit, problems) = entry.edit(against: order)
-                guard problems.isEmpty else { return entryPage(.complete(order), entry, context, problems: problems) }
-                do {
-                    let updated = try await store.completeOrderInfo(orderID: order.id, edit, by: context.actor)
-                    if updated.status == .needsInfo { return entryPage(.complete(updated), entry, context, problems: updated.problems) }
-                    return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])
-                } catch DocketError.invalid(let problems) {
-                    return entryPage(.complete(order), entry, context, problems: problems)
-                }
+            try await editOrder(request, context, mode: EntryMode.complete) { order, entry, edit in
+                let updated = try await store.completeOrderInfo(orderID: order.id, edit, by: context.actor)
+                if updated.status == .needsInfo { return entryPage(.complete(updated), entry, context, problems: updated.problems) }
+                return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])
             }
         }
         routes.get("/orders/:id/change", .orderIntake) { _, context in
@@ -200,23 +189,36 @@ extension OrderPages {
             return entryPage(.change(order), EntryForm(order), context)
         }
         routes.post("/orders/:id/change", .orderIntake) { request, context in
-            let order = try await store.order(id: try context.orderID())
-            let form = try await Self.form(request)
-            var entry = EntryForm(form)
-            switch form.text("op") ?? "submit" {
-            case "more": return entryPage(.change(order), entry, context, extraRows: 5)
-            case "paste": return pasted(.change(order), &entry, context)
-            default:
-                let (edit, problems) = entry.edit(against: order)
-                guard problems.isEmpty else { return entryPage(.change(order), entry, context, problems: problems) }
+            try await editOrder(request, context, mode: EntryMode.change) { order, entry, edit in
                 do {
                     let change = try await store.requestChange(orderID: order.id, edit, message: entry.message, by: context.actor)
                     return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)#change-\(change.id)"])
-                } catch DocketError.invalid(let problems) {
-                    return entryPage(.change(order), entry, context, problems: problems)
                 } catch DocketError.illegalTransition {
                     return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])
                 }
+            }
+        }
+    }
+
+    /// The grid posted for an existing order: more lines and pasting re-show it; saving reads the edit and hands it
+    /// to `save`, and refused fields are shown next to their inputs.
+    private func editOrder(
+        _ request: Request, _ context: DocketRequestContext, mode: (StoredOrder) -> EntryMode,
+        save: (StoredOrder, EntryForm, OrderEdit) async throws -> Response
+    ) async throws -> Response {
+        let order = try await store.order(id: try context.orderID())
+        let form = try await Self.form(request)
+        var entry = EntryForm(form)
+        switch form.text("op") ?? "submit" {
+        case "more": return entryPage(mode(order), entry, context, extraRows: 5)
+        case "paste": return pasted(mode(order), &entry, context)
+        default:
+            let (edit, problems) = entry.edit(against: order)
+            guard problems.isEmpty else { return entryPage(mode(order), entry, context, problems: problems) }
+            do {
+                return try await save(order, entry, edit)
+            } catch DocketError.invalid(let problems) {
+                return entryPage(mode(order), entry, context, problems: problems)
             }
         }
     }
