@@ -66,6 +66,9 @@ struct OrderWorkTests {
             }
             let page = try await client.execute(uri: "/orders?channel=fax", method: .get) { String(buffer: $0.body) }
             #expect(page.contains("SO-20261122-000002") && !page.contains("SO-20261122-000001"))
+            // The pager keeps the filters.
+            let first = try await client.execute(uri: "/orders?stage=review&limit=1", method: .get) { String(buffer: $0.body) }
+            #expect(first.contains("href=\"/orders?offset=1&amp;stage=review&amp;limit=1\""))
         }
     }
 

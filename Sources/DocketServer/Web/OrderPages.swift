@@ -13,11 +13,7 @@ struct OrderPages {
     let views: Views
 
     func register(on routes: SecureRoutes) {
-        routes.get("/static/order-entry.js", .everyone) { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                body: .init(byteBuffer: ByteBuffer(string: OrderTemplates.script)))
-        }
+        routes.staticAsset("/static/order-entry.js", type: "text/javascript; charset=utf-8", OrderTemplates.script)
         routes.get("/orders", .staff) { request, context in
             do {
                 return try await listPage(request, context, filter: try orderFilter(request), problems: [])
@@ -88,12 +84,10 @@ struct OrderPages {
             return Response(status: .seeOther, headers: [.location: "/orders/\(id)"])
         } catch DocketError.invalid(let problems) {
             return try await orderPage(id, context, problems: problems, status: .unprocessableContent)
-        } catch DocketError.illegalTransition(let number, let from, let action) {
-            let message = Message(
-                "error.illegalTransition.detail",
-                ["number": number, "from": Message("order.status.\(from.rawValue)").text(context.language),
-                 "action": Message("order.action.\(action.rawValue)").text(context.language)])
-            return try await orderPage(id, context, alert: message.text(context.language), status: .conflict)
+        } catch let error as DocketError {
+            guard case .illegalTransition = error else { throw error }
+            let (status, problem) = problemFor(error, path: "/orders/\(id)", language: context.language)
+            return try await orderPage(id, context, alert: problem.detail, status: status)
         }
     }
 
@@ -105,38 +99,27 @@ struct OrderPages {
         let language = context.language
         let page = try await store.orders(filter)
         let query = request.uri.queryParameters
-        func options<T: RawRepresentable>(_ all: [T], _ key: String, selected: String?, label: (T) -> String) -> [[String: Any]]
+        func options<T: RawRepresentable>(_ all: [T], selected: String?, label: (T) -> String) -> [[String: Any]]
         where T.RawValue == String {
             all.map { ["value": $0.rawValue, "label": label($0), "selected": $0.rawValue == selected] }
         }
-        var components = URLComponents()
-        components.queryItems = ["q", "stage", "status", "customer", "channel", "type", "from", "to"].compactMap { name in
-            query.get(name).flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) }
-        }
-        func link(_ offset: Int) -> String {
-            var c = components
-            c.queryItems = (c.queryItems ?? []) + [URLQueryItem(name: "offset", value: String(offset))]
-            return "/orders?" + (c.percentEncodedQuery ?? "")
-        }
-        let model: [String: Any] = [
+        var model: [String: Any] = [
             "canEnter": Access.orderIntake.allows(context.identity?.roles),
             "problemSummary": problems.isEmpty ? "" : problems.map { "\($0.field): \($0.message.text(language))" }.joined(separator: "；"),
             "q": query.get("q") ?? "", "customer": query.get("customer") ?? "", "from": query.get("from") ?? "", "to": query.get("to") ?? "",
-            "stages": options(OrderStage.allCases, "stage", selected: query.get("stage")) { Message("ui.stage.\($0.rawValue)").text(language) },
-            "statuses": options(OrderStatus.allCases, "status", selected: query.get("status")) { Message("order.status.\($0.rawValue)").text(language) },
-            "channels": options(OrderChannel.allCases, "channel", selected: query.get("channel")) { Message("ui.channel.\($0.rawValue)").text(language) },
-            "types": options(OrderType.allCases, "type", selected: query.get("type")) { $0.rawValue },
+            "stages": options(OrderStage.allCases, selected: query.get("stage")) { Message("ui.stage.\($0.rawValue)").text(language) },
+            "statuses": options(OrderStatus.allCases, selected: query.get("status")) { Message("order.status.\($0.rawValue)").text(language) },
+            "channels": options(OrderChannel.allCases, selected: query.get("channel")) { Message("ui.channel.\($0.rawValue)").text(language) },
+            "types": options(OrderType.allCases, selected: query.get("type")) { $0.rawValue },
             "rows": page.items.map { order -> [String: Any] in
                 ["id": order.id, "number": order.number, "urgent": order.urgent, "customerCode": order.customerCode,
                  "channel": Message("ui.channel.\(order.channel.rawValue)").text(language), "type": order.type.rawValue,
                  "statusCode": order.status.rawValue, "status": Message("order.status.\(order.status.rawValue)").text(language),
                  "total": order.total.formatted, "received": displayTime(order.receivedAt)]
             },
-            "range": page.total == 0 ? "" : "\(page.offset + 1)–\(page.offset + page.items.count) / \(page.total)",
-            "previous": page.offset > 0 ? link(max(0, page.offset - page.limit)) : "",
-            "next": page.offset + page.items.count < page.total ? link(page.offset + page.limit) : "",
         ]
-        return views.render("orders", withoutEmpty(model, "problemSummary", "previous", "next"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: "/orders")
+        model.merge(pager(page, path: "/orders", request: request, language: language)) { _, new in new }
+        return views.render("orders", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: "/orders")
     }
 
     // MARK: The order

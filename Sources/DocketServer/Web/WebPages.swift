@@ -12,11 +12,7 @@ struct WebPages {
     let settings: SecuritySettings
 
     func register(on routes: SecureRoutes) {
-        routes.get("/static/docket.css", .everyone) { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                body: .init(byteBuffer: ByteBuffer(string: Templates.css)))
-        }
+        routes.staticAsset("/static/docket.css", type: "text/css; charset=utf-8", Templates.css)
         registerSession(on: routes)
         routes.get("/", .signedIn) { _, context in
             let identity = context.identity!
@@ -245,21 +241,12 @@ struct WebPages {
         title: String, path: String, request: Request, context: DocketRequestContext, page: Page<Item>,
         columns: [String], cells: (Item) -> [[String: String]], newHref: String?, notice: String? = nil
     ) -> Response {
-        let q = request.uri.queryParameters.get("q") ?? ""
-        func link(_ offset: Int) -> String {
-            var items = ["offset=\(offset)"]
-            if !q.isEmpty { items.append("q=" + (q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
-            return path + "?" + items.joined(separator: "&")
-        }
-        let from = page.items.isEmpty ? 0 : page.offset + 1
         var model: [String: Any] = [
-            "title": Message(title).text(context.language), "q": q,
+            "title": Message(title).text(context.language), "q": request.uri.queryParameters.get("q") ?? "",
             "columns": columns.map { Message($0).text(context.language) }, "columnCount": columns.count,
             "rows": page.items.map { ["cells": cells($0)] },
-            "range": Message("ui.list.range", ["from": String(from), "to": String(page.offset + page.items.count), "total": String(page.total)]).text(context.language),
         ]
-        if page.offset > 0 { model["previous"] = link(max(0, page.offset - page.limit)) }
-        if page.offset + page.items.count < page.total { model["next"] = link(page.offset + page.limit) }
+        model.merge(pager(page, path: path, request: request, language: context.language)) { _, new in new }
         if let newHref { model["newHref"] = newHref }
         return views.render("list", model, context: context, current: path, notice: notice)
     }
@@ -460,6 +447,37 @@ func status(_ error: DocketError) -> HTTPResponse.Status {
     case .notFound: .notFound
     case .duplicate, .versionConflict, .archived, .illegalTransition, .concurrentRequest: .conflict
     }
+}
+
+extension SecureRoutes {
+    /// A file the pages load (stylesheet, script), open to everyone and cached for an hour.
+    func staticAsset(_ path: String, type: String, _ text: String) {
+        get(path, .everyone) { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+}
+
+/// A list page's range text and its previous/next links. The links keep every filter of the request (each query
+/// parameter but `offset`).
+func pager<Item>(_ page: Page<Item>, path: String, request: Request, language: Language) -> [String: Any] {
+    let kept = (URLComponents(string: "?" + (request.uri.query ?? ""))?.queryItems ?? [])
+        .filter { $0.name != "offset" && !($0.value ?? "").isEmpty }
+    func link(_ offset: Int) -> String {
+        var components = URLComponents()
+        components.queryItems = [URLQueryItem(name: "offset", value: String(offset))] + kept
+        return path + "?" + (components.percentEncodedQuery ?? "")
+    }
+    let from = page.items.isEmpty ? 0 : page.offset + 1
+    var model: [String: Any] = [
+        "range": Message("ui.list.range", ["from": String(from), "to": String(page.offset + page.items.count), "total": String(page.total)])
+            .text(language)
+    ]
+    if page.offset > 0 { model["previous"] = link(max(0, page.offset - page.limit)) }
+    if page.offset + page.items.count < page.total { model["next"] = link(page.offset + page.limit) }
+    return model
 }
 
 func yesNo(_ value: Bool, _ context: DocketRequestContext) -> String {
