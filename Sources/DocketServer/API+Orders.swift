@@ -173,7 +173,7 @@ func decideReview(
         try await store.recordDenial(context.actor, userID: context.identity?.user.id.rawValue, method: "POST", path: path)
         throw AccessError.forbidden
     }
-    return try await store.decideReview(orderID: orderID, decision, reason: reason, approveOverrides: approveOverrides, by: context.actor)
+    return try await store.decideReview(order, decision, reason: reason, approveOverrides: approveOverrides, by: context.actor)
 }
 
 /// The order list's query: `status` (repeatable), `stage`, `customer`, `channel`, `type`, `from`, `to` (YYYY-MM-DD,

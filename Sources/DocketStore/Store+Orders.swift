@@ -384,8 +384,12 @@ extension Store {
 
     /// The order's timeline (who, when, from → to, why), oldest first.
     public func orderTimeline(orderID: Int64) async throws -> [OrderEvent] {
-        _ = try await order(id: orderID)
-        return try await auditEvents(entity: .order, id: orderID, limit: 1000).reversed().map { event in
+        try await orderTimeline(of: try await order(id: orderID))
+    }
+
+    /// The timeline of an order already read.
+    public func orderTimeline(of order: StoredOrder) async throws -> [OrderEvent] {
+        try await auditEvents(entity: .order, id: order.id, limit: 1000).reversed().map { event in
             let data = try? JSONDecoder().decode(TransitionData.self, from: Data(event.data.utf8))
             return OrderEvent(
                 occurredAt: event.occurredAt, actor: event.actor, action: event.action, from: data?.from, to: data?.to,

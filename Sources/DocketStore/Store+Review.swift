@@ -95,7 +95,13 @@ extension Store {
     public func decideReview(orderID: Int64, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor)
         async throws -> StoredOrder
     {
-        let order = try await order(id: orderID)
+        try await decideReview(try await order(id: orderID), decision, reason: reason, approveOverrides: approveOverrides, by: actor)
+    }
+
+    /// The decision on an order already read (its version guards the write).
+    public func decideReview(_ order: StoredOrder, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor)
+        async throws -> StoredOrder
+    {
         guard let stage = ReviewStage(status: order.status) else {
             throw DocketError.illegalTransition(number: order.number, from: order.status, action: decision.action)
         }

@@ -128,7 +128,7 @@ struct OrderPages {
         _ id: Int64, _ context: DocketRequestContext, problems: [FieldProblem] = [], alert: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let order = try await store.order(id: id)
-        async let timelineRead = store.orderTimeline(orderID: id)
+        async let timelineRead = store.orderTimeline(of: order)
         async let reviewsRead = store.reviews(orderID: id)
         async let changesRead = store.changeRequests(orderID: id)
         async let revisionsRead = store.revisions(orderID: id)
