@@ -145,52 +145,48 @@ extension Store {
             throw DocketError.illegalTransition(number: order.number, from: order.status, action: .revise)
         }
         let (_, assessment) = try await checkChange(order, edit)
-        let now = clock.now()
-        let rows = try await engine.write([
+        let rows = try await engine.write(
+            try newChangeRequest(order, source: "staff", edit: edit, message: message, assessment: assessment, by: actor, at: clock.now()))
+        return try await changeRequest(id: try rows[0][0].int("id"))
+    }
+
+    /// A pending change request and its audit event; the request's id is the first statement's `id`.
+    private func newChangeRequest(
+        _ order: StoredOrder, source: String, edit: OrderEdit, message: String?, assessment: ChangeAssessment, by actor: Actor,
+        at now: Timestamp
+    ) throws -> [Statement] {
+        [
             Statement(
                 """
                 INSERT INTO order_change_requests (order_id, status, source, base_revision, edit, message, assessment, requested_by, requested_at)
-                VALUES ($1, 'pending', 'staff', $2, $3, $4, $5, $6, $7) RETURNING id
+                VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8) RETURNING id
                 """,
-                [orderID, order.revision, try JSONColumn.encode(edit), message, try JSONColumn.encode(assessment), actor.description, now],
+                [order.id, source, order.revision, try JSONColumn.encode(edit), message, try JSONColumn.encode(assessment),
+                 actor.description, now],
                 expect: .rows(1), label: "order_change_requests"),
-            audit("change_requested", .order, id: orderID, by: actor, at: now,
+            audit("change_requested", .order, id: order.id, by: actor, at: now,
                 data: try JSONColumn.encode(TransitionData(from: order.status, to: order.status, reason: message))),
-        ])
-        return try await changeRequest(id: try rows[0][0].int("id"))
+        ]
     }
 
     /// The customer asks for a change on the confirmation page, in words. The link closes; the order desk sees the
     /// request, changes the order and sends a new link.
     public func requestChange(token: String, message: String) async throws -> ChangeRequest {
-        let view = try await confirmation(token: token)
-        guard view.open else { throw DocketError.invalid("token", "confirmationClosed") }
+        let view = try await openConfirmation(token: token)
         let message = message.trimmingCharacters(in: .whitespacesAndNewlines)
         var v = Validator()
         v.text(message, "message", max: 2000)
         try v.check()
         let order = view.order
-        let actor = Actor(.customer, order.customerCode)
         let now = clock.now()
         let assessment = ChangeAssessment(diff: [], total: order.total, credit: nil, stock: [])
-        let rows = try await engine.write([
-            Statement(
-                """
-                UPDATE order_confirmations SET closed_at = $3, outcome = 'change_requested'
-                WHERE token_hash = $1 AND order_id = $2 AND closed_at IS NULL
-                """, [Secret.hash(token), order.id, now], expect: .rows(1), label: "order_confirmations.open"),
-            Statement(
-                """
-                INSERT INTO order_change_requests (order_id, status, source, base_revision, edit, message, assessment, requested_by, requested_at)
-                VALUES ($1, 'pending', 'customer', $2, '{}', $3, $4, $5, $6) RETURNING id
-                """,
-                [order.id, order.revision, message, try JSONColumn.encode(assessment), actor.description, now],
-                expect: .rows(1), label: "order_change_requests"),
-            audit("change_requested", .order, id: order.id, by: actor, at: now,
-                data: try JSONColumn.encode(TransitionData(from: order.status, to: order.status, reason: message))),
-            outbox("order.changeRequested", orderID: order.id, at: now,
-                payload: try JSONColumn.encode(["number": order.number, "message": message])),
-        ])
+        let rows = try await engine.write(
+            [closeLink(tokenHash: Secret.hash(token), orderID: order.id, outcome: "change_requested", at: now)]
+                + (try newChangeRequest(
+                    order, source: "customer", edit: OrderEdit(), message: message, assessment: assessment,
+                    by: Actor(.customer, order.customerCode), at: now))
+                + [outbox("order.changeRequested", orderID: order.id, at: now,
+                    payload: try JSONColumn.encode(["number": order.number, "message": message]))])
         return try await changeRequest(id: try rows[1][0].int("id"))
     }
 

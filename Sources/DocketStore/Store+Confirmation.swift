@@ -77,10 +77,25 @@ extension Store {
         return ConfirmationView(order: order, deadline: try row.timestamp("deadline_at"), open: open, outcome: row.optionalText("outcome"))
     }
 
-    /// The customer confirms through the link, optionally with special requirements (送货要求 etc.).
-    public func confirm(token: String, requirements: String?) async throws -> StoredOrder {
+    /// The link's order, while the link still works; a used or replaced link is a `confirmationClosed` problem.
+    func openConfirmation(token: String) async throws -> ConfirmationView {
         let view = try await confirmation(token: token)
         guard view.open else { throw DocketError.invalid("token", "confirmationClosed") }
+        return view
+    }
+
+    /// Closes the one link the customer used, guarded: a link replaced or used meanwhile fails the whole write.
+    func closeLink(tokenHash: String, orderID: Int64, outcome: String, at now: Timestamp) -> Statement {
+        Statement(
+            """
+            UPDATE order_confirmations SET closed_at = $3, outcome = $4
+            WHERE token_hash = $1 AND order_id = $2 AND closed_at IS NULL
+            """, [tokenHash, orderID, now, outcome], expect: .rows(1), label: "order_confirmations.open")
+    }
+
+    /// The customer confirms through the link, optionally with special requirements (送货要求 etc.).
+    public func confirm(token: String, requirements: String?) async throws -> StoredOrder {
+        let view = try await openConfirmation(token: token)
         let requirements = requirements?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let requirements, requirements.count > 1000 { throw DocketError.invalid("requirements", "tooLong", ["max": "1000"]) }
         return try await confirm(view.order, via: "link", requirements: requirements, tokenHash: Secret.hash(token),
@@ -100,12 +115,7 @@ extension Store {
             var statements: [Statement] = []
             if let tokenHash {
                 // The link must still be the open one: a link replaced meanwhile confirms nothing.
-                statements.append(
-                    Statement(
-                        """
-                        UPDATE order_confirmations SET closed_at = $3, outcome = 'confirmed'
-                        WHERE token_hash = $1 AND order_id = $2 AND closed_at IS NULL
-                        """, [tokenHash, current.id, now], expect: .rows(1), label: "order_confirmations.open"))
+                statements.append(closeLink(tokenHash: tokenHash, orderID: current.id, outcome: "confirmed", at: now))
             }
             statements.append(
                 Statement("UPDATE orders SET customer_requirements = $2 WHERE id = $1", [current.id, text], expect: .rows(1)))
