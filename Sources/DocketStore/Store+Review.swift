@@ -51,17 +51,18 @@ extension Store {
         ]
         if !skus.isEmpty {
             let placeholders = skus.indices.map { "$\($0 + 2)" }.joined(separator: ", ")
+            // One row per product: what its usable lots hold (unexpired, in active warehouses), and whether it is made to order.
             statements.append(
                 Statement(
                     SQL(
                         """
-                        SELECT p.sku AS sku, CAST(COALESCE(SUM(l.on_hand - l.reserved), 0) AS BIGINT) AS available
-                        FROM stock_lots l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
-                        WHERE w.active = TRUE AND (l.expiry_date IS NULL OR l.expiry_date >= $1) AND p.sku IN (\(placeholders))
-                        GROUP BY p.sku
+                        SELECT p.sku AS sku, p.make_to_order AS make_to_order,
+                               CAST(COALESCE(SUM(CASE WHEN w.active = TRUE AND (l.expiry_date IS NULL OR l.expiry_date >= $1)
+                                                      THEN l.on_hand - l.reserved ELSE 0 END), 0) AS BIGINT) AS available
+                        FROM products p LEFT JOIN stock_lots l ON l.product_id = p.id LEFT JOIN warehouses w ON w.id = l.warehouse_id
+                        WHERE p.sku IN (\(placeholders))
+                        GROUP BY p.sku, p.make_to_order
                         """), [now.date(utcOffsetHours: 8).iso8601] + skus))
-            statements.append(
-                Statement(SQL("SELECT sku FROM products WHERE make_to_order = TRUE AND sku IN (\(skus.indices.map { "$\($0 + 1)" }.joined(separator: ", ")))"), skus))
         }
         let results = try await engine.read(statements)
         let customer = try results[0].first.map(MasterTable<Customer>.customers.decode)
@@ -71,9 +72,10 @@ extension Store {
         let oldestOverdueDays = oldest.map { Int((now.millisecondsSince1970 - $0 - termsDays * 86_400_000) / 86_400_000) } ?? 0
         var available: [String: Int64] = [:]
         var makeToOrder: Set<String> = []
-        if results.count > 3 {
-            for row in results[3] { available[try row.text("sku")] = try row.int("available") }
-            for row in results[4] { makeToOrder.insert(try row.text("sku")) }
+        for row in results.count > 3 ? results[3] : [] {
+            let sku = try row.text("sku")
+            available[sku] = try row.int("available")
+            if try row.bool("make_to_order") { makeToOrder.insert(sku) }
         }
         return ReviewFacts(
             customer: customer, channel: order.channel, paymentMethod: order.paymentMethod, total: total ?? order.total, lines: lines,

@@ -379,4 +379,31 @@ struct ReviewConformanceTests {
             #expect(try await store.order(id: first.id).number == first.number, "orders are never removed")
         }
     }
+
+    @Test(arguments: Engine.available)
+    func inventoryCountsUsableStockAndKnowsMadeToOrderGoods(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { store in
+            try await orderSetup(store)
+            _ = try await stockSetup(store, product: sampleProduct("F001", shelfLife: 365))
+            var madeToOrder = sampleProduct("M001")
+            madeToOrder.makeToOrder = true
+            _ = try await store.products.create(madeToOrder, by: clerk)
+            _ = try await store.receive(StockReceipt(sku: "P001", warehouseCode: "SH", locationCode: "A-01-01", quantity: 10), by: clerk)
+            _ = try await store.receive(
+                StockReceipt(sku: "F001", warehouseCode: "SH", locationCode: "A-01-01", lot: "L1", quantity: 5,
+                    expiryDate: clock.now().date(utcOffsetHours: 8).adding(days: 1)), by: clerk)
+            clock.advance(days: 2)  // the F001 lot has expired
+            let draft = OrderDraft(
+                channel: .phone, customerCode: "C001",
+                lines: [OrderLineDraft(sku: "P001", quantity: 3), OrderLineDraft(sku: "F001", quantity: 2), OrderLineDraft(sku: "M001", quantity: 1)])
+            let order = try await store.submitOrder(draft, idempotencyKey: nil, by: clerk).order
+            _ = try await store.decideReview(orderID: order.id, .pass, reason: "ok", by: reviewer)
+            let atInventory = try await store.decideReview(orderID: order.id, .pass, reason: "ok", by: reviewer)
+            let findings = try #require(try await store.assessment(of: atInventory)).findings
+            #expect(findings.map(\.code) == ["stockCovered", "stockShortage", "stockMakeToOrder"])
+            #expect(findings[0].arguments["available"] == "10")
+            #expect(findings[1].arguments["available"] == "0", "an expired lot is not available")
+        }
+    }
 }
