@@ -1,7 +1,9 @@
 /// The catalogue entries of the order work (reviews, confirmation, changes, entry and import pages).
 extension Catalog {
     static let zhCN = zhCNBase.merging(zhCNOrders) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
+        .merging(zhCNHardening) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
     static let en = enBase.merging(enOrders) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
+        .merging(enHardening) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
 
     static let zhCNOrders: [String: String] = [
         "entity.reviewRule": "审核规则",
@@ -113,7 +115,7 @@ extension Catalog {
         "ui.import.already": "之前已导入",
         "ui.import.field": "字段",
         "ui.import.file": "选择 CSV 文件（UTF-8）",
-        "ui.import.help": "每行一个订单行；同一客户、同一客户单号的行合并为一张订单。第一行是表头：",
+        "ui.import.help": "每行一个订单行；同一客户、同一客户单号的行合并为一张订单，整单导入：任一行有误则整单不导入。文件可为 UTF-8 或 Excel 保存的 GBK/GB18030 CSV。第一行是表头（英文列名或模板的中文列名）：",
         "ui.import.line": "行号",
         "ui.import.lines": "文件行",
         "ui.import.problem": "问题",
@@ -290,7 +292,7 @@ extension Catalog {
         "ui.import.already": "imported before",
         "ui.import.field": "Field",
         "ui.import.file": "Choose a CSV file (UTF-8)",
-        "ui.import.help": "One order line per row; rows with the same customer and customer order number make one order. The first row is the header:",
+        "ui.import.help": "One order line per row; rows with the same customer and customer order number make one order, imported whole: if any of its rows is wrong, none is imported. Files may be UTF-8 or GBK/GB18030 CSV as Excel saves them. The first row is the header (these column names, or the template's Chinese ones):",
         "ui.import.line": "Line",
         "ui.import.lines": "File lines",
         "ui.import.problem": "Problem",

@@ -5,7 +5,10 @@ public enum Catalog {
         let table = language == .zhCN ? zhCN : en
         var text = table[message.key] ?? zhCN[message.key] ?? message.key
         for (name, value) in message.arguments {
-            text = text.replacingAll("{\(name)}", with: value)
+            // An argument that is itself a code (a JSON type, a payment method) is said in words when the
+            // catalogue has them: `value.<argument>.<code>`.
+            let shown = table["value.\(name).\(value)"] ?? value
+            text = text.replacingAll("{\(name)}", with: shown)
         }
         return text
     }
@@ -52,7 +55,7 @@ public enum Catalog {
         "problem.invalidNumber": "应为整数",
         "problem.invalidType": "类型错误，应为{expected}",
         "problem.invalidCurrency": "不支持的币种，可选：{allowed}",
-        "problem.currencyMismatch": "币种应为 {expected}",
+        "problem.currencyMismatch": "币种 {currency} 与订单币种 {expected} 不一致",
         "problem.notFound": "「{value}」不存在",
         "problem.archived": "「{value}」已归档",
         "problem.inactive": "「{value}」已停用",
@@ -341,7 +344,7 @@ public enum Catalog {
         "problem.invalidNumber": "Must be a whole number",
         "problem.invalidType": "Wrong type; expected {expected}",
         "problem.invalidCurrency": "Unsupported currency; allowed: {allowed}",
-        "problem.currencyMismatch": "Currency must be {expected}",
+        "problem.currencyMismatch": "Currency {currency} differs from the order's currency {expected}",
         "problem.notFound": "\"{value}\" does not exist",
         "problem.archived": "\"{value}\" is archived",
         "problem.inactive": "\"{value}\" is inactive",

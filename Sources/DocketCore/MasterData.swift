@@ -205,7 +205,7 @@ public struct Customer: Sendable, Hashable, Codable {
         v.money(creditLimit, "creditLimit")
         v.range(paymentTermsDays, "paymentTermsDays", 0...365)
         if let invoice { v.nested("invoice") { invoice.validate(&$0) } }
-        v.optionalText(notes, "notes", max: 2000)
+        v.optionalText(notes, "notes", max: 2000, multiline: true)
         try v.check()
     }
 
@@ -298,7 +298,7 @@ public struct Product: Sendable, Hashable, Codable {
         v.text(nameZh, "nameZh", max: 100)
         v.optionalText(nameEn, "nameEn", max: 100)
         v.text(unit, "unit", max: 10)
-        if listPrice.minor == Int64.min { v.add("listPrice", "required") } else { v.money(listPrice, "listPrice") }
+        if listPrice.minor == Int64.min { v.add("listPrice", "required") } else { v.money(listPrice, "listPrice", max: Bounds.unitPrice) }
         v.notNegative(weightGrams, "weightGrams")
         v.notNegative(volumeCm3, "volumeCm3")
         if let lengthMm { v.notNegative(lengthMm, "lengthMm") }
@@ -443,7 +443,7 @@ public struct Supplier: Sendable, Hashable, Codable {
         if leadTimeDays == -1 { v.add("leadTimeDays", "required") } else {
             v.range(leadTimeDays, "leadTimeDays", 0...365)
         }
-        v.optionalText(notes, "notes", max: 2000)
+        v.optionalText(notes, "notes", max: 2000, multiline: true)
         try v.check()
     }
 }

@@ -125,3 +125,54 @@ extension StringProtocol {
         return String(self[start...end])
     }
 }
+
+/// Business bounds on money and quantities (README, "Errors"). Input beyond them is refused at the edge with a
+/// field error, so every sum and product Docket computes stays far inside `Int64`; the arithmetic is checked all
+/// the same, and a stored value outside them (from an older version) saturates instead of trapping.
+public enum Bounds {
+    /// ¥100,000,000.00 for one unit of a product (list price or an order line's price).
+    public static let unitPriceMinor: Int64 = 10_000_000_000
+    /// 10,000,000 units on one order line or one stock receipt.
+    public static let quantity: Int64 = 10_000_000
+    /// ¥10,000,000,000.00 for one order's total, and for any other amount (credit limits, fees, rule limits).
+    public static let amountMinor: Int64 = 1_000_000_000_000
+    /// Lines on one order.
+    public static let orderLines = 500
+
+    public static var unitPrice: Money { Money(minor: unitPriceMinor) }
+    public static var amount: Money { Money(minor: amountMinor) }
+}
+
+extension Int64 {
+    /// `self + other`, or nil on overflow.
+    public func checkedAdding(_ other: Int64) -> Int64? {
+        let (value, overflow) = addingReportingOverflow(other)
+        return overflow ? nil : value
+    }
+
+    /// `self - other`, or nil on overflow.
+    public func checkedSubtracting(_ other: Int64) -> Int64? {
+        let (value, overflow) = subtractingReportingOverflow(other)
+        return overflow ? nil : value
+    }
+
+    /// `self × other`, or nil on overflow.
+    public func checkedMultiplying(_ other: Int64) -> Int64? {
+        let (value, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? nil : value
+    }
+
+    /// `self + other`, clamped to `Int64`'s range: for figures shown to people from values that should never be
+    /// this large (bounded at input), where a clamped number beats a crash.
+    public func saturatingAdding(_ other: Int64) -> Int64 {
+        checkedAdding(other) ?? (other > 0 ? .max : .min)
+    }
+
+    public func saturatingSubtracting(_ other: Int64) -> Int64 {
+        checkedSubtracting(other) ?? (other < 0 ? .max : .min)
+    }
+
+    public func saturatingMultiplying(_ other: Int64) -> Int64 {
+        checkedMultiplying(other) ?? ((self < 0) == (other < 0) ? .max : .min)
+    }
+}

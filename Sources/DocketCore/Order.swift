@@ -95,20 +95,27 @@ public struct OrderDraft: Sendable, Hashable, Codable {
     }
 
     /// Problems that make the request itself unusable (refused with 422, nothing stored): too long, too many,
-    /// malformed. Everything else — unknown customer, missing phone, zero quantity — is an incompleteness the
-    /// order is kept with.
+    /// malformed, beyond the business bounds (`Bounds`), priced in another currency than the order's (CNY).
+    /// Everything else — unknown customer, missing phone, zero quantity — is an incompleteness the order is kept with.
     public func shapeProblems() -> [FieldProblem] {
         var v = Validator()
         v.optionalText(externalRef, "externalRef", max: 64)
         v.optionalText(customerCode, "customerCode", max: 40)
         v.optionalText(contactName, "contactName", max: 60)
         v.optionalText(contactPhone, "contactPhone", max: 40)
-        v.optionalText(notes, "notes", max: 2000)
-        v.count(lines, "lines", max: 500)
+        v.optionalText(notes, "notes", max: 2000, multiline: true)
+        v.count(lines, "lines", max: Bounds.orderLines)
         for (i, line) in lines.enumerated() {
             v.optionalText(line.sku, "lines[\(i)].sku", max: 40)
-            if line.quantity > 1_000_000_000 || line.quantity < 0 {
-                v.add("lines[\(i)].quantity", "outOfRange", ["min": "1", "max": "1000000000"])
+            if line.quantity > Bounds.quantity || line.quantity < 0 {
+                v.add("lines[\(i)].quantity", "wholeNumberOutOfRange", ["min": "1", "max": String(Bounds.quantity)])
+            }
+            if let price = line.unitPrice {
+                if price.currency != OrderIntake.currency {
+                    v.add("lines[\(i)].unitPrice", "currencyMismatch", ["currency": price.currency.code, "expected": OrderIntake.currency.code])
+                } else {
+                    v.money(price, "lines[\(i)].unitPrice", allowNegative: true, max: Bounds.unitPrice)
+                }
             }
         }
         if channel.isPlatform && (externalRef ?? "").isEmpty { v.add("externalRef", "required") }
@@ -142,6 +149,9 @@ public enum OrderIntake {
         public var total: Money
         /// Empty: complete, into review. Otherwise the order waits in `needs_info` with these.
         public var problems: [FieldProblem]
+        /// Beyond what any order may be (the total over `Bounds.amountMinor`, a list price in another currency):
+        /// the request is refused with these and nothing is kept.
+        public var refusals: [FieldProblem] = []
         public var action: OrderAction { problems.isEmpty ? .accept : .requestInfo }
     }
 
@@ -169,8 +179,12 @@ public enum OrderIntake {
         }
     }
 
+    /// Orders are kept in one currency: every line's price and the total are CNY.
+    public static let currency = Currency.cny
+
     public static func check(_ draft: OrderDraft, facts: IntakeFacts) -> Decision {
         var v = Validator()
+        var refusals = Validator()
         let customer = facts.customer
         if draft.customerCode.isEmpty {
             v.add("customerCode", "required")
@@ -179,8 +193,15 @@ public enum OrderIntake {
         } else if facts.customerArchived {
             v.add("customerCode", "archived", ["value": draft.customerCode])
         }
+        // The contact's phone is taken from the customer's records only for that very contact: a name the
+        // customer has no contact of must come with its phone, or the desk asks for it.
         let contactName = draft.contactName ?? customer?.primaryContact?.name
-        let contactPhone = draft.contactPhone ?? customer?.primaryContact?.phone
+        let contactPhone =
+            draft.contactPhone
+            ?? customer.flatMap { customer in
+                guard let name = contactName?.trimmingSpaces(), !name.isEmpty else { return nil }
+                return (customer.contacts.first { $0.name.trimmingSpaces() == name }).map(\.phone)
+            }
         if (contactName ?? "").isEmpty { v.add("contactName", "required") }
         v.phone(contactPhone ?? "", "contactPhone")
         let address = draft.deliveryAddress ?? customer?.defaultAddress
@@ -192,6 +213,7 @@ public enum OrderIntake {
         if draft.lines.isEmpty { v.add("lines", "tooFew", ["min": "1"]) }
         var priced: [PricedLine] = []
         var total: Int64 = 0
+        var totalInBounds = true
         for (i, line) in draft.lines.enumerated() {
             let known = facts.products[line.sku]
             if line.sku.isEmpty {
@@ -203,16 +225,27 @@ public enum OrderIntake {
             }
             if line.quantity <= 0 { v.add("lines[\(i)].quantity", "mustBePositive") }
             let list = known?.product.listPrice
+            if line.unitPrice == nil, let list, list.currency != currency {
+                refusals.add("lines[\(i)].unitPrice", "currencyMismatch", ["currency": list.currency.code, "expected": currency.code])
+            }
             let price = line.unitPrice ?? list ?? .zero()
             if price.minor < 0 { v.add("lines[\(i)].unitPrice", "mustNotBeNegative") }
-            let amount = price.minor.multipliedReportingOverflow(by: max(line.quantity, 0))
-            if amount.overflow { v.add("lines[\(i)].quantity", "outOfRange", ["min": "1", "max": "1000000000"]) }
-            total = total &+ (amount.overflow ? 0 : amount.partialValue)
+            // Bounded inputs keep a line's amount far inside Int64; checked all the same.
+            let amount = price.minor.checkedMultiplying(max(line.quantity, 0))
+            if let amount, let sum = total.checkedAdding(amount), sum <= Bounds.amountMinor {
+                total = sum
+            } else {
+                totalInBounds = false
+            }
             priced.append(
                 PricedLine(
                     sku: line.sku, description: known?.product.nameZh ?? line.sku, quantity: line.quantity, unitPrice: price,
-                    listPrice: list, amount: Money(minor: amount.overflow ? 0 : amount.partialValue, currency: price.currency),
+                    listPrice: list, amount: Money(minor: amount ?? 0, currency: price.currency),
                     priceOverride: list != nil && price != list))
+        }
+        if !totalInBounds {
+            refusals.add("lines", "orderTotalOutOfRange", ["max": Bounds.amount.formatted])
+            total = 0
         }
         if let requested = draft.requestedDate, requested < facts.today {
             v.add("requestedDate", "dateInPast", ["value": requested.iso8601])
@@ -220,6 +253,6 @@ public enum OrderIntake {
         return Decision(
             contactName: contactName, contactPhone: contactPhone, deliveryAddress: address,
             paymentMethod: draft.paymentMethod ?? PaymentMethod.defaultFor(customer), lines: priced,
-            total: Money(minor: total), problems: v.problems)
+            total: Money(minor: total), problems: v.problems, refusals: refusals.problems)
     }
 }

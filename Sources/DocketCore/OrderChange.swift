@@ -86,6 +86,25 @@ public struct OrderEdit: Sendable, Hashable, Codable {
 
     public var isEmpty: Bool { self == OrderEdit() }
 
+    /// What a marketplace's second push of an order changes of the order kept from the first: each field the
+    /// push gives that differs. Lines differ when SKUs, quantities or order differ, or a price the push names
+    /// differs from the one agreed (a line without a price takes the list price, as at intake).
+    public init(repush pushed: OrderDraft, kept: OrderDraft) {
+        self.init()
+        if let value = pushed.contactName, value != kept.contactName { contactName = value }
+        if let value = pushed.contactPhone, value != kept.contactPhone { contactPhone = value }
+        if let value = pushed.deliveryAddress, value != kept.deliveryAddress { deliveryAddress = value }
+        if let value = pushed.requestedDate, value != kept.requestedDate { requestedDate = value }
+        if let value = pushed.paymentMethod, value != kept.paymentMethod { paymentMethod = value }
+        if let value = pushed.notes, value != kept.notes { notes = value }
+        let sameLines =
+            pushed.lines.count == kept.lines.count
+            && zip(pushed.lines, kept.lines).allSatisfy { new, old in
+                new.sku == old.sku && new.quantity == old.quantity && (new.unitPrice == nil || new.unitPrice == old.unitPrice)
+            }
+        if !sameLines { lines = pushed.lines }
+    }
+
     /// The draft the edited order would be, re-checked by the same intake rules.
     public func applied(to draft: OrderDraft) -> OrderDraft {
         var next = draft
@@ -171,7 +190,7 @@ public enum OrderRevisionDiff {
             var price: [String: Money] = [:]
             for line in lines {
                 if quantity[line.sku] == nil { order.append(line.sku) }
-                quantity[line.sku, default: 0] += line.quantity
+                quantity[line.sku, default: 0] = quantity[line.sku, default: 0].saturatingAdding(line.quantity)
                 price[line.sku] = line.unitPrice
             }
             return (order, quantity, price)

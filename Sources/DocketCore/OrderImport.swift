@@ -1,12 +1,31 @@
 /// CSV import of offline orders (电话/传真/邮件录入), one line per order line:
-/// `customer_code,external_ref,channel,contact_name,contact_phone,sku,quantity,unit_price,requested_date,notes`.
-/// Lines with the same customer and external reference form one order. A malformed line is reported with its
-/// line number and left out; every other order is still imported.
+/// `customer_code,external_ref,channel,contact_name,contact_phone,sku,quantity,unit_price,requested_date,notes`
+/// (or the same columns under their Chinese names, as in the downloadable template). Lines with the same customer
+/// and external reference form one order, and an order imports whole or not at all: when any of its lines is
+/// malformed, the whole order is refused and each of its lines reported; every other order is still imported.
 public enum OrderImport {
     public static let header = [
         "customer_code", "external_ref", "channel", "contact_name", "contact_phone", "sku", "quantity", "unit_price",
         "requested_date", "notes",
     ]
+
+    /// The column names of the Chinese template (and of files people make from it), column by column.
+    public static let chineseHeader = ["客户编码", "客户单号", "渠道", "联系人", "联系电话", "商品编码", "数量", "单价", "要求交期", "备注"]
+
+    /// Other spellings people use for the same columns.
+    static let aliases: [String: String] = [
+        "客户代码": "customer_code", "外部单号": "external_ref", "订单号": "external_ref", "商品代码": "sku", "sku": "sku",
+        "联系人姓名": "contact_name", "电话": "contact_phone", "要求日期": "requested_date", "交货日期": "requested_date",
+    ]
+
+    /// The template offered for download: the header in the reader's language and one example order of two lines.
+    public static func template(chinese: Bool) -> String {
+        let example = [
+            "C0002,PO-2026-001,phone,王经理,13800001234,TEA-LJ-250,10,,2026-12-20,工作日送货",
+            "C0002,PO-2026-001,phone,王经理,13800001234,SNK-NUT-500,5,45.00,2026-12-20,工作日送货",
+        ]
+        return ((chinese ? chineseHeader : header).joined(separator: ",") + "\r\n") + example.joined(separator: "\r\n") + "\r\n"
+    }
 
     public struct RowProblem: Sendable, Hashable, Codable {
         public var line: Int
@@ -24,18 +43,24 @@ public enum OrderImport {
         public var problems: [RowProblem]
     }
 
+    /// The column a header cell names (`customer_code` for 客户编码), or the cell lower-cased.
+    static func column(_ cell: String) -> String {
+        let name = cell.trimmingSpaces().lowercased()
+        if let index = chineseHeader.firstIndex(of: name) { return header[index] }
+        return aliases[name] ?? name
+    }
+
     public static func parse(_ text: String) -> Parsed {
         var rows = CSV.parse(text)
-        var problems: [RowProblem] = []
         guard let first = rows.first else { return Parsed(orders: [], problems: [RowProblem(line: 1, problem: FieldProblem("file", "required"))]) }
-        let columns = first.map { $0.trimmingSpaces().lowercased() }
+        let columns = first.map(column)
         let missing = ["customer_code", "sku", "quantity"].filter { !columns.contains($0) }
         if !missing.isEmpty {
-            return Parsed(orders: [], problems: missing.map { RowProblem(line: 1, problem: FieldProblem($0, "required")) })
+            return Parsed(orders: [], problems: missing.map { RowProblem(line: 1, problem: FieldProblem($0, "columnMissing")) })
         }
         rows.removeFirst()
         var groups: [String: Int] = [:]
-        var orders: [(draft: OrderDraft, lines: [Int])] = []
+        var orders: [(draft: OrderDraft, lines: [Int], problems: [RowProblem])] = []
         for (index, row) in rows.enumerated() {
             let line = index + 2
             func cell(_ name: String) -> String? {
@@ -46,33 +71,38 @@ public enum OrderImport {
             if row.allSatisfy({ $0.trimmingSpaces().isEmpty }) { continue }
             var rowProblems: [FieldProblem] = []
             let quantity = cell("quantity").flatMap { Int64($0) }
-            if quantity == nil { rowProblems.append(FieldProblem("quantity", "invalidNumber")) }
+            if quantity == nil || !(1...Bounds.quantity).contains(quantity!) {
+                rowProblems.append(FieldProblem("quantity", "wholeNumberOutOfRange", ["min": "1", "max": String(Bounds.quantity)]))
+            }
             var price: Money?
             if let text = cell("unit_price") {
-                price = Money.parse(text)
-                if price == nil { rowProblems.append(FieldProblem("unit_price", "invalidValue", ["allowed": "12.50"])) }
+                price = Money.parse(text.replacingAll("¥", with: "").replacingAll(",", with: ""))
+                if price == nil || price!.minor > Bounds.unitPriceMinor {
+                    rowProblems.append(FieldProblem("unit_price", "invalidValue", ["allowed": "12.50"]))
+                }
             }
             var channel = OrderChannel.phone
             if let text = cell("channel") {
-                if let parsed = OrderChannel(rawValue: text) { channel = parsed } else {
+                if let parsed = OrderChannel(rawValue: text.lowercased()) { channel = parsed } else {
                     rowProblems.append(FieldProblem("channel", "invalidValue", ["allowed": OrderChannel.allCases.map(\.rawValue).joined(separator: ", ")]))
                 }
             }
             var requested: CalendarDate?
             if let text = cell("requested_date") {
-                requested = CalendarDate.parse(text)
+                requested = CalendarDate.parse(text.replacingAll("/", with: "-"))
                 if requested == nil { rowProblems.append(FieldProblem("requested_date", "invalidDate")) }
             }
-            guard rowProblems.isEmpty, let quantity else {
-                problems += rowProblems.map { RowProblem(line: line, problem: $0) }
-                continue
+            for (name, value) in zip(columns, row) where Validator.hasControlCharacters(value, multiline: name == "notes") {
+                rowProblems.append(FieldProblem(name, "controlCharacters"))
             }
             let customer = cell("customer_code") ?? ""
             let key = customer + "\u{1F}" + (cell("external_ref") ?? "line \(line)")
-            let orderLine = OrderLineDraft(sku: cell("sku") ?? "", quantity: quantity, unitPrice: price)
+            let orderLine = OrderLineDraft(sku: cell("sku") ?? "", quantity: quantity ?? 0, unitPrice: price)
+            let problems = rowProblems.map { RowProblem(line: line, problem: $0) }
             if let existing = groups[key] {
                 orders[existing].draft.lines.append(orderLine)
                 orders[existing].lines.append(line)
+                orders[existing].problems += problems
             } else {
                 groups[key] = orders.count
                 orders.append((
@@ -80,11 +110,27 @@ public enum OrderImport {
                         channel: channel, externalRef: cell("external_ref"), customerCode: customer,
                         contactName: cell("contact_name"), contactPhone: cell("contact_phone"), requestedDate: requested,
                         lines: [orderLine], notes: cell("notes")),
-                    [line]
+                    [line], problems
                 ))
             }
         }
-        return Parsed(orders: orders, problems: problems)
+        // An order imports whole or not at all: one bad line refuses its order, and its good lines say why.
+        var problems: [RowProblem] = []
+        var good: [(draft: OrderDraft, lines: [Int])] = []
+        for order in orders {
+            if order.problems.isEmpty {
+                good.append((order.draft, order.lines))
+            } else {
+                problems += order.problems + refusedTogether(order.lines, bad: Set(order.problems.map(\.line)))
+            }
+        }
+        return Parsed(orders: good, problems: problems.sorted { $0.line < $1.line })
+    }
+
+    /// A problem for each line of a refused order that had nothing wrong itself: it was left out with its order.
+    public static func refusedTogether(_ lines: [Int], bad: Set<Int>) -> [RowProblem] {
+        let numbers = lines.map(String.init).joined(separator: ", ")
+        return lines.filter { !bad.contains($0) }.map { RowProblem(line: $0, problem: FieldProblem("", "orderRefusedWithLines", ["lines": numbers])) }
     }
 }
 

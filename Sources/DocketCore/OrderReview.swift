@@ -106,7 +106,8 @@ public enum CreditPolicy {
 
     public static func evaluate(total: Money, paymentMethod: PaymentMethod, customer: Customer, facts: CreditFacts) -> CreditEvaluation {
         let limit = customer.creditLimit
-        let exposure = Money(minor: facts.openBalance.minor &+ total.minor, currency: total.currency)
+        // Inputs are bounded (`Bounds`); a stored figure beyond them saturates rather than trapping.
+        let exposure = Money(minor: facts.openBalance.minor.saturatingAdding(total.minor), currency: total.currency)
         var reasons: [ReviewFinding] = [
             ReviewFinding(
                 "creditSummary", .info,
@@ -117,6 +118,11 @@ public enum CreditPolicy {
             CreditEvaluation(
                 outcome: outcome, limit: limit, openBalance: facts.openBalance, exposure: exposure, overdue: facts.overdue,
                 suggestedMaxTotal: suggested, reasons: reasons)
+        }
+        // Paid in advance or on delivery: no credit is extended, whatever the rating (README).
+        guard paymentMethod == .onAccount else {
+            reasons.append(ReviewFinding("creditNotUsed", .info, ["method": paymentMethod.rawValue]))
+            return result(.pass)
         }
         if customer.creditRating == .D {
             reasons.append(ReviewFinding("creditRatingD", .blocking))
@@ -131,10 +137,6 @@ public enum CreditPolicy {
             reasons.append(ReviewFinding("creditOverdue", .warning, arguments))
             return result(.holdForPrepayment)
         }
-        guard paymentMethod == .onAccount else {
-            reasons.append(ReviewFinding("creditNotUsed", .info, ["method": paymentMethod.rawValue]))
-            return result(.pass)
-        }
         if limit.minor <= 0 {
             reasons.append(ReviewFinding("creditNoLine", .warning))
             return result(.holdForPrepayment)
@@ -148,8 +150,8 @@ public enum CreditPolicy {
             reasons.append(ReviewFinding("creditWithinLimit", .info))
             return result(.pass)
         }
-        let headroom = limit.minor - facts.openBalance.minor
-        let over = ["over": Money(minor: exposure.minor - limit.minor, currency: total.currency).formatted]
+        let headroom = limit.minor.saturatingSubtracting(facts.openBalance.minor)
+        let over = ["over": Money(minor: exposure.minor.saturatingSubtracting(limit.minor), currency: total.currency).formatted]
         if headroom > 0 {
             let suggested = Money(minor: headroom, currency: total.currency)
             reasons.append(ReviewFinding("creditReduce", .warning, over.merging(["max": suggested.formatted]) { a, _ in a }))
@@ -262,7 +264,7 @@ extension ReviewRule: Validatable {
         if let maxTotal { v.money(maxTotal, "maxTotal") }
         v.unique(ratings, "ratings") { $0.rawValue }
         v.unique(channels, "channels") { $0.rawValue }
-        v.optionalText(notes, "notes", max: 500)
+        v.optionalText(notes, "notes", max: 500, multiline: true)
         try v.check()
     }
 }
@@ -287,7 +289,7 @@ public enum OrderReview {
         var findings = credit.reasons
         for line in facts.lines where line.priceOverride {
             let list = line.listPrice ?? .zero()
-            let percent = list.minor > 0 ? (line.unitPrice.minor - list.minor) * 100 / list.minor : 0
+            let percent = list.minor > 0 ? line.unitPrice.minor.saturatingSubtracting(list.minor).saturatingMultiplying(100) / list.minor : 0
             findings.append(
                 ReviewFinding(
                     "priceOverride", .warning,
@@ -330,7 +332,7 @@ public enum OrderReview {
         var order: [String] = []
         for line in facts.lines {
             if needed[line.sku] == nil { order.append(line.sku) }
-            needed[line.sku, default: 0] += line.quantity
+            needed[line.sku, default: 0] = needed[line.sku, default: 0].saturatingAdding(line.quantity)
         }
         var findings: [ReviewFinding] = []
         for sku in order {
@@ -342,7 +344,8 @@ public enum OrderReview {
             } else if facts.makeToOrder.contains(sku) {
                 findings.append(ReviewFinding("stockMakeToOrder", .info, arguments))
             } else {
-                findings.append(ReviewFinding("stockShortage", .warning, arguments.merging(["short": String(quantity - available)]) { a, _ in a }))
+                findings.append(
+                    ReviewFinding("stockShortage", .warning, arguments.merging(["short": String(quantity.saturatingSubtracting(available))]) { a, _ in a }))
             }
         }
         return StageAssessment(stage: .inventory, findings: findings)

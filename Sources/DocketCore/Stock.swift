@@ -89,9 +89,9 @@ public struct StockReceipt: Sendable, Hashable, Codable {
         v.code(locationCode, "locationCode", max: 30)
         v.optionalText(lot, "lot", max: 40)
         v.positive(quantity, "quantity")
-        if quantity > 1_000_000_000 { v.add("quantity", "outOfRange", ["min": "1", "max": "1000000000"]) }
+        if quantity > Bounds.quantity { v.add("quantity", "outOfRange", ["min": "1", "max": String(Bounds.quantity)]) }
         v.optionalText(reference, "reference", max: 60)
-        v.optionalText(note, "note", max: 500)
+        v.optionalText(note, "note", max: 500, multiline: true)
     }
 }
 

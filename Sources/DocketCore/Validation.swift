@@ -29,17 +29,37 @@ public struct Validator: Sendable {
 
     // MARK: Text
 
-    /// A required text field: present after trimming and at most `max` characters.
-    public mutating func text(_ value: String, _ field: String, max: Int = 200) {
+    /// A required text field: present after trimming, at most `max` characters, no control characters (a
+    /// `multiline` field may hold tabs and line breaks).
+    public mutating func text(_ value: String, _ field: String, max: Int = 200, multiline: Bool = false) {
         if value.trimmingSpaces().isEmpty {
             add(field, "required")
         } else if value.count > max {
             add(field, "tooLong", ["max": String(max)])
+        } else if Validator.hasControlCharacters(value, multiline: multiline) {
+            add(field, "controlCharacters")
         }
     }
 
-    public mutating func optionalText(_ value: String?, _ field: String, max: Int = 200) {
-        if let value, value.count > max { add(field, "tooLong", ["max": String(max)]) }
+    public mutating func optionalText(_ value: String?, _ field: String, max: Int = 200, multiline: Bool = false) {
+        guard let value else { return }
+        if value.count > max {
+            add(field, "tooLong", ["max": String(max)])
+        } else if Validator.hasControlCharacters(value, multiline: multiline) {
+            add(field, "controlCharacters")
+        }
+    }
+
+    /// Control characters (NUL, escape, DEL, C1 …) that no person types and PostgreSQL cannot store (NUL). Tab,
+    /// line feed and carriage return are allowed where the text is `multiline` (notes, reasons, messages).
+    public static func hasControlCharacters(_ value: String, multiline: Bool) -> Bool {
+        value.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D: !multiline
+            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: true
+            default: false
+            }
+        }
     }
 
     /// A business code such as a customer code or SKU: ASCII letters, digits, `-`, `_`, `.`.
@@ -121,8 +141,13 @@ public struct Validator: Sendable {
         if value < 0 { add(field, "mustNotBeNegative") }
     }
 
-    public mutating func money(_ value: Money, _ field: String, allowNegative: Bool = false) {
-        if !allowNegative && value.minor < 0 { add(field, "mustNotBeNegative") }
+    /// An amount within the business bounds (`Bounds`): not negative unless allowed, at most `max`.
+    public mutating func money(_ value: Money, _ field: String, allowNegative: Bool = false, max: Money = Bounds.amount) {
+        if !allowNegative && value.minor < 0 {
+            add(field, "mustNotBeNegative")
+        } else if value.minor > max.minor || value.minor < -max.minor {
+            add(field, "moneyOutOfRange", ["max": Money(minor: max.minor, currency: value.currency).formatted])
+        }
     }
 
     public mutating func count<C: Collection>(_ value: C, _ field: String, min: Int = 0, max: Int) {

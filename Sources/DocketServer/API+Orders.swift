@@ -11,6 +11,7 @@ struct OrdersAPI {
     let store: Store
 
     struct Decision: Decodable {
+        var stage: String?
         var decision: String?
         var reason: String?
         var approveOverrides: Bool?
@@ -41,16 +42,14 @@ struct OrdersAPI {
         routes.post("/api/v1/orders", .orderIntake) { request, context in
             let draft = try await JSON.decode(OrderDraft.self, from: request, context: context)
             let key = request.headers[HTTPField.Name("Idempotency-Key")!]
-            let submission = try await store.submitOrder(draft, idempotencyKey: key, by: context.actor)
-            var headers: HTTPFields = [.location: "/api/v1/orders/\(submission.order.id)"]
-            if submission.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
-            return try JSON.response(submission.order, status: submission.replayed ? .ok : .created, headers: headers)
+            return try submissionResponse(try await store.submitOrder(draft, idempotencyKey: key, by: context.actor), context)
         }
-        routes.get("/api/v1/orders", .staff) { request, _ in
-            try JSON.response(try await store.orders(try orderFilter(request)))
+        routes.get("/api/v1/orders", .staff) { request, context in
+            let page = try await store.orders(try orderFilter(request))
+            return try JSON.response(Page(items: page.items.map { $0.localized(context.language) }, total: page.total, limit: page.limit, offset: page.offset))
         }
         routes.get("/api/v1/orders/:id", .staff) { _, context in
-            try JSON.response(try await store.order(id: try orderID(context)))
+            try JSON.response(try await store.order(id: try orderID(context)).localized(context.language))
         }
         routes.get("/api/v1/orders/:id/timeline", .staff) { _, context in
             try JSON.response(try await store.orderTimeline(orderID: try orderID(context)))
@@ -63,35 +62,51 @@ struct OrdersAPI {
         routes.post("/api/v1/orders/:id/review", .orderReview) { request, context in
             let id = try orderID(context)
             let body = try await decision(request, context)
-            guard let decision = body.decision.flatMap(ReviewDecision.init(rawValue:)) else {
-                throw DocketError.invalid("decision", "invalidValue", ["allowed": "pass, reject, hold"])
+            var v = Validator()
+            let decision = body.decision.flatMap(ReviewDecision.init(rawValue:))
+            if decision == nil { v.add("decision", "invalidValue", ["allowed": ReviewDecision.allCases.map(\.rawValue).joined(separator: ", ")]) }
+            // The stage the reviewer saw: a decision must not land on the next stage after a double click.
+            let stage = body.stage.flatMap(ReviewStage.init(rawValue:))
+            if body.stage == nil {
+                v.add("stage", "required")
+            } else if stage == nil {
+                v.add("stage", "invalidValue", ["allowed": ReviewStage.allCases.map(\.rawValue).joined(separator: ", ")])
             }
+            try v.check()
             return try JSON.response(
                 try await decideReview(
-                    store: store, orderID: id, decision, reason: body.reason, approveOverrides: body.approveOverrides ?? false,
-                    context: context, path: request.uri.path))
+                    store: store, orderID: id, stage: stage!, decision!, reason: body.reason, approveOverrides: body.approveOverrides ?? false,
+                    context: context, path: request.uri.path
+                ).localized(context.language))
         }
         for action in [OrderAction.hold, .resume, .cancel] {
             routes.post("/api/v1/orders/:id/\(action.rawValue)", .orderControl) { request, context in
                 let body = try await decision(request, context)
-                return try JSON.response(try await store.transition(orderID: try orderID(context), action, reason: body.reason, by: context.actor))
+                return try JSON.response(
+                    try await store.transition(orderID: try orderID(context), action, reason: body.reason, by: context.actor).localized(context.language))
             }
         }
         routes.post("/api/v1/orders/:id/complete-info", .orderIntake) { request, context in
             let edit = try await JSON.decode(OrderEdit.self, from: request, context: context)
-            return try JSON.response(try await store.completeOrderInfo(orderID: try orderID(context), edit, by: context.actor))
+            return try JSON.response(try await store.completeOrderInfo(orderID: try orderID(context), edit, by: context.actor).localized(context.language))
         }
         routes.post("/api/v1/orders/:id/confirmation", .orderIntake) { request, context in
             let body = try await JSON.decode(ConfirmationBody.self, from: request, context: context)
             guard let via = body.via.flatMap(ConfirmationChannel.init(rawValue:)) else {
                 throw DocketError.invalid("via", "invalidValue", ["allowed": ConfirmationChannel.allCases.map(\.rawValue).joined(separator: ", ")])
             }
-            return try JSON.response(try await store.recordConfirmation(orderID: try orderID(context), via: via, note: body.note, by: context.actor))
+            return try JSON.response(
+                try await store.recordConfirmation(orderID: try orderID(context), via: via, note: body.note, by: context.actor).localized(context.language))
         }
         routes.post("/api/v1/orders/:id/confirmation/resend", .orderIntake) { _, context in
             let id = try orderID(context)
             try await store.resendConfirmation(orderID: id, by: context.actor)
-            return try JSON.response(try await store.order(id: id))
+            return try JSON.response(try await store.order(id: id).localized(context.language))
+        }
+        // A new link to pass on by hand (WeChat …): returned this once, never stored; the previous link stops working.
+        routes.post("/api/v1/orders/:id/confirmation/link", .orderIntake) { _, context in
+            let link = try await store.issueConfirmationLink(orderID: try orderID(context), by: context.actor)
+            return try JSON.response(link, status: .created, headers: [.cacheControl: "no-store"])
         }
         routes.get("/api/v1/orders/:id/changes", .staff) { _, context in
             let id = try orderID(context)
@@ -147,11 +162,30 @@ struct ChannelsAPI {
             }
             var draft = try JSON.decode(OrderDraft.self, from: Data(body.readableBytesView))
             draft.channel = channel
-            let submission = try await store.submitOrder(draft, idempotencyKey: nil, by: Actor(.api, "channel:\(channel.rawValue)"))
-            var headers: HTTPFields = [.location: "/api/v1/orders/\(submission.order.id)"]
-            if submission.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
-            return try JSON.response(submission.order, status: submission.replayed ? .ok : .created, headers: headers)
+            return try submissionResponse(
+                try await store.submitOrder(draft, idempotencyKey: nil, by: Actor(.api, "channel:\(channel.rawValue)")), context)
         }
+    }
+}
+
+/// 201 with the new order; 200 with the order already received (`Idempotent-Replayed`); 202 with the change
+/// request when a marketplace re-pushed an order with different content (the desk approves it).
+func submissionResponse(_ submission: OrderSubmission, _ context: DocketRequestContext) throws -> Response {
+    var headers: HTTPFields = [.location: "/api/v1/orders/\(submission.order.id)"]
+    if submission.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+    if let change = submission.changeRequest {
+        headers[.location] = "/api/v1/orders/\(submission.order.id)/changes"
+        return try JSON.response(change, status: .accepted, headers: headers)
+    }
+    return try JSON.response(submission.order.localized(context.language), status: submission.replayed ? .ok : .created, headers: headers)
+}
+
+extension StoredOrder {
+    /// The order as an answer: each kept problem with its message in the reader's language.
+    func localized(_ language: Language) -> StoredOrder {
+        var copy = self
+        copy.problems = problems.map { $0.localized(language) }
+        return copy
     }
 }
 
@@ -165,15 +199,17 @@ extension DocketRequestContext {
 
 /// A review decision: the route admits every reviewer; the stage the order is in says which of them decides now.
 func decideReview(
-    store: Store, orderID: Int64, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool, context: DocketRequestContext,
-    path: String
+    store: Store, orderID: Int64, stage: ReviewStage, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool,
+    context: DocketRequestContext, path: String
 ) async throws -> StoredOrder {
     let order = try await store.order(id: orderID)
-    if order.status.isReview, !(context.identity?.roles ?? []).contains(where: { $0.reviews(order.status) }) {
+    // A stage already decided is a stale click (409), whoever decides the stage the order is in now.
+    guard ReviewStage(status: order.status) == stage else { throw DocketError.staleStage(number: order.number, stage: stage, now: order.status) }
+    if !(context.identity?.roles ?? []).contains(where: { $0.reviews(order.status) }) {
         try await store.recordDenial(context.actor, userID: context.identity?.user.id.rawValue, method: "POST", path: path)
         throw AccessError.forbidden
     }
-    return try await store.decideReview(order, decision, reason: reason, approveOverrides: approveOverrides, by: context.actor)
+    return try await store.decideReview(order, stage: stage, decision, reason: reason, approveOverrides: approveOverrides, by: context.actor)
 }
 
 /// The order list's query: `status` (repeatable), `stage`, `customer`, `channel`, `type`, `from`, `to` (YYYY-MM-DD,

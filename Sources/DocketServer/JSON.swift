@@ -1,4 +1,5 @@
 import DocketCore
+import DocketStore
 import Foundation
 import Hummingbird
 import NIOCore
@@ -31,10 +32,59 @@ enum JSON {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        let value: T
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            value = try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            // Foundation reports a number that does not fit its field (2.5 or 1e30 for a quantity) as invalid
+            // JSON with no path: find the number and name its field.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let problem = numberProblem(in: data) {
+                throw DocketError.invalid([problem])
+            }
             throw problem(error)
+        }
+        try refuseControlCharacters(in: data)
+        return value
+    }
+
+    /// Strings with control characters (NUL, escape …; tab and line breaks are allowed) are refused with the
+    /// field named, on both engines alike: raw ones are not valid JSON, so only `\u` escapes can carry them.
+    static func refuseControlCharacters(in data: Data) throws(DocketError) {
+        guard data.contains(0x5C) || data.contains(0xC2) || data.contains(0xE2),
+            let tree = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { return }
+        var v = Validator()
+        walk(tree, "") { path, value in
+            if let text = value as? String, Validator.hasControlCharacters(text, multiline: true) { v.add(path, "controlCharacters") }
+        }
+        try v.check()
+    }
+
+    /// The first number in the document that is not a whole number inside Int64 (latitudes and longitudes aside).
+    static func numberProblem(in data: Data) -> FieldProblem? {
+        guard let tree = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
+        var found: FieldProblem?
+        walk(tree, "") { path, value in
+            guard found == nil, let number = value as? NSNumber, !(value is Bool), !path.hasSuffix("latitude"), !path.hasSuffix("longitude")
+            else { return }
+            let double = number.doubleValue
+            if double.rounded() != double || double >= 9.2e18 || double <= -9.2e18 {
+                found =
+                    path.hasSuffix("quantity")
+                    ? FieldProblem(path, "wholeNumberOutOfRange", ["min": "1", "max": String(Bounds.quantity)])
+                    : FieldProblem(path, "wholeNumber")
+            }
+        }
+        return found
+    }
+
+    private static func walk(_ value: Any, _ path: String, _ visit: (String, Any) -> Void) {
+        if let object = value as? [String: Any] {
+            for key in object.keys.sorted() { walk(object[key]!, path.isEmpty ? key : path + "." + key, visit) }
+        } else if let array = value as? [Any] {
+            for (index, element) in array.enumerated() { walk(element, path + "[\(index)]", visit) }
+        } else {
+            visit(path, value)
         }
     }
 
@@ -70,8 +120,11 @@ enum JSON {
         }
     }
 
+    /// The kind of JSON value a field takes; the catalogue says it in words (`type.number` → 数字).
     private static func typeName(_ type: Any.Type) -> String {
         let name = String(describing: type)
+        if name.hasPrefix("Dictionary") { return "object" }
+        if name.hasPrefix("Array") { return "array" }
         if name.contains("Int") || name.contains("Double") { return "number" }
         if name.contains("String") { return "string" }
         if name.contains("Bool") { return "boolean" }
@@ -82,6 +135,12 @@ enum JSON {
     /// "Cannot initialize CreditRating from invalid String value X" → the enum's allowed values.
     private static func allowedValues(_ detail: String) -> String {
         let enums: [(String, [String])] = [
+            ("OrderChannel", OrderChannel.allCases.map(\.rawValue)),
+            ("OrderType", OrderType.allCases.map(\.rawValue)),
+            ("PaymentMethod", PaymentMethod.allCases.map(\.rawValue)),
+            ("ReviewStage", ReviewStage.allCases.map(\.rawValue)),
+            ("ConfirmationChannel", ConfirmationChannel.allCases.map(\.rawValue)),
+            ("MovementKind", MovementKind.allCases.map(\.rawValue)),
             ("CreditRating", CreditRating.allCases.map(\.rawValue)),
             ("TransportMode", TransportMode.allCases.map(\.rawValue)),
             ("Pricing", CarrierService.Pricing.allCases.map(\.rawValue)),

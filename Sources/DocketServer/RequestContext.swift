@@ -10,6 +10,9 @@ public struct DocketRequestContext: RequestContext {
     public var language: Language = .default
     /// The client's address, for login throttling and the audit log (from `X-Forwarded-For` behind a trusted proxy).
     public var remoteAddress: String
+    /// `https` when Docket is reached over TLS (`--secure-cookies`, or a trusted proxy's `X-Forwarded-Proto`):
+    /// what a same-site `Origin` must start with.
+    public var scheme = "http"
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import Synchronization
 
 /// Why a request was refused before its handler ran.
@@ -54,15 +55,29 @@ struct DocketMiddleware: RouterMiddleware {
             let last = forwarded.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             if !last.isEmpty { context.remoteAddress = String(last.prefix(64)) }
         }
+        context.scheme = settings.secureCookies ? "https" : "http"
+        if settings.trustProxy, let proto = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased(), proto == "https" || proto == "http" {
+            context.scheme = proto
+        }
         do {
             if let authorization = request.headers[.authorization] {
-                guard authorization.hasPrefix("Bearer "),
+                // API tokens are for integrations: the API and Prometheus' scrape, never the back office pages.
+                guard authorization.hasPrefix("Bearer "), request.wantsJSON,
                     let identity = try await store.identity(apiToken: String(authorization.dropFirst(7)), policy: settings.policy)
                 else { throw AccessError.unauthenticated }
                 context.identity = identity
             } else if let token = request.cookies[sessionCookieName]?.value {
                 context.identity = try await store.identity(sessionToken: token, policy: settings.policy)
             }
+            // Query parameters and path segments with control characters name nothing Docket keeps.
+            if request.uri.path.removingPercentEncoding.map({ Validator.hasControlCharacters($0, multiline: false) }) ?? true {
+                throw HTTPError(.notFound)
+            }
+            var refused = Validator()
+            for (name, value) in request.uri.queryParameters where Validator.hasControlCharacters(String(value), multiline: true) {
+                refused.add(String(name), "controlCharacters")
+            }
+            try refused.check()
             if let identity = context.identity, request.headers[.acceptLanguage] == nil || !request.wantsJSON {
                 context.language = identity.user.user.language
             } else if !request.wantsJSON, let chosen = request.cookies[languageCookieName].flatMap({ Language(rawValue: $0.value) }) {
@@ -145,6 +160,16 @@ func problemFor(_ error: any Error, path: String, language: Language) -> (HTTPRe
                 ]))
         case .concurrentRequest(let key):
             return make(.conflict, "concurrent-request", "error.concurrentRequest.title", Message("error.concurrentRequest.detail", ["key": key]))
+        case .staleStage(let number, let stage, let now):
+            return make(
+                .conflict, "stale-stage", "error.staleStage.title",
+                Message("error.staleStage.detail", [
+                    "number": number, "stage": Message("review.stage.\(stage.rawValue)").text(language),
+                    "now": Message("order.status.\(now.rawValue)").text(language),
+                ]))
+        case .conflict(let kind, let key, let because):
+            return make(
+                .conflict, "conflict", "error.conflict.title", Message("error.conflict.\(because)", ["entity": entity(kind), "key": key]))
         }
     case AccessError.unauthenticated:
         return make(.unauthorized, "unauthenticated", "error.unauthenticated.title", Message("error.unauthenticated.detail"))
@@ -158,10 +183,20 @@ func problemFor(_ error: any Error, path: String, language: Language) -> (HTTPRe
         return make(.badRequest, "malformed", "error.malformed.title", Message("error.malformed.detail"), error.problems)
     case StoreError.unavailable:
         return make(.serviceUnavailable, "unavailable", "error.unavailable.title", Message("error.unavailable.detail"))
+    // A guard or a constraint refused a write the handler did not expect to lose: someone else changed the same
+    // thing at the same moment. Nothing was written; the person tries again on what is there now.
+    case StoreError.guardFailed, StoreError.uniqueViolation, StoreError.checkViolation, StoreError.foreignKeyViolation:
+        return make(.conflict, "conflict", "error.conflict.title", Message("error.raceLost.detail"))
+    case StoreError.invalidText:
+        return make(
+            .unprocessableContent, "validation", "error.validation.title", Message("error.validation.detail", ["count": "1"]),
+            [FieldProblem("", "controlCharacters")])
+    case is NIOTooManyBytesError:
+        return make(.contentTooLarge, "too-large", "error.payloadTooLarge.title", Message("error.payloadTooLarge.detail"))
     case let error as HTTPError where error.status == .notFound:
         return make(.notFound, "route-not-found", "error.routeNotFound.title", Message("error.routeNotFound.detail", ["path": path]))
     case let error as HTTPError where error.status == .contentTooLarge:
-        return make(.contentTooLarge, "too-large", "error.payloadTooLarge.title", nil)
+        return make(.contentTooLarge, "too-large", "error.payloadTooLarge.title", Message("error.payloadTooLarge.detail"))
     case let error as HTTPError where error.status == .methodNotAllowed:
         return make(.methodNotAllowed, "method-not-allowed", "error.methodNotAllowed.title", nil)
     case let error as HTTPError where error.status.code < 500:
@@ -216,14 +251,14 @@ final class SecureRoutes {
                 identity.actor, userID: identity.user.id.rawValue, method: request.method.rawValue, path: request.uri.path)
             throw AccessError.forbidden
         }
-        try await checkCSRF(request: &request, identity: identity)
+        try await checkCSRF(request: &request, context: context, identity: identity)
     }
 
     /// Browsers send cookies by themselves, so a state-changing request on a session must prove it came from
     /// our own page: the session's CSRF token (form field `_csrf` or header `X-CSRF-Token`), and no foreign Origin.
-    static func checkCSRF(request: inout Request, identity: Identity) async throws {
+    static func checkCSRF(request: inout Request, context: DocketRequestContext, identity: Identity) async throws {
         guard identity.via == .session, request.method != .get, request.method != .head else { return }
-        guard isSameOrigin(request) else { throw AccessError.csrf }
+        guard isSameOrigin(request, context) else { throw AccessError.csrf }
         guard let expected = identity.csrfToken else { throw AccessError.csrf }
         if let header = request.headers[HTTPField.Name("X-CSRF-Token")!] {
             guard Secret.equal(header, expected) else { throw AccessError.csrf }
@@ -237,9 +272,22 @@ final class SecureRoutes {
     }
 }
 
-/// A browser's `Origin`, when sent, must name this very host: a form posted from another site is refused.
-func isSameOrigin(_ request: Request) -> Bool {
+/// A browser's `Origin`, when sent, must be this very site — scheme, host and port: a form posted from another
+/// site, or from `https://` on a plain `http` server (or the reverse), is refused.
+func isSameOrigin(_ request: Request, _ context: DocketRequestContext) -> Bool {
     guard let origin = request.headers[.origin] else { return true }
-    guard let url = URL(string: origin), let host = url.host, let authority = request.head.authority else { return false }
-    return (url.port.map { "\(host):\($0)" } ?? host) == authority
+    guard let authority = request.head.authority else { return false }
+    return origin.lowercased() == siteAddress(request, context).lowercased()
+        || origin.lowercased() == (context.scheme + "://" + defaultPortless(authority, scheme: context.scheme)).lowercased()
+}
+
+/// This site's address as a browser names it: `http://host:port`.
+func siteAddress(_ request: Request, _ context: DocketRequestContext) -> String {
+    context.scheme + "://" + (request.head.authority ?? "localhost")
+}
+
+/// `host:80` on http (`host:443` on https) is the same origin as `host`.
+private func defaultPortless(_ authority: String, scheme: String) -> String {
+    let suffix = scheme == "https" ? ":443" : ":80"
+    return authority.hasSuffix(suffix) ? String(authority.dropLast(suffix.count)) : authority
 }

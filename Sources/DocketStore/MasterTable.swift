@@ -86,18 +86,21 @@ public struct MasterRepository<Value: Codable & Sendable & Hashable>: Sendable {
     {
         try validate(value)
         try await checkReferences(value)
-        let now = store.clock.now()
-        let values = try table.encode(value)
-        let statements = [
-            Statement(table.insertSQL, values + [table.searchText(value).lowercased(), now], expect: .rows(1), label: table.table),
-            store.audit("created", entity, id: Bind.result(statement: 0, column: "id"), by: actor, at: now, data: try JSONColumn.encode(value)),
-        ]
+        let statements = try createStatements(value, by: actor, at: store.clock.now(), first: 0)
         do {
             let rows = try await store.engine.write(statements)
             return try table.stored(rows[0][0])
         } catch StoreError.uniqueViolation(let t, let columns) where t == table.table && columns == [table.keyColumn] {
             throw DocketError.duplicate(entity, field: table.keyField, value: table.key(value))
         }
+    }
+
+    /// The insert and its audit event, for a write whose statement `first` is the insert (its `id` is referred to).
+    func createStatements(_ value: Value, by actor: Actor, at now: Timestamp, first: Int) throws -> [Statement] {
+        [
+            Statement(table.insertSQL, try table.encode(value) + [table.searchText(value).lowercased(), now], expect: .rows(1), label: table.table),
+            store.audit("created", entity, id: Bind.result(statement: first, column: "id"), by: actor, at: now, data: try JSONColumn.encode(value)),
+        ]
     }
 
     /// Replaces the editable fields, if the row is still at `version` (optimistic concurrency).

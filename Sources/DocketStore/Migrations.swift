@@ -29,7 +29,7 @@ public struct Migration: Sendable {
         self.statements = statements
     }
 
-    public static let all: [Migration] = [m001MasterData, m002Authentication, m003Orders, m004ChannelSecrets, m005Reviews]
+    public static let all: [Migration] = [m001MasterData, m002Authentication, m003Orders, m004ChannelSecrets, m005Reviews, m006Hardening]
 
     static let m001MasterData = Migration(
         1, "master data, stock ledger, users, audit",
@@ -464,5 +464,16 @@ public struct Migration: Sendable {
                 CONSTRAINT order_revisions_key UNIQUE (order_id, revision)
             )
             """,
+        ])
+
+    /// Login throttling counted before the password check (a row per account and per address that concurrent
+    /// attempts lock in turn), and the key that makes a marketplace's re-push one change request however often it
+    /// is retried.
+    static let m006Hardening = Migration(
+        6, "login throttle locks, change request keys",
+        shared: [
+            "CREATE TABLE login_throttles (key TEXT PRIMARY KEY, touched_at BIGINT NOT NULL)",
+            "ALTER TABLE order_change_requests ADD COLUMN request_key TEXT",
+            "CREATE UNIQUE INDEX order_change_requests_request_key ON order_change_requests (order_id, request_key)",
         ])
 }

@@ -208,6 +208,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case unavailable(detail: String)
     /// The configuration names an engine or URL that cannot be used.
     case configuration(String)
+    /// A text value holds NUL, which PostgreSQL cannot store: refused on both engines alike (input checks name
+    /// the field before this; this is the floor under them).
+    case invalidText
 
     public var description: String {
         switch self {
@@ -218,6 +221,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .decoding(let column): "cannot decode column \(column)"
         case .unavailable(let detail): "database unavailable: \(detail)"
         case .configuration(let detail): detail
+        case .invalidText: "text with a NUL character"
         }
     }
 }
@@ -246,6 +250,8 @@ extension StoreEngine {
 func resolve(_ binds: [Bind], results: [[SQLRow]]) throws -> [SQLValue] {
     try binds.map { bind in
         switch bind {
+        case .value(.text(let text)) where text.utf8.contains(0):
+            throw StoreError.invalidText
         case .value(let value):
             return value
         case .result(let index, let column):

@@ -84,36 +84,35 @@ extension Store {
     {
         let now = clock.now()
         let since = now.adding(milliseconds: -policy.throttleWindowMilliseconds)
-        let counts = try await engine.read([
+        let name = String(username.prefix(100))
+        let loginData = try JSONColumn.encode(["username": name, "ip": ip])
+        // The attempt is counted before the password is checked, as a failure until it succeeds, in one write that
+        // first locks the address's and the account's throttle rows (always in that order): concurrent attempts
+        // on one account are counted one after the other, so no burst gets more than the allowed tries checked.
+        let counted = try await engine.write([
+            Self.throttleLock("ip:" + ip, at: now),
+            Self.throttleLock("user:" + name, at: now),
             Statement(
-                "SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND succeeded = FALSE AND occurred_at > $2",
-                [username, since]),
-            Statement(
-                "SELECT COUNT(*) AS n FROM login_attempts WHERE ip = $1 AND succeeded = FALSE AND occurred_at > $2",
-                [ip, since]),
-            Statement("SELECT * FROM users WHERE username = $1", [username]),
+                """
+                INSERT INTO login_attempts (occurred_at, username, ip, succeeded)
+                SELECT $1, $2, $3, FALSE
+                WHERE (SELECT COUNT(*) FROM login_attempts WHERE username = $2 AND succeeded = FALSE AND occurred_at > $4) < $5
+                  AND (SELECT COUNT(*) FROM login_attempts WHERE ip = $3 AND succeeded = FALSE AND occurred_at > $4) < $6
+                RETURNING id
+                """, [now, name, ip, since, policy.maximumFailuresPerAccount, policy.maximumFailuresPerAddress]),
         ])
-        let attempt = { (succeeded: Bool) in
-            Statement(
-                "INSERT INTO login_attempts (occurred_at, username, ip, succeeded) VALUES ($1, $2, $3, $4)",
-                [now, String(username.prefix(100)), ip, succeeded])
-        }
-        let loginData = try JSONColumn.encode(["username": String(username.prefix(100)), "ip": ip])
-        if try counts[0][0].int("n") >= policy.maximumFailuresPerAccount
-            || counts[1][0].int("n") >= policy.maximumFailuresPerAddress
-        {
+        guard let attemptID = counted[2].first?.optionalInt("id") else {
             _ = try await engine.write([
                 audit("loginThrottled", .user, id: Optional<Int64>.none, by: Actor(.user, username), at: now, data: loginData)
             ])
             return .throttled
         }
-        let row = counts[2].first
+        let row = try await engine.read(Statement("SELECT * FROM users WHERE username = $1", [username])).first
         let hash = try row.map { try $0.text("password_hash") } ?? Self.dummyHash
         let matches = await Task.detached { Bcrypt.verify(password, hash: hash) }.value
         guard let row, matches, try row.bool("active") else {
             _ = try await engine.write([
-                attempt(false),
-                audit("loginFailed", .user, id: row.flatMap { $0.optionalInt("id") }, by: Actor(.user, username), at: now, data: loginData),
+                audit("loginFailed", .user, id: row.flatMap { $0.optionalInt("id") }, by: Actor(.user, username), at: now, data: loginData)
             ])
             return .invalidCredentials
         }
@@ -121,7 +120,7 @@ extension Store {
         let token = Secret.make()
         let csrf = Secret.make()
         let results = try await engine.write([
-            attempt(true),
+            Statement("UPDATE login_attempts SET succeeded = TRUE WHERE id = $1", [attemptID], expect: .rows(1)),
             Statement(
                 """
                 INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent)
@@ -134,6 +133,16 @@ extension Store {
         ])
         let identity = Identity(user: user, via: .session, csrfToken: csrf, sessionID: try results[1][0].int("id"))
         return .success(token: token, identity: identity)
+    }
+
+    /// Takes (and holds to the end of the write) the lock of one throttle key: PostgreSQL's upsert waits for a
+    /// concurrent holder to commit; SQLite runs one write at a time anyway.
+    private static func throttleLock(_ key: String, at now: Timestamp) -> Statement {
+        Statement(
+            """
+            INSERT INTO login_throttles (key, touched_at) VALUES ($1, $2)
+            ON CONFLICT (key) DO UPDATE SET touched_at = excluded.touched_at
+            """, [String(key.prefix(200)), now])
     }
 
     /// The identity behind a session cookie, if the session is live (not revoked, not idle or expired, user active).

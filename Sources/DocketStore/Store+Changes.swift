@@ -70,7 +70,9 @@ extension Store {
     /// The intake check without keeping anything: what the staff entry form shows before saving.
     public func checkDraft(_ draft: OrderDraft) async throws -> OrderIntake.Decision {
         try DocketError.check(draft.shapeProblems())
-        return OrderIntake.check(draft, facts: try await intakeFacts(draft).facts)
+        let decision = OrderIntake.check(draft, facts: try await intakeFacts(draft).facts)
+        try DocketError.check(decision.refusals)
+        return decision
     }
 
     /// Statements replacing the order's content with a checked decision (guarded by the version read).
@@ -109,6 +111,7 @@ extension Store {
         try DocketError.check(draft.shapeProblems())
         let (facts, customerID) = try await intakeFacts(draft)
         let decision = OrderIntake.check(draft, facts: facts)
+        try DocketError.check(decision.refusals)
         let content = try contentStatements(order, draft, decision, customerID: customerID, revision: order.revision, at: clock.now())
         if decision.problems.isEmpty {
             let next = try await transition(orderID: orderID, .completeInfo, reason: nil, by: actor, read: order) { current, _, _ in
@@ -123,46 +126,75 @@ extension Store {
             return try await applyRules(try await self.order(id: next.id))
         }
         let now = clock.now()
-        _ = try await engine.write(
+        try await write(
             content + [
                 audit("info_updated", .order, id: orderID, by: actor, at: now,
                     data: try JSONColumn.encode(TransitionData(from: .needsInfo, to: .needsInfo, problems: decision.problems)))
-            ])
+            ], lostRaceOn: order)
         return try await self.order(id: orderID)
     }
 
     /// Asks for a change of an order's content. Checked at once (unknown SKUs, bad quantities are refused with
     /// field problems); credit and stock are re-checked and shown to the approver.
-    public func requestChange(orderID: Int64, _ edit: OrderEdit, message: String?, by actor: Actor) async throws -> ChangeRequest {
+    /// `requestKey` makes a request that may be retried (a marketplace pushing the same change again) one request.
+    public func requestChange(orderID: Int64, _ edit: OrderEdit, message: String?, by actor: Actor, requestKey: String? = nil)
+        async throws -> ChangeRequest
+    {
+        if let requestKey, let existing = try await changeRequest(orderID: orderID, requestKey: requestKey) { return existing }
         let order = try await order(id: orderID)
         let message = message?.trimmingCharacters(in: .whitespacesAndNewlines)
         var v = Validator()
         if edit.customerCode != nil && edit.customerCode != order.customerCode { v.add("customerCode", "notChangeable") }
         if edit.isEmpty { v.add("lines", "noChange") }
-        v.optionalText(message, "message", max: 2000)
+        v.optionalText(message, "message", max: 2000, multiline: true)
         try v.check()
         guard Self.changeableStatuses.contains(order.status) else {
             throw DocketError.illegalTransition(number: order.number, from: order.status, action: .revise)
         }
         let (_, assessment) = try await checkChange(order, edit)
-        let rows = try await engine.write(
-            try newChangeRequest(order, source: "staff", edit: edit, message: message, assessment: assessment, by: actor, at: clock.now()))
-        return try await changeRequest(id: try rows[0][0].int("id"))
+        do {
+            let rows = try await engine.write(
+                try newChangeRequest(
+                    order, source: "staff", edit: edit, message: message, assessment: assessment, by: actor, at: clock.now(),
+                    requestKey: requestKey))
+            return try await changeRequest(id: try rows[0][0].int("id"))
+        } catch StoreError.uniqueViolation(let table, _) where table == "order_change_requests" {
+            // The same change pushed twice at the same moment: both answers name the one request.
+            if let requestKey, let existing = try await changeRequest(orderID: orderID, requestKey: requestKey) { return existing }
+            throw DocketError.conflict(.order, key: order.number)
+        }
+    }
+
+    private func changeRequest(orderID: Int64, requestKey: String) async throws -> ChangeRequest? {
+        try await engine.read(
+            Statement("SELECT * FROM order_change_requests WHERE order_id = $1 AND request_key = $2", [orderID, requestKey])
+        ).first.map(Self.changeRequest)
+    }
+
+    /// Runs a write decided on `order` as read; a guard that no longer holds (someone changed the order, or
+    /// decided the same request, at the same moment) is a conflict the person retries on what is there now.
+    func write(_ statements: [Statement], lostRaceOn order: StoredOrder) async throws {
+        do {
+            _ = try await engine.write(statements)
+        } catch StoreError.guardFailed {
+            throw DocketError.conflict(.order, key: order.number)
+        }
     }
 
     /// A pending change request and its audit event; the request's id is the first statement's `id`.
     private func newChangeRequest(
         _ order: StoredOrder, source: String, edit: OrderEdit, message: String?, assessment: ChangeAssessment, by actor: Actor,
-        at now: Timestamp
+        at now: Timestamp, requestKey: String? = nil
     ) throws -> [Statement] {
         [
             Statement(
                 """
-                INSERT INTO order_change_requests (order_id, status, source, base_revision, edit, message, assessment, requested_by, requested_at)
-                VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8) RETURNING id
+                INSERT INTO order_change_requests (order_id, status, source, base_revision, edit, message, assessment, requested_by,
+                                                   requested_at, request_key)
+                VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
                 """,
                 [order.id, source, order.revision, try JSONColumn.encode(edit), message, try JSONColumn.encode(assessment),
-                 actor.description, now],
+                 actor.description, now, requestKey],
                 expect: .rows(1), label: "order_change_requests"),
             audit("change_requested", .order, id: order.id, by: actor, at: now,
                 data: try JSONColumn.encode(TransitionData(from: order.status, to: order.status, reason: message))),
@@ -198,6 +230,7 @@ extension Store {
         try DocketError.check(draft.shapeProblems())
         let (facts, customerID) = try await intakeFacts(draft)
         let decision = OrderIntake.check(draft, facts: facts)
+        try DocketError.check(decision.refusals)
         try DocketError.check(decision.problems)
         var changed = order
         changed.lines = decision.lines
@@ -219,7 +252,7 @@ extension Store {
     public func decideChange(requestID: Int64, approve: Bool, reason: String?, by actor: Actor) async throws -> ChangeRequest {
         let request = try await changeRequest(id: requestID)
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard request.status == .pending else { throw DocketError.invalid("status", "changeAlreadyDecided") }
+        guard request.status == .pending else { throw DocketError.conflict(.changeRequest, key: "#\(requestID)", because: "alreadyDecided") }
         let order = try await order(id: request.orderID)
         let now = clock.now()
         let decideRequest = { (status: ChangeStatus, revision: Int64?, assessment: ChangeAssessment) throws in
@@ -233,15 +266,18 @@ extension Store {
         }
         guard approve else {
             if (reason ?? "").isEmpty { throw DocketError.invalid("reason", "reasonRequired") }
-            _ = try await engine.write([
-                try decideRequest(.rejected, nil, request.assessment),
-                audit("change_rejected", .order, id: order.id, by: actor, at: now,
-                    data: try JSONColumn.encode(TransitionData(from: order.status, to: order.status, reason: reason))),
-            ])
+            try await write(
+                [
+                    try decideRequest(.rejected, nil, request.assessment),
+                    audit("change_rejected", .order, id: order.id, by: actor, at: now,
+                        data: try JSONColumn.encode(TransitionData(from: order.status, to: order.status, reason: reason))),
+                ], lostRaceOn: order)
             return try await changeRequest(id: requestID)
         }
         guard request.source == "staff" else { throw DocketError.invalid("edit", "customerRequestNeedsEdit") }
-        guard order.revision == request.baseRevision else { throw DocketError.invalid("revision", "changeStale") }
+        guard order.revision == request.baseRevision else {
+            throw DocketError.conflict(.changeRequest, key: "#\(requestID)", because: "staleRevision")
+        }
         guard Self.changeableStatuses.contains(order.status) else {
             throw DocketError.illegalTransition(number: order.number, from: order.status, action: .revise)
         }
@@ -270,7 +306,7 @@ extension Store {
             statements += closeConfirmation(orderID: order.id, outcome: "superseded", at: now)
             statements += try requestConfirmation(changed, at: now)
         }
-        _ = try await engine.write(statements)
+        try await write(statements, lostRaceOn: order)
         return try await changeRequest(id: requestID)
     }
 

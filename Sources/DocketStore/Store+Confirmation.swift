@@ -15,32 +15,40 @@ public enum ConfirmationChannel: String, Sendable, Codable, CaseIterable {
     case phone, email, fax, wechat
 }
 
+/// The outbox message asking the customer to confirm. It carries no link: the notifier mints one with
+/// `issueConfirmationLink` at the moment it delivers the message, so no usable link ever lies at rest.
 struct ConfirmationNotice: Codable {
+    var orderID: Int64
     var number: String
     var customerCode: String
     var contactPhone: String?
-    /// Path of the public page; the notifier puts the site's address in front.
-    var link: String
     var deadline: Timestamp
 }
 
+/// A confirmation link just issued: shown or sent once, never stored (only its hash is).
+public struct ConfirmationLink: Sendable, Codable, Hashable {
+    /// Path of the public page (`/confirm/…`); the sender puts the site's address in front.
+    public var path: String
+    public var deadline: Timestamp
+}
+
 extension Store {
-    /// The statements that ask the customer to confirm (DOMAIN §3): a fresh unguessable link (256 bits; only its
-    /// SHA-256 is kept), the reminder and deadline timers, and the message in the outbox.
+    /// The statements that ask the customer to confirm (DOMAIN §3): the open request with its deadline, the
+    /// reminder and deadline timers, and the message in the outbox. The request holds no usable link yet (its
+    /// hash column holds a `pending:` marker no token hashes to); links are issued when they are sent.
     func requestConfirmation(_ order: StoredOrder, at now: Timestamp) throws -> [Statement] {
-        let token = Secret.make()
         let times = policy.confirmationTimes(received: order.receivedAt, now: now)
         var statements = [
             Statement(
                 "INSERT INTO order_confirmations (order_id, token_hash, created_at, deadline_at) VALUES ($1, $2, $3, $4)",
-                [order.id, Secret.hash(token), now, times.deadline], expect: .rows(1), label: "order_confirmations"),
+                [order.id, "pending:" + Secret.make(), now, times.deadline], expect: .rows(1), label: "order_confirmations"),
             timer(.confirmationDeadline, orderID: order.id, due: times.deadline, at: now),
             outbox(
                 "order.confirmationRequested", orderID: order.id, at: now,
                 payload: try JSONColumn.encode(
                     ConfirmationNotice(
-                        number: order.number, customerCode: order.customerCode, contactPhone: order.contactPhone,
-                        link: "/confirm/\(token)", deadline: times.deadline))),
+                        orderID: order.id, number: order.number, customerCode: order.customerCode, contactPhone: order.contactPhone,
+                        deadline: times.deadline))),
         ]
         if let reminder = times.reminder { statements.append(timer(.confirmationReminder, orderID: order.id, due: reminder, at: now)) }
         return statements
@@ -126,6 +134,41 @@ extension Store {
         }
         confirmed.customerRequirements = text
         return confirmed
+    }
+
+    /// Issues a fresh link (256 random bits; only the SHA-256 is stored) for the order's open confirmation request,
+    /// closing the link issued before: the notifier calls this when it delivers the request, and staff when they
+    /// pass a link on by WeChat ("copy a new link", shown once). Same deadline as the request.
+    public func issueConfirmationLink(orderID: Int64, by actor: Actor) async throws -> ConfirmationLink {
+        let rows = try await engine.read([
+            Statement("SELECT id, number, status FROM orders WHERE id = $1", [orderID]),
+            Statement(
+                "SELECT id, deadline_at FROM order_confirmations WHERE order_id = $1 AND closed_at IS NULL ORDER BY id DESC", [orderID]),
+        ])
+        guard let order = rows[0].first else { throw DocketError.notFound(.order, key: String(orderID)) }
+        let number = try order.text("number")
+        guard try order.text("status") == OrderStatus.awaitingConfirmation.rawValue, let open = rows[1].first else {
+            throw DocketError.illegalTransition(
+                number: number, from: OrderStatus(rawValue: try order.text("status")) ?? .received, action: .confirm)
+        }
+        let token = Secret.make()
+        let now = clock.now()
+        let deadline = try open.timestamp("deadline_at")
+        do {
+            _ = try await engine.write([
+                Statement(
+                    "UPDATE order_confirmations SET closed_at = $2, outcome = 'superseded' WHERE id = $1 AND closed_at IS NULL",
+                    [try open.int("id"), now], expect: .rows(1), label: "order_confirmations.open"),
+                Statement(
+                    "INSERT INTO order_confirmations (order_id, token_hash, created_at, deadline_at) VALUES ($1, $2, $3, $4)",
+                    [orderID, Secret.hash(token), now, deadline], expect: .rows(1), label: "order_confirmations"),
+                audit("confirmation_link_issued", .order, id: orderID, by: actor, at: now),
+            ])
+        } catch StoreError.guardFailed {
+            // Confirmed, replaced or closed at this very moment: the person looks again.
+            throw DocketError.conflict(.order, key: number)
+        }
+        return ConfirmationLink(path: "/confirm/\(token)", deadline: deadline)
     }
 
     /// Sends a new confirmation link (the old one stops working), e.g. when the customer lost the message.

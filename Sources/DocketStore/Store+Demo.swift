@@ -9,30 +9,51 @@ extension Store {
         return try rows[0].int("n") == 0
     }
 
-    /// Loads the demo data through the ordinary store operations (so it is validated and audited like any
-    /// other input). Returns false, loading nothing, when the database already holds master data.
+    /// Loads the demo data in one transaction, written by the same statements as the ordinary store operations
+    /// (the records are checked by Core's demo-data test). Returns false, loading nothing, when the database
+    /// already holds master data — also when another node loaded it at the same moment: its transaction won and
+    /// this one's inserts met the same unique codes. Only the node that loaded the master data adds the demo orders.
     @discardableResult
     public func loadDemo(by actor: Actor = .system) async throws -> Bool {
         guard try await isEmpty() else { return false }
         let demo = DemoData(today: clock.now().date(utcOffsetHours: 8))
-        for supplier in demo.suppliers { _ = try await suppliers.create(supplier, by: actor) }
-        // Substitutes refer to products created later in the list: create without them, then set them.
-        var created: [(Stored<Product>, Product)] = []
-        for product in demo.products {
-            var bare = product
-            bare.substituteSkus = []
-            created.append((try await products.create(bare, by: actor), product))
+        let now = clock.now()
+        var statements: [Statement] = []
+        func add<Value>(_ repository: MasterRepository<Value>, _ value: Value) throws -> Int {
+            let index = statements.count
+            statements += try repository.createStatements(value, by: actor, at: now, first: index)
+            return index
         }
-        for (stored, product) in created where !product.substituteSkus.isEmpty {
-            _ = try await products.update(id: stored.id, version: stored.version, product, by: actor)
-        }
-        for customer in demo.customers { _ = try await customers.create(customer, by: actor) }
+        for supplier in demo.suppliers { _ = try add(suppliers, supplier) }
+        var productRows: [String: Int] = [:]
+        for product in demo.products { productRows[product.sku] = try add(products, product) }
+        for customer in demo.customers { _ = try add(customers, customer) }
+        var warehouseRows: [String: Int] = [:]
+        var locationRows: [String: Int] = [:]
         for (warehouse, locations) in demo.warehouses {
-            let stored = try await warehouses.create(warehouse, by: actor)
-            for location in locations { _ = try await createLocation(location, in: stored.id, by: actor) }
+            let row = try add(warehouses, warehouse)
+            warehouseRows[warehouse.code] = row
+            for location in locations {
+                locationRows[warehouse.code + "/" + location.code] = statements.count
+                statements += try locationStatements(
+                    location, in: Bind.result(statement: row, column: "id"), by: actor, at: now, first: statements.count)
+            }
         }
-        for carrier in demo.carriers { _ = try await carriers.create(carrier, by: actor) }
-        for receipt in demo.receipts { _ = try await receive(receipt, by: actor) }
+        for carrier in demo.carriers { _ = try add(carriers, carrier) }
+        for receipt in demo.receipts {
+            try receipt.validate()
+            guard let product = productRows[receipt.sku], let warehouse = warehouseRows[receipt.warehouseCode],
+                let location = locationRows[receipt.warehouseCode + "/" + receipt.locationCode]
+            else { throw DocketError.invalid("receipts", "notFound", ["value": receipt.sku]) }
+            statements += try receiptStatements(
+                receipt, product: Bind.result(statement: product, column: "id"), warehouse: Bind.result(statement: warehouse, column: "id"),
+                location: Bind.result(statement: location, column: "id"), by: actor, at: now, first: statements.count)
+        }
+        do {
+            _ = try await engine.write(statements)
+        } catch StoreError.uniqueViolation {
+            return false
+        }
         try await loadDemoOrders(demo, by: actor)
         logger.info(
             "docket.demo.loaded",
@@ -65,10 +86,14 @@ extension Store {
             let order = try await submitOrder(draft, idempotencyKey: "demo-\(i)", by: actor).order
             guard order.status == .reviewSales else { continue }
             // Walk some orders on through the reviews.
+            var current = order
             for _ in 0..<(i % 5) {
-                _ = try await decideReview(orderID: order.id, .pass, reason: "演示数据：已核对", approveOverrides: true, by: actor)
+                guard let stage = ReviewStage(status: current.status) else { break }
+                current = try await decideReview(current, stage: stage, .pass, reason: "演示数据：已核对", approveOverrides: true, by: actor)
             }
-            if i == 7 { _ = try await decideReview(orderID: order.id, .hold, reason: "等待客户预付款", by: actor) }
+            if i == 7, let stage = ReviewStage(status: current.status) {
+                _ = try await decideReview(current, stage: stage, .hold, reason: "等待客户预付款", by: actor)
+            }
         }
     }
 }

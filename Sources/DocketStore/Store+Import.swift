@@ -28,9 +28,32 @@ extension Store {
                 let submission = try await submitOrder(draft, idempotencyKey: key, by: actor)
                 imported.append(.init(lines: lines, id: submission.order.id, number: submission.order.number, status: submission.order.status, alreadyImported: submission.replayed))
             } catch DocketError.invalid(let problems) {
-                refused += problems.map { OrderImport.RowProblem(line: lines[0], problem: $0) }
+                // Refused whole: each problem on the line it is about (`lines[2].quantity` is the order's third
+                // line), the order's other lines saying they were left out with it.
+                var bad: Set<Int> = []
+                for problem in problems {
+                    let (index, column) = Self.importColumn(problem.field)
+                    let line = index.flatMap { $0 < lines.count ? lines[$0] : nil } ?? lines[0]
+                    bad.insert(line)
+                    var moved = problem
+                    moved.field = column
+                    refused.append(OrderImport.RowProblem(line: line, problem: moved))
+                }
+                refused += OrderImport.refusedTogether(lines, bad: bad)
             }
         }
         return ImportReport(imported: imported, refused: refused.sorted { $0.line < $1.line })
+    }
+
+    /// `lines[2].unitPrice` → (2, `unit_price`): the order line a problem is about and the file's column for it.
+    static func importColumn(_ field: String) -> (index: Int?, column: String) {
+        let columns = [
+            "customerCode": "customer_code", "externalRef": "external_ref", "contactName": "contact_name", "contactPhone": "contact_phone",
+            "requestedDate": "requested_date", "notes": "notes", "sku": "sku", "quantity": "quantity", "unitPrice": "unit_price",
+        ]
+        guard field.hasPrefix("lines[") else { return (nil, columns[field] ?? field) }
+        let inside = field.dropFirst(6).prefix { $0 != "]" }
+        let rest = field.dropFirst(6 + inside.count + 1).drop { $0 == "." }
+        return (Int(inside), columns[String(rest)] ?? String(rest))
     }
 }

@@ -58,23 +58,29 @@ extension Store {
         try location.validate()
         let owner = try await warehouses.get(id: warehouse)
         if owner.archived { throw DocketError.archived(.warehouse, key: owner.value.code) }
-        let now = clock.now()
         do {
-            let rows = try await engine.write([
-                Statement(
-                    """
-                    INSERT INTO locations (warehouse_id, code, name, zone, active, version, created_at, updated_at)
-                    VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING *
-                    """, [warehouse, location.code, location.name, location.zone, location.active, now],
-                    expect: .rows(1)),
-                audit(
-                    "created", .location, id: Bind.result(statement: 0, column: "id"), by: actor, at: now,
-                    data: try JSONColumn.encode(location)),
-            ])
+            let rows = try await engine.write(try locationStatements(location, in: warehouse, by: actor, at: clock.now(), first: 0))
             return try StoredLocation(rows[0][0])
         } catch StoreError.uniqueViolation(table: "locations", _) {
             throw DocketError.duplicate(.location, field: "code", value: location.code)
         }
+    }
+
+    /// The insert of a location and its audit event; statement `first` of the write is the insert.
+    func locationStatements(_ location: Location, in warehouse: any SQLBindable, by actor: Actor, at now: Timestamp, first: Int) throws
+        -> [Statement]
+    {
+        [
+            Statement(
+                """
+                INSERT INTO locations (warehouse_id, code, name, zone, active, version, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING *
+                """, [warehouse, location.code, location.name, location.zone, location.active, now],
+                expect: .rows(1)),
+            audit(
+                "created", .location, id: Bind.result(statement: first, column: "id"), by: actor, at: now,
+                data: try JSONColumn.encode(location)),
+        ]
     }
 
     /// Renames, re-zones or (de)activates a location; its code is fixed.

@@ -101,6 +101,9 @@ public enum OrderStage: String, Sendable, CaseIterable {
 public struct OrderSubmission: Sendable {
     public var order: StoredOrder
     public var replayed: Bool
+    /// A marketplace pushed an order it had sent before with different content: the difference waits for the
+    /// desk's approval as this change request (the order itself is unchanged until then).
+    public var changeRequest: ChangeRequest? = nil
 }
 
 /// One step of an order's timeline, read from the audit log.
@@ -127,15 +130,18 @@ extension Store {
     public func submitOrder(_ draft: OrderDraft, idempotencyKey: String?, by actor: Actor) async throws -> OrderSubmission {
         var shape = Validator()
         for problem in draft.shapeProblems() { shape.add(problem.field, problem.code, problem.arguments) }
-        if let key = idempotencyKey, key.isEmpty || key.count > 200 { shape.add("Idempotency-Key", "tooLong", ["max": "200"]) }
+        if let key = idempotencyKey, key.isEmpty || key.count > 200 || !key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) {
+            shape.add("Idempotency-Key", "invalidIdempotencyKey", ["max": "200"])
+        }
         try shape.check()
         let scopedKey = idempotencyKey.map { "\(actor.description) \($0)" }
         let requestHash = Secret.hash(try JSONColumn.encode(draft))
-        if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash) { return replay }
+        if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash, by: actor) { return replay }
 
         let (facts, customerID) = try await intakeFacts(draft)
         let now = clock.now()
         let decision = OrderIntake.check(draft, facts: facts)
+        try DocketError.check(decision.refusals)
         let state = try OrderLifecycle.apply(decision.action, to: OrderState(status: .received))
         let day = now.date(utcOffsetHours: 8).iso8601.replacingOccurrences(of: "-", with: "")
         let promised = policy.promisedDate(received: now.date(utcOffsetHours: 8), type: draft.type, requested: draft.requestedDate)
@@ -209,18 +215,20 @@ extension Store {
         } catch StoreError.uniqueViolation(let table, _) where table == "idempotency_keys" {
             // A twin with the same key was processed at the same moment and committed first: 409, and a retry
             // replays its result (or 422 when the bodies differ).
-            if try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash) != nil {
+            if try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash, by: actor) != nil {
                 throw DocketError.concurrentRequest(key: idempotencyKey ?? "")
             }
             throw StoreError.guardFailed(label: "orders.unique")
         } catch StoreError.uniqueViolation(let table, _) where table == "orders" {
             // The same platform order pushed twice at once: recognised, answered with the order that won.
-            if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash) { return replay }
+            if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash, by: actor) { return replay }
             throw StoreError.guardFailed(label: "orders.unique")
         }
     }
 
-    private func existingSubmission(_ draft: OrderDraft, scopedKey: String?, requestHash: String) async throws -> OrderSubmission? {
+    private func existingSubmission(_ draft: OrderDraft, scopedKey: String?, requestHash: String, by actor: Actor) async throws
+        -> OrderSubmission?
+    {
         if let scopedKey,
             let row = try await engine.read(Statement("SELECT * FROM idempotency_keys WHERE idempotency_key = $1", [scopedKey])).first
         {
@@ -233,7 +241,16 @@ extension Store {
             let row = try await engine.read(
                 Statement("SELECT id FROM orders WHERE channel = $1 AND external_ref = $2", [draft.channel.rawValue, ref])).first
         {
-            return OrderSubmission(order: try await order(id: try row.int("id")), replayed: true)
+            let kept = try await order(id: try row.int("id"))
+            let edit = OrderEdit(repush: draft, kept: kept.draft)
+            if edit.isEmpty { return OrderSubmission(order: kept, replayed: true) }
+            // The platform changed the order (quantity, address …): nothing is overwritten; the desk approves the
+            // difference like any other change. An order still waiting for information is completed by it.
+            if kept.status == .needsInfo {
+                return OrderSubmission(order: try await completeOrderInfo(orderID: kept.id, edit, by: actor), replayed: true)
+            }
+            let change = try await requestChange(orderID: kept.id, edit, message: nil, by: actor, requestKey: requestHash)
+            return OrderSubmission(order: kept, replayed: true, changeRequest: change)
         }
         return nil
     }
@@ -339,6 +356,9 @@ extension Store {
         if [.cancel, .reject, .hold, .suspend].contains(action), (reason ?? "").isEmpty {
             throw DocketError.invalid("reason", "reasonRequired")
         }
+        var v = Validator()
+        v.optionalText(reason, "reason", max: 2000, multiline: true)
+        try v.check()
         var known = read
         for _ in 0..<5 {
             let current: StoredOrder

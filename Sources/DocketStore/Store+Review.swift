@@ -35,12 +35,15 @@ extension Store {
         let now = clock.now()
         var statements = [
             Statement(MasterTable<Customer>.customers.byKeySQL, [order.customerCode]),
-            // Accepted and not yet settled: everything from the reviews to delivery (payments come with settlement).
+            // Accepted and not yet settled: everything from the reviews to delivery (payments come with settlement),
+            // received before this order — a later order never uses up this one's credit. Every total is bounded
+            // (`Bounds.amountMinor`), so the sum stays far inside BIGINT.
             Statement(
                 """
                 SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders
-                WHERE customer_code = $1 AND id <> $2 AND status NOT IN ('received', 'needs_info', 'cancelled', 'completed', 'archived')
-                """, [order.customerCode, order.id]),
+                WHERE customer_code = $1 AND (received_at < $3 OR (received_at = $3 AND id < $2))
+                  AND status NOT IN ('received', 'needs_info', 'cancelled', 'completed', 'archived')
+                """, [order.customerCode, order.id, order.receivedAt]),
             // Delivered and past the payment terms: overdue until settlement records the payment.
             Statement(
                 """
@@ -94,18 +97,22 @@ extension Store {
     /// A person decides the order's current stage. Passing over a warning needs a reason; passing price
     /// overrides needs `approveOverrides` (that is the recorded approval of the pricing policy). Reject and hold
     /// need a reason. After a pass, the rules of the next stage may pass it on automatically.
-    public func decideReview(orderID: Int64, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor)
-        async throws -> StoredOrder
-    {
-        try await decideReview(try await order(id: orderID), decision, reason: reason, approveOverrides: approveOverrides, by: actor)
+    /// The decision names the stage it decides: a decision for a stage the order has left meanwhile (a double
+    /// click, two reviewers at once) is refused with `staleStage` and decides nothing.
+    public func decideReview(
+        orderID: Int64, stage: ReviewStage, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor
+    ) async throws -> StoredOrder {
+        try await decideReview(
+            try await order(id: orderID), stage: stage, decision, reason: reason, approveOverrides: approveOverrides, by: actor)
     }
 
     /// The decision on an order already read (its version guards the write).
-    public func decideReview(_ order: StoredOrder, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor)
-        async throws -> StoredOrder
-    {
-        guard let stage = ReviewStage(status: order.status) else {
-            throw DocketError.illegalTransition(number: order.number, from: order.status, action: decision.action)
+    public func decideReview(
+        _ order: StoredOrder, stage expected: ReviewStage, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false,
+        by actor: Actor
+    ) async throws -> StoredOrder {
+        guard let stage = ReviewStage(status: order.status), stage == expected else {
+            throw DocketError.staleStage(number: order.number, stage: expected, now: order.status)
         }
         let assessment = OrderReview.assess(stage, try await reviewFacts(order))
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -125,7 +132,7 @@ extension Store {
     ) async throws -> StoredOrder {
         try await transition(orderID: order.id, decision.action, reason: reason ?? rule.map { "rule:\($0)" }, by: actor, read: order) {
             current, _, now in
-            guard current.status == stage.status else { throw DocketError.versionConflict(.order, key: current.number, current: current.version) }
+            guard current.status == stage.status else { throw DocketError.staleStage(number: current.number, stage: stage, now: current.status) }
             return [
                 Statement(
                     """

@@ -50,10 +50,34 @@ extension Store {
             lotTracked: try row.bool("lot_tracked"), shelfLifeDays: row.optionalInt("shelf_life_days").map { Int($0) },
             existingExpiry: existingExpiry, receivedAt: receivedAt)
 
-        let productID = try row.int("product_id")
-        let warehouseID = try row.int("warehouse_id")
-        let locationID = try row.int("location_id")
-        let statements = [
+        let statements = try receiptStatements(
+            receipt, product: try row.int("product_id"), warehouse: try row.int("warehouse_id"), location: try row.int("location_id"),
+            by: actor, at: now, first: 0)
+        // The write returns everything the answer needs: no second round trip to read it back.
+        let results = try await engine.write(statements)
+        var lotRow = results[0][0].values
+        var movementRow = results[1][0].values
+        let names = ["sku", "name_zh", "warehouse_code", "location_code"]
+        let codes: [SQLValue] = [
+            .text(receipt.sku), row["name_zh"], .text(receipt.warehouseCode), .text(receipt.locationCode),
+        ]
+        lotRow += codes
+        movementRow += codes + [.text(lotCode)]
+        return ReceiptResult(
+            lot: try Self.lot(SQLRow(columns: ColumnIndex(results[0][0].columns.names + names), values: lotRow)),
+            movement: try Self.movement(
+                SQLRow(columns: ColumnIndex(results[1][0].columns.names + names + ["lot_code"]), values: movementRow)))
+    }
+
+    /// The lot upsert, the ledger entry and the audit event of a checked receipt; statement `first` of the write
+    /// is the upsert (the other two refer to its `id`).
+    func receiptStatements(
+        _ receipt: StockReceipt, product productID: any SQLBindable, warehouse warehouseID: any SQLBindable,
+        location locationID: any SQLBindable, by actor: Actor, at now: Timestamp, first: Int
+    ) throws -> [Statement] {
+        let receivedAt = receipt.receivedAt ?? now
+        let lotCode = receipt.lotCode
+        return [
             Statement(
                 """
                 INSERT INTO stock_lots (product_id, warehouse_id, location_id, lot_code, expiry_date,
@@ -75,27 +99,13 @@ extension Store {
                 INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
                 VALUES ($1, 'receipt', $2, $3, 0, $4, $5, $6) RETURNING *
                 """,
-                [receivedAt, Bind.result(statement: 0, column: "id"), receipt.quantity, receipt.reference, receipt.note,
+                [receivedAt, Bind.result(statement: first, column: "id"), receipt.quantity, receipt.reference, receipt.note,
                  actor.description],
                 expect: .rows(1), label: "stock_movements"),
             audit(
-                "received", .stockLot, id: Bind.result(statement: 0, column: "id"), by: actor, at: now,
+                "received", .stockLot, id: Bind.result(statement: first, column: "id"), by: actor, at: now,
                 data: try JSONColumn.encode(receipt)),
         ]
-        // The write returns everything the answer needs: no second round trip to read it back.
-        let results = try await engine.write(statements)
-        var lotRow = results[0][0].values
-        var movementRow = results[1][0].values
-        let names = ["sku", "name_zh", "warehouse_code", "location_code"]
-        let codes: [SQLValue] = [
-            .text(receipt.sku), row["name_zh"], .text(receipt.warehouseCode), .text(receipt.locationCode),
-        ]
-        lotRow += codes
-        movementRow += codes + [.text(lotCode)]
-        return ReceiptResult(
-            lot: try Self.lot(SQLRow(columns: ColumnIndex(results[0][0].columns.names + names), values: lotRow)),
-            movement: try Self.movement(
-                SQLRow(columns: ColumnIndex(results[1][0].columns.names + names + ["lot_code"]), values: movementRow)))
     }
 
     /// Stock by lot (查库存): per warehouse, location and lot, with on hand, reserved and available.

@@ -153,6 +153,8 @@ extension Store {
             Statement(
                 "DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING order_id", [now.adding(days: -Self.idempotencyKeyDays)]),
             Statement("DELETE FROM sessions WHERE expires_at < $1 RETURNING id", [now.adding(days: -1)]),
+            // Throttle lock rows of accounts and addresses not tried for a day.
+            Statement("DELETE FROM login_throttles WHERE touched_at < $1", [now.adding(days: -1)]),
         ])
         return Housekeeping(loginAttempts: removed[0].count, idempotencyKeys: removed[1].count, sessions: removed[2].count)
     }

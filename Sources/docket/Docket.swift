@@ -211,7 +211,7 @@ struct Import: AsyncParsableCommand {
 
     struct Orders: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import offline orders from a UTF-8 CSV file (header: \(OrderImport.header.joined(separator: ","))). Bad lines are reported; good orders are imported; re-importing creates nothing twice.")
+            abstract: "Import offline orders from a CSV file in UTF-8 or GBK/GB18030 (header: \(OrderImport.header.joined(separator: ",")), or the Chinese template's). An order with a bad line is refused whole and reported; other orders are imported; re-importing creates nothing twice.")
         @OptionGroup var options: DatabaseOptions
         @Argument(help: "The CSV file.") var file: String
 
@@ -219,8 +219,8 @@ struct Import: AsyncParsableCommand {
             let configuration = try options.load()
             let logger = bootstrapLogging(configuration.logLevel)
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw ValidationError("\(file) is not UTF-8 text (save it from Excel as “CSV UTF-8”)")
+            guard let text = decodeCSV(data) else {
+                throw ValidationError("\(file) is neither UTF-8 nor GBK/GB18030 text")
             }
             let report = try await Store.withOpened(configuration.database, logger: logger, policy: configuration.orders) { store in
                 try await store.migrate()
@@ -230,7 +230,8 @@ struct Import: AsyncParsableCommand {
                 print("lines \(order.lines.map(String.init).joined(separator: ",")): \(order.number) \(order.status.rawValue)\(order.alreadyImported ? " (already imported)" : "")")
             }
             for refusal in report.refused {
-                print("line \(refusal.line): \(refusal.problem.field): \(refusal.problem.message.text(.en))")
+                let column = refusal.problem.field.isEmpty ? "" : " \(refusal.problem.field):"
+                print("line \(refusal.line):\(column) \(refusal.problem.message.text(.en))")
             }
             print("\(report.imported.count) order(s) imported, \(report.refused.count) problem(s)")
         }
@@ -302,5 +303,15 @@ func describe(_ error: DocketError) -> String {
         return "another request with idempotency key '\(key)' was in progress; retry"
     case .illegalTransition(let number, let from, let action):
         return "order \(number) is \(from.rawValue); \(action.rawValue) is not possible from there"
+    case .staleStage(let number, let stage, let now):
+        return "order \(number) is no longer in the \(stage.rawValue) review (now \(now.rawValue)); nothing was decided"
+    case .conflict(let entity, let key, let because):
+        return "\(entity.rawValue) '\(key)': \(Message("error.conflict.\(because)", ["entity": entity.rawValue, "key": key]).text(.en))"
     }
+}
+
+/// A CSV file's text: UTF-8 (with or without a BOM), else GB18030 — a superset of GBK, what Excel in China saves.
+func decodeCSV(_ data: Data) -> String? {
+    if let text = String(data: data, encoding: .utf8) { return text }
+    return String(data: data, encoding: String.Encoding(rawValue: 0x8000_0632))  // kCFStringEncodingGB_18030_2000
 }

@@ -277,26 +277,35 @@ def test_an_incomplete_entry_shows_field_errors_and_keeps_everything_typed(brows
 
 
 def test_the_customer_confirms_through_the_link(browser):
-    """The demo leaves orders waiting for confirmation; the link is read from the outbox (the customer's message)."""
-    import json
+    """The demo leaves orders waiting for confirmation. No usable link is kept anywhere (the outbox message names
+    the order): the desk copies a new link, shown once, to pass on by WeChat; the customer confirms through it."""
     import sqlite3
     data = os.environ.get("DOCKET_DATA")
     if not data:
         pytest.skip("DOCKET_DATA is not set (run through scripts/browser-test)")
     with sqlite3.connect(f"{data}/docket.sqlite") as db:
-        row = db.execute(
-            "SELECT o.payload FROM outbox o JOIN orders r ON r.id = o.aggregate_id "
-            "WHERE o.topic = 'order.confirmationRequested' AND r.status = 'awaiting_confirmation' ORDER BY o.id DESC LIMIT 1").fetchone()
+        row = db.execute("SELECT id FROM orders WHERE status = 'awaiting_confirmation' ORDER BY id DESC LIMIT 1").fetchone()
+        payloads = [p for (p,) in db.execute("SELECT payload FROM outbox")]
     assert row, "the demo has an order awaiting confirmation"
-    link = json.loads(row[0])["link"]
+    assert payloads and not any("/confirm/" in p for p in payloads), "no link at rest in the outbox"
+    login(browser, "order.desk")
+    browser.get(f"{BASE}/orders/{row[0]}")
+    submit(browser, "copy-new-link")
+    link = browser.find_element(By.ID, "new-link").get_attribute("value")
+    assert link.startswith(BASE + "/confirm/"), link
+    assert "仅显示这一次" in browser.find_element(By.ID, "new-link-panel").text
+    shot(browser, "order-new-confirmation-link")
+    browser.get(f"{BASE}/orders/{row[0]}")
+    assert not browser.find_elements(By.ID, "new-link"), "shown once"
+    logout(browser)
     browser.delete_all_cookies()
-    browser.get(f"{BASE}{link}")
+    browser.get(link)
     assert browser.find_element(By.ID, "page-title").text.startswith("订单确认")
     browser.find_element(By.ID, "requirements").send_keys("请送到二号门")
     submit(browser, "confirm-order")
     assert "已确认" in browser.find_element(By.ID, "confirm-done").text
     shot(browser, "customer-confirmed")
-    browser.get(f"{BASE}{link}")
+    browser.get(link)
     assert browser.find_elements(By.ID, "confirm-closed"), "a used link does not confirm again"
 
 
@@ -315,6 +324,24 @@ def test_csv_import_page_reports_bad_lines_and_keeps_good_orders(browser):
     submit(browser, "import-submit")
     assert browser.find_element(By.ID, "import-summary").text
     assert browser.find_elements(By.CSS_SELECTOR, "#imported tbody tr")
-    refused = browser.find_elements(By.CSS_SELECTOR, "#refused tbody tr td:first-child")
-    assert [cell.text for cell in refused] == ["3"], "the bad line is named by its line number"
+    refused = browser.find_elements(By.CSS_SELECTOR, "#refused tbody tr")
+    assert [r.find_element(By.CSS_SELECTOR, "td").text for r in refused] == ["2", "3"], "the order of the bad line is refused whole"
+    assert "数量" in refused[1].text, "the column is named in the user's language"
+    assert "整单未导入" in refused[0].text
+    logout(browser)
+
+
+def test_csv_import_reads_a_gbk_file_as_excel_saves_it(browser, tmp_path):
+    login(browser, "order.desk")
+    browser.get(f"{BASE}/orders/import")
+    assert browser.find_element(By.ID, "import-template").get_attribute("href").endswith("/orders/import/template.csv")
+    csv = "客户编码,客户单号,商品编码,数量,备注\r\nC0004,GBK-1,CUP-STEEL-WH,2,请送到仓库北门\r\n"
+    path = tmp_path / "orders-gbk.csv"
+    path.write_bytes(csv.encode("gb18030"))
+    browser.find_element(By.ID, "csv-file").send_keys(str(path))
+    WebDriverWait(browser, 5).until(lambda d: "请送到仓库北门" in d.find_element(By.ID, "csv-text").get_attribute("value"))
+    submit(browser, "import-submit")
+    assert browser.find_elements(By.CSS_SELECTOR, "#imported tbody tr"), browser.find_element(By.TAG_NAME, "main").text
+    assert not browser.find_elements(By.ID, "refused")
+    shot(browser, "import-gbk")
     logout(browser)

@@ -3,6 +3,7 @@ import DocketServer
 import DocketStore
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOCore
@@ -14,8 +15,9 @@ let testLogger: Logger = {
     return logger
 }()
 
-/// An application on a fresh migrated SQLite file, driven through the router (no sockets). The client sends
-/// an admin's API token unless `authenticated` is false.
+/// An application on a fresh migrated SQLite file, driven through the router (no sockets). Unless `authenticated`
+/// is false the client is an admin: the API token under `/api` (and `/metrics`), a signed-in session with its
+/// CSRF token for the pages (API tokens do not open the back office).
 func withApp(
     clock: ManualClock = ManualClock(), authenticated: Bool = true,
     _ body: @Sendable (any TestClientProtocol, Store) async throws -> Void
@@ -32,19 +34,29 @@ func withApp(
         }
         let app = try buildApplication(configuration: DocketConfiguration(), store: store, logger: testLogger)
         let credentials = headers
-        try await app.test(.router) { client in try await body(AuthedClient(inner: client, headers: credentials), store) }
+        try await app.test(.router) { client in
+            var pageHeaders: HTTPFields = [:]
+            if authenticated, let cookie = try await signIn(client, "admin", "admin-password-1") {
+                pageHeaders[.cookie] = "\(sessionCookieName)=\(cookie)"
+                let home = try await client.execute(uri: "/customers/new", method: .get, headers: pageHeaders) { String(buffer: $0.body) }
+                pageHeaders[HTTPField.Name("X-CSRF-Token")!] = csrfToken(in: home) ?? ""
+            }
+            try await body(AuthedClient(inner: client, headers: credentials, pageHeaders: pageHeaders), store)
+        }
     }
 }
 
-/// Adds fixed headers (credentials) to every request.
+/// Adds fixed headers (credentials) to every request: `headers` to the API, `pageHeaders` to the pages.
 struct AuthedClient: TestClientProtocol {
     let inner: any TestClientProtocol
     let headers: HTTPFields
+    var pageHeaders: HTTPFields = [:]
 
     func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws
         -> TestResponse
     {
-        var merged = self.headers
+        let api = uri.hasPrefix("/api/") || uri.hasPrefix("/metrics") || uri.hasPrefix("/health")
+        var merged = api ? self.headers : pageHeaders
         for field in headers { merged[field.name] = field.value }
         return try await inner.executeRequest(uri: uri, method: method, headers: merged, body: body)
     }
@@ -53,6 +65,17 @@ struct AuthedClient: TestClientProtocol {
 }
 
 func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
+
+extension Store {
+    /// Decides the stage the order is in now: tests walk orders through the stages.
+    func decideCurrentStage(orderID: Int64, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor)
+        async throws -> StoredOrder
+    {
+        let order = try await order(id: orderID)
+        return try await decideReview(
+            order, stage: ReviewStage(status: order.status) ?? .sales, decision, reason: reason, approveOverrides: approveOverrides, by: actor)
+    }
+}
 
 func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
     try JSONDecoder().decode(T.self, from: Data(response.body.readableBytesView))

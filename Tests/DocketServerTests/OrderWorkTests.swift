@@ -23,8 +23,11 @@ struct OrderWorkTests {
             let reviews = try await client.execute(uri: "/api/v1/orders/\(id)/reviews", method: .get) { String(buffer: $0.body) }
             #expect(reviews.contains("\"stage\":\"sales\"") && reviews.contains("creditSummary"))
             #expect(try await post(client, "/api/v1/orders/\(id)/review", #"{"decision":"maybe"}"#).status == .unprocessableContent)
-            for _ in 0..<4 {
-                let response = try await post(client, "/api/v1/orders/\(id)/review", #"{"decision":"pass","reason":"ok","approveOverrides":true}"#)
+            // A decision names the stage it decides; without one it is refused.
+            #expect(try await post(client, "/api/v1/orders/\(id)/review", #"{"decision":"pass","reason":"ok"}"#).status == .unprocessableContent)
+            for stage in ["sales", "finance", "inventory", "final"] {
+                let response = try await post(
+                    client, "/api/v1/orders/\(id)/review", #"{"stage":"\#(stage)","decision":"pass","reason":"ok","approveOverrides":true}"#)
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
             }
             #expect(try await store.order(id: id).status == .awaitingConfirmation)
@@ -78,11 +81,9 @@ struct OrderWorkTests {
             let order = try await store.submitOrder(
                 try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
             while try await store.order(id: order.id).status.isReview {
-                _ = try await store.decideReview(orderID: order.id, .pass, reason: "ok", approveOverrides: true, by: .cli())
+                _ = try await store.decideCurrentStage(orderID: order.id, .pass, reason: "ok", approveOverrides: true, by: .cli())
             }
-            let payload = try #require(try await store.engine.read(
-                Statement("SELECT payload FROM outbox WHERE topic = 'order.confirmationRequested'")).first?.optionalText("payload"))
-            let link = try #require(payload.split(separator: "\"").first { $0.hasPrefix("/confirm/") }).description
+            let link = try await store.issueConfirmationLink(orderID: order.id, by: .cli()).path
             try await client.execute(uri: "/confirm/not-a-real-token-at-all-123", method: .get) { #expect($0.status == .notFound) }
             let page = try await client.execute(uri: link, method: .get) { String(buffer: $0.body) }
             #expect(page.contains(order.number) && page.contains("id=\"confirm-order\""))
@@ -119,7 +120,7 @@ struct TimerWorkerTests {
             let order = try await store.submitOrder(
                 try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
             while try await store.order(id: order.id).status.isReview {
-                _ = try await store.decideReview(orderID: order.id, .pass, reason: "ok", approveOverrides: true, by: .cli())
+                _ = try await store.decideCurrentStage(orderID: order.id, .pass, reason: "ok", approveOverrides: true, by: .cli())
             }
             clock.advance(milliseconds: 25 * 3_600_000)
             var status = try await store.order(id: order.id).status

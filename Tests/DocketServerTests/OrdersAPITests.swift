@@ -63,13 +63,13 @@ struct OrdersAPITests {
                 try decode(StoredOrder.self, response).id
             }
             // finance cannot decide the sales review
-            try await client.execute(uri: "/api/v1/orders/\(id)/review", method: .post, headers: tokens[.finance]!, body: body(#"{"decision":"pass"}"#)) { response throws in
+            try await client.execute(uri: "/api/v1/orders/\(id)/review", method: .post, headers: tokens[.finance]!, body: body(#"{"stage":"sales","decision":"pass"}"#)) { response throws in
                 #expect(response.status == .forbidden)
             }
-            try await client.execute(uri: "/api/v1/orders/\(id)/review", method: .post, headers: tokens[.sales]!, body: body(#"{"decision":"pass"}"#)) { response throws in
+            try await client.execute(uri: "/api/v1/orders/\(id)/review", method: .post, headers: tokens[.sales]!, body: body(#"{"stage":"sales","decision":"pass"}"#)) { response throws in
                 #expect(try decode(StoredOrder.self, response).status == .reviewFinance)
             }
-            try await client.execute(uri: "/api/v1/orders/\(id)/review", method: .post, headers: tokens[.finance]!, body: body(#"{"decision":"reject"}"#)) { response throws in
+            try await client.execute(uri: "/api/v1/orders/\(id)/review", method: .post, headers: tokens[.finance]!, body: body(#"{"stage":"finance","decision":"reject"}"#)) { response throws in
                 #expect(response.status == .unprocessableContent, "a rejection needs a reason")
             }
             // hold, then an illegal resume-twice
@@ -163,12 +163,12 @@ struct OrderPageTests {
             let financePage = try await client.execute(uri: "/orders/\(order.id)", method: .get, headers: [.cookie: finance]) { String(buffer: $0.body) }
             #expect(!financePage.contains("id=\"review-pass\""))
             // finance posting the form anyway is refused; sales passes it
-            let form = "_csrf=\(try #require(csrfToken(in: financePage)))&decision=pass"
+            let form = "_csrf=\(try #require(csrfToken(in: financePage)))&stage=sales&decision=pass"
             try await client.execute(uri: "/orders/\(order.id)/review", method: .post,
                 headers: [.cookie: finance, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)) {
                 #expect($0.status == .forbidden)
             }
-            let salesForm = "_csrf=\(try #require(csrfToken(in: page)))&decision=pass"
+            let salesForm = "_csrf=\(try #require(csrfToken(in: page)))&stage=sales&decision=pass"
             try await client.execute(uri: "/orders/\(order.id)/review", method: .post,
                 headers: [.cookie: sales, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: salesForm)) {
                 #expect($0.status == .seeOther)

@@ -10,21 +10,27 @@ private let hour: Int64 = 3_600_000
 func passReviews(_ store: Store, _ id: Int64) async throws -> StoredOrder {
     var order = try await store.order(id: id)
     while order.status.isReview {
-        order = try await store.decideReview(orderID: id, .pass, reason: "checked", approveOverrides: true, by: reviewer)
+        order = try await store.decideCurrentStage(orderID: id, .pass, reason: "checked", approveOverrides: true, by: reviewer)
     }
     return order
 }
 
-/// The raw confirmation link of the newest confirmation request (only the outbox message holds it).
+/// A confirmation link for the order's open request, issued as the notifier (or "copy a new link") issues it:
+/// no usable link is kept anywhere, so a test gets one the way the customer's message would.
 func confirmationToken(_ store: Store, orderID: Int64) async throws -> String {
-    let rows = try await store.engine.read(
-        Statement(
-            "SELECT payload FROM outbox WHERE topic = 'order.confirmationRequested' AND aggregate_id = $1 ORDER BY id DESC",
-            [orderID]))
-    let payload = try #require(rows.first).optionalText("payload") ?? ""
-    struct Notice: Decodable { var link: String }
-    let link = try JSONDecoder().decode(Notice.self, from: Data(payload.utf8)).link
-    return String(link.dropFirst("/confirm/".count))
+    let link = try await store.issueConfirmationLink(orderID: orderID, by: reviewer)
+    return String(link.path.dropFirst("/confirm/".count))
+}
+
+extension Store {
+    /// Decides the stage the order is in now: tests walk orders through the stages.
+    func decideCurrentStage(orderID: Int64, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor)
+        async throws -> StoredOrder
+    {
+        let order = try await order(id: orderID)
+        return try await decideReview(
+            order, stage: ReviewStage(status: order.status) ?? .sales, decision, reason: reason, approveOverrides: approveOverrides, by: actor)
+    }
 }
 
 @Suite("Review, confirmation, timers and changes on both stores", .serialized)
@@ -40,25 +46,25 @@ struct ReviewConformanceTests {
             #expect(sales.priceOverrides.map { $0.arguments["sku"] } == ["P002"])
             // The line priced below list needs the recorded approval; passing over a warning needs a reason.
             await #expect(throws: DocketError.invalid([FieldProblem("approveOverrides", "overrideApprovalRequired"), FieldProblem("reason", "reasonRequiredForFindings")])) {
-                _ = try await store.decideReview(orderID: order.id, .pass, reason: nil, by: reviewer)
+                _ = try await store.decideCurrentStage(orderID: order.id, .pass, reason: nil, by: reviewer)
             }
-            var next = try await store.decideReview(orderID: order.id, .pass, reason: "老客户促销价", approveOverrides: true, by: reviewer)
+            var next = try await store.decideCurrentStage(orderID: order.id, .pass, reason: "老客户促销价", approveOverrides: true, by: reviewer)
             #expect(next.status == .reviewFinance)
-            next = try await store.decideReview(orderID: order.id, .pass, reason: nil, by: reviewer)
+            next = try await store.decideCurrentStage(orderID: order.id, .pass, reason: nil, by: reviewer)
             #expect(next.status == .reviewInventory)
             // No stock at all: the inventory stage finds the shortage per SKU.
             let inventory = try #require(try await store.assessment(of: next))
             #expect(inventory.findings.map(\.code) == ["stockShortage", "stockShortage"])
             #expect(inventory.findings.first?.arguments["short"] == "3")
             await #expect(throws: DocketError.invalid("reason", "reasonRequiredForFindings")) {
-                _ = try await store.decideReview(orderID: order.id, .pass, reason: " ", by: reviewer)
+                _ = try await store.decideCurrentStage(orderID: order.id, .pass, reason: " ", by: reviewer)
             }
-            next = try await store.decideReview(orderID: order.id, .hold, reason: "等采购到货", by: reviewer)
+            next = try await store.decideCurrentStage(orderID: order.id, .hold, reason: "等采购到货", by: reviewer)
             #expect(next.status == .onHold)
             next = try await store.transition(orderID: order.id, .resume, reason: nil, by: reviewer)
             #expect(next.status == .reviewInventory)
-            next = try await store.decideReview(orderID: order.id, .pass, reason: "采购下周到货", by: reviewer)
-            next = try await store.decideReview(orderID: order.id, .pass, reason: nil, by: reviewer)
+            next = try await store.decideCurrentStage(orderID: order.id, .pass, reason: "采购下周到货", by: reviewer)
+            next = try await store.decideCurrentStage(orderID: order.id, .pass, reason: nil, by: reviewer)
             #expect(next.status == .awaitingConfirmation)
 
             let records = try await store.reviews(orderID: order.id)
@@ -66,9 +72,9 @@ struct ReviewConformanceTests {
             #expect(records.map(\.decision) == [.pass, .pass, .hold, .pass, .pass])
             #expect(records[0].reason == "老客户促销价" && records[0].actor == "user:reviewer")
             #expect(records[0].assessment.priceOverrides.count == 1, "the approved override is kept with the decision")
-            // Not in review any more: deciding is an illegal step, not a silent no-op.
-            await #expect(throws: DocketError.illegalTransition(number: order.number, from: .awaitingConfirmation, action: .pass)) {
-                _ = try await store.decideReview(orderID: order.id, .pass, reason: "x", by: reviewer)
+            // Not in review any more: a decision for the final stage is stale (409), not a silent no-op.
+            await #expect(throws: DocketError.staleStage(number: order.number, stage: .final, now: .awaitingConfirmation)) {
+                _ = try await store.decideReview(orderID: order.id, stage: .final, .pass, reason: "x", by: reviewer)
             }
         }
     }
@@ -130,8 +136,12 @@ struct ReviewConformanceTests {
             #expect(try await passReviews(store, order.id).status == .awaitingConfirmation)
             let token = try await confirmationToken(store, orderID: order.id)
             #expect(token.count >= 43, "256 bits, base64url")
-            let stored = try await store.engine.read(Statement("SELECT token_hash FROM order_confirmations WHERE order_id = $1", [order.id]))
+            let stored = try await store.engine.read(
+                Statement("SELECT token_hash FROM order_confirmations WHERE order_id = $1 AND closed_at IS NULL", [order.id]))
             #expect(try stored.map { try $0.text("token_hash") } == [Secret.hash(token)], "only the hash is kept")
+            // No usable link at rest: the customer's message in the outbox names the order, not a link.
+            let messages = try await store.engine.read(Statement("SELECT payload FROM outbox WHERE aggregate_id = $1", [order.id]))
+            #expect(try messages.allSatisfy { try !$0.text("payload").contains("/confirm/") && !$0.text("payload").contains(token) })
 
             let view = try await store.confirmation(token: token)
             #expect(view.open && view.order.id == order.id)
@@ -280,7 +290,7 @@ struct ReviewConformanceTests {
             let revisions = try await store.revisions(orderID: order.id)
             #expect(revisions.map(\.revision) == [2])
             #expect(revisions[0].diff.contains(RevisionChange(field: "total", before: "346.00", after: "524.00")))
-            await #expect(throws: DocketError.invalid("status", "changeAlreadyDecided")) {
+            await #expect(throws: DocketError.conflict(.changeRequest, key: "#\(request.id)", because: "alreadyDecided")) {
                 _ = try await store.decideChange(requestID: request.id, approve: true, reason: "again", by: reviewer)
             }
             // A request made against revision 1 is stale once revision 2 exists.
@@ -288,7 +298,7 @@ struct ReviewConformanceTests {
             _ = try await store.decideChange(
                 requestID: try await store.requestChange(orderID: order.id, OrderEdit(requestedDate: CalendarDate(year: 2026, month: 12, day: 20)), message: nil, by: clerk).id,
                 approve: true, reason: "客户改期", by: reviewer)
-            await #expect(throws: DocketError.invalid("revision", "changeStale")) {
+            await #expect(throws: DocketError.conflict(.changeRequest, key: "#\(stale.id)", because: "staleRevision")) {
                 _ = try await store.decideChange(requestID: stale.id, approve: true, reason: nil, by: reviewer)
             }
             await #expect(throws: DocketError.invalid("reason", "reasonRequired")) {
@@ -398,8 +408,8 @@ struct ReviewConformanceTests {
                 channel: .phone, customerCode: "C001",
                 lines: [OrderLineDraft(sku: "P001", quantity: 3), OrderLineDraft(sku: "F001", quantity: 2), OrderLineDraft(sku: "M001", quantity: 1)])
             let order = try await store.submitOrder(draft, idempotencyKey: nil, by: clerk).order
-            _ = try await store.decideReview(orderID: order.id, .pass, reason: "ok", by: reviewer)
-            let atInventory = try await store.decideReview(orderID: order.id, .pass, reason: "ok", by: reviewer)
+            _ = try await store.decideCurrentStage(orderID: order.id, .pass, reason: "ok", by: reviewer)
+            let atInventory = try await store.decideCurrentStage(orderID: order.id, .pass, reason: "ok", by: reviewer)
             let findings = try #require(try await store.assessment(of: atInventory)).findings
             #expect(findings.map(\.code) == ["stockCovered", "stockShortage", "stockMakeToOrder"])
             #expect(findings[0].arguments["available"] == "10")

@@ -1,4 +1,6 @@
+import DocketCore
 import Foundation
+import Hummingbird
 
 /// An `application/x-www-form-urlencoded` body: field names may repeat (checkboxes, multi-selects).
 struct Form: Sendable {
@@ -14,6 +16,22 @@ struct Form: Sendable {
             pairs.append((decode(kv[0]), kv.count > 1 ? decode(kv[1]) : ""))
         }
         return Form(pairs: pairs)
+    }
+
+    /// Reads a form body of at most `limit` bytes (a larger one is a 413) and refuses control characters other than
+    /// tab and line breaks in any field (a 422 naming the field): nothing a person types, and PostgreSQL stores no NUL.
+    static func read(_ request: Request, limit: Int) async throws -> Form {
+        let form = parse(String(buffer: try await request.body.collect(upTo: limit)))
+        try form.refuseControlCharacters()
+        return form
+    }
+
+    func refuseControlCharacters() throws(DocketError) {
+        var v = Validator()
+        for (name, value) in pairs where Validator.hasControlCharacters(name, multiline: true) || Validator.hasControlCharacters(value, multiline: true) {
+            v.add(Validator.hasControlCharacters(name, multiline: true) ? "" : name, "controlCharacters")
+        }
+        try v.check()
     }
 
     func first(_ name: String) -> String? { pairs.first { $0.0 == name }?.1 }

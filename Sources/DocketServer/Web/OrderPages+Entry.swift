@@ -342,8 +342,19 @@ extension OrderPages {
         routes.get("/orders/import", .orderIntake) { _, context in
             importPage(context, csv: "", report: nil, problems: [])
         }
+        // The template to fill in Excel: UTF-8 with a BOM (so Excel reads the Chinese header), in the reader's language.
+        routes.get("/orders/import/template.csv", .orderIntake) { _, context in
+            let chinese = context.language == .zhCN
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"\(chinese ? "order-import-template-zh" : "order-import-template").csv\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + OrderImport.template(chinese: chinese))))
+        }
         routes.post("/orders/import", .orderIntake) { request, context in
-            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 8 * 1024 * 1024)))
+            let form = try await Form.read(request, limit: 1 << 20)
             let csv = form.first("csv") ?? ""
             if csv.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 return importPage(context, csv: csv, report: nil, problems: [FieldProblem("csv", "required")])
@@ -370,7 +381,9 @@ extension OrderPages {
                      "status": Message("order.status.\(order.status.rawValue)").text(language), "again": order.alreadyImported]
                 },
                 "hasRefused": !report.refused.isEmpty,
-                "refused": report.refused.map { ["line": String($0.line), "field": $0.problem.field, "message": $0.problem.message.text(language)] },
+                "refused": report.refused.map {
+                    ["line": String($0.line), "field": importColumnLabel($0.problem.field, language), "message": $0.problem.message.text(language)]
+                },
             ] as [String: Any]
         }
         return views.render("orderImport", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: "/orders")
@@ -384,7 +397,7 @@ extension OrderPages {
             try await confirmationPage(context, token: context.parameters.get("token") ?? "")
         }
         routes.post("/confirm/:token", .everyone) { request, context in
-            guard isSameOrigin(request) else { throw AccessError.csrf }
+            guard isSameOrigin(request, context) else { throw AccessError.csrf }
             let token = context.parameters.get("token") ?? ""
             let form = try await Self.form(request)
             do {
@@ -421,4 +434,9 @@ extension OrderPages {
         ]
         return views.render("confirm", withoutEmpty(model, "problemSummary", "done"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent)
     }
+}
+
+/// A CSV column as the reader's template names it (数量 for `quantity`); the file as a whole names nothing.
+func importColumnLabel(_ column: String, _ language: Language) -> String {
+    Catalog.table(language)["import.column.\(column)"] ?? column
 }

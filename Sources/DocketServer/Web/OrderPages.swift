@@ -27,13 +27,15 @@ struct OrderPages {
         routes.post("/orders/:id/review", .orderReview) { request, context in
             let id = try context.orderID()
             let form = try await Self.form(request)
-            guard let decision = form.text("decision").flatMap(ReviewDecision.init(rawValue:)) else {
+            guard let decision = form.text("decision").flatMap(ReviewDecision.init(rawValue:)),
+                let stage = form.text("stage").flatMap(ReviewStage.init(rawValue:))
+            else {
                 return try await orderPage(id, context, problems: [FieldProblem("decision", "required")], status: .unprocessableContent)
             }
             return try await after(id, context) {
                 _ = try await decideReview(
-                    store: store, orderID: id, decision, reason: form.text("reason"), approveOverrides: form.flag("approveOverrides"),
-                    context: context, path: request.uri.path)
+                    store: store, orderID: id, stage: stage, decision, reason: form.text("reason"),
+                    approveOverrides: form.flag("approveOverrides"), context: context, path: request.uri.path)
             }
         }
         for action in [OrderAction.hold, .resume, .cancel] {
@@ -55,6 +57,21 @@ struct OrderPages {
                 _ = try await store.recordConfirmation(orderID: id, via: via, note: form.text("note"), by: context.actor)
             }
         }
+        // "Copy a new link": for passing the link on by WeChat. Shown this once (only its hash is kept); the link
+        // issued before stops working.
+        routes.post("/orders/:id/confirmation/link", .orderIntake) { request, context in
+            let id = try context.orderID()
+            do {
+                let link = try await store.issueConfirmationLink(orderID: id, by: context.actor)
+                var response = try await orderPage(id, context, newLink: siteAddress(request, context) + link.path)
+                response.headers[.cacheControl] = "no-store"
+                return response
+            } catch {
+                let (status, problem) = problemFor(error, path: "/orders/\(id)", language: context.language)
+                guard status == .conflict else { throw error }
+                return try await orderPage(id, context, alert: problem.detail ?? problem.title, status: status)
+            }
+        }
         routes.post("/orders/:id/confirmation/resend", .orderIntake) { _, context in
             let id = try context.orderID()
             return try await after(id, context) { try await store.resendConfirmation(orderID: id, by: context.actor) }
@@ -74,7 +91,7 @@ struct OrderPages {
     }
 
     static func form(_ request: Request) async throws -> Form {
-        Form.parse(String(buffer: try await request.body.collect(upTo: 1024 * 1024)))
+        try await Form.read(request, limit: 1024 * 1024)
     }
 
     /// Runs a step and goes back to the order; a refused step shows the order again with the problems.
@@ -84,10 +101,12 @@ struct OrderPages {
             return Response(status: .seeOther, headers: [.location: "/orders/\(id)"])
         } catch DocketError.invalid(let problems) {
             return try await orderPage(id, context, problems: problems, status: .unprocessableContent)
-        } catch let error as DocketError {
-            guard case .illegalTransition = error else { throw error }
+        } catch {
+            // A step the order's state refuses, or one that lost a race (a double click, two people at once): the
+            // order as it is now, with what happened in words.
             let (status, problem) = problemFor(error, path: "/orders/\(id)", language: context.language)
-            return try await orderPage(id, context, alert: problem.detail, status: status)
+            guard status == .conflict else { throw error }
+            return try await orderPage(id, context, alert: problem.detail ?? problem.title, status: status)
         }
     }
 
@@ -125,7 +144,8 @@ struct OrderPages {
     // MARK: The order
 
     func orderPage(
-        _ id: Int64, _ context: DocketRequestContext, problems: [FieldProblem] = [], alert: String? = nil, status: HTTPResponse.Status = .ok
+        _ id: Int64, _ context: DocketRequestContext, problems: [FieldProblem] = [], alert: String? = nil, newLink: String? = nil,
+        status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let order = try await store.order(id: id)
         async let timelineRead = store.orderTimeline(of: order)
@@ -183,6 +203,7 @@ struct OrderPages {
             model["confirmation"] = [
                 "id": id, "deadline": displayTime(deadline?.dueAt),
                 "pendingCustomerRequest": changes.contains { $0.source == "customer" && $0.status == .pending },
+                "newLink": newLink ?? "",
                 "channels": ConfirmationChannel.allCases.map { ["value": $0.rawValue, "label": text("confirmation.channel.\($0.rawValue)")] },
             ] as [String: Any]
         }

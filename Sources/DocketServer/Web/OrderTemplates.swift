@@ -55,6 +55,7 @@ enum OrderTemplates {
           {{#canDecide}}
           <form method="post" action="/orders/{{id}}/review" id="review-form" class="toolbar">
             <input type="hidden" name="_csrf" value="{{csrf}}">
+            <input type="hidden" name="stage" value="{{stage}}">
             <input name="reason" id="review-reason" placeholder="{{t.ui.order.reason}}">
             {{#hasOverrides}}<label class="check"><input type="checkbox" name="approveOverrides" id="approve-overrides" value="on"> {{t.ui.order.approveOverrides}}</label>{{/hasOverrides}}
             <button type="submit" name="decision" value="pass" class="primary" id="review-pass">{{t.review.decision.pass}}</button>
@@ -78,6 +79,11 @@ enum OrderTemplates {
           <form method="post" action="/orders/{{id}}/confirmation/resend" class="toolbar">
             <input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="resend-confirmation">{{t.ui.order.resendConfirmation}}</button>
           </form>
+          <form method="post" action="/orders/{{id}}/confirmation/link" class="toolbar">
+            <input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="copy-new-link">{{t.ui.order.copyNewLink}}</button>
+          </form>
+          {{#newLink}}<div class="notice" role="status" id="new-link-panel"><p>{{t.ui.order.newLinkOnce}}</p>
+            <p><input readonly id="new-link" value="{{newLink}}" size="60" autofocus></p></div>{{/newLink}}
         </section>
         {{/confirmation}}
         {{#actions}}
@@ -191,7 +197,7 @@ enum OrderTemplates {
         {{$content}}
         <h1 id="page-title">{{t.ui.import.title}}</h1>
         <p class="hint">{{t.ui.import.help}}</p>
-        <p><code>{{header}}</code></p>
+        <p><code>{{header}}</code> <a class="button" id="import-template" href="/orders/import/template.csv" download>{{t.ui.import.template}}</a></p>
         {{#problemSummary}}<p class="alert" role="alert" id="form-errors">{{problemSummary}}</p>{{/problemSummary}}
         <form method="post" action="/orders/import" id="import-form">
           <input type="hidden" name="_csrf" value="{{csrf}}">
@@ -351,9 +357,15 @@ enum OrderTemplates {
             file.addEventListener("change", function () {
               var f = file.files && file.files[0];
               if (!f) { return; }
+              // Excel in China saves CSV as GBK/GB18030: read UTF-8 when the bytes are UTF-8, GB18030 otherwise.
               var reader = new FileReader();
-              reader.onload = function () { document.getElementById("csv-text").value = String(reader.result || ""); };
-              reader.readAsText(f, "utf-8");
+              reader.onload = function () {
+                var bytes = new Uint8Array(reader.result), text;
+                try { text = new TextDecoder("utf-8", { fatal: true }).decode(bytes); }
+                catch (e) { text = new TextDecoder("gb18030").decode(bytes); }
+                document.getElementById("csv-text").value = text.replace(/^\\uFEFF/, "");
+              };
+              reader.readAsArrayBuffer(f);
             });
           }
         })();

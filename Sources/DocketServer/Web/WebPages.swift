@@ -101,8 +101,8 @@ struct WebPages {
         }
         routes.post("/login", .everyone) { request, context in
             // No session yet, so no CSRF token: refuse cross-site sign-in posts by their Origin.
-            guard isSameOrigin(request) else { throw AccessError.csrf }
-            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            guard isSameOrigin(request, context) else { throw AccessError.csrf }
+            let form = try await Form.read(request, limit: 64 * 1024)
             let username = form.text("username") ?? ""
             let next = safeRedirect(form.text("next"))
             let result = try await store.login(
@@ -132,7 +132,7 @@ struct WebPages {
             return response
         }
         routes.post("/language", .signedIn) { request, context in
-            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let form = try await Form.read(request, limit: 64 * 1024)
             let language = form.text("language").flatMap(Language.init(rawValue:)) ?? .default
             try await store.setLanguage(language, for: context.identity!.user.id, by: context.actor)
             let back = request.headers[.referer].flatMap { URL(string: $0)?.path }
@@ -172,7 +172,7 @@ struct WebPages {
         }
         routes.get("/stock/receive", .stockReceive) { _, context in receiptForm(context, form: nil, problems: []) }
         routes.post("/stock/receive", .stockReceive) { request, context in
-            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let form = try await Form.read(request, limit: 64 * 1024)
             let (receipt, parseProblems) = FormSpec<StockReceipt>.receipt.parse(form, nil)
             do {
                 if !parseProblems.isEmpty { throw DocketError.invalid(parseProblems) }
@@ -207,7 +207,7 @@ struct WebPages {
         }
         routes.post("/warehouses/:id/locations", .warehousesWrite) { request, context in
             let warehouse: ID<Warehouse> = try context.id()
-            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let form = try await Form.read(request, limit: 64 * 1024)
             let location = Location(code: form.text("code") ?? "", name: form.text("name"), zone: form.text("zone"))
             do {
                 _ = try await store.createLocation(location, in: warehouse, by: context.actor)
@@ -298,7 +298,7 @@ struct WebPages {
         }
         routes.get("/admin/users/new", .administration) { _, context in formPage(context, user: nil, form: nil, problems: []) }
         routes.post("/admin/users", .administration) { request, context in
-            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let form = try await Form.read(request, limit: 64 * 1024)
             let user = spec.parse(form, nil).value
             do {
                 let stored = try await store.addUser(user, password: form.first("password") ?? "", by: context.actor)
@@ -315,7 +315,7 @@ struct WebPages {
         routes.post("/admin/users/:id", .administration) { request, context in
             let id: ID<User> = try context.id()
             let current = try await store.user(id: id)
-            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let form = try await Form.read(request, limit: 64 * 1024)
             let user = spec.parse(form, current.user).value
             do {
                 _ = try await store.updateUser(id, version: Int64(form.text("version") ?? "") ?? -1, user, by: context.actor)
@@ -345,7 +345,7 @@ struct WebPages {
         }
         routes.get("/account/tokens", .signedIn) { _, context in try await page(context) }
         routes.post("/account/tokens", .signedIn) { request, context in
-            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+            let form = try await Form.read(request, limit: 64 * 1024)
             let created = try await store.createAPIToken(for: context.identity!.user.id, name: form.text("name") ?? "", by: context.actor)
             return try await page(context, newToken: created.token)
         }
@@ -388,7 +388,7 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
             formPage(context, stored: nil, form: nil, problems: [])
         }
         routes.post(path, write) { request, context in
-            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 256 * 1024)))
+            let form = try await Form.read(request, limit: 256 * 1024)
             let (value, parseProblems) = spec.parse(form, nil)
             do {
                 if !parseProblems.isEmpty { throw DocketError.invalid(parseProblems) }
@@ -405,7 +405,7 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
         }
         routes.post("\(path)/:id", write) { request, context in
             let stored = try await repository.get(id: try context.id())
-            let form = Form.parse(String(buffer: try await request.body.collect(upTo: 256 * 1024)))
+            let form = try await Form.read(request, limit: 256 * 1024)
             let (value, parseProblems) = spec.parse(form, stored.value)
             do {
                 if !parseProblems.isEmpty { throw DocketError.invalid(parseProblems) }
@@ -438,6 +438,7 @@ func problems(_ error: DocketError) -> [FieldProblem] {
     case .notFound(_, let key), .archived(_, let key): [FieldProblem("", "notFound", ["value": key])]
     case .illegalTransition(let number, _, _): [FieldProblem("", "invalidValue", ["allowed": number])]
     case .concurrentRequest(let key): [FieldProblem("Idempotency-Key", "duplicate", ["value": key])]
+    case .staleStage, .conflict: [FieldProblem("", "changedMeanwhile")]
     }
 }
 
@@ -445,7 +446,7 @@ func status(_ error: DocketError) -> HTTPResponse.Status {
     switch error {
     case .invalid: .unprocessableContent
     case .notFound: .notFound
-    case .duplicate, .versionConflict, .archived, .illegalTransition, .concurrentRequest: .conflict
+    case .duplicate, .versionConflict, .archived, .illegalTransition, .concurrentRequest, .staleStage, .conflict: .conflict
     }
 }
 
@@ -485,8 +486,12 @@ func yesNo(_ value: Bool, _ context: DocketRequestContext) -> String {
 }
 
 /// Only same-site paths: never redirect to another host after sign-in.
+/// Where to go after signing in: only a path of this site. Anything that a browser could read as another host —
+/// `//evil`, `/\\evil`, `/<TAB>/evil` (browsers drop tabs and line breaks in URLs) — goes home instead.
 func safeRedirect(_ target: String?) -> String {
-    guard let target, target.hasPrefix("/"), !target.hasPrefix("//"), !target.contains("\\") else { return "/" }
+    guard let target, target.hasPrefix("/"), !target.hasPrefix("//"),
+        target.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" })
+    else { return "/" }
     return target
 }
 
