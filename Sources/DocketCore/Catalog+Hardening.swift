@@ -38,6 +38,9 @@ extension Catalog {
         "error.payloadTooLarge.detail": "提交的内容超过大小上限，请减少内容后重试。",
         "entity.confirmation": "确认链接",
         "ui.order.copyNewLink": "复制新链接",
+        "order.type.STOCK": "常规订单（STOCK）",
+        "order.type.RUSH": "加急订单（RUSH）",
+        "order.type.VOR": "停机急件（VOR）",
         "ui.order.newLinkOnce": "新的确认链接如下，仅显示这一次，请复制后发给客户（如通过微信）。之前的链接已失效。",
     ]
 
@@ -79,6 +82,9 @@ extension Catalog {
         "error.payloadTooLarge.detail": "The request is larger than allowed; send less and try again.",
         "entity.confirmation": "confirmation link",
         "ui.order.copyNewLink": "Copy a new link",
+        "order.type.STOCK": "Stock (STOCK)",
+        "order.type.RUSH": "Rush (RUSH)",
+        "order.type.VOR": "Vehicle off road (VOR)",
         "ui.order.newLinkOnce": "The new confirmation link is shown only this once: copy it and send it to the customer (e.g. by WeChat). The previous link no longer works.",
     ]
 }

@@ -273,6 +273,9 @@ struct HardeningHTTPTests {
                 body: ByteBuffer(string: "")) { String(buffer: $0.body) }
             #expect(page.contains("id=\"new-link\" value=\"http://localhost/confirm/"))
             #expect(try await store.confirmation(token: String(link.path.dropFirst(9))).open == false, "the page's new link replaced it")
+            let again = try await client.execute(uri: "/orders/\(order.id)", method: .get) { String(buffer: $0.body) }
+            #expect(again.contains("id=\"copy-new-link\""))
+            #expect(!again.contains("id=\"new-link\""), "the link is shown once, not on the next visit")
         }
     }
 }

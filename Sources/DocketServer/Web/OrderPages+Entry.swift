@@ -299,7 +299,7 @@ extension OrderPages {
             fields.append(field("channel", "ui.field.channel", entry.channel,
                 options: [OrderChannel.phone, .fax, .email, .web].map { ($0.rawValue, text("ui.channel.\($0.rawValue)")) }))
             fields.append(field("externalRef", "ui.field.externalRef", entry.externalRef))
-            fields.append(field("type", "ui.field.type", entry.type, options: OrderType.allCases.map { ($0.rawValue, $0.rawValue) }))
+            fields.append(field("type", "ui.field.type", entry.type, options: OrderType.allCases.map { ($0.rawValue, text("order.type.\($0.rawValue)")) }))
             fields.append(field("urgent", "ui.order.urgent", entry.urgent ? "true" : "", kind: "checkbox"))
         }
         fields += [

@@ -129,10 +129,10 @@ struct OrderPages {
             "stages": options(OrderStage.allCases, selected: query.get("stage")) { Message("ui.stage.\($0.rawValue)").text(language) },
             "statuses": options(OrderStatus.allCases, selected: query.get("status")) { Message("order.status.\($0.rawValue)").text(language) },
             "channels": options(OrderChannel.allCases, selected: query.get("channel")) { Message("ui.channel.\($0.rawValue)").text(language) },
-            "types": options(OrderType.allCases, selected: query.get("type")) { $0.rawValue },
+            "types": options(OrderType.allCases, selected: query.get("type")) { Message("order.type.\($0.rawValue)").text(language) },
             "rows": page.items.map { order -> [String: Any] in
                 ["id": order.id, "number": order.number, "urgent": order.urgent, "customerCode": order.customerCode,
-                 "channel": Message("ui.channel.\(order.channel.rawValue)").text(language), "type": order.type.rawValue,
+                 "channel": Message("ui.channel.\(order.channel.rawValue)").text(language), "type": Message("order.type.\(order.type.rawValue)").text(language),
                  "statusCode": order.status.rawValue, "status": Message("order.status.\(order.status.rawValue)").text(language),
                  "total": order.total.formatted, "received": displayTime(order.receivedAt)]
             },
@@ -172,7 +172,7 @@ struct OrderPages {
             "id": id, "number": order.number, "statusCode": order.status.rawValue, "status": text("order.status.\(order.status.rawValue)"),
             "urgent": order.urgent, "customerCode": order.customerCode, "contactName": order.contactName ?? "",
             "contactPhone": order.contactPhone ?? "", "address": order.deliveryAddress?.singleLine ?? "",
-            "type": order.type.rawValue, "payment": text("payment.\(order.paymentMethod.rawValue)"),
+            "type": text("order.type.\(order.type.rawValue)"), "payment": text("payment.\(order.paymentMethod.rawValue)"),
             "requested": order.requestedDate?.iso8601 ?? "—", "promised": order.promisedDate?.iso8601 ?? "—", "revision": order.revision,
             "received": displayTime(order.receivedAt), "total": order.total.formatted, "requirements": order.customerRequirements ?? "",
             "notes": order.notes ?? "",
@@ -200,12 +200,12 @@ struct OrderPages {
         let changes = try await changesRead
         if order.status == .awaitingConfirmation && Access.orderIntake.allows(roles) {
             let deadline = try await timersRead.first { $0.kind == .confirmationDeadline && $0.doneAt == nil }
-            model["confirmation"] = [
+            model["confirmation"] = withoutEmpty([
                 "id": id, "deadline": displayTime(deadline?.dueAt),
                 "pendingCustomerRequest": changes.contains { $0.source == "customer" && $0.status == .pending },
                 "newLink": newLink ?? "",
                 "channels": ConfirmationChannel.allCases.map { ["value": $0.rawValue, "label": text("confirmation.channel.\($0.rawValue)")] },
-            ] as [String: Any]
+            ], "newLink")
         }
         var actions: [[String: Any]] = []
         if Access.orderControl.allows(roles) {
