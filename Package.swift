@@ -90,6 +90,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "DocketTestSupport",
+            dependencies: ["DocketCore", "DocketStore"],
+            path: "Tests/DocketTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DocketCoreTests",
             dependencies: [
@@ -103,6 +109,7 @@ let package = Package(
             dependencies: [
                 "DocketCore",
                 "DocketStore",
+                "DocketTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -114,6 +121,7 @@ let package = Package(
                 "DocketCore",
                 "DocketStore",
                 "DocketServer",
+                "DocketTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,6 +1,7 @@
 import DocketCore
 import DocketServer
 import DocketStore
+import DocketTestSupport
 import Foundation
 import Hummingbird
 import HTTPTypes
@@ -66,16 +67,6 @@ struct AuthedClient: TestClientProtocol {
 
 func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
 
-extension Store {
-    /// Decides the stage the order is in now: tests walk orders through the stages.
-    func decideCurrentStage(orderID: Int64, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor)
-        async throws -> StoredOrder
-    {
-        let order = try await order(id: orderID)
-        return try await decideReview(
-            order, stage: ReviewStage(status: order.status) ?? .sales, decision, reason: reason, approveOverrides: approveOverrides, by: actor)
-    }
-}
 
 func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
     try JSONDecoder().decode(T.self, from: Data(response.body.readableBytesView))

@@ -1,6 +1,7 @@
 import DocketCore
 import DocketServer
 import DocketStore
+import DocketTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,5 +1,6 @@
 import DocketCore
 import DocketStore
+import DocketTestSupport
 import Foundation
 import Testing
 
@@ -22,16 +23,6 @@ func confirmationToken(_ store: Store, orderID: Int64) async throws -> String {
     return String(link.path.dropFirst("/confirm/".count))
 }
 
-extension Store {
-    /// Decides the stage the order is in now: tests walk orders through the stages.
-    func decideCurrentStage(orderID: Int64, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor)
-        async throws -> StoredOrder
-    {
-        let order = try await order(id: orderID)
-        return try await decideReview(
-            order, stage: ReviewStage(status: order.status) ?? .sales, decision, reason: reason, approveOverrides: approveOverrides, by: actor)
-    }
-}
 
 @Suite("Review, confirmation, timers and changes on both stores", .serialized)
 struct ReviewConformanceTests {
