@@ -42,7 +42,7 @@ public struct TimerWorker: Service {
                     // Drain everything due, a batch at a time.
                     while !Task.isCancelled {
                         let outcomes = try await store.runDueTimers(owner: owner)
-                        if !outcomes.isEmpty { logger.info("docket.timers.ran", metadata: ["docket.outcomes": "\(outcomes)"]) }
+                        if !outcomes.isEmpty { logger.info("docket.timers.ran", metadata: ["docket.outcomes": "\(outcomes.map(\.rawValue))"]) }
                         if outcomes.count < 20 { break }
                     }
                 } catch {

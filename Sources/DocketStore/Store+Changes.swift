@@ -14,15 +14,13 @@ public struct ChangeAssessment: Sendable, Codable, Hashable {
     }
 }
 
-public enum ChangeStatus: String, Sendable, Codable, CaseIterable { case pending, approved, rejected }
-
 /// 订单变更: a request to change an order's content, its approval and the revision it made.
 public struct ChangeRequest: Sendable, Codable, Hashable {
     public var id: Int64
     public var orderID: Int64
     public var status: ChangeStatus
-    /// `staff` or `customer` (asked through the confirmation page, in words).
-    public var source: String
+    /// Staff (with an edit), or the customer asking in words through the confirmation page.
+    public var source: ChangeSource
     public var baseRevision: Int64
     public var edit: OrderEdit
     public var message: String?
@@ -46,10 +44,6 @@ public struct OrderRevisionRecord: Sendable, Codable, Hashable {
 }
 
 extension Store {
-    /// Orders whose content may still change: in review, waiting for confirmation, or confirmed (before any
-    /// stock is allocated; allocation brings its own release and re-reservation).
-    public static let changeableStatuses: [OrderStatus] = OrderStatus.reviewStages + [.awaitingConfirmation, .confirmed]
-
     /// Reads what intake checks (customer and products) for a draft, in one snapshot.
     func intakeFacts(_ draft: OrderDraft) async throws -> (facts: IntakeFacts, customerID: Int64?) {
         let skus = Array(Set(draft.lines.map(\.sku).filter { !$0.isEmpty }))
@@ -114,7 +108,7 @@ extension Store {
         try DocketError.check(decision.refusals)
         let content = try contentStatements(order, draft, decision, customerID: customerID, revision: order.revision, at: clock.now())
         if decision.problems.isEmpty {
-            let next = try await transition(orderID: orderID, .completeInfo, reason: nil, by: actor, read: order) { current, _, _ in
+            let next = try await transition(orderID: orderID, .completeInfo, reason: nil, by: actor, read: order) { current, _, _, _ in
                 guard current.version == order.version else {
                     throw DocketError.versionConflict(.order, key: current.number, current: current.version)
                 }
@@ -148,14 +142,16 @@ extension Store {
         if edit.isEmpty { v.add("lines", "noChange") }
         v.optionalText(message, "message", max: 2000, multiline: true)
         try v.check()
-        guard Self.changeableStatuses.contains(order.status) else {
+        do {
+            try OrderWorkflow.checkChangeable(order.status)
+        } catch {
             throw DocketError.illegalTransition(number: order.number, from: order.status, action: .revise)
         }
         let (_, assessment) = try await checkChange(order, edit)
         do {
             let rows = try await engine.write(
                 try newChangeRequest(
-                    order, source: "staff", edit: edit, message: message, assessment: assessment, by: actor, at: clock.now(),
+                    order, source: .staff, edit: edit, message: message, assessment: assessment, by: actor, at: clock.now(),
                     requestKey: requestKey))
             return try await changeRequest(id: try rows[0][0].int("id"))
         } catch StoreError.uniqueViolation(let table, _) where table == "order_change_requests" {
@@ -183,7 +179,7 @@ extension Store {
 
     /// A pending change request and its audit event; the request's id is the first statement's `id`.
     private func newChangeRequest(
-        _ order: StoredOrder, source: String, edit: OrderEdit, message: String?, assessment: ChangeAssessment, by actor: Actor,
+        _ order: StoredOrder, source: ChangeSource, edit: OrderEdit, message: String?, assessment: ChangeAssessment, by actor: Actor,
         at now: Timestamp, requestKey: String? = nil
     ) throws -> [Statement] {
         [
@@ -193,7 +189,7 @@ extension Store {
                                                    requested_at, request_key)
                 VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
                 """,
-                [order.id, source, order.revision, try JSONColumn.encode(edit), message, try JSONColumn.encode(assessment),
+                [order.id, source.rawValue, order.revision, try JSONColumn.encode(edit), message, try JSONColumn.encode(assessment),
                  actor.description, now, requestKey],
                 expect: .rows(1), label: "order_change_requests"),
             audit("change_requested", .order, id: order.id, by: actor, at: now,
@@ -212,13 +208,14 @@ extension Store {
         let order = view.order
         let now = clock.now()
         let assessment = ChangeAssessment(diff: [], total: order.total, credit: nil, stock: [])
+        var notice = OrderMessage(order)
+        notice.message = message
         let rows = try await engine.write(
-            [closeLink(tokenHash: Secret.hash(token), orderID: order.id, outcome: "change_requested", at: now)]
+            [closeLink(tokenHash: Secret.hash(token), orderID: order.id, outcome: .changeRequested, at: now)]
                 + (try newChangeRequest(
-                    order, source: "customer", edit: OrderEdit(), message: message, assessment: assessment,
+                    order, source: .customer, edit: OrderEdit(), message: message, assessment: assessment,
                     by: Actor(.customer, order.customerCode), at: now))
-                + [outbox("order.changeRequested", orderID: order.id, at: now,
-                    payload: try JSONColumn.encode(["number": order.number, "message": message]))])
+                + (try statements(for: [.notify(.changeRequested)], orderID: order.id, message: notice, at: now)))
         return try await changeRequest(id: try rows[1][0].int("id"))
     }
 
@@ -252,8 +249,18 @@ extension Store {
     public func decideChange(requestID: Int64, approve: Bool, reason: String?, by actor: Actor) async throws -> ChangeRequest {
         let request = try await changeRequest(id: requestID)
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard request.status == .pending else { throw DocketError.conflict(.changeRequest, key: "#\(requestID)", because: "alreadyDecided") }
         let order = try await order(id: request.orderID)
+        do {
+            try OrderWorkflow.checkChangeDecision(
+                approve: approve, status: request.status, source: request.source, baseRevision: request.baseRevision,
+                orderRevision: order.revision, orderStatus: order.status, reason: reason)
+        } catch let refusal as ChangeRefusal {
+            switch refusal {
+            case .alreadyDecided: throw DocketError.conflict(.changeRequest, key: "#\(requestID)", because: "alreadyDecided")
+            case .staleRevision: throw DocketError.conflict(.changeRequest, key: "#\(requestID)", because: "staleRevision")
+            case .notChangeable: throw DocketError.illegalTransition(number: order.number, from: order.status, action: .revise)
+            }
+        }
         let now = clock.now()
         let decideRequest = { (status: ChangeStatus, revision: Int64?, assessment: ChangeAssessment) throws in
             Statement(
@@ -265,7 +272,6 @@ extension Store {
                 expect: .rows(1), label: "order_change_requests.pending")
         }
         guard approve else {
-            if (reason ?? "").isEmpty { throw DocketError.invalid("reason", "reasonRequired") }
             try await write(
                 [
                     try decideRequest(.rejected, nil, request.assessment),
@@ -274,15 +280,9 @@ extension Store {
                 ], lostRaceOn: order)
             return try await changeRequest(id: requestID)
         }
-        guard request.source == "staff" else { throw DocketError.invalid("edit", "customerRequestNeedsEdit") }
-        guard order.revision == request.baseRevision else {
-            throw DocketError.conflict(.changeRequest, key: "#\(requestID)", because: "staleRevision")
-        }
-        guard Self.changeableStatuses.contains(order.status) else {
-            throw DocketError.illegalTransition(number: order.number, from: order.status, action: .revise)
-        }
         let (checked, assessment) = try await checkChange(order, request.edit)
-        if assessment.worst > .info && (reason ?? "").isEmpty { throw DocketError.invalid("reason", "reasonRequiredForFindings") }
+        let effects = try OrderWorkflow.approveChange(
+            worst: assessment.worst, reason: reason, orderStatus: order.status, receivedAt: order.receivedAt, now: now, policy: policy)
         let revision = order.revision + 1
         var statements = try contentStatements(order, checked.draft, checked.decision, customerID: checked.customerID, revision: revision, at: now)
         let snapshot = checked.decision.snapshot(of: checked.draft)
@@ -297,15 +297,11 @@ extension Store {
                  try JSONColumn.encode(snapshot), now], expect: .rows(1), label: "order_revisions"),
             audit("revised", .order, id: order.id, by: actor, at: now,
                 data: try JSONColumn.encode(TransitionData(from: order.status, to: order.status, reason: "r\(revision)"))),
-            outbox("order.revised", orderID: order.id, at: now,
-                payload: try JSONColumn.encode(["number": order.number, "revision": String(revision)])),
         ]
-        if order.status == .awaitingConfirmation {
-            var changed = order
-            changed.contactPhone = checked.decision.contactPhone
-            statements += closeConfirmation(orderID: order.id, outcome: "superseded", at: now)
-            statements += try requestConfirmation(changed, at: now)
-        }
+        var notice = OrderMessage(order)
+        notice.contactPhone = checked.decision.contactPhone
+        notice.revision = revision
+        statements += try self.statements(for: effects, orderID: order.id, message: notice, at: now)
         try await write(statements, lostRaceOn: order)
         return try await changeRequest(id: requestID)
     }
@@ -334,8 +330,9 @@ extension Store {
 
     static func changeRequest(_ row: SQLRow) throws -> ChangeRequest {
         guard let status = ChangeStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
+        guard let source = ChangeSource(rawValue: try row.text("source")) else { throw StoreError.decoding(column: "source") }
         return ChangeRequest(
-            id: try row.int("id"), orderID: try row.int("order_id"), status: status, source: try row.text("source"),
+            id: try row.int("id"), orderID: try row.int("order_id"), status: status, source: source,
             baseRevision: try row.int("base_revision"),
             edit: try JSONColumn.decode(OrderEdit.self, try row.text("edit"), column: "edit"), message: row.optionalText("message"),
             assessment: try JSONColumn.decode(ChangeAssessment.self, try row.text("assessment"), column: "assessment"),

@@ -7,22 +7,7 @@ public struct ConfirmationView: Sendable {
     public var deadline: Timestamp
     /// The link still works: the order waits for this confirmation and the link was not used or replaced.
     public var open: Bool
-    public var outcome: String?
-}
-
-/// How staff heard the customer confirm.
-public enum ConfirmationChannel: String, Sendable, Codable, CaseIterable {
-    case phone, email, fax, wechat
-}
-
-/// The outbox message asking the customer to confirm. It carries no link: the notifier mints one with
-/// `issueConfirmationLink` at the moment it delivers the message, so no usable link ever lies at rest.
-struct ConfirmationNotice: Codable {
-    var orderID: Int64
-    var number: String
-    var customerCode: String
-    var contactPhone: String?
-    var deadline: Timestamp
+    public var outcome: ConfirmationOutcome?
 }
 
 /// A confirmation link just issued: shown or sent once, never stored (only its hash is).
@@ -33,47 +18,6 @@ public struct ConfirmationLink: Sendable, Codable, Hashable {
 }
 
 extension Store {
-    /// The statements that ask the customer to confirm (DOMAIN §3): the open request with its deadline, the
-    /// reminder and deadline timers, and the message in the outbox. The request holds no usable link yet (its
-    /// hash column holds a `pending:` marker no token hashes to); links are issued when they are sent.
-    func requestConfirmation(_ order: StoredOrder, at now: Timestamp) throws -> [Statement] {
-        let times = policy.confirmationTimes(received: order.receivedAt, now: now)
-        var statements = [
-            Statement(
-                "INSERT INTO order_confirmations (order_id, token_hash, created_at, deadline_at) VALUES ($1, $2, $3, $4)",
-                [order.id, "pending:" + Secret.make(), now, times.deadline], expect: .rows(1), label: "order_confirmations"),
-            timer(.confirmationDeadline, orderID: order.id, due: times.deadline, at: now),
-            outbox(
-                "order.confirmationRequested", orderID: order.id, at: now,
-                payload: try JSONColumn.encode(
-                    ConfirmationNotice(
-                        orderID: order.id, number: order.number, customerCode: order.customerCode, contactPhone: order.contactPhone,
-                        deadline: times.deadline))),
-        ]
-        if let reminder = times.reminder { statements.append(timer(.confirmationReminder, orderID: order.id, due: reminder, at: now)) }
-        return statements
-    }
-
-    /// Closes the order's open links and pending confirmation timers (replaced, used, or no longer relevant).
-    func closeConfirmation(orderID: Int64, outcome: String, at now: Timestamp) -> [Statement] {
-        [
-            Statement(
-                "UPDATE order_confirmations SET closed_at = $2, outcome = $3 WHERE order_id = $1 AND closed_at IS NULL",
-                [orderID, now, outcome]),
-            Statement(
-                "UPDATE timers SET done_at = $2, outcome = 'cancelled' WHERE order_id = $1 AND done_at IS NULL",
-                [orderID, now]),
-        ]
-    }
-
-    func outbox(_ topic: String, orderID: any SQLBindable, at now: Timestamp, payload: String) -> Statement {
-        Statement(
-            """
-            INSERT INTO outbox (created_at, topic, aggregate, aggregate_id, payload, available_at, attempts)
-            VALUES ($1, $2, 'order', $3, $4, $1, 0)
-            """, [now, topic, orderID, payload], expect: .rows(1), label: "outbox")
-    }
-
     /// The order behind a confirmation link. Unknown links are not found (and say nothing about other orders).
     public func confirmation(token: String) async throws -> ConfirmationView {
         guard token.count >= 20, token.count <= 100,
@@ -82,7 +26,7 @@ extension Store {
         else { throw DocketError.notFound(.order, key: "confirmation") }
         let order = try await order(id: try row.int("order_id"))
         let open = row.optionalInt("closed_at") == nil && order.status == .awaitingConfirmation
-        return ConfirmationView(order: order, deadline: try row.timestamp("deadline_at"), open: open, outcome: row.optionalText("outcome"))
+        return ConfirmationView(order: order, deadline: try row.timestamp("deadline_at"), open: open, outcome: row.optionalText("outcome").flatMap(ConfirmationOutcome.init(rawValue:)))
     }
 
     /// The link's order, while the link still works; a used or replaced link is a `confirmationClosed` problem.
@@ -92,21 +36,12 @@ extension Store {
         return view
     }
 
-    /// Closes the one link the customer used, guarded: a link replaced or used meanwhile fails the whole write.
-    func closeLink(tokenHash: String, orderID: Int64, outcome: String, at now: Timestamp) -> Statement {
-        Statement(
-            """
-            UPDATE order_confirmations SET closed_at = $3, outcome = $4
-            WHERE token_hash = $1 AND order_id = $2 AND closed_at IS NULL
-            """, [tokenHash, orderID, now, outcome], expect: .rows(1), label: "order_confirmations.open")
-    }
-
     /// The customer confirms through the link, optionally with special requirements (送货要求 etc.).
     public func confirm(token: String, requirements: String?) async throws -> StoredOrder {
         let view = try await openConfirmation(token: token)
         let requirements = requirements?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let requirements, requirements.count > 1000 { throw DocketError.invalid("requirements", "tooLong", ["max": "1000"]) }
-        return try await confirm(view.order, via: "link", requirements: requirements, tokenHash: Secret.hash(token),
+        return try await confirm(view.order, via: .link, requirements: requirements, tokenHash: Secret.hash(token),
             by: Actor(.customer, view.order.customerCode))
     }
 
@@ -114,22 +49,23 @@ extension Store {
     public func recordConfirmation(orderID: Int64, via channel: ConfirmationChannel, note: String?, by actor: Actor) async throws -> StoredOrder {
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let note, note.count > 1000 { throw DocketError.invalid("note", "tooLong", ["max": "1000"]) }
-        return try await confirm(try await order(id: orderID), via: channel.rawValue, requirements: note, tokenHash: nil, by: actor)
+        return try await confirm(try await order(id: orderID), via: .staff(channel), requirements: note, tokenHash: nil, by: actor)
     }
 
-    private func confirm(_ order: StoredOrder, via channel: String, requirements: String?, tokenHash: String?, by actor: Actor) async throws -> StoredOrder {
+    private func confirm(_ order: StoredOrder, via: ConfirmedVia, requirements: String?, tokenHash: String?, by actor: Actor) async throws
+        -> StoredOrder
+    {
         let text = (requirements ?? "").isEmpty ? nil : requirements
-        var confirmed = try await transition(orderID: order.id, .confirm, reason: channel, by: actor, read: order) { current, _, now in
+        var confirmed = try await transition(orderID: order.id, .confirm, reason: via.code, by: actor, read: order) {
+            current, _, now, message in
+            message.via = via.code
             var statements: [Statement] = []
             if let tokenHash {
                 // The link must still be the open one: a link replaced meanwhile confirms nothing.
-                statements.append(closeLink(tokenHash: tokenHash, orderID: current.id, outcome: "confirmed", at: now))
+                statements.append(closeLink(tokenHash: tokenHash, orderID: current.id, outcome: .confirmed, at: now))
             }
             statements.append(
                 Statement("UPDATE orders SET customer_requirements = $2 WHERE id = $1", [current.id, text], expect: .rows(1)))
-            statements.append(
-                outbox("order.confirmed", orderID: current.id, at: now,
-                    payload: try JSONColumn.encode(["number": current.number, "via": channel])))
             return statements
         }
         confirmed.customerRequirements = text
@@ -157,8 +93,8 @@ extension Store {
         do {
             _ = try await engine.write([
                 Statement(
-                    "UPDATE order_confirmations SET closed_at = $2, outcome = 'superseded' WHERE id = $1 AND closed_at IS NULL",
-                    [try open.int("id"), now], expect: .rows(1), label: "order_confirmations.open"),
+                    "UPDATE order_confirmations SET closed_at = $2, outcome = $3 WHERE id = $1 AND closed_at IS NULL",
+                    [try open.int("id"), now, ConfirmationOutcome.superseded.rawValue], expect: .rows(1), label: "order_confirmations.open"),
                 Statement(
                     "INSERT INTO order_confirmations (order_id, token_hash, created_at, deadline_at) VALUES ($1, $2, $3, $4)",
                     [orderID, Secret.hash(token), now, deadline], expect: .rows(1), label: "order_confirmations"),
@@ -174,16 +110,19 @@ extension Store {
     /// Sends a new confirmation link (the old one stops working), e.g. when the customer lost the message.
     public func resendConfirmation(orderID: Int64, by actor: Actor) async throws {
         let order = try await order(id: orderID)
-        guard order.status == .awaitingConfirmation else {
+        let now = clock.now()
+        let effects: [OrderEffect]
+        do {
+            effects = try OrderWorkflow.resendConfirmation(on: order.status, receivedAt: order.receivedAt, now: now, policy: policy)
+        } catch {
             throw DocketError.illegalTransition(number: order.number, from: order.status, action: .confirm)
         }
-        let now = clock.now()
-        _ = try await engine.write(
+        try await write(
             [
                 Statement(
                     "UPDATE orders SET version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2",
                     [orderID, order.version, now], expect: .rows(1), label: "orders.version"),
                 audit("confirmation_resent", .order, id: orderID, by: actor, at: now),
-            ] + closeConfirmation(orderID: orderID, outcome: "superseded", at: now) + (try requestConfirmation(order, at: now)))
+            ] + (try statements(for: effects, orderID: order.id, message: OrderMessage(order), at: now)), lostRaceOn: order)
     }
 }

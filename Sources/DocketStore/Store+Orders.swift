@@ -80,22 +80,6 @@ public struct OrderFilter: Sendable, Hashable {
     }
 }
 
-/// Where orders stand, grouped as the order desk talks about them (the list's "stage" filter).
-public enum OrderStage: String, Sendable, CaseIterable {
-    case intake, review, confirmation, fulfilment, onHold = "on_hold", closed
-
-    public var statuses: [OrderStatus] {
-        switch self {
-        case .intake: [.received, .needsInfo]
-        case .review: OrderStatus.reviewStages
-        case .confirmation: [.awaitingConfirmation, .suspended]
-        case .fulfilment: [.confirmed, .allocated, .inProduction, .picking, .packed, .shipped, .delivered]
-        case .onHold: [.onHold]
-        case .closed: [.completed, .cancelled, .archived]
-        }
-    }
-}
-
 /// The result of submitting an order: the order, and whether it already existed (same idempotency key, or the
 /// same platform order pushed again) so nothing new was created.
 public struct OrderSubmission: Sendable {
@@ -114,6 +98,8 @@ public struct OrderEvent: Sendable, Codable, Hashable {
     public var from: OrderStatus?
     public var to: OrderStatus?
     public var reason: String?
+    /// The review rule (审核规则) that decided the step, when a rule did.
+    public var rule: String?
 }
 
 struct TransitionData: Codable {
@@ -121,6 +107,8 @@ struct TransitionData: Codable {
     var to: OrderStatus
     var reason: String?
     var problems: [FieldProblem]?
+    /// The review rule that decided, when a rule did.
+    var rule: String?
 }
 
 extension Store {
@@ -174,18 +162,12 @@ extension Store {
         statements.append(
             audit(decision.action.rawValue, .order, id: orderID, by: actor, at: now,
                 data: try JSONColumn.encode(TransitionData(from: .received, to: state.status, problems: decision.problems.isEmpty ? nil : decision.problems))))
-        // The customer hears at once: an acknowledgement, or what is missing. Delivered later by the outbox worker.
-        let topic = decision.problems.isEmpty ? "order.acknowledged" : "order.needsInfo"
-        statements.append(
-            Statement(
-                """
-                INSERT INTO outbox (created_at, topic, aggregate, aggregate_id, payload, available_at, attempts)
-                VALUES ($1, $2, 'order', $3, $4, $1, 0)
-                """,
-                [now, topic, orderID, try JSONColumn.encode(
-                    OrderNotice(customerCode: draft.customerCode, contactPhone: decision.contactPhone, total: decision.total,
-                        problems: decision.problems, processingDays: policy.serviceWindowDays(draft.type)))],
-                expect: .rows(1), label: "outbox"))
+        // The customer hears at once: an acknowledgement, or what is missing. Delivered later by the outbox relay.
+        var message = OrderMessage(customerCode: draft.customerCode, contactPhone: decision.contactPhone)
+        message.total = decision.total
+        message.problems = decision.problems
+        message.processingDays = policy.serviceWindowDays(draft.type)
+        statements += try self.statements(for: OrderWorkflow.intake(decision.action), orderID: orderID, message: message, at: now)
         statements.append(
             Statement(
                 """
@@ -339,38 +321,33 @@ extension Store {
             offset: filter.offset)
     }
 
-    /// Moves an order through its state machine (Core's table decides), guarded by the version it was read in, and
-    /// writes the audit event in the same transaction. Cancel, reject, hold and suspend need a reason.
+    /// Moves an order through its state machine: Core decides the next state and its effects (`OrderWorkflow`),
+    /// and the state change, its audit event and the effects are one write, guarded by the version the order was
+    /// read in. Cancel, reject, hold and suspend need a reason.
     public func transition(orderID: Int64, _ action: OrderAction, reason: String?, by actor: Actor) async throws -> StoredOrder {
-        try await transition(orderID: orderID, action, reason: reason, by: actor) { _, _, _ in [] }
+        try await transition(orderID: orderID, action, reason: reason, by: actor) { _, _, _, _ in [] }
     }
 
-    /// The transition with statements of the caller's in the same write (`also` gets the order as read, its next
-    /// state and the time). Entering `awaiting_confirmation` always sends a fresh confirmation request with its
-    /// timers; leaving it closes the open link and timers.
+    /// The transition with statements of the caller's in the same write (`also` gets the order as read, the
+    /// decision, the time and the payload of any message the effects send, to add to).
     func transition(
-        orderID: Int64, _ action: OrderAction, reason: String?, by actor: Actor, read: StoredOrder? = nil,
-        also: (StoredOrder, OrderState, Timestamp) throws -> [Statement]
+        orderID: Int64, _ action: OrderAction, reason: String?, by actor: Actor, read: StoredOrder? = nil, rule: String? = nil,
+        also: (StoredOrder, OrderDecision, Timestamp, inout OrderMessage) throws -> [Statement]
     ) async throws -> StoredOrder {
-        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if [.cancel, .reject, .hold, .suspend].contains(action), (reason ?? "").isEmpty {
-            throw DocketError.invalid("reason", "reasonRequired")
-        }
-        var v = Validator()
-        v.optionalText(reason, "reason", max: 2000, multiline: true)
-        try v.check()
         var known = read
         for _ in 0..<5 {
             let current: StoredOrder
             if let known { current = known } else { current = try await order(id: orderID) }
             known = nil
-            let next: OrderState
+            let now = clock.now()
+            let decision: OrderDecision
             do {
-                next = try OrderLifecycle.apply(action, to: current.state)
-            } catch {
+                decision = try OrderWorkflow.decide(
+                    action, on: current.state, reason: reason, receivedAt: current.receivedAt, now: now, policy: policy)
+            } catch is IllegalTransition {
                 throw DocketError.illegalTransition(number: current.number, from: current.status, action: action)
             }
-            let now = clock.now()
+            let next = decision.next
             var statements = [
                 Statement(
                     """
@@ -379,15 +356,11 @@ extension Store {
                     """, [orderID, current.version, next.status.rawValue, next.heldFrom?.rawValue, now],
                     expect: .rows(1), label: "orders.version"),
                 audit(action.rawValue, .order, id: orderID, by: actor, at: now,
-                    data: try JSONColumn.encode(TransitionData(from: current.status, to: next.status, reason: reason))),
+                    data: try JSONColumn.encode(TransitionData(from: current.status, to: next.status, reason: decision.reason, rule: rule))),
             ]
-            statements += try also(current, next, now)
-            if current.status == .awaitingConfirmation || next.status == .awaitingConfirmation {
-                statements += closeConfirmation(orderID: orderID, outcome: next.status == .awaitingConfirmation ? "superseded" : "closed", at: now)
-            }
-            if next.status == .awaitingConfirmation {
-                statements += try requestConfirmation(current, at: now)
-            }
+            var message = OrderMessage(current)
+            statements += try also(current, decision, now, &message)
+            statements += try self.statements(for: decision.effects, orderID: orderID, message: message, at: now)
             do {
                 _ = try await engine.write(statements)
                 var updated = current
@@ -411,9 +384,15 @@ extension Store {
     public func orderTimeline(of order: StoredOrder) async throws -> [OrderEvent] {
         try await auditEvents(entity: .order, id: order.id, limit: 1000).reversed().map { event in
             let data = try? JSONDecoder().decode(TransitionData.self, from: Data(event.data.utf8))
+            var reason = data?.reason
+            var rule = data?.rule
+            if rule == nil, let legacy = reason, legacy.hasPrefix("rule:") {  // events written before `rule` had its own field
+                rule = String(legacy.dropFirst(5))
+                reason = nil
+            }
             return OrderEvent(
                 occurredAt: event.occurredAt, actor: event.actor, action: event.action, from: data?.from, to: data?.to,
-                reason: data?.reason)
+                reason: reason, rule: rule)
         }
     }
 
@@ -454,11 +433,3 @@ extension OrderIntake.PricedLine {
     public var agreedPrice: Money? { listPrice == nil && unitPrice.minor == 0 ? nil : unitPrice }
 }
 
-/// What the customer notification (acknowledgement or request for information) needs.
-struct OrderNotice: Codable {
-    var customerCode: String
-    var contactPhone: String?
-    var total: Money
-    var problems: [FieldProblem]
-    var processingDays: Int
-}

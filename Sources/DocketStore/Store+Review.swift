@@ -1,19 +1,6 @@
 import DocketCore
 import Foundation
 
-/// How a reviewer (or a rule) decided a stage.
-public enum ReviewDecision: String, Sendable, Codable, CaseIterable {
-    case pass, reject, hold
-
-    var action: OrderAction {
-        switch self {
-        case .pass: .pass
-        case .reject: .reject
-        case .hold: .hold
-        }
-    }
-}
-
 /// One recorded review decision: who (or which rule), when, what, why, and what the stage had found.
 public struct ReviewRecord: Sendable, Codable, Hashable {
     public var id: Int64
@@ -116,22 +103,19 @@ extension Store {
         }
         let assessment = OrderReview.assess(stage, try await reviewFacts(order))
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if decision == .pass {
-            var v = Validator()
-            if !assessment.priceOverrides.isEmpty && !approveOverrides { v.add("approveOverrides", "overrideApprovalRequired") }
-            if assessment.worst > .info && (reason ?? "").isEmpty { v.add("reason", "reasonRequiredForFindings") }
-            try v.check()
-        }
-        let decided = try await record(order, stage: stage, decision, assessment: assessment, reason: reason, rule: nil, by: actor)
+        try OrderWorkflow.checkReview(decision, assessment, reason: reason, approveOverrides: approveOverrides)
+        let decided = try await record(order, stage: stage, decision, assessment: assessment, reason: reason, by: .person, actor: actor)
         return decision == .pass ? try await applyRules(decided) : decided
     }
 
     private func record(
         _ order: StoredOrder, stage: ReviewStage, _ decision: ReviewDecision, assessment: StageAssessment, reason: String?,
-        rule: String?, by actor: Actor
+        by decider: ReviewDecider, actor: Actor
     ) async throws -> StoredOrder {
-        try await transition(orderID: order.id, decision.action, reason: reason ?? rule.map { "rule:\($0)" }, by: actor, read: order) {
-            current, _, now in
+        var rule: String?
+        if case .rule(let code) = decider { rule = code }
+        return try await transition(orderID: order.id, decision.action, reason: reason, by: actor, read: order, rule: rule) {
+            current, _, now, _ in
             guard current.status == stage.status else { throw DocketError.staleStage(number: current.number, stage: stage, now: current.status) }
             return [
                 Statement(
@@ -154,8 +138,8 @@ extension Store {
             let facts = try await reviewFacts(order)
             let assessment = OrderReview.assess(stage, facts)
             guard let rule = OrderReview.automaticPass(assessment, facts, rules: rules) else { break }
-            order = try await record(order, stage: stage, .pass, assessment: assessment, reason: nil, rule: rule.code,
-                by: Actor(.system, "rule:\(rule.code)"))
+            order = try await record(order, stage: stage, .pass, assessment: assessment, reason: nil, by: .rule(code: rule.code),
+                actor: Actor(.system, "rule:\(rule.code)"))
         }
         return order
     }

@@ -2,14 +2,6 @@ import DocketCore
 import Foundation
 import Logging
 
-/// What a durable timer does when it is due.
-public enum TimerKind: String, Sendable, Codable, CaseIterable {
-    /// Remind the customer that the order waits for their confirmation.
-    case confirmationReminder = "confirmation_reminder"
-    /// The confirmation deadline passed: suspend or cancel (`OrderPolicy.onExpiry`).
-    case confirmationDeadline = "confirmation_deadline"
-}
-
 /// A timer claimed by one worker: its lease says until when nobody else may take it.
 public struct DueTimer: Sendable, Hashable {
     public var id: Int64
@@ -26,18 +18,11 @@ public struct TimerRecord: Sendable, Codable, Hashable {
     public var kind: TimerKind
     public var dueAt: Timestamp
     public var doneAt: Timestamp?
-    public var outcome: String?
+    public var outcome: TimerOutcome?
     public var attempts: Int64
 }
 
 extension Store {
-    /// A timer row, written in the same transaction as the change that needs it.
-    func timer(_ kind: TimerKind, orderID: any SQLBindable, due: Timestamp, at now: Timestamp) -> Statement {
-        Statement(
-            "INSERT INTO timers (kind, order_id, due_at, created_at, attempts) VALUES ($1, $2, $3, $4, 0)",
-            [kind.rawValue, orderID, due, now], expect: .rows(1), label: "timers")
-    }
-
     /// Takes up to `limit` due timers for `owner` for `leaseMilliseconds`. A timer whose lease ran out (its worker
     /// died) can be taken by another worker; the guard in the same statement makes two claims exclusive.
     public func claimDueTimers(owner: String, limit: Int = 20, leaseMilliseconds: Int64 = 60_000) async throws -> [DueTimer] {
@@ -59,48 +44,44 @@ extension Store {
         }.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
     }
 
-    /// Runs one claimed timer. Its effect and marking it done are one transaction, guarded by the lease: a worker
-    /// that lost its lease to another changes nothing, so a timer never acts twice. Returns the outcome.
+    /// Runs one claimed timer: Core decides what it does (`OrderWorkflow.onTimer`). Its effect and marking it
+    /// done are one transaction, guarded by the lease: a worker that lost its lease to another changes nothing, so
+    /// a timer never acts twice.
     @discardableResult
-    public func fire(_ timer: DueTimer) async throws -> String {
+    public func fire(_ timer: DueTimer) async throws -> TimerOutcome {
         let order = try await order(id: timer.orderID)
         let actor = Actor(.system, "timer")
-        let markDone = { (outcome: String, now: Timestamp) in
+        let markDone = { (outcome: TimerOutcome, now: Timestamp) in
             Statement(
                 "UPDATE timers SET done_at = $3, outcome = $4 WHERE id = $1 AND lease_owner = $2 AND done_at IS NULL",
-                [timer.id, timer.owner, now, outcome], expect: .rows(1), label: "timers.lease")
+                [timer.id, timer.owner, now, outcome.rawValue], expect: .rows(1), label: "timers.lease")
         }
         do {
-            guard order.status == .awaitingConfirmation else {
-                _ = try await engine.write(markDone("skipped", clock.now()))
-                return "skipped"
-            }
-            switch timer.kind {
-            case .confirmationReminder:
+            switch OrderWorkflow.onTimer(timer.kind, status: order.status, policy: policy) {
+            case .skip:
+                _ = try await engine.write(markDone(.skipped, clock.now()))
+                return .skipped
+            case .remind(let effects):
                 let now = clock.now()
-                _ = try await engine.write([
-                    markDone("reminded", now),
-                    audit("confirmation_reminder", .order, id: order.id, by: actor, at: now),
-                    outbox("order.confirmationReminder", orderID: order.id, at: now,
-                        payload: try JSONColumn.encode(["number": order.number, "customerCode": order.customerCode])),
-                ])
-                return "reminded"
-            case .confirmationDeadline:
-                let action = policy.onExpiry
-                _ = try await transition(orderID: order.id, action, reason: "confirmationDeadlinePassed", by: actor, read: order) { _, _, now in
-                    [markDone(action.rawValue, now)]
+                _ = try await engine.write(
+                    [markDone(.reminded, now), audit("confirmation_reminder", .order, id: order.id, by: actor, at: now)]
+                        + (try statements(for: effects, orderID: order.id, message: OrderMessage(order), at: now)))
+                return .reminded
+            case .act(let action, let reason, let outcome):
+                _ = try await transition(orderID: order.id, action, reason: reason, by: actor, read: order) { _, _, now, _ in
+                    [markDone(outcome, now)]
                 }
-                return action.rawValue
+                return outcome
             }
         } catch StoreError.guardFailed(let label) where label == "timers.lease" {
-            return "leaseLost"
+            return .leaseLost
         }
     }
 
     /// Claims and runs everything due; errors are kept on the timer, which is retried when its lease runs out.
     @discardableResult
-    public func runDueTimers(owner: String, limit: Int = 20) async throws -> [String] {
-        var outcomes: [String] = []
+    public func runDueTimers(owner: String, limit: Int = 20) async throws -> [TimerOutcome] {
+        var outcomes: [TimerOutcome] = []
         for timer in try await claimDueTimers(owner: owner, limit: limit) {
             do {
                 outcomes.append(try await fire(timer))
@@ -108,7 +89,7 @@ extension Store {
                 logger.error("docket.timer.failed", metadata: ["docket.timer": "\(timer.id)", "error": "\(error)"])
                 _ = try? await engine.write(
                     Statement("UPDATE timers SET last_error = $2 WHERE id = $1", [timer.id, String(describing: error).prefix(500).description]))
-                outcomes.append("failed")
+                outcomes.append(.failed)
             }
         }
         return outcomes
@@ -119,7 +100,7 @@ extension Store {
             guard let kind = TimerKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
             return TimerRecord(
                 id: try row.int("id"), kind: kind, dueAt: try row.timestamp("due_at"),
-                doneAt: row.optionalInt("done_at").map { Timestamp(millisecondsSince1970: $0) }, outcome: row.optionalText("outcome"),
+                doneAt: row.optionalInt("done_at").map { Timestamp(millisecondsSince1970: $0) }, outcome: row.optionalText("outcome").flatMap(TimerOutcome.init(rawValue:)),
                 attempts: try row.int("attempts"))
         }
     }

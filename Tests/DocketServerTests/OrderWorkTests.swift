@@ -130,7 +130,7 @@ struct TimerWorkerTests {
                 status = try await store.order(id: order.id).status
             }
             #expect(status == .suspended)
-            #expect(try await store.timers(orderID: order.id).map(\.outcome) == ["suspend", "reminded"])
+            #expect(try await store.timers(orderID: order.id).map(\.outcome) == [.suspended, .reminded])
         }
     }
 }

@@ -108,7 +108,7 @@ struct ReviewConformanceTests {
             let records = try await store.reviews(orderID: passed.id)
             #expect(records.map(\.ruleCode) == ["A-SMALL", "FIN-ALL"])
             #expect(records.map(\.actor) == ["system:rule:A-SMALL", "system:rule:FIN-ALL"])
-            #expect(try await store.orderTimeline(orderID: passed.id).map(\.reason).contains("rule:A-SMALL"))
+            #expect(try await store.orderTimeline(orderID: passed.id).map(\.rule).contains("A-SMALL"))
             // A price override is never routine; neither is an order over the rule's amount.
             let special = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
             #expect(special.status == .reviewSales)
@@ -146,7 +146,7 @@ struct ReviewConformanceTests {
                 _ = try await store.confirm(token: token, requirements: nil)
             }
             // Pending confirmation timers were closed with the confirmation.
-            #expect(try await store.timers(orderID: order.id).allSatisfy { $0.doneAt != nil && $0.outcome == "cancelled" })
+            #expect(try await store.timers(orderID: order.id).allSatisfy { $0.doneAt != nil && $0.outcome == .cancelled })
             #expect(try await store.orderTimeline(orderID: order.id).last?.actor == "customer:C001")
         }
     }
@@ -185,14 +185,14 @@ struct ReviewConformanceTests {
             async let a = store.runDueTimers(owner: "node-a")
             async let b = store.runDueTimers(owner: "node-b")
             let reminded = try await a + b
-            #expect(reminded == ["reminded"])
+            #expect(reminded == [.reminded])
             let reminders = try await store.engine.read(Statement("SELECT id FROM outbox WHERE topic = 'order.confirmationReminder'"))
             #expect(reminders.count == 1)
 
             clock.advance(milliseconds: 4 * hour)
             async let c = store.runDueTimers(owner: "node-a")
             async let d = store.runDueTimers(owner: "node-b")
-            #expect(try await c + d == ["suspend"])
+            #expect(try await c + d == [.suspended])
             let suspended = try await store.order(id: order.id)
             #expect(suspended.status == .suspended)
             let timeline = try await store.orderTimeline(orderID: order.id)
@@ -221,9 +221,9 @@ struct ReviewConformanceTests {
             #expect(stalled.map(\.kind) == [.confirmationReminder, .confirmationDeadline])
             #expect(try await store.claimDueTimers(owner: "node-b").isEmpty, "leased timers are not taken")
             clock.advance(milliseconds: 61_000)
-            #expect(try await store.runDueTimers(owner: "node-b") == ["reminded", "suspend"])
+            #expect(try await store.runDueTimers(owner: "node-b") == [.reminded, .suspended])
             // Node A wakes up: both of its timers are gone from under it.
-            for timer in stalled { #expect(try await store.fire(timer) == "leaseLost") }
+            for timer in stalled { #expect(try await store.fire(timer) == .leaseLost) }
             let outbox = try await store.engine.read(Statement("SELECT topic FROM outbox WHERE topic = 'order.confirmationReminder'"))
             #expect(outbox.count == 1)
             #expect(try await store.orderTimeline(orderID: order.id).filter { $0.action == "suspend" }.count == 1)
@@ -239,9 +239,9 @@ struct ReviewConformanceTests {
             let order = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
             _ = try await passReviews(store, order.id)
             clock.advance(milliseconds: 47 * hour)
-            #expect(try await store.runDueTimers(owner: "n") == ["reminded"])
+            #expect(try await store.runDueTimers(owner: "n") == [.reminded])
             clock.advance(milliseconds: 1 * hour)
-            #expect(try await store.runDueTimers(owner: "n") == ["cancel"])
+            #expect(try await store.runDueTimers(owner: "n") == [.orderCancelled])
             #expect(try await store.order(id: order.id).status == .cancelled)
         }
     }
@@ -308,7 +308,7 @@ struct ReviewConformanceTests {
             _ = try await passReviews(store, order.id)
             let token = try await confirmationToken(store, orderID: order.id)
             let asked = try await store.requestChange(token: token, message: "数量改为 4 个")
-            #expect(asked.source == "customer" && asked.requestedBy == "customer:C001")
+            #expect(asked.source == .customer && asked.requestedBy == "customer:C001")
             #expect(try await store.confirmation(token: token).open == false)
             // The desk makes the change; approving it sends a new link for the changed order.
             let edit = try await store.requestChange(

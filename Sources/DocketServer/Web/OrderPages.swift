@@ -202,7 +202,7 @@ struct OrderPages {
             let deadline = try await timersRead.first { $0.kind == .confirmationDeadline && $0.doneAt == nil }
             model["confirmation"] = withoutEmpty([
                 "id": id, "deadline": displayTime(deadline?.dueAt),
-                "pendingCustomerRequest": changes.contains { $0.source == "customer" && $0.status == .pending },
+                "pendingCustomerRequest": changes.contains { $0.source == .customer && $0.status == .pending },
                 "newLink": newLink ?? "",
                 "channels": ConfirmationChannel.allCases.map { ["value": $0.rawValue, "label": text("confirmation.channel.\($0.rawValue)")] },
             ], "newLink")
@@ -215,7 +215,7 @@ struct OrderPages {
             }
         }
         model["actions"] = actions
-        if Store.changeableStatuses.contains(order.status) && Access.orderIntake.allows(roles) { model["changeHref"] = "/orders/\(id)/change" }
+        if OrderWorkflow.changeable.contains(order.status) && Access.orderIntake.allows(roles) { model["changeHref"] = "/orders/\(id)/change" }
         let reviews = try await reviewsRead
         model["hasReviews"] = !reviews.isEmpty
         model["reviews"] = reviews.map { record -> [String: String] in
@@ -243,15 +243,14 @@ struct OrderPages {
         let timers = try await timersRead
         model["hasTimers"] = !timers.isEmpty
         model["timers"] = timers.map { timer -> [String: String] in
-            ["kind": text("timer.\(timer.kind.rawValue)"), "due": displayTime(timer.dueAt), "outcome": timer.outcome ?? ""]
+            ["kind": text("timer.\(timer.kind.rawValue)"), "due": displayTime(timer.dueAt), "outcome": timer.outcome.map { text("timer.outcome.\($0.rawValue)") } ?? ""]
         }
         model["timeline"] = try await timelineRead.map { event -> [String: String] in
-            let reason = event.reason.map { reason -> String in
+            let reason = event.rule.map { text("ui.order.byRule", ["rule": $0]) } ?? event.reason.map { reason -> String in
                 if let channel = ConfirmationChannel(rawValue: reason) { return text("confirmation.channel.\(channel.rawValue)") }
-                if reason == "link" { return text("ui.order.viaLink") }
-                if reason == "confirmationDeadlinePassed" { return text("reason.confirmationDeadlinePassed") }
+                if reason == ConfirmedVia.link.code { return text("ui.order.viaLink") }
+                if reason == OrderWorkflow.deadlineReason { return text("reason.confirmationDeadlinePassed") }
                 if let channel = OrderChannel(rawValue: reason) { return text("ui.channel.\(channel.rawValue)") }
-                if reason.hasPrefix("rule:") { return text("ui.order.byRule", ["rule": String(reason.dropFirst(5))]) }
                 return reason
             }
             return [

@@ -1,0 +1,90 @@
+import DocketCore
+import Foundation
+
+/// The payload of every order message in the outbox (one shape for every `NotificationTopic`; the fields a topic
+/// does not use are left out). It never carries a confirmation link: the relay mints one when it delivers a
+/// `confirmationRequested` message (`issueConfirmationLink`), so no usable link lies at rest.
+struct OrderMessage: Codable, Hashable {
+    var orderID: Int64?
+    var number: String?
+    var customerCode: String
+    var contactPhone: String?
+    var total: Money?
+    /// What intake found missing (`needsInfo`).
+    var problems: [FieldProblem]?
+    /// Days the order type takes (`acknowledged`).
+    var processingDays: Int?
+    /// The confirmation deadline (`confirmationRequested`).
+    var deadline: Timestamp?
+    /// How the order was confirmed (`confirmed`).
+    var via: String?
+    /// The new revision (`revised`).
+    var revision: Int64?
+    /// The customer's words (`changeRequested`).
+    var message: String?
+
+    init(_ order: StoredOrder) {
+        orderID = order.id
+        number = order.number
+        customerCode = order.customerCode
+        contactPhone = order.contactPhone
+    }
+
+    init(customerCode: String, contactPhone: String?) {
+        self.customerCode = customerCode
+        self.contactPhone = contactPhone
+    }
+}
+
+extension Store {
+    /// Carries out the effects Core decided, as statements for the decision's own transaction. `orderID` may be a
+    /// bind to a row inserted earlier in the same write; `message` is the payload of any message sent (the
+    /// confirmation deadline is filled in from the request opened alongside).
+    func statements(for effects: [OrderEffect], orderID: any SQLBindable, message: OrderMessage, at now: Timestamp) throws -> [Statement] {
+        var message = message
+        var statements: [Statement] = []
+        for effect in effects {
+            switch effect {
+            case .openConfirmation(let deadline):
+                message.deadline = deadline
+                // No usable link yet: the hash column holds a `pending:` marker no token hashes to.
+                statements.append(
+                    Statement(
+                        "INSERT INTO order_confirmations (order_id, token_hash, created_at, deadline_at) VALUES ($1, $2, $3, $4)",
+                        [orderID, "pending:" + Secret.make(), now, deadline], expect: .rows(1), label: "order_confirmations"))
+            case .closeConfirmation(let outcome):
+                statements.append(
+                    Statement(
+                        "UPDATE order_confirmations SET closed_at = $2, outcome = $3 WHERE order_id = $1 AND closed_at IS NULL",
+                        [orderID, now, outcome.rawValue]))
+            case .startTimer(let kind, let due):
+                statements.append(
+                    Statement(
+                        "INSERT INTO timers (kind, order_id, due_at, created_at, attempts) VALUES ($1, $2, $3, $4, 0)",
+                        [kind.rawValue, orderID, due, now], expect: .rows(1), label: "timers"))
+            case .cancelTimers:
+                statements.append(
+                    Statement(
+                        "UPDATE timers SET done_at = $2, outcome = $3 WHERE order_id = $1 AND done_at IS NULL",
+                        [orderID, now, TimerOutcome.cancelled.rawValue]))
+            case .notify(let topic):
+                statements.append(
+                    Statement(
+                        """
+                        INSERT INTO outbox (created_at, topic, aggregate, aggregate_id, payload, available_at, attempts)
+                        VALUES ($1, $2, 'order', $3, $4, $1, 0)
+                        """, [now, topic.rawValue, orderID, try JSONColumn.encode(message)], expect: .rows(1), label: "outbox"))
+            }
+        }
+        return statements
+    }
+
+    /// Closes one link (the one the customer used), guarded: a link replaced or closed meanwhile does nothing.
+    func closeLink(tokenHash: String, orderID: Int64, outcome: ConfirmationOutcome, at now: Timestamp) -> Statement {
+        Statement(
+            """
+            UPDATE order_confirmations SET closed_at = $3, outcome = $4
+            WHERE token_hash = $1 AND order_id = $2 AND closed_at IS NULL
+            """, [tokenHash, orderID, now, outcome.rawValue], expect: .rows(1), label: "order_confirmations.open")
+    }
+}

@@ -1,0 +1,161 @@
+import Testing
+
+@testable import DocketCore
+
+/// The order workflow, enumerated: every status × every action (and every status an order can be held from),
+/// with the effects each allowed transition has. The effects are spelled out here independently of the code.
+@Suite("Order workflow: transitions × effects")
+struct OrderWorkflowTests {
+    static let hour: Int64 = 3_600_000
+    let received = Timestamp(millisecondsSince1970: 1_800_000_000_000)
+    var now: Timestamp { received.adding(milliseconds: 2 * Self.hour) }
+    let policy = OrderPolicy.standard
+
+    /// Every position an order can be in: each status, and on hold from each holdable status.
+    static let states: [OrderState] =
+        OrderStatus.allCases.filter { $0 != .onHold }.map { OrderState(status: $0) }
+        + OrderLifecycle.holdable.map { OrderState(status: .onHold, heldFrom: $0) }
+
+    /// Asking the customer to confirm, as DOMAIN §3 has it: the request with its deadline 24 h from receipt, the
+    /// deadline and the reminder 4 h before it, and the message.
+    var request: [OrderEffect] {
+        let deadline = received.adding(milliseconds: 24 * Self.hour)
+        return [
+            .openConfirmation(deadline: deadline), .startTimer(.confirmationDeadline, due: deadline),
+            .startTimer(.confirmationReminder, due: deadline.adding(milliseconds: -4 * Self.hour)), .notify(.confirmationRequested),
+        ]
+    }
+
+    func expectedEffects(_ state: OrderState, _ action: OrderAction, to next: OrderState) -> [OrderEffect] {
+        switch (state.status, next.status) {
+        case (.awaitingConfirmation, _) where action == .confirm:
+            return [.closeConfirmation(.closed), .cancelTimers, .notify(.confirmed)]
+        case (.awaitingConfirmation, _):
+            return [.closeConfirmation(.closed), .cancelTimers]
+        case (_, .awaitingConfirmation):
+            return [.closeConfirmation(.superseded), .cancelTimers] + request
+        default:
+            return []
+        }
+    }
+
+    @Test(arguments: states)
+    func everyActionFromEveryState(_ state: OrderState) throws {
+        for action in OrderAction.allCases {
+            let allowed = try? OrderLifecycle.apply(action, to: state)
+            do {
+                let decision = try OrderWorkflow.decide(action, on: state, reason: "客户来电", receivedAt: received, now: now, policy: policy)
+                #expect(allowed != nil, "\(state.status) \(action) is not in the table")
+                #expect(decision.next == allowed)
+                #expect(decision.reason == "客户来电")
+                #expect(decision.effects == expectedEffects(state, action, to: decision.next), "\(state.status) \(action)")
+            } catch is IllegalTransition {
+                #expect(allowed == nil, "\(state.status) \(action) is in the table")
+            }
+        }
+    }
+
+    /// Exactly these transitions have effects; every other one only changes the status.
+    @Test func theTransitionsWithEffects() throws {
+        var withEffects: [String] = []
+        for state in Self.states {
+            for action in OrderAction.allCases {
+                guard let decision = try? OrderWorkflow.decide(action, on: state, reason: "r", receivedAt: received, now: now, policy: policy),
+                    !decision.effects.isEmpty
+                else { continue }
+                withEffects.append("\(state.status.rawValue)\(state.heldFrom.map { "(\($0.rawValue))" } ?? "") \(action.rawValue)")
+            }
+        }
+        #expect(
+            Set(withEffects) == [
+                "review_final pass", "awaiting_confirmation confirm", "awaiting_confirmation suspend", "awaiting_confirmation hold",
+                "awaiting_confirmation cancel", "suspended resume", "on_hold(awaiting_confirmation) resume",
+            ])
+    }
+
+    @Test(arguments: Array(OrderWorkflow.reasonRequired))
+    func actionsThatMustSayWhy(_ action: OrderAction) throws {
+        let state = OrderState(status: action == .suspend ? .awaitingConfirmation : .reviewSales)
+        for reason in [nil, "", "  \u{3000}"] as [String?] {
+            #expect(throws: DocketError.invalid("reason", "reasonRequired")) {
+                try OrderWorkflow.decide(action, on: state, reason: reason, receivedAt: received, now: now, policy: policy)
+            }
+        }
+        #expect(throws: DocketError.self) {
+            try OrderWorkflow.decide(action, on: state, reason: "a\u{0}b", receivedAt: received, now: now, policy: policy)
+        }
+    }
+
+    @Test func aLateRequestGivesTheCustomerAFullPeriod() throws {
+        let late = received.adding(milliseconds: 30 * Self.hour)
+        let effects = try OrderWorkflow.resendConfirmation(on: .awaitingConfirmation, receivedAt: received, now: late, policy: policy)
+        let deadline = late.adding(milliseconds: 24 * Self.hour)
+        #expect(
+            effects == [
+                .closeConfirmation(.superseded), .cancelTimers, .openConfirmation(deadline: deadline),
+                .startTimer(.confirmationDeadline, due: deadline), .startTimer(.confirmationReminder, due: deadline.adding(milliseconds: -4 * Self.hour)),
+                .notify(.confirmationRequested),
+            ])
+        #expect(throws: IllegalTransition(from: .confirmed, action: .confirm)) {
+            try OrderWorkflow.resendConfirmation(on: .confirmed, receivedAt: received, now: late, policy: policy)
+        }
+    }
+
+    @Test(arguments: OrderStatus.allCases)
+    func whatATimerDoes(_ status: OrderStatus) {
+        for kind in TimerKind.allCases {
+            let decision = OrderWorkflow.onTimer(kind, status: status, policy: policy)
+            switch (status, kind) {
+            case (.awaitingConfirmation, .confirmationReminder): #expect(decision == .remind([.notify(.confirmationReminder)]))
+            case (.awaitingConfirmation, .confirmationDeadline):
+                #expect(decision == .act(.suspend, reason: OrderWorkflow.deadlineReason, outcome: .suspended))
+            default: #expect(decision == .skip)
+            }
+        }
+        let cancelling = OrderPolicy(onExpiry: .cancel)
+        if status == .awaitingConfirmation {
+            #expect(
+                OrderWorkflow.onTimer(.confirmationDeadline, status: status, policy: cancelling)
+                    == .act(.cancel, reason: OrderWorkflow.deadlineReason, outcome: .orderCancelled))
+        }
+    }
+
+    @Test func whichOrdersAcceptChanges() {
+        for status in OrderStatus.allCases {
+            let accepts = (try? OrderWorkflow.checkChangeable(status)) != nil
+            #expect(accepts == (status.isReview || status == .awaitingConfirmation || status == .confirmed), "\(status)")
+        }
+    }
+
+    @Test func decidingAChangeRequest() throws {
+        func check(approve: Bool = true, status: ChangeStatus = .pending, source: ChangeSource = .staff, base: Int64 = 2,
+                   order: OrderStatus = .confirmed, reason: String? = nil) throws {
+            try OrderWorkflow.checkChangeDecision(
+                approve: approve, status: status, source: source, baseRevision: base, orderRevision: 2, orderStatus: order, reason: reason)
+        }
+        try check()
+        try check(approve: false, source: .customer, base: 1, order: .shipped, reason: "客户撤回")
+        #expect(throws: ChangeRefusal.alreadyDecided) { try check(status: .approved) }
+        #expect(throws: ChangeRefusal.alreadyDecided) { try check(approve: false, status: .rejected, reason: "x") }
+        #expect(throws: DocketError.invalid("reason", "reasonRequired")) { try check(approve: false) }
+        #expect(throws: DocketError.invalid("edit", "customerRequestNeedsEdit")) { try check(source: .customer) }
+        #expect(throws: ChangeRefusal.staleRevision) { try check(base: 1) }
+        #expect(throws: ChangeRefusal.notChangeable) { try check(order: .picking) }
+
+        #expect(throws: DocketError.invalid("reason", "reasonRequiredForFindings")) {
+            try OrderWorkflow.approveChange(worst: .warning, reason: nil, orderStatus: .confirmed, receivedAt: received, now: now, policy: policy)
+        }
+        #expect(
+            try OrderWorkflow.approveChange(worst: .info, reason: nil, orderStatus: .confirmed, receivedAt: received, now: now, policy: policy)
+                == [.notify(.revised)])
+        #expect(
+            try OrderWorkflow.approveChange(
+                worst: .warning, reason: "已和客户确认", orderStatus: .awaitingConfirmation, receivedAt: received, now: now, policy: policy)
+                == [.notify(.revised), .closeConfirmation(.superseded), .cancelTimers] + request)
+    }
+
+    @Test func intakeTellsTheCustomer() {
+        #expect(OrderWorkflow.intake(.accept) == [.notify(.acknowledged)])
+        #expect(OrderWorkflow.intake(.requestInfo) == [.notify(.needsInfo)])
+    }
+}
