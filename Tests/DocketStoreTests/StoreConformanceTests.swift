@@ -58,6 +58,15 @@ struct StoreConformanceTests {
         }
     }
 
+    /// Migrations are numbered 1, 2, 3 … in order, one file each (`Migrations/0NN_name.swift`), none left out.
+    @Test func migrationsAreNumberedInOrderOneFileEach() throws {
+        #expect(Migration.all.map(\.version) == Array(1...Migration.all.count))
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/DocketStore/Migrations")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }.sorted()
+        #expect(files.map { Int($0.prefix(3)) } == Migration.all.map(\.version))
+    }
+
     @Test(arguments: Engine.available)
     func customerLifecycle(_ engine: Engine) async throws {
         let clock = ManualClock()
