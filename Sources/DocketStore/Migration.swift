@@ -30,5 +30,8 @@ public struct Migration: Sendable {
         self.statements = statements
     }
 
-    public static let all: [Migration] = [m001MasterData, m002Authentication, m003Orders, m004ChannelSecrets, m005Reviews, m006Hardening]
+    public static let all: [Migration] = [
+        m001MasterData, m002Authentication, m003Orders, m004ChannelSecrets, m005Reviews, m006Hardening,
+        m007SubjectsAndRelay,
+    ]
 }

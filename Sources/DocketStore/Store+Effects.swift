@@ -60,12 +60,12 @@ extension Store {
             case .startTimer(let kind, let due):
                 statements.append(
                     Statement(
-                        "INSERT INTO timers (kind, order_id, due_at, created_at, attempts) VALUES ($1, $2, $3, $4, 0)",
+                        "INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts) VALUES ($1, 'order', $2, $3, $4, 0)",
                         [kind.rawValue, orderID, due, now], expect: .rows(1), label: "timers"))
             case .cancelTimers:
                 statements.append(
                     Statement(
-                        "UPDATE timers SET done_at = $2, outcome = $3 WHERE order_id = $1 AND done_at IS NULL",
+                        "UPDATE timers SET done_at = $2, outcome = $3 WHERE subject = 'order' AND subject_id = $1 AND done_at IS NULL",
                         [orderID, now, TimerOutcome.cancelled.rawValue]))
             case .notify(let topic):
                 statements.append(

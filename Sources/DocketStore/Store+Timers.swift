@@ -6,7 +6,9 @@ import Logging
 public struct DueTimer: Sendable, Hashable {
     public var id: Int64
     public var kind: TimerKind
-    public var orderID: Int64
+    /// What the timer is about: the kind of record and its id (an order, for now).
+    public var subject: EntityKind
+    public var subjectID: Int64
     public var dueAt: Timestamp
     public var owner: String
     public var leaseUntil: Timestamp
@@ -34,12 +36,13 @@ extension Store {
                 WHERE id IN (SELECT id FROM timers WHERE done_at IS NULL AND due_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
                              ORDER BY due_at, id LIMIT $4)
                   AND done_at IS NULL AND (lease_until IS NULL OR lease_until < $3)
-                RETURNING id, kind, order_id, due_at, lease_until
+                RETURNING id, kind, subject, subject_id, due_at, lease_until
                 """, [owner, now.adding(milliseconds: leaseMilliseconds), now, limit]))
         return try rows.map { row in
             guard let kind = TimerKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
+            guard let subject = EntityKind(rawValue: try row.text("subject")) else { throw StoreError.decoding(column: "subject") }
             return DueTimer(
-                id: try row.int("id"), kind: kind, orderID: try row.int("order_id"), dueAt: try row.timestamp("due_at"),
+                id: try row.int("id"), kind: kind, subject: subject, subjectID: try row.int("subject_id"), dueAt: try row.timestamp("due_at"),
                 owner: owner, leaseUntil: try row.timestamp("lease_until"))
         }.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
     }
@@ -49,7 +52,8 @@ extension Store {
     /// a timer never acts twice.
     @discardableResult
     public func fire(_ timer: DueTimer) async throws -> TimerOutcome {
-        let order = try await order(id: timer.orderID)
+        guard timer.subject == .order else { throw StoreError.decoding(column: "subject") }  // only orders have timers yet
+        let order = try await order(id: timer.subjectID)
         let actor = Actor(.system, "timer")
         let markDone = { (outcome: TimerOutcome, now: Timestamp) in
             Statement(
@@ -96,7 +100,7 @@ extension Store {
     }
 
     public func timers(orderID: Int64) async throws -> [TimerRecord] {
-        try await engine.read(Statement("SELECT * FROM timers WHERE order_id = $1 ORDER BY id", [orderID])).map { row in
+        try await engine.read(Statement("SELECT * FROM timers WHERE subject = 'order' AND subject_id = $1 ORDER BY id", [orderID])).map { row in
             guard let kind = TimerKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
             return TimerRecord(
                 id: try row.int("id"), kind: kind, dueAt: try row.timestamp("due_at"),

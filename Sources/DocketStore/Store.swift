@@ -23,7 +23,7 @@ public struct Store: Sendable {
     /// Brings the schema up to date and returns the versions applied now. Safe to run on several nodes at once:
     /// a migration another node applied meanwhile is skipped.
     @discardableResult
-    public func migrate() async throws -> [Int] {
+    public func migrate(upTo last: Int? = nil) async throws -> [Int] {
         let create = Statement(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
             cached: false)
@@ -31,7 +31,8 @@ public struct Store: Sendable {
             // Two nodes created the table at the same instant; it exists now.
         }
         var applied: [Int] = []
-        for migration in Migration.all where try await !appliedVersions().contains(migration.version) {
+        for migration in Migration.all where migration.version <= (last ?? Int.max) {
+            if try await appliedVersions().contains(migration.version) { continue }
             var statements: [Statement] = []
             if dialect == .postgres {
                 statements.append(Statement("LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE", cached: false))

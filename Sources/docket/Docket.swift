@@ -99,9 +99,11 @@ struct Serve: AsyncParsableCommand {
         let (store, engineService) = try Store.open(
             configuration.database, logger: logger, maximumConnections: configuration.databasePoolSize, policy: configuration.orders)
         let timers = TimerWorker(store: store, intervalSeconds: configuration.timerInterval, logger: logger)
+        let relay = OutboxRelay(
+            store: store, transport: LoggingTransport(logger: logger), intervalSeconds: configuration.timerInterval, logger: logger)
         var app = try buildApplication(
             configuration: configuration, store: store, registry: registry,
-            services: (engineService.map { [$0] } ?? []) + [timers], logger: logger)
+            services: (engineService.map { [$0] } ?? []) + [timers, relay], logger: logger)
         app.beforeServerStarts {
             try await store.migrate()
             if configuration.demo {

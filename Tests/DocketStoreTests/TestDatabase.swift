@@ -26,10 +26,10 @@ let testLogger: Logger = {
     return logger
 }()
 
-/// Creates a fresh, migrated database for one test and drops it afterwards.
+/// Creates a fresh, migrated database for one test and drops it afterwards (`migrated: false`: an empty one).
 /// PostgreSQL databases are cloned from a template migrated once per test run.
 func withTestStore<T: Sendable>(
-    _ engine: Engine, clock: ManualClock = ManualClock(), _ body: @Sendable (Store) async throws -> T
+    _ engine: Engine, clock: ManualClock = ManualClock(), migrated: Bool = true, _ body: @Sendable (Store) async throws -> T
 ) async throws -> T {
     switch engine {
     case .sqlite:
@@ -39,12 +39,12 @@ func withTestStore<T: Sendable>(
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         return try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { store in
-            try await store.migrate()
+            if migrated { try await store.migrate() }
             return try await body(store)
         }
     case .postgres:
         let url = try #require(Engine.postgresURL, "DOCKET_TEST_POSTGRES_URL is not set")
-        let database = try await PostgresTestDatabases.shared.create(serverURL: url)
+        let database = try await PostgresTestDatabases.shared.create(serverURL: url, migrated: migrated)
         do {
             let result = try await Store.withOpened(
                 .postgres(url: PostgresTestDatabases.url(url, database: database)), clock: clock, logger: testLogger,
@@ -75,9 +75,14 @@ actor PostgresTestDatabases {
         return components.string!
     }
 
-    func create(serverURL: String) async throws -> String {
+    func create(serverURL: String, migrated: Bool = true) async throws -> String {
         counter += 1
         let name = "docket_t_\(ProcessInfo.processInfo.processIdentifier)_\(counter)"
+        if !migrated {
+            try await Self.admin(serverURL, "DROP DATABASE IF EXISTS \(name)")
+            try await Self.admin(serverURL, "CREATE DATABASE \(name)")
+            return name
+        }
         if template == nil { template = Task { try await Self.makeTemplate(serverURL: serverURL) } }
         let source = try await template!.value
         try await Self.admin(serverURL, "DROP DATABASE IF EXISTS \(name)")

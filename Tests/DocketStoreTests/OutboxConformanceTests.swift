@@ -1,0 +1,101 @@
+import DocketCore
+import DocketStore
+import DocketTestSupport
+import Foundation
+import Testing
+
+private let hour: Int64 = 3_600_000
+
+@Suite("Outbox relay and timer subjects on both stores", .serialized)
+struct OutboxConformanceTests {
+    /// Two relays on two nodes claim at once: every message goes to exactly one of them while its lease holds;
+    /// a message delivered is never claimed again; a relay that died leaves its messages to the other.
+    @Test(arguments: Engine.available)
+    func relaysShareTheOutboxAndTakeOverFromADeadOne(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { store in
+            try await orderSetup(store)
+            for _ in 0..<6 { _ = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk) }
+            let total = try await store.outboxBacklog()
+            #expect(total == 6)
+            async let a = store.claimOutbox(owner: "node-a", limit: 4)
+            async let b = store.claimOutbox(owner: "node-b", limit: 4)
+            let (first, second) = try await (a, b)
+            let ids = (first + second).map(\.id)
+            #expect(ids.count == 6 && Set(ids).count == 6, "each message claimed once: \(ids)")
+            #expect((first + second).allSatisfy { $0.notificationTopic == .acknowledged && $0.subject == "order" && $0.attempts == 1 })
+            for message in first { #expect(try await store.markDelivered(message)) }
+            // node-b dies before delivering. Within its lease nobody else takes its messages.
+            #expect(try await store.claimOutbox(owner: "node-a").isEmpty)
+            clock.advance(milliseconds: 61_000)
+            let takenOver = try await store.claimOutbox(owner: "node-a")
+            #expect(Set(takenOver.map(\.id)) == Set(second.map(\.id)))
+            #expect(takenOver.allSatisfy { $0.attempts == 2 })
+            // The dead relay wakes up: its lease is gone, so marking changes nothing (node-a delivers; receivers
+            // deduplicate by id).
+            for message in second { #expect(try await store.markDelivered(message) == false) }
+            for message in takenOver { #expect(try await store.markDelivered(message)) }
+            #expect(try await store.outboxBacklog() == 0)
+            clock.advance(milliseconds: 2 * hour)
+            #expect(try await store.claimOutbox(owner: "node-a").isEmpty, "delivered messages are never claimed again")
+        }
+    }
+
+    /// A failed delivery waits 30 s, then twice as long after each further failure, and is then delivered.
+    @Test(arguments: Engine.available)
+    func failedDeliveriesAreRetriedLater(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { store in
+            try await orderSetup(store)
+            _ = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk)
+            let message = try #require(try await store.claimOutbox(owner: "n").first)
+            try await store.markFailed(message, error: "smtp: connection refused")
+            #expect(try await store.claimOutbox(owner: "n").isEmpty)
+            clock.advance(milliseconds: 30_001)
+            let again = try #require(try await store.claimOutbox(owner: "n").first)
+            #expect(again.id == message.id && again.attempts == 2)
+            try await store.markFailed(again, error: "smtp: connection refused")
+            clock.advance(milliseconds: 30_001)
+            #expect(try await store.claimOutbox(owner: "n").isEmpty, "the second wait is a minute")
+            clock.advance(milliseconds: 30_000)
+            let third = try #require(try await store.claimOutbox(owner: "n").first)
+            #expect(try await store.markDelivered(third))
+            let row = try #require(try await store.engine.read(Statement("SELECT last_error FROM outbox WHERE id = $1", [message.id])).first)
+            #expect(row.optionalText("last_error") == "smtp: connection refused")
+        }
+    }
+
+    /// A database from before timers had subjects keeps its timers, and new ones number on after them.
+    @Test(arguments: Engine.available)
+    func upgradingKeepsPendingTimers(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock, migrated: false) { store in
+            try await store.migrate(upTo: 6)
+            let now = clock.now()
+            let rows = try await store.engine.write([
+                Statement(
+                    """
+                    INSERT INTO orders (number, channel, customer_code, type, urgent, status, total_minor, currency, problems,
+                                        received_at, version, updated_at)
+                    VALUES ('SO-OLD-1', 'phone', 'C001', 'STOCK', FALSE, 'awaiting_confirmation', 100, 'CNY', '[]', $1, 1, $1)
+                    RETURNING id
+                    """, [now]),
+                Statement(
+                    "INSERT INTO timers (kind, order_id, due_at, created_at, attempts) VALUES ('confirmation_deadline', $1, $2, $3, 0)",
+                    [Bind.result(statement: 0, column: "id"), now.adding(milliseconds: hour), now]),
+            ])
+            #expect(try await store.migrate() == Array(7...Migration.all.count))
+            let order = try await store.order(id: try rows[0][0].int("id"))
+            let kept = try await store.timers(orderID: order.id)
+            #expect(kept.map(\.kind) == [.confirmationDeadline] && kept.first?.doneAt == nil)
+            // A new timer gets a new id (PostgreSQL's identity moved past the copied rows).
+            _ = try await store.engine.write(
+                Statement(
+                    "INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts) VALUES ('confirmation_reminder', 'order', $1, $2, $2, 0)",
+                    [order.id, now]))
+            #expect(try await store.timers(orderID: order.id).count == 2)
+            clock.advance(milliseconds: hour + 1)
+            #expect(try await store.runDueTimers(owner: "n") == [.reminded, .suspended])
+        }
+    }
+}
