@@ -176,3 +176,48 @@ struct OrderFormTests {
         }
     }
 }
+
+/// A transport that fails its first `failures` deliveries, then records what it delivers.
+private actor FlakyTransport: OutboxTransport {
+    var failures: Int
+    var delivered: [Int64] = []
+
+    init(failures: Int) { self.failures = failures }
+
+    func deliver(_ message: OutboxMessage) async throws {
+        if failures > 0 {
+            failures -= 1
+            throw URLError(.cannotConnectToHost)
+        }
+        delivered.append(message.id)
+    }
+}
+
+@Suite("Outbox relay")
+struct OutboxRelayTests {
+    /// The relay drains the outbox through its transport, keeps a failed message for later, and delivers it then.
+    @Test func theRelayDeliversAndRetries() async throws {
+        let clock = ManualClock()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("docket-relay-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { store in
+            try await store.migrate()
+            try await OrdersAPITests().setup(store)
+            for _ in 0..<3 {
+                _ = try await store.submitOrder(
+                    try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli())
+            }
+            let transport = FlakyTransport(failures: 1)
+            let relay = OutboxRelay(store: store, transport: transport, intervalSeconds: 1, logger: testLogger)
+            let first = try await relay.deliverDue()
+            #expect(first.delivered == 2 && first.failed == 1)
+            #expect(try await store.outboxBacklog() == 1)
+            #expect(try await relay.deliverDue().claimed == 0, "the failed message waits")
+            clock.advance(milliseconds: 30_001)
+            #expect(try await relay.deliverDue().delivered == 1)
+            let delivered = await transport.delivered
+            #expect(delivered.count == 3 && Set(delivered).count == 3)
+            #expect(try await store.outboxBacklog() == 0)
+        }
+    }
+}
