@@ -27,15 +27,10 @@ extension Store {
     public func claimOutbox(owner: String, limit: Int = 50, leaseMilliseconds: Int64 = 60_000) async throws -> [OutboxMessage] {
         let now = clock.now()
         let rows = try await engine.write(
-            Statement(
-                """
-                UPDATE outbox SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
-                WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NULL AND available_at <= $3
-                                 AND (lease_until IS NULL OR lease_until < $3)
-                             ORDER BY id LIMIT $4)
-                  AND delivered_at IS NULL AND (lease_until IS NULL OR lease_until < $3)
-                RETURNING id, topic, aggregate, aggregate_id, payload, attempts, created_at
-                """, [owner, now.adding(milliseconds: leaseMilliseconds), now, limit]))
+            Self.claim(
+                "outbox", pending: "delivered_at IS NULL AND available_at <= $3", order: "id",
+                returning: "id, topic, aggregate, aggregate_id, payload, attempts, created_at", owner: owner,
+                leaseUntil: now.adding(milliseconds: leaseMilliseconds), now: now, limit: limit))
         return try rows.map { row in
             OutboxMessage(
                 id: try row.int("id"), topic: try row.text("topic"), subject: try row.text("aggregate"),

@@ -25,19 +25,32 @@ public struct TimerRecord: Sendable, Codable, Hashable {
 }
 
 extension Store {
+    /// Leases up to `limit` rows of a work table (timers, outbox) that are `pending` ($3 is now) to `owner`: rows
+    /// not leased, or whose lease ran out (their worker died). The guard is repeated in the UPDATE, so two
+    /// workers claiming at once never get the same row.
+    static func claim(
+        _ table: String, pending: String, order: String, returning: String, owner: String, leaseUntil: Timestamp, now: Timestamp,
+        limit: Int
+    ) -> Statement {
+        Statement(
+            SQL(
+                """
+            UPDATE \(table) SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
+            WHERE id IN (SELECT id FROM \(table) WHERE \(pending) AND (lease_until IS NULL OR lease_until < $3) ORDER BY \(order) LIMIT $4)
+              AND \(pending) AND (lease_until IS NULL OR lease_until < $3)
+            RETURNING \(returning)
+            """), [owner, leaseUntil, now, limit])
+    }
+
     /// Takes up to `limit` due timers for `owner` for `leaseMilliseconds`. A timer whose lease ran out (its worker
     /// died) can be taken by another worker; the guard in the same statement makes two claims exclusive.
     public func claimDueTimers(owner: String, limit: Int = 20, leaseMilliseconds: Int64 = 60_000) async throws -> [DueTimer] {
         let now = clock.now()
         let rows = try await engine.write(
-            Statement(
-                """
-                UPDATE timers SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
-                WHERE id IN (SELECT id FROM timers WHERE done_at IS NULL AND due_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
-                             ORDER BY due_at, id LIMIT $4)
-                  AND done_at IS NULL AND (lease_until IS NULL OR lease_until < $3)
-                RETURNING id, kind, subject, subject_id, due_at, lease_until
-                """, [owner, now.adding(milliseconds: leaseMilliseconds), now, limit]))
+            Self.claim(
+                "timers", pending: "done_at IS NULL AND due_at <= $3", order: "due_at, id",
+                returning: "id, kind, subject, subject_id, due_at, lease_until", owner: owner,
+                leaseUntil: now.adding(milliseconds: leaseMilliseconds), now: now, limit: limit))
         return try rows.map { row in
             guard let kind = TimerKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
             guard let subject = EntityKind(rawValue: try row.text("subject")) else { throw StoreError.decoding(column: "subject") }
