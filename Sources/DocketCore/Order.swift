@@ -15,21 +15,29 @@ public enum OrderType: String, Sendable, Codable, CaseIterable, Hashable {
 
 /// One line as entered: a SKU and a quantity; the unit price defaults to the list price.
 public struct OrderLineDraft: Sendable, Hashable, Codable {
+    /// The order line this one changes (in a change request; `id` in JSON). Without it a changed line is matched to
+    /// a line of the same SKU; a line matched to none is new.
+    public var lineID: Int64?
     public var sku: String
     public var quantity: Int64
     /// Fen; nil takes the product's list price. A different price is an override the sales review must approve.
     public var unitPrice: Money?
 
-    public init(sku: String, quantity: Int64, unitPrice: Money? = nil) {
+    public init(lineID: Int64? = nil, sku: String, quantity: Int64, unitPrice: Money? = nil) {
+        self.lineID = lineID
         self.sku = sku
         self.quantity = quantity
         self.unitPrice = unitPrice
     }
 
-    private enum CodingKeys: String, CodingKey { case sku, quantity, unitPrice }
+    private enum CodingKeys: String, CodingKey {
+        case lineID = "id"
+        case sku, quantity, unitPrice
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        lineID = try c.decodeIfPresent(Int64.self, forKey: .lineID)
         sku = try c.decode(.sku, default: "")
         quantity = try c.decode(.quantity, default: 0)
         unitPrice = try c.decodeIfPresent(Money.self, forKey: .unitPrice)
@@ -156,6 +164,8 @@ public enum OrderIntake {
     }
 
     public struct PricedLine: Sendable, Hashable, Codable {
+        /// The line's id once kept; it stays the same across revisions (reservations and shipments point at it).
+        public var id: Int64?
         public var sku: String
         public var description: String
         public var quantity: Int64
@@ -166,9 +176,10 @@ public enum OrderIntake {
         public var priceOverride: Bool
 
         public init(
-            sku: String, description: String, quantity: Int64, unitPrice: Money, listPrice: Money?, amount: Money,
+            id: Int64? = nil, sku: String, description: String, quantity: Int64, unitPrice: Money, listPrice: Money?, amount: Money,
             priceOverride: Bool
         ) {
+            self.id = id
             self.sku = sku
             self.description = description
             self.quantity = quantity
@@ -239,7 +250,7 @@ public enum OrderIntake {
             }
             priced.append(
                 PricedLine(
-                    sku: line.sku, description: known?.product.nameZh ?? line.sku, quantity: line.quantity, unitPrice: price,
+                    id: line.lineID, sku: line.sku, description: known?.product.nameZh ?? line.sku, quantity: line.quantity, unitPrice: price,
                     listPrice: list, amount: Money(minor: amount ?? 0, currency: price.currency),
                     priceOverride: list != nil && price != list))
         }

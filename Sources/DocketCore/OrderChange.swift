@@ -214,3 +214,42 @@ extension Address {
         [province, city, district, street].filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
+
+/// Line identity across revisions: a revised order's lines keep the ids of the lines they change, so
+/// reservations and shipments that point at a line still point at it after a change.
+public enum OrderLineIdentity {
+    public struct Match: Sendable, Hashable {
+        /// The revised lines, each with the id of the kept line it changes (nil: a new line).
+        public var lines: [OrderIntake.PricedLine]
+        /// Kept lines the revision no longer has.
+        public var removed: [Int64]
+        /// Lines naming an id the order does not have, or a line twice.
+        public var problems: [FieldProblem]
+    }
+
+    /// A revised line is the kept line its id names; without an id, the first kept line of the same SKU not yet
+    /// matched; otherwise new. Kept lines left over are removed.
+    public static func match(_ revised: [OrderIntake.PricedLine], to kept: [OrderIntake.PricedLine]) -> Match {
+        let keptIDs = kept.compactMap(\.id)
+        var taken = Set<Int64>()
+        var lines = revised
+        var problems: [FieldProblem] = []
+        for (i, line) in revised.enumerated() {
+            guard let id = line.id else { continue }
+            if !keptIDs.contains(id) {
+                problems.append(FieldProblem("lines[\(i)].id", "unknownLine", ["value": String(id)]))
+                lines[i].id = nil
+            } else if !taken.insert(id).inserted {
+                problems.append(FieldProblem("lines[\(i)].id", "duplicateLine", ["value": String(id)]))
+                lines[i].id = nil
+            }
+        }
+        for i in lines.indices where lines[i].id == nil && !problems.contains(where: { $0.field == "lines[\(i)].id" }) {
+            if let same = kept.first(where: { $0.sku == lines[i].sku && $0.id.map { !taken.contains($0) } == true }), let id = same.id {
+                lines[i].id = id
+                taken.insert(id)
+            }
+        }
+        return Match(lines: lines, removed: keptIDs.filter { !taken.contains($0) }, problems: problems)
+    }
+}

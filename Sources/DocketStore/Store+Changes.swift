@@ -88,9 +88,32 @@ extension Store {
                     policy.promisedDate(received: order.receivedAt.date(utcOffsetHours: 8), type: order.type, requested: draft.requestedDate),
                     revision, now,
                 ], expect: .rows(1), label: "orders.version"),
-            Statement("DELETE FROM order_lines WHERE order_id = $1", [order.id]),
         ]
-        statements += orderLines(order.id, decision.lines)
+        // Lines are revised in place and keep their ids; removed ones are marked with the revision that removed them.
+        let identity = OrderLineIdentity.match(decision.lines, to: order.lines)
+        try DocketError.check(identity.problems)
+        for line in identity.lines {
+            if let id = line.id {
+                statements.append(
+                    Statement(
+                        """
+                        UPDATE order_lines SET sku = $3, description = $4, quantity = $5, unit_price_minor = $6, list_price_minor = $7,
+                            currency = $8, amount_minor = $9, price_override = $10
+                        WHERE id = $1 AND order_id = $2 AND removed_in_revision IS NULL
+                        """,
+                        [id, order.id, line.sku, line.description, max(line.quantity, 0), line.unitPrice.minor, line.listPrice?.minor,
+                         line.unitPrice.currency.code, line.amount.minor, line.priceOverride],
+                        expect: .rows(1), label: "order_lines.kept"))
+            } else {
+                statements += orderLines(order.id, [line], after: true)
+            }
+        }
+        for id in identity.removed {
+            statements.append(
+                Statement(
+                    "UPDATE order_lines SET removed_in_revision = $3 WHERE id = $1 AND order_id = $2 AND removed_in_revision IS NULL",
+                    [id, order.id, revision], expect: .rows(1), label: "order_lines.kept"))
+        }
         return statements
     }
 
@@ -233,6 +256,7 @@ extension Store {
         changed.lines = decision.lines
         changed.total = decision.total
         changed.paymentMethod = decision.paymentMethod
+        try DocketError.check(OrderLineIdentity.match(decision.lines, to: order.lines).problems)
         let diff = OrderRevisionDiff.diff(order.snapshot, decision.snapshot(of: draft))
         if diff.isEmpty { throw DocketError.invalid("lines", "noChange") }
         let reviewFacts = try await reviewFacts(changed, lines: decision.lines, total: decision.total)

@@ -38,7 +38,7 @@ public struct StoredOrder: Sendable, Codable, Hashable {
         OrderDraft(
             channel: channel, externalRef: externalRef, customerCode: customerCode, contactName: contactName,
             contactPhone: contactPhone, deliveryAddress: deliveryAddress, type: type, urgent: urgent, requestedDate: requestedDate,
-            paymentMethod: paymentMethod, lines: lines.map { OrderLineDraft(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.agreedPrice) },
+            paymentMethod: paymentMethod, lines: lines.map { OrderLineDraft(lineID: $0.id, sku: $0.sku, quantity: $0.quantity, unitPrice: $0.agreedPrice) },
             notes: notes)
     }
 
@@ -238,16 +238,19 @@ extension Store {
     }
 
     /// The priced lines of an order, numbered from 1.
-    func orderLines(_ orderID: any SQLBindable, _ lines: [OrderIntake.PricedLine]) -> [Statement] {
+    /// Inserts lines numbered 1, 2, 3 … (a new order), or `after` the order's highest line number (lines added by
+    /// a revision; numbers of removed lines are not reused).
+    func orderLines(_ orderID: any SQLBindable, _ lines: [OrderIntake.PricedLine], after: Bool = false) -> [Statement] {
         lines.enumerated().map { number, line in
             Statement(
                 """
                 INSERT INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_minor, list_price_minor,
                                          currency, amount_minor, price_override)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                VALUES ($1, CASE WHEN $11 THEN (SELECT COALESCE(MAX(line_no), 0) + 1 FROM order_lines WHERE order_id = $1) ELSE $2 END,
+                        $3, $4, $5, $6, $7, $8, $9, $10)
                 """,
                 [orderID, number + 1, line.sku, line.description, max(line.quantity, 0), line.unitPrice.minor,
-                 line.listPrice?.minor, line.unitPrice.currency.code, line.amount.minor, line.priceOverride],
+                 line.listPrice?.minor, line.unitPrice.currency.code, line.amount.minor, line.priceOverride, after],
                 expect: .rows(1))
         }
     }
@@ -272,7 +275,7 @@ extension Store {
     public func order(id: Int64) async throws -> StoredOrder {
         let results = try await engine.read([
             Statement("SELECT * FROM orders WHERE id = $1", [id]),
-            Statement("SELECT * FROM order_lines WHERE order_id = $1 ORDER BY line_no", [id]),
+            Statement("SELECT * FROM order_lines WHERE order_id = $1 AND removed_in_revision IS NULL ORDER BY line_no", [id]),
         ])
         guard let row = results[0].first else { throw DocketError.notFound(.order, key: String(id)) }
         return try Self.order(row, lines: results[1])
@@ -418,7 +421,7 @@ extension Store {
             lines: try lines.map { line in
                 let currency = Currency.named(try line.text("currency")) ?? .cny
                 return OrderIntake.PricedLine(
-                    sku: try line.text("sku"), description: try line.text("description"), quantity: try line.int("quantity"),
+                    id: try line.int("id"), sku: try line.text("sku"), description: try line.text("description"), quantity: try line.int("quantity"),
                     unitPrice: Money(minor: try line.int("unit_price_minor"), currency: currency),
                     listPrice: line.optionalInt("list_price_minor").map { Money(minor: $0, currency: currency) },
                     amount: Money(minor: try line.int("amount_minor"), currency: currency),

@@ -159,3 +159,28 @@ struct OrderWorkflowTests {
         #expect(OrderWorkflow.intake(.requestInfo) == [.notify(.needsInfo)])
     }
 }
+
+@Suite("Order line identity")
+struct OrderLineIdentityTests {
+    func line(_ id: Int64?, _ sku: String, _ quantity: Int64 = 1) -> OrderIntake.PricedLine {
+        OrderIntake.PricedLine(
+            id: id, sku: sku, description: sku, quantity: quantity, unitPrice: Money(minor: 100), listPrice: Money(minor: 100),
+            amount: Money(minor: 100 * quantity), priceOverride: false)
+    }
+
+    @Test func byIdThenBySKUThenNew() {
+        let kept = [line(1, "A"), line(2, "B"), line(3, "A")]
+        let match = OrderLineIdentity.match([line(nil, "A", 5), line(3, "C"), line(nil, "A"), line(nil, "D")], to: kept)
+        #expect(match.lines.map(\.id) == [1, 3, nil, nil], "line 3 is named; the second A has no kept A left")
+        #expect(match.removed == [2])
+        #expect(match.problems.isEmpty)
+    }
+
+    @Test func unknownAndRepeatedIdsAreProblems() {
+        let match = OrderLineIdentity.match([line(7, "A"), line(1, "A"), line(1, "B")], to: [line(1, "A")])
+        #expect(
+            match.problems == [
+                FieldProblem("lines[0].id", "unknownLine", ["value": "7"]), FieldProblem("lines[2].id", "duplicateLine", ["value": "1"]),
+            ])
+    }
+}

@@ -99,3 +99,48 @@ struct OutboxConformanceTests {
         }
     }
 }
+
+@Suite("Order line identity on both stores", .serialized)
+struct LineIdentityConformanceTests {
+    /// A change revises lines in place: a changed line keeps its id (what reservations and shipments will point
+    /// at), a removed line is marked with the revision that removed it, a new line gets the next number.
+    @Test(arguments: Engine.available)
+    func linesKeepTheirIdsAcrossRevisions(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await orderSetup(store)
+            _ = try await store.products.create(sampleProduct("P003"), by: clerk)
+            let order = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            let kept = try await store.order(id: order.id).lines
+            let (p001, p002) = (try #require(kept[0].id), try #require(kept[1].id))
+            #expect(order.lines.map(\.id) == [nil, nil] || order.lines.map(\.id) == [p001, p002])
+
+            await #expect(throws: DocketError.invalid("lines[0].id", "unknownLine", ["value": "999999"])) {
+                _ = try await store.requestChange(
+                    orderID: order.id, OrderEdit(lines: [OrderLineDraft(lineID: 999_999, sku: "P001", quantity: 5)]), message: nil, by: clerk)
+            }
+            // P001 matched by SKU, P002 dropped, P003 added.
+            let request = try await store.requestChange(
+                orderID: order.id, OrderEdit(lines: [OrderLineDraft(sku: "P003", quantity: 2), OrderLineDraft(sku: "P001", quantity: 5)]),
+                message: "换货", by: clerk)
+            _ = try await store.decideChange(requestID: request.id, approve: true, reason: "客户确认", by: reviewer)
+            let revised = try await store.order(id: order.id).lines
+            #expect(revised.map(\.sku) == ["P001", "P003"], "kept lines first, in their numbers; the new one after")
+            #expect(revised[0].id == p001 && revised[0].quantity == 5)
+            #expect(revised[1].id != nil && revised[1].id != p002)
+            let rows = try await store.engine.read(
+                Statement("SELECT id, line_no, removed_in_revision FROM order_lines WHERE order_id = $1 ORDER BY line_no", [order.id]))
+            #expect(try rows.map { try $0.int("line_no") } == [1, 2, 3])
+            #expect(try rows.map { try $0.int("id") } == [p001, p002, try #require(revised[1].id)])
+            #expect(rows.map { $0.optionalInt("removed_in_revision") } == [nil, 2, nil])
+
+            // Naming the line by id changes that line even when the SKU changes.
+            let second = try await store.requestChange(
+                orderID: order.id,
+                OrderEdit(lines: [OrderLineDraft(lineID: p001, sku: "P002", quantity: 1), OrderLineDraft(sku: "P003", quantity: 2)]),
+                message: nil, by: clerk)
+            _ = try await store.decideChange(requestID: second.id, approve: true, reason: "客户确认", by: reviewer)
+            let again = try await store.order(id: order.id).lines
+            #expect(again.map(\.id) == revised.map(\.id) && again.map(\.sku) == ["P002", "P003"])
+        }
+    }
+}
