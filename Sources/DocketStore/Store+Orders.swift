@@ -8,6 +8,8 @@ public struct StoredOrder: Sendable, Codable, Hashable {
     public var channel: OrderChannel
     public var externalRef: String?
     public var customerCode: String
+    /// The customer's name as kept in master data now (nil for a customer not known yet).
+    public var customerName: String? = nil
     public var type: OrderType
     public var urgent: Bool
     public var status: OrderStatus
@@ -182,7 +184,8 @@ extension Store {
             // Everything the answer holds was just written: no read back.
             let order = StoredOrder(
                 id: try results[0][0].int("id"), number: try results[statements.count - 1][0].text("number"),
-                channel: draft.channel, externalRef: draft.externalRef, customerCode: draft.customerCode, type: draft.type,
+                channel: draft.channel, externalRef: draft.externalRef, customerCode: draft.customerCode, customerName: facts.customer?.name,
+                type: draft.type,
                 urgent: draft.urgent, status: state.status, heldFrom: nil, contactName: decision.contactName,
                 contactPhone: decision.contactPhone, deliveryAddress: decision.deliveryAddress, requestedDate: draft.requestedDate,
                 promisedDate: promised, paymentMethod: decision.paymentMethod, total: decision.total, problems: decision.problems,
@@ -255,6 +258,9 @@ extension Store {
         }
     }
 
+    /// The customer's current name next to an order's columns.
+    static let customerNameSQL = "(SELECT name FROM customers WHERE customers.code = orders.customer_code) AS customer_name"
+
     private static let insertOrderSQL = SQL(
         """
         INSERT INTO orders (number, channel, external_ref, customer_code, customer_id, type, urgent, status, contact_name,
@@ -274,7 +280,7 @@ extension Store {
 
     public func order(id: Int64) async throws -> StoredOrder {
         let results = try await engine.read([
-            Statement("SELECT * FROM orders WHERE id = $1", [id]),
+            Statement(SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders WHERE id = $1"), [id]),
             Statement("SELECT * FROM order_lines WHERE order_id = $1 AND removed_in_revision IS NULL ORDER BY line_no", [id]),
         ])
         guard let row = results[0].first else { throw DocketError.notFound(.order, key: String(id)) }
@@ -312,11 +318,17 @@ extension Store {
         }
         if let pattern = list.likePattern {
             let p = bind(pattern)
-            conditions.append("(lower(number) LIKE \(p) ESCAPE '\\' OR lower(customer_code) LIKE \(p) ESCAPE '\\' OR lower(external_ref) LIKE \(p) ESCAPE '\\')")
+            conditions.append(
+                """
+                (lower(number) LIKE \(p) ESCAPE '\\' OR lower(customer_code) LIKE \(p) ESCAPE '\\' OR lower(external_ref) LIKE \(p) ESCAPE '\\'
+                 OR customer_code IN (SELECT code FROM customers WHERE lower(name) LIKE \(p) ESCAPE '\\'))
+                """)
         }
         let condition = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let results = try await engine.read([
-            Statement(SQL("SELECT * FROM orders\(condition) ORDER BY id DESC LIMIT $1 OFFSET $2"), [filter.limit, filter.offset] + binds),
+            Statement(
+                SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders\(condition) ORDER BY id DESC LIMIT $1 OFFSET $2"),
+                [filter.limit, filter.offset] + binds),
             Statement(SQL("SELECT COUNT(*) AS n FROM orders" + condition.replacingPlaceholders(shift: -2)), binds),
         ])
         return Page(
@@ -407,7 +419,7 @@ extension Store {
         let currency = Currency.named(try row.text("currency")) ?? .cny
         return StoredOrder(
             id: try row.int("id"), number: try row.text("number"), channel: try decodeEnum(OrderChannel.self, "channel"),
-            externalRef: row.optionalText("external_ref"), customerCode: try row.text("customer_code"),
+            externalRef: row.optionalText("external_ref"), customerCode: try row.text("customer_code"), customerName: row.optionalText("customer_name"),
             type: try decodeEnum(OrderType.self, "type"), urgent: try row.bool("urgent"),
             status: try decodeEnum(OrderStatus.self, "status"), heldFrom: row.optionalText("held_from").flatMap(OrderStatus.init),
             contactName: row.optionalText("contact_name"), contactPhone: row.optionalText("contact_phone"),

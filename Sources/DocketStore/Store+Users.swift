@@ -70,3 +70,26 @@ extension Store {
                 language: Language(rawValue: try row.text("language")) ?? .zhCN, active: try row.bool("active")))
     }
 }
+
+extension Store {
+    /// The names behind stored actors (and of the customers given), read in one snapshot, for pages that show
+    /// who did what.
+    public func people(for actors: [String], customers: [String] = []) async throws -> People {
+        let wanted = People.wanted(actors)
+        func lookup(_ sql: String, _ keys: Set<String>) -> Statement {
+            let keys = Array(keys.prefix(500))
+            if keys.isEmpty { return Statement("SELECT '' AS k, '' AS v WHERE 1 = 0") }
+            let placeholders = keys.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+            return Statement(SQL(sql + " IN (\(placeholders))"), keys, cached: false)
+        }
+        let rows = try await engine.read([
+            lookup("SELECT username AS k, display_name AS v FROM users WHERE username", wanted.users),
+            lookup("SELECT code AS k, name AS v FROM customers WHERE code", wanted.customers.union(customers)),
+            lookup("SELECT code AS k, name AS v FROM review_rules WHERE code", wanted.rules),
+        ])
+        func map(_ rows: [SQLRow]) throws -> [String: String] {
+            Dictionary(try rows.map { (try $0.text("k"), try $0.text("v")) }, uniquingKeysWith: { first, _ in first })
+        }
+        return People(users: try map(rows[0]), customers: try map(rows[1]), rules: try map(rows[2]))
+    }
+}

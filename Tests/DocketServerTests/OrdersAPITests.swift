@@ -148,8 +148,8 @@ struct OrderPageTests {
             try await OrdersAPITests().setup(store)
             let order = try await store.submitOrder(
                 try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
-            for (name, role) in [("sales.li", Role.sales), ("fin.wang", .finance)] {
-                _ = try await store.addUser(User(username: name, displayName: name, roles: [role]), password: "password-long-1", by: .cli())
+            for (name, display, role) in [("sales.li", "李明（销售）", Role.sales), ("fin.wang", "王芳（财务）", .finance)] {
+                _ = try await store.addUser(User(username: name, displayName: display, roles: [role]), password: "password-long-1", by: .cli())
             }
             let sales = "\(sessionCookieName)=\(try #require(try await signIn(client, "sales.li", "password-long-1")))"
             let finance = "\(sessionCookieName)=\(try #require(try await signIn(client, "fin.wang", "password-long-1")))"
@@ -175,7 +175,9 @@ struct OrderPageTests {
             }
             let after = try await client.execute(uri: "/orders/\(order.id)", method: .get, headers: [.cookie: finance]) { String(buffer: $0.body) }
             #expect(after.contains("data-status=\"review_finance\""))
-            #expect(after.contains("审核通过") && after.contains("user:sales.li"))
+            // People by name, never by code: who decided is 李明（销售）, the customer is named in the header.
+            #expect(after.contains("审核通过") && after.contains("李明（销售）") && !after.contains("user:"))
+            #expect(after.contains("杭州佳和商贸有限公司（C100）"))
         }
     }
 }

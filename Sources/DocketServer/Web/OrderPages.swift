@@ -132,6 +132,7 @@ struct OrderPages {
             "types": options(OrderType.allCases, selected: query.get("type")) { Message("order.type.\($0.rawValue)").text(language) },
             "rows": page.items.map { order -> [String: Any] in
                 ["id": order.id, "number": order.number, "urgent": order.urgent, "customerCode": order.customerCode,
+                 "customer": People().customer(order.customerCode, name: order.customerName, in: language),
                  "channel": Message("ui.channel.\(order.channel.rawValue)").text(language), "type": Message("order.type.\(order.type.rawValue)").text(language),
                  "statusCode": order.status.rawValue, "status": Message("order.status.\(order.status.rawValue)").text(language),
                  "total": order.total.formatted, "received": displayTime(order.receivedAt)]
@@ -170,7 +171,8 @@ struct OrderPages {
         }
         var model: [String: Any] = [
             "id": id, "number": order.number, "statusCode": order.status.rawValue, "status": text("order.status.\(order.status.rawValue)"),
-            "urgent": order.urgent, "customerCode": order.customerCode, "contactName": order.contactName ?? "",
+            "urgent": order.urgent, "customerCode": order.customerCode,
+            "customer": People().customer(order.customerCode, name: order.customerName, in: language), "contactName": order.contactName ?? "",
             "contactPhone": order.contactPhone ?? "", "address": order.deliveryAddress?.singleLine ?? "",
             "type": text("order.type.\(order.type.rawValue)"), "payment": text("payment.\(order.paymentMethod.rawValue)"),
             "requested": order.requestedDate?.iso8601 ?? "—", "promised": order.promisedDate?.iso8601 ?? "—", "revision": order.revision,
@@ -217,10 +219,16 @@ struct OrderPages {
         model["actions"] = actions
         if OrderWorkflow.changeable.contains(order.status) && Access.orderIntake.allows(roles) { model["changeHref"] = "/orders/\(id)/change" }
         let reviews = try await reviewsRead
+        let revisions = try await revisionsRead
+        let timeline = try await timelineRead
+        let people = try await store.people(
+            for: reviews.map(\.actor) + changes.flatMap { [$0.requestedBy] + ($0.decidedBy.map { [$0] } ?? []) } + revisions.map(\.actor)
+                + timeline.map(\.actor))
+        func who(_ stored: String) -> String { people.name(of: stored, in: language) }
         model["hasReviews"] = !reviews.isEmpty
         model["reviews"] = reviews.map { record -> [String: String] in
             ["stage": text("review.stage.\(record.stage.rawValue)"), "decision": text("review.decision.\(record.decision.rawValue)"),
-             "who": record.ruleCode.map { text("ui.order.byRule", ["rule": $0]) } ?? record.actor, "reason": record.reason ?? "",
+             "who": who(record.actor), "reason": record.reason ?? "",
              "when": displayTime(record.decidedAt)]
         }
         let canApprove = Access.orderChangeApproval.allows(roles)
@@ -228,16 +236,15 @@ struct OrderPages {
         model["changes"] = changes.reversed().map { change -> [String: Any] in
             withoutEmpty([
              "id": change.id, "statusCode": change.status.rawValue, "status": text("change.status.\(change.status.rawValue)"),
-             "who": change.requestedBy, "when": displayTime(change.requestedAt), "message": change.message ?? "",
+             "who": who(change.requestedBy), "when": displayTime(change.requestedAt), "message": change.message ?? "",
              "diff": diff(change.assessment.diff),
              "findings": findings((change.assessment.credit?.reasons ?? []) + change.assessment.stock),
-             "decided": change.decidedBy != nil, "decidedBy": change.decidedBy ?? "", "decisionReason": change.decisionReason ?? "",
+             "decided": change.decidedBy != nil, "decidedBy": change.decidedBy.map(who) ?? "", "decisionReason": change.decisionReason ?? "",
              "canDecide": canApprove && change.status == .pending], "message")
         }
-        let revisions = try await revisionsRead
         model["hasRevisions"] = !revisions.isEmpty
         model["revisions"] = revisions.map { revision -> [String: Any] in
-            ["revision": revision.revision, "who": revision.actor, "when": displayTime(revision.createdAt), "reason": revision.reason ?? "",
+            ["revision": revision.revision, "who": who(revision.actor), "when": displayTime(revision.createdAt), "reason": revision.reason ?? "",
              "diff": diff(revision.diff)]
         }
         let timers = try await timersRead
@@ -245,8 +252,9 @@ struct OrderPages {
         model["timers"] = timers.map { timer -> [String: String] in
             ["kind": text("timer.\(timer.kind.rawValue)"), "due": displayTime(timer.dueAt), "outcome": timer.outcome.map { text("timer.outcome.\($0.rawValue)") } ?? ""]
         }
-        model["timeline"] = try await timelineRead.map { event -> [String: String] in
-            let reason = event.rule.map { text("ui.order.byRule", ["rule": $0]) } ?? event.reason.map { reason -> String in
+        model["timeline"] = timeline.map { event -> [String: String] in
+            // A rule's decision names the rule as the one who decided (规则「A 类客户初审」): no reason besides.
+            let reason = event.rule != nil ? nil : event.reason.map { reason -> String in
                 if let channel = ConfirmationChannel(rawValue: reason) { return text("confirmation.channel.\(channel.rawValue)") }
                 if reason == ConfirmedVia.link.code { return text("ui.order.viaLink") }
                 if reason == OrderWorkflow.deadlineReason { return text("reason.confirmationDeadlinePassed") }
@@ -254,7 +262,7 @@ struct OrderPages {
                 return reason
             }
             return [
-                "when": displayTime(event.occurredAt), "who": event.actor, "step": text("order.action.\(event.action)"),
+                "when": displayTime(event.occurredAt), "who": who(event.actor), "step": text("order.action.\(event.action)"),
                 "fromTo": [event.from, event.to].compactMap { $0 }.map { text("order.status.\($0.rawValue)") }.joined(separator: " → "),
                 "reason": reason ?? "",
             ]

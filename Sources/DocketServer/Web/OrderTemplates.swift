@@ -22,7 +22,7 @@ enum OrderTemplates {
         <table class="grid" id="order-list">
           <thead><tr><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.field.channel}}</th><th>{{t.ui.field.type}}</th><th>{{t.ui.field.status}}</th><th>{{t.ui.field.total}}</th><th>{{t.ui.field.received}}</th></tr></thead>
           <tbody>
-          {{#rows}}<tr><td><a href="/orders/{{id}}">{{number}}</a>{{#urgent}} !{{/urgent}}</td><td>{{customerCode}}</td><td>{{channel}}</td><td>{{type}}</td><td data-status="{{statusCode}}">{{status}}</td><td>{{total}}</td><td>{{received}}</td></tr>{{/rows}}
+          {{#rows}}<tr><td><a href="/orders/{{id}}">{{number}}</a>{{#urgent}} !{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td data-status="{{statusCode}}">{{status}}</td><td>{{total}}</td><td>{{received}}</td></tr>{{/rows}}
           {{^rows}}<tr><td colspan="7" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
           </tbody>
         </table>
@@ -37,7 +37,7 @@ enum OrderTemplates {
         {{$content}}
         <h1 id="page-title">{{number}} <span class="status" id="order-status" data-status="{{statusCode}}">{{status}}</span>{{#urgent}} <span class="status">{{t.ui.order.urgent}}</span>{{/urgent}}</h1>
         {{#notice}}<p class="notice" role="status" id="notice">{{notice}}</p>{{/notice}}
-        <p class="hint">{{customerCode}} · {{contactName}} {{contactPhone}} · {{address}}</p>
+        <p class="hint">{{customer}} · {{contactName}} {{contactPhone}} · {{address}}</p>
         <p class="hint">{{t.ui.field.type}} {{type}} · {{t.ui.order.payment}} {{payment}} · {{t.ui.order.requested}} {{requested}} · {{t.ui.order.promised}} {{promised}} · {{t.ui.order.revision}} r{{revision}} · {{t.ui.field.received}} {{received}}</p>
         {{#requirements}}<p class="notice" id="requirements">{{t.ui.order.requirements}}: {{requirements}}</p>{{/requirements}}
         {{#notes}}<p class="hint">{{t.ui.field.notes}}: {{notes}}</p>{{/notes}}

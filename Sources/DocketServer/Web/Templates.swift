@@ -97,7 +97,7 @@ enum Templates {
           <section class="card queue" data-role="{{role}}">
             <h2>{{title}}</h2>
             <p class="hint">{{description}}</p>
-            {{#orders}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customerCode}} · {{status}} · {{total}}</p>{{/orders}}
+            {{#orders}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customer}} · {{status}} · {{total}}</p>{{/orders}}
             {{^orders}}<p class="empty">{{t.ui.home.empty}}</p>{{/orders}}
             {{#queueHref}}<p><a href="{{queueHref}}" class="queue-all">{{t.ui.home.allInQueue}} ›</a></p>{{/queueHref}}
           </section>

@@ -143,7 +143,8 @@ struct WebPages {
     // MARK: Orders
 
     func orderSummary(_ order: StoredOrder, _ context: DocketRequestContext) -> [String: Any] {
-        ["id": order.id, "number": order.number, "customerCode": order.customerCode, "total": order.total.formatted,
+        ["id": order.id, "number": order.number, "customerCode": order.customerCode,
+         "customer": People().customer(order.customerCode, name: order.customerName, in: context.language), "total": order.total.formatted,
          "status": Message("order.status.\(order.status.rawValue)").text(context.language)]
     }
 

@@ -144,3 +144,28 @@ struct LineIdentityConformanceTests {
         }
     }
 }
+
+@Suite("Customers and people by name on both stores", .serialized)
+struct NamesConformanceTests {
+    /// Orders carry their customer's name, the list finds them by it, and actors resolve to names in one read.
+    @Test(arguments: Engine.available)
+    func ordersAndActorsByName(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await orderSetup(store)
+            _ = try await store.addUser(User(username: "li.na", displayName: "李娜（跟单）", roles: [.orderDesk]), password: "password-long-1", by: clerk)
+            let order = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: Actor(.user, "li.na")).order
+            let name = try await store.customers.get(key: "C001").value.name
+            #expect(order.customerName == name)
+            #expect(try await store.order(id: order.id).customerName == name)
+            let found = try await store.orders(OrderFilter(search: String(name.prefix(2))))
+            #expect(found.items.map(\.id) == [order.id] && found.items[0].customerName == name)
+            #expect(try await store.orders(OrderFilter(search: "没有这个客户")).items.isEmpty)
+
+            let people = try await store.people(for: ["user:li.na", "customer:C001", "system:timer", "user:ghost"])
+            #expect(people.users == ["li.na": "李娜（跟单）"])
+            #expect(people.customers == ["C001": name])
+            #expect(people.name(of: "user:li.na", in: .zhCN) == "李娜（跟单）")
+            #expect(people.name(of: "customer:C001", in: .zhCN) == "客户 \(name)（C001）")
+        }
+    }
+}
