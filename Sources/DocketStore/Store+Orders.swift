@@ -448,3 +448,18 @@ extension OrderIntake.PricedLine {
     public var agreedPrice: Money? { listPrice == nil && unitPrice.minor == 0 ? nil : unitPrice }
 }
 
+
+extension Store {
+    /// The order a person takes next from a queue (the orders in `status`): urgent first, then first come, first
+    /// served (DOMAIN §2), other than the one just done.
+    public func nextInQueue(_ status: OrderStatus, excluding id: Int64) async throws -> (id: Int64, number: String)? {
+        guard
+            let row = try await engine.read(
+                Statement(
+                    "SELECT id, number FROM orders WHERE status = $1 AND id <> $2 ORDER BY urgent DESC, received_at, id LIMIT 1",
+                    [status.rawValue, id])
+            ).first
+        else { return nil }
+        return (try row.int("id"), try row.text("number"))
+    }
+}

@@ -167,7 +167,14 @@ def test_sales_reviews_an_order_from_the_queue(browser):
     pass_review(browser)
     assert browser.find_element(By.ID, "order-status").get_attribute("data-status") == "review_finance"
     assert "审核通过" in browser.find_element(By.ID, "timeline").text
+    assert "审核决定已保存，订单现在：财务审核。" in browser.find_element(By.ID, "order-done").text
     shot(browser, "order-reviewed")
+    # The next order of the same queue is one click away, when there is one.
+    following = browser.find_elements(By.ID, "next-in-queue")
+    if len(links) > 1:
+        assert following, "another order waits in the sales review"
+        submit(browser, "next-in-queue") if following[0].tag_name == "button" else following[0].click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "review_sales")
     logout(browser)
 
 
@@ -345,3 +352,28 @@ def test_csv_import_reads_a_gbk_file_as_excel_saves_it(browser, tmp_path):
     assert not browser.find_elements(By.ID, "refused")
     shot(browser, "import-gbk")
     logout(browser)
+
+
+CODE_PATTERNS = [
+    (r"\b(user|system|customer|api|cli):[A-Za-z0-9]", "a stored actor id"),
+    (r"\blines\[", "a field path"),
+    (r"\b[a-z]+_[a-z_]+\b", "a snake_case code (an enum raw value)"),
+    (r"\b[a-z]+[A-Z][A-Za-z]*\b", "a camelCase identifier"),
+    (r"\b(STOCK|RUSH|VOR|pending|approved|rejected|reminded|skipped|suspend|cancel)\b", "an enum raw value"),
+]
+
+
+def test_chinese_pages_show_no_code_identifiers(browser):
+    """A person reads names and words, never what the code calls things: every order of the demo, the lists and
+    the queues, as the admin sees them in Chinese."""
+    import re
+    login(browser, "admin")
+    paths = ["/", "/orders", "/orders?stage=confirmation", "/orders?stage=review"] + [f"/orders/{n}" for n in range(1, 13)]
+    found = []
+    for path in paths:
+        browser.get(f"{BASE}{path}")
+        text = browser.find_element(By.TAG_NAME, "main").text
+        for pattern, what in CODE_PATTERNS:
+            for match in re.finditer(pattern, text):
+                found.append(f"{path}: {what}: {match.group(0)!r} in …{text[max(0, match.start() - 30):match.end() + 30]!r}…")
+    assert not found, "\n".join(found[:40])

@@ -28,3 +28,28 @@ struct PeopleTests {
         #expect(wanted.users == ["a", "b"] && wanted.customers == ["C1"] && wanted.rules == ["R1"])
     }
 }
+
+@Suite("Field labels")
+struct FieldLabelTests {
+    @Test func pathsAreSaidAsTheFormLabelsThem() {
+        #expect(FieldLabel.text("lines[3].sku", in: .zhCN) == "第 4 行 商品编码")
+        #expect(FieldLabel.text("lines[3].sku", in: .en) == "Line 4 SKU")
+        #expect(FieldLabel.text("lines[P001].quantity", in: .zhCN) == "P001 数量")
+        #expect(FieldLabel.text("contacts[0].phone", in: .zhCN) == "联系人 1 电话")
+        #expect(FieldLabel.text("deliveryAddress.province", in: .zhCN) == "收货地址 省/直辖市")
+        #expect(
+            FieldLabel.problem(FieldProblem("lines[0].quantity", "mustBePositive"), in: .zhCN)
+                == "第 1 行 数量：" + Message("problem.mustBePositive").text(.zhCN))
+        #expect(FieldLabel.problem(FieldProblem("", "required"), in: .zhCN) == Message("problem.required").text(.zhCN))
+    }
+
+    /// Pages read the catalogue as nested keys (`t.ui.order.copyNewLink`): a key that is also the start of
+    /// another (`a.b` and `a.b.c`) would hide one of them.
+    @Test func noCatalogueKeyIsThePrefixOfAnother() {
+        for language in [Language.zhCN, .en] {
+            let keys = Set(Catalog.table(language).keys)
+            let clashes = keys.filter { key in keys.contains { $0.hasPrefix(key + ".") } }
+            #expect(clashes.isEmpty, "\(clashes.sorted())")
+        }
+    }
+}

@@ -32,7 +32,13 @@ import Testing
         for role in Role.allCases { keys.formUnion(["ui.role.\(role.rawValue)", "ui.queue.\(role.rawValue)"]) }
         // Timeline steps and statuses are looked up by their stored names.
         keys.formUnion(OrderStatus.allCases.map { "order.status.\($0.rawValue)" })
-        keys.formUnion((OrderAction.allCases.map(\.rawValue) + ["received"]).map { "order.action.\($0)" })
+        // The order's own audit actions besides the transitions (Store: audit("…", .order, …)).
+        let orderEvents = ["received", "info_updated", "change_requested", "change_rejected", "revised", "confirmation_reminder",
+                           "confirmation_resent", "confirmation_link_issued"]
+        keys.formUnion((OrderAction.allCases.map(\.rawValue) + orderEvents).map { "order.action.\($0)" })
+        keys.formUnion(TimerOutcome.allCases.map { "timer.outcome.\($0.rawValue)" })
+        keys.formUnion(OrderType.allCases.map { "order.type.\($0.rawValue)" })
+        keys.formUnion(OrderFeedback.allCases.map { "feedback.\($0.rawValue)" })
         // Keys built from stored names.
         keys.formUnion(ReviewStage.allCases.map { "review.stage.\($0.rawValue)" })
         keys.formUnion(ReviewDecision.allCases.map { "review.decision.\($0.rawValue)" })

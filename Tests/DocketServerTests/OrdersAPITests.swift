@@ -172,7 +172,19 @@ struct OrderPageTests {
             try await client.execute(uri: "/orders/\(order.id)/review", method: .post,
                 headers: [.cookie: sales, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: salesForm)) {
                 #expect($0.status == .seeOther)
+                #expect($0.headers[.location] == "/orders/\(order.id)?done=reviewed&stage=sales")
             }
+            // Feedback after the decision, and the next order waiting in the same stage.
+            let waiting = try await store.submitOrder(
+                try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
+            let feedback = try await client.execute(
+                uri: "/orders/\(order.id)?done=reviewed&stage=sales", method: .get, headers: [.cookie: sales]) { String(buffer: $0.body) }
+            #expect(feedback.contains("id=\"order-done\"") && feedback.contains("审核决定已保存，订单现在：财务审核。"))
+            #expect(feedback.contains("href=\"/orders/\(waiting.id)\"") && feedback.contains("下一单：\(waiting.number)"))
+            let plain = try await client.execute(uri: "/orders/\(order.id)?done=<b>x</b>", method: .get, headers: [.cookie: sales]) {
+                String(buffer: $0.body)
+            }
+            #expect(!plain.contains("id=\"order-done\""), "only known feedback is shown")
             let after = try await client.execute(uri: "/orders/\(order.id)", method: .get, headers: [.cookie: finance]) { String(buffer: $0.body) }
             #expect(after.contains("data-status=\"review_finance\""))
             // People by name, never by code: who decided is 李明（销售）, the customer is named in the header.

@@ -329,7 +329,7 @@ extension OrderPages {
             "lines": lines, "paste": entry.paste, "pasteOpen": pasteOpen, "canRepeat": isNew, "offerKeep": offerKeep,
             "showMessage": !isNew, "message": entry.message,
             "problemSummary": problems.isEmpty ? "" : Message("error.validation.detail", ["count": String(problems.count)]).text(language),
-            "problemList": (offerKeep ? problems : listed).map { ["field": $0.field, "message": $0.message.text(language)] },
+            "problemList": (offerKeep ? problems : listed).map { ["text": FieldLabel.problem($0, in: language)] },
         ]
         return views.render(
             "orderEntry", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent,

@@ -21,8 +21,11 @@ struct OrderPages {
                 return try await listPage(request, context, filter: OrderFilter(), problems: problems)
             }
         }
-        routes.get("/orders/:id", .staff) { _, context in
-            try await orderPage(try context.orderID(), context)
+        routes.get("/orders/:id", .staff) { request, context in
+            let query = request.uri.queryParameters
+            let done = query.get("done").flatMap(OrderFeedback.init(rawValue:))
+            return try await orderPage(
+                try context.orderID(), context, done: done, decidedStage: query.get("stage").flatMap(ReviewStage.init(rawValue:)))
         }
         routes.post("/orders/:id/review", .orderReview) { request, context in
             let id = try context.orderID()
@@ -32,7 +35,7 @@ struct OrderPages {
             else {
                 return try await orderPage(id, context, problems: [FieldProblem("decision", "required")], status: .unprocessableContent)
             }
-            return try await after(id, context) {
+            return try await after(id, context, done: .reviewed, stage: stage) {
                 _ = try await decideReview(
                     store: store, orderID: id, stage: stage, decision, reason: form.text("reason"),
                     approveOverrides: form.flag("approveOverrides"), context: context, path: request.uri.path)
@@ -42,7 +45,7 @@ struct OrderPages {
             routes.post("/orders/:id/\(action.rawValue)", .orderControl) { request, context in
                 let id = try context.orderID()
                 let form = try await Self.form(request)
-                return try await after(id, context) {
+                return try await after(id, context, done: OrderFeedback(action)) {
                     _ = try await store.transition(orderID: id, action, reason: form.text("reason"), by: context.actor)
                 }
             }
@@ -50,7 +53,7 @@ struct OrderPages {
         routes.post("/orders/:id/confirmation", .orderIntake) { request, context in
             let id = try context.orderID()
             let form = try await Self.form(request)
-            return try await after(id, context) {
+            return try await after(id, context, done: .confirmed) {
                 guard let via = form.text("via").flatMap(ConfirmationChannel.init(rawValue:)) else {
                     throw DocketError.invalid("via", "required")
                 }
@@ -74,13 +77,13 @@ struct OrderPages {
         }
         routes.post("/orders/:id/confirmation/resend", .orderIntake) { _, context in
             let id = try context.orderID()
-            return try await after(id, context) { try await store.resendConfirmation(orderID: id, by: context.actor) }
+            return try await after(id, context, done: .linkResent) { try await store.resendConfirmation(orderID: id, by: context.actor) }
         }
         routes.post("/change-requests/:id/decision", .orderChangeApproval) { request, context in
             guard let requestID = context.parameters.get("id").flatMap(Int64.init), requestID > 0 else { throw HTTPError(.notFound) }
             let change = try await store.changeRequest(id: requestID)
             let form = try await Self.form(request)
-            return try await after(change.orderID, context) {
+            return try await after(change.orderID, context, done: form.text("approve") == "yes" ? .changeApproved : .changeRejected) {
                 _ = try await store.decideChange(
                     requestID: requestID, approve: form.text("approve") == "yes", reason: form.text("reason"), by: context.actor)
             }
@@ -95,10 +98,15 @@ struct OrderPages {
     }
 
     /// Runs a step and goes back to the order; a refused step shows the order again with the problems.
-    private func after(_ id: Int64, _ context: DocketRequestContext, _ step: () async throws -> Void) async throws -> Response {
+    /// On success the order page says what was done (`done`), and after a review decision offers the next order
+    /// waiting in the same stage.
+    private func after(
+        _ id: Int64, _ context: DocketRequestContext, done: OrderFeedback, stage: ReviewStage? = nil, _ step: () async throws -> Void
+    ) async throws -> Response {
         do {
             try await step()
-            return Response(status: .seeOther, headers: [.location: "/orders/\(id)"])
+            let location = "/orders/\(id)?done=\(done.rawValue)" + (stage.map { "&stage=\($0.rawValue)" } ?? "")
+            return Response(status: .seeOther, headers: [.location: location])
         } catch DocketError.invalid(let problems) {
             return try await orderPage(id, context, problems: problems, status: .unprocessableContent)
         } catch {
@@ -124,7 +132,7 @@ struct OrderPages {
         }
         var model: [String: Any] = [
             "canEnter": Access.orderIntake.allows(context.identity?.roles),
-            "problemSummary": problems.isEmpty ? "" : problems.map { "\($0.field): \($0.message.text(language))" }.joined(separator: "；"),
+            "problemSummary": problems.map { FieldLabel.problem($0, in: language) }.joined(separator: "；"),
             "q": query.get("q") ?? "", "customer": query.get("customer") ?? "", "from": query.get("from") ?? "", "to": query.get("to") ?? "",
             "stages": options(OrderStage.allCases, selected: query.get("stage")) { Message("ui.stage.\($0.rawValue)").text(language) },
             "statuses": options(OrderStatus.allCases, selected: query.get("status")) { Message("order.status.\($0.rawValue)").text(language) },
@@ -146,7 +154,7 @@ struct OrderPages {
 
     func orderPage(
         _ id: Int64, _ context: DocketRequestContext, problems: [FieldProblem] = [], alert: String? = nil, newLink: String? = nil,
-        status: HTTPResponse.Status = .ok
+        done: OrderFeedback? = nil, decidedStage: ReviewStage? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let order = try await store.order(id: id)
         async let timelineRead = store.orderTimeline(of: order)
@@ -167,7 +175,7 @@ struct OrderPages {
             }
         }
         func diff(_ changes: [RevisionChange]) -> [[String: String]] {
-            changes.map { ["field": $0.field, "before": $0.before ?? "—", "after": $0.after ?? "—"] }
+            changes.map { ["field": FieldLabel.text($0.field, in: language), "before": $0.before ?? "—", "after": $0.after ?? "—"] }
         }
         var model: [String: Any] = [
             "id": id, "number": order.number, "statusCode": order.status.rawValue, "status": text("order.status.\(order.status.rawValue)"),
@@ -179,8 +187,8 @@ struct OrderPages {
             "received": displayTime(order.receivedAt), "total": order.total.formatted, "requirements": order.customerRequirements ?? "",
             "notes": order.notes ?? "",
             "hasProblems": !order.problems.isEmpty || !problems.isEmpty || alert != nil,
-            "problems": (order.problems + problems).map { ["field": $0.field, "message": $0.message.text(language)] }
-                + (alert.map { [["field": "", "message": $0]] } ?? []),
+            "problems": (order.problems + problems).map { ["text": FieldLabel.problem($0, in: language)] }
+                + (alert.map { [["text": $0]] } ?? []),
             "lines": order.lines.enumerated().map { index, line -> [String: Any] in
                 ["no": index + 1, "sku": line.sku, "description": line.description, "quantity": line.quantity,
                  "unitPrice": line.unitPrice.formatted, "listPrice": line.listPrice?.formatted ?? "", "amount": line.amount.formatted,
@@ -267,6 +275,26 @@ struct OrderPages {
                 "reason": reason ?? "",
             ]
         }
-        return views.render("order", withoutEmpty(model, "requirements", "notes"), context: context, status: status, current: "/orders")
+        if let done {
+            model["done"] = text("feedback.\(done.rawValue)", ["status": text("order.status.\(order.status.rawValue)")])
+            if done == .reviewed, let decidedStage, let next = try await store.nextInQueue(decidedStage.status, excluding: id) {
+                model["nextHref"] = "/orders/\(next.id)"
+                model["nextLabel"] = text("ui.order.nextInQueue", ["number": next.number])
+            }
+        }
+        return views.render("order", withoutEmpty(model, "requirements", "notes", "done"), context: context, status: status, current: "/orders")
+    }
+}
+
+/// What the order page confirms after a step (`?done=`): a fixed list, so the address carries no text of its own.
+enum OrderFeedback: String, CaseIterable {
+    case reviewed, held, resumed, cancelled, confirmed, linkResent, changeApproved, changeRejected
+
+    init(_ action: OrderAction) {
+        switch action {
+        case .hold: self = .held
+        case .resume: self = .resumed
+        default: self = .cancelled
+        }
     }
 }

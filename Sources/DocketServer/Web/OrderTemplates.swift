@@ -20,9 +20,9 @@ enum OrderTemplates {
           <button type="submit" id="apply-filters">{{t.ui.list.searchButton}}</button>
         </form>
         <table class="grid" id="order-list">
-          <thead><tr><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.field.channel}}</th><th>{{t.ui.field.type}}</th><th>{{t.ui.field.status}}</th><th>{{t.ui.field.total}}</th><th>{{t.ui.field.received}}</th></tr></thead>
+          <thead><tr><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.field.channel}}</th><th>{{t.ui.field.type}}</th><th>{{t.ui.field.status}}</th><th class="num">{{t.ui.field.total}}</th><th>{{t.ui.field.received}}</th></tr></thead>
           <tbody>
-          {{#rows}}<tr><td><a href="/orders/{{id}}">{{number}}</a>{{#urgent}} !{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td data-status="{{statusCode}}">{{status}}</td><td>{{total}}</td><td>{{received}}</td></tr>{{/rows}}
+          {{#rows}}<tr><td><a href="/orders/{{id}}">{{number}}</a>{{#urgent}} !{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td data-status="{{statusCode}}">{{status}}</td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/rows}}
           {{^rows}}<tr><td colspan="7" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
           </tbody>
         </table>
@@ -36,16 +36,17 @@ enum OrderTemplates {
         {{$title}}{{number}}{{/title}}
         {{$content}}
         <h1 id="page-title">{{number}} <span class="status" id="order-status" data-status="{{statusCode}}">{{status}}</span>{{#urgent}} <span class="status">{{t.ui.order.urgent}}</span>{{/urgent}}</h1>
+        {{#done}}<p class="notice" role="status" id="order-done">{{done}}{{#nextHref}} <a class="button" id="next-in-queue" href="{{nextHref}}">{{nextLabel}}</a>{{/nextHref}}</p>{{/done}}
         {{#notice}}<p class="notice" role="status" id="notice">{{notice}}</p>{{/notice}}
         <p class="hint">{{customer}} · {{contactName}} {{contactPhone}} · {{address}}</p>
         <p class="hint">{{t.ui.field.type}} {{type}} · {{t.ui.order.payment}} {{payment}} · {{t.ui.order.requested}} {{requested}} · {{t.ui.order.promised}} {{promised}} · {{t.ui.order.revision}} r{{revision}} · {{t.ui.field.received}} {{received}}</p>
-        {{#requirements}}<p class="notice" id="requirements">{{t.ui.order.requirements}}: {{requirements}}</p>{{/requirements}}
-        {{#notes}}<p class="hint">{{t.ui.field.notes}}: {{notes}}</p>{{/notes}}
-        {{#hasProblems}}<div class="alert" role="alert" id="order-problems"><ul>{{#problems}}<li>{{field}}: {{message}}</li>{{/problems}}</ul>{{#completeHref}}<a class="button primary" id="complete-info" href="{{completeHref}}">{{t.ui.order.completeInfo}}</a>{{/completeHref}}</div>{{/hasProblems}}
+        {{#requirements}}<p class="notice" id="requirements">{{t.ui.order.requirements}}{{t.ui.colon}}{{requirements}}</p>{{/requirements}}
+        {{#notes}}<p class="hint">{{t.ui.field.notes}}{{t.ui.colon}}{{notes}}</p>{{/notes}}
+        {{#hasProblems}}<div class="alert" role="alert" id="order-problems"><ul>{{#problems}}<li>{{text}}</li>{{/problems}}</ul>{{#completeHref}}<a class="button primary" id="complete-info" href="{{completeHref}}">{{t.ui.order.completeInfo}}</a>{{/completeHref}}</div>{{/hasProblems}}
         <table class="grid">
-          <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.quantity}}</th><th>{{t.ui.order.unitPrice}}</th><th>{{t.ui.order.amount}}</th></tr></thead>
-          <tbody>{{#lines}}<tr><td>{{no}}</td><td>{{sku}}</td><td>{{description}}</td><td>{{quantity}}</td><td>{{unitPrice}}{{#override}} <span title="{{listPrice}}">*</span>{{/override}}</td><td>{{amount}}</td></tr>{{/lines}}</tbody>
-          <tfoot><tr><td colspan="5">{{t.ui.order.total}}</td><td id="order-total">{{total}}</td></tr></tfoot>
+          <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th class="num">{{t.ui.field.quantity}}</th><th class="num">{{t.ui.order.unitPrice}}</th><th class="num">{{t.ui.order.amount}}</th></tr></thead>
+          <tbody>{{#lines}}<tr><td>{{no}}</td><td>{{sku}}</td><td>{{description}}</td><td class="num">{{quantity}}</td><td class="num">{{unitPrice}}{{#override}} <span title="{{listPrice}}">*</span>{{/override}}</td><td class="num">{{amount}}</td></tr>{{/lines}}</tbody>
+          <tfoot><tr><td colspan="5">{{t.ui.order.total}}</td><td id="order-total" class="num">{{total}}</td></tr></tfoot>
         </table>
         {{#review}}
         <section class="panel" id="review-panel" data-stage="{{stage}}">
@@ -106,7 +107,7 @@ enum OrderTemplates {
         {{#changes}}
         <section class="panel change" id="change-{{id}}" data-status="{{statusCode}}">
           <p><strong>#{{id}} {{status}}</strong> · {{who}} · {{when}}{{#message}} · {{message}}{{/message}}</p>
-          <ul class="findings">{{#diff}}<li>{{field}}: {{before}} → {{after}}</li>{{/diff}}{{#findings}}<li class="{{severity}}">{{text}}</li>{{/findings}}</ul>
+          <ul class="findings">{{#diff}}<li>{{field}}{{t.ui.colon}}{{before}} → {{after}}</li>{{/diff}}{{#findings}}<li class="{{severity}}">{{text}}</li>{{/findings}}</ul>
           {{#decided}}<p class="hint">{{decidedBy}} · {{decisionReason}}</p>{{/decided}}
           {{#canDecide}}
           <form method="post" action="/change-requests/{{id}}/decision" class="toolbar">
@@ -123,7 +124,7 @@ enum OrderTemplates {
         <h2>{{t.ui.order.revisions}}</h2>
         <table class="grid" id="revisions">
           <thead><tr><th>{{t.ui.order.revision}}</th><th>{{t.ui.order.who}}</th><th>{{t.ui.order.when}}</th><th>{{t.ui.order.reason}}</th><th>{{t.ui.order.diff}}</th></tr></thead>
-          <tbody>{{#revisions}}<tr><td>r{{revision}}</td><td>{{who}}</td><td>{{when}}</td><td>{{reason}}</td><td>{{#diff}}{{field}}: {{before}} → {{after}}<br>{{/diff}}</td></tr>{{/revisions}}</tbody>
+          <tbody>{{#revisions}}<tr><td>r{{revision}}</td><td>{{who}}</td><td>{{when}}</td><td>{{reason}}</td><td>{{#diff}}{{field}}{{t.ui.colon}}{{before}} → {{after}}<br>{{/diff}}</td></tr>{{/revisions}}</tbody>
         </table>
         {{/hasRevisions}}
         {{#hasTimers}}
@@ -146,7 +147,7 @@ enum OrderTemplates {
         {{$content}}
         <h1 id="page-title">{{title}}</h1>
         {{#notice}}<p class="notice" role="status" id="notice">{{notice}}</p>{{/notice}}
-        {{#problemSummary}}<div class="alert" role="alert" id="form-errors"><p>{{problemSummary}}</p><ul>{{#problemList}}<li>{{field}}: {{message}}</li>{{/problemList}}</ul></div>{{/problemSummary}}
+        {{#problemSummary}}<div class="alert" role="alert" id="form-errors"><p>{{problemSummary}}</p><ul>{{#problemList}}<li>{{text}}</li>{{/problemList}}</ul></div>{{/problemSummary}}
         <p class="hint">{{t.ui.entry.keys}}</p>
         <form method="post" action="{{action}}" id="order-entry" novalidate>
           <button type="submit" name="op" value="submit" class="offscreen" tabindex="-1" aria-hidden="true"></button>
@@ -238,8 +239,8 @@ enum OrderTemplates {
           <p>{{t.ui.order.promised}}: {{promised}}</p>
           <table class="grid">
             <thead><tr><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.quantity}}</th><th>{{t.ui.order.unitPrice}}</th><th>{{t.ui.order.amount}}</th></tr></thead>
-            <tbody>{{#lines}}<tr><td>{{sku}}</td><td>{{description}}</td><td>{{quantity}}</td><td>{{unitPrice}}</td><td>{{amount}}</td></tr>{{/lines}}</tbody>
-            <tfoot><tr><td colspan="4">{{t.ui.order.total}}</td><td>{{total}}</td></tr></tfoot>
+            <tbody>{{#lines}}<tr><td>{{sku}}</td><td>{{description}}</td><td class="num">{{quantity}}</td><td class="num">{{unitPrice}}</td><td class="num">{{amount}}</td></tr>{{/lines}}</tbody>
+            <tfoot><tr><td colspan="4">{{t.ui.order.total}}</td><td class="num">{{total}}</td></tr></tfoot>
           </table>
           {{#open}}
           <p class="hint">{{t.ui.confirm.deadline}}: {{deadline}}</p>

@@ -190,7 +190,7 @@ enum Templates {
         <section class="card narrow error-page" data-status="{{problem.status}}">
           <h1 id="page-title">{{problem.status}} · {{problem.title}}</h1>
           {{#problem.detail}}<p>{{problem.detail}}</p>{{/problem.detail}}
-          <ul>{{#problem.errors}}<li>{{field}}: {{message}}</li>{{/problem.errors}}</ul>
+          <ul>{{#problem.errors}}<li>{{text}}</li>{{/problem.errors}}</ul>
           <p><a href="/">{{t.ui.home.back}}</a></p>
         </section>
         {{/content}}
@@ -229,6 +229,7 @@ enum Templates {
         table.grid { width: 100%; border-collapse: collapse; background: #fff; }
         .grid th, .grid td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); }
         .grid th { font-size: .85rem; color: var(--muted); }
+        .grid th.num, .grid td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .empty, .hint { color: var(--muted); }
         .alert { background: #fef3f2; border: 1px solid #fecdca; color: var(--brand); padding: .5rem .75rem; border-radius: 4px; }
         .notice { background: #ecfdf3; border: 1px solid #abefc6; color: var(--ok); padding: .5rem .75rem; border-radius: 4px; }

@@ -1,0 +1,36 @@
+/// Field paths said the way the form labels them, so no person reads `lines[3].sku`: 第 4 行 商品编码,
+/// 联系人 1 电话, 收货地址 省份; a revision's `lines[P001].quantity` is P001 数量.
+public enum FieldLabel {
+    public static func text(_ path: String, in language: Language) -> String {
+        let table = Catalog.table(language)
+        var parts: [String] = []
+        for component in path.split(separator: ".") {
+            var name = Substring(component)
+            var index: Substring?
+            if let open = component.firstIndex(of: "["), component.hasSuffix("]") {
+                name = component[..<open]
+                index = component[component.index(after: open)..<component.index(before: component.endIndex)]
+            }
+            let label = table["field.\(name)"] ?? table["ui.field.\(name)"] ?? String(name)
+            if let index {
+                if let number = Int(index) {
+                    // Lines are counted from 1, as people count them.
+                    let key = name == "lines" ? "field.lineNumber" : "field.numbered"
+                    parts.append(Message(key, ["label": label, "number": String(number + 1)]).text(language))
+                } else {
+                    parts.append(String(index))  // keyed by a code the person knows (a SKU)
+                }
+            } else {
+                parts.append(label)
+            }
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// "第 4 行 商品编码：不认识的商品编码" — the label and the message, for lists of problems.
+    public static func problem(_ problem: FieldProblem, in language: Language) -> String {
+        let message = problem.message.text(language)
+        guard !problem.field.isEmpty else { return message }
+        return Message("field.problem", ["label": text(problem.field, in: language), "message": message]).text(language)
+    }
+}
