@@ -343,13 +343,15 @@ extension Store {
     }
 
     public func revisions(orderID: Int64) async throws -> [OrderRevisionRecord] {
-        try await engine.read(Statement("SELECT * FROM order_revisions WHERE order_id = $1 ORDER BY revision", [orderID])).map { row in
-            OrderRevisionRecord(
-                revision: try row.int("revision"), changeRequestID: row.optionalInt("change_request_id"), actor: try row.text("actor"),
-                reason: row.optionalText("reason"),
-                diff: try JSONColumn.decode([RevisionChange].self, try row.text("diff"), column: "diff"),
-                createdAt: try row.timestamp("created_at"))
-        }
+        try await engine.read(Statement("SELECT * FROM order_revisions WHERE order_id = $1 ORDER BY revision", [orderID])).map(Self.revision)
+    }
+
+    static func revision(_ row: SQLRow) throws -> OrderRevisionRecord {
+        OrderRevisionRecord(
+            revision: try row.int("revision"), changeRequestID: row.optionalInt("change_request_id"), actor: try row.text("actor"),
+            reason: row.optionalText("reason"),
+            diff: try JSONColumn.decode([RevisionChange].self, try row.text("diff"), column: "diff"),
+            createdAt: try row.timestamp("created_at"))
     }
 
     static func changeRequest(_ row: SQLRow) throws -> ChangeRequest {

@@ -397,18 +397,20 @@ extension Store {
 
     /// The timeline of an order already read.
     public func orderTimeline(of order: StoredOrder) async throws -> [OrderEvent] {
-        try await auditEvents(entity: .order, id: order.id, limit: 1000).reversed().map { event in
-            let data = try? JSONDecoder().decode(TransitionData.self, from: Data(event.data.utf8))
-            var reason = data?.reason
-            var rule = data?.rule
-            if rule == nil, let legacy = reason, legacy.hasPrefix("rule:") {  // events written before `rule` had its own field
-                rule = String(legacy.dropFirst(5))
-                reason = nil
-            }
-            return OrderEvent(
-                occurredAt: event.occurredAt, actor: event.actor, action: event.action, from: data?.from, to: data?.to,
-                reason: reason, rule: rule)
+        try await auditEvents(entity: .order, id: order.id, limit: 1000).reversed().map(Self.orderEvent)
+    }
+
+    static func orderEvent(_ event: AuditEvent) -> OrderEvent {
+        let data = try? JSONDecoder().decode(TransitionData.self, from: Data(event.data.utf8))
+        var reason = data?.reason
+        var rule = data?.rule
+        if rule == nil, let legacy = reason, legacy.hasPrefix("rule:") {  // events written before `rule` had its own field
+            rule = String(legacy.dropFirst(5))
+            reason = nil
         }
+        return OrderEvent(
+            occurredAt: event.occurredAt, actor: event.actor, action: event.action, from: data?.from, to: data?.to,
+            reason: reason, rule: rule)
     }
 
     static func order(_ row: SQLRow, lines: [SQLRow]) throws -> StoredOrder {
@@ -461,5 +463,36 @@ extension Store {
             ).first
         else { return nil }
         return (try row.int("id"), try row.text("number"))
+    }
+}
+
+/// Everything the order page shows about an order, read in one snapshot: the order, its timeline, review
+/// decisions, change requests, revisions and timers, as they stood at one moment.
+public struct OrderFile: Sendable {
+    public var order: StoredOrder
+    public var timeline: [OrderEvent]
+    public var reviews: [ReviewRecord]
+    public var changes: [ChangeRequest]
+    public var revisions: [OrderRevisionRecord]
+    public var timers: [TimerRecord]
+}
+
+extension Store {
+    /// The order and its records in one read transaction (one snapshot on both engines).
+    public func orderFile(id: Int64) async throws -> OrderFile {
+        let rows = try await engine.read([
+            Statement(SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders WHERE id = $1"), [id]),
+            Statement("SELECT * FROM order_lines WHERE order_id = $1 AND removed_in_revision IS NULL ORDER BY line_no", [id]),
+            Statement("SELECT * FROM audit_events WHERE entity = 'order' AND entity_id = $1 ORDER BY id LIMIT 1000", [id]),
+            Statement("SELECT * FROM order_reviews WHERE order_id = $1 ORDER BY id", [id]),
+            Statement("SELECT * FROM order_change_requests WHERE order_id = $1 ORDER BY id", [id]),
+            Statement("SELECT * FROM order_revisions WHERE order_id = $1 ORDER BY revision", [id]),
+            Statement("SELECT * FROM timers WHERE subject = 'order' AND subject_id = $1 ORDER BY id", [id]),
+        ])
+        guard let row = rows[0].first else { throw DocketError.notFound(.order, key: String(id)) }
+        return OrderFile(
+            order: try Self.order(row, lines: rows[1]), timeline: try rows[2].map { Self.orderEvent(try Self.auditEvent($0)) },
+            reviews: try rows[3].map(Self.reviewRecord), changes: try rows[4].map(Self.changeRequest),
+            revisions: try rows[5].map(Self.revision), timers: try rows[6].map(Self.timerRecord))
     }
 }

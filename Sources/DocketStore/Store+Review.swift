@@ -152,15 +152,17 @@ extension Store {
 
     /// The order's review decisions, oldest first.
     public func reviews(orderID: Int64) async throws -> [ReviewRecord] {
-        try await engine.read(Statement("SELECT * FROM order_reviews WHERE order_id = $1 ORDER BY id", [orderID])).map { row in
-            guard let stage = ReviewStage(rawValue: try row.text("stage")),
-                let decision = ReviewDecision(rawValue: try row.text("decision"))
-            else { throw StoreError.decoding(column: "stage") }
-            return ReviewRecord(
-                id: try row.int("id"), stage: stage, decision: decision, actor: try row.text("actor"), ruleCode: row.optionalText("rule_code"),
-                reason: row.optionalText("reason"),
-                assessment: try JSONColumn.decode(StageAssessment.self, try row.text("assessment"), column: "assessment"),
-                decidedAt: try row.timestamp("decided_at"))
-        }
+        try await engine.read(Statement("SELECT * FROM order_reviews WHERE order_id = $1 ORDER BY id", [orderID])).map(Self.reviewRecord)
+    }
+
+    static func reviewRecord(_ row: SQLRow) throws -> ReviewRecord {
+        guard let stage = ReviewStage(rawValue: try row.text("stage")),
+            let decision = ReviewDecision(rawValue: try row.text("decision"))
+        else { throw StoreError.decoding(column: "stage") }
+        return ReviewRecord(
+            id: try row.int("id"), stage: stage, decision: decision, actor: try row.text("actor"), ruleCode: row.optionalText("rule_code"),
+            reason: row.optionalText("reason"),
+            assessment: try JSONColumn.decode(StageAssessment.self, try row.text("assessment"), column: "assessment"),
+            decidedAt: try row.timestamp("decided_at"))
     }
 }

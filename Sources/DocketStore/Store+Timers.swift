@@ -113,13 +113,16 @@ extension Store {
     }
 
     public func timers(orderID: Int64) async throws -> [TimerRecord] {
-        try await engine.read(Statement("SELECT * FROM timers WHERE subject = 'order' AND subject_id = $1 ORDER BY id", [orderID])).map { row in
-            guard let kind = TimerKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
-            return TimerRecord(
-                id: try row.int("id"), kind: kind, dueAt: try row.timestamp("due_at"),
-                doneAt: row.optionalInt("done_at").map { Timestamp(millisecondsSince1970: $0) }, outcome: row.optionalText("outcome").flatMap(TimerOutcome.init(rawValue:)),
-                attempts: try row.int("attempts"))
-        }
+        try await engine.read(Statement("SELECT * FROM timers WHERE subject = 'order' AND subject_id = $1 ORDER BY id", [orderID]))
+            .map(Self.timerRecord)
+    }
+
+    static func timerRecord(_ row: SQLRow) throws -> TimerRecord {
+        guard let kind = TimerKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
+        return TimerRecord(
+            id: try row.int("id"), kind: kind, dueAt: try row.timestamp("due_at"),
+            doneAt: row.optionalInt("done_at").map { Timestamp(millisecondsSince1970: $0) }, outcome: row.optionalText("outcome").flatMap(TimerOutcome.init(rawValue:)),
+            attempts: try row.int("attempts"))
     }
 }
 

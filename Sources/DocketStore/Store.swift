@@ -96,12 +96,14 @@ extension Store {
             : Statement(
                 "SELECT * FROM audit_events WHERE entity = $1 AND entity_id = $2 ORDER BY id DESC LIMIT $3",
                 [entity.rawValue, id, limit])
-        return try await engine.read(statement).map { row in
-            AuditEvent(
-                id: try row.int("id"), occurredAt: try row.timestamp("occurred_at"), actor: try row.text("actor"),
-                action: try row.text("action"), entity: try row.text("entity"), entityId: row.optionalInt("entity_id"),
-                data: try row.text("data"))
-        }
+        return try await engine.read(statement).map(Self.auditEvent)
+    }
+
+    static func auditEvent(_ row: SQLRow) throws -> AuditEvent {
+        AuditEvent(
+            id: try row.int("id"), occurredAt: try row.timestamp("occurred_at"), actor: try row.text("actor"),
+            action: try row.text("action"), entity: try row.text("entity"), entityId: row.optionalInt("entity_id"),
+            data: try row.text("data"))
     }
 }
 

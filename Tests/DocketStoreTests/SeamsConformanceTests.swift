@@ -169,3 +169,26 @@ struct NamesConformanceTests {
         }
     }
 }
+
+@Suite("The order file on both stores", .serialized)
+struct OrderFileConformanceTests {
+    /// The order page's one-snapshot read holds exactly what the separate reads return.
+    @Test(arguments: Engine.available)
+    func oneSnapshotHoldsWhatTheSeparateReadsDo(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await orderSetup(store)
+            let order = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            _ = try await passReviews(store, order.id)
+            _ = try await store.requestChange(
+                orderID: order.id, OrderEdit(lines: [OrderLineDraft(sku: "P001", quantity: 4)]), message: "少订一个", by: clerk)
+            let file = try await store.orderFile(id: order.id)
+            #expect(file.order == (try await store.order(id: order.id)))
+            #expect(file.timeline == (try await store.orderTimeline(orderID: order.id)))
+            #expect(file.reviews == (try await store.reviews(orderID: order.id)) && file.reviews.count == 4)
+            #expect(file.changes == (try await store.changeRequests(orderID: order.id)) && file.changes.count == 1)
+            #expect(file.revisions == (try await store.revisions(orderID: order.id)))
+            #expect(file.timers == (try await store.timers(orderID: order.id)) && file.timers.count == 2)
+            await #expect(throws: DocketError.notFound(.order, key: "999999")) { _ = try await store.orderFile(id: 999_999) }
+        }
+    }
+}

@@ -156,13 +156,10 @@ struct OrderPages {
         _ id: Int64, _ context: DocketRequestContext, problems: [FieldProblem] = [], alert: String? = nil, newLink: String? = nil,
         done: OrderFeedback? = nil, decidedStage: ReviewStage? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let order = try await store.order(id: id)
-        async let timelineRead = store.orderTimeline(of: order)
-        async let reviewsRead = store.reviews(orderID: id)
-        async let changesRead = store.changeRequests(orderID: id)
-        async let revisionsRead = store.revisions(orderID: id)
-        async let timersRead = store.timers(orderID: id)
-        async let assessmentRead = store.assessment(of: order)
+        // One snapshot of the order and its records; what its review stage finds is read (and decided) afterwards.
+        let file = try await store.orderFile(id: id)
+        let order = file.order
+        let assessment = try await store.assessment(of: order)
         let language = context.language
         let roles = context.identity?.roles ?? []
         func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
@@ -196,7 +193,7 @@ struct OrderPages {
             },
         ]
         if order.status == .needsInfo && Access.orderIntake.allows(roles) { model["completeHref"] = "/orders/\(id)/complete" }
-        if let assessment = try await assessmentRead, let stage = ReviewStage(status: order.status) {
+        if let assessment, let stage = ReviewStage(status: order.status) {
             var review: [String: Any] = [
                 "id": id, "stage": stage.rawValue, "stageName": text("review.stage.\(stage.rawValue)"),
                 "findings": findings(assessment.findings), "hasOverrides": !assessment.priceOverrides.isEmpty,
@@ -207,9 +204,9 @@ struct OrderPages {
             }
             model["review"] = review
         }
-        let changes = try await changesRead
+        let changes = file.changes
         if order.status == .awaitingConfirmation && Access.orderIntake.allows(roles) {
-            let deadline = try await timersRead.first { $0.kind == .confirmationDeadline && $0.doneAt == nil }
+            let deadline = file.timers.first { $0.kind == .confirmationDeadline && $0.doneAt == nil }
             model["confirmation"] = withoutEmpty([
                 "id": id, "deadline": displayTime(deadline?.dueAt),
                 "pendingCustomerRequest": changes.contains { $0.source == .customer && $0.status == .pending },
@@ -226,9 +223,9 @@ struct OrderPages {
         }
         model["actions"] = actions
         if OrderWorkflow.changeable.contains(order.status) && Access.orderIntake.allows(roles) { model["changeHref"] = "/orders/\(id)/change" }
-        let reviews = try await reviewsRead
-        let revisions = try await revisionsRead
-        let timeline = try await timelineRead
+        let reviews = file.reviews
+        let revisions = file.revisions
+        let timeline = file.timeline
         let people = try await store.people(
             for: reviews.map(\.actor) + changes.flatMap { [$0.requestedBy] + ($0.decidedBy.map { [$0] } ?? []) } + revisions.map(\.actor)
                 + timeline.map(\.actor))
@@ -255,7 +252,7 @@ struct OrderPages {
             ["revision": revision.revision, "who": who(revision.actor), "when": displayTime(revision.createdAt), "reason": revision.reason ?? "",
              "diff": diff(revision.diff)]
         }
-        let timers = try await timersRead
+        let timers = file.timers
         model["hasTimers"] = !timers.isEmpty
         model["timers"] = timers.map { timer -> [String: String] in
             ["kind": text("timer.\(timer.kind.rawValue)"), "due": displayTime(timer.dueAt), "outcome": timer.outcome.map { text("timer.outcome.\($0.rawValue)") } ?? ""]
