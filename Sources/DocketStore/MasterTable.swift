@@ -53,17 +53,12 @@ public struct MasterTable<Value: Codable & Sendable & Hashable>: Sendable {
     var byIDSQL: SQL { SQL("SELECT * FROM \(table) WHERE id = $1") }
     var byKeySQL: SQL { SQL("SELECT * FROM \(table) WHERE \(keyColumn) = $1") }
 
-    func listSQL(search: Bool, includeArchived: Bool) -> (items: SQL, count: SQL) {
-        var conditions: [String] = []
-        if !includeArchived { conditions.append("archived = FALSE") }
-        if search { conditions.append("search_text LIKE $3 ESCAPE '\\'") }
-        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        // The count statement binds the same $3 when searching; LIMIT/OFFSET are $1/$2 in the item query.
-        let countFilter = filter.replacingOccurrences(of: "$3", with: "$1")
-        return (
-            SQL("SELECT * FROM \(table)\(filter) ORDER BY \(keyColumn) LIMIT $1 OFFSET $2"),
-            SQL("SELECT COUNT(*) AS n FROM \(table)\(countFilter)")
-        )
+    /// One page of the list and the count of all, archived rows left out unless asked for.
+    func listStatements(_ query: ListQuery) -> (items: Statement, count: Statement) {
+        var where_ = Conditions()
+        if !query.includeArchived { where_.add("archived = FALSE") }
+        if let pattern = query.likePattern { where_.add("search_text LIKE \(where_.bind(pattern)) ESCAPE '\\'") }
+        return where_.page(select: "SELECT *", from: " FROM \(table)", order: keyColumn, limit: query.limit, offset: query.offset)
     }
 
     func stored(_ row: SQLRow) throws -> Stored<Value> {
@@ -148,16 +143,8 @@ public struct MasterRepository<Value: Codable & Sendable & Hashable>: Sendable {
 
     public func list(_ query: ListQuery) async throws -> Page<Stored<Value>> {
         try query.validate()
-        let sql = table.listSQL(search: query.likePattern != nil, includeArchived: query.includeArchived)
-        var itemBinds: [any SQLBindable] = [query.limit, query.offset]
-        var countBinds: [any SQLBindable] = []
-        if let pattern = query.likePattern {
-            itemBinds.append(pattern)
-            countBinds.append(pattern)
-        }
-        let results = try await store.engine.read([
-            Statement(sql.items, itemBinds), Statement(sql.count, countBinds),
-        ])
+        let page = table.listStatements(query)
+        let results = try await store.engine.read([page.items, page.count])
         return Page(
             items: try results[0].map(table.stored), total: Int(try results[1][0].int("n")), limit: query.limit,
             offset: query.offset)

@@ -272,3 +272,34 @@ func check(_ statement: Statement, affected: Int) throws {
     default: throw StoreError.guardFailed(label: statement.label)
     }
 }
+
+/// A WHERE clause built condition by condition; it numbers its own placeholders, so no statement renumbers `$n`
+/// by hand. `page` gives a list's item statement and its count statement over the same conditions.
+struct Conditions {
+    private(set) var terms: [String] = []
+    private(set) var binds: [any SQLBindable] = []
+
+    /// The placeholder for `value`, numbered after the values bound so far.
+    mutating func bind(_ value: any SQLBindable) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    /// `($1, $2, …)` for a list of values (never empty: callers skip the condition instead).
+    mutating func list(_ values: [any SQLBindable]) -> String {
+        "(" + values.map { bind($0) }.joined(separator: ", ") + ")"
+    }
+
+    mutating func add(_ term: String) { terms.append(term) }
+
+    var clause: String { terms.isEmpty ? "" : " WHERE " + terms.joined(separator: " AND ") }
+
+    /// `select` and `from` (without WHERE) with these conditions, ordered, one page; and the count of all.
+    func page(select: String, from: String, order: String, limit: Int, offset: Int) -> (items: Statement, count: Statement) {
+        let n = binds.count
+        return (
+            Statement(SQL("\(select)\(from)\(clause) ORDER BY \(order) LIMIT $\(n + 1) OFFSET $\(n + 2)"), binds + [limit, offset]),
+            Statement(SQL("SELECT COUNT(*) AS n\(from)\(clause)"), binds)
+        )
+    }
+}

@@ -47,13 +47,18 @@ extension Store {
     /// Reads what intake checks (customer and products) for a draft, in one snapshot.
     func intakeFacts(_ draft: OrderDraft) async throws -> (facts: IntakeFacts, customerID: Int64?) {
         let skus = Array(Set(draft.lines.map(\.sku).filter { !$0.isEmpty }))
-        let reads = try await engine.read(
-            [Statement(MasterTable<Customer>.customers.byKeySQL, [draft.customerCode])]
-                + skus.map { Statement(MasterTable<Product>.products.byKeySQL, [$0]) })
+        var statements = [Statement(MasterTable<Customer>.customers.byKeySQL, [draft.customerCode])]
+        if !skus.isEmpty {
+            // All the order's products in one statement.
+            var where_ = Conditions()
+            where_.add("sku IN \(where_.list(skus))")
+            statements.append(Statement(SQL("SELECT * FROM products\(where_.clause)"), where_.binds))
+        }
+        let reads = try await engine.read(statements)
         let customerRow = reads[0].first
         var products: [String: (product: Product, archived: Bool)] = [:]
-        for rows in reads.dropFirst() {
-            if let row = rows.first { products[try row.text("sku")] = (try MasterTable<Product>.products.decode(row), try row.bool("archived")) }
+        for row in reads.count > 1 ? reads[1] : [] {
+            products[try row.text("sku")] = (try MasterTable<Product>.products.decode(row), try row.bool("archived"))
         }
         let facts = IntakeFacts(
             customer: try customerRow.map(MasterTable<Customer>.customers.decode), customerArchived: try customerRow?.bool("archived") ?? false,
@@ -92,6 +97,7 @@ extension Store {
         // Lines are revised in place and keep their ids; removed ones are marked with the revision that removed them.
         let identity = OrderLineIdentity.match(decision.lines, to: order.lines)
         try DocketError.check(identity.problems)
+        var added: [OrderIntake.PricedLine] = []
         for line in identity.lines {
             if let id = line.id {
                 statements.append(
@@ -105,9 +111,10 @@ extension Store {
                          line.unitPrice.currency.code, line.amount.minor, line.priceOverride],
                         expect: .rows(1), label: "order_lines.kept"))
             } else {
-                statements += orderLines(order.id, [line], after: true)
+                added.append(line)
             }
         }
+        statements += orderLines(order.id, added, after: true)
         for id in identity.removed {
             statements.append(
                 Statement(

@@ -242,20 +242,31 @@ extension Store {
 
     /// The priced lines of an order, numbered from 1.
     /// Inserts lines numbered 1, 2, 3 … (a new order), or `after` the order's highest line number (lines added by
-    /// a revision; numbers of removed lines are not reused).
+    /// a revision; numbers of removed lines are not reused). One multi-row statement for all of them.
     func orderLines(_ orderID: any SQLBindable, _ lines: [OrderIntake.PricedLine], after: Bool = false) -> [Statement] {
-        lines.enumerated().map { number, line in
-            Statement(
-                """
-                INSERT INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_minor, list_price_minor,
-                                         currency, amount_minor, price_override)
-                VALUES ($1, CASE WHEN $11 THEN (SELECT COALESCE(MAX(line_no), 0) + 1 FROM order_lines WHERE order_id = $1) ELSE $2 END,
-                        $3, $4, $5, $6, $7, $8, $9, $10)
-                """,
-                [orderID, number + 1, line.sku, line.description, max(line.quantity, 0), line.unitPrice.minor,
-                 line.listPrice?.minor, line.unitPrice.currency.code, line.amount.minor, line.priceOverride, after],
-                expect: .rows(1))
+        guard !lines.isEmpty else { return [] }
+        var binds: [any SQLBindable] = [orderID]
+        func bind(_ value: any SQLBindable) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
         }
+        let base = after ? "(SELECT COALESCE(MAX(line_no), 0) FROM order_lines WHERE order_id = $1)" : "0"
+        let rows = lines.enumerated().map { number, line in
+            let values = [
+                bind(Int64(number + 1)), bind(line.sku), bind(line.description), bind(max(line.quantity, 0)), bind(line.unitPrice.minor),
+                bind(line.listPrice?.minor), bind(line.unitPrice.currency.code), bind(line.amount.minor), bind(line.priceOverride),
+            ]
+            return "($1, \(base) + \(values[0]), \(values.dropFirst().joined(separator: ", ")))"
+        }
+        return [
+            Statement(
+                SQL(
+                    """
+                    INSERT INTO order_lines (order_id, line_no, sku, description, quantity, unit_price_minor, list_price_minor,
+                                             currency, amount_minor, price_override)
+                    VALUES \(rows.joined(separator: ", "))
+                    """), binds, expect: .rows(lines.count))
+        ]
     }
 
     /// The customer's current name next to an order's columns.
@@ -296,41 +307,30 @@ extension Store {
     public func orders(_ filter: OrderFilter) async throws -> Page<StoredOrder> {
         let list = ListQuery(search: filter.search, limit: filter.limit, offset: filter.offset)
         try list.validate()
-        var conditions: [String] = []
-        var binds: [any SQLBindable] = []
-        func bind(_ value: any SQLBindable) -> String {
-            binds.append(value)
-            return "$\(binds.count + 2)"
-        }
-        if !filter.statuses.isEmpty {
-            conditions.append("status IN (\(filter.statuses.map { bind($0.rawValue) }.joined(separator: ", ")))")
-        }
-        if let customer = filter.customerCode { conditions.append("customer_code = \(bind(customer))") }
-        if let channel = filter.channel { conditions.append("channel = \(bind(channel.rawValue))") }
-        if let type = filter.type { conditions.append("type = \(bind(type.rawValue))") }
+        var where_ = Conditions()
+        if !filter.statuses.isEmpty { where_.add("status IN \(where_.list(filter.statuses.map(\.rawValue)))") }
+        if let customer = filter.customerCode { where_.add("customer_code = \(where_.bind(customer))") }
+        if let channel = filter.channel { where_.add("channel = \(where_.bind(channel.rawValue))") }
+        if let type = filter.type { where_.add("type = \(where_.bind(type.rawValue))") }
         // Dates are China days: [from 00:00, to+1 00:00) at UTC+8.
         let day: Int64 = 86_400_000
         if let from = filter.receivedFrom {
-            conditions.append("received_at >= \(bind(Int64(from.daysSince1970) * day - 8 * 3_600_000))")
+            where_.add("received_at >= \(where_.bind(Int64(from.daysSince1970) * day - 8 * 3_600_000))")
         }
         if let to = filter.receivedTo {
-            conditions.append("received_at < \(bind(Int64(to.daysSince1970 + 1) * day - 8 * 3_600_000))")
+            where_.add("received_at < \(where_.bind(Int64(to.daysSince1970 + 1) * day - 8 * 3_600_000))")
         }
         if let pattern = list.likePattern {
-            let p = bind(pattern)
-            conditions.append(
+            let p = where_.bind(pattern)
+            where_.add(
                 """
                 (lower(number) LIKE \(p) ESCAPE '\\' OR lower(customer_code) LIKE \(p) ESCAPE '\\' OR lower(external_ref) LIKE \(p) ESCAPE '\\'
                  OR customer_code IN (SELECT code FROM customers WHERE lower(name) LIKE \(p) ESCAPE '\\'))
                 """)
         }
-        let condition = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let results = try await engine.read([
-            Statement(
-                SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders\(condition) ORDER BY id DESC LIMIT $1 OFFSET $2"),
-                [filter.limit, filter.offset] + binds),
-            Statement(SQL("SELECT COUNT(*) AS n FROM orders" + condition.replacingPlaceholders(shift: -2)), binds),
-        ])
+        let page = where_.page(
+            select: "SELECT orders.*, \(Self.customerNameSQL)", from: " FROM orders", order: "id DESC", limit: filter.limit, offset: filter.offset)
+        let results = try await engine.read([page.items, page.count])
         return Page(
             items: try results[0].map { try Self.order($0, lines: []) }, total: Int(try results[1][0].int("n")), limit: filter.limit,
             offset: filter.offset)

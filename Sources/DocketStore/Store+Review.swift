@@ -40,19 +40,21 @@ extension Store {
                 """, [order.customerCode, now]),
         ]
         if !skus.isEmpty {
-            let placeholders = skus.indices.map { "$\($0 + 2)" }.joined(separator: ", ")
+            var where_ = Conditions()
+            let today = where_.bind(now.date(utcOffsetHours: 8).iso8601)
+            where_.add("p.sku IN \(where_.list(skus))")
             // One row per product: what its usable lots hold (unexpired, in active warehouses), and whether it is made to order.
             statements.append(
                 Statement(
                     SQL(
                         """
                         SELECT p.sku AS sku, p.make_to_order AS make_to_order,
-                               CAST(COALESCE(SUM(CASE WHEN w.active = TRUE AND (l.expiry_date IS NULL OR l.expiry_date >= $1)
+                               CAST(COALESCE(SUM(CASE WHEN w.active = TRUE AND (l.expiry_date IS NULL OR l.expiry_date >= \(today))
                                                       THEN l.on_hand - l.reserved ELSE 0 END), 0) AS BIGINT) AS available
                         FROM products p LEFT JOIN stock_lots l ON l.product_id = p.id LEFT JOIN warehouses w ON w.id = l.warehouse_id
-                        WHERE p.sku IN (\(placeholders))
+                        \(where_.clause)
                         GROUP BY p.sku, p.make_to_order
-                        """), [now.date(utcOffsetHours: 8).iso8601] + skus))
+                        """), where_.binds))
         }
         let results = try await engine.read(statements)
         let customer = try results[0].first.map(MasterTable<Customer>.customers.decode)

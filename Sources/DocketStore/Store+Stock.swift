@@ -124,11 +124,8 @@ extension Store {
         _ query: StockQuery, select: String, from: String, order: String, decode: (SQLRow) throws -> Item
     ) async throws -> Page<Item> {
         try query.listQuery.validate()
-        let (filter, binds) = Self.stockFilter(query)
-        let results = try await engine.read([
-            Statement(SQL(select + filter + " ORDER BY \(order) LIMIT $1 OFFSET $2"), [query.limit, query.offset] + binds),
-            Statement(SQL("SELECT COUNT(*) AS n" + from + filter.replacingPlaceholders(shift: -2)), binds),
-        ])
+        let page = Self.stockFilter(query).page(select: select, from: from, order: order, limit: query.limit, offset: query.offset)
+        let results = try await engine.read([page.items, page.count])
         return Page(
             items: try results[0].map(decode), total: Int(try results[1][0].int("n")), limit: query.limit,
             offset: query.offset)
@@ -138,33 +135,19 @@ extension Store {
          FROM stock_lots s JOIN products p ON p.id = s.product_id JOIN warehouses w ON w.id = s.warehouse_id
          JOIN locations l ON l.id = s.location_id
         """
-    private static let lotSelect =
-        "SELECT s.*, p.sku, p.name_zh, p.name_en, w.code AS warehouse_code, l.code AS location_code" + lotFrom
+    private static let lotSelect = "SELECT s.*, p.sku, p.name_zh, p.name_en, w.code AS warehouse_code, l.code AS location_code"
     private static let movementFrom = """
          FROM stock_movements m JOIN stock_lots s ON s.id = m.lot_id JOIN products p ON p.id = s.product_id
          JOIN warehouses w ON w.id = s.warehouse_id JOIN locations l ON l.id = s.location_id
         """
-    private static let movementSelect = """
-        SELECT m.*, s.lot_code, p.sku, w.code AS warehouse_code, l.code AS location_code
-        """ + movementFrom
+    private static let movementSelect = "SELECT m.*, s.lot_code, p.sku, w.code AS warehouse_code, l.code AS location_code"
 
-    /// Filters share $3… so LIMIT/OFFSET can stay $1/$2; the count query shifts them down by two.
-    private static func stockFilter(_ query: StockQuery) -> (String, [any SQLBindable]) {
-        var conditions: [String] = []
-        var binds: [any SQLBindable] = []
-        if let sku = query.sku, !sku.isEmpty {
-            binds.append(sku)
-            conditions.append("p.sku = $\(binds.count + 2)")
-        }
-        if let warehouse = query.warehouseCode, !warehouse.isEmpty {
-            binds.append(warehouse)
-            conditions.append("w.code = $\(binds.count + 2)")
-        }
-        if let pattern = query.listQuery.likePattern {
-            binds.append(pattern)
-            conditions.append("p.search_text LIKE $\(binds.count + 2) ESCAPE '\\'")
-        }
-        return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), binds)
+    private static func stockFilter(_ query: StockQuery) -> Conditions {
+        var where_ = Conditions()
+        if let sku = query.sku, !sku.isEmpty { where_.add("p.sku = \(where_.bind(sku))") }
+        if let warehouse = query.warehouseCode, !warehouse.isEmpty { where_.add("w.code = \(where_.bind(warehouse))") }
+        if let pattern = query.listQuery.likePattern { where_.add("p.search_text LIKE \(where_.bind(pattern)) ESCAPE '\\'") }
+        return where_
     }
 
     static func lot(_ row: SQLRow) throws -> StockLot {
@@ -185,31 +168,5 @@ extension Store {
             locationCode: try row.text("location_code"), lot: try row.text("lot_code"),
             quantity: try row.int("quantity"), reservedDelta: try row.int("reserved_delta"),
             reference: row.optionalText("reference"), note: row.optionalText("note"), actor: try row.text("actor"))
-    }
-}
-
-extension String {
-    /// Renumbers `$n` placeholders by `shift`, for a filter reused at another parameter offset.
-    func replacingPlaceholders(shift: Int) -> String {
-        var out = ""
-        var digits = ""
-        var inPlaceholder = false
-        for c in self {
-            if inPlaceholder, c.isNumber {
-                digits.append(c)
-                continue
-            }
-            if inPlaceholder {
-                out += String(Int(digits)! + shift)
-                inPlaceholder = false
-                digits = ""
-            }
-            if c == "$" {
-                inPlaceholder = true
-            }
-            out.append(c)
-        }
-        if inPlaceholder { out += String(Int(digits)! + shift) }
-        return out
     }
 }

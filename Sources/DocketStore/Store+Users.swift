@@ -77,10 +77,10 @@ extension Store {
     public func people(for actors: [String], customers: [String] = []) async throws -> People {
         let wanted = People.wanted(actors)
         func lookup(_ sql: String, _ keys: Set<String>) -> Statement {
-            let keys = Array(keys.prefix(500))
             if keys.isEmpty { return Statement("SELECT '' AS k, '' AS v WHERE 1 = 0") }
-            let placeholders = keys.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
-            return Statement(SQL(sql + " IN (\(placeholders))"), keys, cached: false)
+            var where_ = Conditions()
+            let list = where_.list(Array(keys.prefix(500)))
+            return Statement(SQL(sql + " IN " + list), where_.binds, cached: false)
         }
         let rows = try await engine.read([
             lookup("SELECT username AS k, display_name AS v FROM users WHERE username", wanted.users),
