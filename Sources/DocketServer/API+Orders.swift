@@ -38,11 +38,13 @@ struct OrdersAPI {
         var decisions: [ReviewRecord]
     }
 
+    var orders: OrderUseCases { OrderUseCases(store: store) }
+
     func register(on routes: SecureRoutes) {
         routes.post("/api/v1/orders", .orderIntake) { request, context in
             let draft = try await JSON.decode(OrderDraft.self, from: request, context: context)
             let key = request.headers[HTTPField.Name("Idempotency-Key")!]
-            return try submissionResponse(try await store.submitOrder(draft, idempotencyKey: key, by: context.actor), context)
+            return try submissionResponse(try await orders.submit(draft, idempotencyKey: key, by: context), context)
         }
         routes.get("/api/v1/orders", .staff) { request, context in
             let page = try await store.orders(try orderFilter(request))
@@ -74,21 +76,21 @@ struct OrdersAPI {
             }
             try v.check()
             return try JSON.response(
-                try await decideReview(
-                    store: store, orderID: id, stage: stage!, decision!, reason: body.reason, approveOverrides: body.approveOverrides ?? false,
-                    context: context, path: request.uri.path
+                try await orders.decideReview(
+                    orderID: id, stage: stage!, decision!, reason: body.reason, approveOverrides: body.approveOverrides ?? false,
+                    by: context, path: request.uri.path
                 ).localized(context.language))
         }
         for action in [OrderAction.hold, .resume, .cancel] {
             routes.post("/api/v1/orders/:id/\(action.rawValue)", .orderControl) { request, context in
                 let body = try await decision(request, context)
                 return try JSON.response(
-                    try await store.transition(orderID: try orderID(context), action, reason: body.reason, by: context.actor).localized(context.language))
+                    try await orders.act(action, orderID: try orderID(context), reason: body.reason, by: context).localized(context.language))
             }
         }
         routes.post("/api/v1/orders/:id/complete-info", .orderIntake) { request, context in
             let edit = try await JSON.decode(OrderEdit.self, from: request, context: context)
-            return try JSON.response(try await store.completeOrderInfo(orderID: try orderID(context), edit, by: context.actor).localized(context.language))
+            return try JSON.response(try await orders.completeInfo(orderID: try orderID(context), edit, by: context).localized(context.language))
         }
         routes.post("/api/v1/orders/:id/confirmation", .orderIntake) { request, context in
             let body = try await JSON.decode(ConfirmationBody.self, from: request, context: context)
@@ -96,16 +98,16 @@ struct OrdersAPI {
                 throw DocketError.invalid("via", "invalidValue", ["allowed": ConfirmationChannel.allCases.map(\.rawValue).joined(separator: ", ")])
             }
             return try JSON.response(
-                try await store.recordConfirmation(orderID: try orderID(context), via: via, note: body.note, by: context.actor).localized(context.language))
+                try await orders.recordConfirmation(orderID: try orderID(context), via: via, note: body.note, by: context).localized(context.language))
         }
         routes.post("/api/v1/orders/:id/confirmation/resend", .orderIntake) { _, context in
             let id = try orderID(context)
-            try await store.resendConfirmation(orderID: id, by: context.actor)
+            try await orders.resendConfirmation(orderID: id, by: context)
             return try JSON.response(try await store.order(id: id).localized(context.language))
         }
         // A new link to pass on by hand (WeChat …): returned this once, never stored; the previous link stops working.
         routes.post("/api/v1/orders/:id/confirmation/link", .orderIntake) { _, context in
-            let link = try await store.issueConfirmationLink(orderID: try orderID(context), by: context.actor)
+            let link = try await orders.issueConfirmationLink(orderID: try orderID(context), by: context)
             return try JSON.response(link, status: .created, headers: [.cacheControl: "no-store"])
         }
         routes.get("/api/v1/orders/:id/changes", .staff) { _, context in
@@ -115,14 +117,14 @@ struct OrdersAPI {
         }
         routes.post("/api/v1/orders/:id/changes", .orderIntake) { request, context in
             let body = try await JSON.decode(ChangeBody.self, from: request, context: context)
-            let change = try await store.requestChange(orderID: try orderID(context), body.edit ?? OrderEdit(), message: body.message, by: context.actor)
+            let change = try await orders.requestChange(orderID: try orderID(context), body.edit ?? OrderEdit(), message: body.message, by: context)
             return try JSON.response(change, status: .created)
         }
         routes.post("/api/v1/change-requests/:id/decision", .orderChangeApproval) { request, context in
             guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else { throw HTTPError(.notFound) }
             let body = try await JSON.decode(ChangeDecision.self, from: request, context: context)
             guard let approve = body.approve else { throw DocketError.invalid("approve", "required") }
-            return try JSON.response(try await store.decideChange(requestID: id, approve: approve, reason: body.reason, by: context.actor))
+            return try JSON.response(try await orders.decideChange(requestID: id, approve: approve, reason: body.reason, by: context))
         }
         routes.get("/api/v1/orders/:id/revisions", .staff) { _, context in
             let id = try orderID(context)
@@ -160,10 +162,8 @@ struct ChannelsAPI {
             else {
                 throw AccessError.unauthenticated
             }
-            var draft = try JSON.decode(OrderDraft.self, from: Data(body.readableBytesView))
-            draft.channel = channel
-            return try submissionResponse(
-                try await store.submitOrder(draft, idempotencyKey: nil, by: Actor(.api, "channel:\(channel.rawValue)")), context)
+            let draft = try JSON.decode(OrderDraft.self, from: Data(body.readableBytesView))
+            return try submissionResponse(try await OrderUseCases(store: store).submit(draft, from: channel), context)
         }
     }
 }
@@ -195,21 +195,6 @@ extension DocketRequestContext {
         guard let id = parameters.get("id").flatMap(Int64.init), id > 0 else { throw HTTPError(.notFound) }
         return id
     }
-}
-
-/// A review decision: the route admits every reviewer; the stage the order is in says which of them decides now.
-func decideReview(
-    store: Store, orderID: Int64, stage: ReviewStage, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool,
-    context: DocketRequestContext, path: String
-) async throws -> StoredOrder {
-    let order = try await store.order(id: orderID)
-    // A stage already decided is a stale click (409), whoever decides the stage the order is in now.
-    guard ReviewStage(status: order.status) == stage else { throw DocketError.staleStage(number: order.number, stage: stage, now: order.status) }
-    if !(context.identity?.roles ?? []).contains(where: { $0.reviews(order.status) }) {
-        try await store.recordDenial(context.actor, userID: context.identity?.user.id.rawValue, method: "POST", path: path)
-        throw AccessError.forbidden
-    }
-    return try await store.decideReview(order, stage: stage, decision, reason: reason, approveOverrides: approveOverrides, by: context.actor)
 }
 
 /// The order list's query: `status` (repeatable), `stage`, `customer`, `channel`, `type`, `from`, `to` (YYYY-MM-DD,

@@ -166,7 +166,7 @@ extension OrderPages {
                     if !decision.problems.isEmpty && !form.flag("keepIncomplete") {
                         return entryPage(.new, entry, context, problems: decision.problems, offerKeep: true)
                     }
-                    let submission = try await store.submitOrder(draft, idempotencyKey: "web:" + entry.key, by: context.actor)
+                    let submission = try await orders.submit(draft, idempotencyKey: "web:" + entry.key, by: context)
                     return Response(status: .seeOther, headers: [.location: "/orders/\(submission.order.id)"])
                 } catch DocketError.invalid(let problems) {
                     return entryPage(.new, entry, context, problems: problems)
@@ -179,7 +179,7 @@ extension OrderPages {
         }
         routes.post("/orders/:id/complete", .orderIntake) { request, context in
             try await editOrder(request, context, mode: EntryMode.complete) { order, entry, edit in
-                let updated = try await store.completeOrderInfo(orderID: order.id, edit, by: context.actor)
+                let updated = try await orders.completeInfo(orderID: order.id, edit, by: context)
                 if updated.status == .needsInfo { return entryPage(.complete(updated), entry, context, problems: updated.problems) }
                 return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])
             }
@@ -191,7 +191,7 @@ extension OrderPages {
         routes.post("/orders/:id/change", .orderIntake) { request, context in
             try await editOrder(request, context, mode: EntryMode.change) { order, entry, edit in
                 do {
-                    let change = try await store.requestChange(orderID: order.id, edit, message: entry.message, by: context.actor)
+                    let change = try await orders.requestChange(orderID: order.id, edit, message: entry.message, by: context)
                     return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)#change-\(change.id)"])
                 } catch DocketError.illegalTransition {
                     return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])

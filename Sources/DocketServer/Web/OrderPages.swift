@@ -11,6 +11,7 @@ import NIOCore
 struct OrderPages {
     let store: Store
     let views: Views
+    var orders: OrderUseCases { OrderUseCases(store: store) }
 
     func register(on routes: SecureRoutes) {
         routes.staticAsset("/static/order-entry.js", type: "text/javascript; charset=utf-8", OrderTemplates.script)
@@ -36,9 +37,9 @@ struct OrderPages {
                 return try await orderPage(id, context, problems: [FieldProblem("decision", "required")], status: .unprocessableContent)
             }
             return try await after(id, context, done: .reviewed, stage: stage) {
-                _ = try await decideReview(
-                    store: store, orderID: id, stage: stage, decision, reason: form.text("reason"),
-                    approveOverrides: form.flag("approveOverrides"), context: context, path: request.uri.path)
+                _ = try await orders.decideReview(
+                    orderID: id, stage: stage, decision, reason: form.text("reason"),
+                    approveOverrides: form.flag("approveOverrides"), by: context, path: request.uri.path)
             }
         }
         for action in [OrderAction.hold, .resume, .cancel] {
@@ -46,7 +47,7 @@ struct OrderPages {
                 let id = try context.orderID()
                 let form = try await Self.form(request)
                 return try await after(id, context, done: OrderFeedback(action)) {
-                    _ = try await store.transition(orderID: id, action, reason: form.text("reason"), by: context.actor)
+                    _ = try await orders.act(action, orderID: id, reason: form.text("reason"), by: context)
                 }
             }
         }
@@ -57,7 +58,7 @@ struct OrderPages {
                 guard let via = form.text("via").flatMap(ConfirmationChannel.init(rawValue:)) else {
                     throw DocketError.invalid("via", "required")
                 }
-                _ = try await store.recordConfirmation(orderID: id, via: via, note: form.text("note"), by: context.actor)
+                _ = try await orders.recordConfirmation(orderID: id, via: via, note: form.text("note"), by: context)
             }
         }
         // "Copy a new link": for passing the link on by WeChat. Shown this once (only its hash is kept); the link
@@ -65,7 +66,7 @@ struct OrderPages {
         routes.post("/orders/:id/confirmation/link", .orderIntake) { request, context in
             let id = try context.orderID()
             do {
-                let link = try await store.issueConfirmationLink(orderID: id, by: context.actor)
+                let link = try await orders.issueConfirmationLink(orderID: id, by: context)
                 var response = try await orderPage(id, context, newLink: siteAddress(request, context) + link.path)
                 response.headers[.cacheControl] = "no-store"
                 return response
@@ -77,15 +78,18 @@ struct OrderPages {
         }
         routes.post("/orders/:id/confirmation/resend", .orderIntake) { _, context in
             let id = try context.orderID()
-            return try await after(id, context, done: .linkResent) { try await store.resendConfirmation(orderID: id, by: context.actor) }
+            return try await after(id, context, done: .linkResent) { try await orders.resendConfirmation(orderID: id, by: context) }
         }
         routes.post("/change-requests/:id/decision", .orderChangeApproval) { request, context in
             guard let requestID = context.parameters.get("id").flatMap(Int64.init), requestID > 0 else { throw HTTPError(.notFound) }
             let change = try await store.changeRequest(id: requestID)
             let form = try await Self.form(request)
-            return try await after(change.orderID, context, done: form.text("approve") == "yes" ? .changeApproved : .changeRejected) {
-                _ = try await store.decideChange(
-                    requestID: requestID, approve: form.text("approve") == "yes", reason: form.text("reason"), by: context.actor)
+            // The form's two buttons send approve=yes or approve=no; anything else decides nothing.
+            guard let approve = form.text("approve").flatMap({ ["yes": true, "no": false][$0] }) else {
+                return try await orderPage(change.orderID, context, problems: [FieldProblem("approve", "required")], status: .unprocessableContent)
+            }
+            return try await after(change.orderID, context, done: approve ? .changeApproved : .changeRejected) {
+                _ = try await orders.decideChange(requestID: requestID, approve: approve, reason: form.text("reason"), by: context)
             }
         }
         registerEntry(on: routes)
