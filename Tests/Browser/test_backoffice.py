@@ -377,3 +377,18 @@ def test_chinese_pages_show_no_code_identifiers(browser):
             for match in re.finditer(pattern, text):
                 found.append(f"{path}: {what}: {match.group(0)!r} in …{text[max(0, match.start() - 30):match.end() + 30]!r}…")
     assert not found, "\n".join(found[:40])
+
+
+def test_the_dashboard_counts_orders_per_stage_and_links_to_them(browser):
+    login(browser, "order.manager")
+    dashboard = browser.find_element(By.ID, "dashboard")
+    review = dashboard.find_element(By.CSS_SELECTOR, "a.figure[data-stage='review']")
+    count = int(review.find_element(By.CSS_SELECTOR, ".count").text)
+    assert count > 0, "the demo leaves orders in review"
+    assert "今日接单" in browser.find_element(By.ID, "today").text
+    shot(browser, "dashboard-zh")
+    review.click()
+    WebDriverWait(browser, 10).until(lambda d: "stage=review" in d.current_url)
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.grid tbody tr")
+    assert len(rows) == count, f"the review figure says {count}, the list shows {len(rows)}"
+    logout(browser)

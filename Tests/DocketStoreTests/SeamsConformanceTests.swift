@@ -192,3 +192,32 @@ struct OrderFileConformanceTests {
         }
     }
 }
+
+@Suite("The home dashboard on both stores", .serialized)
+struct DashboardConformanceTests {
+    @Test(arguments: Engine.available)
+    func figuresPerStageTodayDueSoonAndLate(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { store in
+            try await orderSetup(store)
+            let waiting = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            let confirming = try await passReviews(store, try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order.id)
+            #expect(confirming.status == .awaitingConfirmation)
+            var board = try await store.dashboard()
+            #expect(board.figure(.review).count == 1 && board.figure(.review).amount == waiting.total)
+            #expect(board.figure(.confirmation).count == 1)
+            #expect(board.today.count == 2 && board.today.amount == Money(minor: 2 * waiting.total.minor))
+            #expect(board.confirmationsDue.isEmpty && board.overdue.isEmpty)
+
+            clock.advance(milliseconds: 21 * 3_600_000)  // the 24 h deadline is now 3 h away
+            board = try await store.dashboard()
+            #expect(board.confirmationsDue.map(\.id) == [confirming.id])
+            #expect(board.confirmationsDue.first?.customerName != nil)
+
+            clock.advance(milliseconds: 31 * 86_400_000)  // past the 30-day promise of a STOCK order
+            board = try await store.dashboard()
+            #expect(board.today.count == 0)
+            #expect(Set(board.overdue.map(\.id)) == [waiting.id, confirming.id] && board.overdueCount == 2)
+        }
+    }
+}

@@ -92,6 +92,22 @@ enum Templates {
         {{$title}}{{t.ui.home.title}}{{/title}}
         {{$content}}
         <h1 id="page-title">{{t.ui.home.title}}</h1>
+        {{#dashboard}}
+        <section class="dashboard" id="dashboard">
+          <div class="figures">
+            {{#stages}}<a class="figure" href="{{href}}" data-stage="{{stage}}"><span class="label">{{label}}</span><strong class="count">{{count}}</strong><span class="amount">{{amount}}</span></a>{{/stages}}
+            <div class="figure" id="today"><span class="label">{{t.ui.home.today}}</span><strong class="count">{{todayCount}}</strong><span class="amount">{{todayAmount}}</span></div>
+          </div>
+          <div class="queues">
+            <section class="card" id="due-soon"><h2>{{t.ui.home.dueSoon}} <span class="badge">{{dueSoonCount}}</span></h2>
+              {{#dueSoon}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customer}} · {{t.ui.home.deadline}} {{due}} · <span class="num">{{total}}</span></p>{{/dueSoon}}
+              {{^dueSoon}}<p class="empty">{{t.ui.home.empty}}</p>{{/dueSoon}}</section>
+            <section class="card" id="overdue"><h2>{{t.ui.home.overdue}} <span class="badge">{{overdueCount}}</span></h2>
+              {{#overdue}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customer}} · {{status}} · {{t.ui.order.promised}} {{due}}</p>{{/overdue}}
+              {{^overdue}}<p class="empty">{{t.ui.home.empty}}</p>{{/overdue}}</section>
+          </div>
+        </section>
+        {{/dashboard}}
         <div class="queues">
         {{#queues}}
           <section class="card queue" data-role="{{role}}">
@@ -229,6 +245,14 @@ enum Templates {
         table.grid { width: 100%; border-collapse: collapse; background: #fff; }
         .grid th, .grid td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); }
         .grid th { font-size: .85rem; color: var(--muted); }
+        .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .6rem; margin-bottom: 1rem; }
+        .figure { display: flex; flex-direction: column; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; color: inherit; text-decoration: none; }
+        .figure .label { color: var(--muted); font-size: .85rem; }
+        .figure .count { font-size: 1.6rem; }
+        .figure .amount { font-variant-numeric: tabular-nums; text-align: right; }
+        .dashboard h2 { font-size: 1.05rem; }
+        .dashboard .queues { margin-bottom: 1rem; }
+        .badge { display: inline-block; min-width: 1.4rem; padding: 0 .4rem; border-radius: 999px; background: var(--line); font-size: .8rem; text-align: center; }
         .grid th.num, .grid td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .empty, .hint { color: var(--muted); }
         .alert { background: #fef3f2; border: 1px solid #fecdca; color: var(--brand); padding: .5rem .75rem; border-radius: 4px; }

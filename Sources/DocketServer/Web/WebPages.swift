@@ -28,7 +28,9 @@ struct WebPages {
                     "queueHref": role.queue.isEmpty ? "" : "/orders?" + role.queue.map { "status=\($0.rawValue)" }.joined(separator: "&"),
                 ])
             }
-            return views.render("home", ["queues": queues.map { withoutEmpty($0, "queueHref") }], context: context, current: "/")
+            var model: [String: Any] = ["queues": queues.map { withoutEmpty($0, "queueHref") }]
+            if Access.staff.allows(identity.roles) { model["dashboard"] = try await dashboard(context) }
+            return views.render("home", model, context: context, current: "/")
         }
         OrderPages(store: store, views: views).register(on: routes)
         MasterPages(
@@ -141,6 +143,31 @@ struct WebPages {
     }
 
     // MARK: Orders
+
+    /// The home page's figures: orders and amounts per stage (each linking to its list), today's intake,
+    /// confirmations due within four hours and orders past their promised date.
+    func dashboard(_ context: DocketRequestContext) async throws -> [String: Any] {
+        let board = try await store.dashboard()
+        let language = context.language
+        func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
+        let people = People()
+        func items(_ list: [Dashboard.Item]) -> [[String: Any]] {
+            list.map {
+                ["id": $0.id, "number": $0.number, "customer": people.customer($0.customerCode, name: $0.customerName, in: language),
+                 "status": text("order.status.\($0.status.rawValue)"), "total": $0.total.formatted, "due": $0.due]
+            }
+        }
+        return [
+            "stages": [OrderStage.intake, .review, .confirmation, .fulfilment, .onHold].map { stage -> [String: Any] in
+                let figure = board.figure(stage)
+                return ["stage": stage.rawValue, "label": text("ui.stage.\(stage.rawValue)"), "count": figure.count,
+                        "amount": figure.amount.formatted, "href": "/orders?stage=\(stage.rawValue)"]
+            },
+            "todayCount": board.today.count, "todayAmount": board.today.amount.formatted,
+            "dueSoon": items(board.confirmationsDue), "dueSoonCount": board.confirmationsDue.count,
+            "overdue": items(board.overdue), "overdueCount": board.overdueCount,
+        ]
+    }
 
     func orderSummary(_ order: StoredOrder, _ context: DocketRequestContext) -> [String: Any] {
         ["id": order.id, "number": order.number, "customerCode": order.customerCode,

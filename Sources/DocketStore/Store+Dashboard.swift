@@ -1,0 +1,97 @@
+import DocketCore
+import Foundation
+
+/// The home page's figures (DOMAIN §2: what waits where, what is due, what is late), read in one snapshot.
+public struct Dashboard: Sendable {
+    public struct Figure: Sendable, Hashable {
+        public var count: Int64
+        /// Fen; sums are saturated at `Int64.max` rather than trap (they never come near it in practice).
+        public var amount: Money
+    }
+
+    public struct Item: Sendable, Hashable {
+        public var id: Int64
+        public var number: String
+        public var customerCode: String
+        public var customerName: String?
+        public var status: OrderStatus
+        public var total: Money
+        /// The confirmation deadline (due soon) or the promised date (overdue).
+        public var due: String
+    }
+
+    public var byStatus: [OrderStatus: Figure]
+    /// Received since midnight, China time.
+    public var today: Figure
+    /// Orders whose confirmation deadline falls within the next four hours.
+    public var confirmationsDue: [Item]
+    /// Open orders past their promised date.
+    public var overdue: [Item]
+    public var overdueCount: Int64
+
+    public func figure(_ stage: OrderStage) -> Figure {
+        stage.statuses.reduce(Figure(count: 0, amount: .zero())) { sum, status in
+            let figure = byStatus[status] ?? Figure(count: 0, amount: .zero())
+            return Figure(
+                count: sum.count.saturatingAdding(figure.count), amount: Money(minor: sum.amount.minor.saturatingAdding(figure.amount.minor)))
+        }
+    }
+}
+
+extension Store {
+    /// Statuses an order can be late in: accepted, not yet delivered, not closed.
+    static let lateableStatuses: [OrderStatus] =
+        OrderStatus.reviewStages + [.awaitingConfirmation, .confirmed, .onHold, .suspended, .allocated, .inProduction, .picking, .packed, .shipped]
+
+    public func dashboard(dueWithinHours hours: Int64 = 4, limit: Int = 10) async throws -> Dashboard {
+        let now = clock.now()
+        let today = now.date(utcOffsetHours: 8)
+        let midnight = Int64(today.daysSince1970) * 86_400_000 - 8 * 3_600_000
+        // Sums as floating point on the database side (exact far beyond any real order book), so an extreme sum
+        // cannot overflow in SQL; Swift turns them back into saturated fen.
+        let sum = SQL(postgres: "CAST(SUM(total_minor) AS DOUBLE PRECISION)", sqlite: "TOTAL(total_minor)")
+        var late = Conditions()
+        late.add("promised_date < \(late.bind(today.iso8601))")
+        late.add("status IN \(late.list(Self.lateableStatuses.map(\.rawValue)))")
+        let rows = try await engine.read([
+            Statement(SQL(postgres: "SELECT status, COUNT(*) AS n, \(sum.text(.postgres)) AS amount FROM orders GROUP BY status",
+                          sqlite: "SELECT status, COUNT(*) AS n, \(sum.text(.sqlite)) AS amount FROM orders GROUP BY status")),
+            Statement(SQL(postgres: "SELECT COUNT(*) AS n, \(sum.text(.postgres)) AS amount FROM orders WHERE received_at >= $1",
+                          sqlite: "SELECT COUNT(*) AS n, \(sum.text(.sqlite)) AS amount FROM orders WHERE received_at >= $1"), [midnight]),
+            Statement(
+                SQL(
+                    """
+                    SELECT orders.*, \(Self.customerNameSQL), t.due_at AS due FROM timers t JOIN orders ON orders.id = t.subject_id
+                    WHERE t.subject = 'order' AND t.kind = 'confirmation_deadline' AND t.done_at IS NULL AND t.due_at <= $1
+                      AND orders.status = 'awaiting_confirmation'
+                    ORDER BY t.due_at, orders.id LIMIT $2
+                    """), [now.adding(milliseconds: hours * 3_600_000), limit]),
+            Statement(
+                SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders\(late.clause) ORDER BY promised_date, id LIMIT \(limit)"), late.binds),
+            Statement(SQL("SELECT COUNT(*) AS n FROM orders\(late.clause)"), late.binds),
+        ])
+        func fen(_ row: SQLRow) -> Money {
+            let value = row.optionalDouble("amount") ?? Double(row.optionalInt("amount") ?? 0)
+            return Money(minor: value >= 9.2e18 ? Int64.max : Int64(max(value, 0)))
+        }
+        var byStatus: [OrderStatus: Dashboard.Figure] = [:]
+        for row in rows[0] {
+            guard let status = OrderStatus(rawValue: try row.text("status")) else { continue }
+            byStatus[status] = Dashboard.Figure(count: try row.int("n"), amount: fen(row))
+        }
+        func item(_ row: SQLRow, due: String) throws -> Dashboard.Item {
+            let order = try Self.order(row, lines: [])
+            return Dashboard.Item(
+                id: order.id, number: order.number, customerCode: order.customerCode, customerName: order.customerName, status: order.status,
+                total: order.total, due: due)
+        }
+        return Dashboard(
+            byStatus: byStatus, today: Dashboard.Figure(count: try rows[1][0].int("n"), amount: fen(rows[1][0])),
+            confirmationsDue: try rows[2].map { row in
+                let due = try row.timestamp("due").adding(milliseconds: 8 * 3_600_000).iso8601
+                return try item(row, due: String(due.prefix(16)).replacingOccurrences(of: "T", with: " "))
+            },
+            overdue: try rows[3].map { try item($0, due: try $0.optionalDate("promised_date")?.iso8601 ?? "") },
+            overdueCount: try rows[4][0].int("n"))
+    }
+}
