@@ -167,6 +167,8 @@ public enum OrderIntake {
         /// The line's id once kept; it stays the same across revisions (reservations and shipments point at it).
         public var id: Int64?
         public var sku: String
+        /// The product's English name, for the English pages (the description keeps the Chinese name agreed).
+        public var nameEn: String?
         public var description: String
         public var quantity: Int64
         public var unitPrice: Money
@@ -176,11 +178,12 @@ public enum OrderIntake {
         public var priceOverride: Bool
 
         public init(
-            id: Int64? = nil, sku: String, description: String, quantity: Int64, unitPrice: Money, listPrice: Money?, amount: Money,
+            id: Int64? = nil, sku: String, nameEn: String? = nil, description: String, quantity: Int64, unitPrice: Money, listPrice: Money?, amount: Money,
             priceOverride: Bool
         ) {
             self.id = id
             self.sku = sku
+            self.nameEn = nameEn
             self.description = description
             self.quantity = quantity
             self.unitPrice = unitPrice
@@ -250,7 +253,7 @@ public enum OrderIntake {
             }
             priced.append(
                 PricedLine(
-                    id: line.lineID, sku: line.sku, description: known?.product.nameZh ?? line.sku, quantity: line.quantity, unitPrice: price,
+                    id: line.lineID, sku: line.sku, nameEn: known?.product.nameEn.flatMap { $0.isEmpty ? nil : $0 }, description: known?.product.nameZh ?? line.sku, quantity: line.quantity, unitPrice: price,
                     listPrice: list, amount: Money(minor: amount ?? 0, currency: price.currency),
                     priceOverride: list != nil && price != list))
         }

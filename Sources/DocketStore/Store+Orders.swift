@@ -269,6 +269,13 @@ extension Store {
         ]
     }
 
+    /// An order's current lines, in their numbers, with the product's English name for the English pages.
+    static let linesSQL = SQL(
+        """
+        SELECT order_lines.*, (SELECT name_en FROM products WHERE products.sku = order_lines.sku) AS name_en FROM order_lines
+        WHERE order_id = $1 AND removed_in_revision IS NULL ORDER BY line_no
+        """)
+
     /// The customer's current name next to an order's columns.
     static let customerNameSQL = "(SELECT name FROM customers WHERE customers.code = orders.customer_code) AS customer_name"
 
@@ -292,7 +299,7 @@ extension Store {
     public func order(id: Int64) async throws -> StoredOrder {
         let results = try await engine.read([
             Statement(SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders WHERE id = $1"), [id]),
-            Statement("SELECT * FROM order_lines WHERE order_id = $1 AND removed_in_revision IS NULL ORDER BY line_no", [id]),
+            Statement(Self.linesSQL, [id]),
         ])
         guard let row = results[0].first else { throw DocketError.notFound(.order, key: String(id)) }
         return try Self.order(row, lines: results[1])
@@ -435,7 +442,7 @@ extension Store {
             lines: try lines.map { line in
                 let currency = Currency.named(try line.text("currency")) ?? .cny
                 return OrderIntake.PricedLine(
-                    id: try line.int("id"), sku: try line.text("sku"), description: try line.text("description"), quantity: try line.int("quantity"),
+                    id: try line.int("id"), sku: try line.text("sku"), nameEn: line.optionalText("name_en").flatMap { $0.isEmpty ? nil : $0 }, description: try line.text("description"), quantity: try line.int("quantity"),
                     unitPrice: Money(minor: try line.int("unit_price_minor"), currency: currency),
                     listPrice: line.optionalInt("list_price_minor").map { Money(minor: $0, currency: currency) },
                     amount: Money(minor: try line.int("amount_minor"), currency: currency),
@@ -482,7 +489,7 @@ extension Store {
     public func orderFile(id: Int64) async throws -> OrderFile {
         let rows = try await engine.read([
             Statement(SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders WHERE id = $1"), [id]),
-            Statement("SELECT * FROM order_lines WHERE order_id = $1 AND removed_in_revision IS NULL ORDER BY line_no", [id]),
+            Statement(Self.linesSQL, [id]),
             Statement("SELECT * FROM audit_events WHERE entity = 'order' AND entity_id = $1 ORDER BY id LIMIT 1000", [id]),
             Statement("SELECT * FROM order_reviews WHERE order_id = $1 ORDER BY id", [id]),
             Statement("SELECT * FROM order_change_requests WHERE order_id = $1 ORDER BY id", [id]),

@@ -392,3 +392,25 @@ def test_the_dashboard_counts_orders_per_stage_and_links_to_them(browser):
     rows = browser.find_elements(By.CSS_SELECTOR, "table.grid tbody tr")
     assert len(rows) == count, f"the review figure says {count}, the list shows {len(rows)}"
     logout(browser)
+
+
+def test_order_list_and_order_page_fit_a_phone(browser):
+    """At 390 px the page itself never scrolls sideways (wide tables scroll inside their box); in both languages."""
+    login(browser, "order.desk")
+    browser.set_window_size(390, 844)
+    try:
+        for language in ("zh", "en"):
+            for path in ("/orders", "/orders/1", "/"):
+                browser.get(f"{BASE}{path}")
+                width = browser.execute_script("return document.documentElement.scrollWidth")
+                viewport = browser.execute_script("return window.innerWidth")
+                assert width <= viewport + 1, f"{path} ({language}) is {width}px wide in a {viewport}px window"
+                shot(browser, f"phone-{language}{path.replace('/', '-') or '-home'}")
+            if language == "zh":
+                submit(browser, "switch-language")
+    finally:
+        browser.set_window_size(1280, 900)
+        browser.get(f"{BASE}/")
+        if browser.find_elements(By.CSS_SELECTOR, "html[lang='en']"):
+            submit(browser, "switch-language")
+        logout(browser)

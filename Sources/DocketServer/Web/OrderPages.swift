@@ -191,7 +191,7 @@ struct OrderPages {
             "problems": (order.problems + problems).map { ["text": FieldLabel.problem($0, in: language)] }
                 + (alert.map { [["text": $0]] } ?? []),
             "lines": order.lines.enumerated().map { index, line -> [String: Any] in
-                ["no": index + 1, "sku": line.sku, "description": line.description, "quantity": line.quantity,
+                ["no": index + 1, "sku": line.sku, "description": language == .en ? (line.nameEn ?? line.description) : line.description, "quantity": line.quantity,
                  "unitPrice": line.unitPrice.formatted, "listPrice": line.listPrice?.formatted ?? "", "amount": line.amount.formatted,
                  "override": line.priceOverride]
             },

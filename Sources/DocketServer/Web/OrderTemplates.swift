@@ -19,13 +19,15 @@ enum OrderTemplates {
           <label><span>{{t.ui.orders.to}}</span><input type="date" name="to" value="{{to}}" id="filter-to"></label>
           <button type="submit" id="apply-filters">{{t.ui.list.searchButton}}</button>
         </form>
+        <div class="table-scroll">
         <table class="grid" id="order-list">
           <thead><tr><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.field.channel}}</th><th>{{t.ui.field.type}}</th><th>{{t.ui.field.status}}</th><th class="num">{{t.ui.field.total}}</th><th>{{t.ui.field.received}}</th></tr></thead>
           <tbody>
-          {{#rows}}<tr><td><a href="/orders/{{id}}">{{number}}</a>{{#urgent}} !{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td data-status="{{statusCode}}">{{status}}</td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/rows}}
+          {{#rows}}<tr><td><a href="/orders/{{id}}">{{number}}</a>{{#urgent}} !{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td><span class="status" data-status="{{statusCode}}">{{status}}</span></td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/rows}}
           {{^rows}}<tr><td colspan="7" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
           </tbody>
         </table>
+        </div>
         <nav class="pager"><span>{{range}}</span>{{#previous}}<a href="{{previous}}" rel="prev">‹ {{t.ui.list.previous}}</a>{{/previous}}{{#next}}<a href="{{next}}" rel="next">{{t.ui.list.next}} ›</a>{{/next}}</nav>
         {{/content}}
         {{/layout}}
@@ -43,11 +45,13 @@ enum OrderTemplates {
         {{#requirements}}<p class="notice" id="requirements">{{t.ui.order.requirements}}{{t.ui.colon}}{{requirements}}</p>{{/requirements}}
         {{#notes}}<p class="hint">{{t.ui.field.notes}}{{t.ui.colon}}{{notes}}</p>{{/notes}}
         {{#hasProblems}}<div class="alert" role="alert" id="order-problems"><ul>{{#problems}}<li>{{text}}</li>{{/problems}}</ul>{{#completeHref}}<a class="button primary" id="complete-info" href="{{completeHref}}">{{t.ui.order.completeInfo}}</a>{{/completeHref}}</div>{{/hasProblems}}
+        <div class="table-scroll">
         <table class="grid">
           <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th class="num">{{t.ui.field.quantity}}</th><th class="num">{{t.ui.order.unitPrice}}</th><th class="num">{{t.ui.order.amount}}</th></tr></thead>
           <tbody>{{#lines}}<tr><td>{{no}}</td><td>{{sku}}</td><td>{{description}}</td><td class="num">{{quantity}}</td><td class="num">{{unitPrice}}{{#override}} <span title="{{listPrice}}">*</span>{{/override}}</td><td class="num">{{amount}}</td></tr>{{/lines}}</tbody>
           <tfoot><tr><td colspan="5">{{t.ui.order.total}}</td><td id="order-total" class="num">{{total}}</td></tr></tfoot>
         </table>
+        </div>
         {{#review}}
         <section class="panel" id="review-panel" data-stage="{{stage}}">
           <h2>{{stageName}}</h2>

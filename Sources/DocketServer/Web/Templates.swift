@@ -252,6 +252,20 @@ enum Templates {
         .figure .amount { font-variant-numeric: tabular-nums; text-align: right; }
         .dashboard h2 { font-size: 1.05rem; }
         .dashboard .queues { margin-bottom: 1rem; }
+        .status[data-status^="review"] { background: #eff4ff; color: #1d4ed8; }
+        .status[data-status="needs_info"], .status[data-status="suspended"] { background: #fffaeb; color: #b54708; }
+        .status[data-status="awaiting_confirmation"] { background: #f4f3ff; color: #5925dc; }
+        .status[data-status="confirmed"], .status[data-status="allocated"], .status[data-status="in_production"],
+        .status[data-status="picking"], .status[data-status="packed"], .status[data-status="shipped"],
+        .status[data-status="delivered"], .status[data-status="completed"] { background: #ecfdf3; color: #067647; }
+        .status[data-status="cancelled"] { background: #fef3f2; color: #b42318; }
+        .status[data-status="on_hold"] { background: #f2f4f7; color: #344054; }
+        .table-scroll { overflow-x: auto; }
+        @media (max-width: 600px) {
+          main { padding: 1rem .6rem; }
+          .grid th, .grid td { padding: .35rem .4rem; font-size: .9rem; }
+          form.filters { display: grid; grid-template-columns: 1fr 1fr; gap: .4rem; }
+        }
         .badge { display: inline-block; min-width: 1.4rem; padding: 0 .4rem; border-radius: 999px; background: var(--line); font-size: .8rem; text-align: center; }
         .grid th.num, .grid td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .empty, .hint { color: var(--muted); }
@@ -260,7 +274,7 @@ enum Templates {
         fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 1rem; background: #fff; display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 0 1rem; }
         legend { font-weight: 600; padding: 0 .25rem; }
         .pager { display: flex; gap: 1rem; margin-top: .75rem; color: var(--muted); }
-        .status { font-size: .8rem; padding: .1rem .5rem; border-radius: 999px; background: var(--bg); border: 1px solid var(--line); vertical-align: middle; }
+        .status { white-space: nowrap; font-size: .8rem; padding: .1rem .5rem; border-radius: 999px; background: var(--bg); border: 1px solid var(--line); vertical-align: middle; }
         .filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin: .5rem 0 1rem; }
         .filters label { margin: 0; }
         .filters input, .filters select { max-width: 11rem; }
