@@ -39,23 +39,7 @@ extension Store {
                 WHERE o.customer_code = $1 AND o.status = 'delivered' AND o.updated_at + CAST(c.payment_terms_days AS BIGINT) * 86400000 < $2
                 """, [order.customerCode, now]),
         ]
-        if !skus.isEmpty {
-            var where_ = Conditions()
-            let today = where_.bind(now.date(utcOffsetHours: 8).iso8601)
-            where_.add("p.sku IN \(where_.list(skus))")
-            // One row per product: what its usable lots hold (unexpired, in active warehouses), and whether it is made to order.
-            statements.append(
-                Statement(
-                    SQL(
-                        """
-                        SELECT p.sku AS sku, p.make_to_order AS make_to_order,
-                               CAST(COALESCE(SUM(CASE WHEN w.active = TRUE AND (l.expiry_date IS NULL OR l.expiry_date >= \(today))
-                                                      THEN l.on_hand - l.reserved ELSE 0 END), 0) AS BIGINT) AS available
-                        FROM products p LEFT JOIN stock_lots l ON l.product_id = p.id LEFT JOIN warehouses w ON w.id = l.warehouse_id
-                        \(where_.clause)
-                        GROUP BY p.sku, p.make_to_order
-                        """), where_.binds))
-        }
+        if !skus.isEmpty { statements.append(Self.usableStock(skus, today: now.date(utcOffsetHours: 8))) }
         let results = try await engine.read(statements)
         let customer = try results[0].first.map(MasterTable<Customer>.customers.decode)
         let overdueRow = results[2].first

@@ -170,3 +170,52 @@ extension Store {
             reference: row.optionalText("reference"), note: row.optionalText("note"), actor: try row.text("actor"))
     }
 }
+
+/// What an order line can count on: a product's usable stock and whether it is made to order.
+public struct ProductAvailability: Sendable, Hashable {
+    public var product: Product
+    public var archived: Bool
+    /// On hand minus reserved, in unexpired lots of active warehouses.
+    public var available: Int64
+}
+
+extension Store {
+    /// The one definition of usable stock (DOMAIN §2): on hand minus reserved, in lots not expired on `today`, in
+    /// active warehouses; one row per product (`sku`, `make_to_order`, `available`). The inventory review reads
+    /// it, the entry grid shows it, and allocation will reserve against it.
+    static func usableStock(_ skus: [String], today: CalendarDate) -> Statement {
+        var where_ = Conditions()
+        let day = where_.bind(today.iso8601)
+        where_.add("p.sku IN \(where_.list(skus))")
+        return Statement(
+            SQL(
+                """
+                SELECT p.sku AS sku, p.make_to_order AS make_to_order,
+                       CAST(COALESCE(SUM(CASE WHEN w.active = TRUE AND (l.expiry_date IS NULL OR l.expiry_date >= \(day))
+                                              THEN l.on_hand - l.reserved ELSE 0 END), 0) AS BIGINT) AS available
+                FROM products p LEFT JOIN stock_lots l ON l.product_id = p.id LEFT JOIN warehouses w ON w.id = l.warehouse_id
+                \(where_.clause)
+                GROUP BY p.sku, p.make_to_order
+                """), where_.binds)
+    }
+
+    /// The products of these SKUs with their usable stock, in one snapshot (unknown SKUs are left out).
+    public func availability(skus: [String]) async throws -> [String: ProductAvailability] {
+        let skus = Array(Set(skus.filter { !$0.isEmpty }).prefix(Bounds.orderLines))
+        guard !skus.isEmpty else { return [:] }
+        var where_ = Conditions()
+        where_.add("sku IN \(where_.list(skus))")
+        let rows = try await engine.read([
+            Statement(SQL("SELECT * FROM products\(where_.clause)"), where_.binds),
+            Self.usableStock(skus, today: clock.now().date(utcOffsetHours: 8)),
+        ])
+        var available: [String: Int64] = [:]
+        for row in rows[1] { available[try row.text("sku")] = try row.int("available") }
+        var result: [String: ProductAvailability] = [:]
+        for row in rows[0] {
+            let product = try MasterTable<Product>.products.decode(row)
+            result[product.sku] = ProductAvailability(product: product, archived: try row.bool("archived"), available: available[product.sku] ?? 0)
+        }
+        return result
+    }
+}

@@ -214,7 +214,25 @@ def test_offline_order_through_the_grid_four_reviews_and_a_phone_confirmation(br
     submit(browser, "apply-paste")
     skus = [e.get_attribute("value") for e in browser.find_elements(By.CSS_SELECTOR, "input.sku") if e.get_attribute("value")]
     assert skus == ["CUP-STEEL-WH", "CUP-STEEL-BK", "CUP-STEEL-RD"]
+    # After the round trip each line keeps its product name, shows its amount and usable stock; the total runs.
+    lines = browser.find_elements(By.CSS_SELECTOR, "#lines tbody tr")
+    assert all(lines[i].find_element(By.CSS_SELECTOR, ".name").text for i in range(3)), "names kept"
+    assert all("¥" in lines[i].find_element(By.CSS_SELECTOR, ".amount").text for i in range(3))
+    assert all("可用" in lines[i].find_element(By.CSS_SELECTOR, ".available").text or "按单生产" in lines[i].find_element(By.CSS_SELECTOR, ".available").text for i in range(3))
+    def fen(text):
+        return int(text.replace("¥", "").replace(",", "").replace(".", ""))
+    amounts = [fen(lines[i].find_element(By.CSS_SELECTOR, ".amount").text) for i in range(3)]
+    assert fen(browser.find_element(By.ID, "entry-total").text) == sum(amounts)
+    # Typing changes the amount and the total at once; × deletes a line.
+    qty = browser.find_element(By.ID, "qty-3")
+    qty.clear()
+    qty.send_keys("8")
+    WebDriverWait(browser, 5).until(lambda d: fen(d.find_element(By.ID, "entry-total").text) == amounts[0] + amounts[1] + 2 * amounts[2])
     shot(browser, "order-entry-grid")
+    lines[2].find_element(By.CSS_SELECTOR, ".remove-line").click()
+    WebDriverWait(browser, 5).until(lambda d: fen(d.find_element(By.ID, "entry-total").text) == amounts[0] + amounts[1])
+    skus = [e.get_attribute("value") for e in browser.find_elements(By.CSS_SELECTOR, "input.sku") if e.get_attribute("value")]
+    assert skus == ["CUP-STEEL-WH", "CUP-STEEL-BK"]
     submit(browser, "submit-order")
     assert status(browser) == "review_sales", browser.find_element(By.TAG_NAME, "main").text
     number = browser.find_element(By.ID, "page-title").text.split()[0]

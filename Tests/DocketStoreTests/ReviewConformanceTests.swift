@@ -405,6 +405,10 @@ struct ReviewConformanceTests {
             #expect(findings.map(\.code) == ["stockCovered", "stockShortage", "stockMakeToOrder"])
             #expect(findings[0].arguments["available"] == "10")
             #expect(findings[1].arguments["available"] == "0", "an expired lot is not available")
+            // The entry grid reads the same definition of usable stock.
+            let grid = try await store.availability(skus: ["P001", "F001", "M001", "NOPE", ""])
+            #expect(grid["P001"]?.available == 10 && grid["F001"]?.available == 0)
+            #expect(grid["M001"]?.product.makeToOrder == true && grid["NOPE"] == nil && grid.count == 3)
         }
     }
 }

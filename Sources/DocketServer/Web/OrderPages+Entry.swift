@@ -146,47 +146,47 @@ extension OrderPages {
 
     func registerEntry(on routes: SecureRoutes) {
         routes.get("/orders/new", .orderIntake) { _, context in
-            entryPage(.new, EntryForm(), context)
+            try await entryPage(.new, EntryForm(), context)
         }
         routes.post("/orders/new", .orderIntake) { request, context in
             let form = try await Self.form(request)
             var entry = EntryForm(form)
             switch form.text("op") ?? "submit" {
             case "more":
-                return entryPage(.new, entry, context, extraRows: 5)
+                return try await entryPage(.new, entry, context, extraRows: 5)
             case "paste":
-                return pasted(.new, &entry, context)
+                return try await pasted(.new, entry, context)
             case "repeat":
                 return try await repeatLast(&entry, context)
             default:
                 let (draft, problems) = entry.read()
-                guard problems.isEmpty else { return entryPage(.new, entry, context, problems: problems) }
+                guard problems.isEmpty else { return try await entryPage(.new, entry, context, problems: problems) }
                 do {
                     let decision = try await store.checkDraft(draft)
                     if !decision.problems.isEmpty && !form.flag("keepIncomplete") {
-                        return entryPage(.new, entry, context, problems: decision.problems, offerKeep: true)
+                        return try await entryPage(.new, entry, context, problems: decision.problems, offerKeep: true)
                     }
                     let submission = try await orders.submit(draft, idempotencyKey: "web:" + entry.key, by: context)
                     return Response(status: .seeOther, headers: [.location: "/orders/\(submission.order.id)"])
                 } catch DocketError.invalid(let problems) {
-                    return entryPage(.new, entry, context, problems: problems)
+                    return try await entryPage(.new, entry, context, problems: problems)
                 }
             }
         }
         routes.get("/orders/:id/complete", .orderIntake) { _, context in
             let order = try await store.order(id: try context.orderID())
-            return entryPage(.complete(order), EntryForm(order), context, problems: order.problems)
+            return try await entryPage(.complete(order), EntryForm(order), context, problems: order.problems)
         }
         routes.post("/orders/:id/complete", .orderIntake) { request, context in
             try await editOrder(request, context, mode: EntryMode.complete) { order, entry, edit in
                 let updated = try await orders.completeInfo(orderID: order.id, edit, by: context)
-                if updated.status == .needsInfo { return entryPage(.complete(updated), entry, context, problems: updated.problems) }
+                if updated.status == .needsInfo { return try await entryPage(.complete(updated), entry, context, problems: updated.problems) }
                 return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])
             }
         }
         routes.get("/orders/:id/change", .orderIntake) { _, context in
             let order = try await store.order(id: try context.orderID())
-            return entryPage(.change(order), EntryForm(order), context)
+            return try await entryPage(.change(order), EntryForm(order), context)
         }
         routes.post("/orders/:id/change", .orderIntake) { request, context in
             try await editOrder(request, context, mode: EntryMode.change) { order, entry, edit in
@@ -210,45 +210,46 @@ extension OrderPages {
         let form = try await Self.form(request)
         var entry = EntryForm(form)
         switch form.text("op") ?? "submit" {
-        case "more": return entryPage(mode(order), entry, context, extraRows: 5)
-        case "paste": return pasted(mode(order), &entry, context)
+        case "more": return try await entryPage(mode(order), entry, context, extraRows: 5)
+        case "paste": return try await pasted(mode(order), entry, context)
         default:
             let (edit, problems) = entry.edit(against: order)
-            guard problems.isEmpty else { return entryPage(mode(order), entry, context, problems: problems) }
+            guard problems.isEmpty else { return try await entryPage(mode(order), entry, context, problems: problems) }
             do {
                 return try await save(order, entry, edit)
             } catch DocketError.invalid(let problems) {
-                return entryPage(mode(order), entry, context, problems: problems)
+                return try await entryPage(mode(order), entry, context, problems: problems)
             }
         }
     }
 
     /// Pasted lines go into the grid (after the lines already there); unreadable ones stay in the box, named.
-    private func pasted(_ mode: EntryMode, _ entry: inout EntryForm, _ context: DocketRequestContext) -> Response {
+    private func pasted(_ mode: EntryMode, _ entry: EntryForm, _ context: DocketRequestContext) async throws -> Response {
+        var entry = entry
         let parsed = PastedLines.parse(entry.paste)
         entry.lines += parsed.lines.map { EntryForm.Line(sku: $0.sku, quantity: String($0.quantity), price: $0.price?.decimalString ?? "") }
         entry.paste = parsed.unreadable.joined(separator: "\n")
         let problems = parsed.unreadable.map { FieldProblem("paste", "unreadableLine", ["value": $0]) }
-        return entryPage(mode, entry, context, problems: problems, pasteOpen: !problems.isEmpty)
+        return try await entryPage(mode, entry, context, problems: problems, pasteOpen: !problems.isEmpty)
     }
 
     /// The customer's last order's lines, at today's prices.
     private func repeatLast(_ entry: inout EntryForm, _ context: DocketRequestContext) async throws -> Response {
         guard !entry.customerCode.isEmpty else {
-            return entryPage(.new, entry, context, problems: [FieldProblem("customerCode", "required")])
+            return try await entryPage(.new, entry, context, problems: [FieldProblem("customerCode", "required")])
         }
         guard let last = try await store.orders(OrderFilter(customerCode: entry.customerCode, limit: 1)).items.first else {
-            return entryPage(.new, entry, context, notice: Message("ui.entry.noLastOrder", ["customer": entry.customerCode]).text(context.language))
+            return try await entryPage(.new, entry, context, notice: Message("ui.entry.noLastOrder", ["customer": entry.customerCode]).text(context.language))
         }
         let order = try await store.order(id: last.id)
         entry.lines = order.lines.map { EntryForm.Line(sku: $0.sku, quantity: String($0.quantity)) }
-        return entryPage(.new, entry, context, notice: Message("ui.entry.repeated", ["number": order.number]).text(context.language))
+        return try await entryPage(.new, entry, context, notice: Message("ui.entry.repeated", ["number": order.number]).text(context.language))
     }
 
     func entryPage(
         _ mode: EntryMode, _ entry: EntryForm, _ context: DocketRequestContext, problems: [FieldProblem] = [], offerKeep: Bool = false,
         extraRows: Int = 0, pasteOpen: Bool = false, notice: String? = nil
-    ) -> Response {
+    ) async throws -> Response {
         let language = context.language
         func text(_ key: String) -> String { Message(key).text(language) }
         var byField: [String: String] = [:]
@@ -315,10 +316,28 @@ extension OrderPages {
             field("notes", "ui.field.notes", entry.notes),
         ]
         let rowCount = max(entry.lines.count + max(extraRows, 0), isNew && entry.lines.isEmpty ? 8 : entry.lines.count + 3)
+        // Names, list prices, amounts and usable stock of the lines typed so far (one read), and the running total.
+        let known = try await store.availability(skus: entry.lines.map { $0.sku.trimmingCharacters(in: .whitespaces) })
+        var total: Int64 = 0
         let lines = (0..<rowCount).map { i -> [String: Any] in
             let line = i < entry.lines.count ? entry.lines[i] : EntryForm.Line()
             let error = ["sku", "quantity", "unitPrice"].compactMap { byField["lines[\(i)].\($0)"] }.joined(separator: "；")
             var model: [String: Any] = ["no": i + 1, "sku": line.sku, "quantity": line.quantity, "price": line.price, "name": ""]
+            if let facts = known[line.sku.trimmingCharacters(in: .whitespaces)] {
+                let product = facts.product
+                model["name"] = language == .en ? (product.nameEn.flatMap { $0.isEmpty ? nil : $0 } ?? product.nameZh) : product.nameZh
+                model["listPrice"] = product.listPrice.decimalString
+                model["available"] = product.makeToOrder
+                    ? text("ui.entry.madeToOrder") : Message("ui.entry.available", ["count": String(facts.available)]).text(language)
+                let price = line.price.isEmpty ? product.listPrice : Money.parse(line.price)
+                if let quantity = Int64(line.quantity.trimmingCharacters(in: .whitespaces)), (1...Bounds.quantity).contains(quantity),
+                    let price, (0...Bounds.unitPriceMinor).contains(price.minor),
+                    let amount = price.minor.checkedMultiplying(quantity)
+                {
+                    model["amount"] = Money(minor: amount).formatted
+                    total = total.saturatingAdding(amount)
+                }
+            }
             if !error.isEmpty { model["error"] = error }
             return model
         }
@@ -326,7 +345,7 @@ extension OrderPages {
         let listed = problems.filter { !headerNames.contains($0.field) && !$0.field.hasPrefix("lines[") }
         let model: [String: Any] = [
             "title": title, "action": action, "submitLabel": submit, "cancelHref": cancel, "key": entry.key, "fields": fields,
-            "lines": lines, "paste": entry.paste, "pasteOpen": pasteOpen, "canRepeat": isNew, "offerKeep": offerKeep,
+            "lines": lines, "entryTotal": Money(minor: min(total, Bounds.amountMinor)).formatted, "paste": entry.paste, "pasteOpen": pasteOpen, "canRepeat": isNew, "offerKeep": offerKeep,
             "showMessage": !isNew, "message": entry.message,
             "problemSummary": problems.isEmpty ? "" : Message("error.validation.detail", ["count": String(problems.count)]).text(language),
             "problemList": (offerKeep ? problems : listed).map { ["text": FieldLabel.problem($0, in: language)] },

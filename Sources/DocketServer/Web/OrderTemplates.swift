@@ -171,10 +171,11 @@ enum OrderTemplates {
             <p class="hint" id="customer-name">{{customerName}}</p>
           </fieldset>
           <table class="grid lines" id="lines">
-            <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.quantity}}</th><th>{{t.ui.order.unitPrice}}</th></tr></thead>
+            <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.quantity}}</th><th>{{t.ui.order.unitPrice}}</th><th class="num">{{t.ui.order.amount}}</th><th>{{t.ui.entry.availableHeader}}</th><th></th></tr></thead>
             <tbody>
-            {{#lines}}<tr class="line{{#error}} invalid{{/error}}"><td>{{no}}</td><td><input name="sku" value="{{sku}}" class="sku" id="sku-{{no}}" list="product-options" autocomplete="off"></td><td class="name">{{name}}{{#error}}<small class="error">{{error}}</small>{{/error}}</td><td><input name="quantity" value="{{quantity}}" class="qty" id="qty-{{no}}" inputmode="numeric"></td><td><input name="price" value="{{price}}" class="price" id="price-{{no}}" inputmode="decimal" placeholder="{{listPrice}}"></td></tr>{{/lines}}
+            {{#lines}}<tr class="line{{#error}} invalid{{/error}}"><td>{{no}}</td><td><input name="sku" value="{{sku}}" class="sku" id="sku-{{no}}" list="product-options" autocomplete="off"></td><td class="name">{{name}}{{#error}}<small class="error">{{error}}</small>{{/error}}</td><td><input name="quantity" value="{{quantity}}" class="qty" id="qty-{{no}}" inputmode="numeric"></td><td><input name="price" value="{{price}}" class="price" id="price-{{no}}" inputmode="decimal" placeholder="{{listPrice}}"></td><td class="num amount">{{amount}}</td><td class="available">{{available}}</td><td><button type="button" class="remove-line link" title="{{t.ui.entry.removeLine}}" aria-label="{{t.ui.entry.removeLine}}">×</button></td></tr>{{/lines}}
             </tbody>
+            <tfoot><tr><td colspan="5">{{t.ui.order.total}}</td><td class="num" id="entry-total">{{entryTotal}}</td><td colspan="2"></td></tr></tfoot>
           </table>
           <datalist id="product-options"></datalist><datalist id="customer-options"></datalist>
           <p class="toolbar">
@@ -308,6 +309,32 @@ enum OrderTemplates {
               return { value: c.code, label: c.name };
             });
           }, 150);
+          function fen(text) {
+            var m = /^\\s*(\\d{1,10})(?:\\.(\\d{1,2}))?\\s*$/.exec(text || "");
+            return m ? parseInt(m[1], 10) * 100 + (m[2] ? parseInt((m[2] + "0").slice(0, 2), 10) : 0) : null;
+          }
+          function yuan(f) { return "¥" + (f / 100).toFixed(2).replace(/\\B(?=(\\d{3})+(?!\\d))/g, ","); }
+          // Each line's amount (quantity × price, or the list price) and the running total, as the desk types.
+          function recompute() {
+            var total = 0;
+            rows().forEach(function (row) {
+              var qty = /^\\s*\\d{1,8}\\s*$/.test(row.querySelector(".qty").value) ? parseInt(row.querySelector(".qty").value, 10) : null;
+              var priceInput = row.querySelector(".price");
+              var price = fen(priceInput.value || priceInput.placeholder);
+              var cell = row.querySelector(".amount");
+              if (qty !== null && qty > 0 && price !== null && row.querySelector(".sku").value.trim()) {
+                cell.textContent = yuan(qty * price);
+                total += qty * price;
+              } else {
+                cell.textContent = "";
+              }
+            });
+            var out = document.getElementById("entry-total");
+            if (out) { out.textContent = yuan(total); }
+          }
+          function renumber() {
+            rows().forEach(function (row, i) { row.querySelector("td").textContent = String(i + 1); });
+          }
           function addRow() {
             var all = rows();
             var last = all[all.length - 1];
@@ -321,14 +348,36 @@ enum OrderTemplates {
               input.id = input.className + "-" + n;
             });
             copy.querySelector(".name").textContent = "";
+            copy.querySelector(".amount").textContent = "";
+            copy.querySelector(".available").textContent = "";
             last.parentNode.appendChild(copy);
             return copy;
           }
           var form = document.getElementById("order-entry");
           if (form) {
+            // × deletes a line (the last one left is only emptied).
+            form.addEventListener("click", function (event) {
+              var button = event.target.closest ? event.target.closest(".remove-line") : null;
+              if (!button) { return; }
+              var row = button.closest("tr");
+              if (rows().length > 1) {
+                row.parentNode.removeChild(row);
+              } else {
+                row.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+                row.querySelector(".name").textContent = "";
+                row.querySelector(".available").textContent = "";
+              }
+              renumber();
+              recompute();
+            });
             form.addEventListener("input", function (event) {
               var t = event.target;
-              if (t.classList.contains("sku")) { productLookup(t); describe(t); }
+              if (t.classList.contains("sku")) {
+                productLookup(t); describe(t);
+                var row = t.closest("tr");
+                if (row) { row.querySelector(".available").textContent = ""; }
+              }
+              recompute();
               if (t.id === "customerCode") { customerLookup(t); }
             });
             form.addEventListener("change", function (event) {
