@@ -143,6 +143,26 @@ func hmacHexForTest(secret: String, body: String) -> String {
 
 @Suite("Order pages")
 struct OrderPageTests {
+    /// Someone who may look at a record but not change it sees no Save button; someone who may, does.
+    @Test func noSaveButtonForThoseWhoMayNotSave() async throws {
+        try await withApp(authenticated: false) { client, store in
+            try await OrdersAPITests().setup(store)
+            for (name, role) in [("wh.zhao", Role.warehouse), ("desk.li", .orderDesk)] {
+                _ = try await store.addUser(User(username: name, displayName: name, roles: [role]), password: "password-long-1", by: .cli())
+            }
+            let customer = try await store.customers.get(key: "C100")
+            for (name, canSave) in [("wh.zhao", false), ("desk.li", true)] {
+                let cookie = "\(sessionCookieName)=\(try #require(try await signIn(client, name, "password-long-1")))"
+                let page = try await client.execute(uri: "/customers/\(customer.id)", method: .get, headers: [.cookie: cookie]) {
+                    String(buffer: $0.body)
+                }
+                #expect(page.contains("杭州佳和商贸有限公司"))
+                #expect(page.contains("id=\"save\"") == canSave, "\(name)")
+                #expect(page.contains("id=\"read-only\"") == !canSave, "\(name)")
+            }
+        }
+    }
+
     @Test func queuesDetailAndReviewThroughThePages() async throws {
         try await withApp(authenticated: false) { client, store in
             try await OrdersAPITests().setup(store)

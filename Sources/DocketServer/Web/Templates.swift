@@ -154,8 +154,9 @@ enum Templates {
         <form method="post" action="{{action}}" class="record" novalidate>
           <input type="hidden" name="_csrf" value="{{csrf}}">
           {{#version}}<input type="hidden" name="version" value="{{version}}">{{/version}}
+          {{#readOnly}}<p class="hint" id="read-only">{{t.ui.form.readOnly}}</p>{{/readOnly}}
           {{#sections}}
-          <fieldset>
+          <fieldset{{#readOnly}} disabled{{/readOnly}}>
             {{#legend}}<legend>{{legend}}</legend>{{/legend}}
             {{#fields}}
             <label class="field{{#error}} invalid{{/error}}{{#checkbox}} check{{/checkbox}}{{#multiline}} wide{{/multiline}}">
@@ -169,7 +170,7 @@ enum Templates {
             {{/fields}}
           </fieldset>
           {{/sections}}
-          <div class="actions"><button type="submit" class="primary" id="save">{{t.ui.form.save}}</button> <a href="{{cancelHref}}">{{t.ui.form.cancel}}</a></div>
+          <div class="actions">{{^readOnly}}<button type="submit" class="primary" id="save">{{t.ui.form.save}}</button> {{/readOnly}}<a href="{{cancelHref}}">{{#readOnly}}{{t.ui.form.back}}{{/readOnly}}{{^readOnly}}{{t.ui.form.cancel}}{{/readOnly}}</a></div>
         </form>
         {{/content}}
         {{/layout}}

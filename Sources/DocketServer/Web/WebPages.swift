@@ -250,17 +250,19 @@ struct WebPages {
     func formResponse<Value>(
         spec: FormSpec<Value>, context: DocketRequestContext, existing: Value?, submitted: Form?, problems: [FieldProblem],
         title: String, action: String, cancel: String, current: String, version: Int64?, status: HTTPResponse.Status = .ok,
-        notice: String? = nil
+        notice: String? = nil, readOnly: Bool = false
     ) -> Response {
         let (sections, unmatched) = spec.sections(
             submitted: submitted, existing: existing, problems: problems, language: context.language, creating: existing == nil)
         var model: [String: Any] = [
             "title": Message(title).text(context.language), "action": action, "sections": sections, "cancelHref": cancel,
+            // Someone who may look but not change sees the record without a Save button.
+            "readOnly": readOnly,
         ]
         if let version { model["version"] = String(version) }
         if !problems.isEmpty {
             model["problemSummary"] = ([Message("ui.form.problems", ["count": String(problems.count)]).text(context.language)]
-                + unmatched.map { "\($0.field): \($0.message.text(context.language))" }).joined(separator: " ")
+                + unmatched.map { FieldLabel.problem($0, in: context.language) }).joined(separator: " ")
         }
         return views.render("form", model, context: context, status: status, current: current, notice: notice)
     }
@@ -453,7 +455,8 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
         pages.formResponse(
             spec: spec, context: context, existing: stored?.value, submitted: form, problems: problems,
             title: stored == nil ? "\(title).new" : "\(title).edit", action: stored.map { "\(path)/\($0.id)" } ?? path,
-            cancel: path, current: path, version: stored?.version, status: status, notice: notice)
+            cancel: path, current: path, version: stored?.version, status: status, notice: notice,
+            readOnly: !write.allows(context.identity?.roles))
     }
 }
 
