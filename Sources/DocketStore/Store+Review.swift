@@ -14,6 +14,10 @@ public struct ReviewRecord: Sendable, Codable, Hashable {
 }
 
 extension Store {
+    /// Orders that count towards a customer's open balance: accepted and not yet settled (everything from the
+    /// reviews to delivery; payments come with settlement).
+    static let owingCondition = "status NOT IN ('received', 'needs_info', 'cancelled', 'completed', 'archived')"
+
     /// What the review stages read about an order: the customer, its open and overdue balances, and the stock
     /// available for the order's SKUs across active warehouses. One snapshot.
     public func reviewFacts(_ order: StoredOrder, lines: [OrderIntake.PricedLine]? = nil, total: Money? = nil) async throws -> ReviewFacts {
@@ -26,18 +30,12 @@ extension Store {
             // received before this order — a later order never uses up this one's credit. Every total is bounded
             // (`Bounds.amountMinor`), so the sum stays far inside BIGINT.
             Statement(
-                """
-                SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders
-                WHERE customer_code = $1 AND (received_at < $3 OR (received_at = $3 AND id < $2))
-                  AND status NOT IN ('received', 'needs_info', 'cancelled', 'completed', 'archived')
-                """, [order.customerCode, order.id, order.receivedAt]),
-            // Delivered and past the payment terms: overdue until settlement records the payment.
-            Statement(
-                """
-                SELECT CAST(COALESCE(SUM(o.total_minor), 0) AS BIGINT) AS overdue, MIN(o.updated_at) AS oldest
-                FROM orders o JOIN customers c ON c.code = o.customer_code
-                WHERE o.customer_code = $1 AND o.status = 'delivered' AND o.updated_at + CAST(c.payment_terms_days AS BIGINT) * 86400000 < $2
-                """, [order.customerCode, now]),
+                SQL(
+                    """
+                    SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders
+                    WHERE customer_code = $1 AND (received_at < $3 OR (received_at = $3 AND id < $2)) AND \(Self.owingCondition)
+                    """), [order.customerCode, order.id, order.receivedAt]),
+            Self.overdue(order.customerCode, now: now),
         ]
         if !skus.isEmpty { statements.append(Self.usableStock(skus, today: now.date(utcOffsetHours: 8))) }
         let results = try await engine.read(statements)
@@ -150,5 +148,39 @@ extension Store {
             reason: row.optionalText("reason"),
             assessment: try JSONColumn.decode(StageAssessment.self, try row.text("assessment"), column: "assessment"),
             decidedAt: try row.timestamp("decided_at"))
+    }
+}
+
+/// Where a customer stands (the customer page): what it owes on accepted orders, what is overdue, and its latest
+/// orders.
+public struct CustomerStanding: Sendable {
+    public var openBalance: Money
+    public var overdue: Money
+    public var recentOrders: [StoredOrder]
+}
+
+extension Store {
+    /// Delivered and past the payment terms: overdue until settlement records the payment (`overdue`, `oldest`).
+    static func overdue(_ customerCode: String, now: Timestamp) -> Statement {
+        Statement(
+            """
+            SELECT CAST(COALESCE(SUM(o.total_minor), 0) AS BIGINT) AS overdue, MIN(o.updated_at) AS oldest
+            FROM orders o JOIN customers c ON c.code = o.customer_code
+            WHERE o.customer_code = $1 AND o.status = 'delivered' AND o.updated_at + CAST(c.payment_terms_days AS BIGINT) * 86400000 < $2
+            """, [customerCode, now])
+    }
+
+    public func customerStanding(code: String, recent: Int = 5) async throws -> CustomerStanding {
+        let now = clock.now()
+        let rows = try await engine.read([
+            Statement(
+                SQL("SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders WHERE customer_code = $1 AND \(Self.owingCondition)"),
+                [code]),
+            Self.overdue(code, now: now),
+            Statement(SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders WHERE customer_code = $1 ORDER BY id DESC LIMIT $2"), [code, recent]),
+        ])
+        return CustomerStanding(
+            openBalance: Money(minor: try rows[0][0].int("open")), overdue: Money(minor: try rows[1][0].int("overdue")),
+            recentOrders: try rows[2].map { try Self.order($0, lines: []) })
     }
 }

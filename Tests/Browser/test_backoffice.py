@@ -183,7 +183,7 @@ def test_sales_reviews_an_order_from_the_queue(browser):
     "/warehouses", "/warehouses/new", "/warehouses/1/locations", "/suppliers", "/suppliers/new", "/carriers",
     "/carriers/new", "/carriers/1", "/admin/users", "/admin/users/new", "/account/tokens", "/orders/new", "/orders/import",
     "/review-rules", "/review-rules/new", "/orders?stage=review&channel=phone&from=2026-01-01", "/orders/1",
-    "/orders/6/complete", "/orders/2/change",
+    "/orders/6/complete", "/orders/2/change", "/customers/1",
 ])
 def test_every_page_renders_for_the_admin(browser, path):
     if not browser.get_cookie("docket_session"):

@@ -151,6 +151,8 @@ struct OrderPageTests {
                 _ = try await store.addUser(User(username: name, displayName: name, roles: [role]), password: "password-long-1", by: .cli())
             }
             let customer = try await store.customers.get(key: "C100")
+            let order = try await store.submitOrder(
+                try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
             for (name, canSave) in [("wh.zhao", false), ("desk.li", true)] {
                 let cookie = "\(sessionCookieName)=\(try #require(try await signIn(client, name, "password-long-1")))"
                 let page = try await client.execute(uri: "/customers/\(customer.id)", method: .get, headers: [.cookie: cookie]) {
@@ -159,6 +161,9 @@ struct OrderPageTests {
                 #expect(page.contains("杭州佳和商贸有限公司"))
                 #expect(page.contains("id=\"save\"") == canSave, "\(name)")
                 #expect(page.contains("id=\"read-only\"") == !canSave, "\(name)")
+                // The customer page: balance, credit used, latest orders (the order in review counts towards the balance).
+                #expect(page.contains("id=\"open-balance\"") && page.contains(order.total.formatted))
+                #expect(page.contains("href=\"/orders/\(order.id)\"") && page.contains("/orders?customer=C100"))
             }
         }
     }

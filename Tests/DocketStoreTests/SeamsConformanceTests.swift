@@ -218,6 +218,11 @@ struct DashboardConformanceTests {
             board = try await store.dashboard()
             #expect(board.today.count == 0)
             #expect(Set(board.overdue.map(\.id)) == [waiting.id, confirming.id] && board.overdueCount == 2)
+
+            // The customer page's standing: both accepted orders count; the latest order first.
+            let standing = try await store.customerStanding(code: "C001")
+            #expect(standing.openBalance == Money(minor: 2 * waiting.total.minor) && standing.overdue == .zero())
+            #expect(standing.recentOrders.map(\.id) == [confirming.id, waiting.id])
         }
     }
 }

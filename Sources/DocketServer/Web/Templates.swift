@@ -151,6 +151,12 @@ enum Templates {
         {{$content}}
         <h1 id="page-title">{{title}}</h1>
         {{#problemSummary}}<p class="alert" role="alert" id="form-errors">{{problemSummary}}</p>{{/problemSummary}}
+        {{#summary}}<section class="card" id="record-summary">
+          <div class="figures">{{#facts}}<div class="figure" id="{{id}}"><span class="label">{{label}}</span><span class="amount">{{value}}</span></div>{{/facts}}</div>
+          <h2>{{ordersTitle}}</h2>
+          <table class="grid"><tbody>{{#orders}}<tr><td><a href="{{href}}">{{number}}</a></td><td><span class="status" data-status="{{statusCode}}">{{status}}</span></td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/orders}}</tbody></table>
+          <p><a href="{{allHref}}" id="customer-orders">{{allLabel}} ›</a></p>
+        </section>{{/summary}}
         <form method="post" action="{{action}}" class="record" novalidate>
           <input type="hidden" name="_csrf" value="{{csrf}}">
           {{#version}}<input type="hidden" name="version" value="{{version}}">{{/version}}

@@ -40,6 +40,29 @@ struct WebPages {
             row: { c in
                 [c.value.code, c.value.name, c.value.primaryContact?.name ?? "", c.value.primaryContact?.phone ?? "",
                  c.value.defaultAddress?.city ?? "", c.value.creditRating.rawValue]
+            },
+            summary: { [store] customer, context in
+                // The customer page: what it owes and how much of its credit line that uses, what is overdue, its latest orders.
+                let standing = try await store.customerStanding(code: customer.value.code)
+                let language = context.language
+                func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
+                let limit = customer.value.creditLimit.minor
+                let used = limit > 0 ? String(min(standing.openBalance.minor.saturatingMultiplying(100) / limit, 999_999)) + "%" : "—"
+                return [
+                    "facts": [
+                        ["label": text("ui.customer.openBalance"), "value": standing.openBalance.formatted, "id": "open-balance"],
+                        ["label": text("ui.field.creditLimit"), "value": customer.value.creditLimit.formatted, "id": "credit-limit"],
+                        ["label": text("ui.customer.creditUsed"), "value": used, "id": "credit-used"],
+                        ["label": text("ui.customer.overdue"), "value": standing.overdue.formatted, "id": "overdue"],
+                    ],
+                    "ordersTitle": text("ui.customer.recentOrders"),
+                    "orders": standing.recentOrders.map { order -> [String: Any] in
+                        ["href": "/orders/\(order.id)", "number": order.number, "status": text("order.status.\(order.status.rawValue)"),
+                         "statusCode": order.status.rawValue, "total": order.total.formatted, "received": displayTime(order.receivedAt)]
+                    },
+                    "allHref": "/orders?customer=\(customer.value.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+                    "allLabel": text("ui.customer.allOrders"),
+                ]
             }
         ).register(on: routes)
         MasterPages(
@@ -250,7 +273,7 @@ struct WebPages {
     func formResponse<Value>(
         spec: FormSpec<Value>, context: DocketRequestContext, existing: Value?, submitted: Form?, problems: [FieldProblem],
         title: String, action: String, cancel: String, current: String, version: Int64?, status: HTTPResponse.Status = .ok,
-        notice: String? = nil, readOnly: Bool = false
+        notice: String? = nil, readOnly: Bool = false, summary: [String: Any]? = nil
     ) -> Response {
         let (sections, unmatched) = spec.sections(
             submitted: submitted, existing: existing, problems: problems, language: context.language, creating: existing == nil)
@@ -259,6 +282,7 @@ struct WebPages {
             // Someone who may look but not change sees the record without a Save button.
             "readOnly": readOnly,
         ]
+        if let summary { model["summary"] = summary }
         if let version { model["version"] = String(version) }
         if !problems.isEmpty {
             model["problemSummary"] = ([Message("ui.form.problems", ["count": String(problems.count)]).text(context.language)]
@@ -402,6 +426,8 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
     let row: @Sendable (Stored<Value>) -> [String]
     /// An extra link column per row, e.g. a warehouse's locations.
     var link: (label: String, suffix: String)? = nil
+    /// A panel above an existing record's form (the customer's balance and latest orders).
+    var summary: (@Sendable (Stored<Value>, DocketRequestContext) async throws -> [String: Any])? = nil
 
     func register(on routes: SecureRoutes) {
         routes.get(path, .staff) { request, context in
@@ -431,7 +457,9 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
         routes.get("\(path)/:id", .staff) { request, context in
             let stored = try await repository.get(id: try context.id())
             let saved = request.uri.queryParameters.get("saved") != nil
-            return formPage(context, stored: stored, form: nil, problems: [], notice: saved ? Message("ui.form.saved").text(context.language) : nil)
+            return formPage(
+                context, stored: stored, form: nil, problems: [], notice: saved ? Message("ui.form.saved").text(context.language) : nil,
+                summary: try await summary?(stored, context))
         }
         routes.post("\(path)/:id", write) { request, context in
             let stored = try await repository.get(id: try context.id())
@@ -450,13 +478,13 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
 
     private func formPage(
         _ context: DocketRequestContext, stored: Stored<Value>?, form: Form?, problems: [FieldProblem],
-        status: HTTPResponse.Status = .ok, notice: String? = nil
+        status: HTTPResponse.Status = .ok, notice: String? = nil, summary: [String: Any]? = nil
     ) -> Response {
         pages.formResponse(
             spec: spec, context: context, existing: stored?.value, submitted: form, problems: problems,
             title: stored == nil ? "\(title).new" : "\(title).edit", action: stored.map { "\(path)/\($0.id)" } ?? path,
             cancel: path, current: path, version: stored?.version, status: status, notice: notice,
-            readOnly: !write.allows(context.identity?.roles))
+            readOnly: !write.allows(context.identity?.roles), summary: summary)
     }
 }
 
