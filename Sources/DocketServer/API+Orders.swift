@@ -225,6 +225,15 @@ func orderFilter(_ request: Request) throws -> OrderFilter {
         }
     }
     filter.customerCode = nonEmpty("customer")
+    // `sort=total` ascending, `sort=-total` descending.
+    if let text = nonEmpty("sort") {
+        if let sort = OrderSort(rawValue: text.hasPrefix("-") ? String(text.dropFirst()) : text) {
+            filter.sort = sort
+            filter.descending = text.hasPrefix("-")
+        } else {
+            v.add("sort", "invalidValue", ["allowed": OrderSort.allCases.map(\.rawValue).joined(separator: ", ")])
+        }
+    }
     if let text = nonEmpty("channel") {
         if let channel = OrderChannel(rawValue: text) { filter.channel = channel } else {
             v.add("channel", "invalidValue", ["allowed": OrderChannel.allCases.map(\.rawValue).joined(separator: ", ")])

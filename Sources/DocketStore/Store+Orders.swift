@@ -51,6 +51,20 @@ public struct StoredOrder: Sendable, Codable, Hashable {
     }
 }
 
+/// The columns an order list can be sorted by (each a fixed SQL column, never text from the request).
+public enum OrderSort: String, Sendable, CaseIterable {
+    case received, number, customer, total
+
+    var column: String {
+        switch self {
+        case .received: "received_at"
+        case .number: "number"
+        case .customer: "customer_code"
+        case .total: "total_minor"
+        }
+    }
+}
+
 /// Which orders a list shows. Every condition given must hold.
 public struct OrderFilter: Sendable, Hashable {
     public var statuses: [OrderStatus]
@@ -61,8 +75,11 @@ public struct OrderFilter: Sendable, Hashable {
     public var receivedFrom: CalendarDate?
     /// Received on or before this China day.
     public var receivedTo: CalendarDate?
-    /// Part of the order number, customer code or platform order id.
+    /// Part of the order number, customer code or name, or platform order id.
     public var search: String?
+    /// The order of the list: newest first unless asked otherwise.
+    public var sort: OrderSort = .received
+    public var descending = true
     public var limit: Int
     public var offset: Int
 
@@ -335,8 +352,10 @@ extension Store {
                  OR customer_code IN (SELECT code FROM customers WHERE lower(name) LIKE \(p) ESCAPE '\\'))
                 """)
         }
+        let direction = filter.descending ? "DESC" : "ASC"
         let page = where_.page(
-            select: "SELECT orders.*, \(Self.customerNameSQL)", from: " FROM orders", order: "id DESC", limit: filter.limit, offset: filter.offset)
+            select: "SELECT orders.*, \(Self.customerNameSQL)", from: " FROM orders",
+            order: "\(filter.sort.column) \(direction), id \(direction)", limit: filter.limit, offset: filter.offset)
         let results = try await engine.read([page.items, page.count])
         return Page(
             items: try results[0].map { try Self.order($0, lines: []) }, total: Int(try results[1][0].int("n")), limit: filter.limit,

@@ -143,6 +143,23 @@ func hmacHexForTest(secret: String, body: String) -> String {
 
 @Suite("Order pages")
 struct OrderPageTests {
+    /// The order list sorts by a column header and offers page sizes; an unknown sort is a field error.
+    @Test func theOrderListSortsAndPages() async throws {
+        try await withApp { client, store in
+            try await OrdersAPITests().setup(store)
+            for _ in 0..<3 {
+                _ = try await store.submitOrder(
+                    try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli())
+            }
+            let page = try await client.execute(uri: "/orders?sort=-total&limit=2", method: .get) { String(buffer: $0.body) }
+            #expect(page.contains("id=\"sort-total\"") && page.contains(" ▼"))
+            #expect(page.contains("sort=total"), "a second click turns the order round")
+            #expect(page.contains("class=\"page-current\">1<") && page.contains("class=\"page\">2<"))
+            #expect(page.contains("class=\"page-size\">50<"))
+            try await client.execute(uri: "/api/v1/orders?sort=colour", method: .get) { #expect($0.status == .unprocessableContent) }
+        }
+    }
+
     /// Someone who may look at a record but not change it sees no Save button; someone who may, does.
     @Test func noSaveButtonForThoseWhoMayNotSave() async throws {
         try await withApp(authenticated: false) { client, store in

@@ -226,3 +226,29 @@ struct DashboardConformanceTests {
         }
     }
 }
+
+@Suite("Sorted order lists on both stores", .serialized)
+struct OrderSortConformanceTests {
+    @Test(arguments: Engine.available)
+    func listsSortByTheColumnAskedFor(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await orderSetup(store)
+            var small = completeDraft()
+            small.lines = [OrderLineDraft(sku: "P001", quantity: 1)]
+            let big = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            let little = try await store.submitOrder(small, idempotencyKey: nil, by: clerk).order
+            #expect(try await store.orders(OrderFilter()).items.map(\.id) == [little.id, big.id], "newest first by default")
+            var byTotal = OrderFilter()
+            byTotal.sort = .total
+            byTotal.descending = false
+            #expect(try await store.orders(byTotal).items.map(\.id) == [little.id, big.id])
+            byTotal.descending = true
+            #expect(try await store.orders(byTotal).items.map(\.id) == [big.id, little.id])
+            var byNumber = OrderFilter(limit: 1, offset: 1)
+            byNumber.sort = .number
+            byNumber.descending = false
+            let second = try await store.orders(byNumber)
+            #expect(second.items.map(\.id) == [little.id] && second.total == 2)
+        }
+    }
+}

@@ -130,12 +130,23 @@ struct OrderPages {
         let language = context.language
         let page = try await store.orders(filter)
         let query = request.uri.queryParameters
+        // Column headers sort the list; a second click on the same column turns the order round.
+        let kept = (URLComponents(string: "?" + (request.uri.query ?? ""))?.queryItems ?? [])
+            .filter { $0.name != "sort" && $0.name != "offset" && !($0.value ?? "").isEmpty }
+        var sorts: [String: [String: String]] = [:]
+        for sort in OrderSort.allCases {
+            let active = filter.sort == sort
+            let descending = active ? !filter.descending : (sort == .total || sort == .received)
+            var components = URLComponents()
+            components.queryItems = kept + [URLQueryItem(name: "sort", value: (descending ? "-" : "") + sort.rawValue)]
+            sorts[sort.rawValue] = ["href": "/orders?" + (components.percentEncodedQuery ?? ""), "mark": active ? (filter.descending ? " ▼" : " ▲") : ""]
+        }
         func options<T: RawRepresentable>(_ all: [T], selected: String?, label: (T) -> String) -> [[String: Any]]
         where T.RawValue == String {
             all.map { ["value": $0.rawValue, "label": label($0), "selected": $0.rawValue == selected] }
         }
         var model: [String: Any] = [
-            "canEnter": Access.orderIntake.allows(context.identity?.roles),
+            "canEnter": Access.orderIntake.allows(context.identity?.roles), "sort": sorts,
             "problemSummary": problems.map { FieldLabel.problem($0, in: language) }.joined(separator: "；"),
             "q": query.get("q") ?? "", "customer": query.get("customer") ?? "", "from": query.get("from") ?? "", "to": query.get("to") ?? "",
             "stages": options(OrderStage.allCases, selected: query.get("stage")) { Message("ui.stage.\($0.rawValue)").text(language) },

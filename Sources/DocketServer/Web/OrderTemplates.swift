@@ -21,14 +21,14 @@ enum OrderTemplates {
         </form>
         <div class="table-scroll">
         <table class="grid" id="order-list">
-          <thead><tr><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.field.channel}}</th><th>{{t.ui.field.type}}</th><th>{{t.ui.field.status}}</th><th class="num">{{t.ui.field.total}}</th><th>{{t.ui.field.received}}</th></tr></thead>
+          <thead><tr><th><a href="{{sort.number.href}}" id="sort-number">{{t.ui.field.number}}{{sort.number.mark}}</a></th><th><a href="{{sort.customer.href}}" id="sort-customer">{{t.ui.field.customer}}{{sort.customer.mark}}</a></th><th>{{t.ui.field.channel}}</th><th>{{t.ui.field.type}}</th><th>{{t.ui.field.status}}</th><th class="num"><a href="{{sort.total.href}}" id="sort-total">{{t.ui.field.total}}{{sort.total.mark}}</a></th><th><a href="{{sort.received.href}}" id="sort-received">{{t.ui.field.received}}{{sort.received.mark}}</a></th></tr></thead>
           <tbody>
           {{#rows}}<tr><td><a href="/orders/{{id}}">{{number}}</a>{{#urgent}} !{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td><span class="status" data-status="{{statusCode}}">{{status}}</span></td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/rows}}
           {{^rows}}<tr><td colspan="7" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
           </tbody>
         </table>
         </div>
-        <nav class="pager"><span>{{range}}</span>{{#previous}}<a href="{{previous}}" rel="prev">‹ {{t.ui.list.previous}}</a>{{/previous}}{{#next}}<a href="{{next}}" rel="next">{{t.ui.list.next}} ›</a>{{/next}}</nav>
+        <nav class="pager"><span>{{range}}</span>{{#previous}}<a href="{{previous}}" rel="prev">‹ {{t.ui.list.previous}}</a>{{/previous}}{{#pages}}{{#current}}<strong class="page-current">{{number}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page">{{number}}</a>{{/current}}{{/pages}}{{#next}}<a href="{{next}}" rel="next">{{t.ui.list.next}} ›</a>{{/next}}<span class="sizes">{{t.ui.list.perPage}}{{#sizes}} {{#current}}<strong>{{size}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page-size">{{size}}</a>{{/current}}{{/sizes}}</span></nav>
         {{/content}}
         {{/layout}}
         """

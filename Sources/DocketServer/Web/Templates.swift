@@ -140,7 +140,7 @@ enum Templates {
           {{^rows}}<tr><td colspan="{{columnCount}}" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
           </tbody>
         </table>
-        <nav class="pager"><span>{{range}}</span>{{#previous}}<a href="{{previous}}" rel="prev">‹ {{t.ui.list.previous}}</a>{{/previous}}{{#next}}<a href="{{next}}" rel="next">{{t.ui.list.next}} ›</a>{{/next}}</nav>
+        <nav class="pager"><span>{{range}}</span>{{#previous}}<a href="{{previous}}" rel="prev">‹ {{t.ui.list.previous}}</a>{{/previous}}{{#pages}}{{#current}}<strong class="page-current">{{number}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page">{{number}}</a>{{/current}}{{/pages}}{{#next}}<a href="{{next}}" rel="next">{{t.ui.list.next}} ›</a>{{/next}}<span class="sizes">{{t.ui.list.perPage}}{{#sizes}} {{#current}}<strong>{{size}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page-size">{{size}}</a>{{/current}}{{/sizes}}</span></nav>
         {{/content}}
         {{/layout}}
         """
@@ -273,6 +273,9 @@ enum Templates {
           .grid th, .grid td { padding: .35rem .4rem; font-size: .9rem; }
           form.filters { display: grid; grid-template-columns: 1fr 1fr; gap: .4rem; }
         }
+        .pager .page, .pager .page-current, .pager .sizes { margin: 0 .25rem; }
+        .pager .sizes { margin-left: 1rem; color: var(--muted); }
+        .grid th a { color: inherit; text-decoration: none; }
         .badge { display: inline-block; min-width: 1.4rem; padding: 0 .4rem; border-radius: 999px; background: var(--line); font-size: .8rem; text-align: center; }
         .grid th.num, .grid td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .empty, .hint { color: var(--muted); }

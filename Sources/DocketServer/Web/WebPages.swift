@@ -537,6 +537,19 @@ func pager<Item>(_ page: Page<Item>, path: String, request: Request, language: L
     ]
     if page.offset > 0 { model["previous"] = link(max(0, page.offset - page.limit)) }
     if page.offset + page.items.count < page.total { model["next"] = link(page.offset + page.limit) }
+    // Page numbers around the current one (and the first and last), and the page sizes to choose from.
+    let size = max(page.limit, 1)
+    let count = max(1, (page.total + size - 1) / size)
+    let current = page.offset / size + 1
+    let shown = Set([1, count] + Array(max(1, current - 2)...min(count, current + 2))).sorted()
+    if count > 1 {
+        model["pages"] = shown.map { n -> [String: Any] in ["number": n, "href": link((n - 1) * size), "current": n == current] }
+    }
+    model["sizes"] = [20, 50, 100].map { n -> [String: Any] in
+        var components = URLComponents()
+        components.queryItems = [URLQueryItem(name: "limit", value: String(n))] + kept.filter { $0.name != "limit" }
+        return ["size": n, "href": path + "?" + (components.percentEncodedQuery ?? ""), "current": n == page.limit]
+    }
     return model
 }
 
