@@ -23,7 +23,7 @@ enum OrderTemplates {
         <table class="grid" id="order-list">
           <thead><tr><th><a href="{{sort.number.href}}" id="sort-number">{{t.ui.field.number}}{{sort.number.mark}}</a></th><th><a href="{{sort.customer.href}}" id="sort-customer">{{t.ui.field.customer}}{{sort.customer.mark}}</a></th><th>{{t.ui.field.channel}}</th><th>{{t.ui.field.type}}</th><th>{{t.ui.field.status}}</th><th class="num"><a href="{{sort.total.href}}" id="sort-total">{{t.ui.field.total}}{{sort.total.mark}}</a></th><th><a href="{{sort.received.href}}" id="sort-received">{{t.ui.field.received}}{{sort.received.mark}}</a></th></tr></thead>
           <tbody>
-          {{#rows}}<tr><td><a href="/orders/{{id}}">{{number}}</a>{{#urgent}} !{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td><span class="status" data-status="{{statusCode}}">{{status}}</span></td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/rows}}
+          {{#rows}}<tr><td><a href="/orders/{{id}}">{{number}}</a>{{#urgent}} <span class="status urgent" title="{{t.ui.order.urgent}}">{{t.ui.order.urgent}}</span>{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td><span class="status" data-status="{{statusCode}}">{{status}}</span></td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/rows}}
           {{^rows}}<tr><td colspan="7" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
           </tbody>
         </table>

@@ -267,6 +267,7 @@ enum Templates {
         .status[data-status="delivered"], .status[data-status="completed"] { background: #ecfdf3; color: #067647; }
         .status[data-status="cancelled"] { background: #fef3f2; color: #b42318; }
         .status[data-status="on_hold"] { background: #f2f4f7; color: #344054; }
+        .status.urgent { background: #fef3f2; color: #b42318; border-color: #fecdca; }
         .table-scroll { overflow-x: auto; }
         @media (max-width: 600px) {
           main { padding: 1rem .6rem; }
