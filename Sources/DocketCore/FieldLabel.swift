@@ -29,8 +29,12 @@ public enum FieldLabel {
 
     /// "第 4 行 商品编码：不认识的商品编码" — the label and the message, for lists of problems.
     public static func problem(_ problem: FieldProblem, in language: Language) -> String {
-        let message = problem.message.text(language)
-        guard !problem.field.isEmpty else { return message }
-        return Message("field.problem", ["label": text(problem.field, in: language), "message": message]).text(language)
+        Self.problem(field: problem.field, message: problem.message.text(language), in: language)
+    }
+
+    /// The same, for a message already in words (an API problem's `errors`).
+    public static func problem(field: String, message: String, in language: Language) -> String {
+        guard !field.isEmpty else { return message }
+        return Message("field.problem", ["label": text(field, in: language), "message": message]).text(language)
     }
 }

@@ -583,3 +583,11 @@ public struct Carrier: Sendable, Hashable, Codable {
         try v.check()
     }
 }
+
+extension Product {
+    /// The English name, when the product has one (a blank one counts as none).
+    public var englishName: String? { nameEn.flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// The name a reader of `language` sees: the English one in English when there is one, else the Chinese.
+    public func name(in language: Language) -> String { language == .en ? englishName ?? nameZh : nameZh }
+}

@@ -253,7 +253,7 @@ public enum OrderIntake {
             }
             priced.append(
                 PricedLine(
-                    id: line.lineID, sku: line.sku, nameEn: known?.product.nameEn.flatMap { $0.isEmpty ? nil : $0 }, description: known?.product.nameZh ?? line.sku, quantity: line.quantity, unitPrice: price,
+                    id: line.lineID, sku: line.sku, nameEn: known?.product.englishName, description: known?.product.nameZh ?? line.sku, quantity: line.quantity, unitPrice: price,
                     listPrice: list, amount: Money(minor: amount ?? 0, currency: price.currency),
                     priceOverride: list != nil && price != list))
         }

@@ -154,6 +154,14 @@ public enum OrderWorkflow {
     /// is allocated; allocation brings its own release and re-reservation).
     public static let changeable: [OrderStatus] = OrderStatus.reviewStages + [.awaitingConfirmation, .confirmed]
 
+    /// Statuses that count towards a customer's open balance: accepted and not yet settled (everything from the
+    /// reviews to delivery; payments come with settlement). Every other status does not.
+    public static let notOwing: [OrderStatus] = [.received, .needsInfo, .cancelled, .completed, .archived]
+
+    /// Statuses an order can be late in (past its promised date): accepted, not yet delivered, not closed.
+    public static let lateable: [OrderStatus] =
+        OrderStatus.reviewStages + [.awaitingConfirmation, .confirmed, .onHold, .suspended, .allocated, .inProduction, .picking, .packed, .shipped]
+
     /// The reason a timer records when the confirmation deadline acts.
     public static let deadlineReason = "confirmationDeadlinePassed"
 

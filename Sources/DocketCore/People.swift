@@ -16,7 +16,12 @@ public struct People: Sendable, Hashable {
 
     /// 恒通贸易（C0002）; the code alone when the customer is not known.
     public func customer(_ code: String, name: String? = nil, in language: Language) -> String {
-        guard let name = name ?? customers[code], !name.isEmpty else { return code }
+        Self.customer(code, name: name ?? customers[code], in: language)
+    }
+
+    /// A customer whose name is already at hand (an order carries it).
+    public static func customer(_ code: String, name: String?, in language: Language) -> String {
+        guard let name, !name.isEmpty else { return code }
         return Message("ui.people.customer", ["name": name, "code": code]).text(language)
     }
 

@@ -345,12 +345,19 @@ extension Store {
     }
 
     public func changeRequests(orderID: Int64) async throws -> [ChangeRequest] {
-        try await engine.read(Statement("SELECT * FROM order_change_requests WHERE order_id = $1 ORDER BY id", [orderID]))
-            .map(Self.changeRequest)
+        try await engine.read(Self.changeRequests(orderID)).map(Self.changeRequest)
+    }
+
+    static func changeRequests(_ orderID: Int64) -> Statement {
+        Statement("SELECT * FROM order_change_requests WHERE order_id = $1 ORDER BY id", [orderID])
     }
 
     public func revisions(orderID: Int64) async throws -> [OrderRevisionRecord] {
-        try await engine.read(Statement("SELECT * FROM order_revisions WHERE order_id = $1 ORDER BY revision", [orderID])).map(Self.revision)
+        try await engine.read(Self.revisions(orderID)).map(Self.revision)
+    }
+
+    static func revisions(_ orderID: Int64) -> Statement {
+        Statement("SELECT * FROM order_revisions WHERE order_id = $1 ORDER BY revision", [orderID])
     }
 
     static func revision(_ row: SQLRow) throws -> OrderRevisionRecord {

@@ -16,8 +16,10 @@ public struct Dashboard: Sendable {
         public var customerName: String?
         public var status: OrderStatus
         public var total: Money
-        /// The confirmation deadline (due soon) or the promised date (overdue).
-        public var due: String
+        /// The confirmation deadline (due soon).
+        public var deadline: Timestamp?
+        /// The promised date (overdue).
+        public var promisedDate: CalendarDate?
     }
 
     public var byStatus: [OrderStatus: Figure]
@@ -39,25 +41,22 @@ public struct Dashboard: Sendable {
 }
 
 extension Store {
-    /// Statuses an order can be late in: accepted, not yet delivered, not closed.
-    static let lateableStatuses: [OrderStatus] =
-        OrderStatus.reviewStages + [.awaitingConfirmation, .confirmed, .onHold, .suspended, .allocated, .inProduction, .picking, .packed, .shipped]
-
     public func dashboard(dueWithinHours hours: Int64 = 4, limit: Int = 10) async throws -> Dashboard {
         let now = clock.now()
         let today = now.date(utcOffsetHours: 8)
         let midnight = Int64(today.daysSince1970) * 86_400_000 - 8 * 3_600_000
         // Sums as floating point on the database side (exact far beyond any real order book), so an extreme sum
         // cannot overflow in SQL; Swift turns them back into saturated fen.
-        let sum = SQL(postgres: "CAST(SUM(total_minor) AS DOUBLE PRECISION)", sqlite: "TOTAL(total_minor)")
+        func summing(_ text: String) -> SQL {
+            SQL(postgres: text.replacingOccurrences(of: "{sum}", with: "CAST(SUM(total_minor) AS DOUBLE PRECISION)"),
+                sqlite: text.replacingOccurrences(of: "{sum}", with: "TOTAL(total_minor)"))
+        }
         var late = Conditions()
         late.add("promised_date < \(late.bind(today.iso8601))")
-        late.add("status IN \(late.list(Self.lateableStatuses.map(\.rawValue)))")
+        late.add("status IN \(late.list(OrderWorkflow.lateable.map(\.rawValue)))")
         let rows = try await engine.read([
-            Statement(SQL(postgres: "SELECT status, COUNT(*) AS n, \(sum.text(.postgres)) AS amount FROM orders GROUP BY status",
-                          sqlite: "SELECT status, COUNT(*) AS n, \(sum.text(.sqlite)) AS amount FROM orders GROUP BY status")),
-            Statement(SQL(postgres: "SELECT COUNT(*) AS n, \(sum.text(.postgres)) AS amount FROM orders WHERE received_at >= $1",
-                          sqlite: "SELECT COUNT(*) AS n, \(sum.text(.sqlite)) AS amount FROM orders WHERE received_at >= $1"), [midnight]),
+            Statement(summing("SELECT status, COUNT(*) AS n, {sum} AS amount FROM orders GROUP BY status")),
+            Statement(summing("SELECT COUNT(*) AS n, {sum} AS amount FROM orders WHERE received_at >= $1"), [midnight]),
             Statement(
                 SQL(
                     """
@@ -79,19 +78,16 @@ extension Store {
             guard let status = OrderStatus(rawValue: try row.text("status")) else { continue }
             byStatus[status] = Dashboard.Figure(count: try row.int("n"), amount: fen(row))
         }
-        func item(_ row: SQLRow, due: String) throws -> Dashboard.Item {
+        func item(_ row: SQLRow, deadline: Timestamp? = nil) throws -> Dashboard.Item {
             let order = try Self.order(row, lines: [])
             return Dashboard.Item(
                 id: order.id, number: order.number, customerCode: order.customerCode, customerName: order.customerName, status: order.status,
-                total: order.total, due: due)
+                total: order.total, deadline: deadline, promisedDate: order.promisedDate)
         }
         return Dashboard(
             byStatus: byStatus, today: Dashboard.Figure(count: try rows[1][0].int("n"), amount: fen(rows[1][0])),
-            confirmationsDue: try rows[2].map { row in
-                let due = try row.timestamp("due").adding(milliseconds: 8 * 3_600_000).iso8601
-                return try item(row, due: String(due.prefix(16)).replacingOccurrences(of: "T", with: " "))
-            },
-            overdue: try rows[3].map { try item($0, due: try $0.optionalDate("promised_date")?.iso8601 ?? "") },
+            confirmationsDue: try rows[2].map { try item($0, deadline: try $0.timestamp("due")) },
+            overdue: try rows[3].map { try item($0) },
             overdueCount: try rows[4][0].int("n"))
     }
 }

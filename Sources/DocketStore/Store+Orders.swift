@@ -257,7 +257,6 @@ extension Store {
         return nil
     }
 
-    /// The priced lines of an order, numbered from 1.
     /// Inserts lines numbered 1, 2, 3 … (a new order), or `after` the order's highest line number (lines added by
     /// a revision; numbers of removed lines are not reused). One multi-row statement for all of them.
     func orderLines(_ orderID: any SQLBindable, _ lines: [OrderIntake.PricedLine], after: Bool = false) -> [Statement] {
@@ -296,6 +295,9 @@ extension Store {
     /// The customer's current name next to an order's columns.
     static let customerNameSQL = "(SELECT name FROM customers WHERE customers.code = orders.customer_code) AS customer_name"
 
+    /// One order by id, with its customer's name.
+    static let orderSQL = SQL("SELECT orders.*, \(customerNameSQL) FROM orders WHERE id = $1")
+
     private static let insertOrderSQL = SQL(
         """
         INSERT INTO orders (number, channel, external_ref, customer_code, customer_id, type, urgent, status, contact_name,
@@ -315,8 +317,7 @@ extension Store {
 
     public func order(id: Int64) async throws -> StoredOrder {
         let results = try await engine.read([
-            Statement(SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders WHERE id = $1"), [id]),
-            Statement(Self.linesSQL, [id]),
+            Statement(Self.orderSQL, [id]), Statement(Self.linesSQL, [id]),
         ])
         guard let row = results[0].first else { throw DocketError.notFound(.order, key: String(id)) }
         return try Self.order(row, lines: results[1])
@@ -423,7 +424,16 @@ extension Store {
 
     /// The timeline of an order already read.
     public func orderTimeline(of order: StoredOrder) async throws -> [OrderEvent] {
-        try await auditEvents(entity: .order, id: order.id, limit: 1000).reversed().map(Self.orderEvent)
+        try Self.timeline(try await engine.read(Self.timeline(order.id)))
+    }
+
+    /// The order's latest 1,000 audit events (newest first; `timeline(_ rows:)` turns them into oldest first).
+    static func timeline(_ orderID: Int64) -> Statement {
+        Statement("SELECT * FROM audit_events WHERE entity = 'order' AND entity_id = $1 ORDER BY id DESC LIMIT 1000", [orderID])
+    }
+
+    static func timeline(_ rows: [SQLRow]) throws -> [OrderEvent] {
+        try rows.reversed().map { orderEvent(try auditEvent($0)) }
     }
 
     static func orderEvent(_ event: AuditEvent) -> OrderEvent {
@@ -506,18 +516,14 @@ public struct OrderFile: Sendable {
 extension Store {
     /// The order and its records in one read transaction (one snapshot on both engines).
     public func orderFile(id: Int64) async throws -> OrderFile {
+        // The same statements as the single reads (`order(id:)`, `orderTimeline`, `reviews` …), in one transaction.
         let rows = try await engine.read([
-            Statement(SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders WHERE id = $1"), [id]),
-            Statement(Self.linesSQL, [id]),
-            Statement("SELECT * FROM audit_events WHERE entity = 'order' AND entity_id = $1 ORDER BY id LIMIT 1000", [id]),
-            Statement("SELECT * FROM order_reviews WHERE order_id = $1 ORDER BY id", [id]),
-            Statement("SELECT * FROM order_change_requests WHERE order_id = $1 ORDER BY id", [id]),
-            Statement("SELECT * FROM order_revisions WHERE order_id = $1 ORDER BY revision", [id]),
-            Statement("SELECT * FROM timers WHERE subject = 'order' AND subject_id = $1 ORDER BY id", [id]),
+            Statement(Self.orderSQL, [id]), Statement(Self.linesSQL, [id]), Self.timeline(id), Self.reviews(id), Self.changeRequests(id),
+            Self.revisions(id), Self.timers(id),
         ])
         guard let row = rows[0].first else { throw DocketError.notFound(.order, key: String(id)) }
         return OrderFile(
-            order: try Self.order(row, lines: rows[1]), timeline: try rows[2].map { Self.orderEvent(try Self.auditEvent($0)) },
+            order: try Self.order(row, lines: rows[1]), timeline: try Self.timeline(rows[2]),
             reviews: try rows[3].map(Self.reviewRecord), changes: try rows[4].map(Self.changeRequest),
             revisions: try rows[5].map(Self.revision), timers: try rows[6].map(Self.timerRecord))
     }

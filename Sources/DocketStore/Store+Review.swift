@@ -14,9 +14,9 @@ public struct ReviewRecord: Sendable, Codable, Hashable {
 }
 
 extension Store {
-    /// Orders that count towards a customer's open balance: accepted and not yet settled (everything from the
-    /// reviews to delivery; payments come with settlement).
-    static let owingCondition = "status NOT IN ('received', 'needs_info', 'cancelled', 'completed', 'archived')"
+    /// Orders that count towards a customer's open balance (Core's rule, `OrderWorkflow.notOwing`); the values are
+    /// the enum's own constants, so they are written into the SQL rather than bound.
+    static let owingCondition = "status NOT IN (" + OrderWorkflow.notOwing.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 
     /// What the review stages read about an order: the customer, its open and overdue balances, and the stock
     /// available for the order's SKUs across active warehouses. One snapshot.
@@ -136,7 +136,11 @@ extension Store {
 
     /// The order's review decisions, oldest first.
     public func reviews(orderID: Int64) async throws -> [ReviewRecord] {
-        try await engine.read(Statement("SELECT * FROM order_reviews WHERE order_id = $1 ORDER BY id", [orderID])).map(Self.reviewRecord)
+        try await engine.read(Self.reviews(orderID)).map(Self.reviewRecord)
+    }
+
+    static func reviews(_ orderID: Int64) -> Statement {
+        Statement("SELECT * FROM order_reviews WHERE order_id = $1 ORDER BY id", [orderID])
     }
 
     static func reviewRecord(_ row: SQLRow) throws -> ReviewRecord {

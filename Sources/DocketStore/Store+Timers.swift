@@ -113,8 +113,11 @@ extension Store {
     }
 
     public func timers(orderID: Int64) async throws -> [TimerRecord] {
-        try await engine.read(Statement("SELECT * FROM timers WHERE subject = 'order' AND subject_id = $1 ORDER BY id", [orderID]))
-            .map(Self.timerRecord)
+        try await engine.read(Self.timers(orderID)).map(Self.timerRecord)
+    }
+
+    static func timers(_ orderID: Int64) -> Statement {
+        Statement("SELECT * FROM timers WHERE subject = 'order' AND subject_id = $1 ORDER BY id", [orderID])
     }
 
     static func timerRecord(_ row: SQLRow) throws -> TimerRecord {

@@ -325,7 +325,7 @@ extension OrderPages {
             var model: [String: Any] = ["no": i + 1, "sku": line.sku, "quantity": line.quantity, "price": line.price, "name": ""]
             if let facts = known[line.sku.trimmingCharacters(in: .whitespaces)] {
                 let product = facts.product
-                model["name"] = language == .en ? (product.nameEn.flatMap { $0.isEmpty ? nil : $0 } ?? product.nameZh) : product.nameZh
+                model["name"] = product.name(in: language)
                 model["listPrice"] = product.listPrice.decimalString
                 model["available"] = product.makeToOrder
                     ? text("ui.entry.madeToOrder") : Message("ui.entry.available", ["count": String(facts.available)]).text(language)

@@ -71,9 +71,7 @@ struct OrderPages {
                 response.headers[.cacheControl] = "no-store"
                 return response
             } catch {
-                let (status, problem) = problemFor(error, path: "/orders/\(id)", language: context.language)
-                guard status == .conflict else { throw error }
-                return try await orderPage(id, context, alert: problem.detail ?? problem.title, status: status)
+                return try await refused(error, id, context)
             }
         }
         routes.post("/orders/:id/confirmation/resend", .orderIntake) { _, context in
@@ -114,12 +112,16 @@ struct OrderPages {
         } catch DocketError.invalid(let problems) {
             return try await orderPage(id, context, problems: problems, status: .unprocessableContent)
         } catch {
-            // A step the order's state refuses, or one that lost a race (a double click, two people at once): the
-            // order as it is now, with what happened in words.
-            let (status, problem) = problemFor(error, path: "/orders/\(id)", language: context.language)
-            guard status == .conflict else { throw error }
-            return try await orderPage(id, context, alert: problem.detail ?? problem.title, status: status)
+            return try await refused(error, id, context)
         }
+    }
+
+    /// A step the order's state refuses, or one that lost a race (a double click, two people at once): the order as
+    /// it is now, with what happened in words (409). Any other error goes on to the error page.
+    private func refused(_ error: any Error, _ id: Int64, _ context: DocketRequestContext) async throws -> Response {
+        let (status, problem) = problemFor(error, path: "/orders/\(id)", language: context.language)
+        guard status == .conflict else { throw error }
+        return try await orderPage(id, context, alert: problem.detail ?? problem.title, status: status)
     }
 
     // MARK: List
@@ -131,15 +133,14 @@ struct OrderPages {
         let page = try await store.orders(filter)
         let query = request.uri.queryParameters
         // Column headers sort the list; a second click on the same column turns the order round.
-        let kept = (URLComponents(string: "?" + (request.uri.query ?? ""))?.queryItems ?? [])
-            .filter { $0.name != "sort" && $0.name != "offset" && !($0.value ?? "").isEmpty }
         var sorts: [String: [String: String]] = [:]
         for sort in OrderSort.allCases {
             let active = filter.sort == sort
             let descending = active ? !filter.descending : (sort == .total || sort == .received)
-            var components = URLComponents()
-            components.queryItems = kept + [URLQueryItem(name: "sort", value: (descending ? "-" : "") + sort.rawValue)]
-            sorts[sort.rawValue] = ["href": "/orders?" + (components.percentEncodedQuery ?? ""), "mark": active ? (filter.descending ? " ▼" : " ▲") : ""]
+            sorts[sort.rawValue] = [
+                "href": listAddress("/orders", request, setting: "sort", to: (descending ? "-" : "") + sort.rawValue),
+                "mark": active ? (filter.descending ? " ▼" : " ▲") : "",
+            ]
         }
         func options<T: RawRepresentable>(_ all: [T], selected: String?, label: (T) -> String) -> [[String: Any]]
         where T.RawValue == String {
@@ -155,7 +156,7 @@ struct OrderPages {
             "types": options(OrderType.allCases, selected: query.get("type")) { Message("order.type.\($0.rawValue)").text(language) },
             "rows": page.items.map { order -> [String: Any] in
                 ["id": order.id, "number": order.number, "urgent": order.urgent, "customerCode": order.customerCode,
-                 "customer": People().customer(order.customerCode, name: order.customerName, in: language),
+                 "customer": People.customer(order.customerCode, name: order.customerName, in: language),
                  "channel": Message("ui.channel.\(order.channel.rawValue)").text(language), "type": Message("order.type.\(order.type.rawValue)").text(language),
                  "statusCode": order.status.rawValue, "status": Message("order.status.\(order.status.rawValue)").text(language),
                  "total": order.total.formatted, "received": displayTime(order.receivedAt)]
@@ -192,7 +193,7 @@ struct OrderPages {
         var model: [String: Any] = [
             "id": id, "number": order.number, "statusCode": order.status.rawValue, "status": text("order.status.\(order.status.rawValue)"),
             "urgent": order.urgent, "customerCode": order.customerCode,
-            "customer": People().customer(order.customerCode, name: order.customerName, in: language), "contactName": order.contactName ?? "",
+            "customer": People.customer(order.customerCode, name: order.customerName, in: language), "contactName": order.contactName ?? "",
             "contactPhone": order.contactPhone ?? "", "address": order.deliveryAddress?.singleLine ?? "",
             "type": text("order.type.\(order.type.rawValue)"), "payment": text("payment.\(order.paymentMethod.rawValue)"),
             "requested": order.requestedDate?.iso8601 ?? "—", "promised": order.promisedDate?.iso8601 ?? "—", "revision": order.revision,

@@ -75,10 +75,7 @@ struct Views: Sendable {
         let model: [String: Any] = [
             "problem": [
                 "status": problem.status, "title": problem.title, "detail": problem.detail as Any,
-                "errors": (problem.errors ?? []).map { error -> [String: String] in
-                    let label = error.field.isEmpty ? "" : FieldLabel.text(error.field, in: context.language)
-                    return ["text": label.isEmpty ? error.message : Message("field.problem", ["label": label, "message": error.message]).text(context.language)]
-                },
+                "errors": (problem.errors ?? []).map { ["text": FieldLabel.problem(field: $0.field, message: $0.message, in: context.language)] },
             ] as [String: Any]
         ]
         return render("error", model, context: context, status: status)

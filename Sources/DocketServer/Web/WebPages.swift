@@ -173,11 +173,11 @@ struct WebPages {
         let board = try await store.dashboard()
         let language = context.language
         func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
-        let people = People()
         func items(_ list: [Dashboard.Item]) -> [[String: Any]] {
             list.map {
-                ["id": $0.id, "number": $0.number, "customer": people.customer($0.customerCode, name: $0.customerName, in: language),
-                 "status": text("order.status.\($0.status.rawValue)"), "total": $0.total.formatted, "due": $0.due]
+                ["id": $0.id, "number": $0.number, "customer": People.customer($0.customerCode, name: $0.customerName, in: language),
+                 "status": text("order.status.\($0.status.rawValue)"), "total": $0.total.formatted,
+                 "due": $0.deadline.map { displayTime($0) } ?? $0.promisedDate?.iso8601 ?? ""]
             }
         }
         return [
@@ -194,7 +194,7 @@ struct WebPages {
 
     func orderSummary(_ order: StoredOrder, _ context: DocketRequestContext) -> [String: Any] {
         ["id": order.id, "number": order.number, "customerCode": order.customerCode,
-         "customer": People().customer(order.customerCode, name: order.customerName, in: context.language), "total": order.total.formatted,
+         "customer": People.customer(order.customerCode, name: order.customerName, in: context.language), "total": order.total.formatted,
          "status": Message("order.status.\(order.status.rawValue)").text(context.language)]
     }
 
@@ -522,14 +522,18 @@ extension SecureRoutes {
 
 /// A list page's range text and its previous/next links. The links keep every filter of the request (each query
 /// parameter but `offset`).
-func pager<Item>(_ page: Page<Item>, path: String, request: Request, language: Language) -> [String: Any] {
+/// The list's address with one parameter set to `value`, the others of the request kept (blank ones dropped). Any
+/// change but paging starts again at the first page.
+func listAddress(_ path: String, _ request: Request, setting name: String, to value: String) -> String {
     let kept = (URLComponents(string: "?" + (request.uri.query ?? ""))?.queryItems ?? [])
-        .filter { $0.name != "offset" && !($0.value ?? "").isEmpty }
-    func link(_ offset: Int) -> String {
-        var components = URLComponents()
-        components.queryItems = [URLQueryItem(name: "offset", value: String(offset))] + kept
-        return path + "?" + (components.percentEncodedQuery ?? "")
-    }
+        .filter { $0.name != name && $0.name != "offset" && !($0.value ?? "").isEmpty }
+    var components = URLComponents()
+    components.queryItems = [URLQueryItem(name: name, value: value)] + kept
+    return path + "?" + (components.percentEncodedQuery ?? "")
+}
+
+func pager<Item>(_ page: Page<Item>, path: String, request: Request, language: Language) -> [String: Any] {
+    func link(_ offset: Int) -> String { listAddress(path, request, setting: "offset", to: String(offset)) }
     let from = page.items.isEmpty ? 0 : page.offset + 1
     var model: [String: Any] = [
         "range": Message("ui.list.range", ["from": String(from), "to": String(page.offset + page.items.count), "total": String(page.total)])
@@ -546,9 +550,7 @@ func pager<Item>(_ page: Page<Item>, path: String, request: Request, language: L
         model["pages"] = shown.map { n -> [String: Any] in ["number": n, "href": link((n - 1) * size), "current": n == current] }
     }
     model["sizes"] = [20, 50, 100].map { n -> [String: Any] in
-        var components = URLComponents()
-        components.queryItems = [URLQueryItem(name: "limit", value: String(n))] + kept.filter { $0.name != "limit" }
-        return ["size": n, "href": path + "?" + (components.percentEncodedQuery ?? ""), "current": n == page.limit]
+        ["size": n, "href": listAddress(path, request, setting: "limit", to: String(n)), "current": n == page.limit]
     }
     return model
 }
