@@ -30,6 +30,8 @@ extension Access {
     public static let staff = Access.signedIn
     /// 客户: the order desk, sales and customer service keep customer records.
     public static let customersWrite = Access.roles([.admin, .orderDesk, .sales, .customerService])
+    /// 信用条款 (credit limit, rating, payment terms): finance; the sales review judges credit by them.
+    public static let customerCredit = Access.roles([.admin, .finance])
     /// 商品: purchasing and the order manager keep the catalogue.
     public static let productsWrite = Access.roles([.admin, .purchasing, .orderManager])
     /// 仓库/库位: the warehouse and logistics keep their sites.

@@ -4,6 +4,7 @@ public enum FieldLabel {
     public static func text(_ path: String, in language: Language) -> String {
         let table = Catalog.table(language)
         var parts: [String] = []
+        var parent: Substring?
         for component in path.split(separator: ".") {
             var name = Substring(component)
             var index: Substring?
@@ -11,11 +12,13 @@ public enum FieldLabel {
                 name = component[..<open]
                 index = component[component.index(after: open)..<component.index(before: component.endIndex)]
             }
-            let label = table["field.\(name)"] ?? table["ui.field.\(name)"] ?? String(name)
+            // A name said differently under its parent (an invoice's title is 发票抬头, a contact's is 职务).
+            let label = parent.flatMap { table["field.under.\($0).\(name)"] } ?? table["field.\(name)"] ?? table["ui.field.\(name)"] ?? String(name)
+            defer { parent = name }
             if let index {
                 if let number = Int(index) {
-                    // Lines are counted from 1, as people count them.
-                    let key = name == "lines" ? "field.lineNumber" : "field.numbered"
+                    // Lines and table rows are counted from 1, as people count them.
+                    let key = name == "lines" ? "field.lineNumber" : ["rates", "services"].contains(name) ? "field.rowNumber" : "field.numbered"
                     parts.append(Message(key, ["label": label, "number": String(number + 1)]).text(language))
                 } else {
                     parts.append(String(index))  // keyed by a code the person knows (a SKU)

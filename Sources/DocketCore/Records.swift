@@ -89,6 +89,9 @@ public struct ListQuery: Sendable, Hashable {
     public var limit: Int
     public var offset: Int
     public var includeArchived: Bool
+    /// A field the list may be sorted by (each kind of record says which), and the direction.
+    public var sort: String?
+    public var descending = false
 
     public static let maximumLimit = 200
 

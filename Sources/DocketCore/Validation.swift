@@ -170,6 +170,36 @@ public struct Validator: Sendable {
 /// A value that checks itself and reports every field problem at once.
 public protocol Validatable {
     func validate() throws(DocketError)
+    /// Parts of a record that only some roles may set: refuses (a field problem each) a change from `old` (nil
+    /// when creating) to `new` that `roles` may not make. Everything else follows the route's access.
+    static func checkChange(from old: Self?, to new: Self, by roles: Set<Role>) throws(DocketError)
+}
+
+extension Validatable {
+    public static func checkChange(from old: Self?, to new: Self, by roles: Set<Role>) throws(DocketError) {}
+}
+
+extension Customer {
+    /// Credit terms are finance's (DOMAIN.md: 信用额度与等级由财务维护): others keep a record's terms as they
+    /// are, and a customer they create starts with none (no credit line, rating B, payment on order).
+    public static func checkChange(from old: Customer?, to new: Customer, by roles: Set<Role>) throws(DocketError) {
+        guard !Access.customerCredit.allows(roles) else { return }
+        let before = old ?? Customer(code: new.code, name: new.name)
+        var v = Validator()
+        if new.creditLimit != before.creditLimit { v.add("creditLimit", "creditFinanceOnly") }
+        if new.creditRating != before.creditRating { v.add("creditRating", "creditFinanceOnly") }
+        if new.paymentTermsDays != before.paymentTermsDays { v.add("paymentTermsDays", "creditFinanceOnly") }
+        try v.check()
+    }
+
+    /// The record with other credit terms, everything else as it is.
+    public func withCreditTerms(limit: Money, rating: CreditRating, paymentTermsDays: Int) -> Customer {
+        var customer = self
+        customer.creditLimit = limit
+        customer.creditRating = rating
+        customer.paymentTermsDays = paymentTermsDays
+        return customer
+    }
 }
 
 extension Customer: Validatable {}

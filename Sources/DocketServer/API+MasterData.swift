@@ -10,6 +10,8 @@ struct MasterDataAPI<Value: Codable & Sendable & Hashable & Validatable> {
     /// Who may change these records; everyone signed in may read them.
     let write: Access
 
+    var useCases: MasterUseCases<Value> { MasterUseCases(repository: repository) }
+
     func register(on routes: SecureRoutes) {
         let path = "/api/v1/" + self.path
         routes.get(path, .staff) { request, _ in
@@ -17,7 +19,7 @@ struct MasterDataAPI<Value: Codable & Sendable & Hashable & Validatable> {
         }
         routes.post(path, write) { request, context in
             let value = try await JSON.decode(Value.self, from: request, context: context)
-            let stored = try await repository.create(value, by: context.actor)
+            let stored = try await useCases.create(value, by: context)
             return try JSON.response(
                 stored, status: .created,
                 headers: [.location: "\(path)/\(stored.id)", .eTag: "\"\(stored.version)\""])
@@ -32,7 +34,7 @@ struct MasterDataAPI<Value: Codable & Sendable & Hashable & Validatable> {
             let data = Data(body.readableBytesView)
             let value = try JSON.decode(Value.self, from: data)
             let version = try expectedVersion(request, body: data)
-            let stored = try await repository.update(id: id, version: version, value, by: context.actor)
+            let stored = try await useCases.update(id: id, version: version, value, by: context)
             return try JSON.response(stored, headers: [.eTag: "\"\(stored.version)\""])
         }
         routes.post("\(path)/:id/archive", write) { _, context in
@@ -46,6 +48,30 @@ struct MasterDataAPI<Value: Codable & Sendable & Hashable & Validatable> {
             _ = try await repository.get(id: id)
             return try JSON.response(
                 try await repository.store.auditEvents(entity: repository.entity, id: id.rawValue))
+        }
+    }
+}
+
+/// `PUT /api/v1/customers/{id}/credit`: finance sets a customer's credit terms (`creditLimit`, `creditRating`,
+/// `paymentTermsDays`, with `If-Match` or `version`); the whole-record `PUT` refuses credit changes from others.
+struct CustomerCreditAPI {
+    let repository: MasterRepository<Customer>
+
+    struct Terms: Decodable {
+        var creditLimit: Money
+        var creditRating: CreditRating
+        var paymentTermsDays: Int
+    }
+
+    func register(on routes: SecureRoutes) {
+        routes.put("/api/v1/customers/:id/credit", .customerCredit) { request, context in
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let data = Data(body.readableBytesView)
+            let terms = try JSON.decode(Terms.self, from: data)
+            let stored = try await MasterUseCases(repository: repository).setCreditTerms(
+                id: try context.id(), version: try expectedVersion(request, body: data), limit: terms.creditLimit,
+                rating: terms.creditRating, paymentTermsDays: terms.paymentTermsDays, by: context)
+            return try JSON.response(stored, headers: [.eTag: "\"\(stored.version)\""])
         }
     }
 }
@@ -70,6 +96,9 @@ struct ListParameters {
     var limit = 50
     var offset = 0
     var includeArchived = false
+    /// `sort=name` or `sort=-name` (descending).
+    var sort: String?
+    var descending = false
 
     init(_ request: Request) throws {
         let query = request.uri.queryParameters
@@ -82,11 +111,18 @@ struct ListParameters {
             if let value = Int(text) { offset = value } else { v.add("offset", "invalidNumber") }
         }
         if let text = query.get("archived") { includeArchived = ["1", "true", "yes"].contains(text.lowercased()) }
+        if let text = query.get("sort"), !text.isEmpty {
+            descending = text.hasPrefix("-")
+            sort = String(text.dropFirst(descending ? 1 : 0))
+        }
         try v.check()
     }
 
     var listQuery: ListQuery {
-        ListQuery(search: search, limit: limit, offset: offset, includeArchived: includeArchived)
+        var query = ListQuery(search: search, limit: limit, offset: offset, includeArchived: includeArchived)
+        query.sort = sort
+        query.descending = descending
+        return query
     }
 }
 

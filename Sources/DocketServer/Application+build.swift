@@ -58,6 +58,7 @@ public func buildRouter(
     }
 
     MasterDataAPI(repository: store.customers, path: "customers", write: .customersWrite).register(on: routes)
+    CustomerCreditAPI(repository: store.customers).register(on: routes)
     MasterDataAPI(repository: store.products, path: "products", write: .productsWrite).register(on: routes)
     MasterDataAPI(repository: store.warehouses, path: "warehouses", write: .warehousesWrite).register(on: routes)
     MasterDataAPI(repository: store.suppliers, path: "suppliers", write: .suppliersWrite).register(on: routes)

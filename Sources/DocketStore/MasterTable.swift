@@ -18,6 +18,8 @@ public struct MasterTable<Value: Codable & Sendable & Hashable>: Sendable {
     let searchText: @Sendable (Value) -> String
     /// Codes this value refers to, checked to exist (and not be archived) before writing.
     let references: @Sendable (Value) -> [Reference]
+    /// The fields a list sorts by, each with its column; the key and the last change always.
+    var sortable: [String: String] = [:]
 
     struct Reference: Sendable {
         var field: String
@@ -58,7 +60,18 @@ public struct MasterTable<Value: Codable & Sendable & Hashable>: Sendable {
         var where_ = Conditions()
         if !query.includeArchived { where_.add("archived = FALSE") }
         if let pattern = query.likePattern { where_.add("search_text LIKE \(where_.bind(pattern)) ESCAPE '\\'") }
-        return where_.page(select: "SELECT *", from: " FROM \(table)", order: keyColumn, limit: query.limit, offset: query.offset)
+        // Ties fall back to the key, so pages never overlap.
+        let column = query.sort.flatMap { sortColumns[$0] }.map { "\($0)\(query.descending ? " DESC" : ""), " } ?? ""
+        return where_.page(select: "SELECT *", from: " FROM \(table)", order: column + keyColumn, limit: query.limit, offset: query.offset)
+    }
+
+    var sortColumns: [String: String] { sortable.merging([keyField: keyColumn, "updatedAt": "updated_at"]) { a, _ in a } }
+
+    /// A sort the list does not know is a field problem naming the ones it does.
+    func checkSort(_ query: ListQuery) throws(DocketError) {
+        if let sort = query.sort, sortColumns[sort] == nil {
+            throw DocketError.invalid("sort", "invalidValue", ["allowed": sortColumns.keys.sorted().joined(separator: ", ")])
+        }
     }
 
     func stored(_ row: SQLRow) throws -> Stored<Value> {
@@ -143,6 +156,7 @@ public struct MasterRepository<Value: Codable & Sendable & Hashable>: Sendable {
 
     public func list(_ query: ListQuery) async throws -> Page<Stored<Value>> {
         try query.validate()
+        try table.checkSort(query)
         let page = table.listStatements(query)
         let results = try await store.engine.read([page.items, page.count])
         return Page(

@@ -51,7 +51,8 @@ extension MasterTable where Value == Customer {
                 invoice: try optionalDecoded(row, "invoice", as: InvoiceInfo.self), notes: row.optionalText("notes"))
         },
         searchText: { c in ([c.code, c.name] + c.contacts.flatMap { [$0.name, $0.phone] }).joined(separator: " ") },
-        references: { _ in [] })
+        references: { _ in [] },
+        sortable: ["name": "name", "creditRating": "credit_rating", "creditLimit": "credit_limit_minor"])
 }
 
 extension MasterTable where Value == Product {
@@ -95,7 +96,8 @@ extension MasterTable where Value == Product {
                 references.append(.init(field: "substituteSkus[\(i)]", table: "products", column: "sku", value: sku))
             }
             return references
-        })
+        },
+        sortable: ["nameZh": "name_zh", "listPrice": "list_price_minor", "shelfLifeDays": "shelf_life_days"])
 }
 
 extension MasterTable where Value == Warehouse {
@@ -115,7 +117,8 @@ extension MasterTable where Value == Warehouse {
                 active: try row.bool("active"))
         },
         searchText: { w in [w.code, w.name, w.region, w.address.city].joined(separator: " ") },
-        references: { _ in [] })
+        references: { _ in [] },
+        sortable: ["name": "name", "region": "region"])
 }
 
 extension MasterTable where Value == Supplier {
@@ -136,7 +139,8 @@ extension MasterTable where Value == Supplier {
                 leadTimeDays: Int(try row.int("lead_time_days")), notes: row.optionalText("notes"))
         },
         searchText: { s in [s.code, s.name, s.contactName ?? "", s.phone ?? ""].joined(separator: " ") },
-        references: { _ in [] })
+        references: { _ in [] },
+        sortable: ["name": "name", "leadTimeDays": "lead_time_days"])
 }
 
 extension MasterTable where Value == Carrier {
@@ -156,7 +160,8 @@ extension MasterTable where Value == Carrier {
                 services: try decoded(row, "services", as: [CarrierService].self))
         },
         searchText: { c in ([c.code, c.name] + c.services.map(\.name)).joined(separator: " ") },
-        references: { _ in [] })
+        references: { _ in [] },
+        sortable: ["name": "name"])
 }
 
 extension Store {
@@ -189,5 +194,6 @@ extension MasterTable where Value == ReviewRule {
                 ratings: conditions.ratings, channels: conditions.channels, notes: row.optionalText("notes"))
         },
         searchText: { r in [r.code, r.name, r.stage.rawValue].joined(separator: " ") },
-        references: { _ in [] })
+        references: { _ in [] },
+        sortable: ["name": "name", "stage": "stage"])
 }

@@ -23,12 +23,28 @@ import Testing
         var keys = keysUsedByTemplates()
         #expect(keys.count > 20, "the scan found the templates' keys")
         keys.formUnion(Navigation.all.map(\.label))
-        for spec in [FormSpec<Customer>.customer.fields, FormSpec<Product>.product.fields, FormSpec<Warehouse>.warehouse.fields,
-                     FormSpec<Supplier>.supplier.fields, FormSpec<Carrier>.carrier.fields, FormSpec<StockReceipt>.receipt.fields,
-                     FormSpec<ReviewRule>.reviewRule.fields] {
+        var optionPrefixes = Set<String>()
+        let forms: [[FieldSpec]] = [
+            FormSpec<Customer>.customer.fields + FormSpec<Customer>.credit.fields, FormSpec<Product>.product.fields,
+            FormSpec<Warehouse>.warehouse.fields, FormSpec<Supplier>.supplier.fields, FormSpec<Carrier>.carrier.fields,
+            FormSpec<StockReceipt>.receipt.fields, FormSpec<ReviewRule>.reviewRule.fields,
+        ]
+        let grids: [[FieldSpec]] = [
+            FormSpec<Customer>.customerContacts.columns, FormSpec<Customer>.customerAddresses.columns,
+            FormSpec<Carrier>.carrierServices.columns, FormSpec<Carrier>.carrierRates.columns,
+        ]
+        for spec in forms + grids {
             keys.formUnion(spec.map(\.label))
             keys.formUnion(spec.map(\.section))
+            // A select's values said in words: every value has its key.
+            for field in spec {
+                guard let prefix = field.optionLabels, case .select(let values) = field.kind else { continue }
+                optionPrefixes.insert(prefix)
+                keys.formUnion(values.filter { !$0.isEmpty }.map { "\(prefix).\($0)" })
+            }
         }
+        for grid in [FormSpec<Customer>.customerContacts, FormSpec<Customer>.customerAddresses] { keys.formUnion([grid.legend] + (grid.hint.map { [$0] } ?? [])) }
+        for grid in [FormSpec<Carrier>.carrierServices, FormSpec<Carrier>.carrierRates] { keys.formUnion([grid.legend] + (grid.hint.map { [$0] } ?? [])) }
         for role in Role.allCases { keys.formUnion(["ui.role.\(role.rawValue)", "ui.queue.\(role.rawValue)"]) }
         // Timeline steps and statuses are looked up by their stored names.
         keys.formUnion(OrderStatus.allCases.map { "order.status.\($0.rawValue)" })
@@ -71,6 +87,7 @@ import Testing
         #expect(findings > 20, "the scan found the review findings")
         let pagePrefixes = ["ui.customers", "ui.products", "ui.warehouses", "ui.suppliers", "ui.carriers", "ui.users", "ui.reviewRules"]
         keys.subtract(pagePrefixes)  // master pages name their title prefix; the keys are below
+        keys.subtract(optionPrefixes)
         for prefix in pagePrefixes {
             keys.formUnion(["\(prefix).title", "\(prefix).new", "\(prefix).edit"])
         }

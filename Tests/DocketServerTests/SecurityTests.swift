@@ -164,7 +164,8 @@ struct SecurityTests {
 
     @Test func apiTokensWorkUntilRevoked() async throws {
         try await withApp(authenticated: false) { client, store in
-            let user = try await store.addUser(User(username: "erp", displayName: "ERP 集成", roles: [.sales]), password: "integration-1", by: .cli())
+            // The ERP brings customers with their credit terms, so its user holds finance's role too.
+            let user = try await store.addUser(User(username: "erp", displayName: "ERP 集成", roles: [.sales, .finance]), password: "integration-1", by: .cli())
             let created = try await store.createAPIToken(for: user.id, name: "ERP", by: .cli())
             #expect(created.token.hasPrefix("dkt_"))
             let bearer: HTTPFields = [.authorization: "Bearer \(created.token)"]
@@ -268,24 +269,40 @@ struct FormPageTests {
             let cookie = "\(sessionCookieName)=\(token)"
             let newForm = try await client.execute(uri: "/customers/new", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
             let csrf = try #require(csrfToken(in: newForm))
-            let typed = "_csrf=\(csrf)&code=C900&name=%E6%88%90%E9%83%BD%E6%B5%8B%E8%AF%95&contacts%5B0%5D.name=%E5%BC%A0&contacts%5B0%5D.phone=123&addresses%5B0%5D.province=%E5%9B%9B%E5%B7%9D%E7%9C%81&addresses%5B0%5D.city=%E6%88%90%E9%83%BD%E5%B8%82&addresses%5B0%5D.street=x&creditLimit=abc&creditRating=A"
+            // Contacts and addresses are rows of tables; the second contact row is typed with a bad phone, the first
+            // left blank (so the value's contacts[0] is the form's row 1), and the desk tries to set a credit limit.
+            func body(_ fields: [(String, String)]) -> String {
+                fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
+                    .joined(separator: "&")
+            }
+            var fields: [(String, String)] = [
+                ("_csrf", csrf), ("code", "C900"), ("name", "成都测试"), ("contacts[0].name", ""), ("contacts[0].phone", ""),
+                ("contacts[1].name", "张"), ("contacts[1].phone", "123"), ("contacts[1].isPrimary", "on"),
+                ("addresses[0].province", "四川省"), ("addresses[0].city", "成都市"), ("addresses[0].street", "x"),
+                ("invoice.kind", "special"), ("invoice.title", "成都测试有限公司"), ("invoice.taxNumber", "91510100MA61234567"),
+            ]
             let headers: HTTPFields = [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
-            try await client.execute(uri: "/customers", method: .post, headers: headers, body: ByteBuffer(string: typed)) { response throws in
+            try await client.execute(uri: "/customers", method: .post, headers: headers, body: ByteBuffer(string: body(fields))) { response throws in
                 #expect(response.status == .unprocessableContent)
                 let html = String(buffer: response.body)
                 #expect(html.contains("id=\"form-errors\""))
                 #expect(html.contains("value=\"C900\""), "typed code kept")
                 #expect(html.contains("value=\"成都测试\""), "typed name kept")
-                #expect(html.contains("id=\"creditLimit-error\""))
+                #expect(html.contains("id=\"contacts-1-phone-error\""), "the phone's problem sits in the row it was typed in")
+                #expect(!html.contains("id=\"contacts-0-phone-error\""))
+                #expect(html.contains("联系人 2 电话"), "listed by row and column")
+                #expect(html.contains("id=\"invoice-bankName-error\""), "a special invoice needs the bank")
+                #expect(!html.contains("name=\"creditLimit\""), "credit terms are not on the desk's form")
             }
-            let fixed = typed.replacingOccurrences(of: "phone=123", with: "phone=13912345678").replacingOccurrences(of: "creditLimit=abc", with: "creditLimit=5000")
-            try await client.execute(uri: "/customers", method: .post, headers: headers, body: ByteBuffer(string: fixed)) { response throws in
+            fields = fields.map { $0.0 == "contacts[1].phone" ? ($0.0, "13912345678") : $0 }.filter { $0.0 != "invoice.kind" }
+            try await client.execute(uri: "/customers", method: .post, headers: headers, body: ByteBuffer(string: body(fields))) { response throws in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/customers/1?saved=1")
             }
             let saved = try await store.customers.get(key: "C900")
-            #expect(saved.value.creditLimit == Money(minor: 500_000))
-            #expect(saved.value.contacts.first?.phone == "13912345678")
+            #expect(saved.value.creditLimit == .zero() && saved.value.creditRating == .B, "a new customer starts with no credit line")
+            #expect(saved.value.contacts.map(\.phone) == ["13912345678"] && saved.value.contacts[0].isPrimary)
+            #expect(saved.value.invoice?.kind == .ordinary && saved.value.invoice?.taxNumber == "91510100MA61234567")
             #expect(try await store.auditEvents(entity: .customer, id: saved.id.rawValue).first?.actor == "user:desk")
         }
     }
@@ -324,14 +341,33 @@ struct FormPageTests {
             result = try await post("/stock/receive", "sku=P-1&warehouseCode=WH1&locationCode=A-01-01&quantity=7&reference=PO-7")
             #expect(result.0 == .seeOther)
             #expect(try await store.stockLots(StockQuery(sku: "P-1")).items.map(\.onHand) == [7])
-            // carrier from rate lines; a bad line is pointed at
-            let bad = "code=ZT&name=%E4%B8%AD%E9%80%9A&active=on&services=ZT-1+%7C+std+%7C+express+%7C+zone+%7C+*+%7C+5+%7C+1"
-            result = try await post("/carriers", bad)
+            // carrier: services and rates as tables; a problem is shown in the row it was typed in
+            func encoded(_ fields: [(String, String)]) -> String {
+                fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
+                    .joined(separator: "&")
+            }
+            var carrierForm: [(String, String)] = [
+                ("code", "ZT"), ("name", "中通"), ("active", "on"),
+                ("services[0].code", "ZT-1"), ("services[0].name", "标准"), ("services[0].mode", "express"), ("services[0].pricing", "zone"),
+                ("services[0].active", "on"), ("services[1].code", ""), ("services[1].name", ""), ("services[1].active", "on"),
+                ("rates[0].service", "ZT-1"), ("rates[0].zone", "上海市"), ("rates[0].baseFee", "5.00"), ("rates[0].perKg", "1.00"),
+                ("rates[0].transitDays", "1"),
+                ("rates[1].service", ""), ("rates[1].zone", ""), ("rates[1].baseFee", ""),
+                ("rates[2].service", "ZT-1"), ("rates[2].zone", "*"), ("rates[2].baseFee", "8.00"), ("rates[2].perKg", "4.00"),
+                ("rates[2].transitDays", "91"),
+                ("rates[3].service", "YD-9"), ("rates[3].zone", "北京市"), ("rates[3].baseFee", "9"), ("rates[3].transitDays", "2"),
+                ("rates[4].service", "ZT-1"), ("rates[4].zone", "江苏省"), ("rates[4].baseFee", "abc"), ("rates[4].transitDays", "2"),
+            ]
+            result = try await post("/carriers", encoded(carrierForm))
             #expect(result.0 == .unprocessableContent)
-            #expect(result.1.contains("第 1 行格式不对"))
-            let lines = "ZT-1 | 标准 | express | zone | 上海市 | 5.00 | 1.00 | 0 | 1\nZT-1 | 标准 | express | zone | * | 8.00 | 4.00 | 0 | 3"
-            let good = "code=ZT&name=%E4%B8%AD%E9%80%9A&active=on&services=" + lines.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            result = try await post("/carriers", good)
+            #expect(result.1.contains("id=\"rates-2-transitDays-error\""), "the value's second rate is the form's row 3")
+            #expect(result.1.contains("运价第 3 行 时效（天）"))
+            #expect(result.1.contains("id=\"rates-3-service-error\""))
+            #expect(result.1.contains("服务列表中没有这个服务编码"))
+            #expect(result.1.contains("value=\"北京市\""), "what was typed is kept")
+            #expect(result.1.contains("id=\"rates-4-baseFee-error\"") && result.1.contains("value=\"abc\""), "an unreadable amount in its own row")
+            carrierForm = carrierForm.filter { !$0.0.hasPrefix("rates[3]") && !$0.0.hasPrefix("rates[4]") }.map { $0.0 == "rates[2].transitDays" ? ($0.0, "3") : $0 }
+            result = try await post("/carriers", encoded(carrierForm))
             #expect(result.0 == .seeOther)
             let carrier = try await store.carriers.get(key: "ZT")
             #expect(carrier.value.services.count == 1 && carrier.value.services[0].rates.count == 2)

@@ -121,6 +121,32 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: Engine.available)
+    func listsSortByTheFieldsTheirKindAllows(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            for (sku, price, shelfLife) in [("P-2", 500, 30), ("P-1", 500, 365), ("P-3", 100, nil)] as [(String, Int64, Int?)] {
+                var product = sampleProduct(sku, shelfLife: shelfLife)
+                product.listPrice = Money(minor: price)
+                _ = try await store.products.create(product, by: clerk)
+            }
+            func skus(_ sort: String?, descending: Bool = false, limit: Int = 50, offset: Int = 0) async throws -> [String] {
+                var query = ListQuery(limit: limit, offset: offset)
+                query.sort = sort
+                query.descending = descending
+                return try await store.products.list(query).items.map(\.value.sku)
+            }
+            #expect(try await skus(nil) == ["P-1", "P-2", "P-3"])
+            // Equal prices fall back to the key, so paging a sorted list never repeats or skips a row.
+            #expect(try await skus("listPrice", descending: true) == ["P-1", "P-2", "P-3"])
+            #expect(try await skus("listPrice") == ["P-3", "P-1", "P-2"])
+            #expect(try await skus("listPrice", limit: 1, offset: 1) == ["P-1"])
+            #expect(try await skus("sku", descending: true) == ["P-3", "P-2", "P-1"])
+            await #expect(throws: DocketError.invalid("sort", "invalidValue", ["allowed": "listPrice, nameZh, shelfLifeDays, sku, updatedAt"])) {
+                _ = try await skus("list_price_minor; DROP TABLE products")
+            }
+        }
+    }
+
+    @Test(arguments: Engine.available)
     func notFoundAndDuplicate(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             await #expect(throws: DocketError.notFound(.customer, key: "42")) {

@@ -44,4 +44,26 @@ struct Form: Sendable {
     }
 
     func flag(_ name: String) -> Bool { first(name) != nil }
+
+    /// The row index of an input named `<prefix>[<index>].<column>`; nil for other inputs. Indices past 999 are
+    /// not rows (a form holds at most a few hundred).
+    static func rowIndex(_ name: String, prefix: String) -> Int? {
+        guard name.hasPrefix(prefix + "["), let close = name.firstIndex(of: "]"),
+            name[name.index(after: close)...].hasPrefix(".")
+        else { return nil }
+        guard let index = Int(name[name.index(name.startIndex, offsetBy: prefix.count + 1)..<close]), (0...999).contains(index)
+        else { return nil }
+        return index
+    }
+
+    /// The rows of a grid in the order of their indices, each with its trimmed cells; a row whose `blankUnless`
+    /// cells are all empty is left out (a checked box alone does not make a row).
+    func rows(_ prefix: String, columns: [String], blankUnless: [String]) -> [(index: Int, cells: [String: String])] {
+        let indices = Set(pairs.compactMap { Self.rowIndex($0.0, prefix: prefix) }).sorted()
+        return indices.compactMap { index in
+            var cells: [String: String] = [:]
+            for column in columns { if let value = text("\(prefix)[\(index)].\(column)") { cells[column] = value } }
+            return blankUnless.contains(where: { cells[$0] != nil }) ? (index, cells) : nil
+        }
+    }
 }

@@ -16,6 +16,46 @@ struct FieldSpec: Sendable {
     var section: String = "ui.section.basic"
     /// Shown but not editable once the record exists (business codes).
     var fixedAfterCreate = false
+    /// Catalogue prefix saying a select's values in words (`transport.mode` → `transport.mode.road`).
+    var optionLabels: String? = nil
+}
+
+/// A repeated part of a record edited as rows of a table (a customer's contacts, a carrier's services and rates).
+/// Inputs are named `<name>[<row>].<column>`, the paths the validators report, so a problem sits in its cell.
+/// Blank rows are left out when the form is read; a few spare rows (and an "add a row" button) take new entries.
+struct GridSpec<Value: Sendable>: Sendable {
+    var name: String
+    var legend: String
+    var hint: String? = nil
+    /// The columns; a column's `name` is its key within a row.
+    var columns: [FieldSpec]
+    var spare = 2
+    /// What a spare row starts with (a new service is active).
+    var spareDefaults: [String: String] = [:]
+    /// A record's rows, each by column key.
+    let rows: @Sendable (Value) -> [[String: String]]
+
+    /// The rows as submitted, blank ones left out, each with its index in the form.
+    func submitted(_ form: Form) -> [(index: Int, cells: [String: String])] {
+        // A row is blank when nothing is typed in it: a select's first choice or a ticked box alone is no entry.
+        form.rows(name, columns: columns.map(\.name), blankUnless: columns.filter {
+            switch $0.kind {
+            case .checkbox, .select: false
+            default: true
+            }
+        }.map(\.name))
+    }
+
+    /// `contacts[1].phone` of the value read from `form` is `contacts[3].phone` of the form when rows 1 and 2
+    /// were blank.
+    func formPath(_ path: String, in form: Form) -> String? {
+        guard path.hasPrefix(name + "["), let close = path.firstIndex(of: "]"),
+            let k = Int(path[path.index(path.startIndex, offsetBy: name.count + 1)..<close])
+        else { return nil }
+        let rows = submitted(form)
+        guard k >= 0, k < rows.count else { return nil }
+        return "\(name)[\(rows[k].index)]" + path[path.index(after: close)...]
+    }
 }
 
 /// How a record maps to a form and back.
@@ -27,12 +67,27 @@ struct FormSpec<Value: Sendable>: Sendable {
     let values: @Sendable (Value) -> [String: String]
     /// Builds a value from a submitted form; parts the form does not show are kept from `existing`.
     let parse: @Sendable (Form, Value?) -> (value: Value, problems: [FieldProblem])
+    /// Parts edited as rows of a table, after the sections.
+    var grids: [GridSpec<Value>] = []
+    /// Where a problem of the value read from a form sits in that form, when the two differ (rows of grids left
+    /// out, rows of one grid nested in another's records); nil leaves a path as it is (a problem `parse` found,
+    /// already named by its input). Without it, each grid maps its own rows.
+    var formPath: (@Sendable (String, Form) -> String?)? = nil
+
+    /// The input a problem of a submitted value belongs to.
+    func inputName(_ path: String, in form: Form?) -> String {
+        guard let form else { return path }
+        if let formPath { return formPath(path, form) ?? path }
+        for grid in grids { if let mapped = grid.formPath(path, in: form) { return mapped } }
+        return path
+    }
 
     /// The template model of the form sections: values from the submission (when re-showing it) or the record.
     func sections(
         submitted: Form?, existing: Value?, problems: [FieldProblem], language: Language, creating: Bool
-    ) -> (sections: [[String: Any]], unmatched: [FieldProblem]) {
+    ) -> (sections: [[String: Any]], grids: [[String: Any]], unmatched: [FieldProblem]) {
         let current = existing.map(values) ?? defaults
+        let problems = problems.map { problem in var moved = problem; moved.field = inputName(problem.field, in: submitted); return moved }
         var byField: [String: String] = [:]
         for problem in problems where byField[problem.field] == nil { byField[problem.field] = problem.message.text(language) }
         var order: [String] = []
@@ -41,19 +96,71 @@ struct FormSpec<Value: Sendable>: Sendable {
             if grouped[field.section] == nil { order.append(field.section) }
             let value = submitted.map { $0.first(field.name) ?? "" } ?? current[field.name] ?? ""
             var model: [String: Any] = [
-                "name": field.name, "id": field.name.replacingOccurrences(of: "[", with: "-")
-                    .replacingOccurrences(of: "]", with: "").replacingOccurrences(of: ".", with: "-"),
+                "name": field.name, "id": Self.inputID(field.name),
                 "label": Message(field.label).text(language), "required": field.required, "value": value,
-                "readonly": field.fixedAfterCreate && !creating,
+                "readonly": field.fixedAfterCreate && !creating, "hint": false, "error": false,
             ]
             if let error = byField[field.name] { model["error"] = error }
+            Self.input(field, value: value, checked: submitted.map { $0.flag(field.name) } ?? (current[field.name] == "true"), into: &model, language)
+            grouped[field.section, default: []].append(model)
+        }
+        var names = Set(fields.map(\.name))
+        let grids = grids.map { grid -> [String: Any] in
+            // As submitted (blank rows too, where the person left them), or the record's rows and spare ones.
+            var rows: [(index: Int, cells: [String: String])]
+            if let submitted {
+                let indices = Set(submitted.pairs.compactMap { Form.rowIndex($0.0, prefix: grid.name) }).sorted()
+                rows = indices.map { i in (i, Dictionary(uniqueKeysWithValues: grid.columns.map { ($0.name, submitted.first("\(grid.name)[\(i)].\($0.name)") ?? "") })) }
+            } else {
+                rows = (existing.map(grid.rows) ?? []).enumerated().map { ($0.offset, $0.element) }
+                let next = rows.count
+                rows += (0..<grid.spare).map { (next + $0, grid.spareDefaults) }
+            }
+            let models = rows.enumerated().map { position, row -> [String: Any] in
+                let cells = grid.columns.map { column -> [String: Any] in
+                    let name = "\(grid.name)[\(row.index)].\(column.name)"
+                    names.insert(name)
+                    // Every key the cell template reads is set, so none is looked up in the grid or the page around it.
+                    var cell: [String: Any] = [
+                        "name": name, "id": Self.inputID(name), "label": Message(column.label).text(language),
+                        "value": row.cells[column.name] ?? "", "hint": false, "error": false, "num": false, "checkbox": false,
+                        "select": false, "plain": false, "checked": false,
+                    ]
+                    if let error = byField[name] { cell["error"] = error }
+                    Self.input(column, value: row.cells[column.name] ?? "", checked: submitted == nil ? row.cells[column.name] == "true" : row.cells[column.name] != nil && row.cells[column.name] != "", into: &cell, language)
+                    if case .number = column.kind { cell["num"] = true }
+                    return cell
+                }
+                return ["index": row.index, "number": position + 1, "cells": cells]
+            }
+            var model: [String: Any] = [
+                "name": grid.name, "legend": Message(grid.legend).text(language), "rows": models,
+                "columns": grid.columns.map { column -> [String: Any] in
+                    var model: [String: Any] = ["label": Message(column.label).text(language), "required": column.required]
+                    if case .number = column.kind { model["num"] = true }
+                    return model
+                },
+            ]
+            if let hint = grid.hint { model["hint"] = Message(hint).text(language) }
+            return model
+        }
+        let unmatched = problems.filter { !names.contains($0.field) }
+        return (order.map { ["legend": Message($0).text(language), "fields": grouped[$0] ?? []] }, grids, unmatched)
+    }
+
+    static func inputID(_ name: String) -> String {
+        name.replacingOccurrences(of: "[", with: "-").replacingOccurrences(of: "]", with: "").replacingOccurrences(of: ".", with: "-")
+    }
+
+    /// The input's kind in the template model.
+    private static func input(_ field: FieldSpec, value: String, checked: Bool, into model: inout [String: Any], _ language: Language) {
             switch field.kind {
             case .checkbox:
                 model["checkbox"] = true
-                model["checked"] = submitted.map { $0.flag(field.name) } ?? (current[field.name] == "true")
+                model["checked"] = checked
             case .select(let options):
                 model["select"] = true
-                model["options"] = options.map { ["value": $0, "label": optionLabel(field.name, $0, language), "selected": $0 == value] }
+                model["options"] = options.map { ["value": $0, "label": optionLabel(field, $0, language), "selected": $0 == value] }
             case .password:
                 model["plain"] = true
                 model["inputType"] = "password"
@@ -68,15 +175,12 @@ struct FormSpec<Value: Sendable>: Sendable {
             case .multiline:
                 model["multiline"] = true
             }
-            grouped[field.section, default: []].append(model)
-        }
-        let names = Set(fields.map(\.name))
-        let unmatched = problems.filter { !names.contains($0.field) }
-        return (order.map { ["legend": Message($0).text(language), "fields": grouped[$0] ?? []] }, unmatched)
     }
 
-    private func optionLabel(_ field: String, _ value: String, _ language: Language) -> String {
-        if field == "language" { return value == "zh-CN" ? "中文" : "English" }
+    private static func optionLabel(_ field: FieldSpec, _ value: String, _ language: Language) -> String {
+        if field.name == "language" { return value == "zh-CN" ? "中文" : "English" }
+        if value.isEmpty { return "—" }
+        if let prefix = field.optionLabels { return Message("\(prefix).\(value)").text(language) }
         return value
     }
 }
@@ -126,51 +230,116 @@ struct FormReader {
 }
 
 extension FormSpec where Value == Customer {
+    /// The customer record: name, contacts and delivery addresses as tables, invoice details, notes. Credit terms
+    /// are not here: they are finance's, on the page's own credit form (`credit`).
     static let customer = FormSpec(
         fields: [
             FieldSpec(name: "code", label: "ui.field.code", required: true, fixedAfterCreate: true),
             FieldSpec(name: "name", label: "ui.field.name", required: true),
-            FieldSpec(name: "contacts[0].name", label: "ui.field.contactName", required: true, section: "ui.section.contact"),
-            FieldSpec(name: "contacts[0].phone", label: "ui.field.phone", required: true, section: "ui.section.contact"),
-            FieldSpec(name: "contacts[0].email", label: "ui.field.email", section: "ui.section.contact"),
-            FieldSpec(name: "addresses[0].province", label: "ui.field.province", required: true, section: "ui.section.address"),
-            FieldSpec(name: "addresses[0].city", label: "ui.field.city", required: true, section: "ui.section.address"),
-            FieldSpec(name: "addresses[0].district", label: "ui.field.district", section: "ui.section.address"),
-            FieldSpec(name: "addresses[0].street", label: "ui.field.street", required: true, section: "ui.section.address"),
-            FieldSpec(name: "addresses[0].postcode", label: "ui.field.postcode", section: "ui.section.address"),
-            FieldSpec(name: "creditRating", label: "ui.field.creditRating", kind: .select(CreditRating.allCases.map(\.rawValue)), section: "ui.section.credit"),
-            FieldSpec(name: "creditLimit", label: "ui.field.creditLimit", kind: .number, section: "ui.section.credit"),
-            FieldSpec(name: "paymentTermsDays", label: "ui.field.paymentTermsDays", kind: .number, section: "ui.section.credit"),
+            FieldSpec(name: "invoice.kind", label: "ui.field.invoiceKind", kind: .select([""] + InvoiceInfo.Kind.allCases.map(\.rawValue)),
+                      section: "ui.section.invoice", optionLabels: "ui.invoice"),
+            FieldSpec(name: "invoice.title", label: "ui.field.invoiceTitle", section: "ui.section.invoice"),
+            FieldSpec(name: "invoice.taxNumber", label: "ui.field.taxNumber", section: "ui.section.invoice"),
+            FieldSpec(name: "invoice.bankName", label: "ui.field.bankName", section: "ui.section.invoice"),
+            FieldSpec(name: "invoice.bankAccount", label: "ui.field.bankAccount", section: "ui.section.invoice"),
+            FieldSpec(name: "invoice.registeredAddress", label: "ui.field.registeredAddress", section: "ui.section.invoice"),
+            FieldSpec(name: "invoice.registeredPhone", label: "ui.field.registeredPhone", section: "ui.section.invoice"),
+            FieldSpec(name: "notes", label: "ui.field.notes", kind: .multiline, section: "ui.section.invoice"),
         ],
-        defaults: ["creditRating": "B", "creditLimit": "0", "paymentTermsDays": "0"],
         values: { c in
             [
-                "code": c.code, "name": c.name, "contacts[0].name": c.contacts.first?.name ?? "",
-                "contacts[0].phone": c.contacts.first?.phone ?? "", "contacts[0].email": c.contacts.first?.email ?? "",
-                "addresses[0].province": c.addresses.first?.province ?? "", "addresses[0].city": c.addresses.first?.city ?? "",
-                "addresses[0].district": c.addresses.first?.district ?? "", "addresses[0].street": c.addresses.first?.street ?? "",
-                "addresses[0].postcode": c.addresses.first?.postcode ?? "", "creditRating": c.creditRating.rawValue,
-                "creditLimit": c.creditLimit.decimalString, "paymentTermsDays": String(c.paymentTermsDays),
+                "code": c.code, "name": c.name, "invoice.kind": c.invoice?.kind.rawValue ?? "", "invoice.title": c.invoice?.title ?? "",
+                "invoice.taxNumber": c.invoice?.taxNumber ?? "", "invoice.bankName": c.invoice?.bankName ?? "",
+                "invoice.bankAccount": c.invoice?.bankAccount ?? "", "invoice.registeredAddress": c.invoice?.registeredAddress ?? "",
+                "invoice.registeredPhone": c.invoice?.registeredPhone ?? "", "notes": c.notes ?? "",
             ]
+        },
+        parse: { form, existing in
+            let r = FormReader(form)
+            var customer = existing ?? Customer(code: "", name: "")
+            customer.code = existing?.code ?? r.text("code")
+            customer.name = r.text("name")
+            customer.contacts = customerContacts.submitted(form).map { row in
+                Contact(name: row.cells["name"] ?? "", phone: row.cells["phone"] ?? "", email: row.cells["email"], title: row.cells["title"],
+                        isPrimary: row.cells["isPrimary"] != nil)
+            }
+            let previous = customer.addresses
+            customer.addresses = customerAddresses.submitted(form).map { row in
+                var address = Address(
+                    label: row.cells["label"], province: row.cells["province"] ?? "", city: row.cells["city"] ?? "",
+                    district: row.cells["district"] ?? "", street: row.cells["street"] ?? "", postcode: row.cells["postcode"],
+                    isDefault: row.cells["isDefault"] != nil)
+                // Coordinates and country are not in the table: an address kept as it was keeps them.
+                if let same = previous.first(where: { $0.singleLine == address.singleLine }) {
+                    address.country = same.country
+                    address.latitude = same.latitude
+                    address.longitude = same.longitude
+                }
+                return address
+            }
+            // Invoice details: none when every box is blank.
+            let invoiceFields = ["invoice.title", "invoice.taxNumber", "invoice.bankName", "invoice.bankAccount", "invoice.registeredAddress", "invoice.registeredPhone"]
+            if form.text("invoice.kind") == nil && invoiceFields.allSatisfy({ form.text($0) == nil }) {
+                customer.invoice = nil
+            } else {
+                customer.invoice = InvoiceInfo(
+                    kind: InvoiceInfo.Kind(rawValue: r.text("invoice.kind")) ?? .ordinary, title: r.text("invoice.title"),
+                    taxNumber: r.text("invoice.taxNumber"), bankName: r.optionalText("invoice.bankName"),
+                    bankAccount: r.optionalText("invoice.bankAccount"), registeredAddress: r.optionalText("invoice.registeredAddress"),
+                    registeredPhone: r.optionalText("invoice.registeredPhone"))
+            }
+            customer.notes = r.optionalText("notes")
+            return (customer, r.problems)
+        },
+        grids: [customerContacts, customerAddresses])
+
+    static let customerContacts = GridSpec<Customer>(
+        name: "contacts", legend: "ui.section.contacts", hint: "ui.grid.hint",
+        columns: [
+            FieldSpec(name: "name", label: "ui.field.contactName", required: true),
+            FieldSpec(name: "phone", label: "ui.field.phone", required: true),
+            FieldSpec(name: "email", label: "ui.field.email"),
+            FieldSpec(name: "title", label: "ui.field.title"),
+            FieldSpec(name: "isPrimary", label: "ui.field.isPrimary", kind: .checkbox),
+        ],
+        spare: 1,
+        rows: { c in
+            c.contacts.map { ["name": $0.name, "phone": $0.phone, "email": $0.email ?? "", "title": $0.title ?? "", "isPrimary": String($0.isPrimary)] }
+        })
+
+    static let customerAddresses = GridSpec<Customer>(
+        name: "addresses", legend: "ui.section.addresses", hint: "ui.grid.hint",
+        columns: [
+            FieldSpec(name: "label", label: "ui.field.addressLabel"),
+            FieldSpec(name: "province", label: "ui.field.province", required: true),
+            FieldSpec(name: "city", label: "ui.field.city", required: true),
+            FieldSpec(name: "district", label: "ui.field.district"),
+            FieldSpec(name: "street", label: "ui.field.street", required: true),
+            FieldSpec(name: "postcode", label: "ui.field.postcode"),
+            FieldSpec(name: "isDefault", label: "ui.field.isDefault", kind: .checkbox),
+        ],
+        spare: 1,
+        rows: { c in
+            c.addresses.map {
+                ["label": $0.label ?? "", "province": $0.province, "city": $0.city, "district": $0.district, "street": $0.street,
+                 "postcode": $0.postcode ?? "", "isDefault": String($0.isDefault)]
+            }
+        })
+
+    /// Credit terms: what finance or an administrator changes, on its own form.
+    static let credit = FormSpec(
+        fields: [
+            FieldSpec(name: "creditRating", label: "ui.field.creditRating", kind: .select(CreditRating.allCases.map(\.rawValue)), section: "ui.credit.title"),
+            FieldSpec(name: "creditLimit", label: "ui.field.creditLimit", kind: .number, section: "ui.credit.title"),
+            FieldSpec(name: "paymentTermsDays", label: "ui.field.paymentTermsDays", kind: .number, section: "ui.credit.title"),
+        ],
+        values: { c in
+            ["creditRating": c.creditRating.rawValue, "creditLimit": c.creditLimit.decimalString, "paymentTermsDays": String(c.paymentTermsDays)]
         },
         parse: { form, existing in
             var r = FormReader(form)
             var customer = existing ?? Customer(code: "", name: "")
-            customer.code = existing?.code ?? r.text("code")
-            customer.name = r.text("name")
-            var contact = customer.contacts.first ?? Contact(name: "", phone: "", isPrimary: true)
-            contact.name = r.text("contacts[0].name")
-            contact.phone = r.text("contacts[0].phone")
-            contact.email = r.optionalText("contacts[0].email")
-            customer.contacts = [contact] + customer.contacts.dropFirst()
-            var address = customer.addresses.first ?? Address(province: "", city: "", district: "", street: "", isDefault: true)
-            address.province = r.text("addresses[0].province")
-            address.city = r.text("addresses[0].city")
-            address.district = r.text("addresses[0].district")
-            address.street = r.text("addresses[0].street")
-            address.postcode = r.optionalText("addresses[0].postcode")
-            customer.addresses = [address] + customer.addresses.dropFirst()
-            customer.creditRating = CreditRating(rawValue: r.text("creditRating")) ?? .B
+            customer.creditRating = CreditRating(rawValue: r.text("creditRating")) ?? customer.creditRating
             customer.creditLimit = r.money("creditLimit")
             customer.paymentTermsDays = r.int("paymentTermsDays")
             return (customer, r.problems)
@@ -297,8 +466,7 @@ extension FormSpec where Value == Warehouse {
 }
 
 extension FormSpec where Value == Carrier {
-    /// Services and their rate tables as lines, one rate each:
-    /// `service code | service name | mode | pricing | zone | base fee | per kg | per km | transit days`.
+    /// The carrier, its services as one table and their rates as another, each rate naming its service's code.
     static let carrier = FormSpec(
         fields: [
             FieldSpec(name: "code", label: "ui.field.code", required: true, fixedAfterCreate: true),
@@ -306,19 +474,9 @@ extension FormSpec where Value == Carrier {
             FieldSpec(name: "phone", label: "ui.field.phone"),
             FieldSpec(name: "website", label: "ui.field.website"),
             FieldSpec(name: "active", label: "ui.field.active", kind: .checkbox),
-            FieldSpec(name: "services", label: "ui.field.rateLines", kind: .multiline, required: true, section: "ui.section.rates"),
         ],
-        defaults: ["active": "true", "services": "SVC-1 | 标准快递 | express | zone | * | 12.00 | 2.00 | 0 | 2"],
-        values: { c in
-            ["code": c.code, "name": c.name, "phone": c.phone ?? "", "website": c.website ?? "", "active": String(c.active),
-             "services": c.services.flatMap { service in
-                 service.rates.map { rate in
-                     [service.code, service.name, service.mode.rawValue, service.pricing.rawValue, rate.zone,
-                      rate.baseFee.decimalString, rate.perKg.decimalString, rate.perKm.decimalString, String(rate.transitDays)]
-                         .joined(separator: " | ")
-                 }
-             }.joined(separator: "\n")]
-        },
+        defaults: ["active": "true"],
+        values: { c in ["code": c.code, "name": c.name, "phone": c.phone ?? "", "website": c.website ?? "", "active": String(c.active)] },
         parse: { form, existing in
             var r = FormReader(form)
             var carrier = existing ?? Carrier(code: "", name: "", services: [])
@@ -327,33 +485,103 @@ extension FormSpec where Value == Carrier {
             carrier.phone = r.optionalText("phone")
             carrier.website = r.optionalText("website")
             carrier.active = form.flag("active")
-            var services: [CarrierService] = []
-            let lines = (form.first("services") ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            for (number, line) in lines.enumerated() where !line.isEmpty {
-                let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard cells.count == 9, let mode = TransportMode(rawValue: cells[2]), let pricing = CarrierService.Pricing(rawValue: cells[3]),
-                    let base = Money.parse(cells[5]), let perKg = Money.parse(cells[6]), let perKm = Money.parse(cells[7]),
-                    let days = Int(cells[8])
-                else {
-                    r.problems.append(FieldProblem("services", "invalidLine", ["line": String(number + 1)]))
-                    continue
-                }
-                let rate = Rate(zone: cells[4], baseFee: base, perKg: perKg, perKm: perKm, transitDays: days)
-                if let index = services.firstIndex(where: { $0.code == cells[0] }) {
-                    services[index].rates.append(rate)
-                } else {
-                    services.append(CarrierService(code: cells[0], name: cells[1], mode: mode, pricing: pricing, rates: [rate]))
-                }
-            }
-            // A service left out of the lines is kept, made inactive: shipments may refer to it.
-            for old in existing?.services ?? [] where !services.contains(where: { $0.code == old.code }) {
-                var retired = old
-                retired.active = false
-                services.append(retired)
-            }
-            carrier.services = services
+            let table = CarrierTable.read(form, existing: existing, reader: &r)
+            carrier.services = table.services
             return (carrier, r.problems)
+        },
+        grids: [carrierServices, carrierRates],
+        formPath: { path, form in
+            var r = FormReader(form)
+            return CarrierTable.read(form, existing: nil, reader: &r).formPath(path)
         })
+
+    static let carrierServices = GridSpec<Carrier>(
+        name: "services", legend: "ui.section.services", hint: "ui.grid.servicesHint",
+        columns: [
+            FieldSpec(name: "code", label: "ui.field.serviceCode", required: true),
+            FieldSpec(name: "name", label: "ui.field.serviceName", required: true),
+            FieldSpec(name: "mode", label: "ui.field.mode", kind: .select(TransportMode.allCases.map(\.rawValue)), optionLabels: "transport.mode"),
+            FieldSpec(name: "pricing", label: "ui.field.pricing", kind: .select(CarrierService.Pricing.allCases.map(\.rawValue)), optionLabels: "carrier.pricing"),
+            FieldSpec(name: "maxWeightKg", label: "ui.field.maxWeightKg", kind: .number),
+            FieldSpec(name: "active", label: "ui.field.active", kind: .checkbox),
+        ],
+        spare: 1, spareDefaults: ["active": "true"],
+        rows: { c in
+            c.services.map {
+                ["code": $0.code, "name": $0.name, "mode": $0.mode.rawValue, "pricing": $0.pricing.rawValue,
+                 "maxWeightKg": $0.maxWeightKg.map(String.init) ?? "", "active": String($0.active)]
+            }
+        })
+
+    static let carrierRates = GridSpec<Carrier>(
+        name: "rates", legend: "ui.section.rateTable", hint: "ui.grid.ratesHint",
+        columns: [
+            FieldSpec(name: "service", label: "ui.field.service", required: true),
+            FieldSpec(name: "zone", label: "ui.field.destination", required: true),
+            FieldSpec(name: "baseFee", label: "ui.field.baseFee", kind: .number, required: true),
+            FieldSpec(name: "perKg", label: "ui.field.perKg", kind: .number),
+            FieldSpec(name: "perKm", label: "ui.field.perKm", kind: .number),
+            FieldSpec(name: "transitDays", label: "ui.field.transitDays", kind: .number, required: true),
+        ],
+        rows: { c in
+            c.services.flatMap { service in
+                service.rates.map {
+                    ["service": service.code, "zone": $0.zone, "baseFee": $0.baseFee.decimalString, "perKg": $0.perKg.decimalString,
+                     "perKm": $0.perKm.decimalString, "transitDays": String($0.transitDays)]
+                }
+            }
+        })
+}
+
+/// A carrier's services and rates read from the form's two tables, and where each value came from, so the
+/// validators' `services[1].rates[0].baseFee` is shown in the rate table's row it was typed in.
+struct CarrierTable {
+    var services: [CarrierService] = []
+    /// Value path prefix (`services[1]`, `services[1].rates[0]`) → form path prefix (`services[2]`, `rates[5]`).
+    var origin: [String: String] = [:]
+
+    static func read(_ form: Form, existing: Carrier?, reader r: inout FormReader) -> CarrierTable {
+        var table = CarrierTable()
+        for row in FormSpec<Carrier>.carrierServices.submitted(form) {
+            let prefix = "services[\(row.index)]"
+            let service = CarrierService(
+                code: row.cells["code"] ?? "", name: row.cells["name"] ?? "",
+                mode: TransportMode(rawValue: row.cells["mode"] ?? "") ?? .express,
+                pricing: CarrierService.Pricing(rawValue: row.cells["pricing"] ?? "") ?? .zone,
+                maxWeightKg: r.optionalInt("\(prefix).maxWeightKg"), rates: [], active: row.cells["active"] != nil)
+            table.origin["services[\(table.services.count)]"] = prefix
+            table.services.append(service)
+        }
+        for row in FormSpec<Carrier>.carrierRates.submitted(form) {
+            let prefix = "rates[\(row.index)]"
+            let rate = Rate(
+                zone: row.cells["zone"] ?? "", baseFee: r.money("\(prefix).baseFee"), perKg: r.money("\(prefix).perKg"),
+                perKm: r.money("\(prefix).perKm"), transitDays: r.int("\(prefix).transitDays", default: -1))
+            guard let s = table.services.firstIndex(where: { $0.code == (row.cells["service"] ?? "") }) else {
+                r.problems.append(FieldProblem("\(prefix).service", row.cells["service"] == nil ? "required" : "unknownService"))
+                continue
+            }
+            table.origin["services[\(s)].rates[\(table.services[s].rates.count)]"] = prefix
+            table.services[s].rates.append(rate)
+        }
+        // A service left out of the table is kept, made inactive: shipments may refer to it.
+        for old in existing?.services ?? [] where !table.services.contains(where: { $0.code == old.code }) {
+            var retired = old
+            retired.active = false
+            table.services.append(retired)
+        }
+        return table
+    }
+
+    /// The form input a value path was read from; nil for paths of no row (a retired service).
+    func formPath(_ path: String) -> String? {
+        // The longest known prefix wins: a rate's path before its service's.
+        for (valuePrefix, formPrefix) in origin.sorted(by: { $0.key.count > $1.key.count })
+        where path == valuePrefix || path.hasPrefix(valuePrefix + ".") || path.hasPrefix(valuePrefix + "[") {
+            return formPrefix + path.dropFirst(valuePrefix.count)
+        }
+        return nil
+    }
 }
 
 extension FormSpec where Value == StockReceipt {
@@ -385,22 +613,25 @@ extension FormSpec where Value == StockReceipt {
 }
 
 extension FormSpec where Value == ReviewRule {
-    /// Ratings and channels are comma lists (`A,B`, `phone,web`); empty means any.
+    /// Ratings and channels are boxes to tick; none ticked means any.
     static let reviewRule = FormSpec(
         fields: [
             FieldSpec(name: "code", label: "ui.field.code", required: true, fixedAfterCreate: true),
             FieldSpec(name: "name", label: "ui.field.name", required: true),
-            FieldSpec(name: "stage", label: "ui.field.stage", kind: .select(ReviewStage.allCases.map(\.rawValue)), required: true),
+            FieldSpec(name: "stage", label: "ui.field.stage", kind: .select(ReviewStage.allCases.map(\.rawValue)), required: true,
+                      optionLabels: "review.stage"),
             FieldSpec(name: "maxTotal", label: "ui.field.maxTotal", kind: .number, section: "ui.section.conditions"),
-            FieldSpec(name: "ratings", label: "ui.field.ratings", section: "ui.section.conditions"),
-            FieldSpec(name: "channels", label: "ui.field.channels", section: "ui.section.conditions"),
-            FieldSpec(name: "notes", label: "ui.field.notes", kind: .multiline),
-        ],
+        ] + CreditRating.allCases.map {
+            FieldSpec(name: "ratings.\($0.rawValue)", label: "ui.rating.\($0.rawValue)", kind: .checkbox, section: "ui.section.ratings")
+        } + OrderChannel.allCases.map {
+            FieldSpec(name: "channels.\($0.rawValue)", label: "ui.channel.\($0.rawValue)", kind: .checkbox, section: "ui.section.channels")
+        } + [FieldSpec(name: "notes", label: "ui.field.notes", kind: .multiline)],
         defaults: ["stage": ReviewStage.sales.rawValue],
         values: { r in
-            ["code": r.code, "name": r.name, "stage": r.stage.rawValue, "maxTotal": r.maxTotal?.decimalString ?? "",
-             "ratings": r.ratings.map(\.rawValue).joined(separator: ","), "channels": r.channels.map(\.rawValue).joined(separator: ","),
-             "notes": r.notes ?? ""]
+            var values = ["code": r.code, "name": r.name, "stage": r.stage.rawValue, "maxTotal": r.maxTotal?.decimalString ?? "", "notes": r.notes ?? ""]
+            for rating in r.ratings { values["ratings.\(rating.rawValue)"] = "true" }
+            for channel in r.channels { values["channels.\(channel.rawValue)"] = "true" }
+            return values
         },
         parse: { form, existing in
             var r = FormReader(form)
@@ -409,17 +640,8 @@ extension FormSpec where Value == ReviewRule {
             rule.name = r.text("name")
             rule.stage = ReviewStage(rawValue: r.text("stage")) ?? .sales
             rule.maxTotal = form.text("maxTotal") == nil ? nil : r.money("maxTotal")
-            func list<T: RawRepresentable>(_ name: String, _ make: (String) -> T?, allowed: [String]) -> [T] where T.RawValue == String {
-                var values: [T] = []
-                for part in r.text(name).split(whereSeparator: { $0 == "," || $0 == "，" || $0 == " " }) {
-                    if let value = make(String(part)) { values.append(value) } else {
-                        r.problems.append(FieldProblem(name, "invalidValue", ["allowed": allowed.joined(separator: ", ")]))
-                    }
-                }
-                return values
-            }
-            rule.ratings = list("ratings", { CreditRating(rawValue: $0.uppercased()) }, allowed: CreditRating.allCases.map(\.rawValue))
-            rule.channels = list("channels", { OrderChannel(rawValue: $0.lowercased()) }, allowed: OrderChannel.allCases.map(\.rawValue))
+            rule.ratings = CreditRating.allCases.filter { form.flag("ratings.\($0.rawValue)") }
+            rule.channels = OrderChannel.allCases.filter { form.flag("channels.\($0.rawValue)") }
             rule.notes = r.optionalText("notes")
             return (rule, r.problems)
         })

@@ -134,13 +134,9 @@ struct OrderPages {
         let query = request.uri.queryParameters
         // Column headers sort the list; a second click on the same column turns the order round.
         var sorts: [String: [String: String]] = [:]
+        let current = (filter.descending ? "-" : "") + filter.sort.rawValue
         for sort in OrderSort.allCases {
-            let active = filter.sort == sort
-            let descending = active ? !filter.descending : (sort == .total || sort == .received)
-            sorts[sort.rawValue] = [
-                "href": listAddress("/orders", request, setting: "sort", to: (descending ? "-" : "") + sort.rawValue),
-                "mark": active ? (filter.descending ? " ▼" : " ▲") : "",
-            ]
+            sorts[sort.rawValue] = sortLink("/orders", request, key: sort.rawValue, current: current, descendingFirst: sort == .total || sort == .received)
         }
         func options<T: RawRepresentable>(_ all: [T], selected: String?, label: (T) -> String) -> [[String: Any]]
         where T.RawValue == String {

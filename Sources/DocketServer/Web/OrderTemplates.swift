@@ -170,13 +170,13 @@ enum OrderTemplates {
             {{/fields}}
             <p class="hint" id="customer-name">{{customerName}}</p>
           </fieldset>
-          <table class="grid lines" id="lines">
+          <div class="table-scroll"><table class="grid lines" id="lines">
             <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.quantity}}</th><th>{{t.ui.order.unitPrice}}</th><th class="num">{{t.ui.order.amount}}</th><th>{{t.ui.entry.availableHeader}}</th><th></th></tr></thead>
             <tbody>
             {{#lines}}<tr class="line{{#error}} invalid{{/error}}"><td>{{no}}</td><td><input name="sku" value="{{sku}}" class="sku" id="sku-{{no}}" list="product-options" autocomplete="off"></td><td class="name">{{name}}{{#error}}<small class="error">{{error}}</small>{{/error}}</td><td><input name="quantity" value="{{quantity}}" class="qty" id="qty-{{no}}" inputmode="numeric"></td><td><input name="price" value="{{price}}" class="price" id="price-{{no}}" inputmode="decimal" placeholder="{{listPrice}}"></td><td class="num amount">{{amount}}</td><td class="available">{{available}}</td><td><button type="button" class="remove-line link" title="{{t.ui.entry.removeLine}}" aria-label="{{t.ui.entry.removeLine}}">×</button></td></tr>{{/lines}}
             </tbody>
             <tfoot><tr><td colspan="5">{{t.ui.order.total}}</td><td class="num" id="entry-total">{{entryTotal}}</td><td colspan="2"></td></tr></tfoot>
-          </table>
+          </table></div>
           <datalist id="product-options"></datalist><datalist id="customer-options"></datalist>
           <p class="toolbar">
             <button type="submit" name="op" value="more" id="more-lines">{{t.ui.entry.moreLines}}</button>

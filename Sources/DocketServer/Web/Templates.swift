@@ -2,10 +2,22 @@
 /// One base layout; each page fills its `title` and `content` blocks.
 enum Templates {
     static let all: [String: String] = [
-        "layout": layout, "login": login, "home": home, "list": list, "form": form, "error": error,
+        "field": field, "layout": layout, "login": login, "home": home, "list": list, "form": form, "error": error,
         "tokens": tokens, "locations": locations, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
         "orderEntry": OrderTemplates.entry, "orderImport": OrderTemplates.importPage, "confirm": OrderTemplates.confirm,
     ]
+
+    /// One labelled input of a record form, its problem beside it.
+    static let field = """
+        <label class="field{{#error}} invalid{{/error}}{{#checkbox}} check{{/checkbox}}{{#multiline}} wide{{/multiline}}">
+          <span>{{label}}{{#required}} *{{/required}}</span>
+          {{#checkbox}}<input type="checkbox" name="{{name}}" id="{{id}}" value="on"{{#checked}} checked{{/checked}}>{{/checkbox}}
+          {{#select}}<select name="{{name}}" id="{{id}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}
+          {{#multiline}}<textarea name="{{name}}" id="{{id}}" rows="6">{{value}}</textarea>{{/multiline}}
+          {{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}"{{#readonly}} readonly{{/readonly}}{{#hint}} placeholder="{{hint}}"{{/hint}}>{{/plain}}
+          {{#error}}<small class="error" id="{{id}}-error">{{error}}</small>{{/error}}
+        </label>
+        """
 
     static let locations = """
         {{<layout}}
@@ -134,9 +146,9 @@ enum Templates {
           {{#newHref}}<a class="button primary" id="new" href="{{newHref}}">{{t.ui.list.new}}</a>{{/newHref}}
         </form>
         <table class="grid">
-          <thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead>
+          <thead><tr>{{#columns}}<th{{#num}} class="num"{{/num}}>{{#href}}<a href="{{href}}">{{label}}{{mark}}</a>{{/href}}{{^href}}{{label}}{{/href}}</th>{{/columns}}</tr></thead>
           <tbody>
-          {{#rows}}<tr>{{#cells}}<td>{{#href}}<a href="{{href}}">{{text}}</a>{{/href}}{{^href}}{{text}}{{/href}}</td>{{/cells}}</tr>{{/rows}}
+          {{#rows}}<tr>{{#cells}}<td{{#num}} class="num"{{/num}}>{{#href}}<a href="{{href}}">{{text}}</a>{{/href}}{{^href}}{{text}}{{/href}}</td>{{/cells}}</tr>{{/rows}}
           {{^rows}}<tr><td colspan="{{columnCount}}" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
           </tbody>
         </table>
@@ -150,13 +162,24 @@ enum Templates {
         {{$title}}{{title}}{{/title}}
         {{$content}}
         <h1 id="page-title">{{title}}</h1>
-        {{#problemSummary}}<p class="alert" role="alert" id="form-errors">{{problemSummary}}</p>{{/problemSummary}}
+        {{#problemSummary}}<div class="alert" role="alert" id="form-errors"><p>{{problemSummary}}</p>{{#hasGridProblems}}<ul>{{#gridProblems}}<li>{{.}}</li>{{/gridProblems}}</ul>{{/hasGridProblems}}</div>{{/problemSummary}}
         {{#summary}}<section class="card" id="record-summary">
           <div class="figures">{{#facts}}<div class="figure" id="{{id}}"><span class="label">{{label}}</span><span class="amount">{{value}}</span></div>{{/facts}}</div>
           <h2>{{ordersTitle}}</h2>
-          <table class="grid"><tbody>{{#orders}}<tr><td><a href="{{href}}">{{number}}</a></td><td><span class="status" data-status="{{statusCode}}">{{status}}</span></td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/orders}}</tbody></table>
+          <div class="table-scroll"><table class="grid"><tbody>{{#orders}}<tr><td><a href="{{href}}">{{number}}</a></td><td><span class="status" data-status="{{statusCode}}">{{status}}</span></td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/orders}}</tbody></table></div>
+          {{^orders}}<p class="hint" id="no-orders">{{t.ui.customer.noOrders}}</p>{{/orders}}
           <p><a href="{{allHref}}" id="customer-orders">{{allLabel}} ›</a></p>
-        </section>{{/summary}}
+        </section>
+        {{#credit}}<section class="card" id="credit-terms">
+          <h2>{{t.ui.credit.title}}</h2>
+          <p class="hint">{{t.ui.credit.hint}}</p>
+          {{#editable}}<form method="post" action="{{action}}" class="record" id="credit-form" novalidate>
+            <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+            {{#sections}}<fieldset>{{#fields}}{{>field}}{{/fields}}</fieldset>{{/sections}}
+            <div class="actions"><button type="submit" class="primary" id="save-credit">{{t.ui.credit.save}}</button></div>
+          </form>{{/editable}}
+          {{^editable}}<div class="figures">{{#facts}}<div class="figure" id="{{id}}"><span class="label">{{label}}</span><span class="amount">{{value}}</span></div>{{/facts}}</div>{{/editable}}
+        </section>{{/credit}}{{/summary}}
         <form method="post" action="{{action}}" class="record" novalidate>
           <input type="hidden" name="_csrf" value="{{csrf}}">
           {{#version}}<input type="hidden" name="version" value="{{version}}">{{/version}}
@@ -164,20 +187,23 @@ enum Templates {
           {{#sections}}
           <fieldset{{#readOnly}} disabled{{/readOnly}}>
             {{#legend}}<legend>{{legend}}</legend>{{/legend}}
-            {{#fields}}
-            <label class="field{{#error}} invalid{{/error}}{{#checkbox}} check{{/checkbox}}{{#multiline}} wide{{/multiline}}">
-              <span>{{label}}{{#required}} *{{/required}}</span>
-              {{#checkbox}}<input type="checkbox" name="{{name}}" id="{{id}}" value="on"{{#checked}} checked{{/checked}}>{{/checkbox}}
-              {{#select}}<select name="{{name}}" id="{{id}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}
-              {{#multiline}}<textarea name="{{name}}" id="{{id}}" rows="10">{{value}}</textarea>{{/multiline}}
-              {{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}"{{#readonly}} readonly{{/readonly}}{{#hint}} placeholder="{{hint}}"{{/hint}}>{{/plain}}
-              {{#error}}<small class="error" id="{{id}}-error">{{error}}</small>{{/error}}
-            </label>
-            {{/fields}}
+            {{#fields}}{{>field}}{{/fields}}
           </fieldset>
           {{/sections}}
+          {{#grids}}
+          <fieldset class="rows"{{#readOnly}} disabled{{/readOnly}} id="grid-{{name}}">
+            <legend>{{legend}}</legend>
+            {{#hint}}<p class="hint">{{hint}}</p>{{/hint}}
+            <div class="scroll"><table class="grid edit" data-grid="{{name}}">
+              <thead><tr><th class="row-number">{{t.ui.grid.row}}</th>{{#columns}}<th{{#num}} class="num"{{/num}}>{{label}}{{#required}} *{{/required}}</th>{{/columns}}</tr></thead>
+              <tbody>{{#rows}}<tr data-row="{{index}}"><td class="row-number">{{number}}</td>{{#cells}}<td class="{{#error}}invalid{{/error}}{{#num}} num{{/num}}">{{#checkbox}}<input type="checkbox" name="{{name}}" id="{{id}}" value="on" aria-label="{{label}}"{{#checked}} checked{{/checked}}>{{/checkbox}}{{#select}}<select name="{{name}}" id="{{id}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}{{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}" aria-label="{{label}}"{{#hint}} placeholder="{{hint}}"{{/hint}}>{{/plain}}{{#error}}<small class="error" id="{{id}}-error">{{error}}</small>{{/error}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+            </table></div>
+            {{^readOnly}}<button type="button" class="add-row" data-grid="{{name}}">{{t.ui.grid.addRow}}</button>{{/readOnly}}
+          </fieldset>
+          {{/grids}}
           <div class="actions">{{^readOnly}}<button type="submit" class="primary" id="save">{{t.ui.form.save}}</button> {{/readOnly}}<a href="{{cancelHref}}">{{#readOnly}}{{t.ui.form.back}}{{/readOnly}}{{^readOnly}}{{t.ui.form.cancel}}{{/readOnly}}</a></div>
         </form>
+        {{#hasGrids}}<script src="/static/grid.js" defer></script>{{/hasGrids}}
         {{/content}}
         {{/layout}}
         """
@@ -269,6 +295,16 @@ enum Templates {
         .status[data-status="on_hold"] { background: #f2f4f7; color: #344054; }
         .status.urgent { background: #fef3f2; color: #b42318; border-color: #fecdca; }
         .table-scroll { overflow-x: auto; }
+        fieldset.rows { display: block; min-width: 0; }
+        fieldset { min-width: 0; }
+        fieldset.rows .scroll { overflow-x: auto; }
+        table.edit td { padding: .25rem .3rem; vertical-align: top; }
+        table.edit input:not([type=checkbox]), table.edit select { width: 100%; min-width: 5.5rem; }
+        table.edit td.num input { text-align: right; }
+        .row-number { width: 2.5rem; color: var(--muted); text-align: right; }
+        button.add-row { margin-top: .5rem; }
+        .alert ul { margin: .3rem 0 0; padding-left: 1.2rem; }
+        .alert p { margin: 0; }
         @media (max-width: 600px) {
           main { padding: 1rem .6rem; }
           .grid th, .grid td { padding: .35rem .4rem; font-size: .9rem; }
@@ -301,5 +337,32 @@ enum Templates {
         .split { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 0 1rem; }
         .offscreen { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
         @media (max-width: 700px) { header.top { flex-direction: column; align-items: flex-start; } }
+        """
+
+    /// "Add a row" on record forms' tables: copies the last row, blank, under the next free index. Progressive:
+    /// without it the spare rows still take new entries.
+    static let gridScript = """
+        "use strict";
+        document.querySelectorAll("button.add-row").forEach(function (button) {
+          button.addEventListener("click", function () {
+            var body = document.querySelector('table[data-grid="' + button.dataset.grid + '"] tbody');
+            var last = body && body.lastElementChild;
+            if (!last) { return; }
+            var next = 1 + Math.max.apply(null, Array.prototype.map.call(body.children, function (r) { return parseInt(r.dataset.row, 10) || 0; }));
+            var row = last.cloneNode(true);
+            row.dataset.row = String(next);
+            row.querySelector(".row-number").textContent = String(body.children.length + 1);
+            row.querySelectorAll("small.error").forEach(function (e) { e.remove(); });
+            row.querySelectorAll("td").forEach(function (td) { td.classList.remove("invalid"); });
+            row.querySelectorAll("input, select").forEach(function (input) {
+              input.name = input.name.replace(/\\[\\d+\\]/, "[" + next + "]");
+              input.id = input.id.replace(/-\\d+-/, "-" + next + "-");
+              if (input.type === "checkbox") { input.checked = input.defaultChecked; } else if (input.tagName === "SELECT") { input.selectedIndex = 0; } else { input.value = ""; }
+            });
+            body.appendChild(row);
+            var first = row.querySelector("input, select");
+            if (first) { first.focus(); }
+          });
+        });
         """
 }

@@ -13,6 +13,7 @@ struct WebPages {
 
     func register(on routes: SecureRoutes) {
         routes.staticAsset("/static/docket.css", type: "text/css; charset=utf-8", Templates.css)
+        routes.staticAsset("/static/grid.js", type: "text/javascript; charset=utf-8", Templates.gridScript)
         registerSession(on: routes)
         routes.get("/", .signedIn) { _, context in
             let identity = context.identity!
@@ -33,78 +34,123 @@ struct WebPages {
             return views.render("home", model, context: context, current: "/")
         }
         OrderPages(store: store, views: views).register(on: routes)
-        MasterPages(
+        let customers = MasterPages(
             store: store, pages: self, path: "/customers", title: "ui.customers", repository: store.customers,
             spec: .customer, write: .customersWrite,
-            columns: ["ui.field.code", "ui.field.name", "ui.field.contactName", "ui.field.phone", "ui.field.city", "ui.field.creditRating"],
-            row: { c in
+            columns: [.init("ui.field.code", sort: "code"), .init("ui.field.name", sort: "name"), "ui.field.contactName", "ui.field.phone",
+                      "ui.field.city", .init("ui.field.creditRating", sort: "creditRating")],
+            row: { c, _ in
                 [c.value.code, c.value.name, c.value.primaryContact?.name ?? "", c.value.primaryContact?.phone ?? "",
                  c.value.defaultAddress?.city ?? "", c.value.creditRating.rawValue]
             },
-            summary: { [store] customer, context in
-                // The customer page: what it owes and how much of its credit line that uses, what is overdue, its latest orders.
-                let standing = try await store.customerStanding(code: customer.value.code)
-                let language = context.language
-                func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
-                let limit = customer.value.creditLimit.minor
-                let used = limit > 0 ? String(min(standing.openBalance.minor.saturatingMultiplying(100) / limit, 999_999)) + "%" : "—"
-                return [
-                    "facts": [
-                        ["label": text("ui.customer.openBalance"), "value": standing.openBalance.formatted, "id": "open-balance"],
-                        ["label": text("ui.field.creditLimit"), "value": customer.value.creditLimit.formatted, "id": "credit-limit"],
-                        ["label": text("ui.customer.creditUsed"), "value": used, "id": "credit-used"],
-                        ["label": text("ui.customer.overdue"), "value": standing.overdue.formatted, "id": "overdue"],
-                    ],
-                    "ordersTitle": text("ui.customer.recentOrders"),
-                    "orders": standing.recentOrders.map { order -> [String: Any] in
-                        ["href": "/orders/\(order.id)", "number": order.number, "status": text("order.status.\(order.status.rawValue)"),
-                         "statusCode": order.status.rawValue, "total": order.total.formatted, "received": displayTime(order.receivedAt)]
-                    },
-                    "allHref": "/orders?customer=\(customer.value.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
-                    "allLabel": text("ui.customer.allOrders"),
-                ]
+            summary: { [self] customer, context in try await customerSummary(customer, context) })
+        customers.register(on: routes)
+        // 信用条款: finance's own form on the customer page.
+        routes.post("/customers/:id/credit", .customerCredit) { request, context in
+            let stored = try await store.customers.get(id: try context.id())
+            let form = try await Form.read(request, limit: 16 * 1024)
+            let (value, parseProblems) = FormSpec<Customer>.credit.parse(form, stored.value)
+            do {
+                if !parseProblems.isEmpty { throw DocketError.invalid(parseProblems) }
+                _ = try await MasterUseCases(repository: store.customers).setCreditTerms(
+                    id: stored.id, version: Int64(form.text("version") ?? "") ?? -1, limit: value.creditLimit, rating: value.creditRating,
+                    paymentTermsDays: value.paymentTermsDays, by: context)
+                return Response(status: .seeOther, headers: [.location: "/customers/\(stored.id)?credit=1"])
+            } catch let error as DocketError {
+                let summary = try await customerSummary(stored, context, creditForm: form, creditProblems: problems(error))
+                return customers.formPage(context, stored: stored, form: nil, problems: [], status: status(error), summary: summary)
             }
-        ).register(on: routes)
+        }
         MasterPages(
             store: store, pages: self, path: "/products", title: "ui.products", repository: store.products,
             spec: .product, write: .productsWrite,
-            columns: ["ui.field.sku", "ui.field.nameZh", "ui.field.unit", "ui.field.listPrice", "ui.field.shelfLifeDays"],
-            row: { p in
+            columns: [.init("ui.field.sku", sort: "sku"), .init("ui.field.nameZh", sort: "nameZh"), "ui.field.unit",
+                      .init("ui.field.listPrice", sort: "listPrice", numeric: true), .init("ui.field.shelfLifeDays", sort: "shelfLifeDays", numeric: true)],
+            row: { p, _ in
                 [p.value.sku, p.value.nameZh, p.value.unit, p.value.listPrice.formatted, p.value.shelfLifeDays.map(String.init) ?? "—"]
             }
         ).register(on: routes)
         MasterPages(
             store: store, pages: self, path: "/warehouses", title: "ui.warehouses", repository: store.warehouses,
             spec: .warehouse, write: .warehousesWrite,
-            columns: ["ui.field.code", "ui.field.name", "ui.field.region", "ui.field.city", "ui.field.active", "ui.locations.title"],
-            row: { w in [w.value.code, w.value.name, w.value.region, w.value.address.city, w.value.active ? "✓" : "—"] },
+            columns: [.init("ui.field.code", sort: "code"), .init("ui.field.name", sort: "name"), .init("ui.field.region", sort: "region"),
+                      "ui.field.city", "ui.field.active", "ui.locations.title"],
+            row: { w, _ in [w.value.code, w.value.name, w.value.region, w.value.address.city, w.value.active ? "✓" : "—"] },
             link: (label: "ui.locations.title", suffix: "locations")
         ).register(on: routes)
         MasterPages(
             store: store, pages: self, path: "/suppliers", title: "ui.suppliers", repository: store.suppliers,
             spec: .supplier, write: .suppliersWrite,
-            columns: ["ui.field.code", "ui.field.name", "ui.field.contactName", "ui.field.phone", "ui.field.leadTimeDays"],
-            row: { s in [s.value.code, s.value.name, s.value.contactName ?? "", s.value.phone ?? "", String(s.value.leadTimeDays)] }
+            columns: [.init("ui.field.code", sort: "code"), .init("ui.field.name", sort: "name"), "ui.field.contactName", "ui.field.phone",
+                      .init("ui.field.leadTimeDays", sort: "leadTimeDays", numeric: true)],
+            row: { s, _ in [s.value.code, s.value.name, s.value.contactName ?? "", s.value.phone ?? "", String(s.value.leadTimeDays)] }
         ).register(on: routes)
         MasterPages(
             store: store, pages: self, path: "/carriers", title: "ui.carriers", repository: store.carriers,
             spec: .carrier, write: .carriersWrite,
-            columns: ["ui.field.code", "ui.field.name", "ui.field.phone", "ui.field.services"],
-            row: { c in [c.value.code, c.value.name, c.value.phone ?? "", c.value.services.filter(\.active).map(\.name).joined(separator: "、")] }
+            columns: [.init("ui.field.code", sort: "code"), .init("ui.field.name", sort: "name"), "ui.field.phone", "ui.field.services"],
+            row: { c, _ in [c.value.code, c.value.name, c.value.phone ?? "", c.value.services.filter(\.active).map(\.name).joined(separator: "、")] }
         ).register(on: routes)
         MasterPages(
             store: store, pages: self, path: "/review-rules", title: "ui.reviewRules", repository: store.reviewRules,
             spec: .reviewRule, write: .reviewRulesWrite,
-            columns: ["ui.field.code", "ui.field.name", "ui.field.stage", "ui.field.maxTotal", "ui.field.ratings", "ui.field.channels"],
-            row: { r in
-                [r.value.code, r.value.name, r.value.stage.rawValue, r.value.maxTotal?.formatted ?? "—",
-                 r.value.ratings.map(\.rawValue).joined(separator: ","), r.value.channels.map(\.rawValue).joined(separator: ",")]
+            columns: [.init("ui.field.code", sort: "code"), .init("ui.field.name", sort: "name"), .init("ui.field.stage", sort: "stage"),
+                      .init("ui.field.maxTotal", numeric: true), "ui.field.ratings", "ui.field.channels"],
+            row: { r, language in
+                [r.value.code, r.value.name, Message("review.stage.\(r.value.stage.rawValue)").text(language), r.value.maxTotal?.formatted ?? "—",
+                 r.value.ratings.isEmpty ? Message("ui.list.any").text(language) : r.value.ratings.map(\.rawValue).joined(separator: "、"),
+                 r.value.channels.isEmpty ? Message("ui.list.any").text(language)
+                    : r.value.channels.map { Message("ui.channel.\($0.rawValue)").text(language) }.joined(separator: "、")]
             }
         ).register(on: routes)
         registerStock(on: routes)
         registerLocations(on: routes)
         registerUsers(on: routes)
         registerTokens(on: routes)
+    }
+
+    /// The customer page above the record: what it owes and how much of its credit line that uses, what is overdue,
+    /// its latest orders, and its credit terms — a form for finance, figures for everyone else.
+    func customerSummary(
+        _ customer: Stored<Customer>, _ context: DocketRequestContext, creditForm: Form? = nil, creditProblems: [FieldProblem] = []
+    ) async throws -> [String: Any] {
+        let standing = try await store.customerStanding(code: customer.value.code)
+        let language = context.language
+        func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
+        let limit = customer.value.creditLimit.minor
+        let used = limit > 0 ? String(min(standing.openBalance.minor.saturatingMultiplying(100) / limit, 999_999)) + "%" : "—"
+        var credit: [String: Any] = [
+            "facts": [
+                ["label": text("ui.field.creditRating"), "value": customer.value.creditRating.rawValue, "id": "credit-rating"],
+                ["label": text("ui.field.creditLimit"), "value": customer.value.creditLimit.formatted, "id": "credit-limit-terms"],
+                ["label": text("ui.field.paymentTermsDays"), "value": String(customer.value.paymentTermsDays), "id": "payment-terms"],
+            ]
+        ]
+        if Access.customerCredit.allows(context.identity?.roles) {
+            let (sections, _, _) = FormSpec<Customer>.credit.sections(
+                submitted: creditForm, existing: customer.value, problems: creditProblems, language: language, creating: false)
+            credit["editable"] = true
+            credit["sections"] = sections
+            credit["action"] = "/customers/\(customer.id)/credit"
+            credit["version"] = String(customer.version)
+        }
+        return [
+            "facts": [
+                ["label": text("ui.customer.openBalance"), "value": standing.openBalance.formatted, "id": "open-balance"],
+                ["label": text("ui.field.creditLimit"), "value": customer.value.creditLimit.formatted, "id": "credit-limit"],
+                ["label": text("ui.customer.creditUsed"), "value": used, "id": "credit-used"],
+                ["label": text("ui.customer.overdue"), "value": standing.overdue.formatted, "id": "overdue"],
+            ],
+            "ordersTitle": text("ui.customer.recentOrders"),
+            "orders": standing.recentOrders.map { order -> [String: Any] in
+                ["href": "/orders/\(order.id)", "number": order.number, "status": text("order.status.\(order.status.rawValue)"),
+                 "statusCode": order.status.rawValue, "total": order.total.formatted, "received": displayTime(order.receivedAt)]
+            },
+            "allHref": "/orders?customer=\(customer.value.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+            "allLabel": text("ui.customer.allOrders"),
+            "credit": credit,
+            "heading": People.customer(customer.value.code, name: customer.value.name, in: language),
+        ]
     }
 
     // MARK: Sign-in, sign-out, language
@@ -275,29 +321,53 @@ struct WebPages {
         title: String, action: String, cancel: String, current: String, version: Int64?, status: HTTPResponse.Status = .ok,
         notice: String? = nil, readOnly: Bool = false, summary: [String: Any]? = nil
     ) -> Response {
-        let (sections, unmatched) = spec.sections(
+        let (sections, grids, unmatched) = spec.sections(
             submitted: submitted, existing: existing, problems: problems, language: context.language, creating: existing == nil)
         var model: [String: Any] = [
-            "title": Message(title).text(context.language), "action": action, "sections": sections, "cancelHref": cancel,
+            "title": Message(title).text(context.language), "action": action, "sections": sections, "grids": grids,
+            "hasGrids": !grids.isEmpty,
+            "cancelHref": cancel,
             // Someone who may look but not change sees the record without a Save button.
             "readOnly": readOnly,
         ]
-        if let summary { model["summary"] = summary }
+        if let summary {
+            model["summary"] = summary
+            // A record with a page of its own is titled by its name (the customer), not "Edit customer".
+            if let heading = summary["heading"] as? String { model["title"] = heading }
+        }
         if let version { model["version"] = String(version) }
         if !problems.isEmpty {
             model["problemSummary"] = ([Message("ui.form.problems", ["count": String(problems.count)]).text(context.language)]
                 + unmatched.map { FieldLabel.problem($0, in: context.language) }).joined(separator: " ")
+            // Problems in rows of a table are listed too, by row and column, since a wide table may hide the cell.
+            let inGrids = problems.map { problem in
+                var moved = problem
+                moved.field = spec.inputName(problem.field, in: submitted)
+                return moved
+            }.filter { problem in !unmatched.contains(problem) && spec.grids.contains { problem.field.hasPrefix($0.name + "[") } }
+            if !inGrids.isEmpty {
+                model["hasGridProblems"] = true
+                model["gridProblems"] = inGrids.map { FieldLabel.problem($0, in: context.language) }
+            }
         }
         return views.render("form", model, context: context, status: status, current: current, notice: notice)
     }
 
     func listPage<Item>(
         title: String, path: String, request: Request, context: DocketRequestContext, page: Page<Item>,
-        columns: [String], cells: (Item) -> [[String: String]], newHref: String?, notice: String? = nil
+        columns: [ListColumn], cells: (Item) -> [[String: String]], newHref: String?, notice: String? = nil
     ) -> Response {
+        let current = request.uri.queryParameters.get("sort") ?? ""
         var model: [String: Any] = [
             "title": Message(title).text(context.language), "q": request.uri.queryParameters.get("q") ?? "",
-            "columns": columns.map { Message($0).text(context.language) }, "columnCount": columns.count,
+            "columns": columns.map { column -> [String: Any] in
+                var model: [String: Any] = ["label": Message(column.label).text(context.language), "num": column.numeric]
+                if let sort = column.sort {
+                    model.merge(sortLink(path, request, key: sort, current: current, descendingFirst: column.numeric)) { _, new in new }
+                }
+                return model
+            },
+            "columnCount": columns.count,
             "rows": page.items.map { ["cells": cells($0)] },
         ]
         model.merge(pager(page, path: path, request: request, language: context.language)) { _, new in new }
@@ -346,7 +416,7 @@ struct WebPages {
                 cells: { u in
                     [["text": u.user.username, "href": "/admin/users/\(u.id)"], ["text": u.user.displayName],
                      ["text": u.user.roles.map { Message("ui.role.\($0.rawValue)").text(context.language) }.joined(separator: "、")],
-                     ["text": u.user.language.rawValue], ["text": yesNo(u.user.active, context)]]
+                     ["text": u.user.language == .zhCN ? "中文" : "English"], ["text": yesNo(u.user.active, context)]]
                 },
                 newHref: "/admin/users/new")
         }
@@ -422,8 +492,8 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
     let repository: MasterRepository<Value>
     let spec: FormSpec<Value>
     let write: Access
-    let columns: [String]
-    let row: @Sendable (Stored<Value>) -> [String]
+    let columns: [ListColumn]
+    let row: @Sendable (Stored<Value>, Language) -> [String]
     /// An extra link column per row, e.g. a warehouse's locations.
     var link: (label: String, suffix: String)? = nil
     /// A panel above an existing record's form (the customer's balance and latest orders).
@@ -435,7 +505,12 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
             return pages.listPage(
                 title: "\(title).title", path: path, request: request, context: context, page: page, columns: columns,
                 cells: { item in
-                    row(item).enumerated().map { $0.offset == 0 ? ["text": $0.element, "href": "\(path)/\(item.id)"] : ["text": $0.element] }
+                    row(item, context.language).enumerated().map { cell in
+                        var model = ["text": cell.element]
+                        if cell.offset == 0 { model["href"] = "\(path)/\(item.id)" }
+                        if cell.offset < columns.count && columns[cell.offset].numeric { model["num"] = "true" }
+                        return model
+                    }
                         + (link.map { [["text": Message($0.label).text(context.language), "href": "\(path)/\(item.id)/\($0.suffix)"]] } ?? [])
                 },
                 newHref: write.allows(context.identity?.roles) ? "\(path)/new" : nil)
@@ -447,8 +522,8 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
             let form = try await Form.read(request, limit: 256 * 1024)
             let (value, parseProblems) = spec.parse(form, nil)
             do {
-                if !parseProblems.isEmpty { throw DocketError.invalid(parseProblems) }
-                let stored = try await repository.create(value, by: context.actor)
+                if !parseProblems.isEmpty { throw DocketError.invalid(allProblems(value, parseProblems)) }
+                let stored = try await MasterUseCases(repository: repository).create(value, by: context)
                 return Response(status: .seeOther, headers: [.location: "\(path)/\(stored.id)?saved=1"])
             } catch let error as DocketError {
                 return formPage(context, stored: nil, form: form, problems: problems(error), status: status(error))
@@ -456,9 +531,10 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
         }
         routes.get("\(path)/:id", .staff) { request, context in
             let stored = try await repository.get(id: try context.id())
-            let saved = request.uri.queryParameters.get("saved") != nil
+            let query = request.uri.queryParameters
+            let notice = query.get("saved") != nil ? "ui.form.saved" : query.get("credit") != nil ? "ui.credit.saved" : nil
             return formPage(
-                context, stored: stored, form: nil, problems: [], notice: saved ? Message("ui.form.saved").text(context.language) : nil,
+                context, stored: stored, form: nil, problems: [], notice: notice.map { Message($0).text(context.language) },
                 summary: try await summary?(stored, context))
         }
         routes.post("\(path)/:id", write) { request, context in
@@ -466,9 +542,9 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
             let form = try await Form.read(request, limit: 256 * 1024)
             let (value, parseProblems) = spec.parse(form, stored.value)
             do {
-                if !parseProblems.isEmpty { throw DocketError.invalid(parseProblems) }
-                let updated = try await repository.update(
-                    id: stored.id, version: Int64(form.text("version") ?? "") ?? -1, value, by: context.actor)
+                if !parseProblems.isEmpty { throw DocketError.invalid(allProblems(value, parseProblems)) }
+                let updated = try await MasterUseCases(repository: repository).update(
+                    id: stored.id, version: Int64(form.text("version") ?? "") ?? -1, value, by: context)
                 return Response(status: .seeOther, headers: [.location: "\(path)/\(updated.id)?saved=1"])
             } catch let error as DocketError {
                 return formPage(context, stored: stored, form: form, problems: problems(error), status: status(error))
@@ -476,7 +552,7 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
         }
     }
 
-    private func formPage(
+    func formPage(
         _ context: DocketRequestContext, stored: Stored<Value>?, form: Form?, problems: [FieldProblem],
         status: HTTPResponse.Status = .ok, notice: String? = nil, summary: [String: Any]? = nil
     ) -> Response {
@@ -485,6 +561,18 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
             title: stored == nil ? "\(title).new" : "\(title).edit", action: stored.map { "\(path)/\($0.id)" } ?? path,
             cancel: path, current: path, version: stored?.version, status: status, notice: notice,
             readOnly: !write.allows(context.identity?.roles), summary: summary)
+    }
+}
+
+/// What could not be read from the form and every other problem of the value, at once, so a person fixes them in
+/// one go (a field that could not be read is reported once, as such).
+func allProblems(_ value: some Validatable, _ parseProblems: [FieldProblem]) -> [FieldProblem] {
+    do {
+        try value.validate()
+        return parseProblems
+    } catch {
+        let unread = Set(parseProblems.map(\.field))
+        return parseProblems + (problems(error)).filter { !unread.contains($0.field) }
     }
 }
 
@@ -518,6 +606,32 @@ extension SecureRoutes {
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
     }
+}
+
+/// A column of a list page: its label, the field it sorts by (if any), and whether it holds numbers.
+struct ListColumn: ExpressibleByStringLiteral {
+    var label: String
+    var sort: String? = nil
+    var numeric = false
+
+    init(_ label: String, sort: String? = nil, numeric: Bool = false) {
+        self.label = label
+        self.sort = sort
+        self.numeric = numeric
+    }
+
+    init(stringLiteral label: String) { self.label = label }
+}
+
+/// A column header's sort link: the first click sorts by `key` (numbers and times largest first), a second
+/// click on the same column turns the order round; `mark` shows the current order.
+func sortLink(_ path: String, _ request: Request, key: String, current: String, descendingFirst: Bool) -> [String: String] {
+    let active = current == key || current == "-" + key
+    let descending = active ? !current.hasPrefix("-") : descendingFirst
+    return [
+        "href": listAddress(path, request, setting: "sort", to: (descending ? "-" : "") + key),
+        "mark": active ? (current.hasPrefix("-") ? " ▼" : " ▲") : "",
+    ]
 }
 
 /// A list page's range text and its previous/next links. The links keep every filter of the request (each query
