@@ -68,6 +68,30 @@ extension Role {
         }
     }
 
+    /// The stages whose counts and amounts head this role's home page (each a link to its list): the order manager
+    /// and the admin watch every stage, the desk what comes in and waits for customers, the warehouse side what is
+    /// being fulfilled.
+    public var homeStages: [OrderStage] {
+        switch self {
+        case .admin, .orderManager: [.intake, .review, .confirmation, .fulfilment, .onHold]
+        case .orderDesk: [.intake, .confirmation]
+        case .customerService: [.confirmation, .onHold]
+        case .warehouse, .logistics, .production, .purchasing: [.fulfilment]
+        case .sales, .finance: []
+        }
+    }
+
+    /// The other panels of this role's home page.
+    public var homePanels: HomePanels {
+        switch self {
+        case .admin, .orderManager: .all
+        case .orderDesk, .customerService: [.today, .confirmationsDue, .overdue]
+        case .sales: [.today, .overdue]
+        case .finance: [.today]
+        case .warehouse, .logistics, .production, .purchasing: [.overdue]
+        }
+    }
+
     /// The review stage this role decides (DOMAIN §2): 初审 sales, 财务审核 finance, 库存审核 warehouse,
     /// 终审 the order manager; an admin may decide any.
     public func reviews(_ stage: OrderStatus) -> Bool {
@@ -77,4 +101,17 @@ extension Role {
         default: false
         }
     }
+}
+
+/// What a home page shows besides the stage figures and the work queues.
+public struct HomePanels: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// Today's intake: count and amount.
+    public static let today = HomePanels(rawValue: 1)
+    /// Customer confirmations due within hours.
+    public static let confirmationsDue = HomePanels(rawValue: 2)
+    /// Open orders past their promised date.
+    public static let overdue = HomePanels(rawValue: 4)
+    public static let all: HomePanels = [.today, .confirmationsDue, .overdue]
 }

@@ -31,9 +31,12 @@ public struct Dashboard: Sendable {
     public var overdue: [Item]
     public var overdueCount: Int64
 
+    /// One status's figure (none: zero).
+    public func figure(_ status: OrderStatus) -> Figure { byStatus[status] ?? Figure(count: 0, amount: .zero()) }
+
     public func figure(_ stage: OrderStage) -> Figure {
         stage.statuses.reduce(Figure(count: 0, amount: .zero())) { sum, status in
-            let figure = byStatus[status] ?? Figure(count: 0, amount: .zero())
+            let figure = figure(status)
             return Figure(
                 count: sum.count.saturatingAdding(figure.count), amount: Money(minor: sum.amount.minor.saturatingAdding(figure.amount.minor)))
         }

@@ -88,7 +88,7 @@ import Testing
             "mustBePositive", "mustNotBeNegative", "invalidValue", "invalidDate", "invalidTime", "invalidNumber",
             "invalidType", "invalidCurrency", "notFound", "archived", "inactive", "duplicateInList", "tooMany", "tooFew",
             "lotRequired", "expiryRequired", "expiryBeforeReceipt", "notShelfLife", "lotExpiryMismatch",
-            "selfSubstitute", "weakPassword", "malformedJSON", "immutable", "duplicate", "invalidLine",
+            "selfSubstitute", "weakPassword", "malformedJSON", "immutable", "duplicate", "unknownService", "creditFinanceOnly",
         ]
         for code in codes {
             #expect(Catalog.table(.zhCN)["problem.\(code)"] != nil, "problem.\(code)")

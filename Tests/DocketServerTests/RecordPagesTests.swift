@@ -160,4 +160,34 @@ struct RecordPagesTests {
             #expect(page.contains("id=\"ratings-A\" value=\"on\" checked") && !page.contains("id=\"ratings-C\" value=\"on\" checked"))
         }
     }
+
+    @Test func eachRoleHasItsOwnHomePageAndTheAdminSeesAllOfIt() async throws {
+        try await withApp(authenticated: false) { client, store in
+            func home(_ username: String, _ roles: [Role]) async throws -> String {
+                _ = try await store.addUser(User(username: username, displayName: username, roles: roles), password: "password-long-1", by: .cli())
+                let cookie = "\(sessionCookieName)=\(try #require(try await signIn(client, username, "password-long-1")))"
+                return try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
+            }
+            func stages(_ html: String) -> [String] {
+                OrderStage.allCases.map(\.rawValue).filter { html.contains("data-stage=\"\($0)\"") }
+            }
+            let admin = try await home("boss", [.admin])
+            #expect(stages(admin) == ["intake", "review", "confirmation", "fulfilment", "on_hold"])
+            #expect(admin.contains("id=\"today\"") && admin.contains("id=\"due-soon\"") && admin.contains("id=\"overdue\""))
+            let finance = try await home("cai.wu", [.finance])
+            #expect(stages(finance).isEmpty)
+            #expect(finance.contains("data-status=\"review_finance\"") && finance.contains("待我处理：财务审核"))
+            #expect(finance.contains("id=\"today\"") && !finance.contains("id=\"due-soon\"") && !finance.contains("id=\"overdue\""))
+            let desk = try await home("gen.dan", [.orderDesk])
+            #expect(stages(desk) == ["intake", "confirmation"])
+            #expect(desk.contains("data-status=\"needs_info\"") && desk.contains("data-status=\"awaiting_confirmation\""))
+            #expect(desk.contains("id=\"due-soon\"") && desk.contains("id=\"overdue\""))
+            let warehouse = try await home("cang.ku", [.warehouse])
+            #expect(stages(warehouse) == ["fulfilment"])
+            #expect(warehouse.contains("id=\"overdue\"") && !warehouse.contains("id=\"today\""))
+            // Two roles see what both see.
+            let both = try await home("liang.ge", [.sales, .warehouse])
+            #expect(stages(both) == ["fulfilment"] && both.contains("data-status=\"review_sales\"") && both.contains("data-status=\"review_inventory\""))
+        }
+    }
 }

@@ -107,16 +107,17 @@ enum Templates {
         {{#dashboard}}
         <section class="dashboard" id="dashboard">
           <div class="figures">
+            {{#mine}}<a class="figure mine" href="{{href}}" data-status="{{status}}"><span class="label">{{label}}</span><strong class="count">{{count}}</strong><span class="amount">{{amount}}</span></a>{{/mine}}
             {{#stages}}<a class="figure" href="{{href}}" data-stage="{{stage}}"><span class="label">{{label}}</span><strong class="count">{{count}}</strong><span class="amount">{{amount}}</span></a>{{/stages}}
-            <div class="figure" id="today"><span class="label">{{t.ui.home.today}}</span><strong class="count">{{todayCount}}</strong><span class="amount">{{todayAmount}}</span></div>
+            {{#today}}<div class="figure" id="today"><span class="label">{{t.ui.home.today}}</span><strong class="count">{{count}}</strong><span class="amount">{{amount}}</span></div>{{/today}}
           </div>
           <div class="queues">
-            <section class="card" id="due-soon"><h2>{{t.ui.home.dueSoon}} <span class="badge">{{dueSoonCount}}</span></h2>
-              {{#dueSoon}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customer}} · {{t.ui.home.deadline}} {{due}} · <span class="num">{{total}}</span></p>{{/dueSoon}}
-              {{^dueSoon}}<p class="empty">{{t.ui.home.empty}}</p>{{/dueSoon}}</section>
-            <section class="card" id="overdue"><h2>{{t.ui.home.overdue}} <span class="badge">{{overdueCount}}</span></h2>
-              {{#overdue}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customer}} · {{status}} · {{t.ui.order.promised}} {{due}}</p>{{/overdue}}
-              {{^overdue}}<p class="empty">{{t.ui.home.empty}}</p>{{/overdue}}</section>
+            {{#dueSoonPanel}}<section class="card" id="due-soon"><h2>{{t.ui.home.dueSoon}} <span class="badge">{{count}}</span></h2>
+              {{#items}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customer}} · {{t.ui.home.deadline}} {{due}} · <span class="num">{{total}}</span></p>{{/items}}
+              {{^items}}<p class="empty">{{t.ui.home.empty}}</p>{{/items}}</section>{{/dueSoonPanel}}
+            {{#overduePanel}}<section class="card" id="overdue"><h2>{{t.ui.home.overdue}} <span class="badge">{{count}}</span></h2>
+              {{#items}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customer}} · {{status}} · {{t.ui.order.promised}} {{due}}</p>{{/items}}
+              {{^items}}<p class="empty">{{t.ui.home.empty}}</p>{{/items}}</section>{{/overduePanel}}
           </div>
         </section>
         {{/dashboard}}

@@ -215,7 +215,13 @@ struct WebPages {
 
     /// The home page's figures: orders and amounts per stage (each linking to its list), today's intake,
     /// confirmations due within four hours and orders past their promised date.
+    /// The home page's figures for the signed-in person's roles: the stages they watch and the statuses that wait on
+    /// them (count and amount, each a link), and the panels their work needs; an admin sees all of it.
     func dashboard(_ context: DocketRequestContext) async throws -> [String: Any] {
+        let roles = Role.allCases.filter { context.identity?.roles.contains($0) == true }
+        let stages = OrderStage.allCases.filter { stage in roles.contains { $0.homeStages.contains(stage) } }
+        let statuses = OrderStatus.allCases.filter { status in roles.contains { $0.queue.contains(status) } }
+        let panels = roles.reduce(HomePanels()) { $0.union($1.homePanels) }
         let board = try await store.dashboard()
         let language = context.language
         func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
@@ -226,16 +232,29 @@ struct WebPages {
                  "due": $0.deadline.map { displayTime($0) } ?? $0.promisedDate?.iso8601 ?? ""]
             }
         }
-        return [
-            "stages": [OrderStage.intake, .review, .confirmation, .fulfilment, .onHold].map { stage -> [String: Any] in
+        var model: [String: Any] = [
+            "stages": stages.map { stage -> [String: Any] in
                 let figure = board.figure(stage)
                 return ["stage": stage.rawValue, "label": text("ui.stage.\(stage.rawValue)"), "count": figure.count,
                         "amount": figure.amount.formatted, "href": "/orders?stage=\(stage.rawValue)"]
             },
-            "todayCount": board.today.count, "todayAmount": board.today.amount.formatted,
-            "dueSoon": items(board.confirmationsDue), "dueSoonCount": board.confirmationsDue.count,
-            "overdue": items(board.overdue), "overdueCount": board.overdueCount,
+            // What waits on me: my queue's statuses.
+            "mine": statuses.map { status -> [String: Any] in
+                let figure = board.figure(status)
+                return ["status": status.rawValue, "label": text("ui.home.waiting", ["status": text("order.status.\(status.rawValue)")]),
+                        "count": figure.count, "amount": figure.amount.formatted, "href": "/orders?status=\(status.rawValue)"]
+            },
         ]
+        if panels.contains(.today) {
+            model["today"] = ["count": board.today.count, "amount": board.today.amount.formatted]
+        }
+        if panels.contains(.confirmationsDue) {
+            model["dueSoonPanel"] = ["items": items(board.confirmationsDue), "count": board.confirmationsDue.count]
+        }
+        if panels.contains(.overdue) {
+            model["overduePanel"] = ["items": items(board.overdue), "count": board.overdueCount]
+        }
+        return model
     }
 
     func orderSummary(_ order: StoredOrder, _ context: DocketRequestContext) -> [String: Any] {
