@@ -511,20 +511,38 @@ public struct OrderFile: Sendable {
     public var changes: [ChangeRequest]
     public var revisions: [OrderRevisionRecord]
     public var timers: [TimerRecord]
+    /// What the order's current review stage finds, from facts read in the same snapshot; nil outside review.
+    public var assessment: StageAssessment?
 }
 
 extension Store {
-    /// The order and its records in one read transaction (one snapshot on both engines).
+    /// The order, its records and what its review stage finds, in one read transaction (one snapshot on both
+    /// engines).
     public func orderFile(id: Int64) async throws -> OrderFile {
-        // The same statements as the single reads (`order(id:)`, `orderTimeline`, `reviews` …), in one transaction.
-        let rows = try await engine.read([
-            Statement(Self.orderSQL, [id]), Statement(Self.linesSQL, [id]), Self.timeline(id), Self.reviews(id), Self.changeRequests(id),
-            Self.revisions(id), Self.timers(id),
-        ])
+        // The same statements as the single reads (`order(id:)`, `orderTimeline`, `reviews`, `reviewFacts` …); the
+        // review facts take the order's customer and receipt time from the order row read first.
+        let now = clock.now()
+        let order = { (column: String) in Bind.result(statement: 0, column: column) }
+        let rows: [[SQLRow]]
+        do {
+            rows = try await engine.read(
+                [
+                    Statement(Self.orderSQL, [id]), Statement(Self.linesSQL, [id]), Self.timeline(id), Self.reviews(id),
+                    Self.changeRequests(id), Self.revisions(id), Self.timers(id),
+                ]
+                    + Self.reviewFactStatements(
+                        customerCode: order("customer_code"), orderID: id, receivedAt: order("received_at"), skus: .ofOrder(id), now: now))
+        } catch StoreError.guardFailed(let label) where label.hasPrefix("reference to statement 0.") {
+            throw DocketError.notFound(.order, key: String(id))  // no order row to take the customer from
+        }
         guard let row = rows[0].first else { throw DocketError.notFound(.order, key: String(id)) }
+        let stored = try Self.order(row, lines: rows[1])
+        let assessment = try ReviewStage(status: stored.status).map { stage in
+            OrderReview.assess(stage, try Self.reviewFacts(stored, lines: stored.lines, total: nil, from: rows[7...], now: now))
+        }
         return OrderFile(
-            order: try Self.order(row, lines: rows[1]), timeline: try Self.timeline(rows[2]),
+            order: stored, timeline: try Self.timeline(rows[2]),
             reviews: try rows[3].map(Self.reviewRecord), changes: try rows[4].map(Self.changeRequest),
-            revisions: try rows[5].map(Self.revision), timers: try rows[6].map(Self.timerRecord))
+            revisions: try rows[5].map(Self.revision), timers: try rows[6].map(Self.timerRecord), assessment: assessment)
     }
 }

@@ -22,10 +22,19 @@ extension Store {
     /// available for the order's SKUs across active warehouses. One snapshot.
     public func reviewFacts(_ order: StoredOrder, lines: [OrderIntake.PricedLine]? = nil, total: Money? = nil) async throws -> ReviewFacts {
         let lines = lines ?? order.lines
-        let skus = Array(Set(lines.map(\.sku)))
         let now = clock.now()
-        var statements = [
-            Statement(MasterTable<Customer>.customers.byKeySQL, [order.customerCode]),
+        let statements = Self.reviewFactStatements(
+            customerCode: order.customerCode, orderID: order.id, receivedAt: order.receivedAt, skus: .list(Array(Set(lines.map(\.sku)))), now: now)
+        return try Self.reviewFacts(order, lines: lines, total: total, from: try await engine.read(statements)[...], now: now)
+    }
+
+    /// The statements of `reviewFacts`. The order's values may be `Bind.result` references to an order read earlier
+    /// in the same snapshot, and its SKUs the order's own lines (`Store.orderFile`).
+    static func reviewFactStatements(
+        customerCode: any SQLBindable, orderID: any SQLBindable, receivedAt: any SQLBindable, skus: SKUSet, now: Timestamp
+    ) -> [Statement] {
+        [
+            Statement(MasterTable<Customer>.customers.byKeySQL, [customerCode]),
             // Accepted and not yet settled: everything from the reviews to delivery (payments come with settlement),
             // received before this order — a later order never uses up this one's credit. Every total is bounded
             // (`Bounds.amountMinor`), so the sum stays far inside BIGINT.
@@ -34,11 +43,17 @@ extension Store {
                     """
                     SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders
                     WHERE customer_code = $1 AND (received_at < $3 OR (received_at = $3 AND id < $2)) AND \(Self.owingCondition)
-                    """), [order.customerCode, order.id, order.receivedAt]),
-            Self.overdue(order.customerCode, now: now),
+                    """), [customerCode, orderID, receivedAt]),
+            Self.overdue(customerCode, now: now),
+            Self.usableStock(skus, today: now.date(utcOffsetHours: 8)),
         ]
-        if !skus.isEmpty { statements.append(Self.usableStock(skus, today: now.date(utcOffsetHours: 8))) }
-        let results = try await engine.read(statements)
+    }
+
+    /// Reads the rows of `reviewFactStatements` (the first four of `results`).
+    static func reviewFacts(
+        _ order: StoredOrder, lines: [OrderIntake.PricedLine], total: Money?, from results: ArraySlice<[SQLRow]>, now: Timestamp
+    ) throws -> ReviewFacts {
+        let results = Array(results.prefix(4))
         let customer = try results[0].first.map(MasterTable<Customer>.customers.decode)
         let overdueRow = results[2].first
         let oldest = overdueRow?.optionalInt("oldest")
@@ -46,7 +61,7 @@ extension Store {
         let oldestOverdueDays = oldest.map { Int((now.millisecondsSince1970 - $0 - termsDays * 86_400_000) / 86_400_000) } ?? 0
         var available: [String: Int64] = [:]
         var makeToOrder: Set<String> = []
-        for row in results.count > 3 ? results[3] : [] {
+        for row in results[3] {
             let sku = try row.text("sku")
             available[sku] = try row.int("available")
             if try row.bool("make_to_order") { makeToOrder.insert(sku) }
@@ -165,7 +180,7 @@ public struct CustomerStanding: Sendable {
 
 extension Store {
     /// Delivered and past the payment terms: overdue until settlement records the payment (`overdue`, `oldest`).
-    static func overdue(_ customerCode: String, now: Timestamp) -> Statement {
+    static func overdue(_ customerCode: any SQLBindable, now: Timestamp) -> Statement {
         Statement(
             """
             SELECT CAST(COALESCE(SUM(o.total_minor), 0) AS BIGINT) AS overdue, MIN(o.updated_at) AS oldest

@@ -183,10 +183,20 @@ extension Store {
     /// The one definition of usable stock (DOMAIN §2): on hand minus reserved, in lots not expired on `today`, in
     /// active warehouses; one row per product (`sku`, `make_to_order`, `available`). The inventory review reads
     /// it, the entry grid shows it, and allocation will reserve against it.
-    static func usableStock(_ skus: [String], today: CalendarDate) -> Statement {
+    /// The SKUs a usable-stock read is for: named, or an order's current lines (read in the same statement).
+    enum SKUSet {
+        case list([String])
+        case ofOrder(any SQLBindable)
+    }
+
+    static func usableStock(_ skus: SKUSet, today: CalendarDate) -> Statement {
         var where_ = Conditions()
         let day = where_.bind(today.iso8601)
-        where_.add("p.sku IN \(where_.list(skus))")
+        switch skus {
+        case .list(let list): where_.add("p.sku IN \(where_.list(list))")
+        case .ofOrder(let order):
+            where_.add("p.sku IN (SELECT sku FROM order_lines WHERE order_id = \(where_.bind(order)) AND removed_in_revision IS NULL)")
+        }
         return Statement(
             SQL(
                 """
@@ -207,7 +217,7 @@ extension Store {
         where_.add("sku IN \(where_.list(skus))")
         let rows = try await engine.read([
             Statement(SQL("SELECT * FROM products\(where_.clause)"), where_.binds),
-            Self.usableStock(skus, today: clock.now().date(utcOffsetHours: 8)),
+            Self.usableStock(.list(skus), today: clock.now().date(utcOffsetHours: 8)),
         ])
         var available: [String: Int64] = [:]
         for row in rows[1] { available[try row.text("sku")] = try row.int("available") }

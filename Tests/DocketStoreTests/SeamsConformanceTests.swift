@@ -178,6 +178,12 @@ struct OrderFileConformanceTests {
         try await withTestStore(engine) { store in
             try await orderSetup(store)
             let order = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            // In review, the stage's findings come from facts read in the same snapshot, equal to the separate read's.
+            let inReview = try await store.orderFile(id: order.id)
+            #expect(inReview.order.status == .reviewSales)
+            let separate = try await store.assessment(of: order)
+            #expect(inReview.assessment != nil && inReview.assessment == separate)
+            #expect(inReview.assessment?.credit != nil, "the sales stage judged credit from the customer read with the order")
             _ = try await passReviews(store, order.id)
             _ = try await store.requestChange(
                 orderID: order.id, OrderEdit(lines: [OrderLineDraft(sku: "P001", quantity: 4)]), message: "少订一个", by: clerk)
@@ -188,6 +194,7 @@ struct OrderFileConformanceTests {
             #expect(file.changes == (try await store.changeRequests(orderID: order.id)) && file.changes.count == 1)
             #expect(file.revisions == (try await store.revisions(orderID: order.id)))
             #expect(file.timers == (try await store.timers(orderID: order.id)) && file.timers.count == 2)
+            #expect(file.assessment == nil, "out of review, no stage findings")
             await #expect(throws: DocketError.notFound(.order, key: "999999")) { _ = try await store.orderFile(id: 999_999) }
         }
     }

@@ -171,7 +171,7 @@ struct OrderPages {
         // One snapshot of the order and its records; what its review stage finds is read (and decided) afterwards.
         let file = try await store.orderFile(id: id)
         let order = file.order
-        let assessment = try await store.assessment(of: order)
+        let assessment = file.assessment
         let language = context.language
         let roles = context.identity?.roles ?? []
         func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
