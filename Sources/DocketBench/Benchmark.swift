@@ -31,7 +31,7 @@ public enum Bench {
         let warehouses = try await store.warehouses.list(ListQuery()).items
         var found: [(String, String)] = []
         for warehouse in warehouses {
-            for location in try await store.locations(in: warehouse.id) {
+            for location in try await store.stock.locations(in: warehouse.id) {
                 found.append((warehouse.value.code, location.location.code))
             }
         }
@@ -56,7 +56,7 @@ public enum Bench {
             try await measure("stock receipt", seconds: seconds, concurrency: concurrency) { i in
                 let product = plain[i % plain.count].value
                 let (warehouse, location) = locations[(i / plain.count) % locations.count]
-                _ = try await store.receive(
+                _ = try await store.stock.receive(
                     StockReceipt(sku: product.sku, warehouseCode: warehouse, locationCode: location, quantity: 1),
                     by: .cli("bench"))
             })
@@ -65,7 +65,7 @@ public enum Bench {
         results.append(
             try await measure("order intake (3 lines)", seconds: seconds, concurrency: concurrency) { i in
                 let lines = (0..<3).map { OrderLineDraft(sku: sellable[(i * 3 + $0) % sellable.count], quantity: Int64(1 + i % 5)) }
-                _ = try await store.submitOrder(
+                _ = try await store.orders.submitOrder(
                     OrderDraft(channel: .api, customerCode: customers[i % customers.count], lines: lines),
                     idempotencyKey: "bench-\(i)", by: .cli("bench"))
             })

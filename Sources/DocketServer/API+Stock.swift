@@ -5,34 +5,34 @@ import Hummingbird
 
 /// Locations inside warehouses, stock receipts, stock levels and the stock ledger.
 struct StockAPI {
-    let store: Store
+    let stock: StockRepository
 
     func register(on routes: SecureRoutes) {
         routes.get("/api/v1/warehouses/:id/locations", .staff) { _, context in
-            try JSON.response(try await store.locations(in: try context.id()))
+            try JSON.response(try await stock.locations(in: try context.id()))
         }
         routes.post("/api/v1/warehouses/:id/locations", .warehousesWrite) { request, context in
             let location = try await JSON.decode(Location.self, from: request, context: context)
-            let stored = try await store.createLocation(location, in: try context.id(), by: context.actor)
+            let stored = try await stock.createLocation(location, in: try context.id(), by: context.actor)
             return try JSON.response(stored, status: .created)
         }
         routes.put("/api/v1/warehouses/:id/locations/:location", .warehousesWrite) { request, context in
             let body = Data((try await request.body.collect(upTo: context.maxUploadSize)).readableBytesView)
             let location = try JSON.decode(Location.self, from: body)
-            let stored = try await store.updateLocation(
+            let stored = try await stock.updateLocation(
                 try context.id("location"), in: try context.id(), version: try expectedVersion(request, body: body),
                 location, by: context.actor)
             return try JSON.response(stored)
         }
         routes.post("/api/v1/stock/receipts", .stockReceive) { request, context in
             let receipt = try await JSON.decode(StockReceipt.self, from: request, context: context)
-            return try JSON.response(try await store.receive(receipt, by: context.actor), status: .created)
+            return try JSON.response(try await stock.receive(receipt, by: context.actor), status: .created)
         }
         routes.get("/api/v1/stock", .staff) { request, _ in
-            try JSON.response(try await store.stockLots(try stockQuery(request)))
+            try JSON.response(try await stock.stockLots(try stockQuery(request)))
         }
         routes.get("/api/v1/stock/movements", .staff) { request, _ in
-            try JSON.response(try await store.stockMovements(try stockQuery(request)))
+            try JSON.response(try await stock.stockMovements(try stockQuery(request)))
         }
     }
 

@@ -64,7 +64,7 @@ public func buildRouter(
     MasterDataAPI(repository: store.suppliers, path: "suppliers", write: .suppliersWrite).register(on: routes)
     MasterDataAPI(repository: store.carriers, path: "carriers", write: .carriersWrite).register(on: routes)
     MasterDataAPI(repository: store.reviewRules, path: "review-rules", write: .reviewRulesWrite).register(on: routes)
-    StockAPI(store: store).register(on: routes)
+    StockAPI(stock: store.stock).register(on: routes)
     OrdersAPI(store: store).register(on: routes)
     ChannelsAPI(store: store).register(on: routes)
     WebPages(store: store, views: views, settings: settings).register(on: routes)

@@ -50,17 +50,17 @@ public struct OutboxRelay: Service {
     /// Claims and delivers one batch; returns how many messages were delivered (for tests and the loop).
     @discardableResult
     public func deliverDue(limit: Int = 50) async throws -> (delivered: Int, failed: Int, claimed: Int) {
-        let messages = try await store.claimOutbox(owner: owner, limit: limit)
+        let messages = try await store.outbox.claimOutbox(owner: owner, limit: limit)
         var delivered = 0
         var failed = 0
         for message in messages {
             do {
                 try await transport.deliver(message)
-                if try await store.markDelivered(message) { delivered += 1 }
+                if try await store.outbox.markDelivered(message) { delivered += 1 }
             } catch {
                 failed += 1
                 logger.warning("docket.outbox.failed", metadata: ["docket.message": "\(message.id)", "error": "\(error)"])
-                try? await store.markFailed(message, error: String(describing: error))
+                try? await store.outbox.markFailed(message, error: String(describing: error))
             }
         }
         if delivered > 0 { Counter(label: "docket_outbox_delivered_total").increment(by: delivered) }

@@ -63,11 +63,11 @@ struct DocketMiddleware: RouterMiddleware {
             if let authorization = request.headers[.authorization] {
                 // API tokens are for integrations: the API and Prometheus' scrape, never the back office pages.
                 guard authorization.hasPrefix("Bearer "), request.wantsJSON,
-                    let identity = try await store.identity(apiToken: String(authorization.dropFirst(7)), policy: settings.policy)
+                    let identity = try await store.auth.identity(apiToken: String(authorization.dropFirst(7)), policy: settings.policy)
                 else { throw AccessError.unauthenticated }
                 context.identity = identity
             } else if let token = request.cookies[sessionCookieName]?.value {
-                context.identity = try await store.identity(sessionToken: token, policy: settings.policy)
+                context.identity = try await store.auth.identity(sessionToken: token, policy: settings.policy)
             }
             // Query parameters and path segments with control characters name nothing Docket keeps.
             if request.uri.path.removingPercentEncoding.map({ Validator.hasControlCharacters($0, multiline: false) }) ?? true {
@@ -247,7 +247,7 @@ final class SecureRoutes {
         if case .everyone = access { return }
         guard let identity = context.identity else { throw AccessError.unauthenticated }
         guard access.allows(identity.roles) else {
-            try await store.recordDenial(
+            try await store.auth.recordDenial(
                 identity.actor, userID: identity.user.id.rawValue, method: request.method.rawValue, path: request.uri.path)
             throw AccessError.forbidden
         }

@@ -32,7 +32,7 @@ public struct TimerWorker: Service {
                 if ContinuousClock.now - lastHousekeeping >= .seconds(3600) {
                     lastHousekeeping = ContinuousClock.now
                     do {
-                        let removed = try await store.houseKeep()
+                        let removed = try await store.timers.houseKeep()
                         logger.info("docket.housekeeping", metadata: ["docket.removed": "\(removed)"])
                     } catch {
                         logger.warning("docket.housekeeping.failed", metadata: ["error": "\(error)"])
@@ -41,7 +41,7 @@ public struct TimerWorker: Service {
                 do {
                     // Drain everything due, a batch at a time.
                     while !Task.isCancelled {
-                        let outcomes = try await store.runDueTimers(owner: owner)
+                        let outcomes = try await store.timers.runDueTimers(owner: owner)
                         if !outcomes.isEmpty { logger.info("docket.timers.ran", metadata: ["docket.outcomes": "\(outcomes.map(\.rawValue))"]) }
                         if outcomes.count < 20 { break }
                     }

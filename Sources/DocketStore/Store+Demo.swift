@@ -35,7 +35,7 @@ extension Store {
             warehouseRows[warehouse.code] = row
             for location in locations {
                 locationRows[warehouse.code + "/" + location.code] = statements.count
-                statements += try locationStatements(
+                statements += try stock.locationStatements(
                     location, in: Bind.result(statement: row, column: "id"), by: actor, at: now, first: statements.count)
             }
         }
@@ -45,7 +45,7 @@ extension Store {
             guard let product = productRows[receipt.sku], let warehouse = warehouseRows[receipt.warehouseCode],
                 let location = locationRows[receipt.warehouseCode + "/" + receipt.locationCode]
             else { throw DocketError.invalid("receipts", "notFound", ["value": receipt.sku]) }
-            statements += try receiptStatements(
+            statements += try stock.receiptStatements(
                 receipt, product: Bind.result(statement: product, column: "id"), warehouse: Bind.result(statement: warehouse, column: "id"),
                 location: Bind.result(statement: location, column: "id"), by: actor, at: now, first: statements.count)
         }
@@ -67,8 +67,8 @@ extension Store {
     /// Adds the demo users (one per role, password `DemoData.password`) when there are no users yet.
     @discardableResult
     public func loadDemoUsers(by actor: Actor = .system) async throws -> Bool {
-        guard try await users().isEmpty else { return false }
-        for user in DemoData.users { _ = try await addUser(user, password: DemoData.password, by: actor) }
+        guard try await auth.users().isEmpty else { return false }
+        for user in DemoData.users { _ = try await auth.addUser(user, password: DemoData.password, by: actor) }
         return true
     }
 
@@ -83,16 +83,16 @@ extension Store {
             let draft = OrderDraft(
                 channel: channels[i % channels.count], customerCode: customer.code, type: i % 4 == 0 ? .rush : .stock,
                 urgent: i % 4 == 0, lines: lines, notes: i % 3 == 0 ? "请工作日送货" : nil)
-            let order = try await submitOrder(draft, idempotencyKey: "demo-\(i)", by: actor).order
+            let order = try await orders.submitOrder(draft, idempotencyKey: "demo-\(i)", by: actor).order
             guard order.status == .reviewSales else { continue }
             // Walk some orders on through the reviews.
             var current = order
             for _ in 0..<(i % 5) {
                 guard let stage = ReviewStage(status: current.status) else { break }
-                current = try await decideReview(current, stage: stage, .pass, reason: "演示数据：已核对", approveOverrides: true, by: actor)
+                current = try await orders.decideReview(current, stage: stage, .pass, reason: "演示数据：已核对", approveOverrides: true, by: actor)
             }
             if i == 7, let stage = ReviewStage(status: current.status) {
-                _ = try await decideReview(current, stage: stage, .hold, reason: "等待客户预付款", by: actor)
+                _ = try await orders.decideReview(current, stage: stage, .hold, reason: "等待客户预付款", by: actor)
             }
         }
     }

@@ -186,7 +186,7 @@ struct UserCommand: AsyncParsableCommand {
             do {
                 let stored = try await Store.withOpened(configuration.database, logger: logger) { store in
                     try await store.migrate()
-                    return try await store.addUser(user, password: password, by: .cli())
+                    return try await store.auth.addUser(user, password: password, by: .cli())
                 }
                 print("added user \(stored.user.username) (id \(stored.id))")
             } catch let error as DocketError {
@@ -226,7 +226,7 @@ struct Import: AsyncParsableCommand {
             }
             let report = try await Store.withOpened(configuration.database, logger: logger, policy: configuration.orders) { store in
                 try await store.migrate()
-                return try await store.importOrders(csv: text, by: .cli("import"))
+                return try await store.orders.importOrders(csv: text, by: .cli("import"))
             }
             for order in report.imported {
                 print("lines \(order.lines.map(String.init).joined(separator: ",")): \(order.number) \(order.status.rawValue)\(order.alreadyImported ? " (already imported)" : "")")
@@ -258,7 +258,7 @@ struct Channel: AsyncParsableCommand {
             }
             let secret = try await Store.withOpened(configuration.database, logger: logger) { store in
                 try await store.migrate()
-                return try await store.rotateChannelSecret(parsed, by: .cli())
+                return try await store.auth.rotateChannelSecret(parsed, by: .cli())
             }
             print(secret)
         }

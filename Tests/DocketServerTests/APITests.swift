@@ -29,9 +29,9 @@ func withApp(
         try await store.migrate()
         var headers: HTTPFields = [:]
         if authenticated {
-            let admin = try await store.addUser(
+            let admin = try await store.auth.addUser(
                 User(username: "admin", displayName: "管理员", roles: [.admin]), password: "admin-password-1", by: .cli())
-            headers[.authorization] = "Bearer " + (try await store.createAPIToken(for: admin.id, name: "tests", by: .cli()).token)
+            headers[.authorization] = "Bearer " + (try await store.auth.createAPIToken(for: admin.id, name: "tests", by: .cli()).token)
         }
         let app = try buildApplication(configuration: DocketConfiguration(), store: store, logger: testLogger)
         let credentials = headers

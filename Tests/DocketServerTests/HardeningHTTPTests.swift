@@ -114,7 +114,7 @@ struct HardeningHTTPTests {
     @Test func oversizeBodiesAre413() async throws {
         try await withApp { client, store in
             try await OrdersAPITests().setup(store)
-            let order = try await store.submitOrder(
+            let order = try await store.orders.submitOrder(
                 try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
             let big = ByteBuffer(string: #"{"reason":""# + String(repeating: "x", count: 1 << 21) + #""}"#)
             for (method, uri) in [
@@ -145,7 +145,7 @@ struct HardeningHTTPTests {
             let problem = try decode(Problem.self, again)
             #expect(problem.type == "/problems/stale-stage")
             #expect(problem.detail?.contains("已不在「初审」环节（现在：财务审核）") == true, "\(problem.detail ?? "")")
-            #expect(try await store.order(id: id).status == .reviewFinance)
+            #expect(try await store.orders.order(id: id).status == .reviewFinance)
             // The page's form carries the stage it was shown for: the second click shows the order, not a 500.
             let page = try await client.execute(
                 uri: "/orders/\(id)/review", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
@@ -179,7 +179,7 @@ struct HardeningHTTPTests {
     @Test func aChangedRepushIsAccepted202WithItsChangeRequest() async throws {
         try await withApp { client, store in
             try await OrdersAPITests().setup(store)
-            let secret = try await store.rotateChannelSecret(.jd, by: .cli())
+            let secret = try await store.auth.rotateChannelSecret(.jd, by: .cli())
             func push(_ json: String) async throws -> TestResponse {
                 try await post(
                     client, "/api/v1/channels/jd/orders", json,
@@ -200,7 +200,7 @@ struct HardeningHTTPTests {
 
     @Test func signInRedirectsOnlyToThisSitesPaths() async throws {
         try await withApp(authenticated: false) { client, store in
-            _ = try await store.addUser(User(username: "li.na", displayName: "李娜", roles: [.orderDesk]), password: "password-long-1", by: .cli())
+            _ = try await store.auth.addUser(User(username: "li.na", displayName: "李娜", roles: [.orderDesk]), password: "password-long-1", by: .cli())
             for (next, expected) in [
                 ("%2F%09%2Fevil.example", "/"), ("%2F%0A%2Fevil.example", "/"), ("%2F%5Cevil.example", "/"), ("%2F%2Fevil.example", "/"),
                 ("https%3A%2F%2Fevil.example", "/"), ("%2Forders%3Fstage%3Dreview", "/orders?stage=review"),
@@ -216,8 +216,8 @@ struct HardeningHTTPTests {
 
     @Test func apiTokensDoNotOpenTheBackOffice() async throws {
         try await withApp(authenticated: false) { client, store in
-            let admin = try await store.addUser(User(username: "ops", displayName: "运维", roles: [.admin]), password: "password-long-1", by: .cli())
-            let token = try await store.createAPIToken(for: admin.id, name: "prometheus", by: .cli()).token
+            let admin = try await store.auth.addUser(User(username: "ops", displayName: "运维", roles: [.admin]), password: "password-long-1", by: .cli())
+            let token = try await store.auth.createAPIToken(for: admin.id, name: "prometheus", by: .cli()).token
             let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
             try await client.execute(uri: "/api/v1/customers", method: .get, headers: bearer) { #expect($0.status == .ok) }
             try await client.execute(uri: "/metrics", method: .get, headers: bearer) { #expect($0.status == .ok) }
@@ -232,7 +232,7 @@ struct HardeningHTTPTests {
     /// `https://` on a plain http server is another origin; the server's own scheme and host are not.
     @Test func originChecksTheScheme() async throws {
         try await withApp(authenticated: false) { client, store in
-            _ = try await store.addUser(User(username: "li.na", displayName: "李娜", roles: [.orderDesk]), password: "password-long-1", by: .cli())
+            _ = try await store.auth.addUser(User(username: "li.na", displayName: "李娜", roles: [.orderDesk]), password: "password-long-1", by: .cli())
             func login(origin: String) async throws -> HTTPResponse.Status {
                 try await client.execute(
                     uri: "/login", method: .post,
@@ -260,9 +260,9 @@ struct HardeningHTTPTests {
     @Test func staffCopyANewConfirmationLink() async throws {
         try await withApp { client, store in
             try await OrdersAPITests().setup(store)
-            let order = try await store.submitOrder(
+            let order = try await store.orders.submitOrder(
                 try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
-            while try await store.order(id: order.id).status.isReview {
+            while try await store.orders.order(id: order.id).status.isReview {
                 _ = try await store.decideCurrentStage(orderID: order.id, .pass, reason: "ok", approveOverrides: true, by: .cli())
             }
             let issued = try await post(client, "/api/v1/orders/\(order.id)/confirmation/link", "")
@@ -273,7 +273,7 @@ struct HardeningHTTPTests {
                 uri: "/orders/\(order.id)/confirmation/link", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                 body: ByteBuffer(string: "")) { String(buffer: $0.body) }
             #expect(page.contains("id=\"new-link\" value=\"http://localhost/confirm/"))
-            #expect(try await store.confirmation(token: String(link.path.dropFirst(9))).open == false, "the page's new link replaced it")
+            #expect(try await store.orders.confirmation(token: String(link.path.dropFirst(9))).open == false, "the page's new link replaced it")
             let again = try await client.execute(uri: "/orders/\(order.id)", method: .get) { String(buffer: $0.body) }
             #expect(again.contains("id=\"copy-new-link\""))
             #expect(!again.contains("id=\"new-link\""), "the link is shown once, not on the next visit")

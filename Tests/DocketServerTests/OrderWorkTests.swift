@@ -31,7 +31,7 @@ struct OrderWorkTests {
                     client, "/api/v1/orders/\(id)/review", #"{"stage":"\#(stage)","decision":"pass","reason":"ok","approveOverrides":true}"#)
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
             }
-            #expect(try await store.order(id: id).status == .awaitingConfirmation)
+            #expect(try await store.orders.order(id: id).status == .awaitingConfirmation)
             #expect(try await post(client, "/api/v1/orders/\(id)/confirmation", #"{"via":"pigeon"}"#).status == .unprocessableContent)
             let confirmed = try await post(client, "/api/v1/orders/\(id)/confirmation", #"{"via":"phone","note":"王经理确认"}"#)
             #expect(try decode(StoredOrder.self, confirmed).status == .confirmed)
@@ -79,12 +79,12 @@ struct OrderWorkTests {
     @Test func theCustomersConfirmationPage() async throws {
         try await withApp(authenticated: false) { client, store in
             try await OrdersAPITests().setup(store)
-            let order = try await store.submitOrder(
+            let order = try await store.orders.submitOrder(
                 try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
-            while try await store.order(id: order.id).status.isReview {
+            while try await store.orders.order(id: order.id).status.isReview {
                 _ = try await store.decideCurrentStage(orderID: order.id, .pass, reason: "ok", approveOverrides: true, by: .cli())
             }
-            let link = try await store.issueConfirmationLink(orderID: order.id, by: .cli()).path
+            let link = try await store.orders.issueConfirmationLink(orderID: order.id, by: .cli()).path
             try await client.execute(uri: "/confirm/not-a-real-token-at-all-123", method: .get) { #expect($0.status == .notFound) }
             let page = try await client.execute(uri: link, method: .get) { String(buffer: $0.body) }
             #expect(page.contains(order.number) && page.contains("id=\"confirm-order\""))
@@ -98,8 +98,8 @@ struct OrderWorkTests {
                 String(buffer: $0.body)
             }
             #expect(done.contains("id=\"confirm-done\""))
-            #expect(try await store.order(id: order.id).status == .confirmed)
-            #expect(try await store.order(id: order.id).customerRequirements == "上午送")
+            #expect(try await store.orders.order(id: order.id).status == .confirmed)
+            #expect(try await store.orders.order(id: order.id).customerRequirements == "上午送")
             let again = try await client.execute(uri: link, method: .get) { String(buffer: $0.body) }
             #expect(again.contains("id=\"confirm-closed\"") && !again.contains("id=\"confirm-order\""))
         }
@@ -118,19 +118,19 @@ struct TimerWorkerTests {
             defer { worker.cancel() }
             try await store.migrate()
             try await OrdersAPITests().setup(store)
-            let order = try await store.submitOrder(
+            let order = try await store.orders.submitOrder(
                 try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
-            while try await store.order(id: order.id).status.isReview {
+            while try await store.orders.order(id: order.id).status.isReview {
                 _ = try await store.decideCurrentStage(orderID: order.id, .pass, reason: "ok", approveOverrides: true, by: .cli())
             }
             clock.advance(milliseconds: 25 * 3_600_000)
-            var status = try await store.order(id: order.id).status
+            var status = try await store.orders.order(id: order.id).status
             for _ in 0..<100 where status != .suspended {
                 try await Task.sleep(for: .milliseconds(100))
-                status = try await store.order(id: order.id).status
+                status = try await store.orders.order(id: order.id).status
             }
             #expect(status == .suspended)
-            #expect(try await store.timers(orderID: order.id).map(\.outcome) == [.suspended, .reminded])
+            #expect(try await store.timers.list(orderID: order.id).map(\.outcome) == [.suspended, .reminded])
         }
     }
 }
@@ -140,10 +140,10 @@ struct OrderFormTests {
     @Test func completeInformationThenRequestAndApproveAChangeThroughThePages() async throws {
         try await withApp(authenticated: false) { client, store in
             try await OrdersAPITests().setup(store)
-            _ = try await store.addUser(User(username: "desk.li", displayName: "李娜", roles: [.orderDesk, .sales]), password: "password-long-1", by: .cli())
+            _ = try await store.auth.addUser(User(username: "desk.li", displayName: "李娜", roles: [.orderDesk, .sales]), password: "password-long-1", by: .cli())
             let cookie = "\(sessionCookieName)=\(try #require(try await signIn(client, "desk.li", "password-long-1")))"
             let incomplete = #"{"channel":"fax","customerCode":"C100","lines":[{"sku":"TEA-1","quantity":0}]}"#
-            let order = try await store.submitOrder(try JSONDecoder().decode(OrderDraft.self, from: Data(incomplete.utf8)), idempotencyKey: nil, by: .cli()).order
+            let order = try await store.orders.submitOrder(try JSONDecoder().decode(OrderDraft.self, from: Data(incomplete.utf8)), idempotencyKey: nil, by: .cli()).order
             #expect(order.status == .needsInfo)
             func post(_ path: String, _ fields: String) async throws -> TestResponse {
                 let page = try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
@@ -157,11 +157,11 @@ struct OrderFormTests {
             #expect(String(buffer: still.body).contains("应为整数"))
             let completed = try await post("/orders/\(order.id)/complete", "customerCode=C100&sku=TEA-1&quantity=2&price=")
             #expect(completed.status == .seeOther)
-            #expect(try await store.order(id: order.id).status == .reviewSales)
+            #expect(try await store.orders.order(id: order.id).status == .reviewSales)
             // A change requested on the grid waits for approval, then makes revision 2.
             let changed = try await post("/orders/\(order.id)/change", "customerCode=C100&sku=TEA-1&quantity=6&price=268.00&message=%E5%8A%A0%E9%87%8F")
             #expect(changed.status == .seeOther)
-            let change = try #require(try await store.changeRequests(orderID: order.id).first)
+            let change = try #require(try await store.orders.changeRequests(orderID: order.id).first)
             #expect(change.edit.lines?.first?.quantity == 6 && change.message == "加量")
             let page = try await client.execute(uri: "/orders/\(order.id)", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
             #expect(page.contains("id=\"approve-change-\(change.id)\""))
@@ -169,7 +169,7 @@ struct OrderFormTests {
             try await client.execute(uri: "/change-requests/\(change.id)/decision", method: .post,
                 headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
                 body: ByteBuffer(string: "_csrf=\(csrf)&approve=yes&reason=ok")) { #expect($0.status == .seeOther) }
-            let revised = try await store.order(id: order.id)
+            let revised = try await store.orders.order(id: order.id)
             #expect(revised.revision == 2 && revised.lines.first?.quantity == 6)
             let after = try await client.execute(uri: "/orders/\(order.id)", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
             #expect(after.contains("id=\"revisions\"") && after.contains("TEA-1 数量") && !after.contains("lines["))
@@ -204,20 +204,20 @@ struct OutboxRelayTests {
             try await store.migrate()
             try await OrdersAPITests().setup(store)
             for _ in 0..<3 {
-                _ = try await store.submitOrder(
+                _ = try await store.orders.submitOrder(
                     try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli())
             }
             let transport = FlakyTransport(failures: 1)
             let relay = OutboxRelay(store: store, transport: transport, intervalSeconds: 1, logger: testLogger)
             let first = try await relay.deliverDue()
             #expect(first.delivered == 2 && first.failed == 1)
-            #expect(try await store.outboxBacklog() == 1)
+            #expect(try await store.outbox.outboxBacklog() == 1)
             #expect(try await relay.deliverDue().claimed == 0, "the failed message waits")
             clock.advance(milliseconds: 30_001)
             #expect(try await relay.deliverDue().delivered == 1)
             let delivered = await transport.delivered
             #expect(delivered.count == 3 && Set(delivered).count == 3)
-            #expect(try await store.outboxBacklog() == 0)
+            #expect(try await store.outbox.outboxBacklog() == 0)
         }
     }
 }

@@ -56,8 +56,8 @@ struct OrdersAPITests {
             try await setup(store)
             var tokens: [Role: HTTPFields] = [:]
             for role in [Role.orderDesk, .sales, .finance] {
-                let user = try await store.addUser(User(username: "u.\(role.rawValue)", displayName: role.rawValue, roles: [role]), password: "password-long-1", by: .cli())
-                tokens[role] = [.authorization: "Bearer " + (try await store.createAPIToken(for: user.id, name: "t", by: .cli()).token)]
+                let user = try await store.auth.addUser(User(username: "u.\(role.rawValue)", displayName: role.rawValue, roles: [role]), password: "password-long-1", by: .cli())
+                tokens[role] = [.authorization: "Bearer " + (try await store.auth.createAPIToken(for: user.id, name: "t", by: .cli()).token)]
             }
             let id = try await client.execute(uri: "/api/v1/orders", method: .post, headers: tokens[.orderDesk]!, body: body(orderJSON)) { response throws in
                 try decode(StoredOrder.self, response).id
@@ -99,7 +99,7 @@ struct ChannelIntakeTests {
     @Test func signedPushesCreateOnceAndBadSignaturesAreRefused() async throws {
         try await withApp(authenticated: false) { client, store in
             try await OrdersAPITests().setup(store)
-            let secret = try await store.rotateChannelSecret(.taobao, by: .cli())
+            let secret = try await store.auth.rotateChannelSecret(.taobao, by: .cli())
             let push = #"{"externalRef":"TB-20261122-001","customerCode":"C100","lines":[{"sku":"TEA-1","quantity":1}]}"#
             func signature(_ text: String, _ key: String = secret) -> HTTPFields {
                 [HTTPField.Name("X-Docket-Signature")!: "sha256=" + hmacHexForTest(secret: key, body: text)]
@@ -130,7 +130,7 @@ struct ChannelIntakeTests {
             try await client.execute(uri: "/api/v1/channels/phone/orders", method: .post, headers: signature(push), body: body(push)) {
                 #expect($0.status == .notFound)
             }
-            #expect(try await store.orders().total == 1)
+            #expect(try await store.orders.list().total == 1)
         }
     }
 }
@@ -148,7 +148,7 @@ struct OrderPageTests {
         try await withApp { client, store in
             try await OrdersAPITests().setup(store)
             for _ in 0..<3 {
-                _ = try await store.submitOrder(
+                _ = try await store.orders.submitOrder(
                     try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli())
             }
             let page = try await client.execute(uri: "/orders?sort=-total&limit=2", method: .get) { String(buffer: $0.body) }
@@ -165,10 +165,10 @@ struct OrderPageTests {
         try await withApp(authenticated: false) { client, store in
             try await OrdersAPITests().setup(store)
             for (name, role) in [("wh.zhao", Role.warehouse), ("desk.li", .orderDesk)] {
-                _ = try await store.addUser(User(username: name, displayName: name, roles: [role]), password: "password-long-1", by: .cli())
+                _ = try await store.auth.addUser(User(username: name, displayName: name, roles: [role]), password: "password-long-1", by: .cli())
             }
             let customer = try await store.customers.get(key: "C100")
-            let order = try await store.submitOrder(
+            let order = try await store.orders.submitOrder(
                 try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
             for (name, canSave) in [("wh.zhao", false), ("desk.li", true)] {
                 let cookie = "\(sessionCookieName)=\(try #require(try await signIn(client, name, "password-long-1")))"
@@ -188,10 +188,10 @@ struct OrderPageTests {
     @Test func queuesDetailAndReviewThroughThePages() async throws {
         try await withApp(authenticated: false) { client, store in
             try await OrdersAPITests().setup(store)
-            let order = try await store.submitOrder(
+            let order = try await store.orders.submitOrder(
                 try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
             for (name, display, role) in [("sales.li", "李明（销售）", Role.sales), ("fin.wang", "王芳（财务）", .finance)] {
-                _ = try await store.addUser(User(username: name, displayName: display, roles: [role]), password: "password-long-1", by: .cli())
+                _ = try await store.auth.addUser(User(username: name, displayName: display, roles: [role]), password: "password-long-1", by: .cli())
             }
             let sales = "\(sessionCookieName)=\(try #require(try await signIn(client, "sales.li", "password-long-1")))"
             let finance = "\(sessionCookieName)=\(try #require(try await signIn(client, "fin.wang", "password-long-1")))"
@@ -217,7 +217,7 @@ struct OrderPageTests {
                 #expect($0.headers[.location] == "/orders/\(order.id)?done=reviewed&stage=sales")
             }
             // Feedback after the decision, and the next order waiting in the same stage.
-            let waiting = try await store.submitOrder(
+            let waiting = try await store.orders.submitOrder(
                 try JSONDecoder().decode(OrderDraft.self, from: Data(orderJSON.utf8)), idempotencyKey: nil, by: .cli()).order
             let feedback = try await client.execute(
                 uri: "/orders/\(order.id)?done=reviewed&stage=sales", method: .get, headers: [.cookie: sales]) { String(buffer: $0.body) }

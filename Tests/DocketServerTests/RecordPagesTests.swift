@@ -16,8 +16,8 @@ struct RecordPagesTests {
 
     /// A bearer token for a new user with `roles`.
     func token(_ store: Store, _ username: String, _ roles: [Role]) async throws -> String {
-        let user = try await store.addUser(User(username: username, displayName: username, roles: roles), password: "password-long-1", by: .cli())
-        return try await store.createAPIToken(for: user.id, name: username, by: .cli()).token
+        let user = try await store.auth.addUser(User(username: username, displayName: username, roles: roles), password: "password-long-1", by: .cli())
+        return try await store.auth.createAPIToken(for: user.id, name: username, by: .cli()).token
     }
 
     @Test func creditTermsAreChangedByFinanceOnly() async throws {
@@ -75,7 +75,7 @@ struct RecordPagesTests {
                 Customer(code: "C1", name: "恒通贸易", contacts: [Contact(name: "王", phone: "13812345678")], creditLimit: Money(minor: 100_000)),
                 by: .cli())
             for (username, roles) in [("cai.wu", [Role.finance]), ("xiao.shou", [Role.sales])] {
-                _ = try await store.addUser(User(username: username, displayName: username, roles: roles), password: "password-long-1", by: .cli())
+                _ = try await store.auth.addUser(User(username: username, displayName: username, roles: roles), password: "password-long-1", by: .cli())
             }
             func page(_ username: String) async throws -> (cookie: String, html: String) {
                 let cookie = "\(sessionCookieName)=\(try #require(try await signIn(client, username, "password-long-1")))"
@@ -164,7 +164,7 @@ struct RecordPagesTests {
     @Test func eachRoleHasItsOwnHomePageAndTheAdminSeesAllOfIt() async throws {
         try await withApp(authenticated: false) { client, store in
             func home(_ username: String, _ roles: [Role]) async throws -> String {
-                _ = try await store.addUser(User(username: username, displayName: username, roles: roles), password: "password-long-1", by: .cli())
+                _ = try await store.auth.addUser(User(username: username, displayName: username, roles: roles), password: "password-long-1", by: .cli())
                 let cookie = "\(sessionCookieName)=\(try #require(try await signIn(client, username, "password-long-1")))"
                 return try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
             }

@@ -52,7 +52,7 @@ struct SecurityTests {
     @Test func loginSessionCookieCSRFAndLogout() async throws {
         let clock = ManualClock()
         try await withApp(clock: clock, authenticated: false) { client, store in
-            _ = try await store.addUser(
+            _ = try await store.auth.addUser(
                 User(username: "desk", displayName: "跟单小李", roles: [.orderDesk]), password: "desk-password-1", by: .cli())
             // a successful login sets a hardened cookie and goes where the user was headed
             let setCookie = try await client.execute(
@@ -123,7 +123,7 @@ struct SecurityTests {
 
     @Test func failedLoginsAreThrottledPerAccount() async throws {
         try await withApp(authenticated: false) { client, store in
-            _ = try await store.addUser(User(username: "fin", displayName: "财务", roles: [.finance]), password: "finance-pass-1", by: .cli())
+            _ = try await store.auth.addUser(User(username: "fin", displayName: "财务", roles: [.finance]), password: "finance-pass-1", by: .cli())
             for _ in 0..<AuthPolicy().maximumFailuresPerAccount {
                 try await client.execute(
                     uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
@@ -165,8 +165,8 @@ struct SecurityTests {
     @Test func apiTokensWorkUntilRevoked() async throws {
         try await withApp(authenticated: false) { client, store in
             // The ERP brings customers with their credit terms, so its user holds finance's role too.
-            let user = try await store.addUser(User(username: "erp", displayName: "ERP 集成", roles: [.sales, .finance]), password: "integration-1", by: .cli())
-            let created = try await store.createAPIToken(for: user.id, name: "ERP", by: .cli())
+            let user = try await store.auth.addUser(User(username: "erp", displayName: "ERP 集成", roles: [.sales, .finance]), password: "integration-1", by: .cli())
+            let created = try await store.auth.createAPIToken(for: user.id, name: "ERP", by: .cli())
             #expect(created.token.hasPrefix("dkt_"))
             let bearer: HTTPFields = [.authorization: "Bearer \(created.token)"]
             try await client.execute(uri: "/api/v1/customers", method: .post, headers: bearer, body: body(customerJSON)) { response throws in
@@ -176,7 +176,7 @@ struct SecurityTests {
             try await client.execute(uri: "/api/v1/stock/receipts", method: .post, headers: bearer, body: body("{}")) { response throws in
                 #expect(response.status == .forbidden)
             }
-            try await store.revokeAPIToken(created.info.id, of: user.id, by: .cli())
+            try await store.auth.revokeAPIToken(created.info.id, of: user.id, by: .cli())
             try await client.execute(uri: "/api/v1/customers", method: .get, headers: bearer) { response throws in
                 #expect(response.status == .unauthorized)
             }
@@ -213,9 +213,9 @@ struct RouteMatrixTests {
             // one signed-in session per role
             var sessions: [Role: (cookie: String, csrf: String)] = [:]
             for role in Role.allCases {
-                _ = try await store.addUser(
+                _ = try await store.auth.addUser(
                     User(username: "u.\(role.rawValue)", displayName: role.rawValue, roles: [role]), password: "matrix-password-1", by: .cli())
-                guard case .success(let token, let identity) = try await store.login(
+                guard case .success(let token, let identity) = try await store.auth.login(
                     username: "u.\(role.rawValue)", password: "matrix-password-1", ip: "127.0.0.1", userAgent: nil)
                 else { Issue.record("login failed for \(role)"); return }
                 sessions[role] = (token, identity.csrfToken!)
@@ -264,7 +264,7 @@ struct RouteMatrixTests {
 struct FormPageTests {
     @Test func customerFormKeepsWhatWasTypedAndShowsFieldErrors() async throws {
         try await withApp(authenticated: false) { client, store in
-            _ = try await store.addUser(User(username: "desk", displayName: "跟单", roles: [.orderDesk]), password: "desk-password-1", by: .cli())
+            _ = try await store.auth.addUser(User(username: "desk", displayName: "跟单", roles: [.orderDesk]), password: "desk-password-1", by: .cli())
             let token = try #require(try await signIn(client, "desk", "desk-password-1"))
             let cookie = "\(sessionCookieName)=\(token)"
             let newForm = try await client.execute(uri: "/customers/new", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
@@ -340,7 +340,7 @@ struct FormPageTests {
             #expect(result.1.contains("value=\"P-1\""))
             result = try await post("/stock/receive", "sku=P-1&warehouseCode=WH1&locationCode=A-01-01&quantity=7&reference=PO-7")
             #expect(result.0 == .seeOther)
-            #expect(try await store.stockLots(StockQuery(sku: "P-1")).items.map(\.onHand) == [7])
+            #expect(try await store.stock.stockLots(StockQuery(sku: "P-1")).items.map(\.onHand) == [7])
             // carrier: services and rates as tables; a problem is shown in the row it was typed in
             func encoded(_ fields: [(String, String)]) -> String {
                 fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }

@@ -21,7 +21,7 @@ struct OrderConformanceTests {
     func completeOrdersGoToSalesReviewIncompleteOnesAreKept(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             try await orderSetup(store)
-            let complete = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk)
+            let complete = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk)
             #expect(complete.replayed == false)
             #expect(complete.order.status == .reviewSales)
             #expect(complete.order.number == "SO-20261122-000001")
@@ -32,7 +32,7 @@ struct OrderConformanceTests {
             var incomplete = completeDraft()
             incomplete.customerCode = "C404"
             incomplete.lines.append(OrderLineDraft(sku: "NOPE", quantity: 0))
-            let kept = try await store.submitOrder(incomplete, idempotencyKey: nil, by: clerk)
+            let kept = try await store.orders.submitOrder(incomplete, idempotencyKey: nil, by: clerk)
             #expect(kept.order.status == .needsInfo)
             #expect(kept.order.number == "SO-20261122-000002")
             let fields = Set(kept.order.problems.map(\.field))
@@ -40,7 +40,7 @@ struct OrderConformanceTests {
             #expect(kept.order.lines.count == 3, "nothing typed is lost")
 
             // events and outbox rows were written with the orders
-            let timeline = try await store.orderTimeline(orderID: kept.order.id)
+            let timeline = try await store.orders.orderTimeline(orderID: kept.order.id)
             #expect(timeline.map(\.action) == ["received", "request_info"])
             #expect(timeline.last?.to == .needsInfo)
             let outbox = try await store.engine.read(Statement("SELECT topic FROM outbox ORDER BY id"))
@@ -52,23 +52,23 @@ struct OrderConformanceTests {
     func sameIdempotencyKeyNeverCreatesTwice(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             try await orderSetup(store)
-            let first = try await store.submitOrder(completeDraft(), idempotencyKey: "k-1", by: clerk)
-            let again = try await store.submitOrder(completeDraft(), idempotencyKey: "k-1", by: clerk)
+            let first = try await store.orders.submitOrder(completeDraft(), idempotencyKey: "k-1", by: clerk)
+            let again = try await store.orders.submitOrder(completeDraft(), idempotencyKey: "k-1", by: clerk)
             #expect(again.replayed && again.order.id == first.order.id)
             var different = completeDraft()
             different.lines[0].quantity = 4
             await #expect(throws: DocketError.invalid("Idempotency-Key", "idempotencyMismatch")) {
-                _ = try await store.submitOrder(different, idempotencyKey: "k-1", by: clerk)
+                _ = try await store.orders.submitOrder(different, idempotencyKey: "k-1", by: clerk)
             }
             // another client's identical key is its own
-            #expect(try await store.submitOrder(completeDraft(), idempotencyKey: "k-1", by: Actor(.api, "shop")).replayed == false)
+            #expect(try await store.orders.submitOrder(completeDraft(), idempotencyKey: "k-1", by: Actor(.api, "shop")).replayed == false)
 
             // ten concurrent duplicates: one order; a twin caught in the act gets a conflict, the others the replay
             let outcomes = try await withThrowingTaskGroup(of: Int64?.self) { group in
                 for _ in 0..<10 {
                     group.addTask {
                         do {
-                            return try await store.submitOrder(completeDraft(), idempotencyKey: "k-2", by: clerk).order.id
+                            return try await store.orders.submitOrder(completeDraft(), idempotencyKey: "k-2", by: clerk).order.id
                         } catch DocketError.concurrentRequest(let key) {
                             #expect(key == "k-2")
                             return nil
@@ -80,9 +80,9 @@ struct OrderConformanceTests {
             #expect(Set(outcomes.compactMap { $0 }).count == 1)
             #expect(outcomes.count == 10)
             // retrying after a conflict returns the order that was made
-            let retried = try await store.submitOrder(completeDraft(), idempotencyKey: "k-2", by: clerk)
+            let retried = try await store.orders.submitOrder(completeDraft(), idempotencyKey: "k-2", by: clerk)
             #expect(retried.replayed && outcomes.contains(retried.order.id))
-            #expect(try await store.orders().total == 3)
+            #expect(try await store.orders.list().total == 3)
         }
     }
 
@@ -93,16 +93,16 @@ struct OrderConformanceTests {
             let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
                 for _ in 0..<8 {
                     group.addTask {
-                        try await store.submitOrder(completeDraft(channel: .taobao, externalRef: "TB-778899"), idempotencyKey: nil, by: clerk).order.id
+                        try await store.orders.submitOrder(completeDraft(channel: .taobao, externalRef: "TB-778899"), idempotencyKey: nil, by: clerk).order.id
                     }
                 }
                 return try await group.reduce(into: Set<Int64>()) { $0.insert($1) }
             }
             #expect(ids.count == 1)
             // the same id on another platform is another order
-            #expect(try await store.submitOrder(completeDraft(channel: .jd, externalRef: "TB-778899"), idempotencyKey: nil, by: clerk).replayed == false)
+            #expect(try await store.orders.submitOrder(completeDraft(channel: .jd, externalRef: "TB-778899"), idempotencyKey: nil, by: clerk).replayed == false)
             await #expect(throws: DocketError.invalid("externalRef", "required")) {
-                _ = try await store.submitOrder(completeDraft(channel: .pinduoduo), idempotencyKey: nil, by: clerk)
+                _ = try await store.orders.submitOrder(completeDraft(channel: .pinduoduo), idempotencyKey: nil, by: clerk)
             }
         }
     }
@@ -113,7 +113,7 @@ struct OrderConformanceTests {
             try await orderSetup(store)
             let numbers = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<20 {
-                    group.addTask { try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order.number }
+                    group.addTask { try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order.number }
                 }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
@@ -126,24 +126,24 @@ struct OrderConformanceTests {
     func transitionsFollowTheTableAndLeaveATimeline(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             try await orderSetup(store)
-            let order = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            let order = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
             // refused: not in the table, and nothing changes
             await #expect(throws: DocketError.illegalTransition(number: order.number, from: .reviewSales, action: .ship)) {
-                _ = try await store.transition(orderID: order.id, .ship, reason: nil, by: clerk)
+                _ = try await store.orders.transition(orderID: order.id, .ship, reason: nil, by: clerk)
             }
             await #expect(throws: DocketError.invalid("reason", "reasonRequired")) {
-                _ = try await store.transition(orderID: order.id, .hold, reason: " ", by: clerk)
+                _ = try await store.orders.transition(orderID: order.id, .hold, reason: " ", by: clerk)
             }
-            let held = try await store.transition(orderID: order.id, .hold, reason: "客户要求暂缓", by: clerk)
+            let held = try await store.orders.transition(orderID: order.id, .hold, reason: "客户要求暂缓", by: clerk)
             #expect(held.status == .onHold && held.heldFrom == .reviewSales)
-            let resumed = try await store.transition(orderID: order.id, .resume, reason: nil, by: clerk)
+            let resumed = try await store.orders.transition(orderID: order.id, .resume, reason: nil, by: clerk)
             #expect(resumed.status == .reviewSales && resumed.heldFrom == nil)
             var status = resumed.status
-            for _ in 0..<4 { status = try await store.transition(orderID: order.id, .pass, reason: nil, by: clerk).status }
+            for _ in 0..<4 { status = try await store.orders.transition(orderID: order.id, .pass, reason: nil, by: clerk).status }
             #expect(status == .awaitingConfirmation)
-            let cancelled = try await store.transition(orderID: order.id, .cancel, reason: "客户取消", by: clerk)
+            let cancelled = try await store.orders.transition(orderID: order.id, .cancel, reason: "客户取消", by: clerk)
             #expect(cancelled.status == .cancelled)
-            let timeline = try await store.orderTimeline(orderID: order.id)
+            let timeline = try await store.orders.orderTimeline(orderID: order.id)
             #expect(timeline.map(\.action) == ["received", "accept", "hold", "resume", "pass", "pass", "pass", "pass", "cancel"])
             #expect(timeline.last?.reason == "客户取消" && timeline.last?.from == .awaitingConfirmation)
             // the schema refuses a held_from on an order that is not on hold
@@ -157,19 +157,19 @@ struct OrderConformanceTests {
     func concurrentTransitionsDecideOnFreshState(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             try await orderSetup(store)
-            let order = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            let order = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
             // five reviewers press "pass" at once on the sales stage: each pass moves one stage, never skipping the table
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for _ in 0..<5 {
-                    group.addTask { (try? await store.transition(orderID: order.id, .pass, reason: nil, by: clerk)) != nil }
+                    group.addTask { (try? await store.orders.transition(orderID: order.id, .pass, reason: nil, by: clerk)) != nil }
                 }
                 return await group.reduce(into: [Bool]()) { $0.append($1) }
             }
             let passes = outcomes.filter { $0 }.count
-            let final = try await store.order(id: order.id)
+            let final = try await store.orders.order(id: order.id)
             let stages: [OrderStatus] = [.reviewSales, .reviewFinance, .reviewInventory, .reviewFinal, .awaitingConfirmation]
             #expect(final.status == stages[min(passes, 4)])
-            #expect(try await store.orderTimeline(orderID: order.id).filter { $0.action == "pass" }.count == passes)
+            #expect(try await store.orders.orderTimeline(orderID: order.id).filter { $0.action == "pass" }.count == passes)
         }
     }
 
@@ -184,13 +184,13 @@ struct OrderConformanceTests {
                 C001,,phone,,,P001,x,,,
                 C404,,phone,,,P001,1,,,
                 """
-            let report = try await store.importOrders(csv: csv, by: clerk)
+            let report = try await store.orders.importOrders(csv: csv, by: clerk)
             #expect(report.imported.map(\.status) == [.reviewSales, .needsInfo])
             #expect(report.imported[0].lines == [2, 3])
             #expect(report.refused.map(\.line) == [4])
-            let again = try await store.importOrders(csv: csv, by: clerk)
+            let again = try await store.orders.importOrders(csv: csv, by: clerk)
             #expect(again.imported.allSatisfy { $0.alreadyImported })
-            #expect(try await store.orders().total == 2)
+            #expect(try await store.orders.list().total == 2)
         }
     }
 }

@@ -15,29 +15,29 @@ struct OutboxConformanceTests {
         let clock = ManualClock()
         try await withTestStore(engine, clock: clock) { store in
             try await orderSetup(store)
-            for _ in 0..<6 { _ = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk) }
-            let total = try await store.outboxBacklog()
+            for _ in 0..<6 { _ = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk) }
+            let total = try await store.outbox.outboxBacklog()
             #expect(total == 6)
-            async let a = store.claimOutbox(owner: "node-a", limit: 4)
-            async let b = store.claimOutbox(owner: "node-b", limit: 4)
+            async let a = store.outbox.claimOutbox(owner: "node-a", limit: 4)
+            async let b = store.outbox.claimOutbox(owner: "node-b", limit: 4)
             let (first, second) = try await (a, b)
             let ids = (first + second).map(\.id)
             #expect(ids.count == 6 && Set(ids).count == 6, "each message claimed once: \(ids)")
             #expect((first + second).allSatisfy { $0.notificationTopic == .acknowledged && $0.subject == "order" && $0.attempts == 1 })
-            for message in first { #expect(try await store.markDelivered(message)) }
+            for message in first { #expect(try await store.outbox.markDelivered(message)) }
             // node-b dies before delivering. Within its lease nobody else takes its messages.
-            #expect(try await store.claimOutbox(owner: "node-a").isEmpty)
+            #expect(try await store.outbox.claimOutbox(owner: "node-a").isEmpty)
             clock.advance(milliseconds: 61_000)
-            let takenOver = try await store.claimOutbox(owner: "node-a")
+            let takenOver = try await store.outbox.claimOutbox(owner: "node-a")
             #expect(Set(takenOver.map(\.id)) == Set(second.map(\.id)))
             #expect(takenOver.allSatisfy { $0.attempts == 2 })
             // The dead relay wakes up: its lease is gone, so marking changes nothing (node-a delivers; receivers
             // deduplicate by id).
-            for message in second { #expect(try await store.markDelivered(message) == false) }
-            for message in takenOver { #expect(try await store.markDelivered(message)) }
-            #expect(try await store.outboxBacklog() == 0)
+            for message in second { #expect(try await store.outbox.markDelivered(message) == false) }
+            for message in takenOver { #expect(try await store.outbox.markDelivered(message)) }
+            #expect(try await store.outbox.outboxBacklog() == 0)
             clock.advance(milliseconds: 2 * hour)
-            #expect(try await store.claimOutbox(owner: "node-a").isEmpty, "delivered messages are never claimed again")
+            #expect(try await store.outbox.claimOutbox(owner: "node-a").isEmpty, "delivered messages are never claimed again")
         }
     }
 
@@ -47,19 +47,19 @@ struct OutboxConformanceTests {
         let clock = ManualClock()
         try await withTestStore(engine, clock: clock) { store in
             try await orderSetup(store)
-            _ = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk)
-            let message = try #require(try await store.claimOutbox(owner: "n").first)
-            try await store.markFailed(message, error: "smtp: connection refused")
-            #expect(try await store.claimOutbox(owner: "n").isEmpty)
+            _ = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk)
+            let message = try #require(try await store.outbox.claimOutbox(owner: "n").first)
+            try await store.outbox.markFailed(message, error: "smtp: connection refused")
+            #expect(try await store.outbox.claimOutbox(owner: "n").isEmpty)
             clock.advance(milliseconds: 30_001)
-            let again = try #require(try await store.claimOutbox(owner: "n").first)
+            let again = try #require(try await store.outbox.claimOutbox(owner: "n").first)
             #expect(again.id == message.id && again.attempts == 2)
-            try await store.markFailed(again, error: "smtp: connection refused")
+            try await store.outbox.markFailed(again, error: "smtp: connection refused")
             clock.advance(milliseconds: 30_001)
-            #expect(try await store.claimOutbox(owner: "n").isEmpty, "the second wait is a minute")
+            #expect(try await store.outbox.claimOutbox(owner: "n").isEmpty, "the second wait is a minute")
             clock.advance(milliseconds: 30_000)
-            let third = try #require(try await store.claimOutbox(owner: "n").first)
-            #expect(try await store.markDelivered(third))
+            let third = try #require(try await store.outbox.claimOutbox(owner: "n").first)
+            #expect(try await store.outbox.markDelivered(third))
             let row = try #require(try await store.engine.read(Statement("SELECT last_error FROM outbox WHERE id = $1", [message.id])).first)
             #expect(row.optionalText("last_error") == "smtp: connection refused")
         }
@@ -85,17 +85,17 @@ struct OutboxConformanceTests {
                     [Bind.result(statement: 0, column: "id"), now.adding(milliseconds: hour), now]),
             ])
             #expect(try await store.migrate() == Array(7...Migration.all.count))
-            let order = try await store.order(id: try rows[0][0].int("id"))
-            let kept = try await store.timers(orderID: order.id)
+            let order = try await store.orders.order(id: try rows[0][0].int("id"))
+            let kept = try await store.timers.list(orderID: order.id)
             #expect(kept.map(\.kind) == [.confirmationDeadline] && kept.first?.doneAt == nil)
             // A new timer gets a new id (PostgreSQL's identity moved past the copied rows).
             _ = try await store.engine.write(
                 Statement(
                     "INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts) VALUES ('confirmation_reminder', 'order', $1, $2, $2, 0)",
                     [order.id, now]))
-            #expect(try await store.timers(orderID: order.id).count == 2)
+            #expect(try await store.timers.list(orderID: order.id).count == 2)
             clock.advance(milliseconds: hour + 1)
-            #expect(try await store.runDueTimers(owner: "n") == [.reminded, .suspended])
+            #expect(try await store.timers.runDueTimers(owner: "n") == [.reminded, .suspended])
         }
     }
 }
@@ -109,21 +109,21 @@ struct LineIdentityConformanceTests {
         try await withTestStore(engine) { store in
             try await orderSetup(store)
             _ = try await store.products.create(sampleProduct("P003"), by: clerk)
-            let order = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
-            let kept = try await store.order(id: order.id).lines
+            let order = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            let kept = try await store.orders.order(id: order.id).lines
             let (p001, p002) = (try #require(kept[0].id), try #require(kept[1].id))
             #expect(order.lines.map(\.id) == [nil, nil] || order.lines.map(\.id) == [p001, p002])
 
             await #expect(throws: DocketError.invalid("lines[0].id", "unknownLine", ["value": "999999"])) {
-                _ = try await store.requestChange(
+                _ = try await store.orders.requestChange(
                     orderID: order.id, OrderEdit(lines: [OrderLineDraft(lineID: 999_999, sku: "P001", quantity: 5)]), message: nil, by: clerk)
             }
             // P001 matched by SKU, P002 dropped, P003 added.
-            let request = try await store.requestChange(
+            let request = try await store.orders.requestChange(
                 orderID: order.id, OrderEdit(lines: [OrderLineDraft(sku: "P003", quantity: 2), OrderLineDraft(sku: "P001", quantity: 5)]),
                 message: "换货", by: clerk)
-            _ = try await store.decideChange(requestID: request.id, approve: true, reason: "客户确认", by: reviewer)
-            let revised = try await store.order(id: order.id).lines
+            _ = try await store.orders.decideChange(requestID: request.id, approve: true, reason: "客户确认", by: reviewer)
+            let revised = try await store.orders.order(id: order.id).lines
             #expect(revised.map(\.sku) == ["P001", "P003"], "kept lines first, in their numbers; the new one after")
             #expect(revised[0].id == p001 && revised[0].quantity == 5)
             #expect(revised[1].id != nil && revised[1].id != p002)
@@ -134,12 +134,12 @@ struct LineIdentityConformanceTests {
             #expect(rows.map { $0.optionalInt("removed_in_revision") } == [nil, 2, nil])
 
             // Naming the line by id changes that line even when the SKU changes.
-            let second = try await store.requestChange(
+            let second = try await store.orders.requestChange(
                 orderID: order.id,
                 OrderEdit(lines: [OrderLineDraft(lineID: p001, sku: "P002", quantity: 1), OrderLineDraft(sku: "P003", quantity: 2)]),
                 message: nil, by: clerk)
-            _ = try await store.decideChange(requestID: second.id, approve: true, reason: "客户确认", by: reviewer)
-            let again = try await store.order(id: order.id).lines
+            _ = try await store.orders.decideChange(requestID: second.id, approve: true, reason: "客户确认", by: reviewer)
+            let again = try await store.orders.order(id: order.id).lines
             #expect(again.map(\.id) == revised.map(\.id) && again.map(\.sku) == ["P002", "P003"])
         }
     }
@@ -152,16 +152,16 @@ struct NamesConformanceTests {
     func ordersAndActorsByName(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             try await orderSetup(store)
-            _ = try await store.addUser(User(username: "li.na", displayName: "李娜（跟单）", roles: [.orderDesk]), password: "password-long-1", by: clerk)
-            let order = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: Actor(.user, "li.na")).order
+            _ = try await store.auth.addUser(User(username: "li.na", displayName: "李娜（跟单）", roles: [.orderDesk]), password: "password-long-1", by: clerk)
+            let order = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: Actor(.user, "li.na")).order
             let name = try await store.customers.get(key: "C001").value.name
             #expect(order.customerName == name)
-            #expect(try await store.order(id: order.id).customerName == name)
-            let found = try await store.orders(OrderFilter(search: String(name.prefix(2))))
+            #expect(try await store.orders.order(id: order.id).customerName == name)
+            let found = try await store.orders.list(OrderFilter(search: String(name.prefix(2))))
             #expect(found.items.map(\.id) == [order.id] && found.items[0].customerName == name)
-            #expect(try await store.orders(OrderFilter(search: "没有这个客户")).items.isEmpty)
+            #expect(try await store.orders.list(OrderFilter(search: "没有这个客户")).items.isEmpty)
 
-            let people = try await store.people(for: ["user:li.na", "customer:C001", "system:timer", "user:ghost"])
+            let people = try await store.auth.people(for: ["user:li.na", "customer:C001", "system:timer", "user:ghost"])
             #expect(people.users == ["li.na": "李娜（跟单）"])
             #expect(people.customers == ["C001": name])
             #expect(people.name(of: "user:li.na", in: .zhCN) == "李娜（跟单）")
@@ -177,25 +177,25 @@ struct OrderFileConformanceTests {
     func oneSnapshotHoldsWhatTheSeparateReadsDo(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             try await orderSetup(store)
-            let order = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            let order = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
             // In review, the stage's findings come from facts read in the same snapshot, equal to the separate read's.
-            let inReview = try await store.orderFile(id: order.id)
+            let inReview = try await store.orders.orderFile(id: order.id)
             #expect(inReview.order.status == .reviewSales)
-            let separate = try await store.assessment(of: order)
+            let separate = try await store.orders.assessment(of: order)
             #expect(inReview.assessment != nil && inReview.assessment == separate)
             #expect(inReview.assessment?.credit != nil, "the sales stage judged credit from the customer read with the order")
             _ = try await passReviews(store, order.id)
-            _ = try await store.requestChange(
+            _ = try await store.orders.requestChange(
                 orderID: order.id, OrderEdit(lines: [OrderLineDraft(sku: "P001", quantity: 4)]), message: "少订一个", by: clerk)
-            let file = try await store.orderFile(id: order.id)
-            #expect(file.order == (try await store.order(id: order.id)))
-            #expect(file.timeline == (try await store.orderTimeline(orderID: order.id)))
-            #expect(file.reviews == (try await store.reviews(orderID: order.id)) && file.reviews.count == 4)
-            #expect(file.changes == (try await store.changeRequests(orderID: order.id)) && file.changes.count == 1)
-            #expect(file.revisions == (try await store.revisions(orderID: order.id)))
-            #expect(file.timers == (try await store.timers(orderID: order.id)) && file.timers.count == 2)
+            let file = try await store.orders.orderFile(id: order.id)
+            #expect(file.order == (try await store.orders.order(id: order.id)))
+            #expect(file.timeline == (try await store.orders.orderTimeline(orderID: order.id)))
+            #expect(file.reviews == (try await store.orders.reviews(orderID: order.id)) && file.reviews.count == 4)
+            #expect(file.changes == (try await store.orders.changeRequests(orderID: order.id)) && file.changes.count == 1)
+            #expect(file.revisions == (try await store.orders.revisions(orderID: order.id)))
+            #expect(file.timers == (try await store.timers.list(orderID: order.id)) && file.timers.count == 2)
             #expect(file.assessment == nil, "out of review, no stage findings")
-            await #expect(throws: DocketError.notFound(.order, key: "999999")) { _ = try await store.orderFile(id: 999_999) }
+            await #expect(throws: DocketError.notFound(.order, key: "999999")) { _ = try await store.orders.orderFile(id: 999_999) }
         }
     }
 }
@@ -207,27 +207,27 @@ struct DashboardConformanceTests {
         let clock = ManualClock()
         try await withTestStore(engine, clock: clock) { store in
             try await orderSetup(store)
-            let waiting = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
-            let confirming = try await passReviews(store, try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order.id)
+            let waiting = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            let confirming = try await passReviews(store, try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order.id)
             #expect(confirming.status == .awaitingConfirmation)
-            var board = try await store.dashboard()
+            var board = try await store.orders.dashboard()
             #expect(board.figure(.review).count == 1 && board.figure(.review).amount == waiting.total)
             #expect(board.figure(.confirmation).count == 1)
             #expect(board.today.count == 2 && board.today.amount == Money(minor: 2 * waiting.total.minor))
             #expect(board.confirmationsDue.isEmpty && board.overdue.isEmpty)
 
             clock.advance(milliseconds: 21 * 3_600_000)  // the 24 h deadline is now 3 h away
-            board = try await store.dashboard()
+            board = try await store.orders.dashboard()
             #expect(board.confirmationsDue.map(\.id) == [confirming.id])
             #expect(board.confirmationsDue.first?.customerName != nil)
 
             clock.advance(milliseconds: 31 * 86_400_000)  // past the 30-day promise of a STOCK order
-            board = try await store.dashboard()
+            board = try await store.orders.dashboard()
             #expect(board.today.count == 0)
             #expect(Set(board.overdue.map(\.id)) == [waiting.id, confirming.id] && board.overdueCount == 2)
 
             // The customer page's standing: both accepted orders count; the latest order first.
-            let standing = try await store.customerStanding(code: "C001")
+            let standing = try await store.orders.customerStanding(code: "C001")
             #expect(standing.openBalance == Money(minor: 2 * waiting.total.minor) && standing.overdue == .zero())
             #expect(standing.recentOrders.map(\.id) == [confirming.id, waiting.id])
         }
@@ -242,19 +242,19 @@ struct OrderSortConformanceTests {
             try await orderSetup(store)
             var small = completeDraft()
             small.lines = [OrderLineDraft(sku: "P001", quantity: 1)]
-            let big = try await store.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
-            let little = try await store.submitOrder(small, idempotencyKey: nil, by: clerk).order
-            #expect(try await store.orders(OrderFilter()).items.map(\.id) == [little.id, big.id], "newest first by default")
+            let big = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            let little = try await store.orders.submitOrder(small, idempotencyKey: nil, by: clerk).order
+            #expect(try await store.orders.list(OrderFilter()).items.map(\.id) == [little.id, big.id], "newest first by default")
             var byTotal = OrderFilter()
             byTotal.sort = .total
             byTotal.descending = false
-            #expect(try await store.orders(byTotal).items.map(\.id) == [little.id, big.id])
+            #expect(try await store.orders.list(byTotal).items.map(\.id) == [little.id, big.id])
             byTotal.descending = true
-            #expect(try await store.orders(byTotal).items.map(\.id) == [big.id, little.id])
+            #expect(try await store.orders.list(byTotal).items.map(\.id) == [big.id, little.id])
             var byNumber = OrderFilter(limit: 1, offset: 1)
             byNumber.sort = .number
             byNumber.descending = false
-            let second = try await store.orders(byNumber)
+            let second = try await store.orders.list(byNumber)
             #expect(second.items.map(\.id) == [little.id] && second.total == 2)
         }
     }

@@ -39,7 +39,7 @@ func sampleWarehouse(_ code: String = "SH") -> Warehouse {
 /// A warehouse with one location and a product, ready for receipts.
 func stockSetup(_ store: Store, product: Product) async throws -> (warehouse: ID<Warehouse>, location: StoredLocation) {
     let warehouse = try await store.warehouses.create(sampleWarehouse(), by: clerk)
-    let location = try await store.createLocation(Location(code: "A-01-01"), in: warehouse.id, by: clerk)
+    let location = try await store.stock.createLocation(Location(code: "A-01-01"), in: warehouse.id, by: clerk)
     _ = try await store.products.create(product, by: clerk)
     return (warehouse.id, location)
 }
@@ -233,19 +233,19 @@ struct StoreConformanceTests {
     func warehousesLocationsAndCarriers(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             let warehouse = try await store.warehouses.create(sampleWarehouse(), by: clerk)
-            let a = try await store.createLocation(Location(code: "A-01-01", zone: "A"), in: warehouse.id, by: clerk)
-            _ = try await store.createLocation(Location(code: "A-01-02", zone: "A"), in: warehouse.id, by: clerk)
+            let a = try await store.stock.createLocation(Location(code: "A-01-01", zone: "A"), in: warehouse.id, by: clerk)
+            _ = try await store.stock.createLocation(Location(code: "A-01-02", zone: "A"), in: warehouse.id, by: clerk)
             await #expect(throws: DocketError.duplicate(.location, field: "code", value: "A-01-01")) {
-                _ = try await store.createLocation(Location(code: "A-01-01"), in: warehouse.id, by: clerk)
+                _ = try await store.stock.createLocation(Location(code: "A-01-01"), in: warehouse.id, by: clerk)
             }
-            let renamed = try await store.updateLocation(
+            let renamed = try await store.stock.updateLocation(
                 a.id, in: warehouse.id, version: 1, Location(code: "A-01-01", name: "冷藏区", zone: "A", active: false),
                 by: clerk)
             #expect(renamed.version == 2 && renamed.location.active == false)
             await #expect(throws: DocketError.versionConflict(.location, key: "A-01-01", current: 2)) {
-                _ = try await store.updateLocation(a.id, in: warehouse.id, version: 1, Location(code: "A-01-01"), by: clerk)
+                _ = try await store.stock.updateLocation(a.id, in: warehouse.id, version: 1, Location(code: "A-01-01"), by: clerk)
             }
-            #expect(try await store.locations(in: warehouse.id).map(\.location.code) == ["A-01-01", "A-01-02"])
+            #expect(try await store.stock.locations(in: warehouse.id).map(\.location.code) == ["A-01-01", "A-01-02"])
 
             let carrier = Carrier(
                 code: "SF", name: "顺丰速运",
@@ -271,7 +271,7 @@ struct StoreConformanceTests {
             let receipt = StockReceipt(
                 sku: "F001", warehouseCode: "SH", locationCode: "A-01-01", lot: "L2611", quantity: 100,
                 expiryDate: expiry, reference: "PO-1")
-            let first = try await store.receive(receipt, by: clerk)
+            let first = try await store.stock.receive(receipt, by: clerk)
             #expect(first.lot.onHand == 100 && first.lot.reserved == 0 && first.lot.available == 100)
             #expect(first.lot.expiryDate == expiry)
             #expect(first.movement.kind == .receipt && first.movement.quantity == 100)
@@ -280,17 +280,17 @@ struct StoreConformanceTests {
             clock.advance(days: 1)
             var second = receipt
             second.quantity = 40
-            let again = try await store.receive(second, by: clerk)
+            let again = try await store.stock.receive(second, by: clerk)
             #expect(again.lot.id == first.lot.id)
             #expect(again.lot.onHand == 140)
             #expect(again.lot.lastReceivedAt == clock.now())
             #expect(again.lot.firstReceivedAt < again.lot.lastReceivedAt)
 
             // on hand is explained by the ledger
-            let movements = try await store.stockMovements(StockQuery(sku: "F001"))
+            let movements = try await store.stock.stockMovements(StockQuery(sku: "F001"))
             #expect(movements.total == 2)
             #expect(movements.items.map(\.quantity).reduce(0, +) == again.lot.onHand)
-            let lots = try await store.stockLots(StockQuery(search: "保温杯"))
+            let lots = try await store.stock.stockLots(StockQuery(search: "保温杯"))
             #expect(lots.items.map(\.onHand) == [140])
             #expect(try await store.auditEvents(entity: .stockLot, id: first.lot.id.rawValue).count == 2)
         }
@@ -304,7 +304,7 @@ struct StoreConformanceTests {
             let base = StockReceipt(sku: "F001", warehouseCode: "SH", locationCode: "A-01-01", quantity: 5)
 
             await #expect(throws: DocketError.invalid([FieldProblem("lot", "lotRequired"), FieldProblem("expiryDate", "expiryRequired")])) {
-                _ = try await store.receive(base, by: clerk)
+                _ = try await store.stock.receive(base, by: clerk)
             }
             var wrongPlace = base
             wrongPlace.sku = "NOPE"
@@ -314,28 +314,28 @@ struct StoreConformanceTests {
                     FieldProblem("sku", "notFound", ["value": "NOPE"]),
                     FieldProblem("locationCode", "notFound", ["value": "Z-99"]),
                 ])
-            ) { _ = try await store.receive(wrongPlace, by: clerk) }
+            ) { _ = try await store.stock.receive(wrongPlace, by: clerk) }
 
             // shape problems are reported before any lookup; product rules after it
             var plain = StockReceipt(sku: "P001", warehouseCode: "SH", locationCode: "A-01-01", quantity: 0)
             plain.expiryDate = CalendarDate(year: 2030, month: 1, day: 1)
             await #expect(throws: DocketError.invalid([FieldProblem("quantity", "mustBePositive")])) {
-                _ = try await store.receive(plain, by: clerk)
+                _ = try await store.stock.receive(plain, by: clerk)
             }
             plain.quantity = 3
             await #expect(throws: DocketError.invalid([FieldProblem("expiryDate", "notShelfLife")])) {
-                _ = try await store.receive(plain, by: clerk)
+                _ = try await store.stock.receive(plain, by: clerk)
             }
 
             var lot = base
             lot.lot = "L1"
             lot.expiryDate = CalendarDate(year: 2027, month: 6, day: 1)
-            _ = try await store.receive(lot, by: clerk)
+            _ = try await store.stock.receive(lot, by: clerk)
             lot.expiryDate = CalendarDate(year: 2027, month: 7, day: 1)
             await #expect(throws: DocketError.invalid("expiryDate", "lotExpiryMismatch", ["expected": "2027-06-01"])) {
-                _ = try await store.receive(lot, by: clerk)
+                _ = try await store.stock.receive(lot, by: clerk)
             }
-            #expect(try await store.stockMovements(StockQuery()).total == 1)
+            #expect(try await store.stock.stockMovements(StockQuery()).total == 1)
         }
     }
 
@@ -343,7 +343,7 @@ struct StoreConformanceTests {
     func schemaRefusesWhatBreaksInvariants(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             let (_, _) = try await stockSetup(store, product: sampleProduct())
-            let result = try await store.receive(
+            let result = try await store.stock.receive(
                 StockReceipt(sku: "P001", warehouseCode: "SH", locationCode: "A-01-01", quantity: 10), by: clerk)
             // reserved may never exceed on hand
             await #expect(throws: StoreError.self) {
@@ -371,7 +371,7 @@ struct StoreConformanceTests {
             }
             #expect(fk.map { if case .foreignKeyViolation = $0 { true } else { false } } == true)
             // a failed write left nothing behind
-            #expect(try await store.stockLots(StockQuery()).items.map(\.onHand) == [10])
+            #expect(try await store.stock.stockLots(StockQuery()).items.map(\.onHand) == [10])
         }
     }
 
@@ -383,7 +383,7 @@ struct StoreConformanceTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 1...writers {
                     group.addTask {
-                        _ = try await store.receive(
+                        _ = try await store.stock.receive(
                             StockReceipt(
                                 sku: "P001", warehouseCode: "SH", locationCode: "A-01-01", quantity: Int64(i)),
                             by: clerk)
@@ -391,10 +391,10 @@ struct StoreConformanceTests {
                 }
                 try await group.waitForAll()
             }
-            let lots = try await store.stockLots(StockQuery(sku: "P001"))
+            let lots = try await store.stock.stockLots(StockQuery(sku: "P001"))
             #expect(lots.items.count == 1)
             #expect(lots.items[0].onHand == Int64(writers * (writers + 1) / 2))
-            #expect(try await store.stockMovements(StockQuery(sku: "P001")).total == writers)
+            #expect(try await store.stock.stockMovements(StockQuery(sku: "P001")).total == writers)
         }
     }
 
@@ -450,17 +450,17 @@ struct StoreConformanceTests {
     func usersAndPasswords(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             let user = User(username: "zhang.wei", displayName: "张伟", roles: [.orderDesk, .sales])
-            let stored = try await store.addUser(user, password: "correct horse battery", by: .cli())
+            let stored = try await store.auth.addUser(user, password: "correct horse battery", by: .cli())
             #expect(stored.user == user)
             await #expect(throws: DocketError.duplicate(.user, field: "username", value: "zhang.wei")) {
-                _ = try await store.addUser(user, password: "another long one", by: .cli())
+                _ = try await store.auth.addUser(user, password: "another long one", by: .cli())
             }
             await #expect(throws: DocketError.invalid("password", "weakPassword", ["min": "10"])) {
-                _ = try await store.addUser(User(username: "li", displayName: "李", roles: [.admin]), password: "short", by: .cli())
+                _ = try await store.auth.addUser(User(username: "li", displayName: "李", roles: [.admin]), password: "short", by: .cli())
             }
-            #expect(try await store.authenticate(username: "zhang.wei", password: "correct horse battery")?.id == stored.id)
-            #expect(try await store.authenticate(username: "zhang.wei", password: "wrong password!") == nil)
-            #expect(try await store.authenticate(username: "nobody", password: "whatever it is") == nil)
+            #expect(try await store.auth.authenticate(username: "zhang.wei", password: "correct horse battery")?.id == stored.id)
+            #expect(try await store.auth.authenticate(username: "zhang.wei", password: "wrong password!") == nil)
+            #expect(try await store.auth.authenticate(username: "nobody", password: "whatever it is") == nil)
         }
     }
 
@@ -473,7 +473,7 @@ struct StoreConformanceTests {
             #expect(try await store.customers.list(ListQuery()).total == demo.customers.count)
             #expect(try await store.products.list(ListQuery()).total == demo.products.count)
             #expect(try await store.carriers.list(ListQuery()).total == 4)
-            #expect(try await store.stockMovements(StockQuery(limit: 1)).total == demo.receipts.count)
+            #expect(try await store.stock.stockMovements(StockQuery(limit: 1)).total == demo.receipts.count)
             // substitutes were set after every product existed
             let steel = try await store.products.get(key: "CUP-STEEL-WH")
             #expect(steel.value.substituteSkus == ["CUP-STEEL-BK", "CUP-STEEL-RD"])

@@ -7,8 +7,8 @@ extension Store {
     public func decideCurrentStage(
         orderID: Int64, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor
     ) async throws -> StoredOrder {
-        let order = try await order(id: orderID)
-        return try await decideReview(
+        let order = try await orders.order(id: orderID)
+        return try await orders.decideReview(
             order, stage: ReviewStage(status: order.status) ?? .sales, decision, reason: reason, approveOverrides: approveOverrides, by: actor)
     }
 }

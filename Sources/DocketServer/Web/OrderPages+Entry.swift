@@ -162,7 +162,7 @@ extension OrderPages {
                 let (draft, problems) = entry.read()
                 guard problems.isEmpty else { return try await entryPage(.new, entry, context, problems: problems) }
                 do {
-                    let decision = try await store.checkDraft(draft)
+                    let decision = try await store.orders.checkDraft(draft)
                     if !decision.problems.isEmpty && !form.flag("keepIncomplete") {
                         return try await entryPage(.new, entry, context, problems: decision.problems, offerKeep: true)
                     }
@@ -174,7 +174,7 @@ extension OrderPages {
             }
         }
         routes.get("/orders/:id/complete", .orderIntake) { _, context in
-            let order = try await store.order(id: try context.orderID())
+            let order = try await store.orders.order(id: try context.orderID())
             return try await entryPage(.complete(order), EntryForm(order), context, problems: order.problems)
         }
         routes.post("/orders/:id/complete", .orderIntake) { request, context in
@@ -185,7 +185,7 @@ extension OrderPages {
             }
         }
         routes.get("/orders/:id/change", .orderIntake) { _, context in
-            let order = try await store.order(id: try context.orderID())
+            let order = try await store.orders.order(id: try context.orderID())
             return try await entryPage(.change(order), EntryForm(order), context)
         }
         routes.post("/orders/:id/change", .orderIntake) { request, context in
@@ -206,7 +206,7 @@ extension OrderPages {
         _ request: Request, _ context: DocketRequestContext, mode: (StoredOrder) -> EntryMode,
         save: (StoredOrder, EntryForm, OrderEdit) async throws -> Response
     ) async throws -> Response {
-        let order = try await store.order(id: try context.orderID())
+        let order = try await store.orders.order(id: try context.orderID())
         let form = try await Self.form(request)
         var entry = EntryForm(form)
         switch form.text("op") ?? "submit" {
@@ -238,10 +238,10 @@ extension OrderPages {
         guard !entry.customerCode.isEmpty else {
             return try await entryPage(.new, entry, context, problems: [FieldProblem("customerCode", "required")])
         }
-        guard let last = try await store.orders(OrderFilter(customerCode: entry.customerCode, limit: 1)).items.first else {
+        guard let last = try await store.orders.list(OrderFilter(customerCode: entry.customerCode, limit: 1)).items.first else {
             return try await entryPage(.new, entry, context, notice: Message("ui.entry.noLastOrder", ["customer": entry.customerCode]).text(context.language))
         }
-        let order = try await store.order(id: last.id)
+        let order = try await store.orders.order(id: last.id)
         entry.lines = order.lines.map { EntryForm.Line(sku: $0.sku, quantity: String($0.quantity)) }
         return try await entryPage(.new, entry, context, notice: Message("ui.entry.repeated", ["number": order.number]).text(context.language))
     }
@@ -317,7 +317,7 @@ extension OrderPages {
         ]
         let rowCount = max(entry.lines.count + max(extraRows, 0), isNew && entry.lines.isEmpty ? 8 : entry.lines.count + 3)
         // Names, list prices, amounts and usable stock of the lines typed so far (one read), and the running total.
-        let known = try await store.availability(skus: entry.lines.map { $0.sku.trimmingCharacters(in: .whitespaces) })
+        let known = try await store.stock.availability(skus: entry.lines.map { $0.sku.trimmingCharacters(in: .whitespaces) })
         var total: Int64 = 0
         let lines = (0..<rowCount).map { i -> [String: Any] in
             let line = i < entry.lines.count ? entry.lines[i] : EntryForm.Line()
@@ -380,7 +380,7 @@ extension OrderPages {
             }
             // A GBK file read as UTF-8 turns into replacement characters: say how to save it instead of importing garbage.
             if csv.contains("\u{FFFD}") { return importPage(context, csv: "", report: nil, problems: [FieldProblem("csv", "notUTF8")]) }
-            let report = try await store.importOrders(csv: csv, by: context.actor)
+            let report = try await store.orders.importOrders(csv: csv, by: context.actor)
             return importPage(context, csv: report.refused.isEmpty ? "" : csv, report: report, problems: [])
         }
     }
@@ -421,10 +421,10 @@ extension OrderPages {
             let form = try await Self.form(request)
             do {
                 if form.text("op") == "change" {
-                    _ = try await store.requestChange(token: token, message: form.text("message") ?? "")
+                    _ = try await store.orders.requestChange(token: token, message: form.text("message") ?? "")
                     return try await confirmationPage(context, token: token, done: "ui.confirm.changeSent")
                 }
-                _ = try await store.confirm(token: token, requirements: form.text("requirements"))
+                _ = try await store.orders.confirm(token: token, requirements: form.text("requirements"))
                 return try await confirmationPage(context, token: token, done: "ui.confirm.thanks")
             } catch DocketError.invalid(let problems) {
                 return try await confirmationPage(context, token: token, problems: problems)
@@ -435,7 +435,7 @@ extension OrderPages {
     private func confirmationPage(_ context: DocketRequestContext, token: String, done: String? = nil, problems: [FieldProblem] = [])
         async throws -> Response
     {
-        let view = try await store.confirmation(token: token)
+        let view = try await store.orders.confirmation(token: token)
         let order = view.order
         let language = context.language
         let customer = try? await store.customers.get(key: order.customerCode)

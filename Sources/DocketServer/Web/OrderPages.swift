@@ -80,7 +80,7 @@ struct OrderPages {
         }
         routes.post("/change-requests/:id/decision", .orderChangeApproval) { request, context in
             guard let requestID = context.parameters.get("id").flatMap(Int64.init), requestID > 0 else { throw HTTPError(.notFound) }
-            let change = try await store.changeRequest(id: requestID)
+            let change = try await store.orders.changeRequest(id: requestID)
             let form = try await Self.form(request)
             // The form's two buttons send approve=yes or approve=no; anything else decides nothing.
             guard let approve = form.text("approve").flatMap({ ["yes": true, "no": false][$0] }) else {
@@ -130,7 +130,7 @@ struct OrderPages {
         -> Response
     {
         let language = context.language
-        let page = try await store.orders(filter)
+        let page = try await store.orders.list(filter)
         let query = request.uri.queryParameters
         // Column headers sort the list; a second click on the same column turns the order round.
         var sorts: [String: [String: String]] = [:]
@@ -169,7 +169,7 @@ struct OrderPages {
         done: OrderFeedback? = nil, decidedStage: ReviewStage? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         // One snapshot of the order and its records; what its review stage finds is read (and decided) afterwards.
-        let file = try await store.orderFile(id: id)
+        let file = try await store.orders.orderFile(id: id)
         let order = file.order
         let assessment = file.assessment
         let language = context.language
@@ -238,7 +238,7 @@ struct OrderPages {
         let reviews = file.reviews
         let revisions = file.revisions
         let timeline = file.timeline
-        let people = try await store.people(
+        let people = try await store.auth.people(
             for: reviews.map(\.actor) + changes.flatMap { [$0.requestedBy] + ($0.decidedBy.map { [$0] } ?? []) } + revisions.map(\.actor)
                 + timeline.map(\.actor))
         func who(_ stored: String) -> String { people.name(of: stored, in: language) }
@@ -286,7 +286,7 @@ struct OrderPages {
         }
         if let done {
             model["done"] = text("feedback.\(done.rawValue)", ["status": text("order.status.\(order.status.rawValue)")])
-            if done == .reviewed, let decidedStage, let next = try await store.nextInQueue(decidedStage.status, excluding: id) {
+            if done == .reviewed, let decidedStage, let next = try await store.orders.nextInQueue(decidedStage.status, excluding: id) {
                 model["nextHref"] = "/orders/\(next.id)"
                 model["nextLabel"] = text("ui.order.nextInQueue", ["number": next.number])
             }

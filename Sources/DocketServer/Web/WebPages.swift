@@ -21,7 +21,7 @@ struct WebPages {
             for role in Role.allCases where identity.roles.contains(role) {
                 var orders: [[String: Any]] = []
                 for status in role.queue {
-                    orders += try await store.orders(status: status, limit: 20).items.map { orderSummary($0, context) }
+                    orders += try await store.orders.list(status: status, limit: 20).items.map { orderSummary($0, context) }
                 }
                 queues.append([
                     "role": role.rawValue, "title": Message("ui.role.\(role.rawValue)").text(context.language),
@@ -114,7 +114,7 @@ struct WebPages {
     func customerSummary(
         _ customer: Stored<Customer>, _ context: DocketRequestContext, creditForm: Form? = nil, creditProblems: [FieldProblem] = []
     ) async throws -> [String: Any] {
-        let standing = try await store.customerStanding(code: customer.value.code)
+        let standing = try await store.orders.customerStanding(code: customer.value.code)
         let language = context.language
         func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
         let limit = customer.value.creditLimit.minor
@@ -176,7 +176,7 @@ struct WebPages {
             let form = try await Form.read(request, limit: 64 * 1024)
             let username = form.text("username") ?? ""
             let next = safeRedirect(form.text("next"))
-            let result = try await store.login(
+            let result = try await store.auth.login(
                 username: username, password: form.first("password") ?? "", ip: context.remoteAddress,
                 userAgent: request.headers[.userAgent], policy: settings.policy)
             switch result {
@@ -196,7 +196,7 @@ struct WebPages {
         }
         routes.post("/logout", .signedIn) { request, context in
             if let token = request.cookies[sessionCookieName]?.value {
-                try await store.logout(sessionToken: token, by: context.actor)
+                try await store.auth.logout(sessionToken: token, by: context.actor)
             }
             var response = Response(status: .seeOther, headers: [.location: "/login"])
             response.setCookie(Cookie(name: sessionCookieName, value: "", maxAge: 0, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
@@ -205,7 +205,7 @@ struct WebPages {
         routes.post("/language", .signedIn) { request, context in
             let form = try await Form.read(request, limit: 64 * 1024)
             let language = form.text("language").flatMap(Language.init(rawValue:)) ?? .default
-            try await store.setLanguage(language, for: context.identity!.user.id, by: context.actor)
+            try await store.auth.setLanguage(language, for: context.identity!.user.id, by: context.actor)
             let back = request.headers[.referer].flatMap { URL(string: $0)?.path }
             return Response(status: .seeOther, headers: [.location: safeRedirect(back)])
         }
@@ -222,7 +222,7 @@ struct WebPages {
         let stages = OrderStage.allCases.filter { stage in roles.contains { $0.homeStages.contains(stage) } }
         let statuses = OrderStatus.allCases.filter { status in roles.contains { $0.queue.contains(status) } }
         let panels = roles.reduce(HomePanels()) { $0.union($1.homePanels) }
-        let board = try await store.dashboard()
+        let board = try await store.orders.dashboard()
         let language = context.language
         func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
         func items(_ list: [Dashboard.Item]) -> [[String: Any]] {
@@ -268,7 +268,7 @@ struct WebPages {
     private func registerStock(on routes: SecureRoutes) {
         routes.get("/stock", .staff) { request, context in
             let list = try ListParameters(request)
-            let page = try await store.stockLots(StockQuery(search: list.search, limit: list.limit, offset: list.offset))
+            let page = try await store.stock.stockLots(StockQuery(search: list.search, limit: list.limit, offset: list.offset))
             let saved = request.uri.queryParameters.get("saved") != nil
             return listPage(
                 title: "ui.stock.title", path: "/stock", request: request, context: context, page: page,
@@ -292,7 +292,7 @@ struct WebPages {
             let (receipt, parseProblems) = FormSpec<StockReceipt>.receipt.parse(form, nil)
             do {
                 if !parseProblems.isEmpty { throw DocketError.invalid(parseProblems) }
-                _ = try await store.receive(receipt, by: context.actor)
+                _ = try await store.stock.receive(receipt, by: context.actor)
                 let q = receipt.sku.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                 return Response(status: .seeOther, headers: [.location: "/stock?saved=1&q=\(q)"])
             } catch let error as DocketError {
@@ -304,7 +304,7 @@ struct WebPages {
     private func registerLocations(on routes: SecureRoutes) {
         @Sendable func page(_ context: DocketRequestContext, warehouse: ID<Warehouse>, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) async throws -> Response {
             let owner = try await store.warehouses.get(id: warehouse)
-            let locations = try await store.locations(in: warehouse)
+            let locations = try await store.stock.locations(in: warehouse)
             var errors: [String: String] = [:]
             for problem in problems { errors[problem.field] = problem.message.text(context.language) }
             let model: [String: Any] = [
@@ -326,7 +326,7 @@ struct WebPages {
             let form = try await Form.read(request, limit: 64 * 1024)
             let location = Location(code: form.text("code") ?? "", name: form.text("name"), zone: form.text("zone"))
             do {
-                _ = try await store.createLocation(location, in: warehouse, by: context.actor)
+                _ = try await store.stock.createLocation(location, in: warehouse, by: context.actor)
                 return Response(status: .seeOther, headers: [.location: "/warehouses/\(warehouse)/locations"])
             } catch let error as DocketError {
                 return try await page(context, warehouse: warehouse, form: form, problems: problems(error), status: status(error))
@@ -427,7 +427,7 @@ struct WebPages {
                 cancel: "/admin/users", current: "/admin/users", version: user?.version, status: status, notice: notice)
         }
         routes.get("/admin/users", .administration) { request, context in
-            let users = try await store.users()
+            let users = try await store.auth.users()
             let page = Page(items: users, total: users.count, limit: max(users.count, 1), offset: 0)
             return listPage(
                 title: "ui.users.title", path: "/admin/users", request: request, context: context, page: page,
@@ -444,26 +444,26 @@ struct WebPages {
             let form = try await Form.read(request, limit: 64 * 1024)
             let user = spec.parse(form, nil).value
             do {
-                let stored = try await store.addUser(user, password: form.first("password") ?? "", by: context.actor)
+                let stored = try await store.auth.addUser(user, password: form.first("password") ?? "", by: context.actor)
                 return Response(status: .seeOther, headers: [.location: "/admin/users/\(stored.id)?saved=1"])
             } catch let error as DocketError {
                 return formPage(context, user: nil, form: form, problems: problems(error), status: status(error))
             }
         }
         routes.get("/admin/users/:id", .administration) { request, context in
-            let user = try await store.user(id: try context.id())
+            let user = try await store.auth.user(id: try context.id())
             let saved = request.uri.queryParameters.get("saved") != nil
             return formPage(context, user: user, form: nil, problems: [], notice: saved ? Message("ui.form.saved").text(context.language) : nil)
         }
         routes.post("/admin/users/:id", .administration) { request, context in
             let id: ID<User> = try context.id()
-            let current = try await store.user(id: id)
+            let current = try await store.auth.user(id: id)
             let form = try await Form.read(request, limit: 64 * 1024)
             let user = spec.parse(form, current.user).value
             do {
-                _ = try await store.updateUser(id, version: Int64(form.text("version") ?? "") ?? -1, user, by: context.actor)
+                _ = try await store.auth.updateUser(id, version: Int64(form.text("version") ?? "") ?? -1, user, by: context.actor)
                 if let password = form.first("password"), !password.isEmpty {
-                    try await store.setPassword(password, for: id, by: context.actor)
+                    try await store.auth.setPassword(password, for: id, by: context.actor)
                 }
                 return Response(status: .seeOther, headers: [.location: "/admin/users/\(id)?saved=1"])
             } catch let error as DocketError {
@@ -476,7 +476,7 @@ struct WebPages {
 
     private func registerTokens(on routes: SecureRoutes) {
         @Sendable func page(_ context: DocketRequestContext, newToken: String? = nil) async throws -> Response {
-            let tokens = try await store.apiTokens(for: context.identity!.user.id)
+            let tokens = try await store.auth.apiTokens(for: context.identity!.user.id)
             let model: [String: Any] = [
                 "tokens": tokens.reversed().map {
                     ["id": $0.id, "name": $0.name, "prefix": $0.prefix, "createdAt": displayTime($0.createdAt),
@@ -489,12 +489,12 @@ struct WebPages {
         routes.get("/account/tokens", .signedIn) { _, context in try await page(context) }
         routes.post("/account/tokens", .signedIn) { request, context in
             let form = try await Form.read(request, limit: 64 * 1024)
-            let created = try await store.createAPIToken(for: context.identity!.user.id, name: form.text("name") ?? "", by: context.actor)
+            let created = try await store.auth.createAPIToken(for: context.identity!.user.id, name: form.text("name") ?? "", by: context.actor)
             return try await page(context, newToken: created.token)
         }
         routes.post("/account/tokens/:token/revoke", .signedIn) { _, context in
             guard let id = context.parameters.get("token").flatMap(Int64.init) else { throw HTTPError(.notFound) }
-            try await store.revokeAPIToken(id, of: context.identity!.user.id, by: context.actor)
+            try await store.auth.revokeAPIToken(id, of: context.identity!.user.id, by: context.actor)
             return Response(status: .seeOther, headers: [.location: "/account/tokens"])
         }
     }

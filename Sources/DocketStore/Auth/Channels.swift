@@ -1,6 +1,6 @@
 import DocketCore
 
-extension Store {
+extension AuthRepository {
     /// Creates (or rotates) the shared secret a marketplace connector signs its pushes with.
     public func rotateChannelSecret(_ channel: OrderChannel, by actor: Actor) async throws -> String {
         guard channel.isPlatform else { throw DocketError.invalid("channel", "invalidValue", ["allowed": "shop, taobao, jd, pinduoduo"]) }

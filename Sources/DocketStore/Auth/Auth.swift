@@ -75,7 +75,27 @@ public enum Secret {
 extension Store {
     /// A bcrypt hash nobody's password matches, checked for unknown users so a failed login takes as long
     /// whether or not the account exists.
-    private static let dummyHash = Bcrypt.hash("docket-no-such-user", cost: Store.bcryptCost)
+    static let dummyHash = Bcrypt.hash("docket-no-such-user", cost: Store.bcryptCost)
+
+    /// Takes (and holds to the end of the write) the lock of one throttle key: PostgreSQL's upsert waits for a
+    /// concurrent holder to commit; SQLite runs one write at a time anyway.
+    static func throttleLock(_ key: String, at now: Timestamp) -> Statement {
+        Statement(
+            """
+            INSERT INTO login_throttles (key, touched_at) VALUES ($1, $2)
+            ON CONFLICT (key) DO UPDATE SET touched_at = excluded.touched_at
+            """, [String(key.prefix(200)), now])
+    }
+
+    static func apiToken(_ row: SQLRow) throws -> APIToken {
+        APIToken(
+            id: try row.int("id"), name: try row.text("name"), prefix: try row.text("prefix"),
+            createdAt: try row.timestamp("created_at"), lastUsedAt: row.optionalInt("last_used_at").map(Timestamp.init),
+            revoked: row.optionalInt("revoked_at") != nil)
+    }
+}
+
+extension AuthRepository {
 
     /// Signs a user in: throttles, checks the password, records the attempt and the audit event, and opens a
     /// new session (a new token at every login: no session fixation).
@@ -90,8 +110,8 @@ extension Store {
         // first locks the address's and the account's throttle rows (always in that order): concurrent attempts
         // on one account are counted one after the other, so no burst gets more than the allowed tries checked.
         let counted = try await engine.write([
-            Self.throttleLock("ip:" + ip, at: now),
-            Self.throttleLock("user:" + name, at: now),
+            Store.throttleLock("ip:" + ip, at: now),
+            Store.throttleLock("user:" + name, at: now),
             Statement(
                 """
                 INSERT INTO login_attempts (occurred_at, username, ip, succeeded)
@@ -108,7 +128,7 @@ extension Store {
             return .throttled
         }
         let row = try await engine.read(Statement("SELECT * FROM users WHERE username = $1", [username])).first
-        let hash = try row.map { try $0.text("password_hash") } ?? Self.dummyHash
+        let hash = try row.map { try $0.text("password_hash") } ?? Store.dummyHash
         let matches = await Task.detached { Bcrypt.verify(password, hash: hash) }.value
         guard let row, matches, try row.bool("active") else {
             _ = try await engine.write([
@@ -116,7 +136,7 @@ extension Store {
             ])
             return .invalidCredentials
         }
-        let user = try Self.user(row)
+        let user = try Store.user(row)
         let token = Secret.make()
         let csrf = Secret.make()
         let results = try await engine.write([
@@ -133,16 +153,6 @@ extension Store {
         ])
         let identity = Identity(user: user, via: .session, csrfToken: csrf, sessionID: try results[1][0].int("id"))
         return .success(token: token, identity: identity)
-    }
-
-    /// Takes (and holds to the end of the write) the lock of one throttle key: PostgreSQL's upsert waits for a
-    /// concurrent holder to commit; SQLite runs one write at a time anyway.
-    private static func throttleLock(_ key: String, at now: Timestamp) -> Statement {
-        Statement(
-            """
-            INSERT INTO login_throttles (key, touched_at) VALUES ($1, $2)
-            ON CONFLICT (key) DO UPDATE SET touched_at = excluded.touched_at
-            """, [String(key.prefix(200)), now])
     }
 
     /// The identity behind a session cookie, if the session is live (not revoked, not idle or expired, user active).
@@ -164,7 +174,7 @@ extension Store {
             _ = try await engine.write(
                 Statement("UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND revoked_at IS NULL", [sessionID, now]))
         }
-        return Identity(user: try Self.user(row), via: .session, csrfToken: try row.text("csrf_token"), sessionID: sessionID)
+        return Identity(user: try Store.user(row), via: .session, csrfToken: try row.text("csrf_token"), sessionID: sessionID)
     }
 
     /// Ends a session (logout). Idempotent.
@@ -203,11 +213,11 @@ extension Store {
                 [Secret.hash(token), user, name, String(token.prefix(10)), now], expect: .rows(1)),
             audit("tokenCreated", .user, id: user, by: actor, at: now, data: try JSONColumn.encode(["name": name])),
         ])
-        return (token, try Self.apiToken(rows[0][0]))
+        return (token, try Store.apiToken(rows[0][0]))
     }
 
     public func apiTokens(for user: ID<User>) async throws -> [APIToken] {
-        try await engine.read(Statement("SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY id", [user])).map(Self.apiToken)
+        try await engine.read(Statement("SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY id", [user])).map(Store.apiToken)
     }
 
     public func revokeAPIToken(_ id: Int64, of user: ID<User>, by actor: Actor) async throws {
@@ -238,14 +248,7 @@ extension Store {
             _ = try await engine.write(
                 Statement("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", [try row.int("token_id"), now]))
         }
-        return Identity(user: try Self.user(row), via: .apiToken, csrfToken: nil, sessionID: nil)
-    }
-
-    static func apiToken(_ row: SQLRow) throws -> APIToken {
-        APIToken(
-            id: try row.int("id"), name: try row.text("name"), prefix: try row.text("prefix"),
-            createdAt: try row.timestamp("created_at"), lastUsedAt: row.optionalInt("last_used_at").map(Timestamp.init),
-            revoked: row.optionalInt("revoked_at") != nil)
+        return Identity(user: try Store.user(row), via: .apiToken, csrfToken: nil, sessionID: nil)
     }
 
     // MARK: User administration
@@ -254,7 +257,7 @@ extension Store {
         guard let row = try await engine.read(Statement("SELECT * FROM users WHERE id = $1", [id])).first else {
             throw DocketError.notFound(.user, key: id.description)
         }
-        return try Self.user(row)
+        return try Store.user(row)
     }
 
     /// Changes a user's name, roles, language or active flag (not the user name), if still at `version`.
@@ -283,7 +286,7 @@ extension Store {
                 Statement("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", [id, now]))
         }
         do {
-            return try Self.user(try await engine.write(statements)[0][0])
+            return try Store.user(try await engine.write(statements)[0][0])
         } catch StoreError.guardFailed {
             let latest = try await self.user(id: id)
             throw DocketError.versionConflict(.user, key: latest.user.username, current: latest.version)

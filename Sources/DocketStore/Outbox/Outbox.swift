@@ -20,14 +20,14 @@ public struct OutboxMessage: Sendable, Hashable {
     public var notificationTopic: NotificationTopic? { NotificationTopic(rawValue: topic) }
 }
 
-extension Store {
+extension OutboxRepository {
     /// Takes up to `limit` messages that are due for `owner` for `leaseMilliseconds`, oldest first. A message whose
     /// lease ran out (its relay died) can be taken by another relay; the guard in the same statement makes two
     /// claims exclusive, so several nodes may run relays.
     public func claimOutbox(owner: String, limit: Int = 50, leaseMilliseconds: Int64 = 60_000) async throws -> [OutboxMessage] {
         let now = clock.now()
         let rows = try await engine.write(
-            Self.claim(
+            Store.claim(
                 "outbox", pending: "delivered_at IS NULL AND available_at <= $3", order: "id",
                 returning: "id, topic, aggregate, aggregate_id, payload, attempts, created_at", owner: owner,
                 leaseUntil: now.adding(milliseconds: leaseMilliseconds), now: now, limit: limit))

@@ -17,7 +17,7 @@ public struct ConfirmationLink: Sendable, Codable, Hashable {
     public var deadline: Timestamp
 }
 
-extension Store {
+extension OrderRepository {
     /// The order behind a confirmation link. Unknown links are not found (and say nothing about other orders).
     public func confirmation(token: String) async throws -> ConfirmationView {
         guard token.count >= 20, token.count <= 100,

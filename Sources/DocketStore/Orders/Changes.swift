@@ -44,6 +44,38 @@ public struct OrderRevisionRecord: Sendable, Codable, Hashable {
 }
 
 extension Store {
+
+    static func changeRequests(_ orderID: Int64) -> Statement {
+        Statement("SELECT * FROM order_change_requests WHERE order_id = $1 ORDER BY id", [orderID])
+    }
+
+    static func revisions(_ orderID: Int64) -> Statement {
+        Statement("SELECT * FROM order_revisions WHERE order_id = $1 ORDER BY revision", [orderID])
+    }
+
+    static func revision(_ row: SQLRow) throws -> OrderRevisionRecord {
+        OrderRevisionRecord(
+            revision: try row.int("revision"), changeRequestID: row.optionalInt("change_request_id"), actor: try row.text("actor"),
+            reason: row.optionalText("reason"),
+            diff: try JSONColumn.decode([RevisionChange].self, try row.text("diff"), column: "diff"),
+            createdAt: try row.timestamp("created_at"))
+    }
+
+    static func changeRequest(_ row: SQLRow) throws -> ChangeRequest {
+        guard let status = ChangeStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
+        guard let source = ChangeSource(rawValue: try row.text("source")) else { throw StoreError.decoding(column: "source") }
+        return ChangeRequest(
+            id: try row.int("id"), orderID: try row.int("order_id"), status: status, source: source,
+            baseRevision: try row.int("base_revision"),
+            edit: try JSONColumn.decode(OrderEdit.self, try row.text("edit"), column: "edit"), message: row.optionalText("message"),
+            assessment: try JSONColumn.decode(ChangeAssessment.self, try row.text("assessment"), column: "assessment"),
+            requestedBy: try row.text("requested_by"), requestedAt: try row.timestamp("requested_at"),
+            decidedBy: row.optionalText("decided_by"), decidedAt: row.optionalInt("decided_at").map { Timestamp(millisecondsSince1970: $0) },
+            decisionReason: row.optionalText("decision_reason"), revision: row.optionalInt("revision"))
+    }
+}
+
+extension OrderRepository {
     /// Reads what intake checks (customer and products) for a draft, in one snapshot.
     func intakeFacts(_ draft: OrderDraft) async throws -> (facts: IntakeFacts, customerID: Int64?) {
         let skus = Array(Set(draft.lines.map(\.sku).filter { !$0.isEmpty }))
@@ -194,7 +226,7 @@ extension Store {
     private func changeRequest(orderID: Int64, requestKey: String) async throws -> ChangeRequest? {
         try await engine.read(
             Statement("SELECT * FROM order_change_requests WHERE order_id = $1 AND request_key = $2", [orderID, requestKey])
-        ).first.map(Self.changeRequest)
+        ).first.map(Store.changeRequest)
     }
 
     /// Runs a write decided on `order` as read; a guard that no longer holds (someone changed the order, or
@@ -341,43 +373,14 @@ extension Store {
         guard let row = try await engine.read(Statement("SELECT * FROM order_change_requests WHERE id = $1", [id])).first else {
             throw DocketError.notFound(.changeRequest, key: String(id))
         }
-        return try Self.changeRequest(row)
+        return try Store.changeRequest(row)
     }
 
     public func changeRequests(orderID: Int64) async throws -> [ChangeRequest] {
-        try await engine.read(Self.changeRequests(orderID)).map(Self.changeRequest)
-    }
-
-    static func changeRequests(_ orderID: Int64) -> Statement {
-        Statement("SELECT * FROM order_change_requests WHERE order_id = $1 ORDER BY id", [orderID])
+        try await engine.read(Store.changeRequests(orderID)).map(Store.changeRequest)
     }
 
     public func revisions(orderID: Int64) async throws -> [OrderRevisionRecord] {
-        try await engine.read(Self.revisions(orderID)).map(Self.revision)
-    }
-
-    static func revisions(_ orderID: Int64) -> Statement {
-        Statement("SELECT * FROM order_revisions WHERE order_id = $1 ORDER BY revision", [orderID])
-    }
-
-    static func revision(_ row: SQLRow) throws -> OrderRevisionRecord {
-        OrderRevisionRecord(
-            revision: try row.int("revision"), changeRequestID: row.optionalInt("change_request_id"), actor: try row.text("actor"),
-            reason: row.optionalText("reason"),
-            diff: try JSONColumn.decode([RevisionChange].self, try row.text("diff"), column: "diff"),
-            createdAt: try row.timestamp("created_at"))
-    }
-
-    static func changeRequest(_ row: SQLRow) throws -> ChangeRequest {
-        guard let status = ChangeStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
-        guard let source = ChangeSource(rawValue: try row.text("source")) else { throw StoreError.decoding(column: "source") }
-        return ChangeRequest(
-            id: try row.int("id"), orderID: try row.int("order_id"), status: status, source: source,
-            baseRevision: try row.int("base_revision"),
-            edit: try JSONColumn.decode(OrderEdit.self, try row.text("edit"), column: "edit"), message: row.optionalText("message"),
-            assessment: try JSONColumn.decode(ChangeAssessment.self, try row.text("assessment"), column: "assessment"),
-            requestedBy: try row.text("requested_by"), requestedAt: try row.timestamp("requested_at"),
-            decidedBy: row.optionalText("decided_by"), decidedAt: row.optionalInt("decided_at").map { Timestamp(millisecondsSince1970: $0) },
-            decisionReason: row.optionalText("decision_reason"), revision: row.optionalInt("revision"))
+        try await engine.read(Store.revisions(orderID)).map(Store.revision)
     }
 }

@@ -18,16 +18,6 @@ extension Store {
     /// the enum's own constants, so they are written into the SQL rather than bound.
     static let owingCondition = "status NOT IN (" + OrderWorkflow.notOwing.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 
-    /// What the review stages read about an order: the customer, its open and overdue balances, and the stock
-    /// available for the order's SKUs across active warehouses. One snapshot.
-    public func reviewFacts(_ order: StoredOrder, lines: [OrderIntake.PricedLine]? = nil, total: Money? = nil) async throws -> ReviewFacts {
-        let lines = lines ?? order.lines
-        let now = clock.now()
-        let statements = Self.reviewFactStatements(
-            customerCode: order.customerCode, orderID: order.id, receivedAt: order.receivedAt, skus: .list(Array(Set(lines.map(\.sku)))), now: now)
-        return try Self.reviewFacts(order, lines: lines, total: total, from: try await engine.read(statements)[...], now: now)
-    }
-
     /// The statements of `reviewFacts`. The order's values may be `Bind.result` references to an order read earlier
     /// in the same snapshot, and its SKUs the order's own lines (`Store.orderFile`).
     static func reviewFactStatements(
@@ -72,6 +62,34 @@ extension Store {
                 openBalance: Money(minor: try results[1][0].int("open")),
                 overdue: Money(minor: overdueRow?.optionalInt("overdue") ?? 0), oldestOverdueDays: max(0, oldestOverdueDays)),
             available: available, makeToOrder: makeToOrder)
+    }
+
+    static func reviews(_ orderID: Int64) -> Statement {
+        Statement("SELECT * FROM order_reviews WHERE order_id = $1 ORDER BY id", [orderID])
+    }
+
+    static func reviewRecord(_ row: SQLRow) throws -> ReviewRecord {
+        guard let stage = ReviewStage(rawValue: try row.text("stage")),
+            let decision = ReviewDecision(rawValue: try row.text("decision"))
+        else { throw StoreError.decoding(column: "stage") }
+        return ReviewRecord(
+            id: try row.int("id"), stage: stage, decision: decision, actor: try row.text("actor"), ruleCode: row.optionalText("rule_code"),
+            reason: row.optionalText("reason"),
+            assessment: try JSONColumn.decode(StageAssessment.self, try row.text("assessment"), column: "assessment"),
+            decidedAt: try row.timestamp("decided_at"))
+    }
+}
+
+extension OrderRepository {
+
+    /// What the review stages read about an order: the customer, its open and overdue balances, and the stock
+    /// available for the order's SKUs across active warehouses. One snapshot.
+    public func reviewFacts(_ order: StoredOrder, lines: [OrderIntake.PricedLine]? = nil, total: Money? = nil) async throws -> ReviewFacts {
+        let lines = lines ?? order.lines
+        let now = clock.now()
+        let statements = Store.reviewFactStatements(
+            customerCode: order.customerCode, orderID: order.id, receivedAt: order.receivedAt, skus: .list(Array(Set(lines.map(\.sku)))), now: now)
+        return try Store.reviewFacts(order, lines: lines, total: total, from: try await engine.read(statements)[...], now: now)
     }
 
     /// What the order's current review stage finds, or nil when the order is not in review.
@@ -151,22 +169,7 @@ extension Store {
 
     /// The order's review decisions, oldest first.
     public func reviews(orderID: Int64) async throws -> [ReviewRecord] {
-        try await engine.read(Self.reviews(orderID)).map(Self.reviewRecord)
-    }
-
-    static func reviews(_ orderID: Int64) -> Statement {
-        Statement("SELECT * FROM order_reviews WHERE order_id = $1 ORDER BY id", [orderID])
-    }
-
-    static func reviewRecord(_ row: SQLRow) throws -> ReviewRecord {
-        guard let stage = ReviewStage(rawValue: try row.text("stage")),
-            let decision = ReviewDecision(rawValue: try row.text("decision"))
-        else { throw StoreError.decoding(column: "stage") }
-        return ReviewRecord(
-            id: try row.int("id"), stage: stage, decision: decision, actor: try row.text("actor"), ruleCode: row.optionalText("rule_code"),
-            reason: row.optionalText("reason"),
-            assessment: try JSONColumn.decode(StageAssessment.self, try row.text("assessment"), column: "assessment"),
-            decidedAt: try row.timestamp("decided_at"))
+        try await engine.read(Store.reviews(orderID)).map(Store.reviewRecord)
     }
 }
 
@@ -188,18 +191,21 @@ extension Store {
             WHERE o.customer_code = $1 AND o.status = 'delivered' AND o.updated_at + CAST(c.payment_terms_days AS BIGINT) * 86400000 < $2
             """, [customerCode, now])
     }
+}
+
+extension OrderRepository {
 
     public func customerStanding(code: String, recent: Int = 5) async throws -> CustomerStanding {
         let now = clock.now()
         let rows = try await engine.read([
             Statement(
-                SQL("SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders WHERE customer_code = $1 AND \(Self.owingCondition)"),
+                SQL("SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders WHERE customer_code = $1 AND \(Store.owingCondition)"),
                 [code]),
-            Self.overdue(code, now: now),
-            Statement(SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders WHERE customer_code = $1 ORDER BY id DESC LIMIT $2"), [code, recent]),
+            Store.overdue(code, now: now),
+            Statement(SQL("SELECT orders.*, \(Store.customerNameSQL) FROM orders WHERE customer_code = $1 ORDER BY id DESC LIMIT $2"), [code, recent]),
         ])
         return CustomerStanding(
             openBalance: Money(minor: try rows[0][0].int("open")), overdue: Money(minor: try rows[1][0].int("overdue")),
-            recentOrders: try rows[2].map { try Self.order($0, lines: []) })
+            recentOrders: try rows[2].map { try Store.order($0, lines: []) })
     }
 }

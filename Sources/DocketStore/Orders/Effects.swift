@@ -36,7 +36,7 @@ struct OrderMessage: Codable, Hashable {
     }
 }
 
-extension Store {
+extension OrderRepository {
     /// Carries out the effects Core decided, as statements for the decision's own transaction. `orderID` may be a
     /// bind to a row inserted earlier in the same write; `message` is the payload of any message sent (the
     /// confirmation deadline is filled in from the request opened alongside).

@@ -43,7 +43,7 @@ public struct Dashboard: Sendable {
     }
 }
 
-extension Store {
+extension OrderRepository {
     public func dashboard(dueWithinHours hours: Int64 = 4, limit: Int = 10) async throws -> Dashboard {
         let now = clock.now()
         let today = now.date(utcOffsetHours: 8)
@@ -63,13 +63,13 @@ extension Store {
             Statement(
                 SQL(
                     """
-                    SELECT orders.*, \(Self.customerNameSQL), t.due_at AS due FROM timers t JOIN orders ON orders.id = t.subject_id
+                    SELECT orders.*, \(Store.customerNameSQL), t.due_at AS due FROM timers t JOIN orders ON orders.id = t.subject_id
                     WHERE t.subject = 'order' AND t.kind = 'confirmation_deadline' AND t.done_at IS NULL AND t.due_at <= $1
                       AND orders.status = 'awaiting_confirmation'
                     ORDER BY t.due_at, orders.id LIMIT $2
                     """), [now.adding(milliseconds: hours * 3_600_000), limit]),
             Statement(
-                SQL("SELECT orders.*, \(Self.customerNameSQL) FROM orders\(late.clause) ORDER BY promised_date, id LIMIT \(limit)"), late.binds),
+                SQL("SELECT orders.*, \(Store.customerNameSQL) FROM orders\(late.clause) ORDER BY promised_date, id LIMIT \(limit)"), late.binds),
             Statement(SQL("SELECT COUNT(*) AS n FROM orders\(late.clause)"), late.binds),
         ])
         func fen(_ row: SQLRow) -> Money {
@@ -82,7 +82,7 @@ extension Store {
             byStatus[status] = Dashboard.Figure(count: try row.int("n"), amount: fen(row))
         }
         func item(_ row: SQLRow, deadline: Timestamp? = nil) throws -> Dashboard.Item {
-            let order = try Self.order(row, lines: [])
+            let order = try Store.order(row, lines: [])
             return Dashboard.Item(
                 id: order.id, number: order.number, customerCode: order.customerCode, customerName: order.customerName, status: order.status,
                 total: order.total, deadline: deadline, promisedDate: order.promisedDate)

@@ -7,6 +7,48 @@ public struct ReceiptResult: Sendable, Codable, Hashable {
 }
 
 extension Store {
+
+    static let lotFrom = """
+         FROM stock_lots s JOIN products p ON p.id = s.product_id JOIN warehouses w ON w.id = s.warehouse_id
+         JOIN locations l ON l.id = s.location_id
+        """
+    static let lotSelect = "SELECT s.*, p.sku, p.name_zh, p.name_en, w.code AS warehouse_code, l.code AS location_code"
+    static let movementFrom = """
+         FROM stock_movements m JOIN stock_lots s ON s.id = m.lot_id JOIN products p ON p.id = s.product_id
+         JOIN warehouses w ON w.id = s.warehouse_id JOIN locations l ON l.id = s.location_id
+        """
+    static let movementSelect = "SELECT m.*, s.lot_code, p.sku, w.code AS warehouse_code, l.code AS location_code"
+
+    static func stockFilter(_ query: StockQuery) -> Conditions {
+        var where_ = Conditions()
+        if let sku = query.sku, !sku.isEmpty { where_.add("p.sku = \(where_.bind(sku))") }
+        if let warehouse = query.warehouseCode, !warehouse.isEmpty { where_.add("w.code = \(where_.bind(warehouse))") }
+        if let pattern = query.listQuery.likePattern { where_.add("p.search_text LIKE \(where_.bind(pattern)) ESCAPE '\\'") }
+        return where_
+    }
+
+    static func lot(_ row: SQLRow) throws -> StockLot {
+        StockLot(
+            id: try row.id(), sku: try row.text("sku"), productName: try row.text("name_zh"),
+            warehouseCode: try row.text("warehouse_code"), locationCode: try row.text("location_code"),
+            lot: try row.text("lot_code"), expiryDate: try row.optionalDate("expiry_date"),
+            firstReceivedAt: try row.timestamp("first_received_at"),
+            lastReceivedAt: try row.timestamp("last_received_at"), onHand: try row.int("on_hand"),
+            reserved: try row.int("reserved"))
+    }
+
+    static func movement(_ row: SQLRow) throws -> StockMovement {
+        guard let kind = MovementKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
+        return StockMovement(
+            id: try row.id(), occurredAt: try row.timestamp("occurred_at"), kind: kind, lotId: try row.id("lot_id"),
+            sku: try row.text("sku"), warehouseCode: try row.text("warehouse_code"),
+            locationCode: try row.text("location_code"), lot: try row.text("lot_code"),
+            quantity: try row.int("quantity"), reservedDelta: try row.int("reserved_delta"),
+            reference: row.optionalText("reference"), note: row.optionalText("note"), actor: try row.text("actor"))
+    }
+}
+
+extension StockRepository {
     /// Receives goods (入库): adds to the lot at the location (creating it), writes the ledger entry and the
     /// audit event, all in one transaction.
     public func receive(_ receipt: StockReceipt, by actor: Actor) async throws -> ReceiptResult {
@@ -64,8 +106,8 @@ extension Store {
         lotRow += codes
         movementRow += codes + [.text(lotCode)]
         return ReceiptResult(
-            lot: try Self.lot(SQLRow(columns: ColumnIndex(results[0][0].columns.names + names), values: lotRow)),
-            movement: try Self.movement(
+            lot: try Store.lot(SQLRow(columns: ColumnIndex(results[0][0].columns.names + names), values: lotRow)),
+            movement: try Store.movement(
                 SQLRow(columns: ColumnIndex(results[1][0].columns.names + names + ["lot_code"]), values: movementRow)))
     }
 
@@ -111,63 +153,24 @@ extension Store {
     /// Stock by lot (查库存): per warehouse, location and lot, with on hand, reserved and available.
     public func stockLots(_ query: StockQuery) async throws -> Page<StockLot> {
         try await stockPage(
-            query, select: Self.lotSelect, from: Self.lotFrom, order: "p.sku, w.code, l.code, s.lot_code",
-            decode: Self.lot)
+            query, select: Store.lotSelect, from: Store.lotFrom, order: "p.sku, w.code, l.code, s.lot_code",
+            decode: Store.lot)
     }
 
     /// The stock ledger (库存流水), newest first, with in/out times.
     public func stockMovements(_ query: StockQuery) async throws -> Page<StockMovement> {
-        try await stockPage(query, select: Self.movementSelect, from: Self.movementFrom, order: "m.id DESC", decode: Self.movement)
+        try await stockPage(query, select: Store.movementSelect, from: Store.movementFrom, order: "m.id DESC", decode: Store.movement)
     }
 
     private func stockPage<Item>(
         _ query: StockQuery, select: String, from: String, order: String, decode: (SQLRow) throws -> Item
     ) async throws -> Page<Item> {
         try query.listQuery.validate()
-        let page = Self.stockFilter(query).page(select: select, from: from, order: order, limit: query.limit, offset: query.offset)
+        let page = Store.stockFilter(query).page(select: select, from: from, order: order, limit: query.limit, offset: query.offset)
         let results = try await engine.read([page.items, page.count])
         return Page(
             items: try results[0].map(decode), total: Int(try results[1][0].int("n")), limit: query.limit,
             offset: query.offset)
-    }
-
-    private static let lotFrom = """
-         FROM stock_lots s JOIN products p ON p.id = s.product_id JOIN warehouses w ON w.id = s.warehouse_id
-         JOIN locations l ON l.id = s.location_id
-        """
-    private static let lotSelect = "SELECT s.*, p.sku, p.name_zh, p.name_en, w.code AS warehouse_code, l.code AS location_code"
-    private static let movementFrom = """
-         FROM stock_movements m JOIN stock_lots s ON s.id = m.lot_id JOIN products p ON p.id = s.product_id
-         JOIN warehouses w ON w.id = s.warehouse_id JOIN locations l ON l.id = s.location_id
-        """
-    private static let movementSelect = "SELECT m.*, s.lot_code, p.sku, w.code AS warehouse_code, l.code AS location_code"
-
-    private static func stockFilter(_ query: StockQuery) -> Conditions {
-        var where_ = Conditions()
-        if let sku = query.sku, !sku.isEmpty { where_.add("p.sku = \(where_.bind(sku))") }
-        if let warehouse = query.warehouseCode, !warehouse.isEmpty { where_.add("w.code = \(where_.bind(warehouse))") }
-        if let pattern = query.listQuery.likePattern { where_.add("p.search_text LIKE \(where_.bind(pattern)) ESCAPE '\\'") }
-        return where_
-    }
-
-    static func lot(_ row: SQLRow) throws -> StockLot {
-        StockLot(
-            id: try row.id(), sku: try row.text("sku"), productName: try row.text("name_zh"),
-            warehouseCode: try row.text("warehouse_code"), locationCode: try row.text("location_code"),
-            lot: try row.text("lot_code"), expiryDate: try row.optionalDate("expiry_date"),
-            firstReceivedAt: try row.timestamp("first_received_at"),
-            lastReceivedAt: try row.timestamp("last_received_at"), onHand: try row.int("on_hand"),
-            reserved: try row.int("reserved"))
-    }
-
-    static func movement(_ row: SQLRow) throws -> StockMovement {
-        guard let kind = MovementKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
-        return StockMovement(
-            id: try row.id(), occurredAt: try row.timestamp("occurred_at"), kind: kind, lotId: try row.id("lot_id"),
-            sku: try row.text("sku"), warehouseCode: try row.text("warehouse_code"),
-            locationCode: try row.text("location_code"), lot: try row.text("lot_code"),
-            quantity: try row.int("quantity"), reservedDelta: try row.int("reserved_delta"),
-            reference: row.optionalText("reference"), note: row.optionalText("note"), actor: try row.text("actor"))
     }
 }
 
@@ -208,6 +211,9 @@ extension Store {
                 GROUP BY p.sku, p.make_to_order
                 """), where_.binds)
     }
+}
+
+extension StockRepository {
 
     /// The products of these SKUs with their usable stock, in one snapshot (unknown SKUs are left out).
     public func availability(skus: [String]) async throws -> [String: ProductAvailability] {
@@ -217,7 +223,7 @@ extension Store {
         where_.add("sku IN \(where_.list(skus))")
         let rows = try await engine.read([
             Statement(SQL("SELECT * FROM products\(where_.clause)"), where_.binds),
-            Self.usableStock(.list(skus), today: clock.now().date(utcOffsetHours: 8)),
+            Store.usableStock(.list(skus), today: clock.now().date(utcOffsetHours: 8)),
         ])
         var available: [String: Int64] = [:]
         for row in rows[1] { available[try row.text("sku")] = try row.int("available") }

@@ -43,10 +43,10 @@ public struct StoredLocation: Sendable, Codable, Hashable {
     }
 }
 
-extension Store {
+extension StockRepository {
     /// Locations (库位) of a warehouse, in code order.
     public func locations(in warehouse: ID<Warehouse>) async throws -> [StoredLocation] {
-        _ = try await warehouses.get(id: warehouse)
+        _ = try await store.warehouses.get(id: warehouse)
         return try await engine.read(
             Statement("SELECT * FROM locations WHERE warehouse_id = $1 ORDER BY code", [warehouse])
         ).map(StoredLocation.init)
@@ -56,7 +56,7 @@ extension Store {
         -> StoredLocation
     {
         try location.validate()
-        let owner = try await warehouses.get(id: warehouse)
+        let owner = try await store.warehouses.get(id: warehouse)
         if owner.archived { throw DocketError.archived(.warehouse, key: owner.value.code) }
         do {
             let rows = try await engine.write(try locationStatements(location, in: warehouse, by: actor, at: clock.now(), first: 0))

@@ -131,6 +131,91 @@ struct TransitionData: Codable {
 }
 
 extension Store {
+
+    /// An order's current lines, in their numbers, with the product's English name for the English pages.
+    static let linesSQL = SQL(
+        """
+        SELECT order_lines.*, (SELECT name_en FROM products WHERE products.sku = order_lines.sku) AS name_en FROM order_lines
+        WHERE order_id = $1 AND removed_in_revision IS NULL ORDER BY line_no
+        """)
+
+    /// The customer's current name next to an order's columns.
+    static let customerNameSQL = "(SELECT name FROM customers WHERE customers.code = orders.customer_code) AS customer_name"
+
+    /// One order by id, with its customer's name.
+    static let orderSQL = SQL("SELECT orders.*, \(customerNameSQL) FROM orders WHERE id = $1")
+
+    static let insertOrderSQL = SQL(
+        """
+        INSERT INTO orders (number, channel, external_ref, customer_code, customer_id, type, urgent, status, contact_name,
+                            contact_phone, delivery_address, requested_date, total_minor, currency, problems, notes,
+                            received_at, version, updated_at, payment_method, promised_date, revision)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $17, $18, $19, 1) RETURNING id
+        """)
+
+    /// SO-YYYYMMDD-NNNNNN from the day's counter: the one place the dialects spell a function differently.
+    static let numberOrderSQL = SQL(
+        postgres: """
+            UPDATE orders SET number = 'SO-' || $1 || '-' || CASE WHEN $2 < 1000000 THEN lpad(CAST($2 AS TEXT), 6, '0')
+                ELSE CAST($2 AS TEXT) END
+            WHERE id = $3 RETURNING number
+            """,
+        sqlite: "UPDATE orders SET number = 'SO-' || $1 || '-' || printf('%06d', $2) WHERE id = $3 RETURNING number")
+
+    /// The order's latest 1,000 audit events (newest first; `timeline(_ rows:)` turns them into oldest first).
+    static func timeline(_ orderID: Int64) -> Statement {
+        Statement("SELECT * FROM audit_events WHERE entity = 'order' AND entity_id = $1 ORDER BY id DESC LIMIT 1000", [orderID])
+    }
+
+    static func timeline(_ rows: [SQLRow]) throws -> [OrderEvent] {
+        try rows.reversed().map { orderEvent(try auditEvent($0)) }
+    }
+
+    static func orderEvent(_ event: AuditEvent) -> OrderEvent {
+        let data = try? JSONDecoder().decode(TransitionData.self, from: Data(event.data.utf8))
+        var reason = data?.reason
+        var rule = data?.rule
+        if rule == nil, let legacy = reason, legacy.hasPrefix("rule:") {  // events written before `rule` had its own field
+            rule = String(legacy.dropFirst(5))
+            reason = nil
+        }
+        return OrderEvent(
+            occurredAt: event.occurredAt, actor: event.actor, action: event.action, from: data?.from, to: data?.to,
+            reason: reason, rule: rule)
+    }
+
+    static func order(_ row: SQLRow, lines: [SQLRow]) throws -> StoredOrder {
+        func decodeEnum<T: RawRepresentable>(_ type: T.Type, _ column: String) throws -> T where T.RawValue == String {
+            guard let value = T(rawValue: try row.text(column)) else { throw StoreError.decoding(column: column) }
+            return value
+        }
+        let currency = Currency.named(try row.text("currency")) ?? .cny
+        return StoredOrder(
+            id: try row.int("id"), number: try row.text("number"), channel: try decodeEnum(OrderChannel.self, "channel"),
+            externalRef: row.optionalText("external_ref"), customerCode: try row.text("customer_code"), customerName: row.optionalText("customer_name"),
+            type: try decodeEnum(OrderType.self, "type"), urgent: try row.bool("urgent"),
+            status: try decodeEnum(OrderStatus.self, "status"), heldFrom: row.optionalText("held_from").flatMap(OrderStatus.init),
+            contactName: row.optionalText("contact_name"), contactPhone: row.optionalText("contact_phone"),
+            deliveryAddress: try row.optionalText("delivery_address").map { try JSONColumn.decode(Address.self, $0, column: "delivery_address") },
+            requestedDate: try row.optionalDate("requested_date"), promisedDate: try row.optionalDate("promised_date"),
+            paymentMethod: try decodeEnum(PaymentMethod.self, "payment_method"),
+            total: Money(minor: try row.int("total_minor"), currency: currency),
+            problems: try JSONColumn.decode([FieldProblem].self, try row.text("problems"), column: "problems"),
+            notes: row.optionalText("notes"), customerRequirements: row.optionalText("customer_requirements"),
+            receivedAt: try row.timestamp("received_at"), revision: try row.int("revision"), version: try row.int("version"),
+            lines: try lines.map { line in
+                let currency = Currency.named(try line.text("currency")) ?? .cny
+                return OrderIntake.PricedLine(
+                    id: try line.int("id"), sku: try line.text("sku"), nameEn: line.optionalText("name_en").flatMap { $0.isEmpty ? nil : $0 }, description: try line.text("description"), quantity: try line.int("quantity"),
+                    unitPrice: Money(minor: try line.int("unit_price_minor"), currency: currency),
+                    listPrice: line.optionalInt("list_price_minor").map { Money(minor: $0, currency: currency) },
+                    amount: Money(minor: try line.int("amount_minor"), currency: currency),
+                    priceOverride: try line.bool("price_override"))
+            })
+    }
+}
+
+extension OrderRepository {
     /// Takes an order in from any channel: checks it (Core decides), and keeps it either in the sales review or,
     /// when incomplete, as `needs_info` with its problems and a request to the customer in the outbox.
     /// The same idempotency key with the same body, or the same platform order id, returns the existing order.
@@ -157,7 +242,7 @@ extension Store {
         // final two statements instead of the whole transaction. Until then the order has a provisional number.
         var statements = [
             Statement(
-                Self.insertOrderSQL,
+                Store.insertOrderSQL,
                 [
                     "PENDING-" + Secret.make(), draft.channel.rawValue, draft.externalRef,
                     draft.customerCode, customerID, draft.type.rawValue, draft.urgent,
@@ -194,7 +279,7 @@ extension Store {
                 ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 RETURNING last_value
                 """, [day], expect: .rows(1), label: "order_number_counters"))
         statements.append(
-            Statement(Self.numberOrderSQL, [day, Bind.result(statement: statements.count - 1, column: "last_value"), orderID],
+            Statement(Store.numberOrderSQL, [day, Bind.result(statement: statements.count - 1, column: "last_value"), orderID],
                 expect: .rows(1), label: "orders.number"))
         do {
             let results = try await engine.write(statements)
@@ -285,51 +370,21 @@ extension Store {
         ]
     }
 
-    /// An order's current lines, in their numbers, with the product's English name for the English pages.
-    static let linesSQL = SQL(
-        """
-        SELECT order_lines.*, (SELECT name_en FROM products WHERE products.sku = order_lines.sku) AS name_en FROM order_lines
-        WHERE order_id = $1 AND removed_in_revision IS NULL ORDER BY line_no
-        """)
-
-    /// The customer's current name next to an order's columns.
-    static let customerNameSQL = "(SELECT name FROM customers WHERE customers.code = orders.customer_code) AS customer_name"
-
-    /// One order by id, with its customer's name.
-    static let orderSQL = SQL("SELECT orders.*, \(customerNameSQL) FROM orders WHERE id = $1")
-
-    private static let insertOrderSQL = SQL(
-        """
-        INSERT INTO orders (number, channel, external_ref, customer_code, customer_id, type, urgent, status, contact_name,
-                            contact_phone, delivery_address, requested_date, total_minor, currency, problems, notes,
-                            received_at, version, updated_at, payment_method, promised_date, revision)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $17, $18, $19, 1) RETURNING id
-        """)
-
-    /// SO-YYYYMMDD-NNNNNN from the day's counter: the one place the dialects spell a function differently.
-    private static let numberOrderSQL = SQL(
-        postgres: """
-            UPDATE orders SET number = 'SO-' || $1 || '-' || CASE WHEN $2 < 1000000 THEN lpad(CAST($2 AS TEXT), 6, '0')
-                ELSE CAST($2 AS TEXT) END
-            WHERE id = $3 RETURNING number
-            """,
-        sqlite: "UPDATE orders SET number = 'SO-' || $1 || '-' || printf('%06d', $2) WHERE id = $3 RETURNING number")
-
     public func order(id: Int64) async throws -> StoredOrder {
         let results = try await engine.read([
-            Statement(Self.orderSQL, [id]), Statement(Self.linesSQL, [id]),
+            Statement(Store.orderSQL, [id]), Statement(Store.linesSQL, [id]),
         ])
         guard let row = results[0].first else { throw DocketError.notFound(.order, key: String(id)) }
-        return try Self.order(row, lines: results[1])
+        return try Store.order(row, lines: results[1])
     }
 
     /// Orders, newest first, optionally by status and by number or customer code.
-    public func orders(status: OrderStatus? = nil, search: String? = nil, limit: Int = 50, offset: Int = 0) async throws -> Page<StoredOrder> {
-        try await orders(OrderFilter(statuses: status.map { [$0] } ?? [], search: search, limit: limit, offset: offset))
+    public func list(status: OrderStatus? = nil, search: String? = nil, limit: Int = 50, offset: Int = 0) async throws -> Page<StoredOrder> {
+        try await list(OrderFilter(statuses: status.map { [$0] } ?? [], search: search, limit: limit, offset: offset))
     }
 
     /// Orders matching every condition of the filter, newest first.
-    public func orders(_ filter: OrderFilter) async throws -> Page<StoredOrder> {
+    public func list(_ filter: OrderFilter) async throws -> Page<StoredOrder> {
         let list = ListQuery(search: filter.search, limit: filter.limit, offset: filter.offset)
         try list.validate()
         var where_ = Conditions()
@@ -355,11 +410,11 @@ extension Store {
         }
         let direction = filter.descending ? "DESC" : "ASC"
         let page = where_.page(
-            select: "SELECT orders.*, \(Self.customerNameSQL)", from: " FROM orders",
+            select: "SELECT orders.*, \(Store.customerNameSQL)", from: " FROM orders",
             order: "\(filter.sort.column) \(direction), id \(direction)", limit: filter.limit, offset: filter.offset)
         let results = try await engine.read([page.items, page.count])
         return Page(
-            items: try results[0].map { try Self.order($0, lines: []) }, total: Int(try results[1][0].int("n")), limit: filter.limit,
+            items: try results[0].map { try Store.order($0, lines: []) }, total: Int(try results[1][0].int("n")), limit: filter.limit,
             offset: filter.offset)
     }
 
@@ -424,59 +479,7 @@ extension Store {
 
     /// The timeline of an order already read.
     public func orderTimeline(of order: StoredOrder) async throws -> [OrderEvent] {
-        try Self.timeline(try await engine.read(Self.timeline(order.id)))
-    }
-
-    /// The order's latest 1,000 audit events (newest first; `timeline(_ rows:)` turns them into oldest first).
-    static func timeline(_ orderID: Int64) -> Statement {
-        Statement("SELECT * FROM audit_events WHERE entity = 'order' AND entity_id = $1 ORDER BY id DESC LIMIT 1000", [orderID])
-    }
-
-    static func timeline(_ rows: [SQLRow]) throws -> [OrderEvent] {
-        try rows.reversed().map { orderEvent(try auditEvent($0)) }
-    }
-
-    static func orderEvent(_ event: AuditEvent) -> OrderEvent {
-        let data = try? JSONDecoder().decode(TransitionData.self, from: Data(event.data.utf8))
-        var reason = data?.reason
-        var rule = data?.rule
-        if rule == nil, let legacy = reason, legacy.hasPrefix("rule:") {  // events written before `rule` had its own field
-            rule = String(legacy.dropFirst(5))
-            reason = nil
-        }
-        return OrderEvent(
-            occurredAt: event.occurredAt, actor: event.actor, action: event.action, from: data?.from, to: data?.to,
-            reason: reason, rule: rule)
-    }
-
-    static func order(_ row: SQLRow, lines: [SQLRow]) throws -> StoredOrder {
-        func decodeEnum<T: RawRepresentable>(_ type: T.Type, _ column: String) throws -> T where T.RawValue == String {
-            guard let value = T(rawValue: try row.text(column)) else { throw StoreError.decoding(column: column) }
-            return value
-        }
-        let currency = Currency.named(try row.text("currency")) ?? .cny
-        return StoredOrder(
-            id: try row.int("id"), number: try row.text("number"), channel: try decodeEnum(OrderChannel.self, "channel"),
-            externalRef: row.optionalText("external_ref"), customerCode: try row.text("customer_code"), customerName: row.optionalText("customer_name"),
-            type: try decodeEnum(OrderType.self, "type"), urgent: try row.bool("urgent"),
-            status: try decodeEnum(OrderStatus.self, "status"), heldFrom: row.optionalText("held_from").flatMap(OrderStatus.init),
-            contactName: row.optionalText("contact_name"), contactPhone: row.optionalText("contact_phone"),
-            deliveryAddress: try row.optionalText("delivery_address").map { try JSONColumn.decode(Address.self, $0, column: "delivery_address") },
-            requestedDate: try row.optionalDate("requested_date"), promisedDate: try row.optionalDate("promised_date"),
-            paymentMethod: try decodeEnum(PaymentMethod.self, "payment_method"),
-            total: Money(minor: try row.int("total_minor"), currency: currency),
-            problems: try JSONColumn.decode([FieldProblem].self, try row.text("problems"), column: "problems"),
-            notes: row.optionalText("notes"), customerRequirements: row.optionalText("customer_requirements"),
-            receivedAt: try row.timestamp("received_at"), revision: try row.int("revision"), version: try row.int("version"),
-            lines: try lines.map { line in
-                let currency = Currency.named(try line.text("currency")) ?? .cny
-                return OrderIntake.PricedLine(
-                    id: try line.int("id"), sku: try line.text("sku"), nameEn: line.optionalText("name_en").flatMap { $0.isEmpty ? nil : $0 }, description: try line.text("description"), quantity: try line.int("quantity"),
-                    unitPrice: Money(minor: try line.int("unit_price_minor"), currency: currency),
-                    listPrice: line.optionalInt("list_price_minor").map { Money(minor: $0, currency: currency) },
-                    amount: Money(minor: try line.int("amount_minor"), currency: currency),
-                    priceOverride: try line.bool("price_override"))
-            })
+        try Store.timeline(try await engine.read(Store.timeline(order.id)))
     }
 }
 
@@ -487,7 +490,7 @@ extension OrderIntake.PricedLine {
 }
 
 
-extension Store {
+extension OrderRepository {
     /// The order a person takes next from a queue (the orders in `status`): urgent first, then first come, first
     /// served (DOMAIN §2), other than the one just done.
     public func nextInQueue(_ status: OrderStatus, excluding id: Int64) async throws -> (id: Int64, number: String)? {
@@ -515,7 +518,7 @@ public struct OrderFile: Sendable {
     public var assessment: StageAssessment?
 }
 
-extension Store {
+extension OrderRepository {
     /// The order, its records and what its review stage finds, in one read transaction (one snapshot on both
     /// engines).
     public func orderFile(id: Int64) async throws -> OrderFile {
@@ -527,22 +530,22 @@ extension Store {
         do {
             rows = try await engine.read(
                 [
-                    Statement(Self.orderSQL, [id]), Statement(Self.linesSQL, [id]), Self.timeline(id), Self.reviews(id),
-                    Self.changeRequests(id), Self.revisions(id), Self.timers(id),
+                    Statement(Store.orderSQL, [id]), Statement(Store.linesSQL, [id]), Store.timeline(id), Store.reviews(id),
+                    Store.changeRequests(id), Store.revisions(id), Store.timers(id),
                 ]
-                    + Self.reviewFactStatements(
+                    + Store.reviewFactStatements(
                         customerCode: order("customer_code"), orderID: id, receivedAt: order("received_at"), skus: .ofOrder(id), now: now))
         } catch StoreError.guardFailed(let label) where label.hasPrefix("reference to statement 0.") {
             throw DocketError.notFound(.order, key: String(id))  // no order row to take the customer from
         }
         guard let row = rows[0].first else { throw DocketError.notFound(.order, key: String(id)) }
-        let stored = try Self.order(row, lines: rows[1])
+        let stored = try Store.order(row, lines: rows[1])
         let assessment = try ReviewStage(status: stored.status).map { stage in
-            OrderReview.assess(stage, try Self.reviewFacts(stored, lines: stored.lines, total: nil, from: rows[7...], now: now))
+            OrderReview.assess(stage, try Store.reviewFacts(stored, lines: stored.lines, total: nil, from: rows[7...], now: now))
         }
         return OrderFile(
-            order: stored, timeline: try Self.timeline(rows[2]),
-            reviews: try rows[3].map(Self.reviewRecord), changes: try rows[4].map(Self.changeRequest),
-            revisions: try rows[5].map(Self.revision), timers: try rows[6].map(Self.timerRecord), assessment: assessment)
+            order: stored, timeline: try Store.timeline(rows[2]),
+            reviews: try rows[3].map(Store.reviewRecord), changes: try rows[4].map(Store.changeRequest),
+            revisions: try rows[5].map(Store.revision), timers: try rows[6].map(Store.timerRecord), assessment: assessment)
     }
 }

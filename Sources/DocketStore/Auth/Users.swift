@@ -13,6 +13,18 @@ extension Store {
     /// bcrypt cost for new passwords (OWASP: at least 12).
     public static let bcryptCost: UInt8 = 12
 
+    static func user(_ row: SQLRow) throws -> StoredUser {
+        let roles = try row.text("roles").split(separator: ",").compactMap { Role(rawValue: String($0)) }
+        return StoredUser(
+            id: try row.id(), version: try row.int("version"), createdAt: try row.timestamp("created_at"),
+            user: User(
+                username: try row.text("username"), displayName: try row.text("display_name"), roles: roles,
+                language: Language(rawValue: try row.text("language")) ?? .zhCN, active: try row.bool("active")))
+    }
+}
+
+extension AuthRepository {
+
     /// Adds a user with a bcrypt-hashed password.
     public func addUser(_ user: User, password: String, by actor: Actor) async throws -> StoredUser {
         try user.validate(password: password)
@@ -35,7 +47,7 @@ extension Store {
                     "created", .user, id: Bind.result(statement: 0, column: "id"), by: actor, at: now,
                     data: try JSONColumn.encode(user)),
             ])
-            return try Self.user(rows[0][0])
+            return try Store.user(rows[0][0])
         } catch StoreError.uniqueViolation(table: "users", _) {
             throw DocketError.duplicate(.user, field: "username", value: user.username)
         }
@@ -44,7 +56,7 @@ extension Store {
     public func user(named username: String) async throws -> StoredUser {
         guard let row = try await engine.read(Statement("SELECT * FROM users WHERE username = $1", [username])).first
         else { throw DocketError.notFound(.user, key: username) }
-        return try Self.user(row)
+        return try Store.user(row)
     }
 
     /// Checks a password against the stored hash; nil when the user is unknown, inactive or the password wrong.
@@ -53,25 +65,16 @@ extension Store {
         else { return nil }
         let hash = try row.text("password_hash")
         let matches = await Task.detached { Bcrypt.verify(password, hash: hash) }.value
-        let user = try Self.user(row)
+        let user = try Store.user(row)
         return matches && user.user.active ? user : nil
     }
 
     public func users() async throws -> [StoredUser] {
-        try await engine.read(Statement("SELECT * FROM users ORDER BY username")).map(Self.user)
-    }
-
-    static func user(_ row: SQLRow) throws -> StoredUser {
-        let roles = try row.text("roles").split(separator: ",").compactMap { Role(rawValue: String($0)) }
-        return StoredUser(
-            id: try row.id(), version: try row.int("version"), createdAt: try row.timestamp("created_at"),
-            user: User(
-                username: try row.text("username"), displayName: try row.text("display_name"), roles: roles,
-                language: Language(rawValue: try row.text("language")) ?? .zhCN, active: try row.bool("active")))
+        try await engine.read(Statement("SELECT * FROM users ORDER BY username")).map(Store.user)
     }
 }
 
-extension Store {
+extension AuthRepository {
     /// The names behind stored actors (and of the customers given), read in one snapshot, for pages that show
     /// who did what.
     public func people(for actors: [String], customers: [String] = []) async throws -> People {

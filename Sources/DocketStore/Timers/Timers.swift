@@ -42,12 +42,27 @@ extension Store {
             """), [owner, leaseUntil, now, limit])
     }
 
+    static func timers(_ orderID: Int64) -> Statement {
+        Statement("SELECT * FROM timers WHERE subject = 'order' AND subject_id = $1 ORDER BY id", [orderID])
+    }
+
+    static func timerRecord(_ row: SQLRow) throws -> TimerRecord {
+        guard let kind = TimerKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
+        return TimerRecord(
+            id: try row.int("id"), kind: kind, dueAt: try row.timestamp("due_at"),
+            doneAt: row.optionalInt("done_at").map { Timestamp(millisecondsSince1970: $0) }, outcome: row.optionalText("outcome").flatMap(TimerOutcome.init(rawValue:)),
+            attempts: try row.int("attempts"))
+    }
+}
+
+extension TimerRepository {
+
     /// Takes up to `limit` due timers for `owner` for `leaseMilliseconds`. A timer whose lease ran out (its worker
     /// died) can be taken by another worker; the guard in the same statement makes two claims exclusive.
     public func claimDueTimers(owner: String, limit: Int = 20, leaseMilliseconds: Int64 = 60_000) async throws -> [DueTimer] {
         let now = clock.now()
         let rows = try await engine.write(
-            Self.claim(
+            Store.claim(
                 "timers", pending: "done_at IS NULL AND due_at <= $3", order: "due_at, id",
                 returning: "id, kind, subject, subject_id, due_at, lease_until", owner: owner,
                 leaseUntil: now.adding(milliseconds: leaseMilliseconds), now: now, limit: limit))
@@ -66,7 +81,7 @@ extension Store {
     @discardableResult
     public func fire(_ timer: DueTimer) async throws -> TimerOutcome {
         guard timer.subject == .order else { throw StoreError.decoding(column: "subject") }  // only orders have timers yet
-        let order = try await order(id: timer.subjectID)
+        let order = try await store.orders.order(id: timer.subjectID)
         let actor = Actor(.system, "timer")
         let markDone = { (outcome: TimerOutcome, now: Timestamp) in
             Statement(
@@ -82,10 +97,10 @@ extension Store {
                 let now = clock.now()
                 _ = try await engine.write(
                     [markDone(.reminded, now), audit("confirmation_reminder", .order, id: order.id, by: actor, at: now)]
-                        + (try statements(for: effects, orderID: order.id, message: OrderMessage(order), at: now)))
+                        + (try store.orders.statements(for: effects, orderID: order.id, message: OrderMessage(order), at: now)))
                 return .reminded
             case .act(let action, let reason, let outcome):
-                _ = try await transition(orderID: order.id, action, reason: reason, by: actor, read: order) { _, _, now, _ in
+                _ = try await store.orders.transition(orderID: order.id, action, reason: reason, by: actor, read: order) { _, _, now, _ in
                     [markDone(outcome, now)]
                 }
                 return outcome
@@ -112,20 +127,8 @@ extension Store {
         return outcomes
     }
 
-    public func timers(orderID: Int64) async throws -> [TimerRecord] {
-        try await engine.read(Self.timers(orderID)).map(Self.timerRecord)
-    }
-
-    static func timers(_ orderID: Int64) -> Statement {
-        Statement("SELECT * FROM timers WHERE subject = 'order' AND subject_id = $1 ORDER BY id", [orderID])
-    }
-
-    static func timerRecord(_ row: SQLRow) throws -> TimerRecord {
-        guard let kind = TimerKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
-        return TimerRecord(
-            id: try row.int("id"), kind: kind, dueAt: try row.timestamp("due_at"),
-            doneAt: row.optionalInt("done_at").map { Timestamp(millisecondsSince1970: $0) }, outcome: row.optionalText("outcome").flatMap(TimerOutcome.init(rawValue:)),
-            attempts: try row.int("attempts"))
+    public func list(orderID: Int64) async throws -> [TimerRecord] {
+        try await engine.read(Store.timers(orderID)).map(Store.timerRecord)
     }
 }
 
@@ -145,6 +148,9 @@ public struct Housekeeping: Sendable, Hashable {
 extension Store {
     /// Idempotency keys are kept this long (at least the 24 h clients may retry within).
     public static let idempotencyKeyDays = 7
+}
+
+extension TimerRepository {
 
     /// Removes what is no longer needed: sign-in attempts older than a day (throttling looks back 15 minutes),
     /// idempotency keys older than `idempotencyKeyDays`, and sessions past their absolute lifetime. The timer worker
@@ -155,7 +161,7 @@ extension Store {
         let removed = try await engine.write([
             Statement("DELETE FROM login_attempts WHERE occurred_at < $1 RETURNING id", [now.adding(days: -1)]),
             Statement(
-                "DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING order_id", [now.adding(days: -Self.idempotencyKeyDays)]),
+                "DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING order_id", [now.adding(days: -Store.idempotencyKeyDays)]),
             Statement("DELETE FROM sessions WHERE expires_at < $1 RETURNING id", [now.adding(days: -1)]),
             // Throttle lock rows of accounts and addresses not tried for a day.
             Statement("DELETE FROM login_throttles WHERE touched_at < $1", [now.adding(days: -1)]),

@@ -15,6 +15,21 @@ public struct ImportReport: Sendable, Codable {
 }
 
 extension Store {
+
+    /// `lines[2].unitPrice` → (2, `unit_price`): the order line a problem is about and the file's column for it.
+    static func importColumn(_ field: String) -> (index: Int?, column: String) {
+        let columns = [
+            "customerCode": "customer_code", "externalRef": "external_ref", "contactName": "contact_name", "contactPhone": "contact_phone",
+            "requestedDate": "requested_date", "notes": "notes", "sku": "sku", "quantity": "quantity", "unitPrice": "unit_price",
+        ]
+        guard field.hasPrefix("lines[") else { return (nil, columns[field] ?? field) }
+        let inside = field.dropFirst(6).prefix { $0 != "]" }
+        let rest = field.dropFirst(6 + inside.count + 1).drop { $0 == "." }
+        return (Int(inside), columns[String(rest)] ?? String(rest))
+    }
+}
+
+extension OrderRepository {
     /// Imports offline orders from CSV text. Every well-formed order is taken in through the normal intake
     /// (incomplete ones are kept as needs_info); malformed lines are reported and left out. Importing the same
     /// orders again creates nothing new: each order's idempotency key is derived from its content.
@@ -32,7 +47,7 @@ extension Store {
                 // line), the order's other lines saying they were left out with it.
                 var bad: Set<Int> = []
                 for problem in problems {
-                    let (index, column) = Self.importColumn(problem.field)
+                    let (index, column) = Store.importColumn(problem.field)
                     let line = index.flatMap { $0 < lines.count ? lines[$0] : nil } ?? lines[0]
                     bad.insert(line)
                     var moved = problem
@@ -43,17 +58,5 @@ extension Store {
             }
         }
         return ImportReport(imported: imported, refused: refused.sorted { $0.line < $1.line })
-    }
-
-    /// `lines[2].unitPrice` → (2, `unit_price`): the order line a problem is about and the file's column for it.
-    static func importColumn(_ field: String) -> (index: Int?, column: String) {
-        let columns = [
-            "customerCode": "customer_code", "externalRef": "external_ref", "contactName": "contact_name", "contactPhone": "contact_phone",
-            "requestedDate": "requested_date", "notes": "notes", "sku": "sku", "quantity": "quantity", "unitPrice": "unit_price",
-        ]
-        guard field.hasPrefix("lines[") else { return (nil, columns[field] ?? field) }
-        let inside = field.dropFirst(6).prefix { $0 != "]" }
-        let rest = field.dropFirst(6 + inside.count + 1).drop { $0 == "." }
-        return (Int(inside), columns[String(rest)] ?? String(rest))
     }
 }
