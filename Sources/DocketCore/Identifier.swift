@@ -21,3 +21,15 @@ public struct ID<Entity>: RawRepresentable, Hashable, Comparable, Sendable, Coda
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     public var description: String { String(rawValue) }
 }
+
+/// The tag of an order's id, `ID<Order>` (the order itself is `StoredOrder` in the store, `OrderDraft` before intake).
+public enum Order {}
+
+/// The tag of an order line's id, `ID<OrderLine>`: a line keeps it across revisions, so reservations and shipments
+/// can point at it.
+public enum OrderLine {}
+
+/// A literal id (`let missing: ID<Order> = 999`) is still an id of one kind: it cannot be passed as another's.
+extension ID: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int64) { self.init(value) }
+}

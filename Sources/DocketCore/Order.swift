@@ -17,13 +17,13 @@ public enum OrderType: String, Sendable, Codable, CaseIterable, Hashable {
 public struct OrderLineDraft: Sendable, Hashable, Codable {
     /// The order line this one changes (in a change request; `id` in JSON). Without it a changed line is matched to
     /// a line of the same SKU; a line matched to none is new.
-    public var lineID: Int64?
+    public var lineID: ID<OrderLine>?
     public var sku: String
     public var quantity: Int64
     /// Fen; nil takes the product's list price. A different price is an override the sales review must approve.
     public var unitPrice: Money?
 
-    public init(lineID: Int64? = nil, sku: String, quantity: Int64, unitPrice: Money? = nil) {
+    public init(lineID: ID<OrderLine>? = nil, sku: String, quantity: Int64, unitPrice: Money? = nil) {
         self.lineID = lineID
         self.sku = sku
         self.quantity = quantity
@@ -37,7 +37,7 @@ public struct OrderLineDraft: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        lineID = try c.decodeIfPresent(Int64.self, forKey: .lineID)
+        lineID = try c.decodeIfPresent(ID<OrderLine>.self, forKey: .lineID)
         sku = try c.decode(.sku, default: "")
         quantity = try c.decode(.quantity, default: 0)
         unitPrice = try c.decodeIfPresent(Money.self, forKey: .unitPrice)
@@ -165,7 +165,7 @@ public enum OrderIntake {
 
     public struct PricedLine: Sendable, Hashable, Codable {
         /// The line's id once kept; it stays the same across revisions (reservations and shipments point at it).
-        public var id: Int64?
+        public var id: ID<OrderLine>?
         public var sku: String
         /// The product's English name, for the English pages (the description keeps the Chinese name agreed).
         public var nameEn: String?
@@ -178,7 +178,7 @@ public enum OrderIntake {
         public var priceOverride: Bool
 
         public init(
-            id: Int64? = nil, sku: String, nameEn: String? = nil, description: String, quantity: Int64, unitPrice: Money, listPrice: Money?, amount: Money,
+            id: ID<OrderLine>? = nil, sku: String, nameEn: String? = nil, description: String, quantity: Int64, unitPrice: Money, listPrice: Money?, amount: Money,
             priceOverride: Bool
         ) {
             self.id = id

@@ -222,7 +222,7 @@ public enum OrderLineIdentity {
         /// The revised lines, each with the id of the kept line it changes (nil: a new line).
         public var lines: [OrderIntake.PricedLine]
         /// Kept lines the revision no longer has.
-        public var removed: [Int64]
+        public var removed: [ID<OrderLine>]
         /// Lines naming an id the order does not have, or a line twice.
         public var problems: [FieldProblem]
     }
@@ -231,16 +231,16 @@ public enum OrderLineIdentity {
     /// matched; otherwise new. Kept lines left over are removed.
     public static func match(_ revised: [OrderIntake.PricedLine], to kept: [OrderIntake.PricedLine]) -> Match {
         let keptIDs = kept.compactMap(\.id)
-        var taken = Set<Int64>()
+        var taken = Set<ID<OrderLine>>()
         var lines = revised
         var problems: [FieldProblem] = []
         for (i, line) in revised.enumerated() {
             guard let id = line.id else { continue }
             if !keptIDs.contains(id) {
-                problems.append(FieldProblem("lines[\(i)].id", "unknownLine", ["value": String(id)]))
+                problems.append(FieldProblem("lines[\(i)].id", "unknownLine", ["value": id.description]))
                 lines[i].id = nil
             } else if !taken.insert(id).inserted {
-                problems.append(FieldProblem("lines[\(i)].id", "duplicateLine", ["value": String(id)]))
+                problems.append(FieldProblem("lines[\(i)].id", "duplicateLine", ["value": id.description]))
                 lines[i].id = nil
             }
         }

@@ -140,7 +140,7 @@ struct OrdersAPI {
         return try JSON.decode(Decision.self, from: Data(buffer.readableBytesView))
     }
 
-    private func orderID(_ context: DocketRequestContext) throws -> Int64 { try context.orderID() }
+    private func orderID(_ context: DocketRequestContext) throws -> ID<Order> { try context.orderID() }
 }
 
 /// `POST /api/v1/channels/{channel}/orders`: marketplace connectors push orders, signed with the channel's
@@ -191,9 +191,9 @@ extension StoredOrder {
 
 extension DocketRequestContext {
     /// The `:id` of an order route; a malformed id is simply not found.
-    func orderID() throws -> Int64 {
+    func orderID() throws -> ID<Order> {
         guard let id = parameters.get("id").flatMap(Int64.init), id > 0 else { throw HTTPError(.notFound) }
-        return id
+        return ID(id)
     }
 }
 

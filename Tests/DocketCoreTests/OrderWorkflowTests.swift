@@ -162,7 +162,7 @@ struct OrderWorkflowTests {
 
 @Suite("Order line identity")
 struct OrderLineIdentityTests {
-    func line(_ id: Int64?, _ sku: String, _ quantity: Int64 = 1) -> OrderIntake.PricedLine {
+    func line(_ id: ID<OrderLine>?, _ sku: String, _ quantity: Int64 = 1) -> OrderIntake.PricedLine {
         OrderIntake.PricedLine(
             id: id, sku: sku, description: sku, quantity: quantity, unitPrice: Money(minor: 100), listPrice: Money(minor: 100),
             amount: Money(minor: 100 * quantity), priceOverride: false)

@@ -40,7 +40,7 @@ struct HardeningHTTPTests {
             // The largest order allowed, twice: the reviews, the order page and the list all answer.
             let line = #"{"sku":"TEA-1","quantity":10,"unitPrice":{"minor":10000000000,"currency":"CNY"}}"#
             let largest = #"{"customerCode":"C100","lines":[\#(Array(repeating: line, count: 10).joined(separator: ","))]}"#
-            var ids: [Int64] = []
+            var ids: [ID<Order>] = []
             for _ in 0..<2 {
                 let created = try await post(client, "/api/v1/orders", largest)
                 #expect(created.status == .created)

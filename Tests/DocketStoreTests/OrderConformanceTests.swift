@@ -64,7 +64,7 @@ struct OrderConformanceTests {
             #expect(try await store.orders.submitOrder(completeDraft(), idempotencyKey: "k-1", by: Actor(.api, "shop")).replayed == false)
 
             // ten concurrent duplicates: one order; a twin caught in the act gets a conflict, the others the replay
-            let outcomes = try await withThrowingTaskGroup(of: Int64?.self) { group in
+            let outcomes = try await withThrowingTaskGroup(of: ID<Order>?.self) { group in
                 for _ in 0..<10 {
                     group.addTask {
                         do {
@@ -75,7 +75,7 @@ struct OrderConformanceTests {
                         }
                     }
                 }
-                return try await group.reduce(into: [Int64?]()) { $0.append($1) }
+                return try await group.reduce(into: [ID<Order>?]()) { $0.append($1) }
             }
             #expect(Set(outcomes.compactMap { $0 }).count == 1)
             #expect(outcomes.count == 10)
@@ -90,7 +90,7 @@ struct OrderConformanceTests {
     func platformOrdersArePushedOnce(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             try await orderSetup(store)
-            let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
+            let ids = try await withThrowingTaskGroup(of: ID<Order>.self) { group in
                 for _ in 0..<8 {
                     group.addTask {
                         try await store.orders.submitOrder(completeDraft(channel: .taobao, externalRef: "TB-778899"), idempotencyKey: nil, by: clerk).order.id

@@ -8,7 +8,7 @@ let reviewer = Actor(.user, "reviewer")
 private let hour: Int64 = 3_600_000
 
 /// Passes the order through whatever review stages remain, approving overrides and giving reasons.
-func passReviews(_ store: Store, _ id: Int64) async throws -> StoredOrder {
+func passReviews(_ store: Store, _ id: ID<Order>) async throws -> StoredOrder {
     var order = try await store.orders.order(id: id)
     while order.status.isReview {
         order = try await store.decideCurrentStage(orderID: id, .pass, reason: "checked", approveOverrides: true, by: reviewer)
@@ -18,7 +18,7 @@ func passReviews(_ store: Store, _ id: Int64) async throws -> StoredOrder {
 
 /// A confirmation link for the order's open request, issued as the notifier (or "copy a new link") issues it:
 /// no usable link is kept anywhere, so a test gets one the way the customer's message would.
-func confirmationToken(_ store: Store, orderID: Int64) async throws -> String {
+func confirmationToken(_ store: Store, orderID: ID<Order>) async throws -> String {
     let link = try await store.orders.issueConfirmationLink(orderID: orderID, by: reviewer)
     return String(link.path.dropFirst("/confirm/".count))
 }

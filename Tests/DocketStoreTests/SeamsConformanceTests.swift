@@ -85,7 +85,7 @@ struct OutboxConformanceTests {
                     [Bind.result(statement: 0, column: "id"), now.adding(milliseconds: hour), now]),
             ])
             #expect(try await store.migrate() == Array(7...Migration.all.count))
-            let order = try await store.orders.order(id: try rows[0][0].int("id"))
+            let order = try await store.orders.order(id: try rows[0][0].id())
             let kept = try await store.timers.list(orderID: order.id)
             #expect(kept.map(\.kind) == [.confirmationDeadline] && kept.first?.doneAt == nil)
             // A new timer gets a new id (PostgreSQL's identity moved past the copied rows).
@@ -130,7 +130,7 @@ struct LineIdentityConformanceTests {
             let rows = try await store.engine.read(
                 Statement("SELECT id, line_no, removed_in_revision FROM order_lines WHERE order_id = $1 ORDER BY line_no", [order.id]))
             #expect(try rows.map { try $0.int("line_no") } == [1, 2, 3])
-            #expect(try rows.map { try $0.int("id") } == [p001, p002, try #require(revised[1].id)])
+            #expect(try rows.map { try $0.id() as ID<OrderLine> } == [p001, p002, try #require(revised[1].id)])
             #expect(rows.map { $0.optionalInt("removed_in_revision") } == [nil, 2, nil])
 
             // Naming the line by id changes that line even when the SKU changes.

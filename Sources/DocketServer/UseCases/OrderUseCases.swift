@@ -29,7 +29,7 @@ struct OrderUseCases {
     /// A review decision. The route admits every reviewer; the stage the order is in says which of them decides
     /// now. A stage already decided is a stale click (409), whoever sends it.
     func decideReview(
-        orderID: Int64, stage: ReviewStage, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool,
+        orderID: ID<Order>, stage: ReviewStage, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool,
         by caller: DocketRequestContext, path: String
     ) async throws -> StoredOrder {
         let order = try await orders.order(id: orderID)
@@ -44,34 +44,34 @@ struct OrderUseCases {
     }
 
     /// Hold, resume or cancel, with the reason the action needs.
-    func act(_ action: OrderAction, orderID: Int64, reason: String?, by caller: DocketRequestContext) async throws -> StoredOrder {
+    func act(_ action: OrderAction, orderID: ID<Order>, reason: String?, by caller: DocketRequestContext) async throws -> StoredOrder {
         try await orders.transition(orderID: orderID, action, reason: reason, by: caller.actor)
     }
 
     /// 补充资料: the missing information of a `needs_info` order.
-    func completeInfo(orderID: Int64, _ edit: OrderEdit, by caller: DocketRequestContext) async throws -> StoredOrder {
+    func completeInfo(orderID: ID<Order>, _ edit: OrderEdit, by caller: DocketRequestContext) async throws -> StoredOrder {
         try await orders.completeOrderInfo(orderID: orderID, edit, by: caller.actor)
     }
 
     /// A confirmation the customer gave by phone, e-mail, fax or WeChat.
-    func recordConfirmation(orderID: Int64, via channel: ConfirmationChannel, note: String?, by caller: DocketRequestContext)
+    func recordConfirmation(orderID: ID<Order>, via channel: ConfirmationChannel, note: String?, by caller: DocketRequestContext)
         async throws -> StoredOrder
     {
         try await orders.recordConfirmation(orderID: orderID, via: channel, note: note, by: caller.actor)
     }
 
     /// 重发确认链接: a new request and link to the customer; earlier links stop working.
-    func resendConfirmation(orderID: Int64, by caller: DocketRequestContext) async throws {
+    func resendConfirmation(orderID: ID<Order>, by caller: DocketRequestContext) async throws {
         try await orders.resendConfirmation(orderID: orderID, by: caller.actor)
     }
 
     /// 复制新链接: a link shown once to staff, to pass on by hand.
-    func issueConfirmationLink(orderID: Int64, by caller: DocketRequestContext) async throws -> ConfirmationLink {
+    func issueConfirmationLink(orderID: ID<Order>, by caller: DocketRequestContext) async throws -> ConfirmationLink {
         try await orders.issueConfirmationLink(orderID: orderID, by: caller.actor)
     }
 
     /// 申请变更.
-    func requestChange(orderID: Int64, _ edit: OrderEdit, message: String?, by caller: DocketRequestContext) async throws -> ChangeRequest {
+    func requestChange(orderID: ID<Order>, _ edit: OrderEdit, message: String?, by caller: DocketRequestContext) async throws -> ChangeRequest {
         try await orders.requestChange(orderID: orderID, edit, message: message, by: caller.actor)
     }
 

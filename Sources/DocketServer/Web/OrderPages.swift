@@ -103,7 +103,7 @@ struct OrderPages {
     /// On success the order page says what was done (`done`), and after a review decision offers the next order
     /// waiting in the same stage.
     private func after(
-        _ id: Int64, _ context: DocketRequestContext, done: OrderFeedback, stage: ReviewStage? = nil, _ step: () async throws -> Void
+        _ id: ID<Order>, _ context: DocketRequestContext, done: OrderFeedback, stage: ReviewStage? = nil, _ step: () async throws -> Void
     ) async throws -> Response {
         do {
             try await step()
@@ -118,7 +118,7 @@ struct OrderPages {
 
     /// A step the order's state refuses, or one that lost a race (a double click, two people at once): the order as
     /// it is now, with what happened in words (409). Any other error goes on to the error page.
-    private func refused(_ error: any Error, _ id: Int64, _ context: DocketRequestContext) async throws -> Response {
+    private func refused(_ error: any Error, _ id: ID<Order>, _ context: DocketRequestContext) async throws -> Response {
         let (status, problem) = problemFor(error, path: "/orders/\(id)", language: context.language)
         guard status == .conflict else { throw error }
         return try await orderPage(id, context, alert: problem.detail ?? problem.title, status: status)
@@ -165,7 +165,7 @@ struct OrderPages {
     // MARK: The order
 
     func orderPage(
-        _ id: Int64, _ context: DocketRequestContext, problems: [FieldProblem] = [], alert: String? = nil, newLink: String? = nil,
+        _ id: ID<Order>, _ context: DocketRequestContext, problems: [FieldProblem] = [], alert: String? = nil, newLink: String? = nil,
         done: OrderFeedback? = nil, decidedStage: ReviewStage? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         // One snapshot of the order and its records; what its review stage finds is read (and decided) afterwards.

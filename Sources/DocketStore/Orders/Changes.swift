@@ -17,7 +17,7 @@ public struct ChangeAssessment: Sendable, Codable, Hashable {
 /// 订单变更: a request to change an order's content, its approval and the revision it made.
 public struct ChangeRequest: Sendable, Codable, Hashable {
     public var id: Int64
-    public var orderID: Int64
+    public var orderID: ID<Order>
     public var status: ChangeStatus
     /// Staff (with an edit), or the customer asking in words through the confirmation page.
     public var source: ChangeSource
@@ -45,11 +45,11 @@ public struct OrderRevisionRecord: Sendable, Codable, Hashable {
 
 extension Store {
 
-    static func changeRequests(_ orderID: Int64) -> Statement {
+    static func changeRequests(_ orderID: ID<Order>) -> Statement {
         Statement("SELECT * FROM order_change_requests WHERE order_id = $1 ORDER BY id", [orderID])
     }
 
-    static func revisions(_ orderID: Int64) -> Statement {
+    static func revisions(_ orderID: ID<Order>) -> Statement {
         Statement("SELECT * FROM order_revisions WHERE order_id = $1 ORDER BY revision", [orderID])
     }
 
@@ -65,7 +65,7 @@ extension Store {
         guard let status = ChangeStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
         guard let source = ChangeSource(rawValue: try row.text("source")) else { throw StoreError.decoding(column: "source") }
         return ChangeRequest(
-            id: try row.int("id"), orderID: try row.int("order_id"), status: status, source: source,
+            id: try row.int("id"), orderID: ID(try row.int("order_id")), status: status, source: source,
             baseRevision: try row.int("base_revision"),
             edit: try JSONColumn.decode(OrderEdit.self, try row.text("edit"), column: "edit"), message: row.optionalText("message"),
             assessment: try JSONColumn.decode(ChangeAssessment.self, try row.text("assessment"), column: "assessment"),
@@ -158,7 +158,7 @@ extension OrderRepository {
 
     /// Completes an order that waits for information (补充信息). Re-checked with the intake rules: when nothing is
     /// missing any more it goes on to the sales review; otherwise it keeps waiting with the remaining problems.
-    public func completeOrderInfo(orderID: Int64, _ edit: OrderEdit, by actor: Actor) async throws -> StoredOrder {
+    public func completeOrderInfo(orderID: ID<Order>, _ edit: OrderEdit, by actor: Actor) async throws -> StoredOrder {
         let order = try await order(id: orderID)
         guard order.status == .needsInfo else {
             throw DocketError.illegalTransition(number: order.number, from: order.status, action: .completeInfo)
@@ -193,7 +193,7 @@ extension OrderRepository {
     /// Asks for a change of an order's content. Checked at once (unknown SKUs, bad quantities are refused with
     /// field problems); credit and stock are re-checked and shown to the approver.
     /// `requestKey` makes a request that may be retried (a marketplace pushing the same change again) one request.
-    public func requestChange(orderID: Int64, _ edit: OrderEdit, message: String?, by actor: Actor, requestKey: String? = nil)
+    public func requestChange(orderID: ID<Order>, _ edit: OrderEdit, message: String?, by actor: Actor, requestKey: String? = nil)
         async throws -> ChangeRequest
     {
         if let requestKey, let existing = try await changeRequest(orderID: orderID, requestKey: requestKey) { return existing }
@@ -223,7 +223,7 @@ extension OrderRepository {
         }
     }
 
-    private func changeRequest(orderID: Int64, requestKey: String) async throws -> ChangeRequest? {
+    private func changeRequest(orderID: ID<Order>, requestKey: String) async throws -> ChangeRequest? {
         try await engine.read(
             Statement("SELECT * FROM order_change_requests WHERE order_id = $1 AND request_key = $2", [orderID, requestKey])
         ).first.map(Store.changeRequest)
@@ -376,11 +376,11 @@ extension OrderRepository {
         return try Store.changeRequest(row)
     }
 
-    public func changeRequests(orderID: Int64) async throws -> [ChangeRequest] {
+    public func changeRequests(orderID: ID<Order>) async throws -> [ChangeRequest] {
         try await engine.read(Store.changeRequests(orderID)).map(Store.changeRequest)
     }
 
-    public func revisions(orderID: Int64) async throws -> [OrderRevisionRecord] {
+    public func revisions(orderID: ID<Order>) async throws -> [OrderRevisionRecord] {
         try await engine.read(Store.revisions(orderID)).map(Store.revision)
     }
 }

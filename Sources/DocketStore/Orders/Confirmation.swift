@@ -24,7 +24,7 @@ extension OrderRepository {
             let row = try await engine.read(
                 Statement("SELECT * FROM order_confirmations WHERE token_hash = $1", [Secret.hash(token)])).first
         else { throw DocketError.notFound(.order, key: "confirmation") }
-        let order = try await order(id: try row.int("order_id"))
+        let order = try await order(id: ID(try row.int("order_id")))
         let open = row.optionalInt("closed_at") == nil && order.status == .awaitingConfirmation
         return ConfirmationView(order: order, deadline: try row.timestamp("deadline_at"), open: open, outcome: row.optionalText("outcome").flatMap(ConfirmationOutcome.init(rawValue:)))
     }
@@ -46,7 +46,7 @@ extension OrderRepository {
     }
 
     /// Staff record a confirmation the customer gave by phone, e-mail, fax or WeChat.
-    public func recordConfirmation(orderID: Int64, via channel: ConfirmationChannel, note: String?, by actor: Actor) async throws -> StoredOrder {
+    public func recordConfirmation(orderID: ID<Order>, via channel: ConfirmationChannel, note: String?, by actor: Actor) async throws -> StoredOrder {
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let note, note.count > 1000 { throw DocketError.invalid("note", "tooLong", ["max": "1000"]) }
         return try await confirm(try await order(id: orderID), via: .staff(channel), requirements: note, tokenHash: nil, by: actor)
@@ -75,13 +75,13 @@ extension OrderRepository {
     /// Issues a fresh link (256 random bits; only the SHA-256 is stored) for the order's open confirmation request,
     /// closing the link issued before: the notifier calls this when it delivers the request, and staff when they
     /// pass a link on by WeChat ("copy a new link", shown once). Same deadline as the request.
-    public func issueConfirmationLink(orderID: Int64, by actor: Actor) async throws -> ConfirmationLink {
+    public func issueConfirmationLink(orderID: ID<Order>, by actor: Actor) async throws -> ConfirmationLink {
         let rows = try await engine.read([
             Statement("SELECT id, number, status FROM orders WHERE id = $1", [orderID]),
             Statement(
                 "SELECT id, deadline_at FROM order_confirmations WHERE order_id = $1 AND closed_at IS NULL ORDER BY id DESC", [orderID]),
         ])
-        guard let order = rows[0].first else { throw DocketError.notFound(.order, key: String(orderID)) }
+        guard let order = rows[0].first else { throw DocketError.notFound(.order, key: orderID.description) }
         let number = try order.text("number")
         guard try order.text("status") == OrderStatus.awaitingConfirmation.rawValue, let open = rows[1].first else {
             throw DocketError.illegalTransition(
@@ -108,7 +108,7 @@ extension OrderRepository {
     }
 
     /// Sends a new confirmation link (the old one stops working), e.g. when the customer lost the message.
-    public func resendConfirmation(orderID: Int64, by actor: Actor) async throws {
+    public func resendConfirmation(orderID: ID<Order>, by actor: Actor) async throws {
         let order = try await order(id: orderID)
         let now = clock.now()
         let effects: [OrderEffect]

@@ -10,7 +10,7 @@ public struct Dashboard: Sendable {
     }
 
     public struct Item: Sendable, Hashable {
-        public var id: Int64
+        public var id: ID<Order>
         public var number: String
         public var customerCode: String
         public var customerName: String?

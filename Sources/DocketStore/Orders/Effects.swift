@@ -5,7 +5,7 @@ import Foundation
 /// does not use are left out). It never carries a confirmation link: the relay mints one when it delivers a
 /// `confirmationRequested` message (`issueConfirmationLink`), so no usable link lies at rest.
 struct OrderMessage: Codable, Hashable {
-    var orderID: Int64?
+    var orderID: ID<Order>?
     var number: String?
     var customerCode: String
     var contactPhone: String?
@@ -80,7 +80,7 @@ extension OrderRepository {
     }
 
     /// Closes one link (the one the customer used), guarded: a link replaced or closed meanwhile does nothing.
-    func closeLink(tokenHash: String, orderID: Int64, outcome: ConfirmationOutcome, at now: Timestamp) -> Statement {
+    func closeLink(tokenHash: String, orderID: ID<Order>, outcome: ConfirmationOutcome, at now: Timestamp) -> Statement {
         Statement(
             """
             UPDATE order_confirmations SET closed_at = $3, outcome = $4

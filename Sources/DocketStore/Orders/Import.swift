@@ -4,7 +4,7 @@ import DocketCore
 public struct ImportReport: Sendable, Codable {
     public struct Imported: Sendable, Codable {
         public var lines: [Int]
-        public var id: Int64
+        public var id: ID<Order>
         public var number: String
         public var status: OrderStatus
         /// Already imported before (same file content for this order): nothing new was created.

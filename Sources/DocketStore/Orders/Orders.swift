@@ -3,7 +3,7 @@ import Foundation
 
 /// An order as kept, with its priced lines.
 public struct StoredOrder: Sendable, Codable, Hashable {
-    public var id: Int64
+    public var id: ID<Order>
     public var number: String
     public var channel: OrderChannel
     public var externalRef: String?
@@ -163,7 +163,7 @@ extension Store {
         sqlite: "UPDATE orders SET number = 'SO-' || $1 || '-' || printf('%06d', $2) WHERE id = $3 RETURNING number")
 
     /// The order's latest 1,000 audit events (newest first; `timeline(_ rows:)` turns them into oldest first).
-    static func timeline(_ orderID: Int64) -> Statement {
+    static func timeline(_ orderID: ID<Order>) -> Statement {
         Statement("SELECT * FROM audit_events WHERE entity = 'order' AND entity_id = $1 ORDER BY id DESC LIMIT 1000", [orderID])
     }
 
@@ -191,7 +191,7 @@ extension Store {
         }
         let currency = Currency.named(try row.text("currency")) ?? .cny
         return StoredOrder(
-            id: try row.int("id"), number: try row.text("number"), channel: try decodeEnum(OrderChannel.self, "channel"),
+            id: ID(try row.int("id")), number: try row.text("number"), channel: try decodeEnum(OrderChannel.self, "channel"),
             externalRef: row.optionalText("external_ref"), customerCode: try row.text("customer_code"), customerName: row.optionalText("customer_name"),
             type: try decodeEnum(OrderType.self, "type"), urgent: try row.bool("urgent"),
             status: try decodeEnum(OrderStatus.self, "status"), heldFrom: row.optionalText("held_from").flatMap(OrderStatus.init),
@@ -206,7 +206,7 @@ extension Store {
             lines: try lines.map { line in
                 let currency = Currency.named(try line.text("currency")) ?? .cny
                 return OrderIntake.PricedLine(
-                    id: try line.int("id"), sku: try line.text("sku"), nameEn: line.optionalText("name_en").flatMap { $0.isEmpty ? nil : $0 }, description: try line.text("description"), quantity: try line.int("quantity"),
+                    id: ID(try line.int("id")), sku: try line.text("sku"), nameEn: line.optionalText("name_en").flatMap { $0.isEmpty ? nil : $0 }, description: try line.text("description"), quantity: try line.int("quantity"),
                     unitPrice: Money(minor: try line.int("unit_price_minor"), currency: currency),
                     listPrice: line.optionalInt("list_price_minor").map { Money(minor: $0, currency: currency) },
                     amount: Money(minor: try line.int("amount_minor"), currency: currency),
@@ -285,7 +285,7 @@ extension OrderRepository {
             let results = try await engine.write(statements)
             // Everything the answer holds was just written: no read back.
             let order = StoredOrder(
-                id: try results[0][0].int("id"), number: try results[statements.count - 1][0].text("number"),
+                id: ID(try results[0][0].int("id")), number: try results[statements.count - 1][0].text("number"),
                 channel: draft.channel, externalRef: draft.externalRef, customerCode: draft.customerCode, customerName: facts.customer?.name,
                 type: draft.type,
                 urgent: draft.urgent, status: state.status, heldFrom: nil, contactName: decision.contactName,
@@ -322,13 +322,13 @@ extension OrderRepository {
             guard try row.text("request_hash") == requestHash else {
                 throw DocketError.invalid("Idempotency-Key", "idempotencyMismatch")
             }
-            return OrderSubmission(order: try await order(id: try row.int("order_id")), replayed: true)
+            return OrderSubmission(order: try await order(id: ID(try row.int("order_id"))), replayed: true)
         }
         if draft.channel.isPlatform, let ref = draft.externalRef,
             let row = try await engine.read(
                 Statement("SELECT id FROM orders WHERE channel = $1 AND external_ref = $2", [draft.channel.rawValue, ref])).first
         {
-            let kept = try await order(id: try row.int("id"))
+            let kept = try await order(id: ID(try row.int("id")))
             let edit = OrderEdit(repush: draft, kept: kept.draft)
             if edit.isEmpty { return OrderSubmission(order: kept, replayed: true) }
             // The platform changed the order (quantity, address …): nothing is overwritten; the desk approves the
@@ -370,11 +370,11 @@ extension OrderRepository {
         ]
     }
 
-    public func order(id: Int64) async throws -> StoredOrder {
+    public func order(id: ID<Order>) async throws -> StoredOrder {
         let results = try await engine.read([
             Statement(Store.orderSQL, [id]), Statement(Store.linesSQL, [id]),
         ])
-        guard let row = results[0].first else { throw DocketError.notFound(.order, key: String(id)) }
+        guard let row = results[0].first else { throw DocketError.notFound(.order, key: id.description) }
         return try Store.order(row, lines: results[1])
     }
 
@@ -421,14 +421,14 @@ extension OrderRepository {
     /// Moves an order through its state machine: Core decides the next state and its effects (`OrderWorkflow`),
     /// and the state change, its audit event and the effects are one write, guarded by the version the order was
     /// read in. Cancel, reject, hold and suspend need a reason.
-    public func transition(orderID: Int64, _ action: OrderAction, reason: String?, by actor: Actor) async throws -> StoredOrder {
+    public func transition(orderID: ID<Order>, _ action: OrderAction, reason: String?, by actor: Actor) async throws -> StoredOrder {
         try await transition(orderID: orderID, action, reason: reason, by: actor) { _, _, _, _ in [] }
     }
 
     /// The transition with statements of the caller's in the same write (`also` gets the order as read, the
     /// decision, the time and the payload of any message the effects send, to add to).
     func transition(
-        orderID: Int64, _ action: OrderAction, reason: String?, by actor: Actor, read: StoredOrder? = nil, rule: String? = nil,
+        orderID: ID<Order>, _ action: OrderAction, reason: String?, by actor: Actor, read: StoredOrder? = nil, rule: String? = nil,
         also: (StoredOrder, OrderDecision, Timestamp, inout OrderMessage) throws -> [Statement]
     ) async throws -> StoredOrder {
         var known = read
@@ -469,11 +469,11 @@ extension OrderRepository {
                 continue  // changed meanwhile: decide again on what it is now
             }
         }
-        throw DocketError.versionConflict(.order, key: String(orderID), current: try await order(id: orderID).version)
+        throw DocketError.versionConflict(.order, key: orderID.description, current: try await order(id: orderID).version)
     }
 
     /// The order's timeline (who, when, from → to, why), oldest first.
-    public func orderTimeline(orderID: Int64) async throws -> [OrderEvent] {
+    public func orderTimeline(orderID: ID<Order>) async throws -> [OrderEvent] {
         try await orderTimeline(of: try await order(id: orderID))
     }
 
@@ -493,7 +493,7 @@ extension OrderIntake.PricedLine {
 extension OrderRepository {
     /// The order a person takes next from a queue (the orders in `status`): urgent first, then first come, first
     /// served (DOMAIN §2), other than the one just done.
-    public func nextInQueue(_ status: OrderStatus, excluding id: Int64) async throws -> (id: Int64, number: String)? {
+    public func nextInQueue(_ status: OrderStatus, excluding id: ID<Order>) async throws -> (id: ID<Order>, number: String)? {
         guard
             let row = try await engine.read(
                 Statement(
@@ -501,7 +501,7 @@ extension OrderRepository {
                     [status.rawValue, id])
             ).first
         else { return nil }
-        return (try row.int("id"), try row.text("number"))
+        return (ID(try row.int("id")), try row.text("number"))
     }
 }
 
@@ -521,7 +521,7 @@ public struct OrderFile: Sendable {
 extension OrderRepository {
     /// The order, its records and what its review stage finds, in one read transaction (one snapshot on both
     /// engines).
-    public func orderFile(id: Int64) async throws -> OrderFile {
+    public func orderFile(id: ID<Order>) async throws -> OrderFile {
         // The same statements as the single reads (`order(id:)`, `orderTimeline`, `reviews`, `reviewFacts` …); the
         // review facts take the order's customer and receipt time from the order row read first.
         let now = clock.now()
@@ -536,9 +536,9 @@ extension OrderRepository {
                     + Store.reviewFactStatements(
                         customerCode: order("customer_code"), orderID: id, receivedAt: order("received_at"), skus: .ofOrder(id), now: now))
         } catch StoreError.guardFailed(let label) where label.hasPrefix("reference to statement 0.") {
-            throw DocketError.notFound(.order, key: String(id))  // no order row to take the customer from
+            throw DocketError.notFound(.order, key: id.description)  // no order row to take the customer from
         }
-        guard let row = rows[0].first else { throw DocketError.notFound(.order, key: String(id)) }
+        guard let row = rows[0].first else { throw DocketError.notFound(.order, key: id.description) }
         let stored = try Store.order(row, lines: rows[1])
         let assessment = try ReviewStage(status: stored.status).map { stage in
             OrderReview.assess(stage, try Store.reviewFacts(stored, lines: stored.lines, total: nil, from: rows[7...], now: now))

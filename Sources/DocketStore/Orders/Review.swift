@@ -64,7 +64,7 @@ extension Store {
             available: available, makeToOrder: makeToOrder)
     }
 
-    static func reviews(_ orderID: Int64) -> Statement {
+    static func reviews(_ orderID: ID<Order>) -> Statement {
         Statement("SELECT * FROM order_reviews WHERE order_id = $1 ORDER BY id", [orderID])
     }
 
@@ -104,7 +104,7 @@ extension OrderRepository {
     /// The decision names the stage it decides: a decision for a stage the order has left meanwhile (a double
     /// click, two reviewers at once) is refused with `staleStage` and decides nothing.
     public func decideReview(
-        orderID: Int64, stage: ReviewStage, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor
+        orderID: ID<Order>, stage: ReviewStage, _ decision: ReviewDecision, reason: String?, approveOverrides: Bool = false, by actor: Actor
     ) async throws -> StoredOrder {
         try await decideReview(
             try await order(id: orderID), stage: stage, decision, reason: reason, approveOverrides: approveOverrides, by: actor)
@@ -168,7 +168,7 @@ extension OrderRepository {
     }
 
     /// The order's review decisions, oldest first.
-    public func reviews(orderID: Int64) async throws -> [ReviewRecord] {
+    public func reviews(orderID: ID<Order>) async throws -> [ReviewRecord] {
         try await engine.read(Store.reviews(orderID)).map(Store.reviewRecord)
     }
 }

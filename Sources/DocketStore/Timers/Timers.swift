@@ -42,7 +42,7 @@ extension Store {
             """), [owner, leaseUntil, now, limit])
     }
 
-    static func timers(_ orderID: Int64) -> Statement {
+    static func timers(_ orderID: ID<Order>) -> Statement {
         Statement("SELECT * FROM timers WHERE subject = 'order' AND subject_id = $1 ORDER BY id", [orderID])
     }
 
@@ -81,7 +81,7 @@ extension TimerRepository {
     @discardableResult
     public func fire(_ timer: DueTimer) async throws -> TimerOutcome {
         guard timer.subject == .order else { throw StoreError.decoding(column: "subject") }  // only orders have timers yet
-        let order = try await store.orders.order(id: timer.subjectID)
+        let order = try await store.orders.order(id: ID(timer.subjectID))
         let actor = Actor(.system, "timer")
         let markDone = { (outcome: TimerOutcome, now: Timestamp) in
             Statement(
@@ -127,7 +127,7 @@ extension TimerRepository {
         return outcomes
     }
 
-    public func list(orderID: Int64) async throws -> [TimerRecord] {
+    public func list(orderID: ID<Order>) async throws -> [TimerRecord] {
         try await engine.read(Store.timers(orderID)).map(Store.timerRecord)
     }
 }
