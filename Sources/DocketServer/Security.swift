@@ -94,8 +94,8 @@ struct DocketMiddleware: RouterMiddleware {
         if !request.wantsJSON {
             switch error {
             case AccessError.unauthenticated:
-                let next = request.uri.path == "/" ? "" : "?next=" + (request.uri.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-                return Response(status: .seeOther, headers: [.location: "/login" + next])
+                let next = request.uri.path == Route.home.path ? "" : "?next=" + (request.uri.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+                return Response(status: .seeOther, headers: [.location: Route.login.path + next])
             default:
                 break
             }

@@ -145,10 +145,10 @@ extension OrderPages {
     }
 
     func registerEntry(on routes: SecureRoutes) {
-        routes.get("/orders/new", .orderIntake) { _, context in
+        routes.get(.orderNew, .orderIntake) { _, context in
             try await entryPage(.new, EntryForm(), context)
         }
-        routes.post("/orders/new", .orderIntake) { request, context in
+        routes.post(.orderNew, .orderIntake) { request, context in
             let form = try await Self.form(request)
             var entry = EntryForm(form)
             switch form.text("op") ?? "submit" {
@@ -167,34 +167,34 @@ extension OrderPages {
                         return try await entryPage(.new, entry, context, problems: decision.problems, offerKeep: true)
                     }
                     let submission = try await orders.submit(draft, idempotencyKey: "web:" + entry.key, by: context)
-                    return Response(status: .seeOther, headers: [.location: "/orders/\(submission.order.id)"])
+                    return Response(status: .seeOther, headers: [.location: Route.order(submission.order.id).path])
                 } catch DocketError.invalid(let problems) {
                     return try await entryPage(.new, entry, context, problems: problems)
                 }
             }
         }
-        routes.get("/orders/:id/complete", .orderIntake) { _, context in
+        routes.get(.orderComplete(.parameter), .orderIntake) { _, context in
             let order = try await store.orders.order(id: try context.orderID())
             return try await entryPage(.complete(order), EntryForm(order), context, problems: order.problems)
         }
-        routes.post("/orders/:id/complete", .orderIntake) { request, context in
+        routes.post(.orderComplete(.parameter), .orderIntake) { request, context in
             try await editOrder(request, context, mode: EntryMode.complete) { order, entry, edit in
                 let updated = try await orders.completeInfo(orderID: order.id, edit, by: context)
                 if updated.status == .needsInfo { return try await entryPage(.complete(updated), entry, context, problems: updated.problems) }
-                return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])
+                return Response(status: .seeOther, headers: [.location: Route.order(order.id).path])
             }
         }
-        routes.get("/orders/:id/change", .orderIntake) { _, context in
+        routes.get(.orderChange(.parameter), .orderIntake) { _, context in
             let order = try await store.orders.order(id: try context.orderID())
             return try await entryPage(.change(order), EntryForm(order), context)
         }
-        routes.post("/orders/:id/change", .orderIntake) { request, context in
+        routes.post(.orderChange(.parameter), .orderIntake) { request, context in
             try await editOrder(request, context, mode: EntryMode.change) { order, entry, edit in
                 do {
                     let change = try await orders.requestChange(orderID: order.id, edit, message: entry.message, by: context)
-                    return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)#change-\(change.id)"])
+                    return Response(status: .seeOther, headers: [.location: Route.order(order.id).path + "#change-\(change.id)"])
                 } catch DocketError.illegalTransition {
-                    return Response(status: .seeOther, headers: [.location: "/orders/\(order.id)"])
+                    return Response(status: .seeOther, headers: [.location: Route.order(order.id).path])
                 }
             }
         }
@@ -261,16 +261,16 @@ extension OrderPages {
         let cancel: String
         switch mode {
         case .new:
-            (fixedCustomer, title, action, submit, cancel) = (false, text("ui.entry.title"), "/orders/new", text("ui.entry.submit"), "/orders")
+            (fixedCustomer, title, action, submit, cancel) = (false, text("ui.entry.title"), Route.orderNew.path, text("ui.entry.submit"), Route.orders.path)
         case .complete(let order):
             (fixedCustomer, title, action, submit, cancel) = (
-                false, "\(order.number) · \(text("ui.order.completeInfo"))", "/orders/\(order.id)/complete", text("ui.entry.saveInfo"),
-                "/orders/\(order.id)"
+                false, "\(order.number) · \(text("ui.order.completeInfo"))", Route.orderComplete(order.id).path, text("ui.entry.saveInfo"),
+                Route.order(order.id).path
             )
         case .change(let order):
             (fixedCustomer, title, action, submit, cancel) = (
-                true, "\(order.number) · \(text("ui.order.requestChange"))", "/orders/\(order.id)/change", text("ui.entry.submitChange"),
-                "/orders/\(order.id)"
+                true, "\(order.number) · \(text("ui.order.requestChange"))", Route.orderChange(order.id).path, text("ui.entry.submitChange"),
+                Route.order(order.id).path
             )
         }
         let isNew: Bool = if case .new = mode { true } else { false }
@@ -352,17 +352,17 @@ extension OrderPages {
         ]
         return views.render(
             "orderEntry", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent,
-            current: "/orders", notice: notice)
+            current: Route.orders.path, notice: notice)
     }
 
     // MARK: Import
 
     func registerImport(on routes: SecureRoutes) {
-        routes.get("/orders/import", .orderIntake) { _, context in
+        routes.get(.orderImport, .orderIntake) { _, context in
             importPage(context, csv: "", report: nil, problems: [])
         }
         // The template to fill in Excel: UTF-8 with a BOM (so Excel reads the Chinese header), in the reader's language.
-        routes.get("/orders/import/template.csv", .orderIntake) { _, context in
+        routes.get(.orderImportTemplate, .orderIntake) { _, context in
             let chinese = context.language == .zhCN
             return Response(
                 status: .ok,
@@ -372,7 +372,7 @@ extension OrderPages {
                 ],
                 body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + OrderImport.template(chinese: chinese))))
         }
-        routes.post("/orders/import", .orderIntake) { request, context in
+        routes.post(.orderImport, .orderIntake) { request, context in
             let form = try await Form.read(request, limit: 1 << 20)
             let csv = form.first("csv") ?? ""
             if csv.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -396,7 +396,7 @@ extension OrderPages {
                 "summary": Message("ui.import.summary", ["imported": String(report.imported.count), "refused": String(report.refused.count)])
                     .text(language),
                 "imported": report.imported.map { order -> [String: Any] in
-                    ["lines": order.lines.map(String.init).joined(separator: ", "), "number": order.number, "id": order.id,
+                    ["lines": order.lines.map(String.init).joined(separator: ", "), "number": order.number, "href": Route.order(order.id).path,
                      "status": Message("order.status.\(order.status.rawValue)").text(language), "again": order.alreadyImported]
                 },
                 "hasRefused": !report.refused.isEmpty,
@@ -405,17 +405,17 @@ extension OrderPages {
                 },
             ] as [String: Any]
         }
-        return views.render("orderImport", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: "/orders")
+        return views.render("orderImport", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: Route.orders.path)
     }
 
     // MARK: The customer's confirmation page
 
     func registerConfirmation(on routes: SecureRoutes) {
         // No sign-in: the unguessable link is the customer's key to this one order.
-        routes.get("/confirm/:token", .everyone) { _, context in
+        routes.get(.confirm(token: Route.tokenParameter), .everyone) { _, context in
             try await confirmationPage(context, token: context.parameters.get("token") ?? "")
         }
-        routes.post("/confirm/:token", .everyone) { request, context in
+        routes.post(.confirm(token: Route.tokenParameter), .everyone) { request, context in
             guard isSameOrigin(request, context) else { throw AccessError.csrf }
             let token = context.parameters.get("token") ?? ""
             let form = try await Self.form(request)

@@ -14,21 +14,21 @@ struct OrderPages {
     var orders: OrderUseCases { OrderUseCases(store: store) }
 
     func register(on routes: SecureRoutes) {
-        routes.staticAsset("/static/order-entry.js", type: "text/javascript; charset=utf-8", OrderTemplates.script)
-        routes.get("/orders", .staff) { request, context in
+        routes.staticAsset(.entryScript, type: "text/javascript; charset=utf-8", OrderTemplates.script)
+        routes.get(.orders, .staff) { request, context in
             do {
                 return try await listPage(request, context, filter: try orderFilter(request), problems: [])
             } catch DocketError.invalid(let problems) {
                 return try await listPage(request, context, filter: OrderFilter(), problems: problems)
             }
         }
-        routes.get("/orders/:id", .staff) { request, context in
+        routes.get(.order(.parameter), .staff) { request, context in
             let query = request.uri.queryParameters
             let done = query.get("done").flatMap(OrderFeedback.init(rawValue:))
             return try await orderPage(
                 try context.orderID(), context, done: done, decidedStage: query.get("stage").flatMap(ReviewStage.init(rawValue:)))
         }
-        routes.post("/orders/:id/review", .orderReview) { request, context in
+        routes.post(.orderReview(.parameter), .orderReview) { request, context in
             let id = try context.orderID()
             let form = try await Self.form(request)
             guard let decision = form.text("decision").flatMap(ReviewDecision.init(rawValue:)),
@@ -43,7 +43,7 @@ struct OrderPages {
             }
         }
         for action in [OrderAction.hold, .resume, .cancel] {
-            routes.post("/orders/:id/\(action.rawValue)", .orderControl) { request, context in
+            routes.post(.orderAction(.parameter, action), .orderControl) { request, context in
                 let id = try context.orderID()
                 let form = try await Self.form(request)
                 return try await after(id, context, done: OrderFeedback(action)) {
@@ -51,7 +51,7 @@ struct OrderPages {
                 }
             }
         }
-        routes.post("/orders/:id/confirmation", .orderIntake) { request, context in
+        routes.post(.orderConfirmation(.parameter), .orderIntake) { request, context in
             let id = try context.orderID()
             let form = try await Self.form(request)
             return try await after(id, context, done: .confirmed) {
@@ -63,7 +63,7 @@ struct OrderPages {
         }
         // "Copy a new link": for passing the link on by WeChat. Shown this once (only its hash is kept); the link
         // issued before stops working.
-        routes.post("/orders/:id/confirmation/link", .orderIntake) { request, context in
+        routes.post(.orderConfirmationLink(.parameter), .orderIntake) { request, context in
             let id = try context.orderID()
             do {
                 let link = try await orders.issueConfirmationLink(orderID: id, by: context)
@@ -74,11 +74,11 @@ struct OrderPages {
                 return try await refused(error, id, context)
             }
         }
-        routes.post("/orders/:id/confirmation/resend", .orderIntake) { _, context in
+        routes.post(.orderConfirmationResend(.parameter), .orderIntake) { _, context in
             let id = try context.orderID()
             return try await after(id, context, done: .linkResent) { try await orders.resendConfirmation(orderID: id, by: context) }
         }
-        routes.post("/change-requests/:id/decision", .orderChangeApproval) { request, context in
+        routes.post(.changeDecision(.parameter), .orderChangeApproval) { request, context in
             guard let requestID = context.parameters.get("id").flatMap(Int64.init), requestID > 0 else { throw HTTPError(.notFound) }
             let change = try await store.orders.changeRequest(id: requestID)
             let form = try await Self.form(request)
@@ -107,7 +107,7 @@ struct OrderPages {
     ) async throws -> Response {
         do {
             try await step()
-            let location = "/orders/\(id)?done=\(done.rawValue)" + (stage.map { "&stage=\($0.rawValue)" } ?? "")
+            let location = Route.order(id).with([("done", done.rawValue), ("stage", stage?.rawValue ?? "")])
             return Response(status: .seeOther, headers: [.location: location])
         } catch DocketError.invalid(let problems) {
             return try await orderPage(id, context, problems: problems, status: .unprocessableContent)
@@ -119,7 +119,7 @@ struct OrderPages {
     /// A step the order's state refuses, or one that lost a race (a double click, two people at once): the order as
     /// it is now, with what happened in words (409). Any other error goes on to the error page.
     private func refused(_ error: any Error, _ id: ID<Order>, _ context: DocketRequestContext) async throws -> Response {
-        let (status, problem) = problemFor(error, path: "/orders/\(id)", language: context.language)
+        let (status, problem) = problemFor(error, path: Route.order(id).path, language: context.language)
         guard status == .conflict else { throw error }
         return try await orderPage(id, context, alert: problem.detail ?? problem.title, status: status)
     }
@@ -136,7 +136,7 @@ struct OrderPages {
         var sorts: [String: [String: String]] = [:]
         let current = (filter.descending ? "-" : "") + filter.sort.rawValue
         for sort in OrderSort.allCases {
-            sorts[sort.rawValue] = sortLink("/orders", request, key: sort.rawValue, current: current, descendingFirst: sort == .total || sort == .received)
+            sorts[sort.rawValue] = sortLink(Route.orders.path, request, key: sort.rawValue, current: current, descendingFirst: sort == .total || sort == .received)
         }
         func options<T: RawRepresentable>(_ all: [T], selected: String?, label: (T) -> String) -> [[String: Any]]
         where T.RawValue == String {
@@ -151,15 +151,15 @@ struct OrderPages {
             "channels": options(OrderChannel.allCases, selected: query.get("channel")) { Message("ui.channel.\($0.rawValue)").text(language) },
             "types": options(OrderType.allCases, selected: query.get("type")) { Message("order.type.\($0.rawValue)").text(language) },
             "rows": page.items.map { order -> [String: Any] in
-                ["id": order.id, "number": order.number, "urgent": order.urgent, "customerCode": order.customerCode,
+                ["href": Route.order(order.id).path, "number": order.number, "urgent": order.urgent, "customerCode": order.customerCode,
                  "customer": People.customer(order.customerCode, name: order.customerName, in: language),
                  "channel": Message("ui.channel.\(order.channel.rawValue)").text(language), "type": Message("order.type.\(order.type.rawValue)").text(language),
                  "statusCode": order.status.rawValue, "status": Message("order.status.\(order.status.rawValue)").text(language),
                  "total": order.total.formatted, "received": displayTime(order.receivedAt)]
             },
         ]
-        model.merge(pager(page, path: "/orders", request: request, language: language)) { _, new in new }
-        return views.render("orders", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: "/orders")
+        model.merge(pager(page, path: Route.orders.path, request: request, language: language)) { _, new in new }
+        return views.render("orders", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: Route.orders.path)
     }
 
     // MARK: The order
@@ -187,7 +187,12 @@ struct OrderPages {
             changes.map { ["field": FieldLabel.text($0.field, in: language), "before": $0.before ?? "—", "after": $0.after ?? "—"] }
         }
         var model: [String: Any] = [
-            "id": id, "number": order.number, "statusCode": order.status.rawValue, "status": text("order.status.\(order.status.rawValue)"),
+            "id": id, "number": order.number,
+            "paths": [
+                "review": Route.orderReview(id).path, "confirmation": Route.orderConfirmation(id).path,
+                "resend": Route.orderConfirmationResend(id).path, "link": Route.orderConfirmationLink(id).path,
+            ],
+            "statusCode": order.status.rawValue, "status": text("order.status.\(order.status.rawValue)"),
             "urgent": order.urgent, "customerCode": order.customerCode,
             "customer": People.customer(order.customerCode, name: order.customerName, in: language), "contactName": order.contactName ?? "",
             "contactPhone": order.contactPhone ?? "", "address": order.deliveryAddress?.singleLine ?? "",
@@ -204,7 +209,7 @@ struct OrderPages {
                  "override": line.priceOverride]
             },
         ]
-        if order.status == .needsInfo && Access.orderIntake.allows(roles) { model["completeHref"] = "/orders/\(id)/complete" }
+        if order.status == .needsInfo && Access.orderIntake.allows(roles) { model["completeHref"] = Route.orderComplete(id).path }
         if let assessment, let stage = ReviewStage(status: order.status) {
             var review: [String: Any] = [
                 "id": id, "stage": stage.rawValue, "stageName": text("review.stage.\(stage.rawValue)"),
@@ -229,12 +234,12 @@ struct OrderPages {
         var actions: [[String: Any]] = []
         if Access.orderControl.allows(roles) {
             for action in [OrderAction.hold, .resume, .cancel] where OrderLifecycle.actions(from: order.status).contains(action) {
-                actions.append(["action": "/orders/\(id)/\(action.rawValue)", "id": "order-\(action.rawValue)",
+                actions.append(["action": Route.orderAction(id, action).path, "id": "order-\(action.rawValue)",
                                 "needsReason": action != .resume, "label": text("order.action.\(action.rawValue)")])
             }
         }
         model["actions"] = actions
-        if OrderWorkflow.changeable.contains(order.status) && Access.orderIntake.allows(roles) { model["changeHref"] = "/orders/\(id)/change" }
+        if OrderWorkflow.changeable.contains(order.status) && Access.orderIntake.allows(roles) { model["changeHref"] = Route.orderChange(id).path }
         let reviews = file.reviews
         let revisions = file.revisions
         let timeline = file.timeline
@@ -252,7 +257,7 @@ struct OrderPages {
         model["hasChanges"] = !changes.isEmpty
         model["changes"] = changes.reversed().map { change -> [String: Any] in
             withoutEmpty([
-             "id": change.id, "statusCode": change.status.rawValue, "status": text("change.status.\(change.status.rawValue)"),
+             "id": change.id, "decisionAction": Route.changeDecision(ID(change.id)).path, "statusCode": change.status.rawValue, "status": text("change.status.\(change.status.rawValue)"),
              "who": who(change.requestedBy), "when": displayTime(change.requestedAt), "message": change.message ?? "",
              "diff": diff(change.assessment.diff),
              "findings": findings((change.assessment.credit?.reasons ?? []) + change.assessment.stock),
@@ -287,11 +292,11 @@ struct OrderPages {
         if let done {
             model["done"] = text("feedback.\(done.rawValue)", ["status": text("order.status.\(order.status.rawValue)")])
             if done == .reviewed, let decidedStage, let next = try await store.orders.nextInQueue(decidedStage.status, excluding: id) {
-                model["nextHref"] = "/orders/\(next.id)"
+                model["nextHref"] = Route.order(next.id).path
                 model["nextLabel"] = text("ui.order.nextInQueue", ["number": next.number])
             }
         }
-        return views.render("order", withoutEmpty(model, "requirements", "notes", "done"), context: context, status: status, current: "/orders")
+        return views.render("order", withoutEmpty(model, "requirements", "notes", "done"), context: context, status: status, current: Route.orders.path)
     }
 }
 

@@ -6,7 +6,7 @@ enum OrderTemplates {
         {{$title}}{{t.ui.orders.title}}{{/title}}
         {{$content}}
         <h1 id="page-title">{{t.ui.orders.title}}</h1>
-        {{#canEnter}}<p class="toolbar"><a class="button primary" id="new-order" href="/orders/new">{{t.ui.orders.new}}</a> <a class="button" id="import-orders" href="/orders/import">{{t.ui.orders.import}}</a></p>{{/canEnter}}
+        {{#canEnter}}<p class="toolbar"><a class="button primary" id="new-order" href="{{route.orderNew}}">{{t.ui.orders.new}}</a> <a class="button" id="import-orders" href="{{route.orderImport}}">{{t.ui.orders.import}}</a></p>{{/canEnter}}
         {{#problemSummary}}<p class="alert" role="alert" id="filter-errors">{{problemSummary}}</p>{{/problemSummary}}
         <form method="get" class="filters" id="order-filters">
           <label><span>{{t.ui.orders.search}}</span><input type="search" name="q" value="{{q}}" id="search"></label>
@@ -23,7 +23,7 @@ enum OrderTemplates {
         <table class="grid" id="order-list">
           <thead><tr><th><a href="{{sort.number.href}}" id="sort-number">{{t.ui.field.number}}{{sort.number.mark}}</a></th><th><a href="{{sort.customer.href}}" id="sort-customer">{{t.ui.field.customer}}{{sort.customer.mark}}</a></th><th>{{t.ui.field.channel}}</th><th>{{t.ui.field.type}}</th><th>{{t.ui.field.status}}</th><th class="num"><a href="{{sort.total.href}}" id="sort-total">{{t.ui.field.total}}{{sort.total.mark}}</a></th><th><a href="{{sort.received.href}}" id="sort-received">{{t.ui.field.received}}{{sort.received.mark}}</a></th></tr></thead>
           <tbody>
-          {{#rows}}<tr><td><a href="/orders/{{id}}">{{number}}</a>{{#urgent}} <span class="status urgent" title="{{t.ui.order.urgent}}">{{t.ui.order.urgent}}</span>{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td><span class="status" data-status="{{statusCode}}">{{status}}</span></td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/rows}}
+          {{#rows}}<tr><td><a href="{{href}}">{{number}}</a>{{#urgent}} <span class="status urgent" title="{{t.ui.order.urgent}}">{{t.ui.order.urgent}}</span>{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td><span class="status" data-status="{{statusCode}}">{{status}}</span></td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/rows}}
           {{^rows}}<tr><td colspan="7" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
           </tbody>
         </table>
@@ -58,7 +58,7 @@ enum OrderTemplates {
           {{#credit}}<p id="credit-outcome" data-outcome="{{code}}"><strong>{{label}}</strong></p>{{/credit}}
           <ul class="findings" id="findings">{{#findings}}<li class="{{severity}}">{{text}}</li>{{/findings}}</ul>
           {{#canDecide}}
-          <form method="post" action="/orders/{{id}}/review" id="review-form" class="toolbar">
+          <form method="post" action="{{paths.review}}" id="review-form" class="toolbar">
             <input type="hidden" name="_csrf" value="{{csrf}}">
             <input type="hidden" name="stage" value="{{stage}}">
             <input name="reason" id="review-reason" placeholder="{{t.ui.order.reason}}">
@@ -75,16 +75,16 @@ enum OrderTemplates {
           <h2>{{t.ui.order.confirmation}}</h2>
           <p class="hint">{{t.ui.order.deadline}}: <span id="confirmation-deadline">{{deadline}}</span></p>
           {{#pendingCustomerRequest}}<p class="alert">{{t.ui.order.customerAskedChange}}</p>{{/pendingCustomerRequest}}
-          <form method="post" action="/orders/{{id}}/confirmation" class="toolbar" id="confirmation-form">
+          <form method="post" action="{{paths.confirmation}}" class="toolbar" id="confirmation-form">
             <input type="hidden" name="_csrf" value="{{csrf}}">
             <select name="via" id="confirmation-via">{{#channels}}<option value="{{value}}">{{label}}</option>{{/channels}}</select>
             <input name="note" id="confirmation-note" placeholder="{{t.ui.order.confirmationNote}}">
             <button type="submit" class="primary" id="record-confirmation">{{t.ui.order.recordConfirmation}}</button>
           </form>
-          <form method="post" action="/orders/{{id}}/confirmation/resend" class="toolbar">
+          <form method="post" action="{{paths.resend}}" class="toolbar">
             <input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="resend-confirmation">{{t.ui.order.resendConfirmation}}</button>
           </form>
-          <form method="post" action="/orders/{{id}}/confirmation/link" class="toolbar">
+          <form method="post" action="{{paths.link}}" class="toolbar">
             <input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="copy-new-link">{{t.ui.order.copyNewLink}}</button>
           </form>
           {{#newLink}}<div class="notice" role="status" id="new-link-panel"><p>{{t.ui.order.newLinkOnce}}</p>
@@ -114,7 +114,7 @@ enum OrderTemplates {
           <ul class="findings">{{#diff}}<li>{{field}}{{t.ui.colon}}{{before}} → {{after}}</li>{{/diff}}{{#findings}}<li class="{{severity}}">{{text}}</li>{{/findings}}</ul>
           {{#decided}}<p class="hint">{{decidedBy}} · {{decisionReason}}</p>{{/decided}}
           {{#canDecide}}
-          <form method="post" action="/change-requests/{{id}}/decision" class="toolbar">
+          <form method="post" action="{{decisionAction}}" class="toolbar">
             <input type="hidden" name="_csrf" value="{{csrf}}">
             <input name="reason" placeholder="{{t.ui.order.reason}}" id="change-reason-{{id}}">
             <button type="submit" name="approve" value="yes" class="primary" id="approve-change-{{id}}">{{t.ui.order.approveChange}}</button>
@@ -140,7 +140,7 @@ enum OrderTemplates {
           <thead><tr><th>{{t.ui.order.when}}</th><th>{{t.ui.order.who}}</th><th>{{t.ui.order.step}}</th><th>{{t.ui.order.fromTo}}</th><th>{{t.ui.order.reason}}</th></tr></thead>
           <tbody>{{#timeline}}<tr><td>{{when}}</td><td>{{who}}</td><td>{{step}}</td><td>{{fromTo}}</td><td>{{reason}}</td></tr>{{/timeline}}</tbody>
         </table>
-        <p><a href="/orders">‹ {{t.ui.orders.title}}</a></p>
+        <p><a href="{{route.orders}}">‹ {{t.ui.orders.title}}</a></p>
         {{/content}}
         {{/layout}}
         """
@@ -192,7 +192,7 @@ enum OrderTemplates {
           {{#offerKeep}}<label class="check"><input type="checkbox" name="keepIncomplete" id="keep-incomplete" value="on"> {{t.ui.entry.keepIncomplete}}</label>{{/offerKeep}}
           <div class="actions"><button type="submit" name="op" value="submit" class="primary" id="submit-order">{{submitLabel}}</button> <a href="{{cancelHref}}">{{t.ui.form.cancel}}</a></div>
         </form>
-        <script src="/static/order-entry.js" defer></script>
+        <script src="{{route.entryScript}}" defer></script>
         {{/content}}
         {{/layout}}
         """
@@ -203,9 +203,9 @@ enum OrderTemplates {
         {{$content}}
         <h1 id="page-title">{{t.ui.import.title}}</h1>
         <p class="hint">{{t.ui.import.help}}</p>
-        <p><code>{{header}}</code> <a class="button" id="import-template" href="/orders/import/template.csv" download>{{t.ui.import.template}}</a></p>
+        <p><code>{{header}}</code> <a class="button" id="import-template" href="{{route.orderImportTemplate}}" download>{{t.ui.import.template}}</a></p>
         {{#problemSummary}}<p class="alert" role="alert" id="form-errors">{{problemSummary}}</p>{{/problemSummary}}
-        <form method="post" action="/orders/import" id="import-form">
+        <form method="post" action="{{route.orderImport}}" id="import-form">
           <input type="hidden" name="_csrf" value="{{csrf}}">
           <label><span>{{t.ui.import.file}}</span><input type="file" id="csv-file" accept=".csv,text/csv"></label>
           <label class="wide"><span>{{t.ui.import.text}}</span><textarea name="csv" id="csv-text" rows="12">{{csv}}</textarea></label>
@@ -215,7 +215,7 @@ enum OrderTemplates {
         <h2 id="import-summary">{{summary}}</h2>
         <table class="grid" id="imported">
           <thead><tr><th>{{t.ui.import.lines}}</th><th>{{t.ui.field.number}}</th><th>{{t.ui.field.status}}</th></tr></thead>
-          <tbody>{{#imported}}<tr><td>{{lines}}</td><td><a href="/orders/{{id}}">{{number}}</a></td><td>{{status}}{{#again}} ({{t.ui.import.already}}){{/again}}</td></tr>{{/imported}}</tbody>
+          <tbody>{{#imported}}<tr><td>{{lines}}</td><td><a href="{{href}}">{{number}}</a></td><td>{{status}}{{#again}} ({{t.ui.import.already}}){{/again}}</td></tr>{{/imported}}</tbody>
         </table>
         {{#hasRefused}}
         <h2>{{t.ui.import.refused}}</h2>
@@ -225,7 +225,7 @@ enum OrderTemplates {
         </table>
         {{/hasRefused}}
         {{/report}}
-        <script src="/static/order-entry.js" defer></script>
+        <script src="{{route.entryScript}}" defer></script>
         {{/content}}
         {{/layout}}
         """

@@ -32,7 +32,7 @@ enum Templates {
           </tbody>
         </table>
         {{#canWrite}}
-        <form method="post" action="/warehouses/{{warehouseId}}/locations" class="toolbar">
+        <form method="post" action="{{action}}" class="toolbar">
           <input type="hidden" name="_csrf" value="{{csrf}}">
           <input name="code" id="location-code" value="{{code}}" placeholder="{{t.ui.field.code}} A-01-01" required>
           <input name="name" value="{{name}}" placeholder="{{t.ui.field.name}}">
@@ -41,7 +41,7 @@ enum Templates {
         </form>
         {{#codeError}}<p class="alert" role="alert">{{codeError}}</p>{{/codeError}}
         {{/canWrite}}
-        <p><a href="/warehouses">‹ {{t.ui.warehouses.title}}</a></p>
+        <p><a href="{{route.warehouses}}">‹ {{t.ui.warehouses.title}}</a></p>
         {{/content}}
         {{/layout}}
         """
@@ -53,20 +53,20 @@ enum Templates {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{$title}}Docket{{/title}} · Docket</title>
-        <link rel="stylesheet" href="/static/docket.css">
+        <link rel="stylesheet" href="{{route.stylesheet}}">
         </head>
         <body>
         {{#user}}
         <header class="top">
-          <a class="brand" href="/">Docket</a>
+          <a class="brand" href="{{route.home}}">Docket</a>
           <nav class="main">{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/nav}}</nav>
           <div class="me">
             <span class="who" id="who">{{displayName}}</span>
-            <form method="post" action="/language" class="inline">
+            <form method="post" action="{{route.language}}" class="inline">
               <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="language" value="{{otherLanguageCode}}">
               <button type="submit" id="switch-language" class="link">{{otherLanguageLabel}}</button>
             </form>
-            <form method="post" action="/logout" class="inline">
+            <form method="post" action="{{route.logout}}" class="inline">
               <input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="logout" class="link">{{t.ui.logout}}</button>
             </form>
           </div>
@@ -87,13 +87,13 @@ enum Templates {
         <section class="card narrow">
           <h1>Docket · {{t.ui.login.title}}</h1>
           {{#error}}<p class="alert" role="alert" id="login-error">{{error}}</p>{{/error}}
-          <form method="post" action="/login">
+          <form method="post" action="{{route.login}}">
             <input type="hidden" name="next" value="{{next}}">
             <label>{{t.ui.login.username}}<input name="username" id="username" value="{{username}}" autocomplete="username" required autofocus></label>
             <label>{{t.ui.login.password}}<input type="password" name="password" id="password" autocomplete="current-password" required></label>
             <button type="submit" id="login">{{t.ui.login.submit}}</button>
           </form>
-          <p class="langs"><a href="/login?lang=zh-CN" id="lang-zh">中文</a> · <a href="/login?lang=en" id="lang-en">English</a></p>
+          <p class="langs"><a href="{{route.login}}?lang=zh-CN" id="lang-zh">中文</a> · <a href="{{route.login}}?lang=en" id="lang-en">English</a></p>
         </section>
         {{/content}}
         {{/layout}}
@@ -113,10 +113,10 @@ enum Templates {
           </div>
           <div class="queues">
             {{#dueSoonPanel}}<section class="card" id="due-soon"><h2>{{t.ui.home.dueSoon}} <span class="badge">{{count}}</span></h2>
-              {{#items}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customer}} · {{t.ui.home.deadline}} {{due}} · <span class="num">{{total}}</span></p>{{/items}}
+              {{#items}}<p class="queue-item"><a href="{{href}}">{{number}}</a> {{customer}} · {{t.ui.home.deadline}} {{due}} · <span class="num">{{total}}</span></p>{{/items}}
               {{^items}}<p class="empty">{{t.ui.home.empty}}</p>{{/items}}</section>{{/dueSoonPanel}}
             {{#overduePanel}}<section class="card" id="overdue"><h2>{{t.ui.home.overdue}} <span class="badge">{{count}}</span></h2>
-              {{#items}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customer}} · {{status}} · {{t.ui.order.promised}} {{due}}</p>{{/items}}
+              {{#items}}<p class="queue-item"><a href="{{href}}">{{number}}</a> {{customer}} · {{status}} · {{t.ui.order.promised}} {{due}}</p>{{/items}}
               {{^items}}<p class="empty">{{t.ui.home.empty}}</p>{{/items}}</section>{{/overduePanel}}
           </div>
         </section>
@@ -126,7 +126,7 @@ enum Templates {
           <section class="card queue" data-role="{{role}}">
             <h2>{{title}}</h2>
             <p class="hint">{{description}}</p>
-            {{#orders}}<p class="queue-item"><a href="/orders/{{id}}">{{number}}</a> {{customer}} · {{status}} · {{total}}</p>{{/orders}}
+            {{#orders}}<p class="queue-item"><a href="{{href}}">{{number}}</a> {{customer}} · {{status}} · {{total}}</p>{{/orders}}
             {{^orders}}<p class="empty">{{t.ui.home.empty}}</p>{{/orders}}
             {{#queueHref}}<p><a href="{{queueHref}}" class="queue-all">{{t.ui.home.allInQueue}} ›</a></p>{{/queueHref}}
           </section>
@@ -204,7 +204,7 @@ enum Templates {
           {{/grids}}
           <div class="actions">{{^readOnly}}<button type="submit" class="primary" id="save">{{t.ui.form.save}}</button> {{/readOnly}}<a href="{{cancelHref}}">{{#readOnly}}{{t.ui.form.back}}{{/readOnly}}{{^readOnly}}{{t.ui.form.cancel}}{{/readOnly}}</a></div>
         </form>
-        {{#hasGrids}}<script src="/static/grid.js" defer></script>{{/hasGrids}}
+        {{#hasGrids}}<script src="{{route.gridScript}}" defer></script>{{/hasGrids}}
         {{/content}}
         {{/layout}}
         """
@@ -220,11 +220,11 @@ enum Templates {
           <thead><tr><th>{{t.ui.tokens.name}}</th><th>{{t.ui.tokens.prefix}}</th><th>{{t.ui.tokens.createdAt}}</th><th>{{t.ui.tokens.lastUsed}}</th><th></th></tr></thead>
           <tbody>
           {{#tokens}}<tr><td>{{name}}</td><td><code>{{prefix}}…</code></td><td>{{createdAt}}</td><td>{{lastUsed}}</td>
-            <td>{{#revoked}}{{t.ui.tokens.revoked}}{{/revoked}}{{^revoked}}<form method="post" action="/account/tokens/{{id}}/revoke" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" class="link">{{t.ui.tokens.revoke}}</button></form>{{/revoked}}</td></tr>{{/tokens}}
+            <td>{{#revoked}}{{t.ui.tokens.revoked}}{{/revoked}}{{^revoked}}<form method="post" action="{{revokeAction}}" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" class="link">{{t.ui.tokens.revoke}}</button></form>{{/revoked}}</td></tr>{{/tokens}}
           {{^tokens}}<tr><td colspan="5" class="empty">{{t.ui.list.empty}}</td></tr>{{/tokens}}
           </tbody>
         </table>
-        <form method="post" action="/account/tokens" class="toolbar">
+        <form method="post" action="{{route.tokens}}" class="toolbar">
           <input type="hidden" name="_csrf" value="{{csrf}}">
           <input name="name" id="token-name" placeholder="{{t.ui.tokens.name}}" required>
           <button type="submit" class="primary" id="create-token">{{t.ui.tokens.create}}</button>
@@ -241,7 +241,7 @@ enum Templates {
           <h1 id="page-title">{{problem.status}} · {{problem.title}}</h1>
           {{#problem.detail}}<p>{{problem.detail}}</p>{{/problem.detail}}
           <ul>{{#problem.errors}}<li>{{text}}</li>{{/problem.errors}}</ul>
-          <p><a href="/">{{t.ui.home.back}}</a></p>
+          <p><a href="{{route.home}}">{{t.ui.home.back}}</a></p>
         </section>
         {{/content}}
         {{/layout}}

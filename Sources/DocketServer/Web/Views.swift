@@ -16,6 +16,15 @@ struct Views: Sendable {
         library = MustacheLibrary(templates: templates)
     }
 
+    /// The addresses templates link to without parameters (`{{route.orders}}`); the others come with their page's
+    /// model, built from `Route` too.
+    private static let routes: [String: String] = [
+        "home": Route.home.path, "login": Route.login.path, "logout": Route.logout.path, "language": Route.language.path,
+        "stylesheet": Route.stylesheet.path, "gridScript": Route.gridScript.path, "entryScript": Route.entryScript.path,
+        "orders": Route.orders.path, "orderNew": Route.orderNew.path, "orderImport": Route.orderImport.path,
+        "orderImportTemplate": Route.orderImportTemplate.path, "warehouses": Route.records(.warehouses).path, "tokens": Route.tokens.path,
+    ]
+
     /// The catalogue as nested dictionaries, so templates write `{{t.ui.login.title}}`.
     nonisolated(unsafe) private static let translations: [Language: [String: Any]] = {
         var all: [Language: [String: Any]] = [:]
@@ -47,6 +56,7 @@ struct Views: Sendable {
         var model = model
         let language = context.language
         model["lang"] = language.rawValue
+        model["route"] = Self.routes
         model["t"] = Self.translations[language]
         if let notice { model["notice"] = notice }
         if let identity = context.identity {
@@ -91,17 +101,17 @@ enum Navigation {
     }
 
     static let all: [Item] = [
-        Item(href: "/", label: "ui.nav.home", access: .signedIn),
-        Item(href: "/orders", label: "ui.nav.orders", access: .staff),
-        Item(href: "/customers", label: "ui.nav.customers", access: .staff),
-        Item(href: "/products", label: "ui.nav.products", access: .staff),
-        Item(href: "/stock", label: "ui.nav.stock", access: .staff),
-        Item(href: "/warehouses", label: "ui.nav.warehouses", access: .staff),
-        Item(href: "/suppliers", label: "ui.nav.suppliers", access: .staff),
-        Item(href: "/carriers", label: "ui.nav.carriers", access: .staff),
-        Item(href: "/review-rules", label: "ui.nav.reviewRules", access: .reviewRulesWrite),
-        Item(href: "/admin/users", label: "ui.nav.users", access: .administration),
-        Item(href: "/account/tokens", label: "ui.nav.tokens", access: .signedIn),
+        Item(href: Route.home.path, label: "ui.nav.home", access: .signedIn),
+        Item(href: Route.orders.path, label: "ui.nav.orders", access: .staff),
+        Item(href: Route.records(.customers).path, label: "ui.nav.customers", access: .staff),
+        Item(href: Route.records(.products).path, label: "ui.nav.products", access: .staff),
+        Item(href: Route.stock.path, label: "ui.nav.stock", access: .staff),
+        Item(href: Route.records(.warehouses).path, label: "ui.nav.warehouses", access: .staff),
+        Item(href: Route.records(.suppliers).path, label: "ui.nav.suppliers", access: .staff),
+        Item(href: Route.records(.carriers).path, label: "ui.nav.carriers", access: .staff),
+        Item(href: Route.records(.reviewRules).path, label: "ui.nav.reviewRules", access: .reviewRulesWrite),
+        Item(href: Route.users.path, label: "ui.nav.users", access: .administration),
+        Item(href: Route.tokens.path, label: "ui.nav.tokens", access: .signedIn),
     ]
 
     static func items(for roles: Set<Role>) -> [Item] { all.filter { $0.access.allows(roles) } }

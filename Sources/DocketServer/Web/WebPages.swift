@@ -12,10 +12,10 @@ struct WebPages {
     let settings: SecuritySettings
 
     func register(on routes: SecureRoutes) {
-        routes.staticAsset("/static/docket.css", type: "text/css; charset=utf-8", Templates.css)
-        routes.staticAsset("/static/grid.js", type: "text/javascript; charset=utf-8", Templates.gridScript)
+        routes.staticAsset(.stylesheet, type: "text/css; charset=utf-8", Templates.css)
+        routes.staticAsset(.gridScript, type: "text/javascript; charset=utf-8", Templates.gridScript)
         registerSession(on: routes)
-        routes.get("/", .signedIn) { _, context in
+        routes.get(.home, .signedIn) { _, context in
             let identity = context.identity!
             var queues: [[String: Any]] = []
             for role in Role.allCases where identity.roles.contains(role) {
@@ -26,16 +26,16 @@ struct WebPages {
                 queues.append([
                     "role": role.rawValue, "title": Message("ui.role.\(role.rawValue)").text(context.language),
                     "description": Message("ui.queue.\(role.rawValue)").text(context.language), "orders": orders,
-                    "queueHref": role.queue.isEmpty ? "" : "/orders?" + role.queue.map { "status=\($0.rawValue)" }.joined(separator: "&"),
+                    "queueHref": role.queue.isEmpty ? "" : Route.orders.with(role.queue.map { ("status", $0.rawValue) }),
                 ])
             }
             var model: [String: Any] = ["queues": queues.map { withoutEmpty($0, "queueHref") }]
             if Access.staff.allows(identity.roles) { model["dashboard"] = try await dashboard(context) }
-            return views.render("home", model, context: context, current: "/")
+            return views.render("home", model, context: context, current: Route.home.path)
         }
         OrderPages(store: store, views: views).register(on: routes)
         let customers = MasterPages(
-            store: store, pages: self, path: "/customers", title: "ui.customers", repository: store.customers,
+            store: store, pages: self, kind: .customers, title: "ui.customers", repository: store.customers,
             spec: .customer, write: .customersWrite,
             columns: [.init("ui.field.code", sort: "code"), .init("ui.field.name", sort: "name"), "ui.field.contactName", "ui.field.phone",
                       "ui.field.city", .init("ui.field.creditRating", sort: "creditRating")],
@@ -46,7 +46,7 @@ struct WebPages {
             summary: { [self] customer, context in try await customerSummary(customer, context) })
         customers.register(on: routes)
         // 信用条款: finance's own form on the customer page.
-        routes.post("/customers/:id/credit", .customerCredit) { request, context in
+        routes.post(.customerCredit(.parameter), .customerCredit) { request, context in
             let stored = try await store.customers.get(id: try context.id())
             let form = try await Form.read(request, limit: 16 * 1024)
             let (value, parseProblems) = FormSpec<Customer>.credit.parse(form, stored.value)
@@ -55,14 +55,14 @@ struct WebPages {
                 _ = try await MasterUseCases(repository: store.customers).setCreditTerms(
                     id: stored.id, version: Int64(form.text("version") ?? "") ?? -1, limit: value.creditLimit, rating: value.creditRating,
                     paymentTermsDays: value.paymentTermsDays, by: context)
-                return Response(status: .seeOther, headers: [.location: "/customers/\(stored.id)?credit=1"])
+                return Response(status: .seeOther, headers: [.location: Route.record(.customers, stored.id).with([("credit", "1")])])
             } catch let error as DocketError {
                 let summary = try await customerSummary(stored, context, creditForm: form, creditProblems: problems(error))
                 return customers.formPage(context, stored: stored, form: nil, problems: [], status: status(error), summary: summary)
             }
         }
         MasterPages(
-            store: store, pages: self, path: "/products", title: "ui.products", repository: store.products,
+            store: store, pages: self, kind: .products, title: "ui.products", repository: store.products,
             spec: .product, write: .productsWrite,
             columns: [.init("ui.field.sku", sort: "sku"), .init("ui.field.nameZh", sort: "nameZh"), "ui.field.unit",
                       .init("ui.field.listPrice", sort: "listPrice", numeric: true), .init("ui.field.shelfLifeDays", sort: "shelfLifeDays", numeric: true)],
@@ -71,28 +71,28 @@ struct WebPages {
             }
         ).register(on: routes)
         MasterPages(
-            store: store, pages: self, path: "/warehouses", title: "ui.warehouses", repository: store.warehouses,
+            store: store, pages: self, kind: .warehouses, title: "ui.warehouses", repository: store.warehouses,
             spec: .warehouse, write: .warehousesWrite,
             columns: [.init("ui.field.code", sort: "code"), .init("ui.field.name", sort: "name"), .init("ui.field.region", sort: "region"),
                       "ui.field.city", "ui.field.active", "ui.locations.title"],
             row: { w, _ in [w.value.code, w.value.name, w.value.region, w.value.address.city, w.value.active ? "✓" : "—"] },
-            link: (label: "ui.locations.title", suffix: "locations")
+            link: (label: "ui.locations.title", route: { .warehouseLocations($0) })
         ).register(on: routes)
         MasterPages(
-            store: store, pages: self, path: "/suppliers", title: "ui.suppliers", repository: store.suppliers,
+            store: store, pages: self, kind: .suppliers, title: "ui.suppliers", repository: store.suppliers,
             spec: .supplier, write: .suppliersWrite,
             columns: [.init("ui.field.code", sort: "code"), .init("ui.field.name", sort: "name"), "ui.field.contactName", "ui.field.phone",
                       .init("ui.field.leadTimeDays", sort: "leadTimeDays", numeric: true)],
             row: { s, _ in [s.value.code, s.value.name, s.value.contactName ?? "", s.value.phone ?? "", String(s.value.leadTimeDays)] }
         ).register(on: routes)
         MasterPages(
-            store: store, pages: self, path: "/carriers", title: "ui.carriers", repository: store.carriers,
+            store: store, pages: self, kind: .carriers, title: "ui.carriers", repository: store.carriers,
             spec: .carrier, write: .carriersWrite,
             columns: [.init("ui.field.code", sort: "code"), .init("ui.field.name", sort: "name"), "ui.field.phone", "ui.field.services"],
             row: { c, _ in [c.value.code, c.value.name, c.value.phone ?? "", c.value.services.filter(\.active).map(\.name).joined(separator: "、")] }
         ).register(on: routes)
         MasterPages(
-            store: store, pages: self, path: "/review-rules", title: "ui.reviewRules", repository: store.reviewRules,
+            store: store, pages: self, kind: .reviewRules, title: "ui.reviewRules", repository: store.reviewRules,
             spec: .reviewRule, write: .reviewRulesWrite,
             columns: [.init("ui.field.code", sort: "code"), .init("ui.field.name", sort: "name"), .init("ui.field.stage", sort: "stage"),
                       .init("ui.field.maxTotal", numeric: true), "ui.field.ratings", "ui.field.channels"],
@@ -131,7 +131,7 @@ struct WebPages {
                 submitted: creditForm, existing: customer.value, problems: creditProblems, language: language, creating: false)
             credit["editable"] = true
             credit["sections"] = sections
-            credit["action"] = "/customers/\(customer.id)/credit"
+            credit["action"] = Route.customerCredit(customer.id).path
             credit["version"] = String(customer.version)
         }
         return [
@@ -143,10 +143,10 @@ struct WebPages {
             ],
             "ordersTitle": text("ui.customer.recentOrders"),
             "orders": standing.recentOrders.map { order -> [String: Any] in
-                ["href": "/orders/\(order.id)", "number": order.number, "status": text("order.status.\(order.status.rawValue)"),
+                ["href": Route.order(order.id).path, "number": order.number, "status": text("order.status.\(order.status.rawValue)"),
                  "statusCode": order.status.rawValue, "total": order.total.formatted, "received": displayTime(order.receivedAt)]
             },
-            "allHref": "/orders?customer=\(customer.value.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+            "allHref": Route.orders.with([("customer", customer.value.code)]),
             "allLabel": text("ui.customer.allOrders"),
             "credit": credit,
             "heading": People.customer(customer.value.code, name: customer.value.name, in: language),
@@ -156,13 +156,13 @@ struct WebPages {
     // MARK: Sign-in, sign-out, language
 
     private func registerSession(on routes: SecureRoutes) {
-        routes.get("/login", .everyone) { request, context in
+        routes.get(.login, .everyone) { request, context in
             var context = context
             var response: Response
             if let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) {
                 context.language = chosen
             }
-            if context.identity != nil { return Response(status: .seeOther, headers: [.location: "/"]) }
+            if context.identity != nil { return Response(status: .seeOther, headers: [.location: Route.home.path]) }
             response = views.render(
                 "login", ["next": request.uri.queryParameters.get("next") ?? "", "username": ""], context: context)
             if let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) {
@@ -170,7 +170,7 @@ struct WebPages {
             }
             return response
         }
-        routes.post("/login", .everyone) { request, context in
+        routes.post(.login, .everyone) { request, context in
             // No session yet, so no CSRF token: refuse cross-site sign-in posts by their Origin.
             guard isSameOrigin(request, context) else { throw AccessError.csrf }
             let form = try await Form.read(request, limit: 64 * 1024)
@@ -194,15 +194,15 @@ struct WebPages {
                     status: result.isThrottled ? .tooManyRequests : .ok)
             }
         }
-        routes.post("/logout", .signedIn) { request, context in
+        routes.post(.logout, .signedIn) { request, context in
             if let token = request.cookies[sessionCookieName]?.value {
                 try await store.auth.logout(sessionToken: token, by: context.actor)
             }
-            var response = Response(status: .seeOther, headers: [.location: "/login"])
+            var response = Response(status: .seeOther, headers: [.location: Route.login.path])
             response.setCookie(Cookie(name: sessionCookieName, value: "", maxAge: 0, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
             return response
         }
-        routes.post("/language", .signedIn) { request, context in
+        routes.post(.language, .signedIn) { request, context in
             let form = try await Form.read(request, limit: 64 * 1024)
             let language = form.text("language").flatMap(Language.init(rawValue:)) ?? .default
             try await store.auth.setLanguage(language, for: context.identity!.user.id, by: context.actor)
@@ -227,7 +227,7 @@ struct WebPages {
         func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
         func items(_ list: [Dashboard.Item]) -> [[String: Any]] {
             list.map {
-                ["id": $0.id, "number": $0.number, "customer": People.customer($0.customerCode, name: $0.customerName, in: language),
+                ["href": Route.order($0.id).path, "number": $0.number, "customer": People.customer($0.customerCode, name: $0.customerName, in: language),
                  "status": text("order.status.\($0.status.rawValue)"), "total": $0.total.formatted,
                  "due": $0.deadline.map { displayTime($0) } ?? $0.promisedDate?.iso8601 ?? ""]
             }
@@ -236,13 +236,13 @@ struct WebPages {
             "stages": stages.map { stage -> [String: Any] in
                 let figure = board.figure(stage)
                 return ["stage": stage.rawValue, "label": text("ui.stage.\(stage.rawValue)"), "count": figure.count,
-                        "amount": figure.amount.formatted, "href": "/orders?stage=\(stage.rawValue)"]
+                        "amount": figure.amount.formatted, "href": Route.orders.with([("stage", stage.rawValue)])]
             },
             // What waits on me: my queue's statuses.
             "mine": statuses.map { status -> [String: Any] in
                 let figure = board.figure(status)
                 return ["status": status.rawValue, "label": text("ui.home.waiting", ["status": text("order.status.\(status.rawValue)")]),
-                        "count": figure.count, "amount": figure.amount.formatted, "href": "/orders?status=\(status.rawValue)"]
+                        "count": figure.count, "amount": figure.amount.formatted, "href": Route.orders.with([("status", status.rawValue)])]
             },
         ]
         if panels.contains(.today) {
@@ -258,7 +258,7 @@ struct WebPages {
     }
 
     func orderSummary(_ order: StoredOrder, _ context: DocketRequestContext) -> [String: Any] {
-        ["id": order.id, "number": order.number, "customerCode": order.customerCode,
+        ["href": Route.order(order.id).path, "number": order.number, "customerCode": order.customerCode,
          "customer": People.customer(order.customerCode, name: order.customerName, in: context.language), "total": order.total.formatted,
          "status": Message("order.status.\(order.status.rawValue)").text(context.language)]
     }
@@ -266,35 +266,34 @@ struct WebPages {
     // MARK: Stock and locations
 
     private func registerStock(on routes: SecureRoutes) {
-        routes.get("/stock", .staff) { request, context in
+        routes.get(.stock, .staff) { request, context in
             let list = try ListParameters(request)
             let page = try await store.stock.stockLots(StockQuery(search: list.search, limit: list.limit, offset: list.offset))
             let saved = request.uri.queryParameters.get("saved") != nil
             return listPage(
-                title: "ui.stock.title", path: "/stock", request: request, context: context, page: page,
+                title: "ui.stock.title", path: Route.stock.path, request: request, context: context, page: page,
                 columns: ["ui.field.sku", "ui.field.nameZh", "ui.field.warehouse", "ui.field.location", "ui.field.lot",
                           "ui.field.expiryDate", "ui.field.onHand", "ui.field.reserved", "ui.field.available"],
                 cells: { s in
                     [s.sku, s.productName, s.warehouseCode, s.locationCode, s.lot.isEmpty ? "—" : s.lot, s.expiryDate?.iso8601 ?? "—",
                      String(s.onHand), String(s.reserved), String(s.available)].map { ["text": $0] }
                 },
-                newHref: Access.stockReceive.allows(context.identity?.roles) ? "/stock/receive" : nil,
+                newHref: Access.stockReceive.allows(context.identity?.roles) ? Route.stockReceive.path : nil,
                 notice: saved ? Message("ui.stock.received").text(context.language) : nil)
         }
         @Sendable func receiptForm(_ context: DocketRequestContext, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) -> Response {
             formResponse(
                 spec: FormSpec<StockReceipt>.receipt, context: context, existing: nil, submitted: form, problems: problems,
-                title: "ui.stock.receive", action: "/stock/receive", cancel: "/stock", current: "/stock", version: nil, status: status)
+                title: "ui.stock.receive", action: Route.stockReceive.path, cancel: Route.stock.path, current: Route.stock.path, version: nil, status: status)
         }
-        routes.get("/stock/receive", .stockReceive) { _, context in receiptForm(context, form: nil, problems: []) }
-        routes.post("/stock/receive", .stockReceive) { request, context in
+        routes.get(.stockReceive, .stockReceive) { _, context in receiptForm(context, form: nil, problems: []) }
+        routes.post(.stockReceive, .stockReceive) { request, context in
             let form = try await Form.read(request, limit: 64 * 1024)
             let (receipt, parseProblems) = FormSpec<StockReceipt>.receipt.parse(form, nil)
             do {
                 if !parseProblems.isEmpty { throw DocketError.invalid(parseProblems) }
                 _ = try await store.stock.receive(receipt, by: context.actor)
-                let q = receipt.sku.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-                return Response(status: .seeOther, headers: [.location: "/stock?saved=1&q=\(q)"])
+                return Response(status: .seeOther, headers: [.location: Route.stock.with([("saved", "1"), ("q", receipt.sku)])])
             } catch let error as DocketError {
                 return receiptForm(context, form: form, problems: problems(error), status: status(error))
             }
@@ -309,25 +308,25 @@ struct WebPages {
             for problem in problems { errors[problem.field] = problem.message.text(context.language) }
             let model: [String: Any] = [
                 "title": "\(owner.value.name) · \(Message("ui.locations.title").text(context.language))",
-                "warehouseId": owner.id.rawValue,
+                "action": Route.warehouseLocations(owner.id).path,
                 "locations": locations.map { ["code": $0.location.code, "name": $0.location.name ?? "", "zone": $0.location.zone ?? "",
                                               "active": yesNo($0.location.active, context)] },
                 "canWrite": Access.warehousesWrite.allows(context.identity?.roles),
                 "code": form?.first("code") ?? "", "name": form?.first("name") ?? "", "zone": form?.first("zone") ?? "",
                 "codeError": errors["code"] as Any,
             ]
-            return views.render("locations", model, context: context, status: status, current: "/warehouses")
+            return views.render("locations", model, context: context, status: status, current: Route.records(.warehouses).path)
         }
-        routes.get("/warehouses/:id/locations", .staff) { _, context in
+        routes.get(.warehouseLocations(.parameter), .staff) { _, context in
             try await page(context, warehouse: try context.id(), form: nil, problems: [])
         }
-        routes.post("/warehouses/:id/locations", .warehousesWrite) { request, context in
+        routes.post(.warehouseLocations(.parameter), .warehousesWrite) { request, context in
             let warehouse: ID<Warehouse> = try context.id()
             let form = try await Form.read(request, limit: 64 * 1024)
             let location = Location(code: form.text("code") ?? "", name: form.text("name"), zone: form.text("zone"))
             do {
                 _ = try await store.stock.createLocation(location, in: warehouse, by: context.actor)
-                return Response(status: .seeOther, headers: [.location: "/warehouses/\(warehouse)/locations"])
+                return Response(status: .seeOther, headers: [.location: Route.warehouseLocations(warehouse).path])
             } catch let error as DocketError {
                 return try await page(context, warehouse: warehouse, form: form, problems: problems(error), status: status(error))
             }
@@ -423,39 +422,39 @@ struct WebPages {
         @Sendable func formPage(_ context: DocketRequestContext, user: StoredUser?, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok, notice: String? = nil) -> Response {
             formResponse(
                 spec: spec, context: context, existing: user?.user, submitted: form, problems: problems,
-                title: user == nil ? "ui.users.new" : "ui.users.edit", action: user.map { "/admin/users/\($0.id)" } ?? "/admin/users",
-                cancel: "/admin/users", current: "/admin/users", version: user?.version, status: status, notice: notice)
+                title: user == nil ? "ui.users.new" : "ui.users.edit", action: user.map { Route.user($0.id).path } ?? Route.users.path,
+                cancel: Route.users.path, current: Route.users.path, version: user?.version, status: status, notice: notice)
         }
-        routes.get("/admin/users", .administration) { request, context in
+        routes.get(.users, .administration) { request, context in
             let users = try await store.auth.users()
             let page = Page(items: users, total: users.count, limit: max(users.count, 1), offset: 0)
             return listPage(
-                title: "ui.users.title", path: "/admin/users", request: request, context: context, page: page,
+                title: "ui.users.title", path: Route.users.path, request: request, context: context, page: page,
                 columns: ["ui.field.username", "ui.field.displayName", "ui.section.access", "ui.field.language", "ui.field.active"],
                 cells: { u in
-                    [["text": u.user.username, "href": "/admin/users/\(u.id)"], ["text": u.user.displayName],
+                    [["text": u.user.username, "href": Route.user(u.id).path], ["text": u.user.displayName],
                      ["text": u.user.roles.map { Message("ui.role.\($0.rawValue)").text(context.language) }.joined(separator: "、")],
                      ["text": u.user.language == .zhCN ? "中文" : "English"], ["text": yesNo(u.user.active, context)]]
                 },
-                newHref: "/admin/users/new")
+                newHref: Route.userNew.path)
         }
-        routes.get("/admin/users/new", .administration) { _, context in formPage(context, user: nil, form: nil, problems: []) }
-        routes.post("/admin/users", .administration) { request, context in
+        routes.get(.userNew, .administration) { _, context in formPage(context, user: nil, form: nil, problems: []) }
+        routes.post(.users, .administration) { request, context in
             let form = try await Form.read(request, limit: 64 * 1024)
             let user = spec.parse(form, nil).value
             do {
                 let stored = try await store.auth.addUser(user, password: form.first("password") ?? "", by: context.actor)
-                return Response(status: .seeOther, headers: [.location: "/admin/users/\(stored.id)?saved=1"])
+                return Response(status: .seeOther, headers: [.location: Route.user(stored.id).with([("saved", "1")])])
             } catch let error as DocketError {
                 return formPage(context, user: nil, form: form, problems: problems(error), status: status(error))
             }
         }
-        routes.get("/admin/users/:id", .administration) { request, context in
+        routes.get(.user(.parameter), .administration) { request, context in
             let user = try await store.auth.user(id: try context.id())
             let saved = request.uri.queryParameters.get("saved") != nil
             return formPage(context, user: user, form: nil, problems: [], notice: saved ? Message("ui.form.saved").text(context.language) : nil)
         }
-        routes.post("/admin/users/:id", .administration) { request, context in
+        routes.post(.user(.parameter), .administration) { request, context in
             let id: ID<User> = try context.id()
             let current = try await store.auth.user(id: id)
             let form = try await Form.read(request, limit: 64 * 1024)
@@ -465,7 +464,7 @@ struct WebPages {
                 if let password = form.first("password"), !password.isEmpty {
                     try await store.auth.setPassword(password, for: id, by: context.actor)
                 }
-                return Response(status: .seeOther, headers: [.location: "/admin/users/\(id)?saved=1"])
+                return Response(status: .seeOther, headers: [.location: Route.user(id).with([("saved", "1")])])
             } catch let error as DocketError {
                 return formPage(context, user: current, form: form, problems: problems(error), status: status(error))
             }
@@ -479,23 +478,23 @@ struct WebPages {
             let tokens = try await store.auth.apiTokens(for: context.identity!.user.id)
             let model: [String: Any] = [
                 "tokens": tokens.reversed().map {
-                    ["id": $0.id, "name": $0.name, "prefix": $0.prefix, "createdAt": displayTime($0.createdAt),
+                    ["revokeAction": Route.tokenRevoke($0.id).path, "name": $0.name, "prefix": $0.prefix, "createdAt": displayTime($0.createdAt),
                      "lastUsed": displayTime($0.lastUsedAt), "revoked": $0.revoked] as [String: Any]
                 },
                 "newToken": newToken as Any,
             ]
-            return views.render("tokens", model, context: context, current: "/account/tokens")
+            return views.render("tokens", model, context: context, current: Route.tokens.path)
         }
-        routes.get("/account/tokens", .signedIn) { _, context in try await page(context) }
-        routes.post("/account/tokens", .signedIn) { request, context in
+        routes.get(.tokens, .signedIn) { _, context in try await page(context) }
+        routes.post(.tokens, .signedIn) { request, context in
             let form = try await Form.read(request, limit: 64 * 1024)
             let created = try await store.auth.createAPIToken(for: context.identity!.user.id, name: form.text("name") ?? "", by: context.actor)
             return try await page(context, newToken: created.token)
         }
-        routes.post("/account/tokens/:token/revoke", .signedIn) { _, context in
-            guard let id = context.parameters.get("token").flatMap(Int64.init) else { throw HTTPError(.notFound) }
+        routes.post(.tokenRevoke(Route.parameter), .signedIn) { _, context in
+            guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw HTTPError(.notFound) }
             try await store.auth.revokeAPIToken(id, of: context.identity!.user.id, by: context.actor)
-            return Response(status: .seeOther, headers: [.location: "/account/tokens"])
+            return Response(status: .seeOther, headers: [.location: Route.tokens.path])
         }
     }
 }
@@ -505,7 +504,8 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
     let store: Store
     /// The page set that registers these pages: its list and form rendering (and its settings) are used as is.
     let pages: WebPages
-    let path: String
+    let kind: Route.RecordKind
+    var path: String { Route.records(kind).path }
     /// Catalogue prefix: `<title>.title`, `.new`, `.edit`.
     let title: String
     let repository: MasterRepository<Value>
@@ -514,41 +514,41 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
     let columns: [ListColumn]
     let row: @Sendable (Stored<Value>, Language) -> [String]
     /// An extra link column per row, e.g. a warehouse's locations.
-    var link: (label: String, suffix: String)? = nil
+    var link: (label: String, route: @Sendable (ID<Value>) -> Route)? = nil
     /// A panel above an existing record's form (the customer's balance and latest orders).
     var summary: (@Sendable (Stored<Value>, DocketRequestContext) async throws -> [String: Any])? = nil
 
     func register(on routes: SecureRoutes) {
-        routes.get(path, .staff) { request, context in
+        routes.get(.records(kind), .staff) { request, context in
             let page = try await repository.list(try ListParameters(request).listQuery)
             return pages.listPage(
                 title: "\(title).title", path: path, request: request, context: context, page: page, columns: columns,
                 cells: { item in
                     row(item, context.language).enumerated().map { cell in
                         var model = ["text": cell.element]
-                        if cell.offset == 0 { model["href"] = "\(path)/\(item.id)" }
+                        if cell.offset == 0 { model["href"] = Route.record(kind, item.id).path }
                         if cell.offset < columns.count && columns[cell.offset].numeric { model["num"] = "true" }
                         return model
                     }
-                        + (link.map { [["text": Message($0.label).text(context.language), "href": "\(path)/\(item.id)/\($0.suffix)"]] } ?? [])
+                        + (link.map { [["text": Message($0.label).text(context.language), "href": $0.route(item.id).path]] } ?? [])
                 },
-                newHref: write.allows(context.identity?.roles) ? "\(path)/new" : nil)
+                newHref: write.allows(context.identity?.roles) ? Route.recordNew(kind).path : nil)
         }
-        routes.get("\(path)/new", write) { _, context in
+        routes.get(.recordNew(kind), write) { _, context in
             formPage(context, stored: nil, form: nil, problems: [])
         }
-        routes.post(path, write) { request, context in
+        routes.post(.records(kind), write) { request, context in
             let form = try await Form.read(request, limit: 256 * 1024)
             let (value, parseProblems) = spec.parse(form, nil)
             do {
                 if !parseProblems.isEmpty { throw DocketError.invalid(allProblems(value, parseProblems)) }
                 let stored = try await MasterUseCases(repository: repository).create(value, by: context)
-                return Response(status: .seeOther, headers: [.location: "\(path)/\(stored.id)?saved=1"])
+                return Response(status: .seeOther, headers: [.location: Route.record(kind, stored.id).with([("saved", "1")])])
             } catch let error as DocketError {
                 return formPage(context, stored: nil, form: form, problems: problems(error), status: status(error))
             }
         }
-        routes.get("\(path)/:id", .staff) { request, context in
+        routes.get(.record(kind, Route.parameter), .staff) { request, context in
             let stored = try await repository.get(id: try context.id())
             let query = request.uri.queryParameters
             let notice = query.get("saved") != nil ? "ui.form.saved" : query.get("credit") != nil ? "ui.credit.saved" : nil
@@ -556,7 +556,7 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
                 context, stored: stored, form: nil, problems: [], notice: notice.map { Message($0).text(context.language) },
                 summary: try await summary?(stored, context))
         }
-        routes.post("\(path)/:id", write) { request, context in
+        routes.post(.record(kind, Route.parameter), write) { request, context in
             let stored = try await repository.get(id: try context.id())
             let form = try await Form.read(request, limit: 256 * 1024)
             let (value, parseProblems) = spec.parse(form, stored.value)
@@ -564,7 +564,7 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
                 if !parseProblems.isEmpty { throw DocketError.invalid(allProblems(value, parseProblems)) }
                 let updated = try await MasterUseCases(repository: repository).update(
                     id: stored.id, version: Int64(form.text("version") ?? "") ?? -1, value, by: context)
-                return Response(status: .seeOther, headers: [.location: "\(path)/\(updated.id)?saved=1"])
+                return Response(status: .seeOther, headers: [.location: Route.record(kind, updated.id).with([("saved", "1")])])
             } catch let error as DocketError {
                 return formPage(context, stored: stored, form: form, problems: problems(error), status: status(error))
             }
@@ -577,7 +577,7 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
     ) -> Response {
         pages.formResponse(
             spec: spec, context: context, existing: stored?.value, submitted: form, problems: problems,
-            title: stored == nil ? "\(title).new" : "\(title).edit", action: stored.map { "\(path)/\($0.id)" } ?? path,
+            title: stored == nil ? "\(title).new" : "\(title).edit", action: stored.map { Route.record(kind, $0.id).path } ?? path,
             cancel: path, current: path, version: stored?.version, status: status, notice: notice,
             readOnly: !write.allows(context.identity?.roles), summary: summary)
     }
@@ -618,8 +618,8 @@ func status(_ error: DocketError) -> HTTPResponse.Status {
 
 extension SecureRoutes {
     /// A file the pages load (stylesheet, script), open to everyone and cached for an hour.
-    func staticAsset(_ path: String, type: String, _ text: String) {
-        get(path, .everyone) { _, _ in
+    func staticAsset(_ route: Route, type: String, _ text: String) {
+        get(route, .everyone) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))

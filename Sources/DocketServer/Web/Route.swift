@@ -1,0 +1,99 @@
+import DocketCore
+import DocketStore
+import Foundation
+
+/// Every back-office page and form target. One definition gives both the router's pattern (`/orders/:id`) and
+/// the links (`/orders/42`): routes are registered with `Route.x(.parameter)`, links are `Route.x(id).path`, so no
+/// page writes a path by hand.
+enum Route: Hashable, Sendable {
+    case home, login, logout, language
+    case stylesheet, gridScript, entryScript
+    case orders, orderNew, orderImport, orderImportTemplate
+    case order(ID<Order>)
+    case orderComplete(ID<Order>), orderChange(ID<Order>), orderReview(ID<Order>)
+    case orderConfirmation(ID<Order>), orderConfirmationLink(ID<Order>), orderConfirmationResend(ID<Order>)
+    case orderAction(ID<Order>, OrderAction)
+    case changeDecision(ID<ChangeRequest>)
+    /// The customer's public confirmation page (no sign-in; the token is the key).
+    case confirm(token: String)
+    case stock, stockReceive
+    case warehouseLocations(ID<Warehouse>)
+    case records(RecordKind), recordNew(RecordKind), record(RecordKind, Int64)
+    case customerCredit(ID<Customer>)
+    case users, userNew, user(ID<User>)
+    case tokens, tokenRevoke(Int64)
+
+    /// The master-data record pages.
+    enum RecordKind: String, Sendable, CaseIterable {
+        case customers, products, warehouses, suppliers, carriers
+        case reviewRules = "review-rules"
+    }
+
+    var path: String {
+        switch self {
+        case .home: "/"
+        case .login: "/login"
+        case .logout: "/logout"
+        case .language: "/language"
+        case .stylesheet: "/static/docket.css"
+        case .gridScript: "/static/grid.js"
+        case .entryScript: "/static/order-entry.js"
+        case .orders: "/orders"
+        case .orderNew: "/orders/new"
+        case .orderImport: "/orders/import"
+        case .orderImportTemplate: "/orders/import/template.csv"
+        case .order(let id): "/orders/\(Self.segment(id))"
+        case .orderComplete(let id): "/orders/\(Self.segment(id))/complete"
+        case .orderChange(let id): "/orders/\(Self.segment(id))/change"
+        case .orderReview(let id): "/orders/\(Self.segment(id))/review"
+        case .orderConfirmation(let id): "/orders/\(Self.segment(id))/confirmation"
+        case .orderConfirmationLink(let id): "/orders/\(Self.segment(id))/confirmation/link"
+        case .orderConfirmationResend(let id): "/orders/\(Self.segment(id))/confirmation/resend"
+        case .orderAction(let id, let action): "/orders/\(Self.segment(id))/\(action.rawValue)"
+        case .changeDecision(let id): "/change-requests/\(Self.segment(id))/decision"
+        case .confirm(let token): "/confirm/\(token)"
+        case .stock: "/stock"
+        case .stockReceive: "/stock/receive"
+        case .warehouseLocations(let id): "/warehouses/\(Self.segment(id))/locations"
+        case .records(let kind): "/\(kind.rawValue)"
+        case .recordNew(let kind): "/\(kind.rawValue)/new"
+        case .record(let kind, let id): "/\(kind.rawValue)/\(Self.segment(id))"
+        case .customerCredit(let id): "/customers/\(Self.segment(id))/credit"
+        case .users: "/admin/users"
+        case .userNew: "/admin/users/new"
+        case .user(let id): "/admin/users/\(Self.segment(id))"
+        case .tokens: "/account/tokens"
+        case .tokenRevoke(let id): "/account/tokens/\(Self.segment(id))/revoke"
+        }
+    }
+
+    /// The path with query parameters (blank ones left out).
+    func with(_ query: [(String, String)]) -> String {
+        var components = URLComponents()
+        components.queryItems = query.filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
+        guard let encoded = components.percentEncodedQuery, !encoded.isEmpty else { return path }
+        return path + "?" + encoded
+    }
+
+    /// A link to a record of master data (the list's rows link to it).
+    static func record<T>(_ kind: RecordKind, _ id: ID<T>) -> Route { .record(kind, id.rawValue) }
+
+    private static func segment<T>(_ id: ID<T>) -> String { segment(id.rawValue) }
+    private static func segment(_ id: Int64) -> String { id == parameter ? ":id" : String(id) }
+
+    /// Stands for the `:id` path parameter when a route is registered (`.record(.customers, Route.parameter)`);
+    /// never a real row's id.
+    static let parameter = Int64.min
+    /// Stands for the `:token` path parameter.
+    static let tokenParameter = ":token"
+}
+
+extension ID {
+    /// Stands for the `:id` path parameter when a route is registered: `routes.get(.order(.parameter), …)`.
+    static var parameter: ID { ID(Route.parameter) }
+}
+
+extension SecureRoutes {
+    func get(_ route: Route, _ access: Access, _ handler: @escaping Handler) { get(route.path, access, handler) }
+    func post(_ route: Route, _ access: Access, _ handler: @escaping Handler) { post(route.path, access, handler) }
+}

@@ -1,0 +1,45 @@
+import DocketCore
+import DocketStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import DocketServer
+
+/// Issue 9, part 7: one route enum builds the router's patterns and the pages' links.
+@Suite("Routes and links")
+struct RouteTests {
+    @Test func aLinkAndItsPatternComeFromTheSameCase() {
+        #expect(Route.order(.parameter).path == "/orders/:id")
+        #expect(Route.order(42).path == "/orders/42")
+        #expect(Route.orderAction(.parameter, .hold).path == "/orders/:id/hold")
+        #expect(Route.record(.reviewRules, Route.parameter).path == "/review-rules/:id")
+        #expect(Route.record(.customers, ID<Customer>(7)).with([("credit", "1")]) == "/customers/7?credit=1")
+        #expect(Route.orders.with([("customer", "恒通 & 子"), ("q", "")]) == "/orders?customer=%E6%81%92%E9%80%9A%20%26%20%E5%AD%90")
+        #expect(Route.confirm(token: Route.tokenParameter).path == "/confirm/:token")
+    }
+
+    /// Every page a link can lead to answers: the links the pages build are the routes the router knows.
+    @Test func everyLinkTheRouteEnumBuildsIsServed() async throws {
+        try await withApp { client, store in
+            #expect(try await store.loadDemo())
+            let order = try #require(try await store.orders.list(limit: 1).items.first)
+            let customer = try #require(try await store.customers.list(ListQuery(limit: 1)).items.first)
+            let warehouse = try #require(try await store.warehouses.list(ListQuery(limit: 1)).items.first)
+            let user = try #require(try await store.auth.users().first)
+            var links: [Route] = [
+                .home, .orders, .orderNew, .orderImport, .orderImportTemplate, .order(order.id), .stock, .stockReceive,
+                .warehouseLocations(warehouse.id), .users, .userNew, .user(user.id), .tokens, .stylesheet, .gridScript, .entryScript,
+                .record(.customers, customer.id),
+            ]
+            links += Route.RecordKind.allCases.flatMap { [Route.records($0), .recordNew($0)] }
+            for route in links {
+                let status = try await client.execute(uri: route.path, method: .get) { $0.status }
+                #expect(status == .ok, "\(route.path)")
+            }
+        }
+    }
+}
