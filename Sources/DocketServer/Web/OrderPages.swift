@@ -168,135 +168,23 @@ struct OrderPages {
         _ id: ID<Order>, _ context: DocketRequestContext, problems: [FieldProblem] = [], alert: String? = nil, newLink: String? = nil,
         done: OrderFeedback? = nil, decidedStage: ReviewStage? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        // One snapshot of the order and its records; what its review stage finds is read (and decided) afterwards.
+        // One snapshot of the order, its records and what its review stage finds; then the people it names, at once.
         let file = try await store.orders.orderFile(id: id)
-        let order = file.order
-        let assessment = file.assessment
         let language = context.language
-        let roles = context.identity?.roles ?? []
         func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
-        func findings(_ list: [ReviewFinding]) -> [[String: String]] {
-            list.map { finding in
-                var arguments = finding.arguments
-                if let method = arguments["method"] { arguments["method"] = text("payment.\(method)") }
-                if let kind = arguments["kind"] { arguments["kind"] = text("ui.invoice.\(kind)") }
-                return ["severity": finding.severity.rawValue, "text": text("finding.\(finding.code)", arguments)]
-            }
-        }
-        func diff(_ changes: [RevisionChange]) -> [[String: String]] {
-            changes.map { ["field": FieldLabel.text($0.field, in: language), "before": $0.before ?? "—", "after": $0.after ?? "—"] }
-        }
-        var model: [String: Any] = [
-            "id": id, "number": order.number,
-            "paths": [
-                "review": Route.orderReview(id).path, "confirmation": Route.orderConfirmation(id).path,
-                "resend": Route.orderConfirmationResend(id).path, "link": Route.orderConfirmationLink(id).path,
-            ],
-            "statusCode": order.status.rawValue, "status": text("order.status.\(order.status.rawValue)"),
-            "urgent": order.urgent, "customerCode": order.customerCode,
-            "customer": People.customer(order.customerCode, name: order.customerName, in: language), "contactName": order.contactName ?? "",
-            "contactPhone": order.contactPhone ?? "", "address": order.deliveryAddress?.singleLine ?? "",
-            "type": text("order.type.\(order.type.rawValue)"), "payment": text("payment.\(order.paymentMethod.rawValue)"),
-            "requested": order.requestedDate?.iso8601 ?? "—", "promised": order.promisedDate?.iso8601 ?? "—", "revision": order.revision,
-            "received": displayTime(order.receivedAt), "total": order.total.formatted, "requirements": order.customerRequirements ?? "",
-            "notes": order.notes ?? "",
-            "hasProblems": !order.problems.isEmpty || !problems.isEmpty || alert != nil,
-            "problems": (order.problems + problems).map { ["text": FieldLabel.problem($0, in: language)] }
-                + (alert.map { [["text": $0]] } ?? []),
-            "lines": order.lines.enumerated().map { index, line -> [String: Any] in
-                ["no": index + 1, "sku": line.sku, "description": language == .en ? (line.nameEn ?? line.description) : line.description, "quantity": line.quantity,
-                 "unitPrice": line.unitPrice.formatted, "listPrice": line.listPrice?.formatted ?? "", "amount": line.amount.formatted,
-                 "override": line.priceOverride]
-            },
-        ]
-        if order.status == .needsInfo && Access.orderIntake.allows(roles) { model["completeHref"] = Route.orderComplete(id).path }
-        if let assessment, let stage = ReviewStage(status: order.status) {
-            var review: [String: Any] = [
-                "id": id, "stage": stage.rawValue, "stageName": text("review.stage.\(stage.rawValue)"),
-                "findings": findings(assessment.findings), "hasOverrides": !assessment.priceOverrides.isEmpty,
-                "canDecide": roles.contains { $0.reviews(order.status) },
-            ]
-            if let credit = assessment.credit {
-                review["credit"] = ["code": credit.outcome.rawValue, "label": text("credit.outcome.\(credit.outcome.rawValue)")]
-            }
-            model["review"] = review
-        }
-        let changes = file.changes
-        if order.status == .awaitingConfirmation && Access.orderIntake.allows(roles) {
-            let deadline = file.timers.first { $0.kind == .confirmationDeadline && $0.doneAt == nil }
-            model["confirmation"] = withoutEmpty([
-                "id": id, "deadline": displayTime(deadline?.dueAt),
-                "pendingCustomerRequest": changes.contains { $0.source == .customer && $0.status == .pending },
-                "newLink": newLink ?? "",
-                "channels": ConfirmationChannel.allCases.map { ["value": $0.rawValue, "label": text("confirmation.channel.\($0.rawValue)")] },
-            ], "newLink")
-        }
-        var actions: [[String: Any]] = []
-        if Access.orderControl.allows(roles) {
-            for action in [OrderAction.hold, .resume, .cancel] where OrderLifecycle.actions(from: order.status).contains(action) {
-                actions.append(["action": Route.orderAction(id, action).path, "id": "order-\(action.rawValue)",
-                                "needsReason": action != .resume, "label": text("order.action.\(action.rawValue)")])
-            }
-        }
-        model["actions"] = actions
-        if OrderWorkflow.changeable.contains(order.status) && Access.orderIntake.allows(roles) { model["changeHref"] = Route.orderChange(id).path }
-        let reviews = file.reviews
-        let revisions = file.revisions
-        let timeline = file.timeline
-        let people = try await store.auth.people(
-            for: reviews.map(\.actor) + changes.flatMap { [$0.requestedBy] + ($0.decidedBy.map { [$0] } ?? []) } + revisions.map(\.actor)
-                + timeline.map(\.actor))
-        func who(_ stored: String) -> String { people.name(of: stored, in: language) }
-        model["hasReviews"] = !reviews.isEmpty
-        model["reviews"] = reviews.map { record -> [String: String] in
-            ["stage": text("review.stage.\(record.stage.rawValue)"), "decision": text("review.decision.\(record.decision.rawValue)"),
-             "who": who(record.actor), "reason": record.reason ?? "",
-             "when": displayTime(record.decidedAt)]
-        }
-        let canApprove = Access.orderChangeApproval.allows(roles)
-        model["hasChanges"] = !changes.isEmpty
-        model["changes"] = changes.reversed().map { change -> [String: Any] in
-            withoutEmpty([
-             "id": change.id, "decisionAction": Route.changeDecision(ID(change.id)).path, "statusCode": change.status.rawValue, "status": text("change.status.\(change.status.rawValue)"),
-             "who": who(change.requestedBy), "when": displayTime(change.requestedAt), "message": change.message ?? "",
-             "diff": diff(change.assessment.diff),
-             "findings": findings((change.assessment.credit?.reasons ?? []) + change.assessment.stock),
-             "decided": change.decidedBy != nil, "decidedBy": change.decidedBy.map(who) ?? "", "decisionReason": change.decisionReason ?? "",
-             "canDecide": canApprove && change.status == .pending], "message")
-        }
-        model["hasRevisions"] = !revisions.isEmpty
-        model["revisions"] = revisions.map { revision -> [String: Any] in
-            ["revision": revision.revision, "who": who(revision.actor), "when": displayTime(revision.createdAt), "reason": revision.reason ?? "",
-             "diff": diff(revision.diff)]
-        }
-        let timers = file.timers
-        model["hasTimers"] = !timers.isEmpty
-        model["timers"] = timers.map { timer -> [String: String] in
-            ["kind": text("timer.\(timer.kind.rawValue)"), "due": displayTime(timer.dueAt), "outcome": timer.outcome.map { text("timer.outcome.\($0.rawValue)") } ?? ""]
-        }
-        model["timeline"] = timeline.map { event -> [String: String] in
-            // A rule's decision names the rule as the one who decided (规则「A 类客户初审」): no reason besides.
-            let reason = event.rule != nil ? nil : event.reason.map { reason -> String in
-                if let channel = ConfirmationChannel(rawValue: reason) { return text("confirmation.channel.\(channel.rawValue)") }
-                if reason == ConfirmedVia.link.code { return text("ui.order.viaLink") }
-                if reason == OrderWorkflow.deadlineReason { return text("reason.confirmationDeadlinePassed") }
-                if let channel = OrderChannel(rawValue: reason) { return text("ui.channel.\(channel.rawValue)") }
-                return reason
-            }
-            return [
-                "when": displayTime(event.occurredAt), "who": who(event.actor), "step": text("order.action.\(event.action)"),
-                "fromTo": [event.from, event.to].compactMap { $0 }.map { text("order.status.\($0.rawValue)") }.joined(separator: " → "),
-                "reason": reason ?? "",
-            ]
-        }
+        var feedback: OrderPageModel.Feedback?
         if let done {
-            model["done"] = text("feedback.\(done.rawValue)", ["status": text("order.status.\(order.status.rawValue)")])
+            feedback = OrderPageModel.Feedback(
+                text: text("feedback.\(done.rawValue)", ["status": text("order.status.\(file.order.status.rawValue)")]))
             if done == .reviewed, let decidedStage, let next = try await store.orders.nextInQueue(decidedStage.status, excluding: id) {
-                model["nextHref"] = Route.order(next.id).path
-                model["nextLabel"] = text("ui.order.nextInQueue", ["number": next.number])
+                feedback?.nextHref = Route.order(next.id).path
+                feedback?.nextLabel = text("ui.order.nextInQueue", ["number": next.number])
             }
         }
-        return views.render("order", withoutEmpty(model, "requirements", "notes", "done"), context: context, status: status, current: Route.orders.path)
+        let page = OrderPageModel(
+            file, roles: context.identity?.roles ?? [], people: try await store.auth.people(for: OrderPageModel.actors(in: file)),
+            language: language, problems: problems, alert: alert, newLink: newLink, done: feedback)
+        return views.render("order", ["page": page], context: context, status: status, current: Route.orders.path)
     }
 }
 

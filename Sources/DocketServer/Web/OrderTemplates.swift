@@ -33,32 +33,63 @@ enum OrderTemplates {
         {{/layout}}
         """
 
+    /// The order page: the title and feedback, then one partial per panel, each rendering its typed model
+    /// (`OrderPageModel`).
     static let order = """
         {{<layout}}
-        {{$title}}{{number}}{{/title}}
+        {{$title}}{{page.number}}{{/title}}
         {{$content}}
-        <h1 id="page-title">{{number}} <span class="status" id="order-status" data-status="{{statusCode}}">{{status}}</span>{{#urgent}} <span class="status">{{t.ui.order.urgent}}</span>{{/urgent}}</h1>
-        {{#done}}<p class="notice" role="status" id="order-done">{{done}}{{#nextHref}} <a class="button" id="next-in-queue" href="{{nextHref}}">{{nextLabel}}</a>{{/nextHref}}</p>{{/done}}
+        {{#page}}
+        <h1 id="page-title">{{number}} {{#status}}<span class="status" id="order-status" data-status="{{code}}">{{label}}</span>{{/status}}{{#urgent}} <span class="status urgent">{{t.ui.order.urgent}}</span>{{/urgent}}</h1>
+        {{#done}}<p class="notice" role="status" id="order-done">{{text}}{{#nextHref}} <a class="button" id="next-in-queue" href="{{nextHref}}">{{nextLabel}}</a>{{/nextHref}}</p>{{/done}}
         {{#notice}}<p class="notice" role="status" id="notice">{{notice}}</p>{{/notice}}
-        <p class="hint">{{customer}} · {{contactName}} {{contactPhone}} · {{address}}</p>
+        {{#header}}{{>orderHeader}}{{/header}}
+        {{#problems}}<div class="alert" role="alert" id="order-problems"><ul>{{#items}}<li>{{.}}</li>{{/items}}</ul>{{#completeHref}}<a class="button primary" id="complete-info" href="{{completeHref}}">{{t.ui.order.completeInfo}}</a>{{/completeHref}}</div>{{/problems}}
+        {{#lines}}{{>orderLines}}{{/lines}}
+        {{#review}}{{>reviewPanel}}{{/review}}
+        {{#confirmation}}{{>confirmationPanel}}{{/confirmation}}
+        {{#actions}}
+        <form method="post" action="{{action}}" class="toolbar">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          {{#needsReason}}<input name="reason" placeholder="{{t.ui.order.reason}}" required>{{/needsReason}}
+          <button type="submit" id="{{id}}">{{label}}</button>
+        </form>
+        {{/actions}}
+        {{#changeHref}}<p><a class="button" id="request-change" href="{{changeHref}}">{{t.ui.order.requestChange}}</a></p>{{/changeHref}}
+        {{>orderHistory}}
+        {{/page}}
+        <p><a href="{{route.orders}}">‹ {{t.ui.orders.title}}</a></p>
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// `OrderPageModel.Header`: who, where, what kind.
+    static let orderHeader = """
+        <p class="hint">{{customer}} · {{contact}} · {{address}}</p>
         <p class="hint">{{t.ui.field.type}} {{type}} · {{t.ui.order.payment}} {{payment}} · {{t.ui.order.requested}} {{requested}} · {{t.ui.order.promised}} {{promised}} · {{t.ui.order.revision}} r{{revision}} · {{t.ui.field.received}} {{received}}</p>
         {{#requirements}}<p class="notice" id="requirements">{{t.ui.order.requirements}}{{t.ui.colon}}{{requirements}}</p>{{/requirements}}
         {{#notes}}<p class="hint">{{t.ui.field.notes}}{{t.ui.colon}}{{notes}}</p>{{/notes}}
-        {{#hasProblems}}<div class="alert" role="alert" id="order-problems"><ul>{{#problems}}<li>{{text}}</li>{{/problems}}</ul>{{#completeHref}}<a class="button primary" id="complete-info" href="{{completeHref}}">{{t.ui.order.completeInfo}}</a>{{/completeHref}}</div>{{/hasProblems}}
+        """
+
+    /// `OrderPageModel.Lines`: the lines and the total, amounts right-aligned.
+    static let orderLines = """
         <div class="table-scroll">
         <table class="grid">
           <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th class="num">{{t.ui.field.quantity}}</th><th class="num">{{t.ui.order.unitPrice}}</th><th class="num">{{t.ui.order.amount}}</th></tr></thead>
-          <tbody>{{#lines}}<tr><td>{{no}}</td><td>{{sku}}</td><td>{{description}}</td><td class="num">{{quantity}}</td><td class="num">{{unitPrice}}{{#override}} <span title="{{listPrice}}">*</span>{{/override}}</td><td class="num">{{amount}}</td></tr>{{/lines}}</tbody>
+          <tbody>{{#rows}}<tr><td>{{no}}</td><td>{{sku}}</td><td>{{description}}</td><td class="num">{{quantity}}</td><td class="num">{{unitPrice}}{{#override}} <span title="{{listPrice}}">*</span>{{/override}}</td><td class="num">{{amount}}</td></tr>{{/rows}}</tbody>
           <tfoot><tr><td colspan="5">{{t.ui.order.total}}</td><td id="order-total" class="num">{{total}}</td></tr></tfoot>
         </table>
         </div>
-        {{#review}}
+        """
+
+    /// `OrderPageModel.Review`: the stage's findings and, for the one who decides it, the decision form.
+    static let reviewPanel = """
         <section class="panel" id="review-panel" data-stage="{{stage}}">
           <h2>{{stageName}}</h2>
           {{#credit}}<p id="credit-outcome" data-outcome="{{code}}"><strong>{{label}}</strong></p>{{/credit}}
           <ul class="findings" id="findings">{{#findings}}<li class="{{severity}}">{{text}}</li>{{/findings}}</ul>
           {{#canDecide}}
-          <form method="post" action="{{paths.review}}" id="review-form" class="toolbar">
+          <form method="post" action="{{action}}" id="review-form" class="toolbar">
             <input type="hidden" name="_csrf" value="{{csrf}}">
             <input type="hidden" name="stage" value="{{stage}}">
             <input name="reason" id="review-reason" placeholder="{{t.ui.order.reason}}">
@@ -69,50 +100,37 @@ enum OrderTemplates {
           </form>
           {{/canDecide}}
         </section>
-        {{/review}}
-        {{#confirmation}}
+        """
+
+    /// `OrderPageModel.Confirmation`: waiting for the customer.
+    static let confirmationPanel = """
         <section class="panel" id="confirmation-panel">
           <h2>{{t.ui.order.confirmation}}</h2>
           <p class="hint">{{t.ui.order.deadline}}: <span id="confirmation-deadline">{{deadline}}</span></p>
           {{#pendingCustomerRequest}}<p class="alert">{{t.ui.order.customerAskedChange}}</p>{{/pendingCustomerRequest}}
-          <form method="post" action="{{paths.confirmation}}" class="toolbar" id="confirmation-form">
+          <form method="post" action="{{recordAction}}" class="toolbar" id="confirmation-form">
             <input type="hidden" name="_csrf" value="{{csrf}}">
             <select name="via" id="confirmation-via">{{#channels}}<option value="{{value}}">{{label}}</option>{{/channels}}</select>
             <input name="note" id="confirmation-note" placeholder="{{t.ui.order.confirmationNote}}">
             <button type="submit" class="primary" id="record-confirmation">{{t.ui.order.recordConfirmation}}</button>
           </form>
-          <form method="post" action="{{paths.resend}}" class="toolbar">
+          <form method="post" action="{{resendAction}}" class="toolbar">
             <input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="resend-confirmation">{{t.ui.order.resendConfirmation}}</button>
           </form>
-          <form method="post" action="{{paths.link}}" class="toolbar">
+          <form method="post" action="{{linkAction}}" class="toolbar">
             <input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="copy-new-link">{{t.ui.order.copyNewLink}}</button>
           </form>
           {{#newLink}}<div class="notice" role="status" id="new-link-panel"><p>{{t.ui.order.newLinkOnce}}</p>
             <p><input readonly id="new-link" value="{{newLink}}" size="60" autofocus></p></div>{{/newLink}}
         </section>
-        {{/confirmation}}
-        {{#actions}}
-        <form method="post" action="{{action}}" class="toolbar">
-          <input type="hidden" name="_csrf" value="{{csrf}}">
-          {{#needsReason}}<input name="reason" placeholder="{{t.ui.order.reason}}" required>{{/needsReason}}
-          <button type="submit" id="{{id}}">{{label}}</button>
-        </form>
-        {{/actions}}
-        {{#changeHref}}<p><a class="button" id="request-change" href="{{changeHref}}">{{t.ui.order.requestChange}}</a></p>{{/changeHref}}
-        {{#hasReviews}}
-        <h2>{{t.ui.order.reviews}}</h2>
-        <table class="grid" id="reviews">
-          <thead><tr><th>{{t.ui.order.stage}}</th><th>{{t.ui.order.decision}}</th><th>{{t.ui.order.who}}</th><th>{{t.ui.order.reason}}</th><th>{{t.ui.order.when}}</th></tr></thead>
-          <tbody>{{#reviews}}<tr><td>{{stage}}</td><td>{{decision}}</td><td>{{who}}</td><td>{{reason}}</td><td>{{when}}</td></tr>{{/reviews}}</tbody>
-        </table>
-        {{/hasReviews}}
-        {{#hasChanges}}
-        <h2>{{t.ui.order.changes}}</h2>
-        {{#changes}}
+        """
+
+    /// `OrderPageModel.Change`: one change request, its effects and, for an approver, the decision form.
+    static let changePanel = """
         <section class="panel change" id="change-{{id}}" data-status="{{statusCode}}">
           <p><strong>#{{id}} {{status}}</strong> · {{who}} · {{when}}{{#message}} · {{message}}{{/message}}</p>
           <ul class="findings">{{#diff}}<li>{{field}}{{t.ui.colon}}{{before}} → {{after}}</li>{{/diff}}{{#findings}}<li class="{{severity}}">{{text}}</li>{{/findings}}</ul>
-          {{#decided}}<p class="hint">{{decidedBy}} · {{decisionReason}}</p>{{/decided}}
+          {{#decision}}<p class="hint">{{decision}}</p>{{/decision}}
           {{#canDecide}}
           <form method="post" action="{{decisionAction}}" class="toolbar">
             <input type="hidden" name="_csrf" value="{{csrf}}">
@@ -122,28 +140,36 @@ enum OrderTemplates {
           </form>
           {{/canDecide}}
         </section>
-        {{/changes}}
-        {{/hasChanges}}
-        {{#hasRevisions}}
+        """
+
+    /// The order's record: review decisions, change requests, revisions, timers and the timeline.
+    static let orderHistory = """
+        {{#reviews}}
+        <h2>{{t.ui.order.reviews}}</h2>
+        <table class="grid" id="reviews">
+          <thead><tr><th>{{t.ui.order.stage}}</th><th>{{t.ui.order.decision}}</th><th>{{t.ui.order.who}}</th><th>{{t.ui.order.reason}}</th><th>{{t.ui.order.when}}</th></tr></thead>
+          <tbody>{{#rows}}<tr><td>{{stage}}</td><td>{{decision}}</td><td>{{who}}</td><td>{{reason}}</td><td>{{when}}</td></tr>{{/rows}}</tbody>
+        </table>
+        {{/reviews}}
+        {{#changes}}<h2>{{t.ui.order.changes}}</h2>{{#rows}}{{>changePanel}}{{/rows}}{{/changes}}
+        {{#revisions}}
         <h2>{{t.ui.order.revisions}}</h2>
         <table class="grid" id="revisions">
           <thead><tr><th>{{t.ui.order.revision}}</th><th>{{t.ui.order.who}}</th><th>{{t.ui.order.when}}</th><th>{{t.ui.order.reason}}</th><th>{{t.ui.order.diff}}</th></tr></thead>
-          <tbody>{{#revisions}}<tr><td>r{{revision}}</td><td>{{who}}</td><td>{{when}}</td><td>{{reason}}</td><td>{{#diff}}{{field}}{{t.ui.colon}}{{before}} → {{after}}<br>{{/diff}}</td></tr>{{/revisions}}</tbody>
+          <tbody>{{#rows}}<tr><td>r{{revision}}</td><td>{{who}}</td><td>{{when}}</td><td>{{reason}}</td><td>{{#diff}}{{field}}{{t.ui.colon}}{{before}} → {{after}}<br>{{/diff}}</td></tr>{{/rows}}</tbody>
         </table>
-        {{/hasRevisions}}
-        {{#hasTimers}}
+        {{/revisions}}
+        {{#timers}}
         <h2>{{t.ui.order.timers}}</h2>
-        <table class="grid" id="timers"><tbody>{{#timers}}<tr><td>{{kind}}</td><td>{{due}}</td><td>{{outcome}}</td></tr>{{/timers}}</tbody></table>
-        {{/hasTimers}}
+        <table class="grid" id="timers"><tbody>{{#rows}}<tr><td>{{kind}}</td><td>{{due}}</td><td>{{outcome}}</td></tr>{{/rows}}</tbody></table>
+        {{/timers}}
         <h2>{{t.ui.order.timeline}}</h2>
         <table class="grid" id="timeline">
           <thead><tr><th>{{t.ui.order.when}}</th><th>{{t.ui.order.who}}</th><th>{{t.ui.order.step}}</th><th>{{t.ui.order.fromTo}}</th><th>{{t.ui.order.reason}}</th></tr></thead>
           <tbody>{{#timeline}}<tr><td>{{when}}</td><td>{{who}}</td><td>{{step}}</td><td>{{fromTo}}</td><td>{{reason}}</td></tr>{{/timeline}}</tbody>
         </table>
-        <p><a href="{{route.orders}}">‹ {{t.ui.orders.title}}</a></p>
-        {{/content}}
-        {{/layout}}
         """
+
 
     static let entry = """
         {{<layout}}

@@ -4,6 +4,9 @@ enum Templates {
     static let all: [String: String] = [
         "field": field, "layout": layout, "login": login, "home": home, "list": list, "form": form, "error": error,
         "tokens": tokens, "locations": locations, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
+        "orderHeader": OrderTemplates.orderHeader, "orderLines": OrderTemplates.orderLines, "reviewPanel": OrderTemplates.reviewPanel,
+        "confirmationPanel": OrderTemplates.confirmationPanel, "changePanel": OrderTemplates.changePanel,
+        "orderHistory": OrderTemplates.orderHistory,
         "orderEntry": OrderTemplates.entry, "orderImport": OrderTemplates.importPage, "confirm": OrderTemplates.confirm,
     ]
 
