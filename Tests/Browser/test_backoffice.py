@@ -442,6 +442,8 @@ def test_key_pages_in_both_languages_on_desktop_and_a_phone(browser):
     """The order page, the dashboard, the entry grid and the customer page in Chinese and English, at desktop width
     and at 390 px; on a phone the page itself never scrolls sideways (wide tables scroll inside their box)."""
     login(browser, "admin")
+    browser.get(f"{BASE}/orders")
+    assert "客户要求加急" in browser.find_element(By.ID, "urgent-legend").text, "the 加急 marker has a legend"
     pages = {"/orders/1": "order", "/": "dashboard", "/orders/new": "entry-grid", "/customers/2": "customer", "/orders": "order-list"}
     try:
         for language in ("zh", "en"):

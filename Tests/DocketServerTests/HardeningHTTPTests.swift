@@ -49,6 +49,9 @@ struct HardeningHTTPTests {
             for uri in ["/api/v1/orders/\(ids[1])/reviews", "/orders/\(ids[1])", "/api/v1/orders", "/orders", "/"] {
                 try await client.execute(uri: uri, method: .get) { noServerError($0, uri) }
             }
+            // Its lines are priced off the list: the marker's legend says what the * means.
+            let page = try await client.execute(uri: "/orders/\(ids[1])", method: .get) { String(buffer: $0.body) }
+            #expect(page.contains("id=\"override-legend\"") && page.contains("单价与目录价不同"))
             let beyond = #"{"customerCode":"C100","lines":[\#(Array(repeating: line, count: 11).joined(separator: ","))]}"#
             let refused = try await post(client, "/api/v1/orders", beyond)
             #expect(refused.status == .unprocessableContent)

@@ -51,6 +51,8 @@ struct OrderPageModel {
     struct Lines {
         var rows: [Line]
         var total: String
+        /// A line is priced off the list: the marker's legend is shown.
+        var hasOverride: Bool
     }
 
     struct Finding {
@@ -211,7 +213,7 @@ extension OrderPageModel {
                     quantity: line.quantity, unitPrice: line.unitPrice.formatted, listPrice: line.listPrice?.formatted,
                     override: line.priceOverride, amount: line.amount.formatted)
             },
-            total: order.total.formatted)
+            total: order.total.formatted, hasOverride: order.lines.contains(where: \.priceOverride))
         if let assessment = file.assessment, let stage = ReviewStage(status: order.status) {
             review = Review(
                 stage: stage.rawValue, stageName: text("review.stage.\(stage.rawValue)"),

@@ -150,6 +150,7 @@ struct OrderPages {
             "statuses": options(OrderStatus.allCases, selected: query.get("status")) { Message("order.status.\($0.rawValue)").text(language) },
             "channels": options(OrderChannel.allCases, selected: query.get("channel")) { Message("ui.channel.\($0.rawValue)").text(language) },
             "types": options(OrderType.allCases, selected: query.get("type")) { Message("order.type.\($0.rawValue)").text(language) },
+            "hasUrgent": page.items.contains(where: \.urgent),
             "rows": page.items.map { order -> [String: Any] in
                 ["href": Route.order(order.id).path, "number": order.number, "urgent": order.urgent, "customerCode": order.customerCode,
                  "customer": People.customer(order.customerCode, name: order.customerName, in: language),

@@ -23,11 +23,12 @@ enum OrderTemplates {
         <table class="grid" id="order-list">
           <thead><tr><th><a href="{{sort.number.href}}" id="sort-number">{{t.ui.field.number}}{{sort.number.mark}}</a></th><th><a href="{{sort.customer.href}}" id="sort-customer">{{t.ui.field.customer}}{{sort.customer.mark}}</a></th><th>{{t.ui.field.channel}}</th><th>{{t.ui.field.type}}</th><th>{{t.ui.field.status}}</th><th class="num"><a href="{{sort.total.href}}" id="sort-total">{{t.ui.field.total}}{{sort.total.mark}}</a></th><th><a href="{{sort.received.href}}" id="sort-received">{{t.ui.field.received}}{{sort.received.mark}}</a></th></tr></thead>
           <tbody>
-          {{#rows}}<tr><td><a href="{{href}}">{{number}}</a>{{#urgent}} <span class="status urgent" title="{{t.ui.order.urgent}}">{{t.ui.order.urgent}}</span>{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td><span class="status" data-status="{{statusCode}}">{{status}}</span></td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/rows}}
+          {{#rows}}<tr><td><a href="{{href}}">{{number}}</a>{{#urgent}} <span class="status urgent" title="{{t.ui.order.urgentLegend}}">{{t.ui.order.urgent}}</span>{{/urgent}}</td><td>{{customer}}</td><td>{{channel}}</td><td>{{type}}</td><td><span class="status" data-status="{{statusCode}}">{{status}}</span></td><td class="num">{{total}}</td><td>{{received}}</td></tr>{{/rows}}
           {{^rows}}<tr><td colspan="7" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
           </tbody>
         </table>
         </div>
+        {{#hasUrgent}}<p class="hint legend" id="urgent-legend"><span class="status urgent">{{t.ui.order.urgent}}</span> {{t.ui.order.urgentLegend}}</p>{{/hasUrgent}}
         <nav class="pager"><span>{{range}}</span>{{#previous}}<a href="{{previous}}" rel="prev">‹ {{t.ui.list.previous}}</a>{{/previous}}{{#pages}}{{#current}}<strong class="page-current">{{number}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page">{{number}}</a>{{/current}}{{/pages}}{{#next}}<a href="{{next}}" rel="next">{{t.ui.list.next}} ›</a>{{/next}}<span class="sizes">{{t.ui.list.perPage}}{{#sizes}} {{#current}}<strong>{{size}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page-size">{{size}}</a>{{/current}}{{/sizes}}</span></nav>
         {{/content}}
         {{/layout}}
@@ -40,7 +41,7 @@ enum OrderTemplates {
         {{$title}}{{page.number}}{{/title}}
         {{$content}}
         {{#page}}
-        <h1 id="page-title">{{number}} {{#status}}<span class="status" id="order-status" data-status="{{code}}">{{label}}</span>{{/status}}{{#urgent}} <span class="status urgent">{{t.ui.order.urgent}}</span>{{/urgent}}</h1>
+        <h1 id="page-title">{{number}} {{#status}}<span class="status" id="order-status" data-status="{{code}}">{{label}}</span>{{/status}}{{#urgent}} <span class="status urgent" title="{{t.ui.order.urgentLegend}}">{{t.ui.order.urgent}}</span>{{/urgent}}</h1>
         {{#done}}<p class="notice" role="status" id="order-done">{{text}}{{#nextHref}} <a class="button" id="next-in-queue" href="{{nextHref}}">{{nextLabel}}</a>{{/nextHref}}</p>{{/done}}
         {{#notice}}<p class="notice" role="status" id="notice">{{notice}}</p>{{/notice}}
         {{#header}}{{>orderHeader}}{{/header}}
@@ -80,6 +81,7 @@ enum OrderTemplates {
           <tfoot><tr><td colspan="5">{{t.ui.order.total}}</td><td id="order-total" class="num">{{total}}</td></tr></tfoot>
         </table>
         </div>
+        {{#hasOverride}}<p class="hint legend" id="override-legend">{{t.ui.order.overrideLegend}}</p>{{/hasOverride}}
         """
 
     /// `OrderPageModel.Review`: the stage's findings and, for the one who decides it, the decision form.

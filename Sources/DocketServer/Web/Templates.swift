@@ -2,7 +2,7 @@
 /// One base layout; each page fills its `title` and `content` blocks.
 enum Templates {
     static let all: [String: String] = [
-        "field": field, "layout": layout, "login": login, "home": home, "list": list, "form": form, "error": error,
+        "field": field, "layout": layout, "dashboardPanel": dashboardPanel, "queuePanel": queuePanel, "login": login, "home": home, "list": list, "form": form, "error": error,
         "tokens": tokens, "locations": locations, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
         "orderHeader": OrderTemplates.orderHeader, "orderLines": OrderTemplates.orderLines, "reviewPanel": OrderTemplates.reviewPanel,
         "confirmationPanel": OrderTemplates.confirmationPanel, "changePanel": OrderTemplates.changePanel,
@@ -107,37 +107,44 @@ enum Templates {
         {{$title}}{{t.ui.home.title}}{{/title}}
         {{$content}}
         <h1 id="page-title">{{t.ui.home.title}}</h1>
-        {{#dashboard}}
-        <section class="dashboard" id="dashboard">
-          <div class="figures">
-            {{#mine}}<a class="figure mine" href="{{href}}" data-status="{{status}}"><span class="label">{{label}}</span><strong class="count">{{count}}</strong><span class="amount">{{amount}}</span></a>{{/mine}}
-            {{#stages}}<a class="figure" href="{{href}}" data-stage="{{stage}}"><span class="label">{{label}}</span><strong class="count">{{count}}</strong><span class="amount">{{amount}}</span></a>{{/stages}}
-            {{#today}}<div class="figure" id="today"><span class="label">{{t.ui.home.today}}</span><strong class="count">{{count}}</strong><span class="amount">{{amount}}</span></div>{{/today}}
-          </div>
-          <div class="queues">
-            {{#dueSoonPanel}}<section class="card" id="due-soon"><h2>{{t.ui.home.dueSoon}} <span class="badge">{{count}}</span></h2>
-              {{#items}}<p class="queue-item"><a href="{{href}}">{{number}}</a> {{customer}} · {{t.ui.home.deadline}} {{due}} · <span class="num">{{total}}</span></p>{{/items}}
-              {{^items}}<p class="empty">{{t.ui.home.empty}}</p>{{/items}}</section>{{/dueSoonPanel}}
-            {{#overduePanel}}<section class="card" id="overdue"><h2>{{t.ui.home.overdue}} <span class="badge">{{count}}</span></h2>
-              {{#items}}<p class="queue-item"><a href="{{href}}">{{number}}</a> {{customer}} · {{status}} · {{t.ui.order.promised}} {{due}}</p>{{/items}}
-              {{^items}}<p class="empty">{{t.ui.home.empty}}</p>{{/items}}</section>{{/overduePanel}}
-          </div>
-        </section>
-        {{/dashboard}}
-        <div class="queues">
-        {{#queues}}
-          <section class="card queue" data-role="{{role}}">
-            <h2>{{title}}</h2>
-            <p class="hint">{{description}}</p>
-            {{#orders}}<p class="queue-item"><a href="{{href}}">{{number}}</a> {{customer}} · {{status}} · {{total}}</p>{{/orders}}
-            {{^orders}}<p class="empty">{{t.ui.home.empty}}</p>{{/orders}}
-            {{#queueHref}}<p><a href="{{queueHref}}" class="queue-all">{{t.ui.home.allInQueue}} ›</a></p>{{/queueHref}}
-          </section>
-        {{/queues}}
-        </div>
+        {{#page}}
+        {{#dashboard}}{{>dashboardPanel}}{{/dashboard}}
+        <div class="queues">{{#queues}}{{>queuePanel}}{{/queues}}</div>
+        {{/page}}
         {{/content}}
         {{/layout}}
         """
+
+    /// `HomePageModel.DashboardPanel`: what waits on me, the stages I watch, today, due soon, late.
+    static let dashboardPanel = """
+        <section class="dashboard" id="dashboard">
+          <div class="figures">
+            {{#mine}}<a class="figure mine" href="{{href}}" data-status="{{key}}"><span class="label">{{label}}</span><strong class="count">{{count}}</strong><span class="amount">{{amount}}</span></a>{{/mine}}
+            {{#stages}}<a class="figure" href="{{href}}" data-stage="{{key}}"><span class="label">{{label}}</span><strong class="count">{{count}}</strong><span class="amount">{{amount}}</span></a>{{/stages}}
+            {{#today}}<div class="figure" id="today"><span class="label">{{t.ui.home.today}}</span><strong class="count">{{count}}</strong><span class="amount">{{amount}}</span></div>{{/today}}
+          </div>
+          <div class="queues">
+            {{#dueSoon}}<section class="card" id="due-soon"><h2>{{t.ui.home.dueSoon}} <span class="badge">{{count}}</span></h2>
+              {{#items}}<p class="queue-item"><a href="{{href}}">{{number}}</a> {{customer}} · {{t.ui.home.deadline}} {{due}} · <span class="num">{{total}}</span></p>{{/items}}
+              {{^items}}<p class="empty">{{t.ui.home.empty}}</p>{{/items}}</section>{{/dueSoon}}
+            {{#overdue}}<section class="card" id="overdue"><h2>{{t.ui.home.overdue}} <span class="badge">{{count}}</span></h2>
+              {{#items}}<p class="queue-item"><a href="{{href}}">{{number}}</a> {{customer}} · {{status}} · {{t.ui.order.promised}} {{due}}</p>{{/items}}
+              {{^items}}<p class="empty">{{t.ui.home.empty}}</p>{{/items}}</section>{{/overdue}}
+          </div>
+        </section>
+        """
+
+    /// `HomePageModel.Queue`: one role's work queue.
+    static let queuePanel = """
+        <section class="card queue" data-role="{{role}}">
+          <h2>{{title}}</h2>
+          <p class="hint">{{description}}</p>
+          {{#orders}}<p class="queue-item"><a href="{{href}}">{{number}}</a> {{customer}} · {{status}} · {{total}}</p>{{/orders}}
+          {{^orders}}<p class="empty">{{t.ui.home.empty}}</p>{{/orders}}
+          {{#queueHref}}<p><a href="{{queueHref}}" class="queue-all">{{t.ui.home.allInQueue}} ›</a></p>{{/queueHref}}
+        </section>
+        """
+
 
     static let list = """
         {{<layout}}

@@ -17,21 +17,21 @@ struct WebPages {
         registerSession(on: routes)
         routes.get(.home, .signedIn) { _, context in
             let identity = context.identity!
-            var queues: [[String: Any]] = []
+            var queues: [HomePageModel.Queue] = []
             for role in Role.allCases where identity.roles.contains(role) {
-                var orders: [[String: Any]] = []
+                var orders: [HomePageModel.OrderItem] = []
                 for status in role.queue {
-                    orders += try await store.orders.list(status: status, limit: 20).items.map { orderSummary($0, context) }
+                    orders += try await store.orders.list(status: status, limit: 20).items.map { HomePageModel.OrderItem($0, language: context.language) }
                 }
-                queues.append([
-                    "role": role.rawValue, "title": Message("ui.role.\(role.rawValue)").text(context.language),
-                    "description": Message("ui.queue.\(role.rawValue)").text(context.language), "orders": orders,
-                    "queueHref": role.queue.isEmpty ? "" : Route.orders.with(role.queue.map { ("status", $0.rawValue) }),
-                ])
+                queues.append(
+                    HomePageModel.Queue(
+                        role: role.rawValue, title: Message("ui.role.\(role.rawValue)").text(context.language),
+                        description: Message("ui.queue.\(role.rawValue)").text(context.language), orders: orders,
+                        queueHref: role.queue.isEmpty ? nil : Route.orders.with(role.queue.map { ("status", $0.rawValue) })))
             }
-            var model: [String: Any] = ["queues": queues.map { withoutEmpty($0, "queueHref") }]
-            if Access.staff.allows(identity.roles) { model["dashboard"] = try await dashboard(context) }
-            return views.render("home", model, context: context, current: Route.home.path)
+            let dashboard = Access.staff.allows(identity.roles)
+                ? HomePageModel.DashboardPanel(try await store.orders.dashboard(), roles: identity.roles, language: context.language) : nil
+            return views.render("home", ["page": HomePageModel(dashboard: dashboard, queues: queues)], context: context, current: Route.home.path)
         }
         OrderPages(store: store, views: views).register(on: routes)
         let customers = MasterPages(
@@ -215,54 +215,6 @@ struct WebPages {
 
     /// The home page's figures: orders and amounts per stage (each linking to its list), today's intake,
     /// confirmations due within four hours and orders past their promised date.
-    /// The home page's figures for the signed-in person's roles: the stages they watch and the statuses that wait on
-    /// them (count and amount, each a link), and the panels their work needs; an admin sees all of it.
-    func dashboard(_ context: DocketRequestContext) async throws -> [String: Any] {
-        let roles = Role.allCases.filter { context.identity?.roles.contains($0) == true }
-        let stages = OrderStage.allCases.filter { stage in roles.contains { $0.homeStages.contains(stage) } }
-        let statuses = OrderStatus.allCases.filter { status in roles.contains { $0.queue.contains(status) } }
-        let panels = roles.reduce(HomePanels()) { $0.union($1.homePanels) }
-        let board = try await store.orders.dashboard()
-        let language = context.language
-        func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
-        func items(_ list: [Dashboard.Item]) -> [[String: Any]] {
-            list.map {
-                ["href": Route.order($0.id).path, "number": $0.number, "customer": People.customer($0.customerCode, name: $0.customerName, in: language),
-                 "status": text("order.status.\($0.status.rawValue)"), "total": $0.total.formatted,
-                 "due": $0.deadline.map { displayTime($0) } ?? $0.promisedDate?.iso8601 ?? ""]
-            }
-        }
-        var model: [String: Any] = [
-            "stages": stages.map { stage -> [String: Any] in
-                let figure = board.figure(stage)
-                return ["stage": stage.rawValue, "label": text("ui.stage.\(stage.rawValue)"), "count": figure.count,
-                        "amount": figure.amount.formatted, "href": Route.orders.with([("stage", stage.rawValue)])]
-            },
-            // What waits on me: my queue's statuses.
-            "mine": statuses.map { status -> [String: Any] in
-                let figure = board.figure(status)
-                return ["status": status.rawValue, "label": text("ui.home.waiting", ["status": text("order.status.\(status.rawValue)")]),
-                        "count": figure.count, "amount": figure.amount.formatted, "href": Route.orders.with([("status", status.rawValue)])]
-            },
-        ]
-        if panels.contains(.today) {
-            model["today"] = ["count": board.today.count, "amount": board.today.amount.formatted]
-        }
-        if panels.contains(.confirmationsDue) {
-            model["dueSoonPanel"] = ["items": items(board.confirmationsDue), "count": board.confirmationsDue.count]
-        }
-        if panels.contains(.overdue) {
-            model["overduePanel"] = ["items": items(board.overdue), "count": board.overdueCount]
-        }
-        return model
-    }
-
-    func orderSummary(_ order: StoredOrder, _ context: DocketRequestContext) -> [String: Any] {
-        ["href": Route.order(order.id).path, "number": order.number, "customerCode": order.customerCode,
-         "customer": People.customer(order.customerCode, name: order.customerName, in: context.language), "total": order.total.formatted,
-         "status": Message("order.status.\(order.status.rawValue)").text(context.language)]
-    }
-
     // MARK: Stock and locations
 
     private func registerStock(on routes: SecureRoutes) {
