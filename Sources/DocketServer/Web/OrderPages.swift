@@ -133,34 +133,35 @@ struct OrderPages {
         let page = try await store.orders.list(filter)
         let query = request.uri.queryParameters
         // Column headers sort the list; a second click on the same column turns the order round.
-        var sorts: [String: [String: String]] = [:]
         let current = (filter.descending ? "-" : "") + filter.sort.rawValue
-        for sort in OrderSort.allCases {
-            sorts[sort.rawValue] = sortLink(Route.orders.path, request, key: sort.rawValue, current: current, descendingFirst: sort == .total || sort == .received)
+        func sort(_ key: OrderSort) -> OrderListModel.SortLink {
+            let link = sortLink(Route.orders.path, request, key: key.rawValue, current: current, descendingFirst: key == .total || key == .received)
+            return OrderListModel.SortLink(href: link["href"] ?? "", mark: link["mark"] ?? "")
         }
-        func options<T: RawRepresentable>(_ all: [T], selected: String?, label: (T) -> String) -> [[String: Any]]
+        func options<T: RawRepresentable>(_ all: [T], selected: String?, label: (T) -> String) -> [OrderListModel.Option]
         where T.RawValue == String {
-            all.map { ["value": $0.rawValue, "label": label($0), "selected": $0.rawValue == selected] }
+            all.map { OrderListModel.Option(value: $0.rawValue, label: label($0), selected: $0.rawValue == selected) }
         }
-        var model: [String: Any] = [
-            "canEnter": Access.orderIntake.allows(context.identity?.roles), "sort": sorts,
-            "problemSummary": problems.map { FieldLabel.problem($0, in: language) }.joined(separator: "；"),
-            "q": query.get("q") ?? "", "customer": query.get("customer") ?? "", "from": query.get("from") ?? "", "to": query.get("to") ?? "",
-            "stages": options(OrderStage.allCases, selected: query.get("stage")) { Message("ui.stage.\($0.rawValue)").text(language) },
-            "statuses": options(OrderStatus.allCases, selected: query.get("status")) { Message("order.status.\($0.rawValue)").text(language) },
-            "channels": options(OrderChannel.allCases, selected: query.get("channel")) { Message("ui.channel.\($0.rawValue)").text(language) },
-            "types": options(OrderType.allCases, selected: query.get("type")) { Message("order.type.\($0.rawValue)").text(language) },
-            "hasUrgent": page.items.contains(where: \.urgent),
-            "rows": page.items.map { order -> [String: Any] in
-                ["href": Route.order(order.id).path, "number": order.number, "urgent": order.urgent, "customerCode": order.customerCode,
-                 "customer": People.customer(order.customerCode, name: order.customerName, in: language),
-                 "channel": Message("ui.channel.\(order.channel.rawValue)").text(language), "type": Message("order.type.\(order.type.rawValue)").text(language),
-                 "statusCode": order.status.rawValue, "status": Message("order.status.\(order.status.rawValue)").text(language),
-                 "total": order.total.formatted, "received": displayTime(order.receivedAt)]
+        let model = OrderListModel(
+            canEnter: Access.orderIntake.allows(context.identity?.roles),
+            sort: OrderListModel.Sorts(number: sort(.number), customer: sort(.customer), total: sort(.total), received: sort(.received)),
+            problemSummary: problems.isEmpty ? nil : problems.map { FieldLabel.problem($0, in: language) }.joined(separator: "；"),
+            q: query.get("q") ?? "", customer: query.get("customer") ?? "", from: query.get("from") ?? "", to: query.get("to") ?? "",
+            stages: options(OrderStage.allCases, selected: query.get("stage")) { Message("ui.stage.\($0.rawValue)").text(language) },
+            statuses: options(OrderStatus.allCases, selected: query.get("status")) { Message("order.status.\($0.rawValue)").text(language) },
+            channels: options(OrderChannel.allCases, selected: query.get("channel")) { Message("ui.channel.\($0.rawValue)").text(language) },
+            types: options(OrderType.allCases, selected: query.get("type")) { Message("order.type.\($0.rawValue)").text(language) },
+            hasUrgent: page.items.contains(where: \.urgent),
+            rows: page.items.map { order in
+                OrderListModel.Row(
+                    href: Route.order(order.id).path, number: order.number, urgent: order.urgent,
+                    customer: People.customer(order.customerCode, name: order.customerName, in: language),
+                    channel: Message("ui.channel.\(order.channel.rawValue)").text(language), type: Message("order.type.\(order.type.rawValue)").text(language),
+                    statusCode: order.status.rawValue, status: Message("order.status.\(order.status.rawValue)").text(language),
+                    total: order.total.formatted, received: displayTime(order.receivedAt))
             },
-        ]
-        model.merge(pager(page, path: Route.orders.path, request: request, language: language)) { _, new in new }
-        return views.render("orders", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: Route.orders.path)
+            pager: pager(page, path: Route.orders.path, request: request, language: language))
+        return views.render("orders", ["page": model], context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: Route.orders.path)
     }
 
     // MARK: The order
@@ -187,6 +188,55 @@ struct OrderPages {
             language: language, problems: problems, alert: alert, newLink: newLink, done: feedback)
         return views.render("order", ["page": page], context: context, status: status, current: Route.orders.path)
     }
+}
+
+/// The order list (`orders` template): filters, sortable columns, the rows and the pager.
+struct OrderListModel {
+    struct SortLink {
+        var href: String
+        var mark: String
+    }
+
+    struct Sorts {
+        var number: SortLink
+        var customer: SortLink
+        var total: SortLink
+        var received: SortLink
+    }
+
+    struct Option {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct Row {
+        var href: String
+        var number: String
+        var urgent: Bool
+        var customer: String
+        var channel: String
+        var type: String
+        var statusCode: String
+        var status: String
+        var total: String
+        var received: String
+    }
+
+    var canEnter: Bool
+    var sort: Sorts
+    var problemSummary: String?
+    var q: String
+    var customer: String
+    var from: String
+    var to: String
+    var stages: [Option]
+    var statuses: [Option]
+    var channels: [Option]
+    var types: [Option]
+    var hasUrgent: Bool
+    var rows: [Row]
+    var pager: PagerModel
 }
 
 /// What the order page confirms after a step (`?done=`): a fixed list, so the address carries no text of its own.

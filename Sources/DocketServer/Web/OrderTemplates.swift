@@ -6,6 +6,7 @@ enum OrderTemplates {
         {{$title}}{{t.ui.orders.title}}{{/title}}
         {{$content}}
         <h1 id="page-title">{{t.ui.orders.title}}</h1>
+        {{#page}}
         {{#canEnter}}<p class="toolbar"><a class="button primary" id="new-order" href="{{route.orderNew}}">{{t.ui.orders.new}}</a> <a class="button" id="import-orders" href="{{route.orderImport}}">{{t.ui.orders.import}}</a></p>{{/canEnter}}
         {{#problemSummary}}<p class="alert" role="alert" id="filter-errors">{{problemSummary}}</p>{{/problemSummary}}
         <form method="get" class="filters" id="order-filters">
@@ -29,7 +30,8 @@ enum OrderTemplates {
         </table>
         </div>
         {{#hasUrgent}}<p class="hint legend" id="urgent-legend"><span class="status urgent">{{t.ui.order.urgent}}</span> {{t.ui.order.urgentLegend}}</p>{{/hasUrgent}}
-        <nav class="pager"><span>{{range}}</span>{{#previous}}<a href="{{previous}}" rel="prev">‹ {{t.ui.list.previous}}</a>{{/previous}}{{#pages}}{{#current}}<strong class="page-current">{{number}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page">{{number}}</a>{{/current}}{{/pages}}{{#next}}<a href="{{next}}" rel="next">{{t.ui.list.next}} ›</a>{{/next}}<span class="sizes">{{t.ui.list.perPage}}{{#sizes}} {{#current}}<strong>{{size}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page-size">{{size}}</a>{{/current}}{{/sizes}}</span></nav>
+        {{#pager}}{{>pager}}{{/pager}}
+        {{/page}}
         {{/content}}
         {{/layout}}
         """

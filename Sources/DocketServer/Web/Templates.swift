@@ -2,13 +2,18 @@
 /// One base layout; each page fills its `title` and `content` blocks.
 enum Templates {
     static let all: [String: String] = [
-        "field": field, "layout": layout, "dashboardPanel": dashboardPanel, "queuePanel": queuePanel, "login": login, "home": home, "list": list, "form": form, "error": error,
+        "field": field, "pager": pager, "layout": layout, "dashboardPanel": dashboardPanel, "queuePanel": queuePanel, "login": login, "home": home, "list": list, "form": form, "error": error,
         "tokens": tokens, "locations": locations, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
         "orderHeader": OrderTemplates.orderHeader, "orderLines": OrderTemplates.orderLines, "reviewPanel": OrderTemplates.reviewPanel,
         "confirmationPanel": OrderTemplates.confirmationPanel, "changePanel": OrderTemplates.changePanel,
         "orderHistory": OrderTemplates.orderHistory,
         "orderEntry": OrderTemplates.entry, "orderImport": OrderTemplates.importPage, "confirm": OrderTemplates.confirm,
     ]
+
+    /// `PagerModel`: a list's range, previous and next, page numbers and sizes.
+    static let pager = """
+        <nav class="pager"><span>{{range}}</span>{{#previous}}<a href="{{previous}}" rel="prev">‹ {{t.ui.list.previous}}</a>{{/previous}}{{#pages}}{{#current}}<strong class="page-current">{{number}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page">{{number}}</a>{{/current}}{{/pages}}{{#next}}<a href="{{next}}" rel="next">{{t.ui.list.next}} ›</a>{{/next}}<span class="sizes">{{t.ui.list.perPage}}{{#sizes}} {{#current}}<strong>{{size}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page-size">{{size}}</a>{{/current}}{{/sizes}}</span></nav>
+        """
 
     /// One labelled input of a record form, its problem beside it.
     static let field = """
@@ -163,7 +168,7 @@ enum Templates {
           {{^rows}}<tr><td colspan="{{columnCount}}" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
           </tbody>
         </table>
-        <nav class="pager"><span>{{range}}</span>{{#previous}}<a href="{{previous}}" rel="prev">‹ {{t.ui.list.previous}}</a>{{/previous}}{{#pages}}{{#current}}<strong class="page-current">{{number}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page">{{number}}</a>{{/current}}{{/pages}}{{#next}}<a href="{{next}}" rel="next">{{t.ui.list.next}} ›</a>{{/next}}<span class="sizes">{{t.ui.list.perPage}}{{#sizes}} {{#current}}<strong>{{size}}</strong>{{/current}}{{^current}}<a href="{{href}}" class="page-size">{{size}}</a>{{/current}}{{/sizes}}</span></nav>
+        {{#pager}}{{>pager}}{{/pager}}
         {{/content}}
         {{/layout}}
         """

@@ -340,7 +340,7 @@ struct WebPages {
             "columnCount": columns.count,
             "rows": page.items.map { ["cells": cells($0)] },
         ]
-        model.merge(pager(page, path: path, request: request, language: context.language)) { _, new in new }
+        model["pager"] = pager(page, path: path, request: request, language: context.language)
         if let newHref { model["newHref"] = newHref }
         return views.render("list", model, context: context, current: path, notice: notice)
     }
@@ -617,27 +617,42 @@ func listAddress(_ path: String, _ request: Request, setting name: String, to va
     return path + "?" + (components.percentEncodedQuery ?? "")
 }
 
-func pager<Item>(_ page: Page<Item>, path: String, request: Request, language: Language) -> [String: Any] {
+func pager<Item>(_ page: Page<Item>, path: String, request: Request, language: Language) -> PagerModel {
     func link(_ offset: Int) -> String { listAddress(path, request, setting: "offset", to: String(offset)) }
     let from = page.items.isEmpty ? 0 : page.offset + 1
-    var model: [String: Any] = [
-        "range": Message("ui.list.range", ["from": String(from), "to": String(page.offset + page.items.count), "total": String(page.total)])
-            .text(language)
-    ]
-    if page.offset > 0 { model["previous"] = link(max(0, page.offset - page.limit)) }
-    if page.offset + page.items.count < page.total { model["next"] = link(page.offset + page.limit) }
     // Page numbers around the current one (and the first and last), and the page sizes to choose from.
     let size = max(page.limit, 1)
     let count = max(1, (page.total + size - 1) / size)
     let current = page.offset / size + 1
-    let shown = Set([1, count] + Array(max(1, current - 2)...min(count, current + 2))).sorted()
-    if count > 1 {
-        model["pages"] = shown.map { n -> [String: Any] in ["number": n, "href": link((n - 1) * size), "current": n == current] }
+    let shown = count > 1 ? Set([1, count] + Array(max(1, current - 2)...min(count, current + 2))).sorted() : []
+    return PagerModel(
+        range: Message("ui.list.range", ["from": String(from), "to": String(page.offset + page.items.count), "total": String(page.total)])
+            .text(language),
+        previous: page.offset > 0 ? link(max(0, page.offset - page.limit)) : nil,
+        next: page.offset + page.items.count < page.total ? link(page.offset + page.limit) : nil,
+        pages: shown.map { PagerModel.PageLink(number: $0, href: link(($0 - 1) * size), current: $0 == current) },
+        sizes: [20, 50, 100].map { PagerModel.Size(size: $0, href: listAddress(path, request, setting: "limit", to: String($0)), current: $0 == page.limit) })
+}
+
+/// A list's paging: where the page is, previous and next, page numbers and page sizes (the `pager` partial).
+struct PagerModel {
+    struct PageLink {
+        var number: Int
+        var href: String
+        var current: Bool
     }
-    model["sizes"] = [20, 50, 100].map { n -> [String: Any] in
-        ["size": n, "href": listAddress(path, request, setting: "limit", to: String(n)), "current": n == page.limit]
+
+    struct Size {
+        var size: Int
+        var href: String
+        var current: Bool
     }
-    return model
+
+    var range: String
+    var previous: String?
+    var next: String?
+    var pages: [PageLink]
+    var sizes: [Size]
 }
 
 func yesNo(_ value: Bool, _ context: DocketRequestContext) -> String {
