@@ -5,6 +5,15 @@ import Foundation
 /// One input of a record form. Its `name` is the same path the validators report problems under, so a
 /// store-level problem (`contacts[0].phone`) lands next to its input with what the user typed kept.
 struct FieldSpec: Sendable {
+    var isNumber: Bool { if case .number = kind { true } else { false } }
+
+    /// A select's value in words: the catalogue's `optionLabels` entry, a language by its name, a blank as "—".
+    func optionLabel(_ value: String, _ language: Language) -> String {
+        if name == "language" { return value == "zh-CN" ? "中文" : "English" }
+        if value.isEmpty { return "—" }
+        if let prefix = optionLabels { return Message("\(prefix).\(value)").text(language) }
+        return value
+    }
     enum Kind: Sendable {
         case text, number, checkbox, password, multiline
         case select([String])
@@ -85,27 +94,23 @@ struct FormSpec<Value: Sendable>: Sendable {
     /// The template model of the form sections: values from the submission (when re-showing it) or the record.
     func sections(
         submitted: Form?, existing: Value?, problems: [FieldProblem], language: Language, creating: Bool
-    ) -> (sections: [[String: Any]], grids: [[String: Any]], unmatched: [FieldProblem]) {
+    ) -> (sections: [FormModel.Section], grids: [FormModel.Grid], unmatched: [FieldProblem]) {
         let current = existing.map(values) ?? defaults
         let problems = problems.map { problem in var moved = problem; moved.field = inputName(problem.field, in: submitted); return moved }
         var byField: [String: String] = [:]
         for problem in problems where byField[problem.field] == nil { byField[problem.field] = problem.message.text(language) }
         var order: [String] = []
-        var grouped: [String: [[String: Any]]] = [:]
+        var grouped: [String: [FormModel.Field]] = [:]
         for field in fields {
             if grouped[field.section] == nil { order.append(field.section) }
             let value = submitted.map { $0.first(field.name) ?? "" } ?? current[field.name] ?? ""
-            var model: [String: Any] = [
-                "name": field.name, "id": Self.inputID(field.name),
-                "label": Message(field.label).text(language), "required": field.required, "value": value,
-                "readonly": field.fixedAfterCreate && !creating, "hint": false, "error": false,
-            ]
-            if let error = byField[field.name] { model["error"] = error }
-            Self.input(field, value: value, checked: submitted.map { $0.flag(field.name) } ?? (current[field.name] == "true"), into: &model, language)
-            grouped[field.section, default: []].append(model)
+            grouped[field.section, default: []].append(
+                FormModel.Field(
+                    field, name: field.name, value: value, checked: submitted.map { $0.flag(field.name) } ?? (current[field.name] == "true"),
+                    error: byField[field.name], readonly: field.fixedAfterCreate && !creating, language: language))
         }
         var names = Set(fields.map(\.name))
-        let grids = grids.map { grid -> [String: Any] in
+        let grids = grids.map { grid -> FormModel.Grid in
             // As submitted (blank rows too, where the person left them), or the record's rows and spare ones.
             var rows: [(index: Int, cells: [String: String])]
             if let submitted {
@@ -116,72 +121,30 @@ struct FormSpec<Value: Sendable>: Sendable {
                 let next = rows.count
                 rows += (0..<grid.spare).map { (next + $0, grid.spareDefaults) }
             }
-            let models = rows.enumerated().map { position, row -> [String: Any] in
-                let cells = grid.columns.map { column -> [String: Any] in
+            let models = rows.enumerated().map { position, row -> FormModel.Grid.Row in
+                let cells = grid.columns.map { column -> FormModel.Field in
                     let name = "\(grid.name)[\(row.index)].\(column.name)"
                     names.insert(name)
-                    // Every key the cell template reads is set, so none is looked up in the grid or the page around it.
-                    var cell: [String: Any] = [
-                        "name": name, "id": Self.inputID(name), "label": Message(column.label).text(language),
-                        "value": row.cells[column.name] ?? "", "hint": false, "error": false, "num": false, "checkbox": false,
-                        "select": false, "plain": false, "checked": false,
-                    ]
-                    if let error = byField[name] { cell["error"] = error }
-                    Self.input(column, value: row.cells[column.name] ?? "", checked: submitted == nil ? row.cells[column.name] == "true" : row.cells[column.name] != nil && row.cells[column.name] != "", into: &cell, language)
-                    if case .number = column.kind { cell["num"] = true }
-                    return cell
+                    let value = row.cells[column.name] ?? ""
+                    return FormModel.Field(
+                        column, name: name, value: value, checked: submitted == nil ? value == "true" : !value.isEmpty, error: byField[name],
+                        readonly: false, language: language)
                 }
-                return ["index": row.index, "number": position + 1, "cells": cells]
+                return FormModel.Grid.Row(index: row.index, number: position + 1, cells: cells)
             }
-            var model: [String: Any] = [
-                "name": grid.name, "legend": Message(grid.legend).text(language), "rows": models,
-                "columns": grid.columns.map { column -> [String: Any] in
-                    var model: [String: Any] = ["label": Message(column.label).text(language), "required": column.required]
-                    if case .number = column.kind { model["num"] = true }
-                    return model
+            return FormModel.Grid(
+                name: grid.name, legend: Message(grid.legend).text(language), note: grid.hint.map { Message($0).text(language) },
+                columns: grid.columns.map { column in
+                    FormModel.Grid.Column(label: Message(column.label).text(language), required: column.required, num: column.isNumber)
                 },
-            ]
-            if let hint = grid.hint { model["hint"] = Message(hint).text(language) }
-            return model
+                rows: models)
         }
         let unmatched = problems.filter { !names.contains($0.field) }
-        return (order.map { ["legend": Message($0).text(language), "fields": grouped[$0] ?? []] }, grids, unmatched)
+        return (order.map { FormModel.Section(legend: Message($0).text(language), fields: grouped[$0] ?? []) }, grids, unmatched)
     }
 
     static func inputID(_ name: String) -> String {
         name.replacingOccurrences(of: "[", with: "-").replacingOccurrences(of: "]", with: "").replacingOccurrences(of: ".", with: "-")
-    }
-
-    /// The input's kind in the template model.
-    private static func input(_ field: FieldSpec, value: String, checked: Bool, into model: inout [String: Any], _ language: Language) {
-            switch field.kind {
-            case .checkbox:
-                model["checkbox"] = true
-                model["checked"] = checked
-            case .select(let options):
-                model["select"] = true
-                model["options"] = options.map { ["value": $0, "label": optionLabel(field, $0, language), "selected": $0 == value] }
-            case .password:
-                model["plain"] = true
-                model["inputType"] = "password"
-                model["value"] = ""
-            case .number:
-                model["plain"] = true
-                model["inputType"] = "text"
-                model["hint"] = "0"
-            case .text:
-                model["plain"] = true
-                model["inputType"] = "text"
-            case .multiline:
-                model["multiline"] = true
-            }
-    }
-
-    private static func optionLabel(_ field: FieldSpec, _ value: String, _ language: Language) -> String {
-        if field.name == "language" { return value == "zh-CN" ? "中文" : "English" }
-        if value.isEmpty { return "—" }
-        if let prefix = field.optionLabels { return Message("\(prefix).\(value)").text(language) }
-        return value
     }
 }
 

@@ -22,7 +22,7 @@ enum Templates {
           {{#checkbox}}<input type="checkbox" name="{{name}}" id="{{id}}" value="on"{{#checked}} checked{{/checked}}>{{/checkbox}}
           {{#select}}<select name="{{name}}" id="{{id}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}
           {{#multiline}}<textarea name="{{name}}" id="{{id}}" rows="6">{{value}}</textarea>{{/multiline}}
-          {{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}"{{#readonly}} readonly{{/readonly}}{{#hint}} placeholder="{{hint}}"{{/hint}}>{{/plain}}
+          {{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}"{{#readonly}} readonly{{/readonly}}{{#placeholder}} placeholder="{{placeholder}}"{{/placeholder}}>{{/plain}}
           {{#error}}<small class="error" id="{{id}}-error">{{error}}</small>{{/error}}
         </label>
         """
@@ -175,8 +175,9 @@ enum Templates {
 
     static let form = """
         {{<layout}}
-        {{$title}}{{title}}{{/title}}
+        {{$title}}{{page.title}}{{/title}}
         {{$content}}
+        {{#page}}
         <h1 id="page-title">{{title}}</h1>
         {{#problemSummary}}<div class="alert" role="alert" id="form-errors"><p>{{problemSummary}}</p>{{#hasGridProblems}}<ul>{{#gridProblems}}<li>{{.}}</li>{{/gridProblems}}</ul>{{/hasGridProblems}}</div>{{/problemSummary}}
         {{#summary}}<section class="card" id="record-summary">
@@ -209,10 +210,10 @@ enum Templates {
           {{#grids}}
           <fieldset class="rows"{{#readOnly}} disabled{{/readOnly}} id="grid-{{name}}">
             <legend>{{legend}}</legend>
-            {{#hint}}<p class="hint">{{hint}}</p>{{/hint}}
+            {{#note}}<p class="hint">{{note}}</p>{{/note}}
             <div class="scroll"><table class="grid edit" data-grid="{{name}}">
               <thead><tr><th class="row-number">{{t.ui.grid.row}}</th>{{#columns}}<th{{#num}} class="num"{{/num}}>{{label}}{{#required}} *{{/required}}</th>{{/columns}}</tr></thead>
-              <tbody>{{#rows}}<tr data-row="{{index}}"><td class="row-number">{{number}}</td>{{#cells}}<td class="{{#error}}invalid{{/error}}{{#num}} num{{/num}}">{{#checkbox}}<input type="checkbox" name="{{name}}" id="{{id}}" value="on" aria-label="{{label}}"{{#checked}} checked{{/checked}}>{{/checkbox}}{{#select}}<select name="{{name}}" id="{{id}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}{{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}" aria-label="{{label}}"{{#hint}} placeholder="{{hint}}"{{/hint}}>{{/plain}}{{#error}}<small class="error" id="{{id}}-error">{{error}}</small>{{/error}}</td>{{/cells}}</tr>{{/rows}}</tbody>
+              <tbody>{{#rows}}<tr data-row="{{index}}"><td class="row-number">{{number}}</td>{{#cells}}<td class="{{#error}}invalid{{/error}}{{#num}} num{{/num}}">{{#checkbox}}<input type="checkbox" name="{{name}}" id="{{id}}" value="on" aria-label="{{label}}"{{#checked}} checked{{/checked}}>{{/checkbox}}{{#select}}<select name="{{name}}" id="{{id}}" aria-label="{{label}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}{{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}" aria-label="{{label}}"{{#placeholder}} placeholder="{{placeholder}}"{{/placeholder}}>{{/plain}}{{#error}}<small class="error" id="{{id}}-error">{{error}}</small>{{/error}}</td>{{/cells}}</tr>{{/rows}}</tbody>
             </table></div>
             {{^readOnly}}<button type="button" class="add-row" data-grid="{{name}}">{{t.ui.grid.addRow}}</button>{{/readOnly}}
           </fieldset>
@@ -220,6 +221,7 @@ enum Templates {
           <div class="actions">{{^readOnly}}<button type="submit" class="primary" id="save">{{t.ui.form.save}}</button> {{/readOnly}}<a href="{{cancelHref}}">{{#readOnly}}{{t.ui.form.back}}{{/readOnly}}{{^readOnly}}{{t.ui.form.cancel}}{{/readOnly}}</a></div>
         </form>
         {{#hasGrids}}<script src="{{route.gridScript}}" defer></script>{{/hasGrids}}
+        {{/page}}
         {{/content}}
         {{/layout}}
         """

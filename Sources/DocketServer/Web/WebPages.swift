@@ -113,44 +113,40 @@ struct WebPages {
     /// its latest orders, and its credit terms — a form for finance, figures for everyone else.
     func customerSummary(
         _ customer: Stored<Customer>, _ context: DocketRequestContext, creditForm: Form? = nil, creditProblems: [FieldProblem] = []
-    ) async throws -> [String: Any] {
+    ) async throws -> FormModel.Summary {
         let standing = try await store.orders.customerStanding(code: customer.value.code)
         let language = context.language
         func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
         let limit = customer.value.creditLimit.minor
         let used = limit > 0 ? String(min(standing.openBalance.minor.saturatingMultiplying(100) / limit, 999_999)) + "%" : "—"
-        var credit: [String: Any] = [
-            "facts": [
-                ["label": text("ui.field.creditRating"), "value": customer.value.creditRating.rawValue, "id": "credit-rating"],
-                ["label": text("ui.field.creditLimit"), "value": customer.value.creditLimit.formatted, "id": "credit-limit-terms"],
-                ["label": text("ui.field.paymentTermsDays"), "value": String(customer.value.paymentTermsDays), "id": "payment-terms"],
-            ]
-        ]
-        if Access.customerCredit.allows(context.identity?.roles) {
-            let (sections, _, _) = FormSpec<Customer>.credit.sections(
-                submitted: creditForm, existing: customer.value, problems: creditProblems, language: language, creating: false)
-            credit["editable"] = true
-            credit["sections"] = sections
-            credit["action"] = Route.customerCredit(customer.id).path
-            credit["version"] = String(customer.version)
-        }
-        return [
-            "facts": [
-                ["label": text("ui.customer.openBalance"), "value": standing.openBalance.formatted, "id": "open-balance"],
-                ["label": text("ui.field.creditLimit"), "value": customer.value.creditLimit.formatted, "id": "credit-limit"],
-                ["label": text("ui.customer.creditUsed"), "value": used, "id": "credit-used"],
-                ["label": text("ui.customer.overdue"), "value": standing.overdue.formatted, "id": "overdue"],
+        let editable = Access.customerCredit.allows(context.identity?.roles)
+        return FormModel.Summary(
+            heading: People.customer(customer.value.code, name: customer.value.name, in: language),
+            facts: [
+                FormModel.Fact(label: text("ui.customer.openBalance"), value: standing.openBalance.formatted, id: "open-balance"),
+                FormModel.Fact(label: text("ui.field.creditLimit"), value: customer.value.creditLimit.formatted, id: "credit-limit"),
+                FormModel.Fact(label: text("ui.customer.creditUsed"), value: used, id: "credit-used"),
+                FormModel.Fact(label: text("ui.customer.overdue"), value: standing.overdue.formatted, id: "overdue"),
             ],
-            "ordersTitle": text("ui.customer.recentOrders"),
-            "orders": standing.recentOrders.map { order -> [String: Any] in
-                ["href": Route.order(order.id).path, "number": order.number, "status": text("order.status.\(order.status.rawValue)"),
-                 "statusCode": order.status.rawValue, "total": order.total.formatted, "received": displayTime(order.receivedAt)]
+            ordersTitle: text("ui.customer.recentOrders"),
+            orders: standing.recentOrders.map { order in
+                FormModel.Summary.OrderRow(
+                    href: Route.order(order.id).path, number: order.number, status: text("order.status.\(order.status.rawValue)"),
+                    statusCode: order.status.rawValue, total: order.total.formatted, received: displayTime(order.receivedAt))
             },
-            "allHref": Route.orders.with([("customer", customer.value.code)]),
-            "allLabel": text("ui.customer.allOrders"),
-            "credit": credit,
-            "heading": People.customer(customer.value.code, name: customer.value.name, in: language),
-        ]
+            allHref: Route.orders.with([("customer", customer.value.code)]), allLabel: text("ui.customer.allOrders"),
+            credit: FormModel.Summary.Credit(
+                facts: [
+                    FormModel.Fact(label: text("ui.field.creditRating"), value: customer.value.creditRating.rawValue, id: "credit-rating"),
+                    FormModel.Fact(label: text("ui.field.creditLimit"), value: customer.value.creditLimit.formatted, id: "credit-limit-terms"),
+                    FormModel.Fact(label: text("ui.field.paymentTermsDays"), value: String(customer.value.paymentTermsDays), id: "payment-terms"),
+                ],
+                editable: editable,
+                sections: editable
+                    ? FormSpec<Customer>.credit.sections(
+                        submitted: creditForm, existing: customer.value, problems: creditProblems, language: language, creating: false).sections
+                    : [],
+                action: Route.customerCredit(customer.id).path, version: String(customer.version)))
     }
 
     // MARK: Sign-in, sign-out, language
@@ -289,38 +285,28 @@ struct WebPages {
     func formResponse<Value>(
         spec: FormSpec<Value>, context: DocketRequestContext, existing: Value?, submitted: Form?, problems: [FieldProblem],
         title: String, action: String, cancel: String, current: String, version: Int64?, status: HTTPResponse.Status = .ok,
-        notice: String? = nil, readOnly: Bool = false, summary: [String: Any]? = nil
+        notice: String? = nil, readOnly: Bool = false, summary: FormModel.Summary? = nil
     ) -> Response {
+        let language = context.language
         let (sections, grids, unmatched) = spec.sections(
-            submitted: submitted, existing: existing, problems: problems, language: context.language, creating: existing == nil)
-        var model: [String: Any] = [
-            "title": Message(title).text(context.language), "action": action, "sections": sections, "grids": grids,
-            "hasGrids": !grids.isEmpty,
-            "cancelHref": cancel,
-            // Someone who may look but not change sees the record without a Save button.
-            "readOnly": readOnly,
-        ]
-        if let summary {
-            model["summary"] = summary
+            submitted: submitted, existing: existing, problems: problems, language: language, creating: existing == nil)
+        // Problems in rows of a table are listed too, by row and column, since a wide table may hide the cell.
+        let inGrids = problems.map { problem in
+            var moved = problem
+            moved.field = spec.inputName(problem.field, in: submitted)
+            return moved
+        }.filter { problem in !unmatched.contains(problem) && spec.grids.contains { problem.field.hasPrefix($0.name + "[") } }
+        let page = FormModel.Page(
             // A record with a page of its own is titled by its name (the customer), not "Edit customer".
-            if let heading = summary["heading"] as? String { model["title"] = heading }
-        }
-        if let version { model["version"] = String(version) }
-        if !problems.isEmpty {
-            model["problemSummary"] = ([Message("ui.form.problems", ["count": String(problems.count)]).text(context.language)]
-                + unmatched.map { FieldLabel.problem($0, in: context.language) }).joined(separator: " ")
-            // Problems in rows of a table are listed too, by row and column, since a wide table may hide the cell.
-            let inGrids = problems.map { problem in
-                var moved = problem
-                moved.field = spec.inputName(problem.field, in: submitted)
-                return moved
-            }.filter { problem in !unmatched.contains(problem) && spec.grids.contains { problem.field.hasPrefix($0.name + "[") } }
-            if !inGrids.isEmpty {
-                model["hasGridProblems"] = true
-                model["gridProblems"] = inGrids.map { FieldLabel.problem($0, in: context.language) }
-            }
-        }
-        return views.render("form", model, context: context, status: status, current: current, notice: notice)
+            title: summary?.heading ?? Message(title).text(language), action: action, cancelHref: cancel,
+            // Someone who may look but not change sees the record without a Save button.
+            readOnly: readOnly, version: version.map(String.init),
+            problemSummary: problems.isEmpty ? nil
+                : ([Message("ui.form.problems", ["count": String(problems.count)]).text(language)]
+                    + unmatched.map { FieldLabel.problem($0, in: language) }).joined(separator: " "),
+            gridProblems: inGrids.map { FieldLabel.problem($0, in: language) }, hasGridProblems: !inGrids.isEmpty,
+            sections: sections, grids: grids, hasGrids: !grids.isEmpty, summary: summary)
+        return views.render("form", ["page": page], context: context, status: status, current: current, notice: notice)
     }
 
     func listPage<Item>(
@@ -468,7 +454,7 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
     /// An extra link column per row, e.g. a warehouse's locations.
     var link: (label: String, route: @Sendable (ID<Value>) -> Route)? = nil
     /// A panel above an existing record's form (the customer's balance and latest orders).
-    var summary: (@Sendable (Stored<Value>, DocketRequestContext) async throws -> [String: Any])? = nil
+    var summary: (@Sendable (Stored<Value>, DocketRequestContext) async throws -> FormModel.Summary)? = nil
 
     func register(on routes: SecureRoutes) {
         routes.get(.records(kind), .staff) { request, context in
@@ -525,7 +511,7 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
 
     func formPage(
         _ context: DocketRequestContext, stored: Stored<Value>?, form: Form?, problems: [FieldProblem],
-        status: HTTPResponse.Status = .ok, notice: String? = nil, summary: [String: Any]? = nil
+        status: HTTPResponse.Status = .ok, notice: String? = nil, summary: FormModel.Summary? = nil
     ) -> Response {
         pages.formResponse(
             spec: spec, context: context, existing: stored?.value, submitted: form, problems: problems,
