@@ -153,22 +153,26 @@ enum Templates {
 
     static let list = """
         {{<layout}}
-        {{$title}}{{title}}{{/title}}
+        {{$title}}{{page.title}}{{/title}}
         {{$content}}
+        {{#page}}
         <h1 id="page-title">{{title}}</h1>
         <form method="get" class="toolbar">
           <input type="search" name="q" value="{{q}}" placeholder="{{t.ui.list.search}}" id="search">
           <button type="submit">{{t.ui.list.searchButton}}</button>
           {{#newHref}}<a class="button primary" id="new" href="{{newHref}}">{{t.ui.list.new}}</a>{{/newHref}}
         </form>
+        <div class="table-scroll">
         <table class="grid">
-          <thead><tr>{{#columns}}<th{{#num}} class="num"{{/num}}>{{#href}}<a href="{{href}}">{{label}}{{mark}}</a>{{/href}}{{^href}}{{label}}{{/href}}</th>{{/columns}}</tr></thead>
+          <thead><tr>{{#columns}}<th{{#num}} class="num"{{/num}}>{{#sortHref}}<a href="{{sortHref}}">{{label}}{{mark}}</a>{{/sortHref}}{{^sortHref}}{{label}}{{/sortHref}}</th>{{/columns}}</tr></thead>
           <tbody>
-          {{#rows}}<tr>{{#cells}}<td{{#num}} class="num"{{/num}}>{{#href}}<a href="{{href}}">{{text}}</a>{{/href}}{{^href}}{{text}}{{/href}}</td>{{/cells}}</tr>{{/rows}}
+          {{#rows}}<tr>{{#cells}}<td{{#num}} class="num"{{/num}}>{{#link}}<a href="{{link}}">{{text}}</a>{{/link}}{{^link}}{{text}}{{/link}}</td>{{/cells}}</tr>{{/rows}}
           {{^rows}}<tr><td colspan="{{columnCount}}" class="empty">{{t.ui.list.empty}}</td></tr>{{/rows}}
           </tbody>
         </table>
+        </div>
         {{#pager}}{{>pager}}{{/pager}}
+        {{/page}}
         {{/content}}
         {{/layout}}
         """

@@ -221,10 +221,11 @@ struct WebPages {
             return listPage(
                 title: "ui.stock.title", path: Route.stock.path, request: request, context: context, page: page,
                 columns: ["ui.field.sku", "ui.field.nameZh", "ui.field.warehouse", "ui.field.location", "ui.field.lot",
-                          "ui.field.expiryDate", "ui.field.onHand", "ui.field.reserved", "ui.field.available"],
+                          "ui.field.expiryDate", .init("ui.field.onHand", numeric: true), .init("ui.field.reserved", numeric: true),
+                          .init("ui.field.available", numeric: true)],
                 cells: { s in
                     [s.sku, s.productName, s.warehouseCode, s.locationCode, s.lot.isEmpty ? "—" : s.lot, s.expiryDate?.iso8601 ?? "—",
-                     String(s.onHand), String(s.reserved), String(s.available)].map { ["text": $0] }
+                     String(s.onHand), String(s.reserved), String(s.available)].map { ListPageModel.Cell($0) }
                 },
                 newHref: Access.stockReceive.allows(context.identity?.roles) ? Route.stockReceive.path : nil,
                 notice: saved ? Message("ui.stock.received").text(context.language) : nil)
@@ -311,24 +312,27 @@ struct WebPages {
 
     func listPage<Item>(
         title: String, path: String, request: Request, context: DocketRequestContext, page: Page<Item>,
-        columns: [ListColumn], cells: (Item) -> [[String: String]], newHref: String?, notice: String? = nil
+        columns: [ListColumn], cells: (Item) -> [ListPageModel.Cell], newHref: String?, notice: String? = nil
     ) -> Response {
         let current = request.uri.queryParameters.get("sort") ?? ""
-        var model: [String: Any] = [
-            "title": Message(title).text(context.language), "q": request.uri.queryParameters.get("q") ?? "",
-            "columns": columns.map { column -> [String: Any] in
-                var model: [String: Any] = ["label": Message(column.label).text(context.language), "num": column.numeric]
-                if let sort = column.sort {
-                    model.merge(sortLink(path, request, key: sort, current: current, descendingFirst: column.numeric)) { _, new in new }
-                }
-                return model
+        let model = ListPageModel(
+            title: Message(title).text(context.language), q: request.uri.queryParameters.get("q") ?? "", newHref: newHref,
+            columns: columns.map { column in
+                let link = column.sort.map { sortLink(path, request, key: $0, current: current, descendingFirst: column.numeric) }
+                return ListPageModel.Column(
+                    label: Message(column.label).text(context.language), num: column.numeric, sortHref: link?["href"], mark: link?["mark"] ?? "")
             },
-            "columnCount": columns.count,
-            "rows": page.items.map { ["cells": cells($0)] },
-        ]
-        model["pager"] = pager(page, path: path, request: request, language: context.language)
-        if let newHref { model["newHref"] = newHref }
-        return views.render("list", model, context: context, current: path, notice: notice)
+            columnCount: columns.count,
+            rows: page.items.map { item in
+                // Numbers are right-aligned in the columns that hold them.
+                ListPageModel.Row(cells: cells(item).enumerated().map { index, cell in
+                    var cell = cell
+                    cell.num = index < columns.count && columns[index].numeric
+                    return cell
+                })
+            },
+            pager: pager(page, path: path, request: request, language: context.language))
+        return views.render("list", ["page": model], context: context, current: path, notice: notice)
     }
 
     // MARK: Users (admin)
@@ -370,9 +374,9 @@ struct WebPages {
                 title: "ui.users.title", path: Route.users.path, request: request, context: context, page: page,
                 columns: ["ui.field.username", "ui.field.displayName", "ui.section.access", "ui.field.language", "ui.field.active"],
                 cells: { u in
-                    [["text": u.user.username, "href": Route.user(u.id).path], ["text": u.user.displayName],
-                     ["text": u.user.roles.map { Message("ui.role.\($0.rawValue)").text(context.language) }.joined(separator: "、")],
-                     ["text": u.user.language == .zhCN ? "中文" : "English"], ["text": yesNo(u.user.active, context)]]
+                    [ListPageModel.Cell(u.user.username, link: Route.user(u.id).path), ListPageModel.Cell(u.user.displayName),
+                     ListPageModel.Cell(u.user.roles.map { Message("ui.role.\($0.rawValue)").text(context.language) }.joined(separator: "、")),
+                     ListPageModel.Cell(u.user.language == .zhCN ? "中文" : "English"), ListPageModel.Cell(yesNo(u.user.active, context))]
                 },
                 newHref: Route.userNew.path)
         }
@@ -462,13 +466,9 @@ struct MasterPages<Value: Codable & Sendable & Hashable & Validatable> {
             return pages.listPage(
                 title: "\(title).title", path: path, request: request, context: context, page: page, columns: columns,
                 cells: { item in
-                    row(item, context.language).enumerated().map { cell in
-                        var model = ["text": cell.element]
-                        if cell.offset == 0 { model["href"] = Route.record(kind, item.id).path }
-                        if cell.offset < columns.count && columns[cell.offset].numeric { model["num"] = "true" }
-                        return model
-                    }
-                        + (link.map { [["text": Message($0.label).text(context.language), "href": $0.route(item.id).path]] } ?? [])
+                    // The first column links to the record; an extra column may link to its parts (a warehouse's locations).
+                    row(item, context.language).enumerated().map { ListPageModel.Cell($0.element, link: $0.offset == 0 ? Route.record(kind, item.id).path : nil) }
+                        + (link.map { [ListPageModel.Cell(Message($0.label).text(context.language), link: $0.route(item.id).path)] } ?? [])
                 },
                 newHref: write.allows(context.identity?.roles) ? Route.recordNew(kind).path : nil)
         }
@@ -563,6 +563,39 @@ extension SecureRoutes {
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
     }
+}
+
+/// A list page (`list` template): search, sortable headers, rows of cells, the pager.
+struct ListPageModel {
+    struct Column {
+        var label: String
+        var num: Bool
+        var sortHref: String?
+        var mark: String
+    }
+
+    struct Cell {
+        var text: String
+        var link: String?
+        var num = false
+
+        init(_ text: String, link: String? = nil) {
+            self.text = text
+            self.link = link
+        }
+    }
+
+    struct Row {
+        var cells: [Cell]
+    }
+
+    var title: String
+    var q: String
+    var newHref: String?
+    var columns: [Column]
+    var columnCount: Int
+    var rows: [Row]
+    var pager: PagerModel
 }
 
 /// A column of a list page: its label, the field it sorts by (if any), and whether it holds numbers.
