@@ -29,6 +29,8 @@ enum FormModel {
         var multiline = false
         var plain = false
         var inputType = "text"
+        /// A datalist the input suggests from (customers, products on the entry grid).
+        var list: String?
 
         init(_ spec: FieldSpec, name: String, value: String, checked: Bool, error: String?, readonly: Bool, language: Language) {
             self.name = name
@@ -59,6 +61,29 @@ enum FormModel {
                 multiline = true
             }
         }
+    }
+
+    /// One input of a page that is not a record form (the entry grid's header): `kind` is the input type
+    /// ("text", "date", "checkbox"), or `options` make it a select.
+    static func input(
+        _ name: String, label: String, value: String, kind: String = "text", list: String? = nil, placeholder: String? = nil,
+        readonly: Bool = false, options: [(value: String, label: String)]? = nil, error: String?
+    ) -> Field {
+        var field = Field(FieldSpec(name: name, label: label), name: name, value: value, checked: value == "true", error: error, readonly: readonly, language: .zhCN)
+        field.label = label
+        field.list = list
+        field.placeholder = placeholder
+        if let options {
+            field.plain = false
+            field.select = true
+            field.options = options.map { Field.Option(value: $0.value, label: $0.label, selected: $0.value == value) }
+        } else if kind == "checkbox" {
+            field.plain = false
+            field.checkbox = true
+        } else {
+            field.inputType = kind
+        }
+        return field
     }
 
     struct Section {

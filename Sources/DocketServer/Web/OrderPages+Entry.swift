@@ -275,25 +275,13 @@ extension OrderPages {
         }
         let isNew: Bool = if case .new = mode { true } else { false }
         func field(_ name: String, _ label: String, _ value: String, kind: String = "text", list: String? = nil, hint: String? = nil,
-                   readonly: Bool = false, options: [(String, String)]? = nil) -> [String: Any] {
-            var model: [String: Any] = ["name": name, "id": name, "label": text(label), "value": value]
-            if let error = byField[name] ?? (name == "street" ? byField["deliveryAddress"] : nil) { model["error"] = error }
-            if let options {
-                model["select"] = true
-                model["options"] = options.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == value] }
-            } else if kind == "checkbox" {
-                model["checkbox"] = true
-                model["checked"] = value == "true"
-            } else {
-                model["plain"] = true
-                model["inputType"] = kind
-                model["readonly"] = readonly
-                if let list { model["list"] = list }
-                if let hint { model["hint"] = hint }
-            }
-            return model
+                   readonly: Bool = false, options: [(String, String)]? = nil) -> FormModel.Field {
+            FormModel.input(
+                name, label: text(label), value: value, kind: kind, list: list, placeholder: hint, readonly: readonly,
+                options: options?.map { (value: $0.0, label: $0.1) },
+                error: byField[name] ?? (name == "street" ? byField["deliveryAddress"] : nil))
         }
-        var fields: [[String: Any]] = [
+        var fields: [FormModel.Field] = [
             field("customerCode", "ui.field.customer", entry.customerCode, list: "customer-options", readonly: fixedCustomer)
         ]
         if isNew {
@@ -319,43 +307,41 @@ extension OrderPages {
         // Names, list prices, amounts and usable stock of the lines typed so far (one read), and the running total.
         let known = try await store.stock.availability(skus: entry.lines.map { $0.sku.trimmingCharacters(in: .whitespaces) })
         var total: Int64 = 0
-        let lines = (0..<rowCount).map { i -> [String: Any] in
+        let lines = (0..<rowCount).map { i -> EntryPageModel.Line in
             let line = i < entry.lines.count ? entry.lines[i] : EntryForm.Line()
             let error = ["sku", "quantity", "unitPrice"].compactMap { byField["lines[\(i)].\($0)"] }.joined(separator: "；")
-            var model: [String: Any] = ["no": i + 1, "sku": line.sku, "quantity": line.quantity, "price": line.price, "name": ""]
+            var model = EntryPageModel.Line(no: i + 1, sku: line.sku, quantity: line.quantity, price: line.price, name: "", error: error.isEmpty ? nil : error)
             if let facts = known[line.sku.trimmingCharacters(in: .whitespaces)] {
                 let product = facts.product
-                model["name"] = product.name(in: language)
-                model["listPrice"] = product.listPrice.decimalString
-                model["available"] = product.makeToOrder
+                model.name = product.name(in: language)
+                model.listPrice = product.listPrice.decimalString
+                model.available = product.makeToOrder
                     ? text("ui.entry.madeToOrder") : Message("ui.entry.available", ["count": String(facts.available)]).text(language)
                 let price = line.price.isEmpty ? product.listPrice : Money.parse(line.price)
                 if let quantity = Int64(line.quantity.trimmingCharacters(in: .whitespaces)), (1...Bounds.quantity).contains(quantity),
                     let price, (0...Bounds.unitPriceMinor).contains(price.minor),
                     let amount = price.minor.checkedMultiplying(quantity)
                 {
-                    model["amount"] = Money(minor: amount).formatted
+                    model.amount = Money(minor: amount).formatted
                     total = total.saturatingAdding(amount)
                 }
             }
-            if !error.isEmpty { model["error"] = error }
             return model
         }
         let headerNames = Set(EntryForm.headerFields + ["deliveryAddress"])
         let listed = problems.filter { !headerNames.contains($0.field) && !$0.field.hasPrefix("lines[") }
-        let model: [String: Any] = [
-            "title": title, "action": action, "submitLabel": submit, "cancelHref": cancel, "key": entry.key, "fields": fields,
-            "lines": lines, "entryTotal": Money(minor: min(total, Bounds.amountMinor)).formatted, "paste": entry.paste, "pasteOpen": pasteOpen, "canRepeat": isNew, "offerKeep": offerKeep,
-            "showMessage": !isNew, "message": entry.message,
-            "problemSummary": problems.isEmpty ? "" : Message("error.validation.detail", ["count": String(problems.count)]).text(language),
-            "problemList": (offerKeep ? problems : listed).map { ["text": FieldLabel.problem($0, in: language)] },
-        ]
+        let page = EntryPageModel(
+            title: title, action: action, submitLabel: submit, cancelHref: cancel, key: entry.key, fields: fields, lines: lines,
+            entryTotal: Money(minor: min(total, Bounds.amountMinor)).formatted, paste: entry.paste, pasteOpen: pasteOpen, canRepeat: isNew,
+            offerKeep: offerKeep, showMessage: !isNew, message: entry.message,
+            problemSummary: problems.isEmpty ? nil : Message("error.validation.detail", ["count": String(problems.count)]).text(language),
+            problemList: (offerKeep ? problems : listed).map { FieldLabel.problem($0, in: language) })
         return views.render(
-            "orderEntry", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent,
+            "orderEntry", ["page": page], context: context, status: problems.isEmpty ? .ok : .unprocessableContent,
             current: Route.orders.path, notice: notice)
     }
 
-    // MARK: Import
+        // MARK: Import
 
     func registerImport(on routes: SecureRoutes) {
         routes.get(.orderImport, .orderIntake) { _, context in
@@ -458,4 +444,46 @@ extension OrderPages {
 /// A CSV column as the reader's template names it (数量 for `quantity`); the file as a whole names nothing.
 func importColumnLabel(_ column: String, _ language: Language) -> String {
     Catalog.table(language)["import.column.\(column)"] ?? column
+}
+
+/// The entry grid (`orderEntry` template): the header's inputs (the shared `field` partial), the lines with names,
+/// amounts and usable stock, the running total, and what was wrong.
+struct EntryPageModel {
+    struct Line {
+        var no: Int
+        var sku: String
+        var quantity: String
+        var price: String
+        var name: String
+        var listPrice: String?
+        var available: String?
+        var amount: String?
+        var error: String?
+
+        init(no: Int, sku: String, quantity: String, price: String, name: String, error: String?) {
+            self.no = no
+            self.sku = sku
+            self.quantity = quantity
+            self.price = price
+            self.name = name
+            self.error = error
+        }
+    }
+
+    var title: String
+    var action: String
+    var submitLabel: String
+    var cancelHref: String
+    var key: String
+    var fields: [FormModel.Field]
+    var lines: [Line]
+    var entryTotal: String
+    var paste: String
+    var pasteOpen: Bool
+    var canRepeat: Bool
+    var offerKeep: Bool
+    var showMessage: Bool
+    var message: String
+    var problemSummary: String?
+    var problemList: [String]
 }

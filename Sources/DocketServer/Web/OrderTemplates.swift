@@ -177,11 +177,12 @@ enum OrderTemplates {
 
     static let entry = """
         {{<layout}}
-        {{$title}}{{title}}{{/title}}
+        {{$title}}{{page.title}}{{/title}}
         {{$content}}
+        {{#page}}
         <h1 id="page-title">{{title}}</h1>
         {{#notice}}<p class="notice" role="status" id="notice">{{notice}}</p>{{/notice}}
-        {{#problemSummary}}<div class="alert" role="alert" id="form-errors"><p>{{problemSummary}}</p><ul>{{#problemList}}<li>{{text}}</li>{{/problemList}}</ul></div>{{/problemSummary}}
+        {{#problemSummary}}<div class="alert" role="alert" id="form-errors"><p>{{problemSummary}}</p><ul>{{#problemList}}<li>{{.}}</li>{{/problemList}}</ul></div>{{/problemSummary}}
         <p class="hint">{{t.ui.entry.keys}}</p>
         <form method="post" action="{{action}}" id="order-entry" novalidate>
           <button type="submit" name="op" value="submit" class="offscreen" tabindex="-1" aria-hidden="true"></button>
@@ -189,15 +190,7 @@ enum OrderTemplates {
           <input type="hidden" name="key" value="{{key}}">
           <fieldset>
             <legend>{{t.ui.entry.customer}}</legend>
-            {{#fields}}
-            <label class="field{{#error}} invalid{{/error}}{{#checkbox}} check{{/checkbox}}">
-              <span>{{label}}</span>
-              {{#checkbox}}<input type="checkbox" name="{{name}}" id="{{id}}" value="on"{{#checked}} checked{{/checked}}>{{/checkbox}}
-              {{#select}}<select name="{{name}}" id="{{id}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}
-              {{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}"{{#readonly}} readonly{{/readonly}}{{#list}} list="{{list}}" autocomplete="off"{{/list}}{{#hint}} placeholder="{{hint}}"{{/hint}}>{{/plain}}
-              {{#error}}<small class="error" id="{{id}}-error">{{error}}</small>{{/error}}
-            </label>
-            {{/fields}}
+            {{#fields}}{{>field}}{{/fields}}
             <p class="hint" id="customer-name">{{customerName}}</p>
           </fieldset>
           <div class="table-scroll"><table class="grid lines" id="lines">
@@ -223,6 +216,7 @@ enum OrderTemplates {
           <div class="actions"><button type="submit" name="op" value="submit" class="primary" id="submit-order">{{submitLabel}}</button> <a href="{{cancelHref}}">{{t.ui.form.cancel}}</a></div>
         </form>
         <script src="{{route.entryScript}}" defer></script>
+        {{/page}}
         {{/content}}
         {{/layout}}
         """

@@ -22,7 +22,7 @@ enum Templates {
           {{#checkbox}}<input type="checkbox" name="{{name}}" id="{{id}}" value="on"{{#checked}} checked{{/checked}}>{{/checkbox}}
           {{#select}}<select name="{{name}}" id="{{id}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/select}}
           {{#multiline}}<textarea name="{{name}}" id="{{id}}" rows="6">{{value}}</textarea>{{/multiline}}
-          {{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}"{{#readonly}} readonly{{/readonly}}{{#placeholder}} placeholder="{{placeholder}}"{{/placeholder}}>{{/plain}}
+          {{#plain}}<input type="{{inputType}}" name="{{name}}" id="{{id}}" value="{{value}}"{{#readonly}} readonly{{/readonly}}{{#list}} list="{{list}}" autocomplete="off"{{/list}}{{#placeholder}} placeholder="{{placeholder}}"{{/placeholder}}>{{/plain}}
           {{#error}}<small class="error" id="{{id}}-error">{{error}}</small>{{/error}}
         </label>
         """
