@@ -64,13 +64,12 @@ enum FormModel {
     }
 
     /// One input of a page that is not a record form (the entry grid's header): `kind` is the input type
-    /// ("text", "date", "checkbox"), or `options` make it a select.
+    /// ("text", "date", "checkbox"), or `options` make it a select; `label` is a catalogue key.
     static func input(
         _ name: String, label: String, value: String, kind: String = "text", list: String? = nil, placeholder: String? = nil,
-        readonly: Bool = false, options: [(value: String, label: String)]? = nil, error: String?
+        readonly: Bool = false, options: [(value: String, label: String)]? = nil, error: String?, language: Language
     ) -> Field {
-        var field = Field(FieldSpec(name: name, label: label), name: name, value: value, checked: value == "true", error: error, readonly: readonly, language: .zhCN)
-        field.label = label
+        var field = Field(FieldSpec(name: name, label: label), name: name, value: value, checked: value == "true", error: error, readonly: readonly, language: language)
         field.list = list
         field.placeholder = placeholder
         if let options {

@@ -277,9 +277,9 @@ extension OrderPages {
         func field(_ name: String, _ label: String, _ value: String, kind: String = "text", list: String? = nil, hint: String? = nil,
                    readonly: Bool = false, options: [(String, String)]? = nil) -> FormModel.Field {
             FormModel.input(
-                name, label: text(label), value: value, kind: kind, list: list, placeholder: hint, readonly: readonly,
+                name, label: label, value: value, kind: kind, list: list, placeholder: hint, readonly: readonly,
                 options: options?.map { (value: $0.0, label: $0.1) },
-                error: byField[name] ?? (name == "street" ? byField["deliveryAddress"] : nil))
+                error: byField[name] ?? (name == "street" ? byField["deliveryAddress"] : nil), language: language)
         }
         var fields: [FormModel.Field] = [
             field("customerCode", "ui.field.customer", entry.customerCode, list: "customer-options", readonly: fixedCustomer)

@@ -134,13 +134,12 @@ struct OrderPages {
         let query = request.uri.queryParameters
         // Column headers sort the list; a second click on the same column turns the order round.
         let current = (filter.descending ? "-" : "") + filter.sort.rawValue
-        func sort(_ key: OrderSort) -> OrderListModel.SortLink {
-            let link = sortLink(Route.orders.path, request, key: key.rawValue, current: current, descendingFirst: key == .total || key == .received)
-            return OrderListModel.SortLink(href: link["href"] ?? "", mark: link["mark"] ?? "")
+        func sort(_ key: OrderSort) -> SortLink {
+            sortLink(Route.orders.path, request, key: key.rawValue, current: current, descendingFirst: key == .total || key == .received)
         }
-        func options<T: RawRepresentable>(_ all: [T], selected: String?, label: (T) -> String) -> [OrderListModel.Option]
+        func options<T: RawRepresentable>(_ all: [T], selected: String?, label: (T) -> String) -> [FormModel.Field.Option]
         where T.RawValue == String {
-            all.map { OrderListModel.Option(value: $0.rawValue, label: label($0), selected: $0.rawValue == selected) }
+            all.map { FormModel.Field.Option(value: $0.rawValue, label: label($0), selected: $0.rawValue == selected) }
         }
         let model = OrderListModel(
             canEnter: Access.orderIntake.allows(context.identity?.roles),
@@ -192,22 +191,11 @@ struct OrderPages {
 
 /// The order list (`orders` template): filters, sortable columns, the rows and the pager.
 struct OrderListModel {
-    struct SortLink {
-        var href: String
-        var mark: String
-    }
-
     struct Sorts {
         var number: SortLink
         var customer: SortLink
         var total: SortLink
         var received: SortLink
-    }
-
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
     }
 
     struct Row {
@@ -230,10 +218,10 @@ struct OrderListModel {
     var customer: String
     var from: String
     var to: String
-    var stages: [Option]
-    var statuses: [Option]
-    var channels: [Option]
-    var types: [Option]
+    var stages: [FormModel.Field.Option]
+    var statuses: [FormModel.Field.Option]
+    var channels: [FormModel.Field.Option]
+    var types: [FormModel.Field.Option]
     var hasUrgent: Bool
     var rows: [Row]
     var pager: PagerModel

@@ -320,7 +320,7 @@ struct WebPages {
             columns: columns.map { column in
                 let link = column.sort.map { sortLink(path, request, key: $0, current: current, descendingFirst: column.numeric) }
                 return ListPageModel.Column(
-                    label: Message(column.label).text(context.language), num: column.numeric, sortHref: link?["href"], mark: link?["mark"] ?? "")
+                    label: Message(column.label).text(context.language), num: column.numeric, sortHref: link?.href, mark: link?.mark ?? "")
             },
             columnCount: columns.count,
             rows: page.items.map { item in
@@ -615,13 +615,17 @@ struct ListColumn: ExpressibleByStringLiteral {
 
 /// A column header's sort link: the first click sorts by `key` (numbers and times largest first), a second
 /// click on the same column turns the order round; `mark` shows the current order.
-func sortLink(_ path: String, _ request: Request, key: String, current: String, descendingFirst: Bool) -> [String: String] {
+func sortLink(_ path: String, _ request: Request, key: String, current: String, descendingFirst: Bool) -> SortLink {
     let active = current == key || current == "-" + key
     let descending = active ? !current.hasPrefix("-") : descendingFirst
-    return [
-        "href": listAddress(path, request, setting: "sort", to: (descending ? "-" : "") + key),
-        "mark": active ? (current.hasPrefix("-") ? " ▼" : " ▲") : "",
-    ]
+    return SortLink(
+        href: listAddress(path, request, setting: "sort", to: (descending ? "-" : "") + key),
+        mark: active ? (current.hasPrefix("-") ? " ▼" : " ▲") : "")
+}
+
+struct SortLink {
+    var href: String
+    var mark: String
 }
 
 /// A list page's range text and its previous/next links. The links keep every filter of the request (each query
