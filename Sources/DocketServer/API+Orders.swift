@@ -121,7 +121,7 @@ struct OrdersAPI {
             return try JSON.response(change, status: .created)
         }
         routes.post("/api/v1/change-requests/:id/decision", .orderChangeApproval) { request, context in
-            guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else { throw HTTPError(.notFound) }
+            let id: ID<ChangeRequest> = try context.id()
             let body = try await JSON.decode(ChangeDecision.self, from: request, context: context)
             guard let approve = body.approve else { throw DocketError.invalid("approve", "required") }
             return try JSON.response(try await orders.decideChange(requestID: id, approve: approve, reason: body.reason, by: context))

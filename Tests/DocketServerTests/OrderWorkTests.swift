@@ -102,6 +102,7 @@ struct OrderWorkTests {
             #expect(try await store.orders.order(id: order.id).customerRequirements == "上午送")
             let again = try await client.execute(uri: link, method: .get) { String(buffer: $0.body) }
             #expect(again.contains("id=\"confirm-closed\"") && !again.contains("id=\"confirm-order\""))
+            #expect(again.contains("此链接已失效（订单状态：已确认）"), "closed, and why, in words")
         }
     }
 }

@@ -331,6 +331,7 @@ struct FormPageTests {
             #expect(result.0 == .seeOther)
             result = try await post("/warehouses/\(warehouse.id)/locations", "code=A-01-01")
             #expect(result.0 == .conflict)
+            #expect(result.1.contains("id=\"location-errors\"") && result.1.contains("value=\"A-01-01\""), "the problem shown, what was typed kept")
             let locations = try await client.execute(uri: "/warehouses/\(warehouse.id)/locations", method: .get) { String(buffer: $0.body) }
             #expect(locations.contains("A-01-01"))
             // stock receipt through the form

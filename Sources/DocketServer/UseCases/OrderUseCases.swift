@@ -76,7 +76,7 @@ struct OrderUseCases {
     }
 
     /// 变更审批.
-    func decideChange(requestID: Int64, approve: Bool, reason: String?, by caller: DocketRequestContext) async throws -> ChangeRequest {
+    func decideChange(requestID: ID<ChangeRequest>, approve: Bool, reason: String?, by caller: DocketRequestContext) async throws -> ChangeRequest {
         try await orders.decideChange(requestID: requestID, approve: approve, reason: reason, by: caller.actor)
     }
 }

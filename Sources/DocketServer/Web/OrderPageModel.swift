@@ -95,7 +95,7 @@ struct OrderPageModel {
     }
 
     struct Change {
-        var id: Int64
+        var id: ID<ChangeRequest>
         var statusCode: String
         var status: String
         var who: String
@@ -246,7 +246,7 @@ extension OrderPageModel {
                 who: who(change.requestedBy), when: displayTime(change.requestedAt), message: nonEmpty(change.message),
                 diff: diff(change.assessment.diff), findings: findings((change.assessment.credit?.reasons ?? []) + change.assessment.stock),
                 decision: change.decidedBy.map { [who($0), change.decisionReason ?? ""].filter { !$0.isEmpty }.joined(separator: " · ") },
-                canDecide: canApprove && change.status == .pending, decisionAction: Route.changeDecision(ID(change.id)).path)
+                canDecide: canApprove && change.status == .pending, decisionAction: Route.changeDecision(change.id).path)
         })
         revisions = .of(file.revisions.map { revision in
             Revision(

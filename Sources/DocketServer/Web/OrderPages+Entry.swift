@@ -372,26 +372,9 @@ extension OrderPages {
     }
 
     private func importPage(_ context: DocketRequestContext, csv: String, report: ImportReport?, problems: [FieldProblem]) -> Response {
-        let language = context.language
-        var model: [String: Any] = [
-            "header": OrderImport.header.joined(separator: ","), "csv": csv,
-            "problemSummary": problems.map { $0.message.text(language) }.joined(separator: "；"),
-        ]
-        if let report {
-            model["report"] = [
-                "summary": Message("ui.import.summary", ["imported": String(report.imported.count), "refused": String(report.refused.count)])
-                    .text(language),
-                "imported": report.imported.map { order -> [String: Any] in
-                    ["lines": order.lines.map(String.init).joined(separator: ", "), "number": order.number, "href": Route.order(order.id).path,
-                     "status": Message("order.status.\(order.status.rawValue)").text(language), "again": order.alreadyImported]
-                },
-                "hasRefused": !report.refused.isEmpty,
-                "refused": report.refused.map {
-                    ["line": String($0.line), "field": importColumnLabel($0.problem.field, language), "message": $0.problem.message.text(language)]
-                },
-            ] as [String: Any]
-        }
-        return views.render("orderImport", withoutEmpty(model, "problemSummary"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: Route.orders.path)
+        let page = ImportPageModel(csv: csv, report: report, problems: problems, language: context.language)
+        return views.render(
+            "orderImport", ["page": page], context: context, status: problems.isEmpty ? .ok : .unprocessableContent, current: Route.orders.path)
     }
 
     // MARK: The customer's confirmation page
@@ -422,22 +405,9 @@ extension OrderPages {
         async throws -> Response
     {
         let view = try await store.orders.confirmation(token: token)
-        let order = view.order
-        let language = context.language
-        let customer = try? await store.customers.get(key: order.customerCode)
-        let model: [String: Any] = [
-            "number": order.number, "open": view.open && done == nil, "done": done.map { Message($0).text(language) } ?? "",
-            "status": Message("order.status.\(order.status.rawValue)").text(language),
-            "problemSummary": problems.map { $0.message.text(language) }.joined(separator: "；"),
-            "customerName": customer?.value.name ?? order.customerCode, "contactName": order.contactName ?? "",
-            "contactPhone": order.contactPhone ?? "", "address": order.deliveryAddress?.singleLine ?? "",
-            "promised": order.promisedDate?.iso8601 ?? "—", "deadline": displayTime(view.deadline), "total": order.total.formatted,
-            "lines": order.lines.map { line -> [String: Any] in
-                ["sku": line.sku, "description": line.description, "quantity": line.quantity, "unitPrice": line.unitPrice.formatted,
-                 "amount": line.amount.formatted]
-            },
-        ]
-        return views.render("confirm", withoutEmpty(model, "problemSummary", "done"), context: context, status: problems.isEmpty ? .ok : .unprocessableContent)
+        let customer = try? await store.customers.get(key: view.order.customerCode)
+        let page = ConfirmationPageModel(view, customerName: customer?.value.name, done: done, problems: problems, language: context.language)
+        return views.render("confirm", ["page": page], context: context, status: problems.isEmpty ? .ok : .unprocessableContent)
     }
 }
 

@@ -79,7 +79,7 @@ struct OrderPages {
             return try await after(id, context, done: .linkResent) { try await orders.resendConfirmation(orderID: id, by: context) }
         }
         routes.post(.changeDecision(.parameter), .orderChangeApproval) { request, context in
-            guard let requestID = context.parameters.get("id").flatMap(Int64.init), requestID > 0 else { throw HTTPError(.notFound) }
+            let requestID: ID<ChangeRequest> = try context.id()
             let change = try await store.orders.changeRequest(id: requestID)
             let form = try await Self.form(request)
             // The form's two buttons send approve=yes or approve=no; anything else decides nothing.

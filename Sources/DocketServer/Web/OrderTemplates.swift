@@ -225,6 +225,7 @@ enum OrderTemplates {
         {{<layout}}
         {{$title}}{{t.ui.import.title}}{{/title}}
         {{$content}}
+        {{#page}}
         <h1 id="page-title">{{t.ui.import.title}}</h1>
         <p class="hint">{{t.ui.import.help}}</p>
         <p><code>{{header}}</code> <a class="button" id="import-template" href="{{route.orderImportTemplate}}" download>{{t.ui.import.template}}</a></p>
@@ -239,16 +240,17 @@ enum OrderTemplates {
         <h2 id="import-summary">{{summary}}</h2>
         <table class="grid" id="imported">
           <thead><tr><th>{{t.ui.import.lines}}</th><th>{{t.ui.field.number}}</th><th>{{t.ui.field.status}}</th></tr></thead>
-          <tbody>{{#imported}}<tr><td>{{lines}}</td><td><a href="{{href}}">{{number}}</a></td><td>{{status}}{{#again}} ({{t.ui.import.already}}){{/again}}</td></tr>{{/imported}}</tbody>
+          <tbody>{{#imported}}<tr><td>{{lines}}</td><td><a href="{{href}}">{{number}}</a></td><td>{{status}}{{#again}}{{t.ui.import.already}}{{/again}}</td></tr>{{/imported}}</tbody>
         </table>
         {{#hasRefused}}
         <h2>{{t.ui.import.refused}}</h2>
         <table class="grid" id="refused">
-          <thead><tr><th>{{t.ui.import.line}}</th><th>{{t.ui.import.field}}</th><th>{{t.ui.import.problem}}</th></tr></thead>
-          <tbody>{{#refused}}<tr><td>{{line}}</td><td>{{field}}</td><td>{{message}}</td></tr>{{/refused}}</tbody>
+          <thead><tr><th class="num">{{t.ui.import.line}}</th><th>{{t.ui.import.field}}</th><th>{{t.ui.import.problem}}</th></tr></thead>
+          <tbody>{{#refused}}<tr><td class="num">{{line}}</td><td>{{column}}</td><td>{{message}}</td></tr>{{/refused}}</tbody>
         </table>
         {{/hasRefused}}
         {{/report}}
+        {{/page}}
         <script src="{{route.entryScript}}" defer></script>
         {{/content}}
         {{/layout}}
@@ -258,21 +260,24 @@ enum OrderTemplates {
         {{<layout}}
         {{$title}}{{t.ui.confirm.title}}{{/title}}
         {{$content}}
+        {{#page}}
         <section class="card">
           <h1 id="page-title">{{t.ui.confirm.title}} {{number}}</h1>
           {{#done}}<p class="notice" role="status" id="confirm-done">{{done}}</p>{{/done}}
           {{#problemSummary}}<p class="alert" role="alert" id="form-errors">{{problemSummary}}</p>{{/problemSummary}}
-          {{^open}}{{^done}}<p class="alert" id="confirm-closed">{{t.ui.confirm.closed}} ({{status}})</p>{{/done}}{{/open}}
-          <p>{{customerName}} · {{contactName}} {{contactPhone}}</p>
-          <p>{{t.ui.confirm.address}}: {{address}}</p>
-          <p>{{t.ui.order.promised}}: {{promised}}</p>
-          <table class="grid">
-            <thead><tr><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.quantity}}</th><th>{{t.ui.order.unitPrice}}</th><th>{{t.ui.order.amount}}</th></tr></thead>
+          {{#closed}}<p class="alert" id="confirm-closed">{{closed}}</p>{{/closed}}
+          <dl class="facts">
+            <dt>{{t.ui.confirm.customer}}</dt><dd>{{customerName}}{{#contact}} · {{contact}}{{/contact}}</dd>
+            <dt>{{t.ui.confirm.address}}</dt><dd>{{address}}</dd>
+            <dt>{{t.ui.order.promised}}</dt><dd>{{promised}}</dd>
+          </dl>
+          <div class="table-scroll"><table class="grid">
+            <thead><tr><th>{{t.ui.field.sku}}</th><th>{{t.ui.field.name}}</th><th class="num">{{t.ui.field.quantity}}</th><th class="num">{{t.ui.order.unitPrice}}</th><th class="num">{{t.ui.order.amount}}</th></tr></thead>
             <tbody>{{#lines}}<tr><td>{{sku}}</td><td>{{description}}</td><td class="num">{{quantity}}</td><td class="num">{{unitPrice}}</td><td class="num">{{amount}}</td></tr>{{/lines}}</tbody>
-            <tfoot><tr><td colspan="4">{{t.ui.order.total}}</td><td class="num">{{total}}</td></tr></tfoot>
-          </table>
-          {{#open}}
-          <p class="hint">{{t.ui.confirm.deadline}}: {{deadline}}</p>
+            <tfoot><tr><td colspan="4">{{t.ui.order.total}}</td><td class="num" id="confirm-total">{{total}}</td></tr></tfoot>
+          </table></div>
+          {{#deadline}}
+          <p class="hint" id="confirm-deadline">{{deadline}}</p>
           <form method="post" id="confirm-form">
             <label class="wide"><span>{{t.ui.confirm.requirements}}</span><textarea name="requirements" id="requirements" rows="3"></textarea></label>
             <button type="submit" name="op" value="confirm" class="primary" id="confirm-order">{{t.ui.confirm.confirm}}</button>
@@ -281,9 +286,10 @@ enum OrderTemplates {
             <label class="wide"><span>{{t.ui.confirm.changeMessage}}</span><textarea name="message" id="change-message" rows="3"></textarea></label>
             <button type="submit" name="op" value="change" id="ask-change">{{t.ui.confirm.askChange}}</button>
           </form>
-          {{/open}}
+          {{/deadline}}
           <p class="langs"><a href="?lang=zh-CN">中文</a> · <a href="?lang=en">English</a></p>
         </section>
+        {{/page}}
         {{/content}}
         {{/layout}}
         """

@@ -29,8 +29,9 @@ enum Templates {
 
     static let locations = """
         {{<layout}}
-        {{$title}}{{title}}{{/title}}
+        {{$title}}{{#page}}{{title}}{{/page}}{{/title}}
         {{$content}}
+        {{#page}}
         <h1 id="page-title">{{title}}</h1>
         <table class="grid">
           <thead><tr><th>{{t.ui.field.code}}</th><th>{{t.ui.field.name}}</th><th>{{t.ui.field.zone}}</th><th>{{t.ui.field.active}}</th></tr></thead>
@@ -39,17 +40,18 @@ enum Templates {
           {{^locations}}<tr><td colspan="4" class="empty">{{t.ui.list.empty}}</td></tr>{{/locations}}
           </tbody>
         </table>
-        {{#canWrite}}
+        {{#add}}
         <form method="post" action="{{action}}" class="toolbar">
           <input type="hidden" name="_csrf" value="{{csrf}}">
-          <input name="code" id="location-code" value="{{code}}" placeholder="{{t.ui.field.code}} A-01-01" required>
-          <input name="name" value="{{name}}" placeholder="{{t.ui.field.name}}">
-          <input name="zone" value="{{zone}}" placeholder="{{t.ui.field.zone}}">
+          <input name="code" id="location-code" value="{{code}}" placeholder="{{t.ui.field.code}} A-01-01" aria-label="{{t.ui.field.code}}" required>
+          <input name="name" value="{{name}}" placeholder="{{t.ui.field.name}}" aria-label="{{t.ui.field.name}}">
+          <input name="zone" value="{{zone}}" placeholder="{{t.ui.field.zone}}" aria-label="{{t.ui.field.zone}}">
           <button type="submit" class="primary" id="add-location">{{t.ui.locations.add}}</button>
         </form>
-        {{#codeError}}<p class="alert" role="alert">{{codeError}}</p>{{/codeError}}
-        {{/canWrite}}
+        {{^empty(problems)}}<div class="alert" role="alert" id="location-errors"><ul>{{#problems}}<li>{{.}}</li>{{/problems}}</ul></div>{{/empty(problems)}}
+        {{/add}}
         <p><a href="{{route.warehouses}}">‹ {{t.ui.warehouses.title}}</a></p>
+        {{/page}}
         {{/content}}
         {{/layout}}
         """
@@ -94,13 +96,15 @@ enum Templates {
         {{$content}}
         <section class="card narrow">
           <h1>Docket · {{t.ui.login.title}}</h1>
-          {{#error}}<p class="alert" role="alert" id="login-error">{{error}}</p>{{/error}}
+          {{#page}}
+          {{#failure}}<p class="alert" role="alert" id="login-error">{{failure}}</p>{{/failure}}
           <form method="post" action="{{route.login}}">
             <input type="hidden" name="next" value="{{next}}">
             <label>{{t.ui.login.username}}<input name="username" id="username" value="{{username}}" autocomplete="username" required autofocus></label>
             <label>{{t.ui.login.password}}<input type="password" name="password" id="password" autocomplete="current-password" required></label>
             <button type="submit" id="login">{{t.ui.login.submit}}</button>
           </form>
+          {{/page}}
           <p class="langs"><a href="{{route.login}}?lang=zh-CN" id="lang-zh">中文</a> · <a href="{{route.login}}?lang=en" id="lang-en">English</a></p>
         </section>
         {{/content}}
@@ -236,6 +240,7 @@ enum Templates {
         {{$content}}
         <h1 id="page-title">{{t.ui.tokens.title}}</h1>
         <p class="hint">{{t.ui.tokens.hint}}</p>
+        {{#page}}
         {{#newToken}}<p class="notice" role="status">{{t.ui.tokens.created}} <code id="new-token">{{newToken}}</code></p>{{/newToken}}
         <table class="grid">
           <thead><tr><th>{{t.ui.tokens.name}}</th><th>{{t.ui.tokens.prefix}}</th><th>{{t.ui.tokens.createdAt}}</th><th>{{t.ui.tokens.lastUsed}}</th><th></th></tr></thead>
@@ -250,20 +255,23 @@ enum Templates {
           <input name="name" id="token-name" placeholder="{{t.ui.tokens.name}}" required>
           <button type="submit" class="primary" id="create-token">{{t.ui.tokens.create}}</button>
         </form>
+        {{/page}}
         {{/content}}
         {{/layout}}
         """
 
     static let error = """
         {{<layout}}
-        {{$title}}{{problem.title}}{{/title}}
+        {{$title}}{{#page}}{{title}}{{/page}}{{/title}}
         {{$content}}
-        <section class="card narrow error-page" data-status="{{problem.status}}">
-          <h1 id="page-title">{{problem.status}} · {{problem.title}}</h1>
-          {{#problem.detail}}<p>{{problem.detail}}</p>{{/problem.detail}}
-          <ul>{{#problem.errors}}<li>{{text}}</li>{{/problem.errors}}</ul>
+        {{#page}}
+        <section class="card narrow error-page" data-status="{{status}}">
+          <h1 id="page-title">{{status}} · {{title}}</h1>
+          {{#detail}}<p>{{detail}}</p>{{/detail}}
+          {{^empty(problems)}}<ul>{{#problems}}<li>{{.}}</li>{{/problems}}</ul>{{/empty(problems)}}
           <p><a href="{{route.home}}">{{t.ui.home.back}}</a></p>
         </section>
+        {{/page}}
         {{/content}}
         {{/layout}}
         """
@@ -357,6 +365,9 @@ enum Templates {
         table.lines td { padding: .2rem .3rem; }
         table.lines .name { color: var(--muted); font-size: .85rem; }
         .split { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 0 1rem; }
+        dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0 1rem; }
+        dl.facts dt { color: var(--muted); }
+        dl.facts dd { margin: 0; }
         .offscreen { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
         @media (max-width: 700px) { header.top { flex-direction: column; align-items: flex-start; } }
         """

@@ -82,13 +82,7 @@ struct Views: Sendable {
     }
 
     func errorPage(_ problem: Problem, status: HTTPResponse.Status, context: DocketRequestContext) -> Response {
-        let model: [String: Any] = [
-            "problem": [
-                "status": problem.status, "title": problem.title, "detail": problem.detail as Any,
-                "errors": (problem.errors ?? []).map { ["text": FieldLabel.problem(field: $0.field, message: $0.message, in: context.language)] },
-            ] as [String: Any]
-        ]
-        return render("error", model, context: context, status: status)
+        render("error", ["page": ErrorPageModel(problem, language: context.language)], context: context, status: status)
     }
 }
 
@@ -122,11 +116,4 @@ func displayTime(_ time: Timestamp?) -> String {
     guard let time else { return "—" }
     let local = time.adding(milliseconds: 8 * 3_600_000).iso8601
     return String(local.prefix(16)).replacingOccurrences(of: "T", with: " ")
-}
-
-/// Mustache treats an empty string as true in `{{#section}}`: drop the keys of optional sections that are empty.
-func withoutEmpty(_ model: [String: Any], _ keys: String...) -> [String: Any] {
-    var model = model
-    for key in keys where (model[key] as? String)?.isEmpty == true { model[key] = nil }
-    return model
 }

@@ -160,7 +160,7 @@ struct WebPages {
             }
             if context.identity != nil { return Response(status: .seeOther, headers: [.location: Route.home.path]) }
             response = views.render(
-                "login", ["next": request.uri.queryParameters.get("next") ?? "", "username": ""], context: context)
+                "login", ["page": LoginPageModel(next: request.uri.queryParameters.get("next") ?? "", username: "")], context: context)
             if let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) {
                 response.setCookie(Cookie(name: languageCookieName, value: chosen.rawValue, maxAge: 31_536_000, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
             }
@@ -186,7 +186,7 @@ struct WebPages {
             case .invalidCredentials, .throttled:
                 let message = Message(result.isThrottled ? "ui.login.throttled" : "ui.login.failed").text(context.language)
                 return views.render(
-                    "login", ["next": form.text("next") ?? "", "username": username, "error": message], context: context,
+                    "login", ["page": LoginPageModel(next: form.text("next") ?? "", username: username, failure: message)], context: context,
                     status: result.isThrottled ? .tooManyRequests : .ok)
             }
         }
@@ -253,18 +253,19 @@ struct WebPages {
         @Sendable func page(_ context: DocketRequestContext, warehouse: ID<Warehouse>, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) async throws -> Response {
             let owner = try await store.warehouses.get(id: warehouse)
             let locations = try await store.stock.locations(in: warehouse)
-            var errors: [String: String] = [:]
-            for problem in problems { errors[problem.field] = problem.message.text(context.language) }
-            let model: [String: Any] = [
-                "title": "\(owner.value.name) · \(Message("ui.locations.title").text(context.language))",
-                "action": Route.warehouseLocations(owner.id).path,
-                "locations": locations.map { ["code": $0.location.code, "name": $0.location.name ?? "", "zone": $0.location.zone ?? "",
-                                              "active": yesNo($0.location.active, context)] },
-                "canWrite": Access.warehousesWrite.allows(context.identity?.roles),
-                "code": form?.first("code") ?? "", "name": form?.first("name") ?? "", "zone": form?.first("zone") ?? "",
-                "codeError": errors["code"] as Any,
-            ]
-            return views.render("locations", model, context: context, status: status, current: Route.records(.warehouses).path)
+            let language = context.language
+            let page = LocationsPageModel(
+                title: "\(owner.value.name) · \(Message("ui.locations.title").text(language))",
+                locations: locations.map {
+                    .init(code: $0.location.code, name: $0.location.name ?? "", zone: $0.location.zone ?? "", active: yesNo($0.location.active, context))
+                },
+                add: Access.warehousesWrite.allows(context.identity?.roles)
+                    ? .init(
+                        action: Route.warehouseLocations(owner.id).path, code: form?.first("code") ?? "", name: form?.first("name") ?? "",
+                        zone: form?.first("zone") ?? "",
+                        problems: problems.map { FieldLabel.problem($0, in: language) })
+                    : nil)
+            return views.render("locations", ["page": page], context: context, status: status, current: Route.records(.warehouses).path)
         }
         routes.get(.warehouseLocations(.parameter), .staff) { _, context in
             try await page(context, warehouse: try context.id(), form: nil, problems: [])
@@ -418,14 +419,13 @@ struct WebPages {
     private func registerTokens(on routes: SecureRoutes) {
         @Sendable func page(_ context: DocketRequestContext, newToken: String? = nil) async throws -> Response {
             let tokens = try await store.auth.apiTokens(for: context.identity!.user.id)
-            let model: [String: Any] = [
-                "tokens": tokens.reversed().map {
-                    ["revokeAction": Route.tokenRevoke($0.id).path, "name": $0.name, "prefix": $0.prefix, "createdAt": displayTime($0.createdAt),
-                     "lastUsed": displayTime($0.lastUsedAt), "revoked": $0.revoked] as [String: Any]
+            let page = TokensPageModel(
+                tokens: tokens.reversed().map {
+                    .init(name: $0.name, prefix: $0.prefix, createdAt: displayTime($0.createdAt), lastUsed: displayTime($0.lastUsedAt),
+                        revoked: $0.revoked, revokeAction: Route.tokenRevoke($0.id).path)
                 },
-                "newToken": newToken as Any,
-            ]
-            return views.render("tokens", model, context: context, current: Route.tokens.path)
+                newToken: newToken)
+            return views.render("tokens", ["page": page], context: context, current: Route.tokens.path)
         }
         routes.get(.tokens, .signedIn) { _, context in try await page(context) }
         routes.post(.tokens, .signedIn) { request, context in

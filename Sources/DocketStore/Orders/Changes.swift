@@ -16,7 +16,7 @@ public struct ChangeAssessment: Sendable, Codable, Hashable {
 
 /// 订单变更: a request to change an order's content, its approval and the revision it made.
 public struct ChangeRequest: Sendable, Codable, Hashable {
-    public var id: Int64
+    public var id: ID<ChangeRequest>
     public var orderID: ID<Order>
     public var status: ChangeStatus
     /// Staff (with an edit), or the customer asking in words through the confirmation page.
@@ -36,7 +36,7 @@ public struct ChangeRequest: Sendable, Codable, Hashable {
 /// One revision of an order's content, with what changed from the one before.
 public struct OrderRevisionRecord: Sendable, Codable, Hashable {
     public var revision: Int64
-    public var changeRequestID: Int64?
+    public var changeRequestID: ID<ChangeRequest>?
     public var actor: String
     public var reason: String?
     public var diff: [RevisionChange]
@@ -55,7 +55,7 @@ extension Store {
 
     static func revision(_ row: SQLRow) throws -> OrderRevisionRecord {
         OrderRevisionRecord(
-            revision: try row.int("revision"), changeRequestID: row.optionalInt("change_request_id"), actor: try row.text("actor"),
+            revision: try row.int("revision"), changeRequestID: row.optionalInt("change_request_id").map { ID($0) }, actor: try row.text("actor"),
             reason: row.optionalText("reason"),
             diff: try JSONColumn.decode([RevisionChange].self, try row.text("diff"), column: "diff"),
             createdAt: try row.timestamp("created_at"))
@@ -65,7 +65,7 @@ extension Store {
         guard let status = ChangeStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
         guard let source = ChangeSource(rawValue: try row.text("source")) else { throw StoreError.decoding(column: "source") }
         return ChangeRequest(
-            id: try row.int("id"), orderID: ID(try row.int("order_id")), status: status, source: source,
+            id: try row.id(), orderID: try row.id("order_id"), status: status, source: source,
             baseRevision: try row.int("base_revision"),
             edit: try JSONColumn.decode(OrderEdit.self, try row.text("edit"), column: "edit"), message: row.optionalText("message"),
             assessment: try JSONColumn.decode(ChangeAssessment.self, try row.text("assessment"), column: "assessment"),
@@ -215,7 +215,7 @@ extension OrderRepository {
                 try newChangeRequest(
                     order, source: .staff, edit: edit, message: message, assessment: assessment, by: actor, at: clock.now(),
                     requestKey: requestKey))
-            return try await changeRequest(id: try rows[0][0].int("id"))
+            return try await changeRequest(id: try rows[0][0].id())
         } catch StoreError.uniqueViolation(let table, _) where table == "order_change_requests" {
             // The same change pushed twice at the same moment: both answers name the one request.
             if let requestKey, let existing = try await changeRequest(orderID: orderID, requestKey: requestKey) { return existing }
@@ -278,7 +278,7 @@ extension OrderRepository {
                     order, source: .customer, edit: OrderEdit(), message: message, assessment: assessment,
                     by: Actor(.customer, order.customerCode), at: now))
                 + (try statements(for: [.notify(.changeRequested)], orderID: order.id, message: notice, at: now)))
-        return try await changeRequest(id: try rows[1][0].int("id"))
+        return try await changeRequest(id: try rows[1][0].id())
     }
 
     /// Re-checks an edit against the order as it is now.
@@ -309,7 +309,7 @@ extension OrderRepository {
     /// Approves or rejects a change request (订单变更审批). Approval re-checks credit and stock on the order as it
     /// is now, writes the new revision with its diff, and — when the order still waits for the customer — sends a
     /// new confirmation link for the changed order. Approving over a credit or stock warning needs a reason.
-    public func decideChange(requestID: Int64, approve: Bool, reason: String?, by actor: Actor) async throws -> ChangeRequest {
+    public func decideChange(requestID: ID<ChangeRequest>, approve: Bool, reason: String?, by actor: Actor) async throws -> ChangeRequest {
         let request = try await changeRequest(id: requestID)
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         let order = try await order(id: request.orderID)
@@ -369,9 +369,9 @@ extension OrderRepository {
         return try await changeRequest(id: requestID)
     }
 
-    public func changeRequest(id: Int64) async throws -> ChangeRequest {
+    public func changeRequest(id: ID<ChangeRequest>) async throws -> ChangeRequest {
         guard let row = try await engine.read(Statement("SELECT * FROM order_change_requests WHERE id = $1", [id])).first else {
-            throw DocketError.notFound(.changeRequest, key: String(id))
+            throw DocketError.notFound(.changeRequest, key: String(id.rawValue))
         }
         return try Store.changeRequest(row)
     }
