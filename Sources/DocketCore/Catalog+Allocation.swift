@@ -42,6 +42,9 @@ extension Catalog {
         "error.notAllocatable.title": "当前状态下不能分配",
         "error.notAllocatable.detail": "订单 {number} 处于「{status}」，库存审核通过后、发货前才能分配。",
         "timer.reservation_expiry": "临时预留到期",
+        "order.action.allocated": "分配库存",
+        "order.action.reservation_expired": "临时预留到期释放",
+        "timer.outcome.released": "已释放预留",
     ]
 
     static let enAllocation: [String: String] = [
@@ -86,5 +89,8 @@ extension Catalog {
         "error.notAllocatable.title": "Cannot allocate now",
         "error.notAllocatable.detail": "Order {number} is {status}: orders are allocated after the inventory review and before shipping.",
         "timer.reservation_expiry": "soft reservation expires",
+        "order.action.allocated": "stock allocated",
+        "order.action.reservation_expired": "soft reservation lapsed",
+        "timer.outcome.released": "reservation released",
     ]
 }

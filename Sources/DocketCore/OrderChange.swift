@@ -9,11 +9,14 @@ public struct OrderPolicy: Sendable, Hashable {
     public var reminderHoursBefore: Int
     /// What happens when the deadline passes: `suspend` or `cancel`.
     public var onExpiry: OrderAction
+    /// How stock is allocated and how long an unconfirmed reservation lasts.
+    public var allocation: AllocationPolicy
 
     public init(
         serviceWindows: [OrderType: Int] = [.stock: 30, .rush: 7, .vor: 7], confirmationHours: Int = 24,
-        reminderHoursBefore: Int = 4, onExpiry: OrderAction = .suspend
+        reminderHoursBefore: Int = 4, onExpiry: OrderAction = .suspend, allocation: AllocationPolicy = .standard
     ) {
+        self.allocation = allocation
         self.serviceWindows = serviceWindows
         self.confirmationHours = confirmationHours
         self.reminderHoursBefore = reminderHoursBefore

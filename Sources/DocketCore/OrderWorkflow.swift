@@ -82,6 +82,11 @@ public enum TimerKind: String, Sendable, Codable, CaseIterable {
     case confirmationReminder = "confirmation_reminder"
     /// The confirmation deadline passed: suspend or cancel (`OrderPolicy.onExpiry`).
     case confirmationDeadline = "confirmation_deadline"
+    /// An unconfirmed order's soft reservation lapses (`AllocationPolicy.softReservationHours`).
+    case reservationExpiry = "reservation_expiry"
+
+    /// The timers of a confirmation request.
+    public static let confirmation: [TimerKind] = [.confirmationReminder, .confirmationDeadline]
 }
 
 /// What became of a timer.
@@ -92,6 +97,8 @@ public enum TimerOutcome: String, Sendable, Codable, CaseIterable {
     case suspended = "suspend"
     /// The deadline passed and the order was cancelled.
     case orderCancelled = "cancel"
+    /// The soft reservation lapsed and its stock was released.
+    case released
     /// Due, but the order had moved on: nothing to do.
     case skipped
     /// Cancelled before it was due (the order left the state that needed it).
@@ -120,8 +127,13 @@ public enum OrderEffect: Sendable, Hashable {
     /// Close the order's open confirmation requests and links.
     case closeConfirmation(ConfirmationOutcome)
     case startTimer(TimerKind, due: Timestamp)
-    /// Cancel the order's timers that have not run.
-    case cancelTimers
+    /// Cancel the order's timers of these kinds that have not run.
+    case cancelTimers([TimerKind])
+    /// Plan the order's allocation and reserve it, replacing what the order held (`Allocation.plan`): soft until
+    /// the customer confirms, firm after.
+    case allocate(firm: Bool)
+    /// Give back everything the order has reserved.
+    case releaseStock
     /// A message in the outbox.
     case notify(NotificationTopic)
 }
@@ -142,6 +154,8 @@ public enum TimerDecision: Sendable, Hashable {
     case skip
     /// Remind the customer.
     case remind([OrderEffect])
+    /// Release the order's soft reservation (the order stays where it is).
+    case release([OrderEffect])
     /// Run the action on the order (with the reason recorded).
     case act(OrderAction, reason: String, outcome: TimerOutcome)
 }
@@ -162,6 +176,42 @@ public enum OrderWorkflow {
     public static let lateable: [OrderStatus] =
         OrderStatus.reviewStages + [.awaitingConfirmation, .confirmed, .onHold, .suspended, .allocated, .inProduction, .picking, .packed, .shipped]
 
+    /// Statuses in which an order holds stock: from the passed inventory review until it is packed (shipping then
+    /// takes the stock out). Soft until the customer confirms, firm from confirmation on.
+    public static let softStock: [OrderStatus] = [.reviewFinal, .awaitingConfirmation]
+    public static let firmStock: [OrderStatus] = [.confirmed, .allocated, .inProduction, .picking, .packed]
+    /// Statuses after the goods left: their reservations were used by the shipment, never released.
+    public static let shippedOn: [OrderStatus] = [.shipped, .delivered, .completed, .archived]
+
+    /// How an order in `state` holds stock (an order on hold keeps what it held).
+    public enum StockHold: Sendable, Hashable { case none, soft, firm }
+
+    public static func stockHold(_ state: OrderState) -> StockHold {
+        let status = state.status == .onHold ? (state.heldFrom ?? .onHold) : state.status
+        if firmStock.contains(status) { return .firm }
+        if softStock.contains(status) { return .soft }
+        return .none
+    }
+
+    /// Where a transition from `from` to `next` leaves the order's stock: a soft plan when it starts holding (the
+    /// inventory review passed, a suspended order resumed), a firm one when the customer confirms, everything given
+    /// back when it stops (cancelled, suspended, sent back to review).
+    public static func stockEffects(from: OrderState, to next: OrderState, now: Timestamp, policy: OrderPolicy) -> [OrderEffect] {
+        let before = stockHold(from)
+        let after = stockHold(next)
+        switch (before, after) {
+        case (.none, .soft):
+            let due = now.adding(milliseconds: Int64(policy.allocation.softReservationHours) * 3_600_000)
+            return [.cancelTimers([.reservationExpiry]), .allocate(firm: false), .startTimer(.reservationExpiry, due: due)]
+        case (.none, .firm), (.soft, .firm):
+            return [.allocate(firm: true), .cancelTimers([.reservationExpiry])]
+        case (.soft, .none), (.firm, .none):
+            return shippedOn.contains(next.status) ? [] : [.releaseStock, .cancelTimers([.reservationExpiry])]
+        default:
+            return []
+        }
+    }
+
     /// The reason a timer records when the confirmation deadline acts.
     public static let deadlineReason = "confirmationDeadlinePassed"
 
@@ -180,12 +230,13 @@ public enum OrderWorkflow {
         var effects: [OrderEffect] = []
         if state.status == .awaitingConfirmation || next.status == .awaitingConfirmation {
             // Leaving the wait closes the request; entering it again (resume after a suspension) replaces it.
-            effects += [.closeConfirmation(next.status == .awaitingConfirmation ? .superseded : .closed), .cancelTimers]
+            effects += [.closeConfirmation(next.status == .awaitingConfirmation ? .superseded : .closed), .cancelTimers(TimerKind.confirmation)]
         }
         if next.status == .awaitingConfirmation {
             effects += confirmationRequest(receivedAt: receivedAt, now: now, policy: policy)
         }
         if action == .confirm { effects.append(.notify(.confirmed)) }
+        effects += stockEffects(from: state, to: next, now: now, policy: policy)
         return OrderDecision(action: action, from: state, next: next, reason: (reason ?? "").isEmpty ? nil : reason, effects: effects)
     }
 
@@ -209,7 +260,7 @@ public enum OrderWorkflow {
         throws(IllegalTransition) -> [OrderEffect]
     {
         guard status == .awaitingConfirmation else { throw IllegalTransition(from: status, action: .confirm) }
-        return [.closeConfirmation(.superseded), .cancelTimers] + confirmationRequest(receivedAt: receivedAt, now: now, policy: policy)
+        return [.closeConfirmation(.superseded), .cancelTimers(TimerKind.confirmation)] + confirmationRequest(receivedAt: receivedAt, now: now, policy: policy)
     }
 
     /// What a reviewer's pass needs: price overrides approved, and a reason to pass over a warning. A rule never
@@ -248,27 +299,48 @@ public enum OrderWorkflow {
     }
 
     /// Approving a change over what the re-check found needs a reason; the revision is announced and, when the
-    /// order still waits for the customer, the confirmation request goes out again for the changed order.
+    /// order still waits for the customer, the confirmation request goes out again for the changed order. An order
+    /// that holds stock is planned again for its new content (what it held counts as free for it).
     public static func approveChange(
         worst: ReviewFinding.Severity, reason: String?, orderStatus: OrderStatus, receivedAt: Timestamp, now: Timestamp, policy: OrderPolicy
     ) throws -> [OrderEffect] {
         if worst > .info && (reason ?? "").isEmpty { throw DocketError.invalid("reason", "reasonRequiredForFindings") }
         var effects: [OrderEffect] = [.notify(.revised)]
         if orderStatus == .awaitingConfirmation {
-            effects += [.closeConfirmation(.superseded), .cancelTimers] + confirmationRequest(receivedAt: receivedAt, now: now, policy: policy)
+            effects += [.closeConfirmation(.superseded), .cancelTimers(TimerKind.confirmation)]
+                + confirmationRequest(receivedAt: receivedAt, now: now, policy: policy)
+        }
+        switch stockHold(OrderState(status: orderStatus)) {
+        case .none: break
+        case .soft: effects.append(.allocate(firm: false))
+        case .firm: effects.append(.allocate(firm: true))
         }
         return effects
     }
 
-    /// What a due timer does to an order in `status`. Only an order still waiting for confirmation is reminded or
-    /// suspended/cancelled; otherwise the timer is skipped.
-    public static func onTimer(_ kind: TimerKind, status: OrderStatus, policy: OrderPolicy) -> TimerDecision {
-        guard status == .awaitingConfirmation else { return .skip }
+    /// Allocating again by hand (`POST /orders/{id}/allocate`): only while the order holds stock.
+    public static func reallocate(_ state: OrderState) throws(IllegalTransition) -> [OrderEffect] {
+        switch stockHold(state) {
+        case .none: throw IllegalTransition(from: state.status, action: .allocate)
+        case .soft: return [.allocate(firm: false)]
+        case .firm: return [.allocate(firm: true)]
+        }
+    }
+
+    /// What a due timer does to an order in `state`. Only an order still waiting for confirmation is reminded or
+    /// suspended/cancelled; only a soft reservation lapses; otherwise the timer is skipped.
+    public static func onTimer(_ kind: TimerKind, state: OrderState, policy: OrderPolicy) -> TimerDecision {
+        if kind == .reservationExpiry {
+            return stockHold(state) == .soft ? .release([.releaseStock]) : .skip
+        }
+        guard state.status == .awaitingConfirmation else { return .skip }
         switch kind {
         case .confirmationReminder:
             return .remind([.notify(.confirmationReminder)])
         case .confirmationDeadline:
             return .act(policy.onExpiry, reason: deadlineReason, outcome: policy.onExpiry == .cancel ? .orderCancelled : .suspended)
+        case .reservationExpiry:
+            return .skip
         }
     }
 }

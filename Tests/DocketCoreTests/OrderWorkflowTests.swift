@@ -26,17 +26,45 @@ struct OrderWorkflowTests {
         ]
     }
 
-    func expectedEffects(_ state: OrderState, _ action: OrderAction, to next: OrderState) -> [OrderEffect] {
-        switch (state.status, next.status) {
-        case (.awaitingConfirmation, _) where action == .confirm:
-            return [.closeConfirmation(.closed), .cancelTimers, .notify(.confirmed)]
-        case (.awaitingConfirmation, _):
-            return [.closeConfirmation(.closed), .cancelTimers]
-        case (_, .awaitingConfirmation):
-            return [.closeConfirmation(.superseded), .cancelTimers] + request
+    static let confirmationTimers: [TimerKind] = [.confirmationReminder, .confirmationDeadline]
+
+    /// DOMAIN §5: stock is held (soft) from the passed inventory review until the customer confirms, then firm until
+    /// the goods are packed; an order on hold keeps what it held. 0 none, 1 soft, 2 firm.
+    static func hold(_ state: OrderState) -> Int {
+        let status = state.status == .onHold ? state.heldFrom! : state.status
+        if [.confirmed, .allocated, .inProduction, .picking, .packed].contains(status) { return 2 }
+        if [.reviewFinal, .awaitingConfirmation].contains(status) { return 1 }
+        return 0
+    }
+
+    /// Starting to hold plans and reserves (soft with its 48 h expiry, or firm); confirming makes it firm; stopping
+    /// before shipping gives it all back.
+    func stockEffects(_ state: OrderState, _ next: OrderState) -> [OrderEffect] {
+        switch (Self.hold(state), Self.hold(next)) {
+        case (0, 1):
+            return [.cancelTimers([.reservationExpiry]), .allocate(firm: false), .startTimer(.reservationExpiry, due: now.adding(milliseconds: 48 * Self.hour))]
+        case (0, 2), (1, 2):
+            return [.allocate(firm: true), .cancelTimers([.reservationExpiry])]
+        case (1, 0), (2, 0):
+            return [.shipped, .delivered, .completed, .archived].contains(next.status) ? [] : [.releaseStock, .cancelTimers([.reservationExpiry])]
         default:
             return []
         }
+    }
+
+    func expectedEffects(_ state: OrderState, _ action: OrderAction, to next: OrderState) -> [OrderEffect] {
+        let confirmation: [OrderEffect]
+        switch (state.status, next.status) {
+        case (.awaitingConfirmation, _) where action == .confirm:
+            confirmation = [.closeConfirmation(.closed), .cancelTimers(Self.confirmationTimers), .notify(.confirmed)]
+        case (.awaitingConfirmation, _):
+            confirmation = [.closeConfirmation(.closed), .cancelTimers(Self.confirmationTimers)]
+        case (_, .awaitingConfirmation):
+            confirmation = [.closeConfirmation(.superseded), .cancelTimers(Self.confirmationTimers)] + request
+        default:
+            confirmation = []
+        }
+        return confirmation + stockEffects(state, next)
     }
 
     @Test(arguments: states)
@@ -66,11 +94,21 @@ struct OrderWorkflowTests {
                 withEffects.append("\(state.status.rawValue)\(state.heldFrom.map { "(\($0.rawValue))" } ?? "") \(action.rawValue)")
             }
         }
-        #expect(
-            Set(withEffects) == [
-                "review_final pass", "awaiting_confirmation confirm", "awaiting_confirmation suspend", "awaiting_confirmation hold",
-                "awaiting_confirmation cancel", "suspended resume", "on_hold(awaiting_confirmation) resume",
-            ])
+        // The confirmation's transitions, and every transition that starts, firms up or ends holding stock.
+        let confirmation: Set<String> = [
+            "review_final pass", "awaiting_confirmation confirm", "awaiting_confirmation suspend", "awaiting_confirmation hold",
+            "awaiting_confirmation cancel", "suspended resume", "on_hold(awaiting_confirmation) resume",
+        ]
+        var stock: Set<String> = []
+        for state in Self.states {
+            for action in OrderAction.allCases {
+                guard let next = try? OrderLifecycle.apply(action, to: state), !stockEffects(state, next).isEmpty else { continue }
+                stock.insert("\(state.status.rawValue)\(state.heldFrom.map { "(\($0.rawValue))" } ?? "") \(action.rawValue)")
+            }
+        }
+        #expect(stock.contains("review_inventory pass") && stock.contains("confirmed cancel") && stock.contains("awaiting_confirmation confirm"))
+        #expect(!stock.contains("packed ship"), "shipping uses the reservation, never releases it")
+        #expect(Set(withEffects) == confirmation.union(stock))
     }
 
     @Test(arguments: Array(OrderWorkflow.reasonRequired))
@@ -92,7 +130,7 @@ struct OrderWorkflowTests {
         let deadline = late.adding(milliseconds: 24 * Self.hour)
         #expect(
             effects == [
-                .closeConfirmation(.superseded), .cancelTimers, .openConfirmation(deadline: deadline),
+                .closeConfirmation(.superseded), .cancelTimers(Self.confirmationTimers), .openConfirmation(deadline: deadline),
                 .startTimer(.confirmationDeadline, due: deadline), .startTimer(.confirmationReminder, due: deadline.adding(milliseconds: -4 * Self.hour)),
                 .notify(.confirmationRequested),
             ])
@@ -101,21 +139,24 @@ struct OrderWorkflowTests {
         }
     }
 
-    @Test(arguments: OrderStatus.allCases)
-    func whatATimerDoes(_ status: OrderStatus) {
+    @Test(arguments: states)
+    func whatATimerDoes(_ state: OrderState) {
+        let status = state.status
         for kind in TimerKind.allCases {
-            let decision = OrderWorkflow.onTimer(kind, status: status, policy: policy)
+            let decision = OrderWorkflow.onTimer(kind, state: state, policy: policy)
             switch (status, kind) {
             case (.awaitingConfirmation, .confirmationReminder): #expect(decision == .remind([.notify(.confirmationReminder)]))
             case (.awaitingConfirmation, .confirmationDeadline):
                 #expect(decision == .act(.suspend, reason: OrderWorkflow.deadlineReason, outcome: .suspended))
-            default: #expect(decision == .skip)
+            case (_, .reservationExpiry) where Self.hold(state) == 1:
+                #expect(decision == .release([.releaseStock]), "a soft reservation lapses (\(state))")
+            default: #expect(decision == .skip, "\(state) \(kind)")
             }
         }
         let cancelling = OrderPolicy(onExpiry: .cancel)
         if status == .awaitingConfirmation {
             #expect(
-                OrderWorkflow.onTimer(.confirmationDeadline, status: status, policy: cancelling)
+                OrderWorkflow.onTimer(.confirmationDeadline, state: state, policy: cancelling)
                     == .act(.cancel, reason: OrderWorkflow.deadlineReason, outcome: .orderCancelled))
         }
     }
@@ -147,11 +188,14 @@ struct OrderWorkflowTests {
         }
         #expect(
             try OrderWorkflow.approveChange(worst: .info, reason: nil, orderStatus: .confirmed, receivedAt: received, now: now, policy: policy)
-                == [.notify(.revised)])
+                == [.notify(.revised), .allocate(firm: true)])
+        #expect(
+            try OrderWorkflow.approveChange(worst: .info, reason: nil, orderStatus: .reviewSales, receivedAt: received, now: now, policy: policy)
+                == [.notify(.revised)], "nothing held yet, nothing to plan")
         #expect(
             try OrderWorkflow.approveChange(
                 worst: .warning, reason: "已和客户确认", orderStatus: .awaitingConfirmation, receivedAt: received, now: now, policy: policy)
-                == [.notify(.revised), .closeConfirmation(.superseded), .cancelTimers] + request)
+                == [.notify(.revised), .closeConfirmation(.superseded), .cancelTimers(Self.confirmationTimers)] + request + [.allocate(firm: false)])
     }
 
     @Test func intakeTellsTheCustomer() {

@@ -165,7 +165,7 @@ struct HardeningConformanceTests {
                 Statement(
                     """
                     SELECT (SELECT COUNT(*) FROM customers) AS customers, (SELECT COUNT(*) FROM products) AS products,
-                           (SELECT COUNT(*) FROM stock_movements) AS receipts
+                           (SELECT COUNT(*) FROM stock_movements WHERE kind = 'receipt') AS receipts
                     """))
             #expect(try counts[0].int("customers") == Int64(demo.customers.count))
             #expect(try counts[0].int("products") == Int64(demo.products.count))

@@ -193,7 +193,9 @@ struct OrderFileConformanceTests {
             #expect(file.reviews == (try await store.orders.reviews(orderID: order.id)) && file.reviews.count == 4)
             #expect(file.changes == (try await store.orders.changeRequests(orderID: order.id)) && file.changes.count == 1)
             #expect(file.revisions == (try await store.orders.revisions(orderID: order.id)))
-            #expect(file.timers == (try await store.timers.list(orderID: order.id)) && file.timers.count == 2)
+            #expect(file.timers == (try await store.timers.list(orderID: order.id)) && file.timers.count == 3, "confirmation and reservation")
+            let allocation = try await store.orders.allocation(orderID: order.id)
+            #expect(file.allocation != nil && file.allocation == allocation)
             #expect(file.assessment == nil, "out of review, no stage findings")
             await #expect(throws: DocketError.notFound(.order, key: "999999")) { _ = try await store.orders.orderFile(id: 999_999) }
         }

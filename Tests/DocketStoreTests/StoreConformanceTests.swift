@@ -473,7 +473,12 @@ struct StoreConformanceTests {
             #expect(try await store.customers.list(ListQuery()).total == demo.customers.count)
             #expect(try await store.products.list(ListQuery()).total == demo.products.count)
             #expect(try await store.carriers.list(ListQuery()).total == 4)
-            #expect(try await store.stock.stockMovements(StockQuery(limit: 1)).total == demo.receipts.count)
+            let receipts = try await store.engine.read(Statement("SELECT COUNT(*) AS n FROM stock_movements WHERE kind = 'receipt'"))
+            #expect(try receipts[0].int("n") == Int64(demo.receipts.count))
+            // The demo orders past the inventory review hold stock; the ledger says so, and never more than is on hand.
+            let held = try await store.engine.read(Statement("SELECT CAST(COALESCE(SUM(reserved), 0) AS BIGINT) AS n FROM stock_lots"))
+            #expect(try held[0].int("n") > 0)
+            try await checkStockInvariants(store)
             // substitutes were set after every product existed
             let steel = try await store.products.get(key: "CUP-STEEL-WH")
             #expect(steel.value.substituteSkus == ["CUP-STEEL-BK", "CUP-STEEL-RD"])

@@ -346,6 +346,13 @@ extension OrderRepository {
         let (checked, assessment) = try await checkChange(order, request.edit)
         let effects = try OrderWorkflow.approveChange(
             worst: assessment.worst, reason: reason, orderStatus: order.status, receivedAt: order.receivedAt, now: now, policy: policy)
+        // An order holding stock is planned again for its new lines, in the same write (kept lines keep their ids,
+        // added ones are found by the numbers they get).
+        let identity = OrderLineIdentity.match(checked.decision.lines, to: order.lines)
+        var changed = order
+        changed.deliveryAddress = checked.decision.deliveryAddress
+        changed.promisedDate = policy.promisedDate(
+            received: order.receivedAt.date(utcOffsetHours: 8), type: order.type, requested: checked.draft.requestedDate)
         let revision = order.revision + 1
         var statements = try contentStatements(order, checked.draft, checked.decision, customerID: checked.customerID, revision: revision, at: now)
         let snapshot = checked.decision.snapshot(of: checked.draft)
@@ -364,9 +371,19 @@ extension OrderRepository {
         var notice = OrderMessage(order)
         notice.contactPhone = checked.decision.contactPhone
         notice.revision = revision
-        statements += try self.statements(for: effects, orderID: order.id, message: notice, at: now)
-        try await write(statements, lostRaceOn: order)
-        return try await changeRequest(id: requestID)
+        // Stock taken meanwhile by another order: plan again on what is free now (the rest of the write is the same).
+        for attempt in 0..<10 {
+            let stock = try await StockWork.prepare(effects, changed, lines: identity.lines, by: actor, in: self)
+            do {
+                _ = try await engine.write(statements + (try self.statements(for: effects, orderID: order.id, message: notice, at: now, stock: stock)))
+                return try await changeRequest(id: requestID)
+            } catch StoreError.guardFailed(let label) where label.hasPrefix("stock_lots.") && attempt < 9 {
+                continue
+            } catch StoreError.guardFailed {
+                throw DocketError.conflict(.order, key: order.number)
+            }
+        }
+        throw DocketError.conflict(.order, key: order.number)
     }
 
     public func changeRequest(id: ID<ChangeRequest>) async throws -> ChangeRequest {

@@ -40,7 +40,10 @@ extension OrderRepository {
     /// Carries out the effects Core decided, as statements for the decision's own transaction. `orderID` may be a
     /// bind to a row inserted earlier in the same write; `message` is the payload of any message sent (the
     /// confirmation deadline is filled in from the request opened alongside).
-    func statements(for effects: [OrderEffect], orderID: any SQLBindable, message: OrderMessage, at now: Timestamp) throws -> [Statement] {
+    /// Allocating needs `stock` (the input read for this attempt, `allocationInput`); releasing needs only who acts.
+    func statements(
+        for effects: [OrderEffect], orderID: any SQLBindable, message: OrderMessage, at now: Timestamp, stock: StockWork? = nil
+    ) throws -> [Statement] {
         var message = message
         var statements: [Statement] = []
         for effect in effects {
@@ -62,11 +65,25 @@ extension OrderRepository {
                     Statement(
                         "INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts) VALUES ($1, 'order', $2, $3, $4, 0)",
                         [kind.rawValue, orderID, due, now], expect: .rows(1), label: "timers"))
-            case .cancelTimers:
+            case .cancelTimers(let kinds):
+                var where_ = Conditions()
+                let binds = [where_.bind(orderID), where_.bind(now), where_.bind(TimerOutcome.cancelled.rawValue)]
+                let list = where_.list(kinds.map(\.rawValue))
                 statements.append(
                     Statement(
-                        "UPDATE timers SET done_at = $2, outcome = $3 WHERE subject = 'order' AND subject_id = $1 AND done_at IS NULL",
-                        [orderID, now, TimerOutcome.cancelled.rawValue]))
+                        SQL(
+                            """
+                            UPDATE timers SET done_at = \(binds[1]), outcome = \(binds[2])
+                            WHERE subject = 'order' AND subject_id = \(binds[0]) AND done_at IS NULL AND kind IN \(list)
+                            """), where_.binds))
+            case .allocate(let firm):
+                guard let input = stock?.input, let actor = stock?.actor, let id = orderID as? ID<Order> else {
+                    throw StoreError.configuration("allocation without its input")
+                }
+                statements += try allocationStatements(input, orderID: id, firm: firm, by: actor, at: now).statements
+            case .releaseStock:
+                guard let stock, let id = orderID as? ID<Order> else { throw StoreError.configuration("release without its actor") }
+                statements += releaseStatements(orderID: id, by: stock.actor, at: now)
             case .notify(let topic):
                 statements.append(
                     Statement(

@@ -203,15 +203,19 @@ extension Store {
             problems: try JSONColumn.decode([FieldProblem].self, try row.text("problems"), column: "problems"),
             notes: row.optionalText("notes"), customerRequirements: row.optionalText("customer_requirements"),
             receivedAt: try row.timestamp("received_at"), revision: try row.int("revision"), version: try row.int("version"),
-            lines: try lines.map { line in
-                let currency = Currency.named(try line.text("currency")) ?? .cny
-                return OrderIntake.PricedLine(
-                    id: ID(try line.int("id")), sku: try line.text("sku"), nameEn: line.optionalText("name_en").flatMap { $0.isEmpty ? nil : $0 }, description: try line.text("description"), quantity: try line.int("quantity"),
-                    unitPrice: Money(minor: try line.int("unit_price_minor"), currency: currency),
-                    listPrice: line.optionalInt("list_price_minor").map { Money(minor: $0, currency: currency) },
-                    amount: Money(minor: try line.int("amount_minor"), currency: currency),
-                    priceOverride: try line.bool("price_override"))
-            })
+            lines: try lines.map(orderLine))
+    }
+
+    /// A row of `linesSQL`.
+    static func orderLine(_ line: SQLRow) throws -> OrderIntake.PricedLine {
+        let currency = Currency.named(try line.text("currency")) ?? .cny
+        return OrderIntake.PricedLine(
+            id: ID(try line.int("id")), sku: try line.text("sku"), nameEn: line.optionalText("name_en").flatMap { $0.isEmpty ? nil : $0 },
+            description: try line.text("description"), quantity: try line.int("quantity"),
+            unitPrice: Money(minor: try line.int("unit_price_minor"), currency: currency),
+            listPrice: line.optionalInt("list_price_minor").map { Money(minor: $0, currency: currency) },
+            amount: Money(minor: try line.int("amount_minor"), currency: currency),
+            priceOverride: try line.bool("price_override"))
     }
 }
 
@@ -432,7 +436,7 @@ extension OrderRepository {
         also: (StoredOrder, OrderDecision, Timestamp, inout OrderMessage) throws -> [Statement]
     ) async throws -> StoredOrder {
         var known = read
-        for _ in 0..<5 {
+        for _ in 0..<10 {
             let current: StoredOrder
             if let known { current = known } else { current = try await order(id: orderID) }
             known = nil
@@ -457,7 +461,8 @@ extension OrderRepository {
             ]
             var message = OrderMessage(current)
             statements += try also(current, decision, now, &message)
-            statements += try self.statements(for: decision.effects, orderID: orderID, message: message, at: now)
+            let stock = try await StockWork.prepare(decision.effects, current, by: actor, in: self)
+            statements += try self.statements(for: decision.effects, orderID: orderID, message: message, at: now, stock: stock)
             do {
                 _ = try await engine.write(statements)
                 var updated = current
@@ -465,8 +470,8 @@ extension OrderRepository {
                 updated.heldFrom = next.heldFrom
                 updated.version += 1
                 return updated
-            } catch StoreError.guardFailed(let label) where label == "orders.version" {
-                continue  // changed meanwhile: decide again on what it is now
+            } catch StoreError.guardFailed(let label) where Self.replanOn.contains(label) {
+                continue  // the order or its stock changed meanwhile: decide (and plan) again on what it is now
             }
         }
         throw DocketError.versionConflict(.order, key: orderID.description, current: try await order(id: orderID).version)
@@ -514,6 +519,8 @@ public struct OrderFile: Sendable {
     public var changes: [ChangeRequest]
     public var revisions: [OrderRevisionRecord]
     public var timers: [TimerRecord]
+    /// The allocation plan and whether its reservation is firm; nil until the order was first allocated.
+    public var allocation: StoredAllocation?
     /// What the order's current review stage finds, from facts read in the same snapshot; nil outside review.
     public var assessment: StageAssessment?
 }
@@ -534,7 +541,8 @@ extension OrderRepository {
                     Store.changeRequests(id), Store.revisions(id), Store.timers(id),
                 ]
                     + Store.reviewFactStatements(
-                        customerCode: order("customer_code"), orderID: id, receivedAt: order("received_at"), skus: .ofOrder(id), now: now))
+                        customerCode: order("customer_code"), orderID: id, receivedAt: order("received_at"), skus: .ofOrder(id), now: now)
+                    + [Store.allocation(id)])
         } catch StoreError.guardFailed(let label) where label.hasPrefix("reference to statement 0.") {
             throw DocketError.notFound(.order, key: id.description)  // no order row to take the customer from
         }
@@ -546,6 +554,7 @@ extension OrderRepository {
         return OrderFile(
             order: stored, timeline: try Store.timeline(rows[2]),
             reviews: try rows[3].map(Store.reviewRecord), changes: try rows[4].map(Store.changeRequest),
-            revisions: try rows[5].map(Store.revision), timers: try rows[6].map(Store.timerRecord), assessment: assessment)
+            revisions: try rows[5].map(Store.revision), timers: try rows[6].map(Store.timerRecord),
+            allocation: try rows[11].first.map { try Store.storedAllocation($0, lines: stored.lines) }, assessment: assessment)
     }
 }

@@ -204,7 +204,7 @@ extension Store {
             SQL(
                 """
                 SELECT p.sku AS sku, p.make_to_order AS make_to_order,
-                       CAST(COALESCE(SUM(CASE WHEN w.active = TRUE AND (l.expiry_date IS NULL OR l.expiry_date >= \(day))
+                       CAST(COALESCE(SUM(CASE WHEN w.active = TRUE AND l.quarantined = FALSE AND (l.expiry_date IS NULL OR l.expiry_date >= \(day))
                                               THEN l.on_hand - l.reserved ELSE 0 END), 0) AS BIGINT) AS available
                 FROM products p LEFT JOIN stock_lots l ON l.product_id = p.id LEFT JOIN warehouses w ON w.id = l.warehouse_id
                 \(where_.clause)

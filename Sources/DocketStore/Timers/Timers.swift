@@ -89,7 +89,7 @@ extension TimerRepository {
                 [timer.id, timer.owner, now, outcome.rawValue], expect: .rows(1), label: "timers.lease")
         }
         do {
-            switch OrderWorkflow.onTimer(timer.kind, status: order.status, policy: policy) {
+            switch OrderWorkflow.onTimer(timer.kind, state: order.state, policy: policy) {
             case .skip:
                 _ = try await engine.write(markDone(.skipped, clock.now()))
                 return .skipped
@@ -99,6 +99,21 @@ extension TimerRepository {
                     [markDone(.reminded, now), audit("confirmation_reminder", .order, id: order.id, by: actor, at: now)]
                         + (try store.orders.statements(for: effects, orderID: order.id, message: OrderMessage(order), at: now)))
                 return .reminded
+            case .release(let effects):
+                // The order stays where it is; only its soft reservation goes (guarded by the order's version, so a
+                // confirmation at the same moment wins and this timer is run again on what the order is then).
+                let now = clock.now()
+                _ = try await engine.write(
+                    [
+                        markDone(.released, now),
+                        Statement(
+                            "UPDATE orders SET version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2",
+                            [order.id, order.version, now], expect: .rows(1), label: "orders.version"),
+                        audit("reservation_expired", .order, id: order.id, by: actor, at: now),
+                    ]
+                        + (try store.orders.statements(
+                            for: effects, orderID: order.id, message: OrderMessage(order), at: now, stock: StockWork(input: nil, actor: actor))))
+                return .released
             case .act(let action, let reason, let outcome):
                 _ = try await store.orders.transition(orderID: order.id, action, reason: reason, by: actor, read: order) { _, _, now, _ in
                     [markDone(outcome, now)]

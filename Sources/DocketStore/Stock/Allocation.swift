@@ -1,0 +1,292 @@
+import DocketCore
+
+/// An order's allocation as kept: the plan with its explanation, and whether the reservation is firm.
+public struct StoredAllocation: Sendable, Hashable, Codable {
+    /// `full`, `partial`, `none`, or `released` (the order gave its stock back).
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable { case full, partial, none, released }
+
+    public var status: Status
+    public var firm: Bool
+    public var plan: AllocationPlan
+    public var plannedAt: Timestamp
+    /// A soft reservation lapses then unless the customer confirms.
+    public var expiresAt: Timestamp?
+}
+
+/// What allocating an order reads, in one snapshot: the order's lines with their products, every lot of those
+/// products with its warehouse, the carriers, and what the order already holds (counted as free for it).
+struct AllocationInput: Sendable {
+    /// A demand line's row: an existing line's id, or the number a line added in the same write gets.
+    enum LineRef: Sendable, Hashable {
+        case id(ID<OrderLine>)
+        case number(Int64)
+    }
+
+    var demand: AllocationDemand
+    var refs: [LineRef]
+    var supply: [LotSupply]
+    var sites: [WarehouseSite]
+    var carriers: [Carrier]
+    /// What the order holds per lot.
+    var held: [ID<StockLot>: Int64]
+}
+
+extension Store {
+    /// The stored plan, with the ids of lines a change added in the same write as the plan filled in: those lines
+    /// were planned before they had ids, and are the order's lines the plan does not name yet, in order.
+    static func storedAllocation(_ row: SQLRow, lines: [OrderIntake.PricedLine]) throws -> StoredAllocation {
+        guard let status = StoredAllocation.Status(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
+        var plan = try JSONColumn.decode(AllocationPlan.self, try row.text("plan"), column: "plan")
+        let named = Set(plan.lines.map(\.lineID))
+        var unnamed = lines.compactMap(\.id).filter { !named.contains($0) }.makeIterator()
+        for index in plan.lines.indices where plan.lines[index].lineID.rawValue == 0 {
+            if let id = unnamed.next() { plan.lines[index].lineID = id }
+        }
+        return StoredAllocation(
+            status: status, firm: try row.bool("firm"), plan: plan, plannedAt: try row.timestamp("planned_at"),
+            expiresAt: row.optionalInt("expires_at").map { Timestamp(millisecondsSince1970: $0) })
+    }
+
+    static func allocation(_ orderID: any SQLBindable) -> Statement {
+        Statement("SELECT * FROM order_allocations WHERE order_id = $1", [orderID])
+    }
+}
+
+extension OrderRepository {
+    /// Reads what planning `lines` of `order` needs (the order's current lines unless a change brings new ones).
+    func allocationInput(_ order: StoredOrder, lines given: [OrderIntake.PricedLine]? = nil) async throws -> AllocationInput {
+        // The order's lines as stored (with their ids) unless a change brings its own.
+        let lines: [OrderIntake.PricedLine]
+        if let given { lines = given } else { lines = try await engine.read(Statement(Store.linesSQL, [order.id])).map(Store.orderLine) }
+        let skuList = Array(Set(lines.map(\.sku)))
+        var products = Conditions()
+        products.add("sku IN \(products.list(skuList))")
+        var lots = Conditions()
+        let orderBind = lots.bind(order.id)
+        lots.add("p.sku IN \(lots.list(skuList))")
+        lots.add("s.on_hand > 0")
+        let results = try await engine.read([
+            Statement(SQL("SELECT sku, shelf_life_days, weight_grams, make_to_order FROM products\(products.clause)"), products.binds),
+            Statement(
+                SQL(
+                    """
+                    SELECT s.id, s.lot_code, s.expiry_date, s.first_received_at, s.on_hand, s.reserved, s.quarantined, p.sku,
+                           w.code AS warehouse_code, l.code AS location_code,
+                           CAST(COALESCE((SELECT SUM(r.quantity) FROM reservations r WHERE r.lot_id = s.id AND r.order_id = \(orderBind)), 0)
+                                AS BIGINT) AS held
+                    FROM stock_lots s JOIN products p ON p.id = s.product_id JOIN warehouses w ON w.id = s.warehouse_id
+                    JOIN locations l ON l.id = s.location_id\(lots.clause)
+                    """), lots.binds),
+            Statement("SELECT code, active, archived, latitude, longitude FROM warehouses", []),
+            Statement(SQL("SELECT * FROM carriers WHERE archived = FALSE AND active = TRUE"), []),
+            Statement("SELECT COALESCE(MAX(line_no), 0) AS last FROM order_lines WHERE order_id = $1", [order.id]),
+        ])
+        var productRows: [String: SQLRow] = [:]
+        for row in results[0] { productRows[try row.text("sku")] = row }
+        var supply: [LotSupply] = []
+        var held: [ID<StockLot>: Int64] = [:]
+        for row in results[1] {
+            let own = try row.int("held")
+            let id: ID<StockLot> = try row.id()
+            if own > 0 { held[id] = own }
+            supply.append(
+                LotSupply(
+                    lotID: id, sku: try row.text("sku"), warehouse: try row.text("warehouse_code"), location: try row.text("location_code"),
+                    lot: try row.text("lot_code"), expiry: try row.optionalDate("expiry_date"), receivedAt: try row.timestamp("first_received_at"),
+                    available: (try row.int("on_hand")) - (try row.int("reserved")) + own, quarantined: try row.bool("quarantined")))
+        }
+        let sites = try results[2].map { row in
+            WarehouseSite(
+                code: try row.text("code"), active: try row.bool("active") && !(try row.bool("archived")),
+                point: row.optionalDouble("latitude").flatMap { latitude in
+                    row.optionalDouble("longitude").map { GeoPoint(latitude: latitude, longitude: $0) }
+                })
+        }
+        let carriers = try results[3].map(MasterTable<Carrier>.carriers.decode)
+        var next = try results[4][0].int("last")
+        var refs: [AllocationInput.LineRef] = []
+        var demandLines: [AllocationDemand.Line] = []
+        for line in lines {
+            let product = productRows[line.sku]
+            if let id = line.id {
+                refs.append(.id(id))
+            } else {
+                next += 1
+                refs.append(.number(next))
+            }
+            demandLines.append(
+                AllocationDemand.Line(
+                    lineID: line.id ?? ID(0), sku: line.sku, quantity: max(0, line.quantity),
+                    shelfLifeDays: product?.optionalInt("shelf_life_days").map { Int($0) },
+                    weightGrams: product?.optionalInt("weight_grams") ?? 0, makeToOrder: (try? product?.bool("make_to_order")) ?? false))
+        }
+        let address = order.deliveryAddress
+        let demand = AllocationDemand(
+            lines: demandLines, today: clock.now().date(utcOffsetHours: 8), promisedDate: order.promisedDate, destination: address?.point,
+            province: address?.province ?? "")
+        return AllocationInput(demand: demand, refs: refs, supply: supply, sites: sites, carriers: carriers, held: held)
+    }
+
+    /// Plans and reserves: what the plan takes beyond what the order held is reserved with a guard on the lot's
+    /// free stock (`stock_lots.available`: a lost race re-plans), what it no longer needs is released; every
+    /// change of a lot's reserved quantity is a ledger entry; the order's reservations and plan are replaced.
+    func allocationStatements(
+        _ input: AllocationInput, orderID: ID<Order>, firm: Bool, by actor: Actor, at now: Timestamp
+    ) throws -> (plan: AllocationPlan, statements: [Statement]) {
+        let plan = Allocation.plan(input.demand, supply: input.supply, warehouses: input.sites, carriers: input.carriers, policy: policy.allocation)
+        let wanted = plan.reservedByLot
+        var statements: [Statement] = []
+        let reference = "order:\(orderID.rawValue)"
+        for lot in Set(wanted.keys).union(input.held.keys).sorted() {
+            let delta = (wanted[lot] ?? 0) - (input.held[lot] ?? 0)
+            if delta > 0 {
+                statements.append(
+                    Statement(
+                        """
+                        UPDATE stock_lots SET reserved = reserved + $2, version = version + 1
+                        WHERE id = $1 AND on_hand - reserved >= $2 AND quarantined = FALSE
+                        """, [lot, delta], expect: .rows(1), label: "stock_lots.available"))
+            } else if delta < 0 {
+                statements.append(
+                    Statement(
+                        "UPDATE stock_lots SET reserved = reserved - $2, version = version + 1 WHERE id = $1 AND reserved >= $2",
+                        [lot, -delta], expect: .rows(1), label: "stock_lots.reserved"))
+            }
+            if delta != 0 {
+                statements.append(
+                    Statement(
+                        """
+                        INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
+                        VALUES ($1, $2, $3, 0, $4, $5, NULL, $6)
+                        """, [now, delta > 0 ? MovementKind.reservation.rawValue : MovementKind.release.rawValue, lot, delta, reference, actor.description],
+                        expect: .rows(1), label: "stock_movements"))
+            }
+        }
+        statements.append(Statement("DELETE FROM reservations WHERE order_id = $1", [orderID]))
+        var binds: [any SQLBindable] = [orderID, firm, now]
+        var rows: [String] = []
+        for (index, line) in plan.lines.enumerated() {
+            for pick in line.picks {
+                let lineValue: String
+                switch input.refs[index] {
+                case .id(let id):
+                    binds.append(id)
+                    lineValue = "$\(binds.count)"
+                case .number(let number):
+                    binds.append(number)
+                    lineValue = "(SELECT id FROM order_lines WHERE order_id = $1 AND line_no = $\(binds.count))"
+                }
+                binds.append(pick.lotID)
+                binds.append(pick.quantity)
+                rows.append("($1, \(lineValue), $\(binds.count - 1), $\(binds.count), $2, $3)")
+            }
+        }
+        if !rows.isEmpty {
+            statements.append(
+                Statement(
+                    SQL("INSERT INTO reservations (order_id, line_id, lot_id, quantity, firm, created_at) VALUES \(rows.joined(separator: ", "))"),
+                    binds, expect: .rows(rows.count), label: "reservations"))
+        }
+        let expires = firm ? nil : now.adding(milliseconds: Int64(policy.allocation.softReservationHours) * 3_600_000)
+        statements += [
+            Statement(
+                """
+                INSERT INTO order_allocations (order_id, status, firm, plan, planned_at, expires_at, version)
+                VALUES ($1, $2, $3, $4, $5, $6, 1)
+                ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, firm = excluded.firm, plan = excluded.plan,
+                    planned_at = excluded.planned_at, expires_at = excluded.expires_at, version = order_allocations.version + 1
+                """, [orderID, plan.status.rawValue, firm, try JSONColumn.encode(plan), now, expires], expect: .rows(1), label: "order_allocations"),
+            audit(
+                "allocated", .order, id: orderID, by: actor, at: now,
+                data: try JSONColumn.encode(AllocationAudit(status: plan.status.rawValue, firm: firm, warehouses: plan.warehouses))),
+        ]
+        return (plan, statements)
+    }
+
+    /// Gives back everything the order reserved: a release entry per lot, the reserved quantities lowered, the
+    /// reservations removed, the plan marked released. Set-based, so nothing needs reading first.
+    func releaseStatements(orderID: ID<Order>, by actor: Actor, at now: Timestamp) -> [Statement] {
+        let reference = "order:\(orderID.rawValue)"
+        return [
+            Statement(
+                """
+                INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
+                SELECT $2, 'release', lot_id, 0, -SUM(quantity), $4, NULL, $3
+                FROM reservations WHERE order_id = $1 GROUP BY lot_id
+                """, [orderID, now, actor.description, reference]),
+            Statement(
+                """
+                UPDATE stock_lots SET reserved = reserved - (SELECT SUM(r.quantity) FROM reservations r WHERE r.lot_id = stock_lots.id AND r.order_id = $1),
+                    version = version + 1
+                WHERE id IN (SELECT lot_id FROM reservations WHERE order_id = $1)
+                """, [orderID]),
+            Statement("DELETE FROM reservations WHERE order_id = $1", [orderID]),
+            Statement(
+                "UPDATE order_allocations SET status = 'released', expires_at = NULL, version = version + 1 WHERE order_id = $1 AND status <> 'released'",
+                [orderID]),
+        ]
+    }
+
+    /// The order's allocation, if it was ever planned.
+    public func allocation(orderID: ID<Order>) async throws -> StoredAllocation? {
+        let results = try await engine.read([Store.allocation(orderID), Statement(Store.orderSQL, [orderID]), Statement(Store.linesSQL, [orderID])])
+        guard let order = results[1].first else { throw DocketError.notFound(.order, key: orderID.description) }
+        let stored = try Store.order(order, lines: results[2])
+        return try results[0].first.map { try Store.storedAllocation($0, lines: stored.lines) }
+    }
+
+    /// Plans the order again by hand (`POST /api/v1/orders/{id}/allocate`): only while it holds stock; what it
+    /// holds counts as free for it, so an unchanged situation gives the same plan.
+    public func reallocate(orderID: ID<Order>, by actor: Actor) async throws -> StoredAllocation {
+        for _ in 0..<10 {
+            let order = try await order(id: orderID)
+            let effects: [OrderEffect]
+            do {
+                effects = try OrderWorkflow.reallocate(order.state)
+            } catch {
+                throw DocketError.illegalTransition(number: order.number, from: order.status, action: .allocate)
+            }
+            let now = clock.now()
+            let stock = try await StockWork.prepare(effects, order, by: actor, in: self)
+            var statements = [
+                Statement(
+                    "UPDATE orders SET version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2", [order.id, order.version, now],
+                    expect: .rows(1), label: "orders.version")
+            ]
+            statements += try self.statements(for: effects, orderID: order.id, message: OrderMessage(order), at: now, stock: stock)
+            do {
+                _ = try await engine.write(statements)
+                guard let stored = try await allocation(orderID: orderID) else { throw StoreError.decoding(column: "order_allocations") }
+                return stored
+            } catch StoreError.guardFailed(let label) where Self.replanOn.contains(label) {
+                continue
+            }
+        }
+        throw DocketError.versionConflict(.order, key: orderID.description, current: try await order(id: orderID).version)
+    }
+
+    /// Guards whose failure means "the world changed while we planned": read again and plan again.
+    static let replanOn: Set<String> = ["orders.version", "stock_lots.available", "stock_lots.reserved"]
+}
+
+/// What allocating needs besides the effects: the input read for this attempt, and who acts.
+struct StockWork: Sendable {
+    /// Read only when the effects allocate.
+    var input: AllocationInput?
+    var actor: Actor
+
+    /// What `effects` need from the store: the allocation input when they allocate (read now, for this attempt).
+    static func prepare(_ effects: [OrderEffect], _ order: StoredOrder, lines: [OrderIntake.PricedLine]? = nil, by actor: Actor,
+        in orders: OrderRepository) async throws -> StockWork
+    {
+        let allocates = effects.contains { if case .allocate = $0 { true } else { false } }
+        return StockWork(input: allocates ? try await orders.allocationInput(order, lines: lines) : nil, actor: actor)
+    }
+}
+
+/// The audit entry of an allocation.
+struct AllocationAudit: Codable {
+    var status: String
+    var firm: Bool
+    var warehouses: [String]
+}

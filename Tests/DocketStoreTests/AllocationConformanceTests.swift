@@ -1,0 +1,241 @@
+import DocketCore
+import Foundation
+import Testing
+
+@testable import DocketStore
+
+/// Three warehouses (Shanghai, Guangzhou, Beijing), each with a location, and the products P001 and P002.
+func allocationSetup(_ store: Store) async throws {
+    try await orderSetup(store)
+    let sites = [("SH", "上海仓", 31.38, 121.25), ("GZ", "广州仓", 23.13, 113.26), ("BJ", "北京仓", 39.90, 116.40)]
+    for (code, name, latitude, longitude) in sites {
+        var warehouse = sampleWarehouse(code)
+        warehouse.name = name
+        warehouse.address.latitude = latitude
+        warehouse.address.longitude = longitude
+        let created = try await store.warehouses.create(warehouse, by: clerk)
+        _ = try await store.stock.createLocation(Location(code: "A-01"), in: created.id, by: clerk)
+    }
+}
+
+func receive(_ store: Store, _ sku: String, _ warehouse: String, _ quantity: Int64) async throws {
+    _ = try await store.stock.receive(StockReceipt(sku: sku, warehouseCode: warehouse, locationCode: "A-01", quantity: quantity), by: clerk)
+}
+
+/// What the database holds about reservations, checked against itself: per lot 0 ≤ reserved ≤ on hand, the
+/// reservations add up to each lot's reserved, the ledger replays to it, and each order's plan is what it holds.
+func checkStockInvariants(_ store: Store) async throws {
+    let lots = try await store.engine.read(
+        Statement(
+            """
+            SELECT s.id, s.on_hand, s.reserved,
+                   CAST(COALESCE((SELECT SUM(quantity) FROM reservations r WHERE r.lot_id = s.id), 0) AS BIGINT) AS held,
+                   CAST(COALESCE((SELECT SUM(reserved_delta) FROM stock_movements m WHERE m.lot_id = s.id), 0) AS BIGINT) AS ledger_reserved,
+                   CAST(COALESCE((SELECT SUM(quantity) FROM stock_movements m WHERE m.lot_id = s.id), 0) AS BIGINT) AS ledger_on_hand
+            FROM stock_lots s
+            """))
+    for lot in lots {
+        let reserved = try lot.int("reserved")
+        let onHand = try lot.int("on_hand")
+        let id = try lot.int("id")
+        #expect(reserved >= 0 && reserved <= onHand, "lot \(id): \(reserved) reserved of \(onHand)")
+        #expect(try lot.int("held") == reserved, "reservations add up to the lot's reserved")
+        #expect(try lot.int("ledger_reserved") == reserved, "the ledger replays to reserved")
+        #expect(try lot.int("ledger_on_hand") == onHand, "the ledger replays to on hand")
+    }
+    let allocations = try await store.engine.read(Statement("SELECT order_id FROM order_allocations WHERE status <> 'released'"))
+    for row in allocations {
+        let id: ID<Order> = ID(try row.int("order_id"))
+        let stored = try #require(try await store.orders.allocation(orderID: id))
+        let held = try await store.engine.read(Statement("SELECT lot_id, CAST(SUM(quantity) AS BIGINT) AS q FROM reservations WHERE order_id = $1 GROUP BY lot_id", [id]))
+        var holding: [ID<StockLot>: Int64] = [:]
+        for row in held { holding[ID(try row.int("lot_id"))] = try row.int("q") }
+        #expect(holding == stored.plan.reservedByLot, "order \(id): its reservations are its plan")
+    }
+}
+
+@Suite("Allocation and reservations on both stores", .serialized)
+struct AllocationConformanceTests {
+    static let hour: Int64 = 3_600_000
+
+    func lots(_ store: Store, _ sku: String) async throws -> [String: (onHand: Int64, reserved: Int64)] {
+        var result: [String: (onHand: Int64, reserved: Int64)] = [:]
+        for lot in try await store.stock.stockLots(StockQuery(sku: sku)).items { result[lot.warehouseCode] = (lot.onHand, lot.reserved) }
+        return result
+    }
+
+    @Test(arguments: Engine.available)
+    func theInventoryReviewReservesSoftConfirmationMakesItFirmCancelGivesItBack(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await allocationSetup(store)
+            try await receive(store, "P001", "SH", 2)
+            try await receive(store, "P001", "GZ", 10)
+            try await receive(store, "P002", "GZ", 5)
+            let submitted = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            let order = try await store.orders.order(id: submitted.id)
+            #expect(try await store.orders.allocation(orderID: order.id) == nil, "nothing planned before the inventory review")
+            let waiting = try await passReviews(store, order.id)
+            #expect(waiting.status == .awaitingConfirmation)
+            // Guangzhou covers the whole order (3 × P001, 1 × P002); Shanghai, nearer, has only 2.
+            let soft = try #require(try await store.orders.allocation(orderID: order.id))
+            #expect(soft.status == .full && !soft.firm && soft.plan.warehouses == ["GZ"])
+            #expect(soft.expiresAt != nil)
+            #expect(soft.plan.lines.map(\.lineID) == order.lines.compactMap(\.id))
+            let p001 = try #require(soft.plan.lines.first { $0.sku == "P001" })
+            #expect(p001.explanation.contains { $0.verdict == .notEnough && $0.warehouse == "SH" && $0.available == 2 })
+            #expect(try await lots(store, "P001")["GZ"]?.reserved == 3)
+            #expect(try await lots(store, "P002")["GZ"]?.reserved == 1)
+            let timers = try await store.timers.list(orderID: order.id)
+            #expect(timers.contains { $0.kind == .reservationExpiry && $0.doneAt == nil })
+            try await checkStockInvariants(store)
+
+            _ = try await store.orders.recordConfirmation(orderID: order.id, via: .phone, note: nil, by: clerk)
+            let firm = try #require(try await store.orders.allocation(orderID: order.id))
+            #expect(firm.firm && firm.expiresAt == nil && firm.plan.reservedByLot == soft.plan.reservedByLot, "same plan, now firm")
+            let expiry = try await store.timers.list(orderID: order.id).first { $0.kind == .reservationExpiry }
+            #expect(expiry?.outcome == .cancelled)
+            let movements = try await store.stock.stockMovements(StockQuery(sku: "P001")).items.filter { $0.kind == .reservation }
+            #expect(movements.map(\.reservedDelta) == [3], "confirming changed nothing in the ledger")
+
+            _ = try await store.orders.transition(orderID: order.id, .cancel, reason: "客户取消", by: clerk)
+            #expect(try await lots(store, "P001")["GZ"]?.reserved == 0)
+            #expect(try await lots(store, "P002")["GZ"]?.reserved == 0)
+            #expect(try await store.orders.allocation(orderID: order.id)?.status == .released)
+            let releases = try await store.stock.stockMovements(StockQuery(sku: "P001")).items.filter { $0.kind == .release }
+            #expect(releases.map(\.reservedDelta) == [-3] && releases.first?.actor == "user:clerk")
+            try await checkStockInvariants(store)
+        }
+    }
+
+    @Test(arguments: Engine.available)
+    func aSoftReservationLapsesAndConfirmingPlansAgain(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { base in
+            let store = Store(engine: base.engine, clock: clock, logger: base.logger, policy: OrderPolicy(confirmationHours: 72))
+            try await allocationSetup(store)
+            try await receive(store, "P001", "SH", 10)
+            try await receive(store, "P002", "SH", 10)
+            let order = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            _ = try await passReviews(store, order.id)
+            #expect(try await lots(store, "P001")["SH"]?.reserved == 3)
+            clock.advance(milliseconds: 49 * Self.hour)
+            let outcomes = try await store.timers.runDueTimers(owner: "node")
+            #expect(outcomes.contains(.released))
+            #expect(try await store.orders.order(id: order.id).status == .awaitingConfirmation, "the order still waits for the customer")
+            #expect(try await lots(store, "P001")["SH"]?.reserved == 0)
+            #expect(try await store.orders.allocation(orderID: order.id)?.status == .released)
+            let timeline = try await store.orders.orderTimeline(orderID: order.id)
+            #expect(timeline.last?.action == "reservation_expired")
+            try await checkStockInvariants(store)
+            // The customer confirms later: the order is planned again, firm.
+            _ = try await store.orders.recordConfirmation(orderID: order.id, via: .phone, note: nil, by: clerk)
+            let firm = try #require(try await store.orders.allocation(orderID: order.id))
+            #expect(firm.status == .full && firm.firm)
+            #expect(try await lots(store, "P001")["SH"]?.reserved == 3)
+            try await checkStockInvariants(store)
+        }
+    }
+
+    @Test(arguments: Engine.available)
+    func anApprovedChangePlansAgainInTheSameWrite(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await allocationSetup(store)
+            try await receive(store, "P001", "SH", 10)
+            try await receive(store, "P002", "SH", 10)
+            let submitted = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            _ = try await passReviews(store, submitted.id)
+            _ = try await store.orders.recordConfirmation(orderID: submitted.id, via: .phone, note: nil, by: clerk)
+            let order = try await store.orders.order(id: submitted.id)
+            let kept = order.lines.compactMap(\.id)
+            try #require(kept.count == 2)
+            // P001 3 → 5, P002 dropped, a new P002 line of 4 … (the edit names the kept line by id)
+            let change = try await store.orders.requestChange(
+                orderID: order.id,
+                OrderEdit(lines: [OrderLineDraft(lineID: kept[0], sku: "P001", quantity: 5), OrderLineDraft(sku: "P002", quantity: 4)]),
+                message: "加量", by: clerk)
+            _ = try await store.orders.decideChange(requestID: change.id, approve: true, reason: "客户确认", by: clerk)
+            let revised = try await store.orders.order(id: order.id)
+            let plan = try #require(try await store.orders.allocation(orderID: order.id))
+            #expect(plan.firm && plan.status == .full)
+            #expect(plan.plan.lines.map(\.lineID) == revised.lines.compactMap(\.id), "every line named by its id, added ones too")
+            #expect(plan.plan.lines.map(\.allocated) == revised.lines.map(\.quantity))
+            #expect(try await lots(store, "P001")["SH"]?.reserved == 5)
+            #expect(try await lots(store, "P002")["SH"]?.reserved == 4)
+            try await checkStockInvariants(store)
+        }
+    }
+
+    @Test(arguments: Engine.available)
+    func reallocatingByHandOnlyWhileTheOrderHoldsStock(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await allocationSetup(store)
+            try await receive(store, "P001", "SH", 1)
+            let order = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            await #expect(throws: DocketError.illegalTransition(number: order.number, from: .reviewSales, action: .allocate)) {
+                _ = try await store.orders.reallocate(orderID: order.id, by: clerk)
+            }
+            _ = try await passReviews(store, order.id)
+            let short = try #require(try await store.orders.allocation(orderID: order.id))
+            #expect(short.status == .partial && short.plan.lines[0].allocated == 1 && short.plan.lines[1].allocated == 0)
+            #expect(short.plan.lines[1].explanation.contains { $0.verdict == .short && $0.quantity == 1 })
+            // Stock arrives; allocating again takes it.
+            try await receive(store, "P001", "BJ", 5)
+            try await receive(store, "P002", "BJ", 5)
+            let again = try await store.orders.reallocate(orderID: order.id, by: clerk)
+            #expect(again.status == .full && again.plan.warehouses == ["BJ"], "one warehouse now covers the order")
+            #expect(try await lots(store, "P001")["SH"]?.reserved == 0)
+            #expect(try await lots(store, "P001")["BJ"]?.reserved == 3)
+            try await checkStockInvariants(store)
+        }
+    }
+
+    /// 32 clients order 5 scarce products across 3 warehouses at once, each through the four reviews: afterwards
+    /// no lot is over-reserved, every reservation is in a plan and the ledger, and nothing is oversold.
+    @Test(arguments: Engine.available)
+    func contentionNeverOverReserves(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await allocationSetup(store)
+            let skus = ["S1", "S2", "S3", "S4", "S5"]
+            for sku in skus { _ = try await store.products.create(sampleProduct(sku), by: clerk) }
+            var onHand: [String: Int64] = [:]
+            for (index, sku) in skus.enumerated() {
+                for (offset, warehouse) in ["SH", "GZ", "BJ"].enumerated() {
+                    let quantity = Int64(3 + (index + offset) % 4)
+                    try await receive(store, sku, warehouse, quantity)
+                    onHand[sku, default: 0] += quantity
+                }
+            }
+            let results = await withTaskGroup(of: Result<ID<Order>, any Error>.self) { group in
+                for client in 0..<32 {
+                    group.addTask {
+                        do {
+                            let lines = (0..<2).map { k in OrderLineDraft(sku: skus[(client + k * 2) % skus.count], quantity: Int64(1 + (client + k) % 4)) }
+                            let draft = OrderDraft(channel: .api, customerCode: "C001", lines: lines)
+                            let order = try await store.orders.submitOrder(draft, idempotencyKey: "client-\(client)", by: clerk).order
+                            _ = try await passReviews(store, order.id)
+                            return .success(order.id)
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                var all: [Result<ID<Order>, any Error>] = []
+                for await result in group { all.append(result) }
+                return all
+            }
+            let failures = results.compactMap { if case .failure(let error) = $0 { error } else { nil } }
+            #expect(failures.isEmpty, "\(failures)")
+            try await checkStockInvariants(store)
+            var allocated: [String: Int64] = [:]
+            var planned = 0
+            for case .success(let id) in results {
+                guard let allocation = try await store.orders.allocation(orderID: id) else { continue }
+                planned += 1
+                for line in allocation.plan.lines { allocated[line.sku, default: 0] += line.allocated }
+            }
+            #expect(planned == 32, "every order was planned")
+            for sku in skus { #expect((allocated[sku] ?? 0) <= onHand[sku]!, "\(sku) not oversold") }
+            #expect(allocated.values.reduce(0, +) > 0)
+        }
+    }
+}
