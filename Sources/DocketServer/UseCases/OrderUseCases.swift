@@ -14,6 +14,11 @@ struct OrderUseCases {
         auth = store.auth
     }
 
+    /// 分配: plans the order again by hand (what it holds counts as free for it); only while it holds stock.
+    func reallocate(orderID: ID<Order>, by caller: DocketRequestContext) async throws -> StoredAllocation {
+        try await orders.reallocate(orderID: orderID, by: caller.actor)
+    }
+
     /// 收单: an order from the desk, the API or a file, checked at intake.
     func submit(_ draft: OrderDraft, idempotencyKey: String?, by caller: DocketRequestContext) async throws -> OrderSubmission {
         try await orders.submitOrder(draft, idempotencyKey: idempotencyKey, by: caller.actor)

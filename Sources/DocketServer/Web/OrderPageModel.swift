@@ -153,6 +153,7 @@ struct OrderPageModel {
     var lines: Lines
     var review: Review?
     var confirmation: Confirmation?
+    var allocation: AllocationPanel?
     var actions: [Action]
     var changeHref: String?
     var reviews: Table<ReviewRow>?
@@ -160,6 +161,37 @@ struct OrderPageModel {
     var revisions: Table<Revision>?
     var timers: Table<TimerRow>?
     var timeline: [Event]
+
+    /// 分配计划: where each line comes from, and why (every warehouse and lot looked at, in words).
+    struct AllocationPanel {
+        struct Pick {
+            var warehouse: String
+            var location: String
+            var lot: String
+            var expiry: String
+            var quantity: Int64
+        }
+
+        struct Row {
+            var no: Int
+            var sku: String
+            var quantity: Int64
+            var allocated: Int64
+            /// Still missing from stock (nil when nothing is).
+            var shortBy: Int64?
+            var toProduce: Int64?
+            var picks: [Pick]
+            var why: [String]
+        }
+
+        var status: Badge
+        var reservation: String?
+        var warehouses: String?
+        var rows: [Row]
+        /// Not planned yet: says when it will be.
+        var notYet: Bool
+        var rerunAction: String?
+    }
 
     /// A list shown with its heading only when it has rows (nil when empty).
     struct Table<Row> {
@@ -229,6 +261,43 @@ extension OrderPageModel {
                 channels: ConfirmationChannel.allCases.map { Choice(value: $0.rawValue, label: text("confirmation.channel.\($0.rawValue)")) },
                 newLink: newLink, recordAction: Route.orderConfirmation(id).path, resendAction: Route.orderConfirmationResend(id).path,
                 linkAction: Route.orderConfirmationLink(id).path)
+        }
+        let hold = OrderWorkflow.stockHold(order.state)
+        if file.allocation != nil || hold != .none {
+            func site(_ code: String) -> String {
+                guard let name = file.warehouseNames[code] else { return code }
+                return language == .zhCN ? "\(name)（\(code)）" : "\(name) (\(code))"
+            }
+            let stored = file.allocation
+            let released = stored?.status == .released
+            let statusCode = stored?.status.rawValue ?? AllocationPlan.Status.none.rawValue
+            var reservation: String?
+            if let stored, !released {
+                reservation = stored.firm
+                    ? text("allocation.reservation.firm")
+                    : text("allocation.reservation.soft") + (stored.expiresAt.map { " · " + text("allocation.reservation.expires", ["time": displayTime($0)]) } ?? "")
+            }
+            let rows = (released ? [] : stored?.plan.lines ?? []).enumerated().map { index, line in
+                AllocationPanel.Row(
+                    no: index + 1, sku: line.sku, quantity: line.quantity, allocated: line.allocated, shortBy: line.short > 0 ? line.short : nil,
+                    toProduce: line.toProduce > 0 ? line.toProduce : nil,
+                    picks: line.picks.map {
+                        AllocationPanel.Pick(
+                            warehouse: site($0.warehouse), location: $0.location, lot: $0.lot.isEmpty ? "—" : $0.lot, expiry: $0.expiry?.iso8601 ?? "—",
+                            quantity: $0.quantity)
+                    },
+                    why: line.explanation.map { note in
+                        var message = note.message
+                        if let code = note.warehouse { message.arguments["warehouse"] = site(code) }
+                        return message.text(language)
+                    })
+            }
+            allocation = AllocationPanel(
+                status: Badge(code: statusCode, label: text("allocation.status.\(statusCode)")), reservation: reservation,
+                warehouses: released ? nil : stored.map { $0.plan.warehouses.map(site).joined(separator: language == .zhCN ? "、" : ", ") }
+                    .flatMap { $0.isEmpty ? nil : $0 },
+                rows: rows, notYet: stored == nil,
+                rerunAction: hold != .none && Access.allocation.allows(roles) ? Route.orderAllocation(id).path : nil)
         }
         actions = !Access.orderControl.allows(roles) ? [] : [OrderAction.hold, .resume, .cancel]
             .filter { OrderLifecycle.actions(from: order.status).contains($0) }

@@ -78,6 +78,10 @@ struct OrderPages {
             let id = try context.orderID()
             return try await after(id, context, done: .linkResent) { try await orders.resendConfirmation(orderID: id, by: context) }
         }
+        routes.post(.orderAllocation(.parameter), .allocation) { _, context in
+            let id = try context.orderID()
+            return try await after(id, context, done: .allocated) { _ = try await orders.reallocate(orderID: id, by: context) }
+        }
         routes.post(.changeDecision(.parameter), .orderChangeApproval) { request, context in
             let requestID: ID<ChangeRequest> = try context.id()
             let change = try await store.orders.changeRequest(id: requestID)
@@ -176,7 +180,12 @@ struct OrderPages {
         var feedback: OrderPageModel.Feedback?
         if let done {
             feedback = OrderPageModel.Feedback(
-                text: text("feedback.\(done.rawValue)", ["status": text("order.status.\(file.order.status.rawValue)")]))
+                text: text(
+                    "feedback.\(done.rawValue)",
+                    [
+                        "status": text("order.status.\(file.order.status.rawValue)"),
+                        "allocation": text("allocation.status.\(file.allocation?.status.rawValue ?? "none")"),
+                    ]))
             if done == .reviewed, let decidedStage, let next = try await store.orders.nextInQueue(decidedStage.status, excluding: id) {
                 feedback?.nextHref = Route.order(next.id).path
                 feedback?.nextLabel = text("ui.order.nextInQueue", ["number": next.number])
@@ -229,7 +238,7 @@ struct OrderListModel {
 
 /// What the order page confirms after a step (`?done=`): a fixed list, so the address carries no text of its own.
 enum OrderFeedback: String, CaseIterable {
-    case reviewed, held, resumed, cancelled, confirmed, linkResent, changeApproved, changeRejected
+    case reviewed, held, resumed, cancelled, confirmed, linkResent, changeApproved, changeRejected, allocated
 
     init(_ action: OrderAction) {
         switch action {

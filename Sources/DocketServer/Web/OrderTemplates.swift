@@ -51,6 +51,7 @@ enum OrderTemplates {
         {{#lines}}{{>orderLines}}{{/lines}}
         {{#review}}{{>reviewPanel}}{{/review}}
         {{#confirmation}}{{>confirmationPanel}}{{/confirmation}}
+        {{#allocation}}{{>allocationPanel}}{{/allocation}}
         {{#actions}}
         <form method="post" action="{{action}}" class="toolbar">
           <input type="hidden" name="_csrf" value="{{csrf}}">
@@ -64,6 +65,26 @@ enum OrderTemplates {
         <p><a href="{{route.orders}}">‹ {{t.ui.orders.title}}</a></p>
         {{/content}}
         {{/layout}}
+        """
+
+    /// `OrderPageModel.AllocationPanel`: where each line comes from (warehouse, location, lot) and, folded, why.
+    static let allocationPanel = """
+        <section class="panel" id="allocation-panel" data-status="{{status.code}}">
+          <h2>{{t.ui.allocation.title}} <span class="status" id="allocation-status" data-status="{{status.code}}">{{status.label}}</span></h2>
+          {{#notYet}}<p class="hint" id="allocation-not-yet">{{t.ui.allocation.none}}</p>{{/notYet}}
+          {{#reservation}}<p class="hint" id="allocation-reservation">{{reservation}}</p>{{/reservation}}
+          {{#warehouses}}<p>{{t.ui.allocation.warehouses}}{{t.ui.colon}}<strong id="allocation-warehouses">{{warehouses}}</strong></p>{{/warehouses}}
+          {{^empty(rows)}}<div class="table-scroll"><table class="grid" id="allocation-lines">
+            <thead><tr><th>#</th><th>{{t.ui.field.sku}}</th><th class="num">{{t.ui.field.quantity}}</th><th class="num">{{t.ui.allocation.allocated}}</th><th>{{t.ui.allocation.picks}}</th></tr></thead>
+            <tbody>{{#rows}}<tr>
+              <td>{{no}}</td><td>{{sku}}</td><td class="num">{{quantity}}</td>
+              <td class="num">{{allocated}}{{#shortBy}}<br><span class="status" data-status="on_hold">{{t.ui.allocation.short}} {{shortBy}}</span>{{/shortBy}}{{#toProduce}}<br><span class="status">{{t.ui.allocation.toProduce}} {{toProduce}}</span>{{/toProduce}}</td>
+              <td><ul class="picks">{{#picks}}<li>{{warehouse}} · {{t.ui.allocation.location}} {{location}} · {{t.ui.allocation.lot}} {{lot}}{{#expiry}} · {{t.ui.allocation.expiry}} {{expiry}}{{/expiry}} · <strong>{{quantity}}</strong></li>{{/picks}}</ul>
+                <details class="why"><summary>{{t.ui.allocation.why}}</summary><ul>{{#why}}<li>{{.}}</li>{{/why}}</ul></details></td>
+            </tr>{{/rows}}</tbody>
+          </table></div>{{/empty(rows)}}
+          {{#rerunAction}}<form method="post" action="{{rerunAction}}" class="toolbar"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="reallocate">{{t.ui.allocation.rerun}}</button></form>{{/rerunAction}}
+        </section>
         """
 
     /// `OrderPageModel.Header`: who, where, what kind.

@@ -13,6 +13,8 @@ enum Route: Hashable, Sendable {
     case orderComplete(ID<Order>), orderChange(ID<Order>), orderReview(ID<Order>)
     case orderConfirmation(ID<Order>), orderConfirmationLink(ID<Order>), orderConfirmationResend(ID<Order>)
     case orderAction(ID<Order>, OrderAction)
+    /// Plan the order's allocation again (the allocation panel's button).
+    case orderAllocation(ID<Order>)
     case changeDecision(ID<ChangeRequest>)
     /// The customer's public confirmation page (no sign-in; the token is the key).
     case confirm(token: String)
@@ -50,6 +52,7 @@ enum Route: Hashable, Sendable {
         case .orderConfirmationLink(let id): "/orders/\(Self.segment(id))/confirmation/link"
         case .orderConfirmationResend(let id): "/orders/\(Self.segment(id))/confirmation/resend"
         case .orderAction(let id, let action): "/orders/\(Self.segment(id))/\(action.rawValue)"
+        case .orderAllocation(let id): "/orders/\(Self.segment(id))/allocation"
         case .changeDecision(let id): "/change-requests/\(Self.segment(id))/decision"
         case .confirm(let token): "/confirm/\(token)"
         case .stock: "/stock"

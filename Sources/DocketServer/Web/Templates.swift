@@ -4,7 +4,7 @@ enum Templates {
     static let all: [String: String] = [
         "field": field, "pager": pager, "layout": layout, "dashboardPanel": dashboardPanel, "queuePanel": queuePanel, "login": login, "home": home, "list": list, "form": form, "error": error,
         "tokens": tokens, "locations": locations, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
-        "orderHeader": OrderTemplates.orderHeader, "orderLines": OrderTemplates.orderLines, "reviewPanel": OrderTemplates.reviewPanel,
+        "orderHeader": OrderTemplates.orderHeader, "orderLines": OrderTemplates.orderLines, "reviewPanel": OrderTemplates.reviewPanel, "allocationPanel": OrderTemplates.allocationPanel,
         "confirmationPanel": OrderTemplates.confirmationPanel, "changePanel": OrderTemplates.changePanel,
         "orderHistory": OrderTemplates.orderHistory,
         "orderEntry": OrderTemplates.entry, "orderImport": OrderTemplates.importPage, "confirm": OrderTemplates.confirm,
@@ -365,6 +365,9 @@ enum Templates {
         table.lines td { padding: .2rem .3rem; }
         table.lines .name { color: var(--muted); font-size: .85rem; }
         .split { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 0 1rem; }
+        ul.picks { list-style: none; padding: 0; margin: 0; }
+        details.why summary { cursor: pointer; color: var(--muted); font-size: .85rem; }
+        details.why ul { margin: .2rem 0; padding-left: 1.1rem; font-size: .85rem; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0 1rem; }
         dl.facts dt { color: var(--muted); }
         dl.facts dd { margin: 0; }

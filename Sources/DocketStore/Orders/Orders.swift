@@ -521,6 +521,8 @@ public struct OrderFile: Sendable {
     public var timers: [TimerRecord]
     /// The allocation plan and whether its reservation is firm; nil until the order was first allocated.
     public var allocation: StoredAllocation?
+    /// The names of the warehouses the plan mentions, by code.
+    public var warehouseNames: [String: String]
     /// What the order's current review stage finds, from facts read in the same snapshot; nil outside review.
     public var assessment: StageAssessment?
 }
@@ -542,7 +544,7 @@ extension OrderRepository {
                 ]
                     + Store.reviewFactStatements(
                         customerCode: order("customer_code"), orderID: id, receivedAt: order("received_at"), skus: .ofOrder(id), now: now)
-                    + [Store.allocation(id)])
+                    + [Store.allocation(id), Statement("SELECT code, name FROM warehouses", [])])
         } catch StoreError.guardFailed(let label) where label.hasPrefix("reference to statement 0.") {
             throw DocketError.notFound(.order, key: id.description)  // no order row to take the customer from
         }
@@ -555,6 +557,8 @@ extension OrderRepository {
             order: stored, timeline: try Store.timeline(rows[2]),
             reviews: try rows[3].map(Store.reviewRecord), changes: try rows[4].map(Store.changeRequest),
             revisions: try rows[5].map(Store.revision), timers: try rows[6].map(Store.timerRecord),
-            allocation: try rows[11].first.map { try Store.storedAllocation($0, lines: stored.lines) }, assessment: assessment)
+            allocation: try rows[11].first.map { try Store.storedAllocation($0, lines: stored.lines) },
+            warehouseNames: Dictionary(try rows[12].map { (try $0.text("code"), try $0.text("name")) }, uniquingKeysWith: { a, _ in a }),
+            assessment: assessment)
     }
 }

@@ -229,10 +229,15 @@ extension OrderRepository {
 
     /// The order's allocation, if it was ever planned.
     public func allocation(orderID: ID<Order>) async throws -> StoredAllocation? {
+        try await orderAllocation(orderID: orderID).allocation
+    }
+
+    /// The order and its allocation (nil until first planned), in one snapshot.
+    public func orderAllocation(orderID: ID<Order>) async throws -> (order: StoredOrder, allocation: StoredAllocation?) {
         let results = try await engine.read([Store.allocation(orderID), Statement(Store.orderSQL, [orderID]), Statement(Store.linesSQL, [orderID])])
         guard let order = results[1].first else { throw DocketError.notFound(.order, key: orderID.description) }
         let stored = try Store.order(order, lines: results[2])
-        return try results[0].first.map { try Store.storedAllocation($0, lines: stored.lines) }
+        return (stored, try results[0].first.map { try Store.storedAllocation($0, lines: stored.lines) })
     }
 
     /// Plans the order again by hand (`POST /api/v1/orders/{id}/allocate`): only while it holds stock; what it

@@ -1,0 +1,96 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Hummingbird
+
+/// `GET /api/v1/orders/{id}/allocation` (the plan, each line's picks and why, in the reader's language) and
+/// `POST /api/v1/orders/{id}/allocate` (plan again by hand).
+struct AllocationAPI {
+    let store: Store
+
+    /// The plan as the API shows it: each explanation note as data and in words.
+    struct Body: Encodable {
+        struct Note: Encodable {
+            var verdict: AllocationNote.Verdict
+            var warehouse: String?
+            var lot: String?
+            var quantity: Int64?
+            var available: Int64?
+            var expiry: CalendarDate?
+            var cost: Money?
+            var kilometres: Int?
+            var minimumDays: Int?
+            var text: String
+        }
+
+        struct Line: Encodable {
+            var lineId: ID<OrderLine>
+            var sku: String
+            var quantity: Int64
+            var allocated: Int64
+            var toProduce: Int64
+            var short: Int64
+            var picks: [AllocationPlan.Pick]
+            var explanation: [Note]
+        }
+
+        /// `full`, `partial`, `none`, or `released`.
+        var status: String
+        /// Whether the order was ever planned (it is after the inventory review).
+        var planned: Bool
+        var firm: Bool
+        var plannedAt: Timestamp?
+        var expiresAt: Timestamp?
+        var warehouses: [String]
+        var lines: [Line]
+
+        init(_ stored: StoredAllocation?, order: StoredOrder, language: Language) {
+            guard let stored else {
+                status = AllocationPlan.Status.none.rawValue
+                planned = false
+                firm = false
+                warehouses = []
+                lines = order.lines.map {
+                    Line(lineId: $0.id ?? ID(0), sku: $0.sku, quantity: $0.quantity, allocated: 0, toProduce: 0, short: $0.quantity, picks: [],
+                        explanation: [])
+                }
+                return
+            }
+            status = stored.status.rawValue
+            planned = true
+            firm = stored.firm
+            plannedAt = stored.plannedAt
+            expiresAt = stored.expiresAt
+            let released = stored.status == .released
+            warehouses = released ? [] : stored.plan.warehouses
+            lines = stored.plan.lines.map { line in
+                Line(
+                    lineId: line.lineID, sku: line.sku, quantity: line.quantity, allocated: released ? 0 : line.allocated,
+                    toProduce: line.toProduce, short: released ? line.quantity - line.toProduce : line.short,
+                    picks: released ? [] : line.picks,
+                    explanation: line.explanation.map {
+                        Note(
+                            verdict: $0.verdict, warehouse: $0.warehouse, lot: $0.lot, quantity: $0.quantity, available: $0.available,
+                            expiry: $0.expiry, cost: $0.cost, kilometres: $0.kilometres, minimumDays: $0.minimumDays,
+                            text: $0.message.text(language))
+                    })
+            }
+        }
+    }
+
+    var orders: OrderUseCases { OrderUseCases(store: store) }
+
+    func register(on routes: SecureRoutes) {
+        routes.get("/api/v1/orders/:id/allocation", .staff) { _, context in
+            let id = try context.orderID()
+            let read = try await store.orders.orderAllocation(orderID: id)
+            return try JSON.response(Body(read.allocation, order: read.order, language: context.language))
+        }
+        routes.post("/api/v1/orders/:id/allocate", .allocation) { _, context in
+            let id = try context.orderID()
+            let stored = try await orders.reallocate(orderID: id, by: context)
+            let order = try await store.orders.order(id: id)
+            return try JSON.response(Body(stored, order: order, language: context.language))
+        }
+    }
+}

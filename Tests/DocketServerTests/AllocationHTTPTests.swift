@@ -1,0 +1,75 @@
+import DocketCore
+import DocketStore
+import DocketTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import DocketServer
+
+/// Issue 10: the allocation over HTTP (the plan and why, planning again by hand) and on the order page.
+@Suite("Allocation over HTTP and on the order page")
+struct AllocationHTTPTests {
+    func token(_ store: Store, _ username: String, _ roles: [Role]) async throws -> String {
+        let user = try await store.auth.addUser(User(username: username, displayName: username, roles: roles), password: "password-long-1", by: .cli())
+        return try await store.auth.createAPIToken(for: user.id, name: username, by: .cli()).token
+    }
+
+    @Test func thePlanSaysWhyAndTheWarehouseAllocatesAgain() async throws {
+        try await withApp { client, store in
+            try await OrdersAPITests().setup(store)
+            let warehouse = try await store.warehouses.create(
+                Warehouse(
+                    code: "WH-SH", name: "上海仓",
+                    address: Address(province: "上海市", city: "上海市", district: "嘉定区", street: "嘉松北路 1 号", latitude: 31.38, longitude: 121.25),
+                    region: "华东"), by: .cli())
+            _ = try await store.stock.createLocation(Location(code: "A-01"), in: warehouse.id, by: .cli())
+            _ = try await store.stock.receive(StockReceipt(sku: "TEA-1", warehouseCode: "WH-SH", locationCode: "A-01", quantity: 1), by: .cli())
+            let desk = try await token(store, "desk", [.orderDesk])
+            let keeper = try await token(store, "keeper", [.warehouse])
+            func call(_ method: HTTPRequest.Method, _ uri: String, _ bearer: String? = nil, language: String = "zh-CN") async throws
+                -> (HTTPResponse.Status, String)
+            {
+                var headers: HTTPFields = [.contentType: "application/json", .acceptLanguage: language]
+                if let bearer { headers[.authorization] = "Bearer " + bearer }
+                return try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: method == .post ? "{}" : "")) {
+                    ($0.status, String(buffer: $0.body))
+                }
+            }
+            let id = try await client.execute(uri: "/api/v1/orders", method: .post, body: body(orderJSON)) { try decode(StoredOrder.self, $0).id }
+            // Not planned before the inventory review, and not to be planned by hand either.
+            var answer = try await call(.get, "/api/v1/orders/\(id)/allocation")
+            #expect(answer.0 == .ok && answer.1.contains(#""planned":false"#) && answer.1.contains(#""status":"none""#))
+            #expect(try await call(.post, "/api/v1/orders/\(id)/allocate", keeper).0 == .conflict)
+            _ = try await store.decideCurrentStage(orderID: id, .pass, reason: "ok", approveOverrides: true, by: .cli())
+            while try await store.orders.order(id: id).status.isReview {
+                _ = try await store.decideCurrentStage(orderID: id, .pass, reason: "库存不足，已知", approveOverrides: true, by: .cli())
+            }
+            answer = try await call(.get, "/api/v1/orders/\(id)/allocation")
+            #expect(answer.0 == .ok)
+            let plan = try JSONSerialization.jsonObject(with: Data(answer.1.utf8)) as? [String: Any]
+            #expect(plan?["status"] as? String == "partial" && plan?["firm"] as? Bool == false)
+            let line = (plan?["lines"] as? [[String: Any]])?.first
+            #expect(line?["allocated"] as? Int == 1 && line?["short"] as? Int == 1 && line?["lineId"] != nil)
+            let picks = line?["picks"] as? [[String: Any]]
+            #expect(picks?.first?["warehouse"] as? String == "WH-SH" && picks?.first?["location"] as? String == "A-01")
+            let notes = (line?["explanation"] as? [[String: Any]])?.compactMap { $0["text"] as? String } ?? []
+            #expect(notes.contains("WH-SH：发出 1") && notes.contains("缺货 1，到货后按优先级自动分配"), "\(notes)")
+            let english = try await call(.get, "/api/v1/orders/\(id)/allocation", language: "en")
+            #expect(english.1.contains("1 short; allocated by priority when stock arrives"))
+            // Stock arrives; the order desk may not allocate, the warehouse may.
+            _ = try await store.stock.receive(StockReceipt(sku: "TEA-1", warehouseCode: "WH-SH", locationCode: "A-01", quantity: 5), by: .cli())
+            #expect(try await call(.post, "/api/v1/orders/\(id)/allocate", desk).0 == .forbidden)
+            answer = try await call(.post, "/api/v1/orders/\(id)/allocate", keeper)
+            #expect(answer.0 == .ok && answer.1.contains(#""status":"full""#), "\(answer.1)")
+            // The order page shows where each line comes from and why, warehouses by name.
+            let page = try await client.execute(uri: "/orders/\(id)", method: .get) { String(buffer: $0.body) }
+            #expect(page.contains(#"id="allocation-panel" data-status="full""#))
+            #expect(page.contains("上海仓（WH-SH）") && page.contains("为什么这样分配") && page.contains("临时预留（客户确认前）"))
+            #expect(page.contains(#"id="reallocate""#), "the admin may allocate again")
+        }
+    }
+}
