@@ -69,8 +69,73 @@ public enum Bench {
                     OrderDraft(channel: .api, customerCode: customers[i % customers.count], lines: lines),
                     idempotencyKey: "bench-\(i)", by: .cli("bench"))
             })
+        results.append(try await allocationPlan(seconds: seconds))
+        // Orders holding stock, one per client, planned again and re-reserved over and over (a full plan, its
+        // reservations rewritten, the order's version guard, the ledger when a lot changes).
+        var holding: [ID<Order>] = []
+        for client in 0..<concurrency {
+            let lines = (0..<3).map { OrderLineDraft(sku: sellable[(client * 3 + $0) % sellable.count], quantity: 1) }
+            let order = try await store.orders.submitOrder(
+                OrderDraft(channel: .api, customerCode: customers[client % customers.count], lines: lines),
+                idempotencyKey: "bench-holding-\(client)", by: .cli("bench")).order
+            var current = try await store.orders.order(id: order.id)
+            while let stage = ReviewStage(status: current.status) {
+                current = try await store.orders.decideReview(current, stage: stage, .pass, reason: "bench", approveOverrides: true, by: .cli("bench"))
+            }
+            holding.append(order.id)
+        }
+        let orders = holding
+        results.append(
+            try await measure("allocate + reserve (3 lines)", seconds: seconds, concurrency: concurrency) { i in
+                _ = try await store.orders.reallocate(orderID: orders[(i / 1_000_003) % orders.count], by: .cli("bench"))
+            })
         for result in results { report(result.line) }
         return results
+    }
+
+    /// The Core pipeline alone, one caller: a 5-line order over 10 warehouses × 20 lots of each product, with two
+    /// carriers' zone rate tables to rank by.
+    static func allocationPlan(seconds: Double) async throws -> BenchResult {
+        let today = CalendarDate(year: 2026, month: 11, day: 23)!
+        let provinces = ["上海", "江苏", "浙江", "广东", "北京", "四川", "湖北", "山东", "河南", "福建"]
+        let sites = provinces.enumerated().map { index, province in
+            WarehouseSite(
+                code: "W\(index)", active: index != 7,
+                point: ChinaPlaces.locate(province: province, city: "") ?? GeoPoint(latitude: 30, longitude: 115))
+        }
+        var supply: [LotSupply] = []
+        var lotID: Int64 = 1
+        for site in sites {
+            for sku in 0..<5 {
+                for lot in 0..<20 {
+                    supply.append(
+                        LotSupply(
+                            lotID: ID(lotID), sku: "S\(sku)", warehouse: site.code, location: "A-\(lot % 4)", lot: "L\(lotID)",
+                            expiry: sku < 2 ? today.adding(days: 10 + Int(lotID % 300)) : nil,
+                            receivedAt: Timestamp(millisecondsSince1970: 1_790_000_000_000 + lotID * 60_000), available: 1 + lotID % 7,
+                            quarantined: lotID % 97 == 0))
+                    lotID += 1
+                }
+            }
+        }
+        let rates = provinces.map { Rate(zone: $0, baseFee: Money(minor: 1_200), perKg: Money(minor: 200), transitDays: 2) }
+            + [Rate(zone: "*", baseFee: Money(minor: 2_000), perKg: Money(minor: 500), transitDays: 4)]
+        let carriers = ["SF", "ZTO"].map { code in
+            Carrier(code: code, name: code, services: [CarrierService(code: "STD", name: "标准", mode: .express, pricing: .zone, rates: rates)])
+        }
+        let demand = AllocationDemand(
+            lines: (0..<5).map { (index: Int) -> AllocationDemand.Line in
+                let shelfLife: Int? = index < 2 ? 365 : nil
+                return AllocationDemand.Line(
+                    lineID: ID(Int64(index + 1)), sku: "S\(index)", quantity: Int64(40 + index * 10), shelfLifeDays: shelfLife, weightGrams: 800)
+            },
+            today: today, promisedDate: today.adding(days: 7), destination: GeoPoint(latitude: 31.23, longitude: 121.47), province: "上海市")
+        let lots = supply
+        let plan = Allocation.plan(demand, supply: lots, warehouses: sites, carriers: carriers, policy: .standard)
+        precondition(!plan.lines.isEmpty)
+        return try await measure("allocation plan (Core)", seconds: seconds, concurrency: 1) { _ in
+            _ = Allocation.plan(demand, supply: lots, warehouses: sites, carriers: carriers, policy: .standard)
+        }
     }
 
     /// Runs `operation` from `concurrency` tasks for `seconds`, recording each call's latency.

@@ -295,6 +295,10 @@ private struct Planner {
     /// Per line: the warehouses that have any lot of the product.
     var stocked: [Set<String>]
     var kilometres: [String: Int] = [:]
+    /// Per line, per warehouse: all usable stock.
+    var totals: [[String: Int64]] = []
+    /// Per warehouse: the carriers' rates that apply to this destination.
+    var quoters: [String: ShippingEstimate.Quoter] = [:]
 
     init(demand: AllocationDemand, supply: [LotSupply], warehouses: [WarehouseSite], carriers: [Carrier], policy: AllocationPolicy) {
         self.demand = demand
@@ -352,17 +356,17 @@ private struct Planner {
         if let destination = demand.destination {
             for site in warehouses { if let point = site.point { kilometres[site.code] = point.kilometres(to: destination) } }
         }
+        totals = usable.map { byWarehouse in byWarehouse.mapValues { $0.reduce(Int64(0)) { $0.saturatingAdding($1.available) } } }
+        for site in warehouses where site.active {
+            quoters[site.code] = ShippingEstimate.Quoter(carriers: carriers, province: demand.province, kilometres: kilometres[site.code])
+        }
     }
 
     /// How much of line `index` the warehouse can serve.
     /// (All of the usable stock with `ignoringQuantity`.)
     func cover(_ index: Int, _ warehouse: String, ignoringQuantity: Bool = false) -> Int64 {
-        var total: Int64 = 0
-        for lot in usable[index][warehouse] ?? [] {
-            total = total.saturatingAdding(lot.available)
-            if !ignoringQuantity && total >= demand.lines[index].quantity { return demand.lines[index].quantity }
-        }
-        return total
+        let total = totals[index][warehouse] ?? 0
+        return ignoringQuantity ? total : min(total, demand.lines[index].quantity)
     }
 
     /// A candidate set of warehouses and what it would ship.
@@ -389,8 +393,7 @@ private struct Planner {
     }
 
     func estimate(_ warehouse: String, weightGrams: Int64) -> Int64 {
-        ShippingEstimate.cheapest(carriers: carriers, weightGrams: weightGrams, province: demand.province, kilometres: kilometres[warehouse])?
-            .cost.minor ?? Int64.max / 4
+        quoters[warehouse]?.cost(weightGrams: weightGrams) ?? Int64.max / 4
     }
 
     /// What `warehouses` would ship: each line from the warehouse that covers most of the order first.

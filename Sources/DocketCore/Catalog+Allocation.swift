@@ -43,6 +43,8 @@ extension Catalog {
         "order.action.allocated": "分配库存",
         "order.action.reservation_expired": "临时预留到期释放",
         "timer.outcome.released": "已释放预留",
+        "timer.serve_waiting": "到货后分配等待的订单",
+        "timer.outcome.served": "已为等待的订单分配",
     ]
 
     static let enAllocation: [String: String] = [
@@ -88,5 +90,7 @@ extension Catalog {
         "order.action.allocated": "stock allocated",
         "order.action.reservation_expired": "soft reservation lapsed",
         "timer.outcome.released": "reservation released",
+        "timer.serve_waiting": "serve waiting orders",
+        "timer.outcome.served": "waiting orders served",
     ]
 }

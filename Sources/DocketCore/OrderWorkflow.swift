@@ -84,6 +84,9 @@ public enum TimerKind: String, Sendable, Codable, CaseIterable {
     case confirmationDeadline = "confirmation_deadline"
     /// An unconfirmed order's soft reservation lapses (`AllocationPolicy.softReservationHours`).
     case reservationExpiry = "reservation_expiry"
+    /// Stock of a product came in or was given back: orders waiting for it are served, most urgent first
+    /// (`DemandPriority`). Its subject is the product.
+    case serveWaiting = "serve_waiting"
 
     /// The timers of a confirmation request.
     public static let confirmation: [TimerKind] = [.confirmationReminder, .confirmationDeadline]
@@ -99,6 +102,8 @@ public enum TimerOutcome: String, Sendable, Codable, CaseIterable {
     case orderCancelled = "cancel"
     /// The soft reservation lapsed and its stock was released.
     case released
+    /// Orders waiting for the product were planned again.
+    case served
     /// Due, but the order had moved on: nothing to do.
     case skipped
     /// Cancelled before it was due (the order left the state that needed it).
@@ -339,7 +344,7 @@ public enum OrderWorkflow {
             return .remind([.notify(.confirmationReminder)])
         case .confirmationDeadline:
             return .act(policy.onExpiry, reason: deadlineReason, outcome: policy.onExpiry == .cancel ? .orderCancelled : .suspended)
-        case .reservationExpiry:
+        case .reservationExpiry, .serveWaiting:
             return .skip
         }
     }

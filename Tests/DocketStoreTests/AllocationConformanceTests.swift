@@ -189,6 +189,45 @@ struct AllocationConformanceTests {
         }
     }
 
+    @Test(arguments: Engine.available)
+    func arrivingStockServesWaitingOrdersUrgentFirstThenByReceipt(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { base in
+            let store = Store(engine: base.engine, clock: clock, logger: base.logger, policy: OrderPolicy(confirmationHours: 72))
+            try await allocationSetup(store)
+            func order(urgent: Bool) async throws -> ID<Order> {
+                var draft = OrderDraft(channel: .api, customerCode: "C001", lines: [OrderLineDraft(sku: "P001", quantity: 4)])
+                draft.urgent = urgent
+                let id = try await store.orders.submitOrder(draft, idempotencyKey: nil, by: clerk).order.id
+                _ = try await passReviews(store, id)
+                clock.advance(milliseconds: 60_000)
+                return id
+            }
+            let early = try await order(urgent: false)
+            let later = try await order(urgent: false)
+            let urgent = try await order(urgent: true)
+            for id in [early, later, urgent] { #expect(try await store.orders.allocation(orderID: id)?.status == StoredAllocation.Status.none) }
+            _ = try await store.timers.runDueTimers(owner: "node")
+            // 6 arrive: the urgent order takes 4 though it came last, the earliest of the others the remaining 2.
+            try await receive(store, "P001", "SH", 6)
+            #expect(try await store.timers.runDueTimers(owner: "node") == [.served])
+            #expect(try await store.orders.allocation(orderID: urgent)?.status == .full)
+            let first = try #require(try await store.orders.allocation(orderID: early))
+            #expect(first.status == .partial && first.plan.lines[0].allocated == 2)
+            #expect(try await store.orders.allocation(orderID: later)?.status == StoredAllocation.Status.none)
+            // The urgent order is cancelled: what it gave back goes to the next in line.
+            _ = try await store.orders.transition(orderID: urgent, .cancel, reason: "客户取消", by: clerk)
+            #expect(try await store.timers.runDueTimers(owner: "node") == [.served])
+            #expect(try await store.orders.allocation(orderID: early)?.status == .full)
+            let next = try #require(try await store.orders.allocation(orderID: later))
+            #expect(next.status == .partial && next.plan.lines[0].allocated == 2)
+            try await checkStockInvariants(store)
+            // The standby of a served product is stood down: nothing runs a minute later.
+            clock.advance(milliseconds: 61_000)
+            #expect(try await store.timers.runDueTimers(owner: "node").isEmpty)
+        }
+    }
+
     /// 32 clients order 5 scarce products across 3 warehouses at once, each through the four reviews: afterwards
     /// no lot is over-reserved, every reservation is in a plan and the ledger, and nothing is oversold.
     @Test(arguments: Engine.available)

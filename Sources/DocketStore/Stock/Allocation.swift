@@ -47,6 +47,17 @@ extension Store {
             expiresAt: row.optionalInt("expires_at").map { Timestamp(millisecondsSince1970: $0) })
     }
 
+    /// Asks the timer worker to serve the orders waiting for a product at `due` (or sooner, when one is pending).
+    static func serveWaitingTimer(productID: any SQLBindable, due: Timestamp, at now: Timestamp) -> Statement {
+        Statement(
+            """
+            INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
+            SELECT 'serve_waiting', 'product', $1, $2, $3, 0 WHERE TRUE
+            ON CONFLICT (kind, subject, subject_id) WHERE done_at IS NULL DO UPDATE SET due_at = CASE WHEN excluded.due_at < timers.due_at
+                THEN excluded.due_at ELSE timers.due_at END
+            """, [productID, due, now])
+    }
+
     static func allocation(_ orderID: any SQLBindable) -> Statement {
         Statement("SELECT * FROM order_allocations WHERE order_id = $1", [orderID])
     }
@@ -194,7 +205,9 @@ extension OrderRepository {
                 INSERT INTO order_allocations (order_id, status, firm, plan, planned_at, expires_at, version)
                 VALUES ($1, $2, $3, $4, $5, $6, 1)
                 ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, firm = excluded.firm, plan = excluded.plan,
-                    planned_at = excluded.planned_at, expires_at = excluded.expires_at, version = order_allocations.version + 1
+                    planned_at = excluded.planned_at,
+                    expires_at = CASE WHEN excluded.firm THEN NULL ELSE COALESCE(order_allocations.expires_at, excluded.expires_at) END,
+                    version = order_allocations.version + 1
                 """, [orderID, plan.status.rawValue, firm, try JSONColumn.encode(plan), now, expires], expect: .rows(1), label: "order_allocations"),
             audit(
                 "allocated", .order, id: orderID, by: actor, at: now,
@@ -208,6 +221,14 @@ extension OrderRepository {
     func releaseStatements(orderID: ID<Order>, by actor: Actor, at now: Timestamp) -> [Statement] {
         let reference = "order:\(orderID.rawValue)"
         return [
+            // What is given back may serve orders waiting for it.
+            Statement(
+                """
+                INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
+                SELECT DISTINCT 'serve_waiting', 'product', s.product_id, $2, $2, 0
+                FROM reservations r JOIN stock_lots s ON s.id = r.lot_id WHERE r.order_id = $1
+                ON CONFLICT (kind, subject, subject_id) WHERE done_at IS NULL DO UPDATE SET due_at = excluded.due_at
+                """, [orderID, now]),
             Statement(
                 """
                 INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
@@ -268,6 +289,40 @@ extension OrderRepository {
             }
         }
         throw DocketError.versionConflict(.order, key: orderID.description, current: try await order(id: orderID).version)
+    }
+
+    /// Serves orders waiting for a product (stock came in or was given back): the orders holding stock whose plan is
+    /// short of it, most urgent first, then first come first served (`DemandPriority`), each planned again in turn
+    /// so an earlier one takes what arrived first. Returns the orders planned, in that order.
+    @discardableResult
+    public func serveWaiting(productID: Int64, by actor: Actor, limit: Int = 200) async throws -> [ID<Order>] {
+        let holding = (OrderWorkflow.softStock + OrderWorkflow.firmStock).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let rows = try await engine.read(
+            Statement(
+                SQL(
+                    """
+                    SELECT o.id, o.urgent, o.type, o.received_at FROM orders o JOIN order_allocations a ON a.order_id = o.id
+                    WHERE a.status IN ('partial', 'none') AND (o.status IN (\(holding))
+                          OR (o.status = 'on_hold' AND o.held_from IN (\(holding))))
+                      AND EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.sku = l.sku
+                                  WHERE l.order_id = o.id AND l.removed_in_revision IS NULL AND p.id = $1)
+                    ORDER BY o.received_at, o.id LIMIT $2
+                    """), [productID, Int64(limit)]))
+        let waiting = try rows.map { row in
+            DemandPriority(
+                urgent: try row.bool("urgent"), type: OrderType(rawValue: try row.text("type")) ?? .stock,
+                receivedAt: try row.timestamp("received_at"), orderID: try row.id())
+        }.sorted()
+        var served: [ID<Order>] = []
+        for demand in waiting {
+            do {
+                _ = try await reallocate(orderID: demand.orderID, by: actor)
+                served.append(demand.orderID)
+            } catch DocketError.illegalTransition {
+                continue  // it moved on meanwhile
+            }
+        }
+        return served
     }
 
     /// Guards whose failure means "the world changed while we planned": read again and plan again.

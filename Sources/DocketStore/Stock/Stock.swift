@@ -147,6 +147,9 @@ extension StockRepository {
             audit(
                 "received", .stockLot, id: Bind.result(statement: first, column: "id"), by: actor, at: now,
                 data: try JSONColumn.encode(receipt)),
+            // Orders waiting for the product are served by the timer worker (durable: a crash after this commit loses
+            // nothing; one pending timer per product however many receipts).
+            Store.serveWaitingTimer(productID: productID, due: now, at: now),
         ]
     }
 

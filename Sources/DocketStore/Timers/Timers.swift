@@ -80,7 +80,29 @@ extension TimerRepository {
     /// a timer never acts twice.
     @discardableResult
     public func fire(_ timer: DueTimer) async throws -> TimerOutcome {
-        guard timer.subject == .order else { throw StoreError.decoding(column: "subject") }  // only orders have timers yet
+        if timer.subject == .product && timer.kind == .serveWaiting {
+            // Done first (under the lease), with a standby due a minute later in the same write: stock arriving while
+            // this one serves brings the standby forward, and a crash while serving leaves the standby to do it.
+            let now = clock.now()
+            let standby = now.adding(milliseconds: 60_000)
+            _ = try await engine.write([
+                Statement(
+                    "UPDATE timers SET done_at = $3, outcome = $4 WHERE id = $1 AND lease_owner = $2 AND done_at IS NULL",
+                    [timer.id, timer.owner, now, TimerOutcome.served.rawValue], expect: .rows(1), label: "timers.lease"),
+                Store.serveWaitingTimer(productID: timer.subjectID, due: standby, at: now),
+            ])
+            try await store.orders.serveWaiting(productID: timer.subjectID, by: Actor(.system, "timer"))
+            // Served: the standby is not needed unless something moved it since.
+            _ = try await engine.write(
+                Statement(
+                    """
+                    UPDATE timers SET done_at = $3, outcome = 'cancelled'
+                    WHERE kind = 'serve_waiting' AND subject = 'product' AND subject_id = $1 AND done_at IS NULL AND due_at = $2
+                      AND lease_owner IS NULL
+                    """, [timer.subjectID, standby, now]))
+            return .served
+        }
+        guard timer.subject == .order else { throw StoreError.decoding(column: "subject") }
         let order = try await store.orders.order(id: ID(timer.subjectID))
         let actor = Actor(.system, "timer")
         let markDone = { (outcome: TimerOutcome, now: Timestamp) in
