@@ -1,3 +1,5 @@
+import Foundation
+
 /// Allocation (订单分配, DOMAIN §5): which warehouse, location and lot serve each line of an order, and why. Pure: the
 /// store reads the supply, this decides, the store reserves the plan with guards (and plans again when it lost a race).
 
@@ -8,6 +10,18 @@ public struct AllocationPolicy: Sendable, Hashable, Codable {
     public enum MinimumShelfLife: Sendable, Hashable, Codable {
         case days(Int)
         case percent(Int)
+
+        /// Reads `30d` (days, 0–3650) or `33%` (a share, 0–100), as the configuration writes it.
+        public init?(_ text: String) {
+            let text = text.trimmingCharacters(in: .whitespaces).lowercased()
+            if text.hasSuffix("%"), let percent = Int(text.dropLast()), (0...100).contains(percent) {
+                self = .percent(percent)
+            } else if text.hasSuffix("d"), let days = Int(text.dropLast()), (0...3650).contains(days) {
+                self = .days(days)
+            } else {
+                return nil
+            }
+        }
 
         /// The days a lot of a product with `shelfLifeDays` must keep.
         public func days(shelfLifeDays: Int) -> Int {

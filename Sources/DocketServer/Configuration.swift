@@ -47,6 +47,9 @@ public struct DocketConfiguration: Sendable, Hashable {
         case confirmationExpiry = "DOCKET_CONFIRMATION_EXPIRY"
         case serviceWindows = "DOCKET_SERVICE_WINDOWS"
         case timerInterval = "DOCKET_TIMER_INTERVAL"
+        case maxWarehouses = "DOCKET_MAX_WAREHOUSES"
+        case softReservationHours = "DOCKET_SOFT_RESERVATION_HOURS"
+        case minimumShelfLife = "DOCKET_MINIMUM_SHELF_LIFE"
 
         public var option: String {
             switch self {
@@ -64,6 +67,9 @@ public struct DocketConfiguration: Sendable, Hashable {
             case .confirmationExpiry: "--confirmation-expiry"
             case .serviceWindows: "--service-windows"
             case .timerInterval: "--timer-interval"
+            case .maxWarehouses: "--max-warehouses"
+            case .softReservationHours: "--soft-reservation-hours"
+            case .minimumShelfLife: "--minimum-shelf-life"
             }
         }
     }
@@ -126,6 +132,13 @@ public struct DocketConfiguration: Sendable, Hashable {
         integer(.confirmationHours, 1...720, "a number of hours") { configuration.orders.confirmationHours = $0 }
         integer(.reminderHours, 0...719, "a number of hours") { configuration.orders.reminderHoursBefore = $0 }
         integer(.timerInterval, 1...3600, "a number of seconds") { configuration.timerInterval = $0 }
+        integer(.maxWarehouses, 1...5, "a number of warehouses") { configuration.orders.allocation.maxWarehouses = $0 }
+        integer(.softReservationHours, 1...2160, "a number of hours") { configuration.orders.allocation.softReservationHours = $0 }
+        if let (text, source) = value(.minimumShelfLife) {
+            if let minimum = AllocationPolicy.MinimumShelfLife(text) { configuration.orders.allocation.minimumShelfLife = minimum } else {
+                problems.append("\(source): '\(text)' is neither days like 30d (0–3650) nor a share like 33% (0–100)")
+            }
+        }
         if configuration.orders.reminderHoursBefore >= configuration.orders.confirmationHours {
             problems.append("\(Key.reminderHours.rawValue): the reminder must come before the deadline (fewer hours than \(Key.confirmationHours.rawValue))")
         }

@@ -77,6 +77,12 @@ struct Serve: AsyncParsableCommand {
     var serviceWindows: String?
     @Option(name: .customLong("timer-interval"), help: "Seconds between timer runs on this node (default 15). Env: DOCKET_TIMER_INTERVAL.")
     var timerInterval: String?
+    @Option(name: .customLong("max-warehouses"), help: "Ship one order from at most this many warehouses (default 2, 1: never split). Env: DOCKET_MAX_WAREHOUSES.")
+    var maxWarehouses: String?
+    @Option(name: .customLong("soft-reservation-hours"), help: "Hours an unconfirmed order holds its stock (default 48). Env: DOCKET_SOFT_RESERVATION_HOURS.")
+    var softReservationHours: String?
+    @Option(name: .customLong("minimum-shelf-life"), help: "Shelf life a lot must keep on the promised date: 30d or 33% (default 0d). Env: DOCKET_MINIMUM_SHELF_LIFE.")
+    var minimumShelfLife: String?
 
     func run() async throws {
         var extra: [DocketConfiguration.Key: String] = [:]
@@ -85,6 +91,9 @@ struct Serve: AsyncParsableCommand {
         extra[.confirmationExpiry] = confirmationExpiry
         extra[.serviceWindows] = serviceWindows
         extra[.timerInterval] = timerInterval
+        extra[.maxWarehouses] = maxWarehouses
+        extra[.softReservationHours] = softReservationHours
+        extra[.minimumShelfLife] = minimumShelfLife
         extra[.host] = host
         extra[.port] = port
         extra[.databasePoolSize] = poolSize

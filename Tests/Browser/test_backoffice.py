@@ -276,6 +276,15 @@ def test_offline_order_through_the_grid_four_reviews_and_a_phone_confirmation(br
             assert "CUP-STEEL-WH" in browser.find_element(By.ID, "findings").text
         pass_review(browser, f"{stage} 已核对")
         assert status(browser) == next_status
+        if stage == "inventory":
+            # Passing the inventory review plans and reserves the order: where each line comes from, and why.
+            panel = browser.find_element(By.ID, "allocation-panel")
+            assert panel.get_attribute("data-status") in ("full", "partial"), panel.text
+            assert "临时预留" in browser.find_element(By.ID, "allocation-reservation").text
+            assert "仓" in browser.find_element(By.ID, "allocation-warehouses").text, "warehouses by name"
+            browser.find_element(By.CSS_SELECTOR, "#allocation-panel details.why summary").click()
+            assert "发出" in panel.text and "取" in panel.text, panel.text
+            shot(browser, "order-allocation", full=True)
 
     login(browser, "order.desk")
     browser.get(order_url)
@@ -291,6 +300,7 @@ def test_offline_order_through_the_grid_four_reviews_and_a_phone_confirmation(br
     for stage in ("初审", "财务审核", "库存审核", "终审"):
         assert stage in reviews
     assert "周一上午送货" in browser.find_element(By.ID, "requirements").text
+    assert "正式预留" in browser.find_element(By.ID, "allocation-reservation").text, "confirmed: the reservation is firm"
     shot(browser, "order-confirmed")
     assert number.startswith("SO-")
     logout(browser)

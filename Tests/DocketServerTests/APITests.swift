@@ -328,6 +328,20 @@ struct ConfigurationTests {
         #expect(dataDir.database == .sqlite(path: "/var/lib/docket/docket.sqlite"))
     }
 
+    @Test func allocationSettings() throws {
+        let standard = try DocketConfiguration.load(environment: [:]).orders.allocation
+        #expect(standard == AllocationPolicy(maxWarehouses: 2, minimumShelfLife: .days(0), softReservationHours: 48))
+        let set = try DocketConfiguration.load(
+            commandLine: [.maxWarehouses: "1"], environment: ["DOCKET_SOFT_RESERVATION_HOURS": "12", "DOCKET_MINIMUM_SHELF_LIFE": "33%"])
+        #expect(set.orders.allocation == AllocationPolicy(maxWarehouses: 1, minimumShelfLife: .percent(33), softReservationHours: 12))
+        #expect(try DocketConfiguration.load(environment: ["DOCKET_MINIMUM_SHELF_LIFE": "30d"]).orders.allocation.minimumShelfLife == .days(30))
+        let error = #expect(throws: ConfigurationError.self) {
+            _ = try DocketConfiguration.load(
+                environment: ["DOCKET_MAX_WAREHOUSES": "9", "DOCKET_SOFT_RESERVATION_HOURS": "0", "DOCKET_MINIMUM_SHELF_LIFE": "30"])
+        }
+        #expect(error?.problems.count == 3)
+    }
+
     @Test func everyMalformedSettingIsNamed() {
         let error = #expect(throws: ConfigurationError.self) {
             _ = try DocketConfiguration.load(
