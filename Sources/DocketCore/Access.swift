@@ -41,6 +41,8 @@ extension Access {
     public static let carriersWrite = Access.roles([.admin, .logistics])
     /// 入库: the warehouse receives goods.
     public static let stockReceive = Access.roles([.admin, .warehouse])
+    /// Adjusting and quarantining lots (库存调整, 冻结): the warehouse.
+    public static let stockAdjust = Access.roles([.admin, .warehouse])
     /// Allocating an order again by hand (the warehouse and the order manager).
     public static let allocation = Access.roles([.admin, .warehouse, .orderManager])
     public static let administration = Access.roles([.admin])

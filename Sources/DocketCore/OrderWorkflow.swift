@@ -87,6 +87,8 @@ public enum TimerKind: String, Sendable, Codable, CaseIterable {
     /// Stock of a product came in or was given back: orders waiting for it are served, most urgent first
     /// (`DemandPriority`). Its subject is the product.
     case serveWaiting = "serve_waiting"
+    /// Plan an order again (a lot it held was quarantined).
+    case reallocate
 
     /// The timers of a confirmation request.
     public static let confirmation: [TimerKind] = [.confirmationReminder, .confirmationDeadline]
@@ -104,6 +106,8 @@ public enum TimerOutcome: String, Sendable, Codable, CaseIterable {
     case released
     /// Orders waiting for the product were planned again.
     case served
+    /// The order was planned again.
+    case replanned
     /// Due, but the order had moved on: nothing to do.
     case skipped
     /// Cancelled before it was due (the order left the state that needed it).
@@ -161,6 +165,8 @@ public enum TimerDecision: Sendable, Hashable {
     case remind([OrderEffect])
     /// Release the order's soft reservation (the order stays where it is).
     case release([OrderEffect])
+    /// Plan the order again (what it holds counts as free for it).
+    case replan
     /// Run the action on the order (with the reason recorded).
     case act(OrderAction, reason: String, outcome: TimerOutcome)
 }
@@ -338,13 +344,16 @@ public enum OrderWorkflow {
         if kind == .reservationExpiry {
             return stockHold(state) == .soft ? .release([.releaseStock]) : .skip
         }
+        if kind == .reallocate {
+            return stockHold(state) == .none ? .skip : .replan
+        }
         guard state.status == .awaitingConfirmation else { return .skip }
         switch kind {
         case .confirmationReminder:
             return .remind([.notify(.confirmationReminder)])
         case .confirmationDeadline:
             return .act(policy.onExpiry, reason: deadlineReason, outcome: policy.onExpiry == .cancel ? .orderCancelled : .suspended)
-        case .reservationExpiry, .serveWaiting:
+        case .reservationExpiry, .serveWaiting, .reallocate:
             return .skip
         }
     }

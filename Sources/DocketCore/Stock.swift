@@ -108,13 +108,16 @@ public struct StockLot: Sendable, Hashable, Codable {
     public var lastReceivedAt: Timestamp
     public var onHand: Int64
     public var reserved: Int64
+    /// 冻结: never allocated.
+    public var quarantined: Bool
     public var available: Int64 { onHand - reserved }
 
     public init(
         id: ID<StockLot>, sku: String, productName: String, warehouseCode: String, locationCode: String, lot: String,
         expiryDate: CalendarDate?, firstReceivedAt: Timestamp, lastReceivedAt: Timestamp, onHand: Int64,
-        reserved: Int64
+        reserved: Int64, quarantined: Bool = false
     ) {
+        self.quarantined = quarantined
         self.id = id
         self.sku = sku
         self.productName = productName
@@ -130,7 +133,7 @@ public struct StockLot: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case id, sku, productName, warehouseCode, locationCode, lot, expiryDate, firstReceivedAt, lastReceivedAt
-        case onHand, reserved, available
+        case onHand, reserved, available, quarantined
     }
 
     public init(from decoder: any Decoder) throws {
@@ -146,6 +149,7 @@ public struct StockLot: Sendable, Hashable, Codable {
         lastReceivedAt = try c.decode(Timestamp.self, forKey: .lastReceivedAt)
         onHand = try c.decode(Int64.self, forKey: .onHand)
         reserved = try c.decode(Int64.self, forKey: .reserved)
+        quarantined = try c.decodeIfPresent(Bool.self, forKey: .quarantined) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -162,6 +166,7 @@ public struct StockLot: Sendable, Hashable, Codable {
         try c.encode(onHand, forKey: .onHand)
         try c.encode(reserved, forKey: .reserved)
         try c.encode(available, forKey: .available)
+        try c.encode(quarantined, forKey: .quarantined)
     }
 }
 
@@ -222,4 +227,93 @@ public struct StockQuery: Sendable, Hashable {
     }
 
     public var listQuery: ListQuery { ListQuery(search: search, limit: limit, offset: offset) }
+}
+
+/// 库存调整: a counted difference booked on one lot (盘盈 +, 盘亏/报损 −), always with a reason.
+public struct StockAdjustment: Sendable, Hashable, Codable {
+    public var lotID: ID<StockLot>
+    /// The change of on-hand quantity: positive found, negative lost.
+    public var quantity: Int64
+    public var reason: String
+
+    public init(lotID: ID<StockLot>, quantity: Int64, reason: String) {
+        self.lotID = lotID
+        self.quantity = quantity
+        self.reason = reason
+    }
+
+    private enum CodingKeys: String, CodingKey { case lotID = "lotId", quantity, reason }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        lotID = try c.decode(.lotID, default: ID(0))
+        quantity = try c.decode(.quantity, default: 0)
+        reason = try c.decode(.reason, default: "")
+    }
+
+    /// The adjustment on its own, and against the lot as it stands: never below what orders hold (release or
+    /// re-plan them first), never below zero.
+    public func validate(onHand: Int64, reserved: Int64) throws(DocketError) {
+        var v = Validator()
+        if quantity == 0 || quantity < -Bounds.quantity || quantity > Bounds.quantity {
+            v.add("quantity", "adjustmentOutOfRange", ["max": String(Bounds.quantity)])
+        } else if onHand + quantity < reserved {
+            v.add("quantity", "belowReserved", ["onHand": String(onHand), "reserved": String(reserved)])
+        }
+        v.text(reason, "reason", max: 500, multiline: true)
+        try v.check()
+    }
+}
+
+/// 冻结 / 解冻 a lot (待检, damaged, recalled): a quarantined lot is never allocated; orders holding it are planned
+/// again.
+public struct LotQuarantine: Sendable, Hashable, Codable {
+    public var quarantined: Bool
+    public var reason: String
+
+    public init(quarantined: Bool, reason: String) {
+        self.quarantined = quarantined
+        self.reason = reason
+    }
+
+    private enum CodingKeys: String, CodingKey { case quarantined, reason }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        quarantined = try c.decode(.quarantined, default: true)
+        reason = try c.decode(.reason, default: "")
+    }
+
+    public func validate() throws(DocketError) {
+        var v = Validator()
+        v.text(reason, "reason", max: 500, multiline: true)
+        try v.check()
+    }
+}
+
+/// Stock of one product in one warehouse, all lots and locations together (库存汇总).
+public struct StockTotal: Sendable, Hashable, Codable {
+    public var sku: String
+    public var productName: String
+    public var warehouseCode: String
+    public var onHand: Int64
+    public var reserved: Int64
+    /// On hand less reserved, in lots that may be sent (not quarantined, not expired).
+    public var available: Int64
+    public var quarantined: Int64
+    public var expired: Int64
+
+    public init(
+        sku: String, productName: String, warehouseCode: String, onHand: Int64, reserved: Int64, available: Int64, quarantined: Int64,
+        expired: Int64
+    ) {
+        self.sku = sku
+        self.productName = productName
+        self.warehouseCode = warehouseCode
+        self.onHand = onHand
+        self.reserved = reserved
+        self.available = available
+        self.quarantined = quarantined
+        self.expired = expired
+    }
 }

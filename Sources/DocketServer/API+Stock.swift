@@ -31,6 +31,20 @@ struct StockAPI {
         routes.get("/api/v1/stock", .staff) { request, _ in
             try JSON.response(try await stock.stockLots(try stockQuery(request)))
         }
+        routes.get("/api/v1/stock/totals", .staff) { request, _ in
+            try JSON.response(try await stock.stockTotals(try stockQuery(request)))
+        }
+        routes.get("/api/v1/stock/lots/:id", .staff) { _, context in
+            try JSON.response(try await stock.lot(id: try context.id()))
+        }
+        routes.post("/api/v1/stock/adjustments", .stockAdjust) { request, context in
+            let adjustment = try await JSON.decode(StockAdjustment.self, from: request, context: context)
+            return try JSON.response(try await stock.adjust(adjustment, by: context.actor), status: .created)
+        }
+        routes.post("/api/v1/stock/lots/:id/quarantine", .stockAdjust) { request, context in
+            let change = try await JSON.decode(LotQuarantine.self, from: request, context: context)
+            return try JSON.response(try await stock.setQuarantine(lotID: try context.id(), change, by: context.actor))
+        }
         routes.get("/api/v1/stock/movements", .staff) { request, _ in
             try JSON.response(try await stock.stockMovements(try stockQuery(request)))
         }

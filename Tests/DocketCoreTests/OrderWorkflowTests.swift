@@ -150,6 +150,8 @@ struct OrderWorkflowTests {
                 #expect(decision == .act(.suspend, reason: OrderWorkflow.deadlineReason, outcome: .suspended))
             case (_, .reservationExpiry) where Self.hold(state) == 1:
                 #expect(decision == .release([.releaseStock]), "a soft reservation lapses (\(state))")
+            case (_, .reallocate) where Self.hold(state) > 0:
+                #expect(decision == .replan, "an order holding stock is planned again (\(state))")
             default: #expect(decision == .skip, "\(state) \(kind)")
             }
         }

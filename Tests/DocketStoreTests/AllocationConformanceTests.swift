@@ -228,6 +228,51 @@ struct AllocationConformanceTests {
         }
     }
 
+    @Test(arguments: Engine.available)
+    func adjustmentsQuarantineAndTotals(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await allocationSetup(store)
+            try await receive(store, "P001", "SH", 5)
+            try await receive(store, "P001", "GZ", 5)
+            try await receive(store, "P002", "SH", 5)
+            let submitted = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            _ = try await passReviews(store, submitted.id)
+            let before = try #require(try await store.orders.allocation(orderID: submitted.id))
+            #expect(before.plan.warehouses == ["SH"])
+            let lot = try #require(try await store.stock.stockLots(StockQuery(sku: "P001", warehouseCode: "SH")).items.first)
+            #expect(lot.reserved == 3)
+            // Not below what orders hold; a reason always.
+            await #expect(throws: DocketError.invalid([FieldProblem("quantity", "belowReserved", ["onHand": "5", "reserved": "3"])])) {
+                _ = try await store.stock.adjust(StockAdjustment(lotID: lot.id, quantity: -3, reason: "盘亏"), by: clerk)
+            }
+            await #expect(throws: DocketError.invalid([FieldProblem("reason", "required")])) {
+                _ = try await store.stock.adjust(StockAdjustment(lotID: lot.id, quantity: -1, reason: " "), by: clerk)
+            }
+            let adjusted = try await store.stock.adjust(StockAdjustment(lotID: lot.id, quantity: -2, reason: "盘亏 2 个，破损"), by: clerk)
+            #expect(adjusted.onHand == 3 && adjusted.reserved == 3)
+            let entry = try #require(try await store.stock.stockMovements(StockQuery(sku: "P001", warehouseCode: "SH")).items.first)
+            #expect(entry.kind == .adjustment && entry.quantity == -2 && entry.note == "盘亏 2 个，破损" && entry.actor == "user:clerk")
+            // Quarantined: the order holding the lot is planned again by the worker, elsewhere or short.
+            let frozen = try await store.stock.setQuarantine(lotID: lot.id, LotQuarantine(quarantined: true, reason: "待检"), by: clerk)
+            #expect(frozen.quarantined)
+            #expect(try await store.timers.runDueTimers(owner: "node").contains(.replanned))
+            let after = try #require(try await store.orders.allocation(orderID: submitted.id))
+            let p001 = try #require(after.plan.lines.first { $0.sku == "P001" })
+            #expect(p001.picks.allSatisfy { $0.lotID != lot.id } && p001.allocated == 3, "taken from Guangzhou instead")
+            #expect(p001.explanation.contains { $0.verdict == .quarantined && $0.warehouse == "SH" })
+            #expect(try await store.stock.lot(id: lot.id).reserved == 0)
+            let totals = try await store.stock.stockTotals(StockQuery(sku: "P001")).items
+            let sh = try #require(totals.first { $0.warehouseCode == "SH" })
+            let gz = try #require(totals.first { $0.warehouseCode == "GZ" })
+            #expect(sh.onHand == 3 && sh.quarantined == 3 && sh.available == 0)
+            #expect(gz.onHand == 5 && gz.reserved == 3 && gz.available == 2)
+            try await checkStockInvariants(store)
+            await #expect(throws: DocketError.notFound(.stockLot, key: "999999")) {
+                _ = try await store.stock.setQuarantine(lotID: 999_999, LotQuarantine(quarantined: true, reason: "x"), by: clerk)
+            }
+        }
+    }
+
     /// 32 clients order 5 scarce products across 3 warehouses at once, each through the four reviews: afterwards
     /// no lot is over-reserved, every reservation is in a plan and the ledger, and nothing is oversold.
     @Test(arguments: Engine.available)

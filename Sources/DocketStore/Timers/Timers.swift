@@ -136,6 +136,11 @@ extension TimerRepository {
                         + (try store.orders.statements(
                             for: effects, orderID: order.id, message: OrderMessage(order), at: now, stock: StockWork(input: nil, actor: actor))))
                 return .released
+            case .replan:
+                // Idempotent: run again after a crash, it plans the same.
+                _ = try await store.orders.reallocate(orderID: order.id, by: actor)
+                _ = try await engine.write(markDone(.replanned, clock.now()))
+                return .replanned
             case .act(let action, let reason, let outcome):
                 _ = try await store.orders.transition(orderID: order.id, action, reason: reason, by: actor, read: order) { _, _, now, _ in
                     [markDone(outcome, now)]

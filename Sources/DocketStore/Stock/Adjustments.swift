@@ -1,0 +1,112 @@
+import DocketCore
+import Foundation
+
+extension StockRepository {
+    /// Books a counted difference on a lot (库存调整): on hand changes, a ledger entry says by how much, who and why.
+    /// Never below what orders hold: checked against the lot as read, and guarded in the write (a reservation made
+    /// meanwhile makes it a `409`). Found stock may serve orders waiting for the product.
+    public func adjust(_ adjustment: StockAdjustment, by actor: Actor) async throws -> StockLot {
+        let lot = try await lot(id: adjustment.lotID)
+        try adjustment.validate(onHand: lot.onHand, reserved: lot.reserved)
+        let now = clock.now()
+        var statements = [
+            Statement(
+                """
+                UPDATE stock_lots SET on_hand = on_hand + $2, version = version + 1
+                WHERE id = $1 AND on_hand + $2 >= reserved AND on_hand + $2 >= 0
+                """, [adjustment.lotID, adjustment.quantity], expect: .rows(1), label: "stock_lots.adjust"),
+            Statement(
+                """
+                INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
+                VALUES ($1, 'adjustment', $2, $3, 0, NULL, $4, $5)
+                """, [now, adjustment.lotID, adjustment.quantity, adjustment.reason.trimmingCharacters(in: .whitespacesAndNewlines), actor.description],
+                expect: .rows(1), label: "stock_movements"),
+            audit("adjusted", .stockLot, id: adjustment.lotID, by: actor, at: now, data: try JSONColumn.encode(adjustment)),
+        ]
+        if adjustment.quantity > 0 {
+            statements.append(Store.serveWaitingTimer(productID: try await productID(of: adjustment.lotID), due: now, at: now))
+        }
+        do {
+            _ = try await engine.write(statements)
+        } catch StoreError.guardFailed(let label) where label == "stock_lots.adjust" {
+            throw DocketError.conflict(.stockLot, key: lot.lot.isEmpty ? lot.sku : lot.lot)
+        }
+        return try await self.lot(id: adjustment.lotID)
+    }
+
+    /// Quarantines a lot (冻结) or releases it (解冻), with the reason in the audit log. Orders holding a lot that is
+    /// quarantined are planned again by the timer worker (durable, one per order); a released lot may serve orders
+    /// waiting for the product.
+    public func setQuarantine(lotID: ID<StockLot>, _ change: LotQuarantine, by actor: Actor) async throws -> StockLot {
+        try change.validate()
+        _ = try await lot(id: lotID)  // 404 for an unknown lot
+        let now = clock.now()
+        var statements = [
+            Statement(
+                "UPDATE stock_lots SET quarantined = $2, version = version + 1 WHERE id = $1", [lotID, change.quarantined],
+                expect: .rows(1), label: "stock_lots"),
+            audit(change.quarantined ? "quarantined" : "unquarantined", .stockLot, id: lotID, by: actor, at: now,
+                data: try JSONColumn.encode(change)),
+        ]
+        if change.quarantined {
+            statements.append(
+                Statement(
+                    """
+                    INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
+                    SELECT DISTINCT 'reallocate', 'order', order_id, $2, $2, 0 FROM reservations WHERE lot_id = $1
+                    ON CONFLICT (kind, subject, subject_id) WHERE done_at IS NULL DO UPDATE SET due_at = excluded.due_at
+                    """, [lotID, now]))
+        } else {
+            statements.append(Store.serveWaitingTimer(productID: try await productID(of: lotID), due: now, at: now))
+        }
+        _ = try await engine.write(statements)
+        return try await self.lot(id: lotID)
+    }
+
+    /// One lot as the stock list shows it.
+    public func lot(id: ID<StockLot>) async throws -> StockLot {
+        guard let row = try await engine.read(Statement(SQL(Store.lotSelect + Store.lotFrom + " WHERE s.id = $1"), [id])).first else {
+            throw DocketError.notFound(.stockLot, key: id.description)
+        }
+        return try Store.lot(row)
+    }
+
+    private func productID(of lot: ID<StockLot>) async throws -> Int64 {
+        guard let row = try await engine.read(Statement("SELECT product_id FROM stock_lots WHERE id = $1", [lot])).first else {
+            throw DocketError.notFound(.stockLot, key: lot.description)
+        }
+        return try row.int("product_id")
+    }
+
+    /// Totals per product and warehouse (库存汇总): on hand, reserved, available (what may be sent), quarantined and
+    /// expired, all lots and locations together.
+    public func stockTotals(_ query: StockQuery) async throws -> Page<StockTotal> {
+        try query.listQuery.validate()
+        var where_ = Store.stockFilter(query)
+        let today = where_.bind(clock.now().date(utcOffsetHours: 8).iso8601)
+        let group = " GROUP BY p.sku, p.name_zh, w.code"
+        let items = Statement(
+            SQL(
+                """
+                SELECT p.sku, p.name_zh, w.code AS warehouse_code,
+                       CAST(SUM(s.on_hand) AS BIGINT) AS on_hand, CAST(SUM(s.reserved) AS BIGINT) AS reserved,
+                       CAST(SUM(CASE WHEN s.quarantined = FALSE AND (s.expiry_date IS NULL OR s.expiry_date >= \(today)) AND w.active = TRUE
+                                     THEN s.on_hand - s.reserved ELSE 0 END) AS BIGINT) AS available,
+                       CAST(SUM(CASE WHEN s.quarantined = TRUE THEN s.on_hand ELSE 0 END) AS BIGINT) AS quarantined,
+                       CAST(SUM(CASE WHEN s.expiry_date IS NOT NULL AND s.expiry_date < \(today) THEN s.on_hand ELSE 0 END) AS BIGINT) AS expired
+                \(Store.lotFrom)\(where_.clause)\(group)
+                ORDER BY p.sku, w.code LIMIT \(query.limit) OFFSET \(query.offset)
+                """), where_.binds)
+        let filter = Store.stockFilter(query)
+        let count = Statement(
+            SQL("SELECT COUNT(*) AS n FROM (SELECT p.sku, w.code\(Store.lotFrom)\(filter.clause)\(group)) AS g"), filter.binds)
+        let results = try await engine.read([items, count])
+        return Page(
+            items: try results[0].map { row in
+                StockTotal(
+                    sku: try row.text("sku"), productName: try row.text("name_zh"), warehouseCode: try row.text("warehouse_code"),
+                    onHand: try row.int("on_hand"), reserved: try row.int("reserved"), available: try row.int("available"),
+                    quarantined: try row.int("quarantined"), expired: try row.int("expired"))
+            }, total: Int(try results[1][0].int("n")), limit: query.limit, offset: query.offset)
+    }
+}
