@@ -230,7 +230,9 @@ public struct AllocationNote: Sendable, Hashable, Codable {
         if let cost { arguments["cost"] = cost.formatted }
         if let kilometres { arguments["km"] = String(kilometres) }
         if let minimumDays { arguments["days"] = String(minimumDays) }
-        return Message("allocation.note.\(verdict.rawValue)", arguments)
+        // Stock without a lot number is named by its warehouse alone.
+        let plain = lot?.isEmpty == true && (verdict == .picked || verdict == .laterLot)
+        return Message("allocation.note.\(verdict.rawValue)\(plain ? "Plain" : "")", arguments)
     }
 }
 

@@ -215,10 +215,15 @@ public struct StockQuery: Sendable, Hashable {
     public var warehouseCode: String?
     /// Matches SKU or product name (zh/en), for "查库存" by code or name.
     public var search: String?
+    /// One lot only (its movements on the lot's page).
+    public var lotID: ID<StockLot>?
     public var limit: Int
     public var offset: Int
 
-    public init(sku: String? = nil, warehouseCode: String? = nil, search: String? = nil, limit: Int = 100, offset: Int = 0) {
+    public init(
+        sku: String? = nil, warehouseCode: String? = nil, search: String? = nil, lotID: ID<StockLot>? = nil, limit: Int = 100, offset: Int = 0
+    ) {
+        self.lotID = lotID
         self.sku = sku
         self.warehouseCode = warehouseCode
         self.search = search

@@ -422,7 +422,7 @@ def test_chinese_pages_show_no_code_identifiers(browser):
     login(browser, "admin")
     paths = ["/", "/orders", "/orders?stage=confirmation", "/orders?stage=review"] + [f"/orders/{n}" for n in range(1, 13)] + [
         "/customers", "/customers/1", "/customers/2", "/products", "/carriers", "/carriers/1", "/review-rules", "/review-rules/new",
-        "/admin/users", "/warehouses", "/suppliers", "/stock"]
+        "/admin/users", "/warehouses", "/suppliers", "/stock", "/stock/totals", "/stock/movements", "/stock/lots/1"]
     found = []
     for path in paths:
         browser.get(f"{BASE}{path}")
@@ -536,4 +536,29 @@ def test_finance_sets_credit_terms_on_the_customer_page(browser):
     assert not browser.find_elements(By.ID, "credit-form")
     assert "350,000.00" in browser.find_element(By.ID, "credit-limit-terms").text
     assert browser.find_element(By.ID, "save")
+    logout(browser)
+
+
+def test_the_warehouse_adjusts_a_lot_and_reads_the_ledger(browser):
+    """库存: from the stock list to a lot, a counted difference booked with its reason, then the ledger says who and why."""
+    login(browser, "warehouse")
+    browser.get(f"{BASE}/stock")
+    assert browser.find_element(By.ID, "tabs").text.split() == ["库存查询", "库存汇总", "库存流水"]
+    browser.find_element(By.CSS_SELECTOR, "table.grid tbody tr td a").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "adjust-form"))
+    facts = browser.find_element(By.ID, "lot-facts").text
+    assert "在库" in facts and "可用" in facts
+    browser.find_element(By.ID, "adjust-quantity").send_keys("-1")
+    submit(browser, "adjust")
+    assert browser.find_element(By.ID, "adjust-reason-error").text, "a reason is required"
+    assert browser.find_element(By.ID, "adjust-quantity").get_attribute("value") == "-1", "what was typed is kept"
+    browser.find_element(By.ID, "adjust-reason").send_keys("盘点少 1 个")
+    submit(browser, "adjust")
+    assert "库存已调整" in browser.find_element(By.ID, "notice").text
+    first = browser.find_element(By.CSS_SELECTOR, "#lot-movements tbody tr").text
+    assert "库存调整" in first and "-1" in first and "盘点少 1 个" in first and "陈强" in first, first
+    shot(browser, "stock-lot", full=True)
+    browser.get(f"{BASE}/stock/movements")
+    assert "盘点少 1 个" in browser.find_element(By.CSS_SELECTOR, "table.grid tbody").text
+    shot(browser, "stock-movements")
     logout(browser)

@@ -57,7 +57,7 @@ struct AllocationHTTPTests {
             let picks = line?["picks"] as? [[String: Any]]
             #expect(picks?.first?["warehouse"] as? String == "WH-SH" && picks?.first?["location"] as? String == "A-01")
             let notes = (line?["explanation"] as? [[String: Any]])?.compactMap { $0["text"] as? String } ?? []
-            #expect(notes.contains("WH-SH：发出 1") && notes.contains("缺货 1，到货后按优先级自动分配"), "\(notes)")
+            #expect(notes.contains("WH-SH：发出 1") && notes.contains("WH-SH：取 1") && notes.contains("缺货 1，到货后按优先级自动分配"), "\(notes)")
             let english = try await call(.get, "/api/v1/orders/\(id)/allocation", language: "en")
             #expect(english.1.contains("1 short; allocated by priority when stock arrives"))
             // Stock arrives; the order desk may not allocate, the warehouse may.
@@ -70,6 +70,57 @@ struct AllocationHTTPTests {
             #expect(page.contains(#"id="allocation-panel" data-status="full""#))
             #expect(page.contains("上海仓（WH-SH）") && page.contains("为什么这样分配") && page.contains("临时预留（客户确认前）"))
             #expect(page.contains(#"id="reallocate""#), "the admin may allocate again")
+        }
+    }
+
+    @Test func theWarehouseAdjustsAndQuarantinesALotOnItsPage() async throws {
+        try await withApp(authenticated: false) { client, store in
+            try await OrdersAPITests().setup(store)
+            let warehouse = try await store.warehouses.create(
+                Warehouse(
+                    code: "WH-SH", name: "上海仓",
+                    address: Address(province: "上海市", city: "上海市", district: "嘉定区", street: "嘉松北路 1 号", latitude: 31.38, longitude: 121.25),
+                    region: "华东"), by: .cli())
+            _ = try await store.stock.createLocation(Location(code: "A-01"), in: warehouse.id, by: .cli())
+            let lot = try await store.stock.receive(StockReceipt(sku: "TEA-1", warehouseCode: "WH-SH", locationCode: "A-01", quantity: 10), by: .cli()).lot
+            for (username, roles) in [("keeper", [Role.warehouse]), ("desk", [Role.orderDesk])] {
+                _ = try await store.auth.addUser(User(username: username, displayName: username == "keeper" ? "陈强" : "李娜", roles: roles), password: "password-long-1", by: .cli())
+            }
+            func session(_ username: String) async throws -> (cookie: String, csrf: String) {
+                let cookie = "\(sessionCookieName)=\(try #require(try await signIn(client, username, "password-long-1")))"
+                let html = try await client.execute(uri: "/stock/lots/\(lot.id)", method: .get, headers: [.cookie: cookie]) { String(buffer: $0.body) }
+                return (cookie, try #require(csrfToken(in: html)))
+            }
+            let desk = try await session("desk")
+            let deskPage = try await client.execute(uri: "/stock/lots/\(lot.id)", method: .get, headers: [.cookie: desk.cookie]) { String(buffer: $0.body) }
+            #expect(deskPage.contains(#"id="lot-facts""#) && !deskPage.contains(#"id="adjust-form""#), "others see the lot, not the forms")
+            let keeper = try await session("keeper")
+            func post(_ path: String, _ body: String) async throws -> (HTTPResponse.Status, String, String?) {
+                try await client.execute(
+                    uri: path, method: .post, headers: [.cookie: keeper.cookie, .contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "_csrf=\(keeper.csrf)&" + body)
+                ) { ($0.status, String(buffer: $0.body), $0.headers[.location]) }
+            }
+            var answer = try await post("/stock/lots/\(lot.id)/adjust", "quantity=-2&reason=")
+            #expect(answer.0 == .unprocessableContent && answer.1.contains(#"id="adjust-reason-error""#) && answer.1.contains(#"value="-2""#))
+            answer = try await post("/stock/lots/\(lot.id)/adjust", "quantity=abc&reason=x")
+            #expect(answer.0 == .unprocessableContent && answer.1.contains(#"id="adjust-quantity-error""#))
+            answer = try await post("/stock/lots/\(lot.id)/adjust", "quantity=-2&reason=%E7%9B%98%E4%BA%8F")
+            #expect(answer.0 == .seeOther && answer.2 == "/stock/lots/\(lot.id)?done=adjusted")
+            #expect(try await store.stock.lot(id: lot.id).onHand == 8)
+            answer = try await post("/stock/lots/\(lot.id)/quarantine", "quarantined=on&quarantineReason=%E5%BE%85%E6%A3%80")
+            let frozen = try await store.stock.lot(id: lot.id)
+            #expect(answer.0 == .seeOther && frozen.quarantined)
+            let page = try await client.execute(uri: "/stock/lots/\(lot.id)?done=quarantine", method: .get, headers: [.cookie: keeper.cookie]) {
+                String(buffer: $0.body)
+            }
+            #expect(page.contains(#"id="lot-quarantined""#) && page.contains("批次状态已更新。") && page.contains("解冻批次"))
+            // The ledger in words: the adjustment by 陈强 with its reason, the receipt before it.
+            let ledger = try await client.execute(uri: "/stock/movements", method: .get, headers: [.cookie: keeper.cookie]) { String(buffer: $0.body) }
+            #expect(ledger.contains("库存调整") && ledger.contains("<td>陈强</td>") && ledger.contains("盘亏") && ledger.contains("入库"), "\(ledger)")
+            #expect(ledger.contains(#"id="tabs""#))
+            let totals = try await client.execute(uri: "/stock/totals?q=TEA", method: .get, headers: [.cookie: keeper.cookie]) { String(buffer: $0.body) }
+            #expect(totals.contains("TEA-1") && totals.contains("龙井"))
         }
     }
 }

@@ -33,8 +33,9 @@ struct RouteTests {
             var links: [Route] = [
                 .home, .orders, .orderNew, .orderImport, .orderImportTemplate, .order(order.id), .stock, .stockReceive,
                 .warehouseLocations(warehouse.id), .users, .userNew, .user(user.id), .tokens, .stylesheet, .gridScript, .entryScript,
-                .record(.customers, customer.id),
+                .record(.customers, customer.id), .stockTotals, .stockMovements,
             ]
+            if let lot = try await store.stock.stockLots(StockQuery(limit: 1)).items.first { links.append(.stockLot(lot.id)) }
             links += Route.RecordKind.allCases.flatMap { [Route.records($0), .recordNew($0)] }
             for route in links {
                 let status = try await client.execute(uri: route.path, method: .get) { $0.status }

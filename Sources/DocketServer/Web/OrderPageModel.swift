@@ -167,8 +167,9 @@ struct OrderPageModel {
         struct Pick {
             var warehouse: String
             var location: String
-            var lot: String
-            var expiry: String
+            /// Nil for stock without a lot number.
+            var lot: String?
+            var expiry: String?
             var quantity: Int64
         }
 
@@ -283,7 +284,7 @@ extension OrderPageModel {
                     toProduce: line.toProduce > 0 ? line.toProduce : nil,
                     picks: line.picks.map {
                         AllocationPanel.Pick(
-                            warehouse: site($0.warehouse), location: $0.location, lot: $0.lot.isEmpty ? "—" : $0.lot, expiry: $0.expiry?.iso8601 ?? "—",
+                            warehouse: site($0.warehouse), location: $0.location, lot: $0.lot.isEmpty ? nil : $0.lot, expiry: $0.expiry?.iso8601,
                             quantity: $0.quantity)
                     },
                     why: line.explanation.map { note in

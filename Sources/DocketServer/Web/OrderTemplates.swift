@@ -79,7 +79,7 @@ enum OrderTemplates {
             <tbody>{{#rows}}<tr>
               <td>{{no}}</td><td>{{sku}}</td><td class="num">{{quantity}}</td>
               <td class="num">{{allocated}}{{#shortBy}}<br><span class="status" data-status="on_hold">{{t.ui.allocation.short}} {{shortBy}}</span>{{/shortBy}}{{#toProduce}}<br><span class="status">{{t.ui.allocation.toProduce}} {{toProduce}}</span>{{/toProduce}}</td>
-              <td><ul class="picks">{{#picks}}<li>{{warehouse}} · {{t.ui.allocation.location}} {{location}} · {{t.ui.allocation.lot}} {{lot}}{{#expiry}} · {{t.ui.allocation.expiry}} {{expiry}}{{/expiry}} · <strong>{{quantity}}</strong></li>{{/picks}}</ul>
+              <td><ul class="picks">{{#picks}}<li>{{warehouse}} · {{t.ui.allocation.location}} {{location}}{{#lot}} · {{t.ui.allocation.lot}} {{lot}}{{/lot}}{{#expiry}} · {{t.ui.allocation.expiry}} {{expiry}}{{/expiry}} · <strong>{{quantity}}</strong></li>{{/picks}}</ul>
                 <details class="why"><summary>{{t.ui.allocation.why}}</summary><ul>{{#why}}<li>{{.}}</li>{{/why}}</ul></details></td>
             </tr>{{/rows}}</tbody>
           </table></div>{{/empty(rows)}}

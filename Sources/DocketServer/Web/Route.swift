@@ -18,7 +18,8 @@ enum Route: Hashable, Sendable {
     case changeDecision(ID<ChangeRequest>)
     /// The customer's public confirmation page (no sign-in; the token is the key).
     case confirm(token: String)
-    case stock, stockReceive
+    case stock, stockReceive, stockTotals, stockMovements
+    case stockLot(ID<StockLot>), stockLotAdjust(ID<StockLot>), stockLotQuarantine(ID<StockLot>)
     case warehouseLocations(ID<Warehouse>)
     case records(RecordKind), recordNew(RecordKind), record(RecordKind, Int64)
     case customerCredit(ID<Customer>)
@@ -57,6 +58,11 @@ enum Route: Hashable, Sendable {
         case .confirm(let token): "/confirm/\(token)"
         case .stock: "/stock"
         case .stockReceive: "/stock/receive"
+        case .stockTotals: "/stock/totals"
+        case .stockMovements: "/stock/movements"
+        case .stockLot(let id): "/stock/lots/\(Self.segment(id))"
+        case .stockLotAdjust(let id): "/stock/lots/\(Self.segment(id))/adjust"
+        case .stockLotQuarantine(let id): "/stock/lots/\(Self.segment(id))/quarantine"
         case .warehouseLocations(let id): "/warehouses/\(Self.segment(id))/locations"
         case .records(let kind): "/\(kind.rawValue)"
         case .recordNew(let kind): "/\(kind.rawValue)/new"

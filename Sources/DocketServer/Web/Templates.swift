@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "field": field, "pager": pager, "layout": layout, "dashboardPanel": dashboardPanel, "queuePanel": queuePanel, "login": login, "home": home, "list": list, "form": form, "error": error,
-        "tokens": tokens, "locations": locations, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
+        "tokens": tokens, "locations": locations, "stockLot": stockLot, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
         "orderHeader": OrderTemplates.orderHeader, "orderLines": OrderTemplates.orderLines, "reviewPanel": OrderTemplates.reviewPanel, "allocationPanel": OrderTemplates.allocationPanel,
         "confirmationPanel": OrderTemplates.confirmationPanel, "changePanel": OrderTemplates.changePanel,
         "orderHistory": OrderTemplates.orderHistory,
@@ -51,6 +51,47 @@ enum Templates {
         {{^empty(problems)}}<div class="alert" role="alert" id="location-errors"><ul>{{#problems}}<li>{{.}}</li>{{/problems}}</ul></div>{{/empty(problems)}}
         {{/add}}
         <p><a href="{{route.warehouses}}">‹ {{t.ui.warehouses.title}}</a></p>
+        {{/page}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// `StockLotPageModel`: a lot's figures, its ledger, and for the warehouse the adjustment and quarantine forms.
+    static let stockLot = """
+        {{<layout}}
+        {{$title}}{{page.title}}{{/title}}
+        {{$content}}
+        {{#page}}
+        <h1 id="page-title">{{title}} {{#quarantined}}<span class="status" data-status="on_hold" id="lot-quarantined">{{t.ui.stock.quarantined}}</span>{{/quarantined}}</h1>
+        <div class="figures" id="lot-facts">{{#facts}}<div class="figure"><span class="label">{{label}}</span><span class="amount">{{value}}</span></div>{{/facts}}</div>
+        {{#manage}}
+        <div class="split">
+        <form method="post" action="{{adjustAction}}" class="panel" id="adjust-form" novalidate>
+          <h2>{{t.ui.stock.adjust}}</h2>
+          <p class="hint">{{t.ui.stock.adjustHint}}</p>
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label{{#quantityError}} class="invalid"{{/quantityError}}><span>{{t.ui.field.adjustQuantity}}</span><input name="quantity" id="adjust-quantity" value="{{quantity}}" inputmode="numeric">{{#quantityError}}<small class="error" id="adjust-quantity-error">{{quantityError}}</small>{{/quantityError}}</label>
+          <label{{#reasonError}} class="invalid"{{/reasonError}}><span>{{t.ui.field.reason}}</span><input name="reason" id="adjust-reason" value="{{reason}}">{{#reasonError}}<small class="error" id="adjust-reason-error">{{reasonError}}</small>{{/reasonError}}</label>
+          <button type="submit" class="primary" id="adjust">{{t.ui.stock.adjust}}</button>
+        </form>
+        <form method="post" action="{{quarantineAction}}" class="panel" id="quarantine-form">
+          <h2>{{#quarantined}}{{t.ui.stock.release}}{{/quarantined}}{{^quarantined}}{{t.ui.stock.quarantine}}{{/quarantined}}</h2>
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          {{^quarantined}}<input type="hidden" name="quarantined" value="on">{{/quarantined}}
+          <label><span>{{t.ui.stock.quarantineReason}}</span><input name="quarantineReason" id="quarantine-reason"></label>
+          {{#quarantineErrors}}<small class="error" id="quarantine-error">{{quarantineErrors}}</small>{{/quarantineErrors}}
+          <button type="submit" id="quarantine">{{#quarantined}}{{t.ui.stock.release}}{{/quarantined}}{{^quarantined}}{{t.ui.stock.quarantine}}{{/quarantined}}</button>
+        </form>
+        </div>
+        {{/manage}}
+        <h2>{{t.ui.stock.movements}}</h2>
+        <div class="table-scroll">
+        <table class="grid" id="lot-movements">
+          <thead><tr>{{#columns}}<th{{#num}} class="num"{{/num}}>{{label}}</th>{{/columns}}</tr></thead>
+          <tbody>{{#movements}}<tr>{{#cells}}<td{{#num}} class="num"{{/num}}>{{#link}}<a href="{{link}}">{{text}}</a>{{/link}}{{^link}}{{text}}{{/link}}</td>{{/cells}}</tr>{{/movements}}</tbody>
+        </table>
+        </div>
+        <p><a href="{{backHref}}">‹ {{t.ui.stock.title}}</a></p>
         {{/page}}
         {{/content}}
         {{/layout}}
@@ -161,6 +202,7 @@ enum Templates {
         {{$content}}
         {{#page}}
         <h1 id="page-title">{{title}}</h1>
+        {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
         <form method="get" class="toolbar">
           <input type="search" name="q" value="{{q}}" placeholder="{{t.ui.list.search}}" id="search">
           <button type="submit">{{t.ui.list.searchButton}}</button>
@@ -368,6 +410,9 @@ enum Templates {
         ul.picks { list-style: none; padding: 0; margin: 0; }
         details.why summary { cursor: pointer; color: var(--muted); font-size: .85rem; }
         details.why ul { margin: .2rem 0; padding-left: 1.1rem; font-size: .85rem; }
+        nav.tabs { display: flex; gap: .25rem; margin: .25rem 0 .5rem; flex-wrap: wrap; }
+        nav.tabs a { padding: .3rem .7rem; border: 1px solid var(--line); border-radius: 999px; text-decoration: none; color: var(--ink); background: #fff; }
+        nav.tabs a[aria-current] { background: var(--ink); color: #fff; border-color: var(--ink); }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0 1rem; }
         dl.facts dt { color: var(--muted); }
         dl.facts dd { margin: 0; }

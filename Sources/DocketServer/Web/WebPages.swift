@@ -214,22 +214,55 @@ struct WebPages {
     // MARK: Stock and locations
 
     private func registerStock(on routes: SecureRoutes) {
+        @Sendable func tabs(_ current: Route, _ context: DocketRequestContext) -> [ListPageModel.Tab] {
+            [(Route.stock, "ui.stock.title"), (.stockTotals, "ui.stock.totals"), (.stockMovements, "ui.stock.movements")].map {
+                ListPageModel.Tab(label: Message($0.1).text(context.language), href: $0.0.path, current: $0.0 == current)
+            }
+        }
         routes.get(.stock, .staff) { request, context in
             let list = try ListParameters(request)
             let page = try await store.stock.stockLots(StockQuery(search: list.search, limit: list.limit, offset: list.offset))
             let saved = request.uri.queryParameters.get("saved") != nil
+            let quarantined = Message("ui.stock.quarantined").text(context.language)
             return listPage(
                 title: "ui.stock.title", path: Route.stock.path, request: request, context: context, page: page,
                 columns: ["ui.field.sku", "ui.field.nameZh", "ui.field.warehouse", "ui.field.location", "ui.field.lot",
                           "ui.field.expiryDate", .init("ui.field.onHand", numeric: true), .init("ui.field.reserved", numeric: true),
                           .init("ui.field.available", numeric: true)],
                 cells: { s in
-                    [s.sku, s.productName, s.warehouseCode, s.locationCode, s.lot.isEmpty ? "—" : s.lot, s.expiryDate?.iso8601 ?? "—",
-                     String(s.onHand), String(s.reserved), String(s.available)].map { ListPageModel.Cell($0) }
+                    [ListPageModel.Cell(s.sku, link: Route.stockLot(s.id).path), .init(s.productName), .init(s.warehouseCode), .init(s.locationCode),
+                     .init((s.lot.isEmpty ? "—" : s.lot) + (s.quarantined ? "（\(quarantined)）" : "")), .init(s.expiryDate?.iso8601 ?? "—"),
+                     .init(String(s.onHand)), .init(String(s.reserved)), .init(String(s.available))]
                 },
                 newHref: Access.stockReceive.allows(context.identity?.roles) ? Route.stockReceive.path : nil,
-                notice: saved ? Message("ui.stock.received").text(context.language) : nil)
+                notice: saved ? Message("ui.stock.received").text(context.language) : nil, tabs: tabs(.stock, context))
         }
+        routes.get(.stockTotals, .staff) { request, context in
+            let list = try ListParameters(request)
+            let page = try await store.stock.stockTotals(StockQuery(search: list.search, limit: list.limit, offset: list.offset))
+            return listPage(
+                title: "ui.stock.totals", path: Route.stockTotals.path, request: request, context: context, page: page,
+                columns: ["ui.field.sku", "ui.field.nameZh", "ui.field.warehouse", .init("ui.field.onHand", numeric: true),
+                          .init("ui.field.reserved", numeric: true), .init("ui.field.available", numeric: true),
+                          .init("ui.field.quarantinedQty", numeric: true), .init("ui.field.expiredQty", numeric: true)],
+                cells: { t in
+                    [t.sku, t.productName, t.warehouseCode, String(t.onHand), String(t.reserved), String(t.available), String(t.quarantined),
+                     String(t.expired)].map { ListPageModel.Cell($0) }
+                },
+                newHref: nil, tabs: tabs(.stockTotals, context))
+        }
+        routes.get(.stockMovements, .staff) { request, context in
+            let list = try ListParameters(request)
+            let page = try await store.stock.stockMovements(StockQuery(search: list.search, limit: list.limit, offset: list.offset))
+            let people = try await store.auth.people(for: page.items.map(\.actor))
+            let language = context.language
+            return listPage(
+                title: "ui.stock.movements", path: Route.stockMovements.path, request: request, context: context, page: page,
+                columns: StockPages.movementColumns,
+                cells: { StockPages.movementCells($0, people: people, language: language) },
+                newHref: nil, tabs: tabs(.stockMovements, context))
+        }
+        StockPages(pages: self).register(on: routes)
         @Sendable func receiptForm(_ context: DocketRequestContext, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) -> Response {
             formResponse(
                 spec: FormSpec<StockReceipt>.receipt, context: context, existing: nil, submitted: form, problems: problems,
@@ -313,11 +346,12 @@ struct WebPages {
 
     func listPage<Item>(
         title: String, path: String, request: Request, context: DocketRequestContext, page: Page<Item>,
-        columns: [ListColumn], cells: (Item) -> [ListPageModel.Cell], newHref: String?, notice: String? = nil
+        columns: [ListColumn], cells: (Item) -> [ListPageModel.Cell], newHref: String?, notice: String? = nil,
+        tabs: [ListPageModel.Tab]? = nil
     ) -> Response {
         let current = request.uri.queryParameters.get("sort") ?? ""
         let model = ListPageModel(
-            title: Message(title).text(context.language), q: request.uri.queryParameters.get("q") ?? "", newHref: newHref,
+            title: Message(title).text(context.language), q: request.uri.queryParameters.get("q") ?? "", newHref: newHref, tabBar: tabs.map(ListPageModel.TabBar.init),
             columns: columns.map { column in
                 let link = column.sort.map { sortLink(path, request, key: $0, current: current, descendingFirst: column.numeric) }
                 return ListPageModel.Column(
@@ -589,9 +623,21 @@ struct ListPageModel {
         var cells: [Cell]
     }
 
+    /// Views of the same thing side by side (库存明细 · 库存汇总 · 库存流水).
+    struct Tab {
+        var label: String
+        var href: String
+        var current: Bool
+    }
+
+    struct TabBar {
+        var tabs: [Tab]
+    }
+
     var title: String
     var q: String
     var newHref: String?
+    var tabBar: TabBar?
     var columns: [Column]
     var columnCount: Int
     var rows: [Row]

@@ -23,6 +23,7 @@ extension Store {
         var where_ = Conditions()
         if let sku = query.sku, !sku.isEmpty { where_.add("p.sku = \(where_.bind(sku))") }
         if let warehouse = query.warehouseCode, !warehouse.isEmpty { where_.add("w.code = \(where_.bind(warehouse))") }
+        if let lot = query.lotID { where_.add("s.id = \(where_.bind(lot))") }
         if let pattern = query.listQuery.likePattern { where_.add("p.search_text LIKE \(where_.bind(pattern)) ESCAPE '\\'") }
         return where_
     }
