@@ -25,6 +25,11 @@ public struct People: Sendable, Hashable {
         return Message("ui.people.customer", ["name": name, "code": code]).text(language)
     }
 
+    /// A warehouse (or other place) by its name with its code, as a customer is: 上海仓（SH）.
+    public static func place(_ name: String, code: String, in language: Language) -> String {
+        customer(code, name: name, in: language)
+    }
+
     /// The person (or rule, channel, timer) behind a stored actor, in the user's language.
     public func name(of stored: String, in language: Language) -> String {
         guard let actor = Actor(stored: stored) else { return stored }

@@ -554,7 +554,7 @@ def test_the_warehouse_adjusts_a_lot_and_reads_the_ledger(browser):
     assert browser.find_element(By.ID, "adjust-quantity").get_attribute("value") == "-1", "what was typed is kept"
     browser.find_element(By.ID, "adjust-reason").send_keys("盘点少 1 个")
     submit(browser, "adjust")
-    assert "库存已调整" in browser.find_element(By.ID, "notice").text
+    assert "库存已调整" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
     first = browser.find_element(By.CSS_SELECTOR, "#lot-movements tbody tr").text
     assert "库存调整" in first and "-1" in first and "盘点少 1 个" in first and "陈强" in first, first
     shot(browser, "stock-lot", full=True)

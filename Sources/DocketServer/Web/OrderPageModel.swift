@@ -266,8 +266,7 @@ extension OrderPageModel {
         let hold = OrderWorkflow.stockHold(order.state)
         if file.allocation != nil || hold != .none {
             func site(_ code: String) -> String {
-                guard let name = file.warehouseNames[code] else { return code }
-                return language == .zhCN ? "\(name)（\(code)）" : "\(name) (\(code))"
+                file.warehouseNames[code].map { People.place($0, code: code, in: language) } ?? code
             }
             let stored = file.allocation
             let released = stored?.status == .released

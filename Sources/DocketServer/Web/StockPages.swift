@@ -71,6 +71,7 @@ struct StockPages {
         problems: [FieldProblem] = [], quarantineProblems: [String] = [], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let lot = try await store.stock.lot(id: id)
+        let site = try? await store.warehouses.get(key: lot.warehouseCode)
         let movements = try await store.stock.stockMovements(StockQuery(lotID: id, limit: 50))
         let people = try await store.auth.people(for: movements.items.map(\.actor))
         let language = context.language
@@ -79,7 +80,8 @@ struct StockPages {
         let model = StockLotPageModel(
             title: "\(text("ui.stock.lot")) · \(lot.sku) \(lot.productName)",
             facts: [
-                (text("ui.field.warehouse"), lot.warehouseCode), (text("ui.field.location"), lot.locationCode),
+                (text("ui.field.warehouse"), site.map { People.place($0.value.name, code: lot.warehouseCode, in: language) } ?? lot.warehouseCode),
+                (text("ui.field.location"), lot.locationCode),
                 (text("ui.field.lot"), lot.lot.isEmpty ? "—" : lot.lot), (text("ui.field.expiryDate"), lot.expiryDate?.iso8601 ?? "—"),
                 (text("ui.field.onHand"), String(lot.onHand)), (text("ui.field.reserved"), String(lot.reserved)),
                 (text("ui.field.available"), String(lot.available)),
