@@ -18,16 +18,21 @@ struct AllocationHTTPTests {
         return try await store.auth.createAPIToken(for: user.id, name: username, by: .cli()).token
     }
 
+    /// The customer and product of the order tests, a Shanghai warehouse with one location, and `received` of TEA-1 there.
+    func setup(_ store: Store, received: Int64) async throws -> StockLot {
+        try await OrdersAPITests().setup(store)
+        let warehouse = try await store.warehouses.create(
+            Warehouse(
+                code: "WH-SH", name: "上海仓",
+                address: Address(province: "上海市", city: "上海市", district: "嘉定区", street: "嘉松北路 1 号", latitude: 31.38, longitude: 121.25),
+                region: "华东"), by: .cli())
+        _ = try await store.stock.createLocation(Location(code: "A-01"), in: warehouse.id, by: .cli())
+        return try await store.stock.receive(StockReceipt(sku: "TEA-1", warehouseCode: "WH-SH", locationCode: "A-01", quantity: received), by: .cli()).lot
+    }
+
     @Test func thePlanSaysWhyAndTheWarehouseAllocatesAgain() async throws {
         try await withApp { client, store in
-            try await OrdersAPITests().setup(store)
-            let warehouse = try await store.warehouses.create(
-                Warehouse(
-                    code: "WH-SH", name: "上海仓",
-                    address: Address(province: "上海市", city: "上海市", district: "嘉定区", street: "嘉松北路 1 号", latitude: 31.38, longitude: 121.25),
-                    region: "华东"), by: .cli())
-            _ = try await store.stock.createLocation(Location(code: "A-01"), in: warehouse.id, by: .cli())
-            _ = try await store.stock.receive(StockReceipt(sku: "TEA-1", warehouseCode: "WH-SH", locationCode: "A-01", quantity: 1), by: .cli())
+            _ = try await setup(store, received: 1)
             let desk = try await token(store, "desk", [.orderDesk])
             let keeper = try await token(store, "keeper", [.warehouse])
             func call(_ method: HTTPRequest.Method, _ uri: String, _ bearer: String? = nil, language: String = "zh-CN") async throws
@@ -75,14 +80,7 @@ struct AllocationHTTPTests {
 
     @Test func theWarehouseAdjustsAndQuarantinesALotOnItsPage() async throws {
         try await withApp(authenticated: false) { client, store in
-            try await OrdersAPITests().setup(store)
-            let warehouse = try await store.warehouses.create(
-                Warehouse(
-                    code: "WH-SH", name: "上海仓",
-                    address: Address(province: "上海市", city: "上海市", district: "嘉定区", street: "嘉松北路 1 号", latitude: 31.38, longitude: 121.25),
-                    region: "华东"), by: .cli())
-            _ = try await store.stock.createLocation(Location(code: "A-01"), in: warehouse.id, by: .cli())
-            let lot = try await store.stock.receive(StockReceipt(sku: "TEA-1", warehouseCode: "WH-SH", locationCode: "A-01", quantity: 10), by: .cli()).lot
+            let lot = try await setup(store, received: 10)
             for (username, roles) in [("keeper", [Role.warehouse]), ("desk", [Role.orderDesk])] {
                 _ = try await store.auth.addUser(User(username: username, displayName: username == "keeper" ? "陈强" : "李娜", roles: roles), password: "password-long-1", by: .cli())
             }
