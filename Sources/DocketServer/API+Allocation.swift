@@ -78,6 +78,52 @@ struct AllocationAPI {
         }
     }
 
+    /// A short line as the API shows it: each option as data and in words.
+    struct ShortageBody: Encodable {
+        struct Option: Encodable {
+            var option: ShortageOption
+            var text: String
+
+            func encode(to encoder: any Encoder) throws {
+                try option.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(text, forKey: .text)
+            }
+
+            enum Key: String, CodingKey { case text }
+        }
+
+        var orderId: ID<Order>
+        var number: String
+        var customerCode: String
+        var customerName: String?
+        var urgent: Bool
+        var type: OrderType
+        var promisedDate: CalendarDate?
+        var lineId: ID<OrderLine>
+        var sku: String
+        var quantity: Int64
+        var allocated: Int64
+        var short: Int64
+        var options: [Option]
+
+        init(_ line: ShortLine, language: Language) {
+            orderId = line.orderID
+            number = line.number
+            customerCode = line.customerCode
+            customerName = line.customerName
+            urgent = line.urgent
+            type = line.type
+            promisedDate = line.promisedDate
+            lineId = line.lineID
+            sku = line.sku
+            quantity = line.quantity
+            allocated = line.allocated
+            short = line.short
+            options = line.options.map { Option(option: $0, text: $0.message.text(language)) }
+        }
+    }
+
     var orders: OrderUseCases { OrderUseCases(store: store) }
 
     func register(on routes: SecureRoutes) {
@@ -85,6 +131,10 @@ struct AllocationAPI {
             let id = try context.orderID()
             let read = try await store.orders.orderAllocation(orderID: id)
             return try JSON.response(Body(read.allocation, order: read.order, language: context.language))
+        }
+        routes.get("/api/v1/shortages", .staff) { _, context in
+            let lines = try await store.orders.shortages()
+            return try JSON.response(lines.map { ShortageBody($0, language: context.language) })
         }
         routes.post("/api/v1/orders/:id/allocate", .allocation) { _, context in
             let id = try context.orderID()

@@ -422,7 +422,7 @@ def test_chinese_pages_show_no_code_identifiers(browser):
     login(browser, "admin")
     paths = ["/", "/orders", "/orders?stage=confirmation", "/orders?stage=review"] + [f"/orders/{n}" for n in range(1, 13)] + [
         "/customers", "/customers/1", "/customers/2", "/products", "/carriers", "/carriers/1", "/review-rules", "/review-rules/new",
-        "/admin/users", "/warehouses", "/suppliers", "/stock", "/stock/totals", "/stock/movements", "/stock/lots/1"]
+        "/admin/users", "/warehouses", "/suppliers", "/stock", "/stock/totals", "/stock/movements", "/stock/lots/1", "/stock/shortages"]
     found = []
     for path in paths:
         browser.get(f"{BASE}{path}")
@@ -543,7 +543,7 @@ def test_the_warehouse_adjusts_a_lot_and_reads_the_ledger(browser):
     """库存: from the stock list to a lot, a counted difference booked with its reason, then the ledger says who and why."""
     login(browser, "warehouse")
     browser.get(f"{BASE}/stock")
-    assert browser.find_element(By.ID, "tabs").text.split() == ["库存查询", "库存汇总", "库存流水"]
+    assert browser.find_element(By.ID, "tabs").text.split() == ["库存查询", "库存汇总", "库存流水", "库存不足处理"]
     browser.find_element(By.CSS_SELECTOR, "table.grid tbody tr td a").click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "adjust-form"))
     facts = browser.find_element(By.ID, "lot-facts").text

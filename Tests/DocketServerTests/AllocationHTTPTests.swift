@@ -65,6 +65,11 @@ struct AllocationHTTPTests {
             #expect(notes.contains("WH-SH：发出 1") && notes.contains("WH-SH：取 1") && notes.contains("缺货 1，到货后按优先级自动分配"), "\(notes)")
             let english = try await call(.get, "/api/v1/orders/\(id)/allocation", language: "en")
             #expect(english.1.contains("1 short; allocated by priority when stock arrives"))
+            // The shortage workbench lists the line with the ways to cover it.
+            let shortages = try await call(.get, "/api/v1/shortages")
+            #expect(shortages.0 == .ok && shortages.1.contains(#""short":1"#) && shortages.1.contains("延期至"), "\(shortages.1)")
+            let workbench = try await client.execute(uri: "/stock/shortages", method: .get) { String(buffer: $0.body) }
+            #expect(workbench.contains(#"id="shortages""#) && workbench.contains("先发已分配的 1，其余作为欠货"))
             // Stock arrives; the order desk may not allocate, the warehouse may.
             _ = try await store.stock.receive(StockReceipt(sku: "TEA-1", warehouseCode: "WH-SH", locationCode: "A-01", quantity: 5), by: .cli())
             #expect(try await call(.post, "/api/v1/orders/\(id)/allocate", desk).0 == .forbidden)

@@ -273,6 +273,46 @@ struct AllocationConformanceTests {
         }
     }
 
+    @Test(arguments: Engine.available)
+    func theShortageListPutsUrgentFirstWithWaysToCoverEachLine(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { base in
+            let store = Store(engine: base.engine, clock: clock, logger: base.logger, policy: OrderPolicy(allocation: AllocationPolicy(maxWarehouses: 1)))
+            try await allocationSetup(store)
+            _ = try await store.suppliers.create(sampleSupplier("S001"), by: clerk)
+            var product = try await store.products.get(key: "P001")
+            product.value.defaultSupplierCode = "S001"
+            _ = try await store.products.update(id: product.id, version: product.version, product.value, by: clerk)
+            try await receive(store, "P001", "SH", 2)
+            try await receive(store, "P001", "BJ", 9)
+            try await receive(store, "P002", "SH", 10)
+            func order(_ quantity: Int64, urgent: Bool) async throws -> ID<Order> {
+                var draft = OrderDraft(
+                    channel: .api, customerCode: "C001", lines: [OrderLineDraft(sku: "P001", quantity: quantity), OrderLineDraft(sku: "P002", quantity: 1)])
+                draft.urgent = urgent
+                let id = try await store.orders.submitOrder(draft, idempotencyKey: nil, by: clerk).order.id
+                _ = try await passReviews(store, id)
+                clock.advance(milliseconds: 60_000)
+                return id
+            }
+            // One warehouse per order. The first: Shanghai (nearer; as many units as Beijing), 1 × P001 short.
+            // The urgent one: Beijing (2 units against Shanghai's 1), its P002 short — Beijing has none.
+            let first = try await order(3, urgent: false)
+            let urgent = try await order(2, urgent: true)
+            let lines = try await store.orders.shortages()
+            #expect(lines.map(\.orderID) == [urgent, first], "urgent first")
+            let urgentLine = try #require(lines.first)
+            #expect(urgentLine.sku == "P002" && urgentLine.short == 1 && urgentLine.lineID.rawValue > 0)
+            #expect(urgentLine.options.first?.kind == .transfer && urgentLine.options.first?.warehouse == "SH")
+            let line = try #require(lines.last)
+            #expect(line.sku == "P001" && line.short == 1 && line.allocated == 2)
+            #expect(line.options.contains { $0.kind == .transfer && $0.warehouse == "BJ" && $0.eta != nil })
+            #expect(line.options.contains { $0.kind == .purchase && $0.supplier == "S001" })
+            #expect(line.options.contains { $0.kind == .partialShipment && $0.quantity == 2 })
+            #expect(line.options.last?.kind == .cancelLine)
+        }
+    }
+
     /// 32 clients order 5 scarce products across 3 warehouses at once, each through the four reviews: afterwards
     /// no lot is over-reserved, every reservation is in a plan and the ledger, and nothing is oversold.
     @Test(arguments: Engine.available)

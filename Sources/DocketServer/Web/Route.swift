@@ -18,7 +18,7 @@ enum Route: Hashable, Sendable {
     case changeDecision(ID<ChangeRequest>)
     /// The customer's public confirmation page (no sign-in; the token is the key).
     case confirm(token: String)
-    case stock, stockReceive, stockTotals, stockMovements
+    case stock, stockReceive, stockTotals, stockMovements, shortages
     case stockLot(ID<StockLot>), stockLotAdjust(ID<StockLot>), stockLotQuarantine(ID<StockLot>)
     case warehouseLocations(ID<Warehouse>)
     case records(RecordKind), recordNew(RecordKind), record(RecordKind, Int64)
@@ -60,6 +60,7 @@ enum Route: Hashable, Sendable {
         case .stockReceive: "/stock/receive"
         case .stockTotals: "/stock/totals"
         case .stockMovements: "/stock/movements"
+        case .shortages: "/stock/shortages"
         case .stockLot(let id): "/stock/lots/\(Self.segment(id))"
         case .stockLotAdjust(let id): "/stock/lots/\(Self.segment(id))/adjust"
         case .stockLotQuarantine(let id): "/stock/lots/\(Self.segment(id))/quarantine"

@@ -9,6 +9,11 @@ struct StockPages {
     let pages: WebPages
     var store: Store { pages.store }
 
+    /// The stock pages' tabs (库存查询 · 库存汇总 · 库存流水 · 库存不足处理).
+    static let tabs: [(Route, String)] = [
+        (.stock, "ui.stock.title"), (.stockTotals, "ui.stock.totals"), (.stockMovements, "ui.stock.movements"), (.shortages, "ui.shortages.title"),
+    ]
+
     static let movementColumns: [ListColumn] = [
         "ui.field.time", "ui.field.movement", "ui.field.sku", "ui.field.warehouse", "ui.field.location", "ui.field.lot",
         .init("ui.field.change", numeric: true), .init("ui.field.reservedChange", numeric: true), "ui.field.who", "ui.field.why",
@@ -31,6 +36,22 @@ struct StockPages {
     }
 
     func register(on routes: SecureRoutes) {
+        routes.get(.shortages, .staff) { _, context in
+            let language = context.language
+            let lines = try await store.orders.shortages()
+            let model = ShortagesPageModel(
+                tabBar: ListPageModel.TabBar(
+                    tabs: Self.tabs.map { ListPageModel.Tab(label: Message($0.1).text(language), href: $0.0.path, current: $0.0 == .shortages) }),
+                lines: lines.map { line in
+                    ShortagesPageModel.Line(
+                        href: Route.order(line.orderID).path, number: line.number,
+                        customer: People.customer(line.customerCode, name: line.customerName, in: language), urgent: line.urgent || line.type != .stock,
+                        type: Message("order.type.\(line.type.rawValue)").text(language), promised: line.promisedDate?.iso8601 ?? "—", sku: line.sku,
+                        quantity: line.quantity, allocated: line.allocated, short: line.short,
+                        options: line.options.map { $0.message.text(language) })
+                })
+            return pages.views.render("shortages", ["page": model], context: context, current: Route.stock.path)
+        }
         routes.get(.stockLot(.parameter), .staff) { request, context in
             let done = request.uri.queryParameters.get("done")
             let notice = done == "adjusted" ? "ui.stock.adjusted" : done == "quarantine" ? "ui.stock.quarantineSaved" : nil
@@ -141,4 +162,24 @@ struct StockLotPageModel {
     var columns: [Column]
     var movements: [Row]
     var backHref: String
+}
+
+/// The shortage workbench's list (`shortages` template): each short line, most urgent first, with its options.
+struct ShortagesPageModel {
+    struct Line {
+        var href: String
+        var number: String
+        var customer: String
+        var urgent: Bool
+        var type: String
+        var promised: String
+        var sku: String
+        var quantity: Int64
+        var allocated: Int64
+        var short: Int64
+        var options: [String]
+    }
+
+    var tabBar: ListPageModel.TabBar
+    var lines: [Line]
 }

@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "field": field, "pager": pager, "layout": layout, "dashboardPanel": dashboardPanel, "queuePanel": queuePanel, "login": login, "home": home, "list": list, "form": form, "error": error,
-        "tokens": tokens, "locations": locations, "stockLot": stockLot, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
+        "tokens": tokens, "locations": locations, "stockLot": stockLot, "shortages": shortages, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
         "orderHeader": OrderTemplates.orderHeader, "orderLines": OrderTemplates.orderLines, "reviewPanel": OrderTemplates.reviewPanel, "allocationPanel": OrderTemplates.allocationPanel,
         "confirmationPanel": OrderTemplates.confirmationPanel, "changePanel": OrderTemplates.changePanel,
         "orderHistory": OrderTemplates.orderHistory,
@@ -92,6 +92,32 @@ enum Templates {
         </table>
         </div>
         <p><a href="{{backHref}}">‹ {{t.ui.stock.title}}</a></p>
+        {{/page}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// `ShortagesPageModel`: the short lines in priority order and the ways to cover each.
+    static let shortages = """
+        {{<layout}}
+        {{$title}}{{t.ui.shortages.title}}{{/title}}
+        {{$content}}
+        {{#page}}
+        <h1 id="page-title">{{t.ui.shortages.title}}</h1>
+        {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
+        <p class="hint">{{t.ui.shortages.hint}}</p>
+        <div class="table-scroll">
+        <table class="grid" id="shortages">
+          <thead><tr><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.order.promised}}</th><th>{{t.ui.field.sku}}</th><th class="num">{{t.ui.field.quantity}}</th><th class="num">{{t.ui.allocation.allocated}}</th><th class="num">{{t.ui.allocation.short}}</th><th>{{t.ui.shortages.options}}</th></tr></thead>
+          <tbody>{{#lines}}<tr>
+            <td><a href="{{href}}">{{number}}</a>{{#urgent}} <span class="status urgent">{{type}}</span>{{/urgent}}</td><td>{{customer}}</td><td>{{promised}}</td><td>{{sku}}</td>
+            <td class="num">{{quantity}}</td><td class="num">{{allocated}}</td><td class="num"><strong>{{short}}</strong></td>
+            <td><ul class="picks">{{#options}}<li>{{.}}</li>{{/options}}</ul></td>
+          </tr>{{/lines}}
+          {{^lines}}<tr><td colspan="8" class="empty" id="no-shortages">{{t.ui.shortages.none}}</td></tr>{{/lines}}
+          </tbody>
+        </table>
+        </div>
         {{/page}}
         {{/content}}
         {{/layout}}

@@ -215,7 +215,7 @@ struct WebPages {
 
     private func registerStock(on routes: SecureRoutes) {
         @Sendable func tabs(_ current: Route, _ context: DocketRequestContext) -> [ListPageModel.Tab] {
-            [(Route.stock, "ui.stock.title"), (.stockTotals, "ui.stock.totals"), (.stockMovements, "ui.stock.movements")].map {
+            StockPages.tabs.map {
                 ListPageModel.Tab(label: Message($0.1).text(context.language), href: $0.0.path, current: $0.0 == current)
             }
         }

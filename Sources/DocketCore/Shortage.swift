@@ -1,0 +1,113 @@
+/// 库存不足处理 (DOMAIN §5): for a line allocation could not cover, the ways to cover it, each with when it could
+/// arrive. Pure: the store gathers the facts (the plan's notes, the product's supplier and substitutes).
+
+/// One way to cover a short line.
+public struct ShortageOption: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// 调货: from another warehouse that has it.
+        case transfer
+        /// 补货: a purchase order to the product's supplier.
+        case purchase
+        /// 替代商品: another product, only with the customer's consent.
+        case substitute
+        /// 部分发货: ship what is allocated, the rest as a backorder.
+        case partialShipment
+        /// 延期: a new promised date, the customer told.
+        case delay
+        /// 取消该行.
+        case cancelLine
+    }
+
+    public var kind: Kind
+    public var warehouse: String?
+    public var sku: String?
+    public var supplier: String?
+    public var quantity: Int64?
+    public var eta: CalendarDate?
+    /// The customer must agree first (a substitute).
+    public var needsConsent: Bool
+
+    public init(
+        _ kind: Kind, warehouse: String? = nil, sku: String? = nil, supplier: String? = nil, quantity: Int64? = nil, eta: CalendarDate? = nil,
+        needsConsent: Bool = false
+    ) {
+        self.kind = kind
+        self.warehouse = warehouse
+        self.sku = sku
+        self.supplier = supplier
+        self.quantity = quantity
+        self.eta = eta
+        self.needsConsent = needsConsent
+    }
+
+    /// The option in words (`shortage.option.<kind>`).
+    public var message: Message {
+        var arguments: [String: String] = [:]
+        if let warehouse { arguments["warehouse"] = warehouse }
+        if let sku { arguments["sku"] = sku }
+        if let supplier { arguments["supplier"] = supplier }
+        if let quantity { arguments["quantity"] = String(quantity) }
+        arguments["eta"] = eta?.iso8601 ?? "—"
+        return Message("shortage.option.\(kind.rawValue)", arguments)
+    }
+}
+
+public enum Shortage {
+    /// Road freight covers about this many kilometres a day: a transfer's ETA from the distance between warehouses.
+    public static let kilometresPerDay = 600
+
+    /// Days a transfer over `kilometres` takes: a day to pick and load, then the road.
+    public static func transferDays(kilometres: Int) -> Int { 1 + (max(0, kilometres) + kilometresPerDay - 1) / kilometresPerDay }
+
+    /// The facts about one short line.
+    public struct Facts: Sendable {
+        public var sku: String
+        public var short: Int64
+        public var allocated: Int64
+        /// Other warehouses with usable stock of the product (from the plan's notes), with the kilometres to the
+        /// warehouse that ships the order (or to the address).
+        public var elsewhere: [(warehouse: String, available: Int64, kilometres: Int)]
+        public var supplier: (code: String, leadTimeDays: Int)?
+        /// The product's allowed substitutes with their usable stock.
+        public var substitutes: [(sku: String, available: Int64)]
+
+        public init(
+            sku: String, short: Int64, allocated: Int64, elsewhere: [(warehouse: String, available: Int64, kilometres: Int)],
+            supplier: (code: String, leadTimeDays: Int)?, substitutes: [(sku: String, available: Int64)]
+        ) {
+            self.sku = sku
+            self.short = short
+            self.allocated = allocated
+            self.elsewhere = elsewhere
+            self.supplier = supplier
+            self.substitutes = substitutes
+        }
+    }
+
+    /// Every way to cover the line, soonest first among those that bring goods: transfers from the nearest
+    /// warehouses that have enough (or part), a purchase from the supplier with its lead time, substitutes that
+    /// cover it (with consent); then ship part now (when some is allocated), a new date (the latest ETA above, or a
+    /// week), or cancel the line.
+    public static func options(_ facts: Facts, today: CalendarDate) -> [ShortageOption] {
+        var options: [ShortageOption] = []
+        for source in facts.elsewhere.sorted(by: { ($0.available >= facts.short ? 0 : 1, $0.kilometres) < ($1.available >= facts.short ? 0 : 1, $1.kilometres) })
+        where source.available > 0 {
+            options.append(
+                ShortageOption(
+                    .transfer, warehouse: source.warehouse, quantity: min(facts.short, source.available),
+                    eta: today.adding(days: transferDays(kilometres: source.kilometres))))
+        }
+        if let supplier = facts.supplier {
+            options.append(
+                ShortageOption(.purchase, supplier: supplier.code, quantity: facts.short, eta: today.adding(days: max(0, supplier.leadTimeDays))))
+        }
+        for substitute in facts.substitutes where substitute.available >= facts.short {
+            options.append(ShortageOption(.substitute, sku: substitute.sku, quantity: facts.short, eta: today, needsConsent: true))
+        }
+        if facts.allocated > 0 { options.append(ShortageOption(.partialShipment, quantity: facts.allocated)) }
+        let latest = options.compactMap(\.eta).max() ?? today.adding(days: 7)
+        options.append(ShortageOption(.delay, eta: max(latest, today.adding(days: 1))))
+        options.append(ShortageOption(.cancelLine, quantity: facts.short))
+        return options
+    }
+}

@@ -1,0 +1,111 @@
+import DocketCore
+import Foundation
+
+/// A line allocation could not cover, with the ways to cover it (库存不足处理).
+public struct ShortLine: Sendable, Hashable, Codable {
+    public var orderID: ID<Order>
+    public var number: String
+    public var customerCode: String
+    public var customerName: String?
+    public var urgent: Bool
+    public var type: OrderType
+    public var receivedAt: Timestamp
+    public var promisedDate: CalendarDate?
+    public var lineID: ID<OrderLine>
+    public var sku: String
+    public var quantity: Int64
+    public var allocated: Int64
+    public var short: Int64
+    public var options: [ShortageOption]
+}
+
+extension OrderRepository {
+    /// The short lines of orders holding stock, most urgent first, then by receipt (`DemandPriority`), each with its
+    /// options (`Shortage.options`): what other warehouses have (from the plan's notes), the product's supplier
+    /// and lead time, its substitutes' usable stock.
+    public func shortages(limit: Int = 200) async throws -> [ShortLine] {
+        let holding = (OrderWorkflow.softStock + OrderWorkflow.firmStock).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let orders = try await engine.read(
+            Statement(
+                SQL(
+                    """
+                    SELECT o.id, o.number, o.customer_code, c.name AS customer_name, o.urgent, o.type, o.received_at, o.promised_date,
+                           o.delivery_address, a.plan
+                    FROM orders o JOIN order_allocations a ON a.order_id = o.id LEFT JOIN customers c ON c.code = o.customer_code
+                    WHERE a.status IN ('partial', 'none') AND (o.status IN (\(holding))
+                          OR (o.status = 'on_hold' AND o.held_from IN (\(holding))))
+                    ORDER BY o.received_at, o.id LIMIT $1
+                    """), [Int64(max(1, min(limit, 1000)))]))
+        struct Waiting {
+            var row: SQLRow
+            var plan: AllocationPlan
+            var priority: DemandPriority
+        }
+        let waiting = try orders.map { row in
+            Waiting(
+                row: row, plan: try JSONColumn.decode(AllocationPlan.self, try row.text("plan"), column: "plan"),
+                priority: DemandPriority(
+                    urgent: try row.bool("urgent"), type: OrderType(rawValue: try row.text("type")) ?? .stock,
+                    receivedAt: try row.timestamp("received_at"), orderID: try row.id()))
+        }.sorted { $0.priority < $1.priority }
+        let skus = Array(Set(waiting.flatMap { $0.plan.lines.filter { $0.short > 0 }.map(\.sku) }))
+        guard !skus.isEmpty else { return [] }
+        var products = Conditions()
+        products.add("sku IN \(products.list(skus))")
+        let facts = try await engine.read([
+            Statement(SQL("SELECT sku, default_supplier_code, substitute_skus FROM products\(products.clause)"), products.binds),
+            Statement("SELECT code, lead_time_days FROM suppliers WHERE archived = FALSE", []),
+            Statement("SELECT code, latitude, longitude FROM warehouses", []),
+        ])
+        var supplierOf: [String: String] = [:]
+        var substitutesOf: [String: [String]] = [:]
+        for row in facts[0] {
+            let sku = try row.text("sku")
+            supplierOf[sku] = row.optionalText("default_supplier_code")
+            substitutesOf[sku] = try JSONColumn.decode([String].self, try row.text("substitute_skus"), column: "substitute_skus")
+        }
+        var leadTime: [String: Int] = [:]
+        for row in facts[1] { leadTime[try row.text("code")] = Int(try row.int("lead_time_days")) }
+        var sites: [String: GeoPoint] = [:]
+        for row in facts[2] {
+            if let latitude = row.optionalDouble("latitude"), let longitude = row.optionalDouble("longitude") {
+                sites[try row.text("code")] = GeoPoint(latitude: latitude, longitude: longitude)
+            }
+        }
+        let substituteStock = try await store.stock.availability(skus: Array(Set(substitutesOf.values.flatMap { $0 })))
+        let today = clock.now().date(utcOffsetHours: 8)
+        var result: [ShortLine] = []
+        for order in waiting {
+            let address = try order.row.optionalText("delivery_address").map { try JSONColumn.decode(Address.self, $0, column: "delivery_address") }
+            // Distances to the warehouse that ships the order, or to the address when none does yet.
+            let target = order.plan.warehouses.first.flatMap { sites[$0] } ?? address?.point
+            for line in order.plan.lines where line.short > 0 {
+                let elsewhere = line.explanation.compactMap { note -> (warehouse: String, available: Int64, kilometres: Int)? in
+                    guard [.notEnough, .splitLimit, .wouldSplit].contains(note.verdict), let warehouse = note.warehouse,
+                        let available = note.available, available > 0
+                    else { return nil }
+                    let kilometres = both(sites[warehouse], target).map { $0.kilometres(to: $1) } ?? 1_000
+                    return (warehouse, available, kilometres)
+                }
+                let supplier = supplierOf[line.sku].flatMap { code in leadTime[code].map { (code: code, leadTimeDays: $0) } }
+                let substitutes = (substitutesOf[line.sku] ?? []).map { (sku: $0, available: substituteStock[$0]?.available ?? 0) }
+                let options = Shortage.options(
+                    Shortage.Facts(
+                        sku: line.sku, short: line.short, allocated: line.allocated, elsewhere: elsewhere, supplier: supplier,
+                        substitutes: substitutes), today: today)
+                result.append(
+                    ShortLine(
+                        orderID: order.priority.orderID, number: try order.row.text("number"), customerCode: try order.row.text("customer_code"),
+                        customerName: order.row.optionalText("customer_name"), urgent: order.priority.urgent, type: order.priority.type,
+                        receivedAt: order.priority.receivedAt, promisedDate: try order.row.optionalDate("promised_date"), lineID: line.lineID,
+                        sku: line.sku, quantity: line.quantity, allocated: line.allocated, short: line.short, options: options))
+            }
+        }
+        return result
+    }
+}
+
+private func both(_ a: GeoPoint?, _ b: GeoPoint?) -> (GeoPoint, GeoPoint)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}
