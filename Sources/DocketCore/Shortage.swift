@@ -53,6 +53,27 @@ public struct ShortageOption: Sendable, Hashable, Codable {
 }
 
 public enum Shortage {
+    /// The options that are carried out as a change of the order (订单变更, approved as any change is): a later date,
+    /// or the missing quantity taken off the line. The others come with transfers, purchases and production.
+    public static let byChange: Set<ShortageOption.Kind> = [.delay, .cancelLine]
+
+    /// The change that carries out `option` for line `lineID` of an order with `lines`, `short` of it missing; nil for
+    /// an option that is not a change. The kept lines keep their ids and agreed prices.
+    public static func edit(_ option: ShortageOption, lineID: ID<OrderLine>, short: Int64, lines: [OrderIntake.PricedLine]) -> OrderEdit? {
+        switch option.kind {
+        case .delay:
+            return option.eta.map { OrderEdit(requestedDate: $0) }
+        case .cancelLine:
+            let kept = lines.compactMap { line -> OrderLineDraft? in
+                let quantity = line.id == lineID ? line.quantity - short : line.quantity
+                return quantity > 0 ? OrderLineDraft(lineID: line.id, sku: line.sku, quantity: quantity, unitPrice: line.unitPrice) : nil
+            }
+            return kept.isEmpty ? nil : OrderEdit(lines: kept)
+        default:
+            return nil
+        }
+    }
+
     /// Road freight covers about this many kilometres a day: a transfer's ETA from the distance between warehouses.
     public static let kilometresPerDay = 600
 

@@ -78,6 +78,14 @@ struct AllocationAPI {
         }
     }
 
+    /// `{"orderId","lineId","option":"delay"|"cancelLine","reason"}`.
+    struct ShortageDecision: Decodable {
+        var orderId: ID<Order>?
+        var lineId: ID<OrderLine>?
+        var option: String?
+        var reason: String?
+    }
+
     /// A short line as the API shows it: each option as data and in words.
     struct ShortageBody: Encodable {
         struct Option: Encodable {
@@ -135,6 +143,14 @@ struct AllocationAPI {
         routes.get("/api/v1/shortages", .staff) { _, context in
             let lines = try await store.orders.shortages()
             return try JSON.response(lines.map { ShortageBody($0, language: context.language) })
+        }
+        routes.post("/api/v1/shortages/decision", .orderIntake) { request, context in
+            let body = try await JSON.decode(ShortageDecision.self, from: request, context: context)
+            guard let orderID = body.orderId else { throw DocketError.invalid("orderId", "required") }
+            guard let lineID = body.lineId else { throw DocketError.invalid("lineId", "required") }
+            guard let option = body.option.flatMap(ShortageOption.Kind.init(rawValue:)) else { throw DocketError.invalid("option", "required") }
+            let change = try await orders.resolveShortage(orderID: orderID, lineID: lineID, option: option, reason: body.reason, by: context)
+            return try JSON.response(change, status: .created)
         }
         routes.post("/api/v1/orders/:id/allocate", .allocation) { _, context in
             let id = try context.orderID()

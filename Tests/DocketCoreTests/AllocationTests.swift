@@ -276,4 +276,18 @@ struct AllocationTests {
             Shortage.Facts(sku: "P", short: 1, allocated: 0, elsewhere: [], supplier: nil, substitutes: []), today: Self.today)
         #expect(nothing.map(\.kind) == [.delay, .cancelLine] && nothing[0].eta == Self.today.adding(days: 7))
     }
+
+    @Test func aDelayOrACancelledShortfallIsAChangeOfTheOrder() {
+        let lines = [
+            OrderIntake.PricedLine(id: 1, sku: "P", description: "P", quantity: 5, unitPrice: Money(minor: 900), listPrice: Money(minor: 1_000), amount: Money(minor: 4_500), priceOverride: true),
+            OrderIntake.PricedLine(id: 2, sku: "Q", description: "Q", quantity: 2, unitPrice: Money(minor: 100), listPrice: Money(minor: 100), amount: Money(minor: 200), priceOverride: false),
+        ]
+        let later = Self.today.adding(days: 9)
+        #expect(Shortage.edit(ShortageOption(.delay, eta: later), lineID: 1, short: 3, lines: lines) == OrderEdit(requestedDate: later))
+        let cancel = Shortage.edit(ShortageOption(.cancelLine, quantity: 3), lineID: 1, short: 3, lines: lines)
+        #expect(cancel?.lines == [OrderLineDraft(lineID: 1, sku: "P", quantity: 2, unitPrice: Money(minor: 900)), OrderLineDraft(lineID: 2, sku: "Q", quantity: 2, unitPrice: Money(minor: 100))])
+        let whole = Shortage.edit(ShortageOption(.cancelLine, quantity: 2), lineID: 2, short: 2, lines: lines)
+        #expect(whole?.lines?.map(\.sku) == ["P"], "a line missing entirely goes")
+        #expect(Shortage.edit(ShortageOption(.transfer, warehouse: "BJ", quantity: 3), lineID: 1, short: 3, lines: lines) == nil)
+    }
 }

@@ -35,12 +35,12 @@ struct AllocationHTTPTests {
             _ = try await setup(store, received: 1)
             let desk = try await token(store, "desk", [.orderDesk])
             let keeper = try await token(store, "keeper", [.warehouse])
-            func call(_ method: HTTPRequest.Method, _ uri: String, _ bearer: String? = nil, language: String = "zh-CN") async throws
-                -> (HTTPResponse.Status, String)
+            func call(_ method: HTTPRequest.Method, _ uri: String, _ bearer: String? = nil, language: String = "zh-CN", body: String = "{}")
+                async throws -> (HTTPResponse.Status, String)
             {
                 var headers: HTTPFields = [.contentType: "application/json", .acceptLanguage: language]
                 if let bearer { headers[.authorization] = "Bearer " + bearer }
-                return try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: method == .post ? "{}" : "")) {
+                return try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: method == .post ? body : "")) {
                     ($0.status, String(buffer: $0.body))
                 }
             }
@@ -70,6 +70,16 @@ struct AllocationHTTPTests {
             #expect(shortages.0 == .ok && shortages.1.contains(#""short":1"#) && shortages.1.contains("延期至"), "\(shortages.1)")
             let workbench = try await client.execute(uri: "/stock/shortages", method: .get) { String(buffer: $0.body) }
             #expect(workbench.contains(#"id="shortages""#) && workbench.contains("先发已分配的 1，其余作为欠货"))
+            // Choosing a way: a transfer is not carried out here yet; cancelling the missing one is a change request.
+            let lineID = try #require(line?["lineId"] as? Int)
+            var decision = try await call(.post, "/api/v1/shortages/decision", body: #"{"orderId":\#(id),"lineId":\#(lineID),"option":"transfer"}"#)
+            #expect(decision.0 == .unprocessableContent && decision.1.contains("option"))
+            decision = try await call(
+                .post, "/api/v1/shortages/decision", body: #"{"orderId":\#(id),"lineId":\#(lineID),"option":"cancelLine","reason":"客户同意少发"}"#)
+            #expect(decision.0 == .created, "\(decision.1)")
+            let change = try JSONDecoder().decode(ChangeRequest.self, from: Data(decision.1.utf8))
+            #expect(change.edit.lines?.map(\.quantity) == [1] && change.edit.lines?.first?.lineID?.rawValue == Int64(lineID))
+            #expect(change.message == "取消该行缺货的 1：客户同意少发")
             // Stock arrives; the order desk may not allocate, the warehouse may.
             _ = try await store.stock.receive(StockReceipt(sku: "TEA-1", warehouseCode: "WH-SH", locationCode: "A-01", quantity: 5), by: .cli())
             #expect(try await call(.post, "/api/v1/orders/\(id)/allocate", desk).0 == .forbidden)

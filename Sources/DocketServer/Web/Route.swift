@@ -18,7 +18,7 @@ enum Route: Hashable, Sendable {
     case changeDecision(ID<ChangeRequest>)
     /// The customer's public confirmation page (no sign-in; the token is the key).
     case confirm(token: String)
-    case stock, stockReceive, stockTotals, stockMovements, shortages
+    case stock, stockReceive, stockTotals, stockMovements, shortages, shortageDecision
     case stockLot(ID<StockLot>), stockLotAdjust(ID<StockLot>), stockLotQuarantine(ID<StockLot>)
     case warehouseLocations(ID<Warehouse>)
     case records(RecordKind), recordNew(RecordKind), record(RecordKind, Int64)
@@ -61,6 +61,7 @@ enum Route: Hashable, Sendable {
         case .stockTotals: "/stock/totals"
         case .stockMovements: "/stock/movements"
         case .shortages: "/stock/shortages"
+        case .shortageDecision: "/stock/shortages/decision"
         case .stockLot(let id): "/stock/lots/\(Self.segment(id))"
         case .stockLotAdjust(let id): "/stock/lots/\(Self.segment(id))/adjust"
         case .stockLotQuarantine(let id): "/stock/lots/\(Self.segment(id))/quarantine"

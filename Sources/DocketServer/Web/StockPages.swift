@@ -48,9 +48,21 @@ struct StockPages {
                         customer: People.customer(line.customerCode, name: line.customerName, in: language), urgent: line.urgent || line.type != .stock,
                         type: Message("order.type.\(line.type.rawValue)").text(language), promised: line.promisedDate?.iso8601 ?? "—", sku: line.sku,
                         quantity: line.quantity, allocated: line.allocated, short: line.short,
-                        options: line.options.map { $0.message.text(language) })
+                        options: line.options.map { $0.message.text(language) },
+                        decide: Access.orderIntake.allows(context.identity?.roles)
+                            ? ShortagesPageModel.Decide(action: Route.shortageDecision.path, orderID: line.orderID.rawValue, lineID: line.lineID.rawValue)
+                            : nil)
                 })
             return pages.views.render("shortages", ["page": model], context: context, current: Route.stock.path)
+        }
+        routes.post(.shortageDecision, .orderIntake) { request, context in
+            let form = try await Form.read(request, limit: 64 * 1024)
+            guard let order = form.text("orderId").flatMap(Int64.init), let line = form.text("lineId").flatMap(Int64.init),
+                let option = form.text("option").flatMap(ShortageOption.Kind.init(rawValue:))
+            else { throw HTTPError(.badRequest) }
+            let change = try await OrderUseCases(store: store).resolveShortage(
+                orderID: ID(order), lineID: ID(line), option: option, reason: form.text("reason"), by: context)
+            return Response(status: .seeOther, headers: [.location: Route.order(ID(order)).path + "#change-\(change.id)"])
         }
         routes.get(.stockLot(.parameter), .staff) { request, context in
             let done = request.uri.queryParameters.get("done")
@@ -178,6 +190,14 @@ struct ShortagesPageModel {
         var allocated: Int64
         var short: Int64
         var options: [String]
+        /// For those who may ask for a change: a later date, or the missing quantity off the line.
+        var decide: Decide?
+    }
+
+    struct Decide {
+        var action: String
+        var orderID: Int64
+        var lineID: Int64
     }
 
     var tabBar: ListPageModel.TabBar

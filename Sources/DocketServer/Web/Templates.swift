@@ -112,7 +112,13 @@ enum Templates {
           <tbody>{{#lines}}<tr>
             <td><a href="{{href}}">{{number}}</a>{{#urgent}} <span class="status urgent">{{type}}</span>{{/urgent}}</td><td>{{customer}}</td><td>{{promised}}</td><td>{{sku}}</td>
             <td class="num">{{quantity}}</td><td class="num">{{allocated}}</td><td class="num"><strong>{{short}}</strong></td>
-            <td><ul class="picks">{{#options}}<li>{{.}}</li>{{/options}}</ul></td>
+            <td><ul class="picks">{{#options}}<li>{{.}}</li>{{/options}}</ul>
+              {{#decide}}<form method="post" action="{{action}}" class="toolbar shortage-decision">
+                <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="orderId" value="{{orderID}}"><input type="hidden" name="lineId" value="{{lineID}}">
+                <input name="reason" placeholder="{{t.ui.shortages.reason}}" aria-label="{{t.ui.shortages.reason}}">
+                <button type="submit" name="option" value="delay">{{t.ui.shortages.requestDelay}}</button>
+                <button type="submit" name="option" value="cancelLine">{{t.ui.shortages.requestCancel}}</button>
+              </form>{{/decide}}</td>
           </tr>{{/lines}}
           {{^lines}}<tr><td colspan="8" class="empty" id="no-shortages">{{t.ui.shortages.none}}</td></tr>{{/lines}}
           </tbody>
