@@ -92,7 +92,8 @@ extension Role {
         case .orderDesk, .customerService: [.today, .confirmationsDue, .overdue]
         case .sales: [.today, .overdue]
         case .finance: [.today]
-        case .warehouse, .logistics, .production, .purchasing: [.overdue]
+        case .warehouse, .purchasing, .production: [.overdue, .shortages]
+        case .logistics: [.overdue]
         }
     }
 
@@ -117,5 +118,7 @@ public struct HomePanels: OptionSet, Sendable, Hashable {
     public static let confirmationsDue = HomePanels(rawValue: 2)
     /// Open orders past their promised date.
     public static let overdue = HomePanels(rawValue: 4)
-    public static let all: HomePanels = [.today, .confirmationsDue, .overdue]
+    /// Order lines short of stock (库存不足), with a link to the workbench.
+    public static let shortages = HomePanels(rawValue: 8)
+    public static let all: HomePanels = [.today, .confirmationsDue, .overdue, .shortages]
 }

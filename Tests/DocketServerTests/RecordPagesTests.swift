@@ -185,6 +185,11 @@ struct RecordPagesTests {
             let warehouse = try await home("cang.ku", [.warehouse])
             #expect(stages(warehouse) == ["fulfilment"])
             #expect(warehouse.contains("id=\"overdue\"") && !warehouse.contains("id=\"today\""))
+            // The warehouse, purchasing and the admin see how many lines are short, linked to the workbench; the desk does not.
+            #expect(warehouse.contains("data-status=\"shortages\"") && warehouse.contains("href=\"/stock/shortages\""))
+            #expect(admin.contains("data-status=\"shortages\"") && !desk.contains("data-status=\"shortages\""))
+            let purchasing = try await home("cai.gou", [.purchasing])
+            #expect(purchasing.contains("data-status=\"shortages\""))
             // Two roles see what both see.
             let both = try await home("liang.ge", [.sales, .warehouse])
             #expect(stages(both) == ["fulfilment"] && both.contains("data-status=\"review_sales\"") && both.contains("data-status=\"review_inventory\""))

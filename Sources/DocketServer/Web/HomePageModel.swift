@@ -72,7 +72,8 @@ extension HomePageModel.OrderItem {
 }
 
 extension HomePageModel.DashboardPanel {
-    init(_ board: Dashboard, roles: Set<Role>, language: Language) {
+    /// `shortLines`: how many order lines are short of stock (counted only for roles with the shortages panel).
+    init(_ board: Dashboard, roles: Set<Role>, language: Language, shortLines: Int? = nil) {
         let roles = Role.allCases.filter { roles.contains($0) }
         let panels = roles.reduce(HomePanels()) { $0.union($1.homePanels) }
         func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
@@ -81,6 +82,11 @@ extension HomePageModel.DashboardPanel {
             return HomePageModel.Figure(
                 key: status.rawValue, label: text("ui.home.waiting", ["status": text("order.status.\(status.rawValue)")]), count: figure.count,
                 amount: figure.amount.formatted, href: Route.orders.with([("status", status.rawValue)]))
+        }
+        if panels.contains(.shortages), let shortLines {
+            mine.append(
+                HomePageModel.Figure(
+                    key: "shortages", label: text("ui.shortages.title"), count: Int64(shortLines), amount: "", href: Route.shortages.path))
         }
         stages = OrderStage.allCases.filter { stage in roles.contains { $0.homeStages.contains(stage) } }.map { stage in
             let figure = board.figure(stage)

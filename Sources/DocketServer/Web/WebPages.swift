@@ -29,8 +29,12 @@ struct WebPages {
                         description: Message("ui.queue.\(role.rawValue)").text(context.language), orders: orders,
                         queueHref: role.queue.isEmpty ? nil : Route.orders.with(role.queue.map { ("status", $0.rawValue) })))
             }
+            let wantsShortages = identity.roles.contains { $0.homePanels.contains(.shortages) }
+            let shortLines = wantsShortages ? try await store.orders.shortages().count : nil
             let dashboard = Access.staff.allows(identity.roles)
-                ? HomePageModel.DashboardPanel(try await store.orders.dashboard(), roles: identity.roles, language: context.language) : nil
+                ? HomePageModel.DashboardPanel(
+                    try await store.orders.dashboard(), roles: identity.roles, language: context.language, shortLines: shortLines)
+                : nil
             return views.render("home", ["page": HomePageModel(dashboard: dashboard, queues: queues)], context: context, current: Route.home.path)
         }
         OrderPages(store: store, views: views).register(on: routes)
