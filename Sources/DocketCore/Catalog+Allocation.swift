@@ -75,7 +75,7 @@ extension Catalog {
         "ui.shortages.requestCancel": "申请取消缺货",
         "ui.shortages.reason": "原因（可选）",
         "ui.shortages.title": "库存不足处理",
-        "ui.shortages.hint": "库存审核后仍未分配足的订单行，按优先级排列（加急、RUSH 在前，再按接单先后）。到货后系统会自动分配。",
+        "ui.shortages.hint": "库存审核后仍未分配足的订单行，按优先级排列（客户要求加急的、加急订单和停机急件在前，再按接单先后）。到货后系统会自动分配。",
         "ui.shortages.none": "没有缺货的订单行。",
         "ui.shortages.options": "可选处理方式",
         "ui.allocation.title": "分配计划",
