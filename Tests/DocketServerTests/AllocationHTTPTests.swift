@@ -70,6 +70,10 @@ struct AllocationHTTPTests {
             #expect(shortages.0 == .ok && shortages.1.contains(#""short":1"#) && shortages.1.contains("延期至"), "\(shortages.1)")
             let workbench = try await client.execute(uri: "/stock/shortages", method: .get) { String(buffer: $0.body) }
             #expect(workbench.contains(#"id="shortages""#) && workbench.contains("先发已分配的 1，其余作为欠货"))
+            // The ledger names the order a reservation was made for, by its number, linked.
+            let number = try await store.orders.order(id: id).number
+            let ledger = try await client.execute(uri: "/stock/movements", method: .get) { String(buffer: $0.body) }
+            #expect(ledger.contains(#"<a href="/orders/\#(id)">\#(number)</a>"#), "\(ledger)")
             // Choosing a way: a transfer is not carried out here yet; cancelling the missing one is a change request.
             let lineID = try #require(line?["lineId"] as? Int)
             var decision = try await call(.post, "/api/v1/shortages/decision", body: #"{"orderId":\#(id),"lineId":\#(lineID),"option":"transfer"}"#)

@@ -19,19 +19,26 @@ struct StockPages {
         .init("ui.field.change", numeric: true), .init("ui.field.reservedChange", numeric: true), "ui.field.who", "ui.field.why",
     ]
 
-    /// One ledger entry in words: the kind, signed changes, the person by name, the order or document and the reason.
-    static func movementCells(_ m: StockMovement, people: People, language: Language) -> [ListPageModel.Cell] {
+    /// The order a ledger entry was made for (`order:<id>` in its reference).
+    static func order(of movement: StockMovement) -> ID<Order>? {
+        movement.reference.flatMap { $0.hasPrefix("order:") ? Int64($0.dropFirst(6)).map { ID($0) } : nil }
+    }
+
+    /// One ledger entry in words: the kind, signed changes, the person by name, the order (by number) or document and
+    /// the reason.
+    static func movementCells(_ m: StockMovement, people: People, orders: [ID<Order>: String], language: Language) -> [ListPageModel.Cell] {
         func signed(_ value: Int64) -> String { value > 0 ? "+\(value)" : value == 0 ? "0" : String(value) }
         var why = [m.reference, m.note].compactMap { $0 }.filter { !$0.isEmpty }
         if let reference = m.reference, reference.hasPrefix("order:") {
             why.removeAll { $0 == reference }
         }
-        let orderLink = m.reference.flatMap { $0.hasPrefix("order:") ? Int64($0.dropFirst(6)) : nil }.map { Route.order(ID($0)).path }
+        let order = Self.order(of: m)
+        if let order { why.insert(orders[order] ?? Message("ui.stock.forOrder").text(language), at: 0) }
         return [
             .init(displayTime(m.occurredAt)), .init(Message("movement.\(m.kind.rawValue)").text(language)), .init(m.sku),
             .init(m.warehouseCode), .init(m.locationCode), .init(m.lot.isEmpty ? "—" : m.lot), .init(signed(m.quantity)),
             .init(signed(m.reservedDelta)), .init(people.name(of: m.actor, in: language)),
-            .init(orderLink != nil && why.isEmpty ? Message("ui.stock.forOrder").text(language) : why.joined(separator: " · "), link: orderLink),
+            .init(why.joined(separator: " · "), link: order.map { Route.order($0).path }),
         ]
     }
 
@@ -107,6 +114,7 @@ struct StockPages {
         let site = try? await store.warehouses.get(key: lot.warehouseCode)
         let movements = try await store.stock.stockMovements(StockQuery(lotID: id, limit: 50))
         let people = try await store.auth.people(for: movements.items.map(\.actor))
+        let orders = try await store.orders.numbers(of: movements.items.compactMap(Self.order(of:)))
         let language = context.language
         func text(_ key: String) -> String { Message(key).text(language) }
         func problem(_ field: String) -> String? { problems.first { $0.field == field }.map { $0.message.text(language) } }
@@ -129,7 +137,7 @@ struct StockPages {
             columns: Self.movementColumns.map { StockLotPageModel.Column(label: text($0.label), num: $0.numeric) },
             movements: movements.items.map { movement in
                 StockLotPageModel.Row(
-                    cells: Self.movementCells(movement, people: people, language: language).enumerated().map { index, cell in
+                    cells: Self.movementCells(movement, people: people, orders: orders, language: language).enumerated().map { index, cell in
                         var cell = cell
                         cell.num = Self.movementColumns[index].numeric
                         return cell

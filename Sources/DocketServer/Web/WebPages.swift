@@ -259,11 +259,12 @@ struct WebPages {
             let list = try ListParameters(request)
             let page = try await store.stock.stockMovements(StockQuery(search: list.search, limit: list.limit, offset: list.offset))
             let people = try await store.auth.people(for: page.items.map(\.actor))
+            let orders = try await store.orders.numbers(of: page.items.compactMap(StockPages.order(of:)))
             let language = context.language
             return listPage(
                 title: "ui.stock.movements", path: Route.stockMovements.path, request: request, context: context, page: page,
                 columns: StockPages.movementColumns,
-                cells: { StockPages.movementCells($0, people: people, language: language) },
+                cells: { StockPages.movementCells($0, people: people, orders: orders, language: language) },
                 newHref: nil, tabs: tabs(.stockMovements, context))
         }
         StockPages(pages: self).register(on: routes)

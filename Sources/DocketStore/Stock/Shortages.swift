@@ -20,6 +20,19 @@ public struct ShortLine: Sendable, Hashable, Codable {
 }
 
 extension OrderRepository {
+    /// The numbers of these orders (for pages that name orders found by id, such as the stock ledger's references).
+    public func numbers(of ids: [ID<Order>]) async throws -> [ID<Order>: String] {
+        let ids = Array(Set(ids)).prefix(1_000)
+        guard !ids.isEmpty else { return [:] }
+        var where_ = Conditions()
+        where_.add("id IN \(where_.list(Array(ids)))")
+        var numbers: [ID<Order>: String] = [:]
+        for row in try await engine.read(Statement(SQL("SELECT id, number FROM orders\(where_.clause)"), where_.binds)) {
+            numbers[try row.id()] = try row.text("number")
+        }
+        return numbers
+    }
+
     /// The short lines of orders holding stock, most urgent first, then by receipt (`DemandPriority`), each with its
     /// options (`Shortage.options`): what other warehouses have (from the plan's notes), the product's supplier
     /// and lead time, its substitutes' usable stock.
