@@ -166,6 +166,28 @@ struct AllocationConformanceTests {
     }
 
     @Test(arguments: Engine.available)
+    func aLineAChangeAddsIsNamedByItsIdWhenShort(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await allocationSetup(store)
+            try await receive(store, "P001", "SH", 10)
+            try await receive(store, "P002", "SH", 2)
+            let submitted = try await store.orders.submitOrder(
+                OrderDraft(channel: .api, customerCode: "C001", lines: [OrderLineDraft(sku: "P001", quantity: 1)]), idempotencyKey: nil, by: clerk).order
+            _ = try await passReviews(store, submitted.id)
+            let kept = try #require(try await store.orders.order(id: submitted.id).lines.first?.id)
+            let change = try await store.orders.requestChange(
+                orderID: submitted.id,
+                OrderEdit(lines: [OrderLineDraft(lineID: kept, sku: "P001", quantity: 1), OrderLineDraft(sku: "P002", quantity: 5)]),
+                message: "加一行", by: clerk)
+            _ = try await store.orders.decideChange(requestID: change.id, approve: true, reason: "库存不足，已知", by: clerk)
+            let added = try #require(try await store.orders.order(id: submitted.id).lines.first { $0.sku == "P002" }?.id)
+            let short = try #require(try await store.orders.shortages().first)
+            #expect(short.sku == "P002" && short.short == 3 && short.lineID == added)
+            try await checkStockInvariants(store)
+        }
+    }
+
+    @Test(arguments: Engine.available)
     func reallocatingByHandOnlyWhileTheOrderHoldsStock(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             try await allocationSetup(store)

@@ -43,7 +43,7 @@ extension OrderRepository {
                 SQL(
                     """
                     SELECT o.id, o.number, o.customer_code, c.name AS customer_name, o.urgent, o.type, o.received_at, o.promised_date,
-                           o.delivery_address, a.plan
+                           o.delivery_address, a.status, a.firm, a.plan, a.planned_at, a.expires_at
                     FROM orders o JOIN order_allocations a ON a.order_id = o.id LEFT JOIN customers c ON c.code = o.customer_code
                     WHERE a.status IN ('partial', 'none') AND (o.status IN (\(holding))
                           OR (o.status = 'on_hold' AND o.held_from IN (\(holding))))
@@ -54,9 +54,19 @@ extension OrderRepository {
             var plan: AllocationPlan
             var priority: DemandPriority
         }
+        // Their current lines, so lines a change added (planned before they had ids) are named by id too.
+        var ids = Conditions()
+        ids.add("order_id IN \(ids.list(try orders.map { try $0.id() as ID<Order> }))")
+        ids.add("removed_in_revision IS NULL")
+        var linesOf: [Int64: [OrderIntake.PricedLine]] = [:]
+        if !orders.isEmpty {
+            for row in try await engine.read(Statement(SQL("SELECT *, NULL AS name_en FROM order_lines\(ids.clause) ORDER BY order_id, line_no"), ids.binds)) {
+                linesOf[try row.int("order_id"), default: []].append(try Store.orderLine(row))
+            }
+        }
         let waiting = try orders.map { row in
             Waiting(
-                row: row, plan: try JSONColumn.decode(AllocationPlan.self, try row.text("plan"), column: "plan"),
+                row: row, plan: try Store.storedAllocation(row, lines: linesOf[try row.int("id")] ?? []).plan,
                 priority: DemandPriority(
                     urgent: try row.bool("urgent"), type: OrderType(rawValue: try row.text("type")) ?? .stock,
                     receivedAt: try row.timestamp("received_at"), orderID: try row.id()))
