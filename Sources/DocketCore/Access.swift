@@ -65,7 +65,7 @@ extension Role {
         case .orderDesk: [.needsInfo, .awaitingConfirmation]
         case .sales: [.reviewSales]
         case .finance: [.reviewFinance]
-        case .warehouse: [.reviewInventory]
+        case .warehouse: [.reviewInventory, .confirmed]
         case .orderManager: [.reviewFinal, .onHold]
         case .customerService: [.needsInfo, .suspended]
         case .admin, .production, .purchasing, .logistics: []

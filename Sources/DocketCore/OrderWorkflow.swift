@@ -329,6 +329,12 @@ public enum OrderWorkflow {
         return effects
     }
 
+    /// 下发仓库 (`allocate`: confirmed → allocated): the warehouse takes an order over for picking only when every line is
+    /// allocated (or is to be produced) and the reservation is firm; otherwise its shortage is dealt with first.
+    public static func checkRelease(planStatus: AllocationPlan.Status?, firm: Bool) -> Bool {
+        planStatus == .full && firm
+    }
+
     /// Allocating again by hand (`POST /orders/{id}/allocate`): only while the order holds stock.
     public static func reallocate(_ state: OrderState) throws(IllegalTransition) -> [OrderEffect] {
         switch stockHold(state) {

@@ -144,6 +144,9 @@ struct AllocationAPI {
             let lines = try await store.orders.shortages()
             return try JSON.response(lines.map { ShortageBody($0, language: context.language) })
         }
+        routes.post("/api/v1/orders/:id/release", .allocation) { _, context in
+            try JSON.response(try await orders.releaseToWarehouse(orderID: try context.orderID(), by: context).localized(context.language))
+        }
         routes.post("/api/v1/shortages/decision", .orderIntake) { request, context in
             let body = try await JSON.decode(ShortageDecision.self, from: request, context: context)
             guard let orderID = body.orderId else { throw DocketError.invalid("orderId", "required") }

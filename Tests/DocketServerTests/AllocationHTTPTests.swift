@@ -94,6 +94,15 @@ struct AllocationHTTPTests {
             #expect(page.contains(#"id="allocation-panel" data-status="full""#))
             #expect(page.contains("上海仓（WH-SH）") && page.contains("为什么这样分配") && page.contains("临时预留（客户确认前）"))
             #expect(page.contains(#"id="reallocate""#), "the admin may allocate again")
+            #expect(!page.contains(#"id="release-to-warehouse""#), "not before the customer confirms")
+            // Confirmed and fully allocated: the warehouse releases it for picking.
+            #expect(try await call(.post, "/api/v1/orders/\(id)/confirmation", body: #"{"via":"phone"}"#).0 == .ok)
+            let confirmedPage = try await client.execute(uri: "/orders/\(id)", method: .get) { String(buffer: $0.body) }
+            #expect(confirmedPage.contains(#"id="release-to-warehouse""#) && confirmedPage.contains("正式预留"))
+            #expect(try await call(.post, "/api/v1/orders/\(id)/release", desk).0 == .forbidden)
+            let released = try await call(.post, "/api/v1/orders/\(id)/release", keeper)
+            #expect(released.0 == .ok && released.1.contains(#""status":"allocated""#), "\(released.1)")
+            #expect(try await call(.post, "/api/v1/orders/\(id)/release", keeper).0 == .conflict, "once")
         }
     }
 

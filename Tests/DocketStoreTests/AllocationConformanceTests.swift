@@ -188,6 +188,32 @@ struct AllocationConformanceTests {
     }
 
     @Test(arguments: Engine.available)
+    func onlyAFullyAndFirmlyAllocatedOrderGoesToTheWarehouse(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await allocationSetup(store)
+            try await receive(store, "P001", "SH", 3)
+            try await receive(store, "P002", "SH", 1)
+            let full = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            let short = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            for id in [full.id, short.id] { _ = try await passReviews(store, id) }
+            // Not yet confirmed: not the warehouse's yet.
+            await #expect(throws: DocketError.illegalTransition(number: full.number, from: .awaitingConfirmation, action: .allocate)) {
+                _ = try await store.orders.releaseToWarehouse(orderID: full.id, by: clerk)
+            }
+            for id in [full.id, short.id] { _ = try await store.orders.recordConfirmation(orderID: id, via: .phone, note: nil, by: clerk) }
+            // The second order found nothing left: its shortage comes first.
+            await #expect(throws: DocketError.conflict(.order, key: short.number, because: "notFullyAllocated")) {
+                _ = try await store.orders.releaseToWarehouse(orderID: short.id, by: clerk)
+            }
+            let released = try await store.orders.releaseToWarehouse(orderID: full.id, by: clerk)
+            #expect(released.status == .allocated)
+            #expect(try await store.orders.orderTimeline(orderID: full.id).last?.action == "allocate")
+            #expect(try await store.orders.allocation(orderID: full.id)?.firm == true, "the reservation stays, firm")
+            try await checkStockInvariants(store)
+        }
+    }
+
+    @Test(arguments: Engine.available)
     func reallocatingByHandOnlyWhileTheOrderHoldsStock(_ engine: Engine) async throws {
         try await withTestStore(engine) { store in
             try await allocationSetup(store)

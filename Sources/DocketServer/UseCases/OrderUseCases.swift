@@ -20,6 +20,11 @@ struct OrderUseCases {
         try await orders.reallocate(orderID: orderID, by: caller.actor)
     }
 
+    /// 下发仓库: a confirmed, fully and firmly allocated order goes to the warehouse for picking.
+    func releaseToWarehouse(orderID: ID<Order>, by caller: DocketRequestContext) async throws -> StoredOrder {
+        try await orders.releaseToWarehouse(orderID: orderID, by: caller.actor)
+    }
+
     /// 库存不足处理: carries out the chosen way for a short line that is a change of the order (a later date, or the
     /// missing quantity off the line) as a change request, with the reason; it is approved as any change is.
     func resolveShortage(orderID: ID<Order>, lineID: ID<OrderLine>, option kind: ShortageOption.Kind, reason: String?,

@@ -192,6 +192,8 @@ struct OrderPageModel {
         /// Not planned yet: says when it will be.
         var notYet: Bool
         var rerunAction: String?
+        /// 下发仓库: confirmed, fully and firmly allocated, and the reader may.
+        var releaseAction: String?
     }
 
     /// A list shown with its heading only when it has rows (nil when empty).
@@ -297,7 +299,11 @@ extension OrderPageModel {
                 warehouses: released ? nil : stored.map { $0.plan.warehouses.map(site).joined(separator: language == .zhCN ? "、" : ", ") }
                     .flatMap { $0.isEmpty ? nil : $0 },
                 rows: rows, notYet: stored == nil,
-                rerunAction: hold != .none && Access.allocation.allows(roles) ? Route.orderAllocation(id).path : nil)
+                rerunAction: hold != .none && Access.allocation.allows(roles) ? Route.orderAllocation(id).path : nil,
+                releaseAction: order.status == .confirmed && Access.allocation.allows(roles)
+                    && OrderWorkflow.checkRelease(
+                        planStatus: stored.flatMap { AllocationPlan.Status(rawValue: $0.status.rawValue) }, firm: stored?.firm ?? false)
+                    ? Route.orderRelease(id).path : nil)
         }
         actions = !Access.orderControl.allows(roles) ? [] : [OrderAction.hold, .resume, .cancel]
             .filter { OrderLifecycle.actions(from: order.status).contains($0) }

@@ -78,6 +78,10 @@ struct OrderPages {
             let id = try context.orderID()
             return try await after(id, context, done: .linkResent) { try await orders.resendConfirmation(orderID: id, by: context) }
         }
+        routes.post(.orderRelease(.parameter), .allocation) { _, context in
+            let id = try context.orderID()
+            return try await after(id, context, done: .released) { _ = try await orders.releaseToWarehouse(orderID: id, by: context) }
+        }
         routes.post(.orderAllocation(.parameter), .allocation) { _, context in
             let id = try context.orderID()
             return try await after(id, context, done: .allocated) { _ = try await orders.reallocate(orderID: id, by: context) }
@@ -238,7 +242,7 @@ struct OrderListModel {
 
 /// What the order page confirms after a step (`?done=`): a fixed list, so the address carries no text of its own.
 enum OrderFeedback: String, CaseIterable {
-    case reviewed, held, resumed, cancelled, confirmed, linkResent, changeApproved, changeRejected, allocated
+    case reviewed, held, resumed, cancelled, confirmed, linkResent, changeApproved, changeRejected, allocated, released
 
     init(_ action: OrderAction) {
         switch action {

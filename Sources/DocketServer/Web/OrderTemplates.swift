@@ -83,7 +83,10 @@ enum OrderTemplates {
                 <details class="why"><summary>{{t.ui.allocation.why}}</summary><ul>{{#why}}<li>{{.}}</li>{{/why}}</ul></details></td>
             </tr>{{/rows}}</tbody>
           </table></div>{{/empty(rows)}}
-          {{#rerunAction}}<form method="post" action="{{rerunAction}}" class="toolbar"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="reallocate">{{t.ui.allocation.rerun}}</button></form>{{/rerunAction}}
+          <div class="toolbar">
+          {{#releaseAction}}<form method="post" action="{{releaseAction}}" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" class="primary" id="release-to-warehouse">{{t.ui.allocation.release}}</button></form>{{/releaseAction}}
+          {{#rerunAction}}<form method="post" action="{{rerunAction}}" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="reallocate">{{t.ui.allocation.rerun}}</button></form>{{/rerunAction}}
+          </div>
         </section>
         """
 

@@ -15,6 +15,8 @@ enum Route: Hashable, Sendable {
     case orderAction(ID<Order>, OrderAction)
     /// Plan the order's allocation again (the allocation panel's button).
     case orderAllocation(ID<Order>)
+    /// 下发仓库.
+    case orderRelease(ID<Order>)
     case changeDecision(ID<ChangeRequest>)
     /// The customer's public confirmation page (no sign-in; the token is the key).
     case confirm(token: String)
@@ -54,6 +56,7 @@ enum Route: Hashable, Sendable {
         case .orderConfirmationResend(let id): "/orders/\(Self.segment(id))/confirmation/resend"
         case .orderAction(let id, let action): "/orders/\(Self.segment(id))/\(action.rawValue)"
         case .orderAllocation(let id): "/orders/\(Self.segment(id))/allocation"
+        case .orderRelease(let id): "/orders/\(Self.segment(id))/release"
         case .changeDecision(let id): "/change-requests/\(Self.segment(id))/decision"
         case .confirm(let token): "/confirm/\(token)"
         case .stock: "/stock"

@@ -325,6 +325,31 @@ extension OrderRepository {
         return served
     }
 
+    /// 下发仓库: hands a confirmed order whose plan is full and firm to the warehouse (status `allocated`), guarded by the
+    /// order's version and by the plan as read (a re-plan meanwhile makes it a `409`).
+    public func releaseToWarehouse(orderID: ID<Order>, by actor: Actor) async throws -> StoredOrder {
+        let read = try await orderAllocation(orderID: orderID)
+        guard read.order.status == .confirmed else {
+            throw DocketError.illegalTransition(number: read.order.number, from: read.order.status, action: .allocate)
+        }
+        guard let stored = read.allocation, stored.status != .released,
+            OrderWorkflow.checkRelease(planStatus: AllocationPlan.Status(rawValue: stored.status.rawValue), firm: stored.firm)
+        else { throw DocketError.conflict(.order, key: read.order.number, because: "notFullyAllocated") }
+        do {
+            return try await transition(orderID: orderID, .allocate, reason: nil, by: actor, read: read.order) { _, _, _, _ in
+                [
+                    Statement(
+                        """
+                        UPDATE order_allocations SET version = version + 1
+                        WHERE order_id = $1 AND status = 'full' AND firm = TRUE AND planned_at = $2
+                        """, [orderID, stored.plannedAt], expect: .rows(1), label: "order_allocations.unchanged")
+                ]
+            }
+        } catch StoreError.guardFailed(let label) where label == "order_allocations.unchanged" {
+            throw DocketError.conflict(.order, key: read.order.number, because: "notFullyAllocated")
+        }
+    }
+
     /// Guards whose failure means "the world changed while we planned": read again and plan again.
     static let replanOn: Set<String> = ["orders.version", "stock_lots.available", "stock_lots.reserved"]
 }
