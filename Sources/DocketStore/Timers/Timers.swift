@@ -32,14 +32,17 @@ extension Store {
         _ table: String, pending: String, order: String, returning: String, owner: String, leaseUntil: Timestamp, now: Timestamp,
         limit: Int
     ) -> Statement {
-        Statement(
-            SQL(
-                """
+        // On PostgreSQL a claimer skips the rows another claimer is taking at this moment (SKIP LOCKED) and takes the
+        // next ones, instead of waiting for them and coming back empty; SQLite runs one write at a time anyway.
+        let text = { (lock: String) in
+            """
             UPDATE \(table) SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
-            WHERE id IN (SELECT id FROM \(table) WHERE \(pending) AND (lease_until IS NULL OR lease_until < $3) ORDER BY \(order) LIMIT $4)
+            WHERE id IN (SELECT id FROM \(table) WHERE \(pending) AND (lease_until IS NULL OR lease_until < $3) ORDER BY \(order) LIMIT $4\(lock))
               AND \(pending) AND (lease_until IS NULL OR lease_until < $3)
             RETURNING \(returning)
-            """), [owner, leaseUntil, now, limit])
+            """
+        }
+        return Statement(SQL(postgres: text(" FOR UPDATE SKIP LOCKED"), sqlite: text("")), [owner, leaseUntil, now, limit])
     }
 
     static func timers(_ orderID: ID<Order>) -> Statement {
