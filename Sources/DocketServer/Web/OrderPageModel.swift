@@ -300,9 +300,7 @@ extension OrderPageModel {
                     .flatMap { $0.isEmpty ? nil : $0 },
                 rows: rows, notYet: stored == nil,
                 rerunAction: hold != .none && Access.allocation.allows(roles) ? Route.orderAllocation(id).path : nil,
-                releaseAction: order.status == .confirmed && Access.allocation.allows(roles)
-                    && OrderWorkflow.checkRelease(
-                        planStatus: stored.flatMap { AllocationPlan.Status(rawValue: $0.status.rawValue) }, firm: stored?.firm ?? false)
+                releaseAction: order.status == .confirmed && Access.allocation.allows(roles) && stored?.readyForWarehouse == true
                     ? Route.orderRelease(id).path : nil)
         }
         actions = !Access.orderControl.allows(roles) ? [] : [OrderAction.hold, .resume, .cancel]

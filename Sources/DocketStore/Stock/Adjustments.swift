@@ -39,7 +39,7 @@ extension StockRepository {
     /// waiting for the product.
     public func setQuarantine(lotID: ID<StockLot>, _ change: LotQuarantine, by actor: Actor) async throws -> StockLot {
         try change.validate()
-        _ = try await lot(id: lotID)  // 404 for an unknown lot
+        let product = try await productID(of: lotID)  // and a 404 for an unknown lot
         let now = clock.now()
         var statements = [
             Statement(
@@ -51,13 +51,14 @@ extension StockRepository {
         if change.quarantined {
             statements.append(
                 Statement(
-                    """
-                    INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
-                    SELECT DISTINCT 'reallocate', 'order', order_id, $2, $2, 0 FROM reservations WHERE lot_id = $1
-                    ON CONFLICT (kind, subject, subject_id) WHERE done_at IS NULL DO UPDATE SET due_at = excluded.due_at
-                    """, [lotID, now]))
+                    SQL(
+                        """
+                        INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
+                        SELECT DISTINCT 'reallocate', 'order', order_id, $2, $2, 0 FROM reservations WHERE lot_id = $1
+                        \(Store.pendingTimerUpsert)
+                        """), [lotID, now]))
         } else {
-            statements.append(Store.serveWaitingTimer(productID: try await productID(of: lotID), due: now, at: now))
+            statements.append(Store.serveWaitingTimer(productID: product, due: now, at: now))
         }
         _ = try await engine.write(statements)
         return try await self.lot(id: lotID)
@@ -90,8 +91,7 @@ extension StockRepository {
                 """
                 SELECT p.sku, p.name_zh, w.code AS warehouse_code,
                        CAST(SUM(s.on_hand) AS BIGINT) AS on_hand, CAST(SUM(s.reserved) AS BIGINT) AS reserved,
-                       CAST(SUM(CASE WHEN s.quarantined = FALSE AND (s.expiry_date IS NULL OR s.expiry_date >= \(today)) AND w.active = TRUE
-                                     THEN s.on_hand - s.reserved ELSE 0 END) AS BIGINT) AS available,
+                       CAST(SUM(CASE WHEN \(Store.usableLot(lot: "s", today: today)) THEN s.on_hand - s.reserved ELSE 0 END) AS BIGINT) AS available,
                        CAST(SUM(CASE WHEN s.quarantined = TRUE THEN s.on_hand ELSE 0 END) AS BIGINT) AS quarantined,
                        CAST(SUM(CASE WHEN s.expiry_date IS NOT NULL AND s.expiry_date < \(today) THEN s.on_hand ELSE 0 END) AS BIGINT) AS expired
                 \(Store.lotFrom)\(where_.clause)\(group)

@@ -11,6 +11,12 @@ public struct StoredAllocation: Sendable, Hashable, Codable {
     public var plannedAt: Timestamp
     /// A soft reservation lapses then unless the customer confirms.
     public var expiresAt: Timestamp?
+
+    /// The plan's status while the order holds it (nil once released).
+    public var planStatus: AllocationPlan.Status? { AllocationPlan.Status(rawValue: status.rawValue) }
+
+    /// Whether the warehouse may take the order over (`OrderWorkflow.checkRelease`).
+    public var readyForWarehouse: Bool { OrderWorkflow.checkRelease(planStatus: planStatus, firm: firm) }
 }
 
 /// What allocating an order reads, in one snapshot: the order's lines with their products, every lot of those
@@ -47,15 +53,37 @@ extension Store {
             expiresAt: row.optionalInt("expires_at").map { Timestamp(millisecondsSince1970: $0) })
     }
 
+    /// Inserting a timer that may already be pending for its subject (one pending per kind and subject): the pending
+    /// one is kept and brought forward when the new one is due sooner.
+    static let pendingTimerUpsert = """
+        ON CONFLICT (kind, subject, subject_id) WHERE done_at IS NULL DO UPDATE SET due_at = CASE WHEN excluded.due_at < timers.due_at
+            THEN excluded.due_at ELSE timers.due_at END
+        """
+
     /// Asks the timer worker to serve the orders waiting for a product at `due` (or sooner, when one is pending).
     static func serveWaitingTimer(productID: any SQLBindable, due: Timestamp, at now: Timestamp) -> Statement {
         Statement(
-            """
-            INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
-            SELECT 'serve_waiting', 'product', $1, $2, $3, 0 WHERE TRUE
-            ON CONFLICT (kind, subject, subject_id) WHERE done_at IS NULL DO UPDATE SET due_at = CASE WHEN excluded.due_at < timers.due_at
-                THEN excluded.due_at ELSE timers.due_at END
-            """, [productID, due, now])
+            SQL(
+                """
+                INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
+                SELECT 'serve_waiting', 'product', $1, $2, $3, 0 WHERE TRUE
+                \(pendingTimerUpsert)
+                """), [productID, due, now])
+    }
+
+    /// Orders (`o`) that hold stock: Core's soft and firm statuses, and on hold from one of them (`OrderWorkflow`'s
+    /// enum constants, written into the SQL).
+    static let holdsStockCondition: String = {
+        let holding = (OrderWorkflow.softStock + OrderWorkflow.firmStock).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return "(o.status IN (\(holding)) OR (o.status = 'on_hold' AND o.held_from IN (\(holding))))"
+    }()
+
+    /// Bumps an order's version, guarded by the one it was read in: for writes that change what belongs to an order
+    /// (its reservations) without a transition, so a transition at the same moment and this write exclude each other.
+    static func touch(_ order: StoredOrder, at now: Timestamp) -> Statement {
+        Statement(
+            "UPDATE orders SET version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2", [order.id, order.version, now],
+            expect: .rows(1), label: "orders.version")
     }
 
     static func allocation(_ orderID: any SQLBindable) -> Statement {
@@ -223,12 +251,13 @@ extension OrderRepository {
         return [
             // What is given back may serve orders waiting for it.
             Statement(
-                """
-                INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
-                SELECT DISTINCT 'serve_waiting', 'product', s.product_id, $2, $2, 0
-                FROM reservations r JOIN stock_lots s ON s.id = r.lot_id WHERE r.order_id = $1
-                ON CONFLICT (kind, subject, subject_id) WHERE done_at IS NULL DO UPDATE SET due_at = excluded.due_at
-                """, [orderID, now]),
+                SQL(
+                    """
+                    INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
+                    SELECT DISTINCT 'serve_waiting', 'product', s.product_id, $2, $2, 0
+                    FROM reservations r JOIN stock_lots s ON s.id = r.lot_id WHERE r.order_id = $1
+                    \(Store.pendingTimerUpsert)
+                    """), [orderID, now]),
             Statement(
                 """
                 INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
@@ -274,12 +303,8 @@ extension OrderRepository {
             }
             let now = clock.now()
             let stock = try await StockWork.prepare(effects, order, by: actor, in: self)
-            var statements = [
-                Statement(
-                    "UPDATE orders SET version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2", [order.id, order.version, now],
-                    expect: .rows(1), label: "orders.version")
-            ]
-            statements += try self.statements(for: effects, orderID: order.id, message: OrderMessage(order), at: now, stock: stock)
+            let statements = [Store.touch(order, at: now)]
+                + (try self.statements(for: effects, orderID: order.id, message: OrderMessage(order), at: now, stock: stock))
             do {
                 _ = try await engine.write(statements)
                 guard let stored = try await allocation(orderID: orderID) else { throw StoreError.decoding(column: "order_allocations") }
@@ -296,14 +321,12 @@ extension OrderRepository {
     /// so an earlier one takes what arrived first. Returns the orders planned, in that order.
     @discardableResult
     public func serveWaiting(productID: Int64, by actor: Actor, limit: Int = 200) async throws -> [ID<Order>] {
-        let holding = (OrderWorkflow.softStock + OrderWorkflow.firmStock).map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let rows = try await engine.read(
             Statement(
                 SQL(
                     """
                     SELECT o.id, o.urgent, o.type, o.received_at FROM orders o JOIN order_allocations a ON a.order_id = o.id
-                    WHERE a.status IN ('partial', 'none') AND (o.status IN (\(holding))
-                          OR (o.status = 'on_hold' AND o.held_from IN (\(holding))))
+                    WHERE a.status IN ('partial', 'none') AND \(Store.holdsStockCondition)
                       AND EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.sku = l.sku
                                   WHERE l.order_id = o.id AND l.removed_in_revision IS NULL AND p.id = $1)
                     ORDER BY o.received_at, o.id LIMIT $2
@@ -332,9 +355,7 @@ extension OrderRepository {
         guard read.order.status == .confirmed else {
             throw DocketError.illegalTransition(number: read.order.number, from: read.order.status, action: .allocate)
         }
-        guard let stored = read.allocation, stored.status != .released,
-            OrderWorkflow.checkRelease(planStatus: AllocationPlan.Status(rawValue: stored.status.rawValue), firm: stored.firm)
-        else { throw DocketError.conflict(.order, key: read.order.number, because: "notFullyAllocated") }
+        guard let stored = read.allocation, stored.readyForWarehouse else { throw DocketError.conflict(.order, key: read.order.number, because: "notFullyAllocated") }
         do {
             return try await transition(orderID: orderID, .allocate, reason: nil, by: actor, read: read.order) { _, _, _, _ in
                 [

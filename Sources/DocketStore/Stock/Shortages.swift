@@ -37,7 +37,6 @@ extension OrderRepository {
     /// options (`Shortage.options`): what other warehouses have (from the plan's notes), the product's supplier
     /// and lead time, its substitutes' usable stock.
     public func shortages(limit: Int = 200) async throws -> [ShortLine] {
-        let holding = (OrderWorkflow.softStock + OrderWorkflow.firmStock).map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let orders = try await engine.read(
             Statement(
                 SQL(
@@ -45,8 +44,7 @@ extension OrderRepository {
                     SELECT o.id, o.number, o.customer_code, c.name AS customer_name, o.urgent, o.type, o.received_at, o.promised_date,
                            o.delivery_address, a.status, a.firm, a.plan, a.planned_at, a.expires_at
                     FROM orders o JOIN order_allocations a ON a.order_id = o.id LEFT JOIN customers c ON c.code = o.customer_code
-                    WHERE a.status IN ('partial', 'none') AND (o.status IN (\(holding))
-                          OR (o.status = 'on_hold' AND o.held_from IN (\(holding))))
+                    WHERE a.status IN ('partial', 'none') AND \(Store.holdsStockCondition)
                     ORDER BY o.received_at, o.id LIMIT $1
                     """), [Int64(max(1, min(limit, 1000)))]))
         struct Waiting {

@@ -196,6 +196,12 @@ extension Store {
         case ofOrder(any SQLBindable)
     }
 
+    /// Whether a lot (alias `lot`, its warehouse `w`) may be sent on `today` (a bound placeholder): an active
+    /// warehouse, not quarantined, not expired. Allocation applies the same rule in Core (`Allocation.plan`).
+    static func usableLot(lot: String, today: String) -> String {
+        "w.active = TRUE AND \(lot).quarantined = FALSE AND (\(lot).expiry_date IS NULL OR \(lot).expiry_date >= \(today))"
+    }
+
     static func usableStock(_ skus: SKUSet, today: CalendarDate) -> Statement {
         var where_ = Conditions()
         let day = where_.bind(today.iso8601)
@@ -208,8 +214,7 @@ extension Store {
             SQL(
                 """
                 SELECT p.sku AS sku, p.make_to_order AS make_to_order,
-                       CAST(COALESCE(SUM(CASE WHEN w.active = TRUE AND l.quarantined = FALSE AND (l.expiry_date IS NULL OR l.expiry_date >= \(day))
-                                              THEN l.on_hand - l.reserved ELSE 0 END), 0) AS BIGINT) AS available
+                       CAST(COALESCE(SUM(CASE WHEN \(usableLot(lot: "l", today: day)) THEN l.on_hand - l.reserved ELSE 0 END), 0) AS BIGINT) AS available
                 FROM products p LEFT JOIN stock_lots l ON l.product_id = p.id LEFT JOIN warehouses w ON w.id = l.warehouse_id
                 \(where_.clause)
                 GROUP BY p.sku, p.make_to_order

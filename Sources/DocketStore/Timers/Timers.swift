@@ -83,36 +83,17 @@ extension TimerRepository {
     /// a timer never acts twice.
     @discardableResult
     public func fire(_ timer: DueTimer) async throws -> TimerOutcome {
-        if timer.subject == .product && timer.kind == .serveWaiting {
-            // Done first (under the lease), with a standby due a minute later in the same write: stock arriving while
-            // this one serves brings the standby forward, and a crash while serving leaves the standby to do it.
-            let now = clock.now()
-            let standby = now.adding(milliseconds: 60_000)
-            _ = try await engine.write([
-                Statement(
-                    "UPDATE timers SET done_at = $3, outcome = $4 WHERE id = $1 AND lease_owner = $2 AND done_at IS NULL",
-                    [timer.id, timer.owner, now, TimerOutcome.served.rawValue], expect: .rows(1), label: "timers.lease"),
-                Store.serveWaitingTimer(productID: timer.subjectID, due: standby, at: now),
-            ])
-            try await store.orders.serveWaiting(productID: timer.subjectID, by: Actor(.system, "timer"))
-            // Served: the standby is not needed unless something moved it since.
-            _ = try await engine.write(
-                Statement(
-                    """
-                    UPDATE timers SET done_at = $3, outcome = 'cancelled'
-                    WHERE kind = 'serve_waiting' AND subject = 'product' AND subject_id = $1 AND done_at IS NULL AND due_at = $2
-                      AND lease_owner IS NULL
-                    """, [timer.subjectID, standby, now]))
-            return .served
-        }
-        guard timer.subject == .order else { throw StoreError.decoding(column: "subject") }
-        let order = try await store.orders.order(id: ID(timer.subjectID))
         let actor = Actor(.system, "timer")
         let markDone = { (outcome: TimerOutcome, now: Timestamp) in
             Statement(
                 "UPDATE timers SET done_at = $3, outcome = $4 WHERE id = $1 AND lease_owner = $2 AND done_at IS NULL",
                 [timer.id, timer.owner, now, outcome.rawValue], expect: .rows(1), label: "timers.lease")
         }
+        if timer.subject == .product && timer.kind == .serveWaiting {
+            return try await serveWaiting(timer, markDone: markDone, by: actor)
+        }
+        guard timer.subject == .order else { throw StoreError.decoding(column: "subject") }
+        let order = try await store.orders.order(id: ID(timer.subjectID))
         do {
             switch OrderWorkflow.onTimer(timer.kind, state: order.state, policy: policy) {
             case .skip:
@@ -130,10 +111,7 @@ extension TimerRepository {
                 let now = clock.now()
                 _ = try await engine.write(
                     [
-                        markDone(.released, now),
-                        Statement(
-                            "UPDATE orders SET version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2",
-                            [order.id, order.version, now], expect: .rows(1), label: "orders.version"),
+                        markDone(.released, now), Store.touch(order, at: now),
                         audit("reservation_expired", .order, id: order.id, by: actor, at: now),
                     ]
                         + (try store.orders.statements(
@@ -153,6 +131,28 @@ extension TimerRepository {
         } catch StoreError.guardFailed(let label) where label == "timers.lease" {
             return .leaseLost
         }
+    }
+
+    /// A product's `serve_waiting` timer: done first (under the lease), with a standby due a minute later in the same
+    /// write — stock arriving while this one serves brings the standby forward, and a crash while serving leaves the
+    /// standby to do it; served, the standby is stood down unless something moved it since.
+    private func serveWaiting(_ timer: DueTimer, markDone: (TimerOutcome, Timestamp) -> Statement, by actor: Actor) async throws -> TimerOutcome {
+        let now = clock.now()
+        let standby = now.adding(milliseconds: 60_000)
+        do {
+            _ = try await engine.write([markDone(.served, now), Store.serveWaitingTimer(productID: timer.subjectID, due: standby, at: now)])
+        } catch StoreError.guardFailed(let label) where label == "timers.lease" {
+            return .leaseLost
+        }
+        try await store.orders.serveWaiting(productID: timer.subjectID, by: actor)
+        _ = try await engine.write(
+            Statement(
+                """
+                UPDATE timers SET done_at = $3, outcome = 'cancelled'
+                WHERE kind = 'serve_waiting' AND subject = 'product' AND subject_id = $1 AND done_at IS NULL AND due_at = $2
+                  AND lease_owner IS NULL
+                """, [timer.subjectID, standby, now]))
+        return .served
     }
 
     /// Claims and runs everything due; errors are kept on the timer, which is retried when its lease runs out.
