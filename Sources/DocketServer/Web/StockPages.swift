@@ -9,10 +9,21 @@ struct StockPages {
     let pages: WebPages
     var store: Store { pages.store }
 
-    /// The stock pages' tabs (库存查询 · 库存汇总 · 库存流水 · 库存不足处理).
-    static let tabs: [(Route, String)] = [
-        (.stock, "ui.stock.title"), (.stockTotals, "ui.stock.totals"), (.stockMovements, "ui.stock.movements"), (.shortages, "ui.shortages.title"),
-    ]
+    /// The stock pages' tabs (库存查询 · 库存汇总 · 库存流水 · 库存不足处理), `current` marked.
+    static func tabBar(_ current: Route, _ language: Language) -> ListPageModel.TabBar {
+        let tabs: [(Route, String)] = [
+            (.stock, "ui.stock.title"), (.stockTotals, "ui.stock.totals"), (.stockMovements, "ui.stock.movements"), (.shortages, "ui.shortages.title"),
+        ]
+        return ListPageModel.TabBar(
+            tabs: tabs.map { ListPageModel.Tab(label: Message($0.1).text(language), href: $0.0.path, current: $0.0 == current) })
+    }
+
+    /// The ledger entries `items` in words: their people by name and their orders by number, read once for all of them.
+    static func ledger(_ items: [StockMovement], store: Store, language: Language) async throws -> (StockMovement) -> [ListPageModel.Cell] {
+        let people = try await store.auth.people(for: items.map(\.actor))
+        let orders = try await store.orders.numbers(of: items.compactMap(order(of:)))
+        return { movementCells($0, people: people, orders: orders, language: language) }
+    }
 
     static let movementColumns: [ListColumn] = [
         "ui.field.time", "ui.field.movement", "ui.field.sku", "ui.field.warehouse", "ui.field.location", "ui.field.lot",
@@ -26,7 +37,7 @@ struct StockPages {
 
     /// One ledger entry in words: the kind, signed changes, the person by name, the order (by number) or document and
     /// the reason.
-    static func movementCells(_ m: StockMovement, people: People, orders: [ID<Order>: String], language: Language) -> [ListPageModel.Cell] {
+    private static func movementCells(_ m: StockMovement, people: People, orders: [ID<Order>: String], language: Language) -> [ListPageModel.Cell] {
         func signed(_ value: Int64) -> String { value > 0 ? "+\(value)" : value == 0 ? "0" : String(value) }
         var why = [m.reference, m.note].compactMap { $0 }.filter { !$0.isEmpty }
         if let reference = m.reference, reference.hasPrefix("order:") {
@@ -47,8 +58,7 @@ struct StockPages {
             let language = context.language
             let lines = try await store.orders.shortages()
             let model = ShortagesPageModel(
-                tabBar: ListPageModel.TabBar(
-                    tabs: Self.tabs.map { ListPageModel.Tab(label: Message($0.1).text(language), href: $0.0.path, current: $0.0 == .shortages) }),
+                tabBar: Self.tabBar(.shortages, language),
                 lines: lines.map { line in
                     ShortagesPageModel.Line(
                         href: Route.order(line.orderID).path, number: line.number,
@@ -113,9 +123,8 @@ struct StockPages {
         let lot = try await store.stock.lot(id: id)
         let site = try? await store.warehouses.get(key: lot.warehouseCode)
         let movements = try await store.stock.stockMovements(StockQuery(lotID: id, limit: 50))
-        let people = try await store.auth.people(for: movements.items.map(\.actor))
-        let orders = try await store.orders.numbers(of: movements.items.compactMap(Self.order(of:)))
         let language = context.language
+        let cells = try await Self.ledger(movements.items, store: store, language: language)
         func text(_ key: String) -> String { Message(key).text(language) }
         func problem(_ field: String) -> String? { problems.first { $0.field == field }.map { $0.message.text(language) } }
         let model = StockLotPageModel(
@@ -134,15 +143,8 @@ struct StockPages {
                     reason: typed.reason, quantityError: problem("quantity"), reasonError: problem("reason"),
                     quarantineErrors: quarantineProblems.isEmpty ? nil : quarantineProblems.joined(separator: "；"))
                 : nil,
-            columns: Self.movementColumns.map { StockLotPageModel.Column(label: text($0.label), num: $0.numeric) },
-            movements: movements.items.map { movement in
-                StockLotPageModel.Row(
-                    cells: Self.movementCells(movement, people: people, orders: orders, language: language).enumerated().map { index, cell in
-                        var cell = cell
-                        cell.num = Self.movementColumns[index].numeric
-                        return cell
-                    })
-            },
+            columns: Self.movementColumns.map { ListPageModel.Column(label: text($0.label), num: $0.numeric, mark: "") },
+            movements: movements.items.map { ListPageModel.Row(cells($0), columns: Self.movementColumns) },
             backHref: Route.stock.with([("q", lot.sku)]))
         return pages.views.render("stockLot", ["page": model], context: context, status: status, current: Route.stock.path, notice: notice)
     }
@@ -165,22 +167,14 @@ struct StockLotPageModel {
         var quarantineErrors: String?
     }
 
-    struct Column {
-        var label: String
-        var num: Bool
-    }
-
-    struct Row {
-        var cells: [ListPageModel.Cell]
-    }
 
     var title: String
     var facts: [Fact]
     var quarantined: Bool
     /// For the warehouse and the admin.
     var manage: Manage?
-    var columns: [Column]
-    var movements: [Row]
+    var columns: [ListPageModel.Column]
+    var movements: [ListPageModel.Row]
     var backHref: String
 }
 

@@ -218,11 +218,6 @@ struct WebPages {
     // MARK: Stock and locations
 
     private func registerStock(on routes: SecureRoutes) {
-        @Sendable func tabs(_ current: Route, _ context: DocketRequestContext) -> [ListPageModel.Tab] {
-            StockPages.tabs.map {
-                ListPageModel.Tab(label: Message($0.1).text(context.language), href: $0.0.path, current: $0.0 == current)
-            }
-        }
         routes.get(.stock, .staff) { request, context in
             let list = try ListParameters(request)
             let page = try await store.stock.stockLots(StockQuery(search: list.search, limit: list.limit, offset: list.offset))
@@ -239,7 +234,7 @@ struct WebPages {
                      .init(String(s.onHand)), .init(String(s.reserved)), .init(String(s.available))]
                 },
                 newHref: Access.stockReceive.allows(context.identity?.roles) ? Route.stockReceive.path : nil,
-                notice: saved ? Message("ui.stock.received").text(context.language) : nil, tabs: tabs(.stock, context))
+                notice: saved ? Message("ui.stock.received").text(context.language) : nil, tabBar: StockPages.tabBar(.stock, context.language))
         }
         routes.get(.stockTotals, .staff) { request, context in
             let list = try ListParameters(request)
@@ -253,19 +248,15 @@ struct WebPages {
                     [t.sku, t.productName, t.warehouseCode, String(t.onHand), String(t.reserved), String(t.available), String(t.quarantined),
                      String(t.expired)].map { ListPageModel.Cell($0) }
                 },
-                newHref: nil, tabs: tabs(.stockTotals, context))
+                newHref: nil, tabBar: StockPages.tabBar(.stockTotals, context.language))
         }
         routes.get(.stockMovements, .staff) { request, context in
             let list = try ListParameters(request)
             let page = try await store.stock.stockMovements(StockQuery(search: list.search, limit: list.limit, offset: list.offset))
-            let people = try await store.auth.people(for: page.items.map(\.actor))
-            let orders = try await store.orders.numbers(of: page.items.compactMap(StockPages.order(of:)))
-            let language = context.language
+            let cells = try await StockPages.ledger(page.items, store: store, language: context.language)
             return listPage(
                 title: "ui.stock.movements", path: Route.stockMovements.path, request: request, context: context, page: page,
-                columns: StockPages.movementColumns,
-                cells: { StockPages.movementCells($0, people: people, orders: orders, language: language) },
-                newHref: nil, tabs: tabs(.stockMovements, context))
+                columns: StockPages.movementColumns, cells: cells, newHref: nil, tabBar: StockPages.tabBar(.stockMovements, context.language))
         }
         StockPages(pages: self).register(on: routes)
         @Sendable func receiptForm(_ context: DocketRequestContext, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) -> Response {
@@ -352,25 +343,18 @@ struct WebPages {
     func listPage<Item>(
         title: String, path: String, request: Request, context: DocketRequestContext, page: Page<Item>,
         columns: [ListColumn], cells: (Item) -> [ListPageModel.Cell], newHref: String?, notice: String? = nil,
-        tabs: [ListPageModel.Tab]? = nil
+        tabBar: ListPageModel.TabBar? = nil
     ) -> Response {
         let current = request.uri.queryParameters.get("sort") ?? ""
         let model = ListPageModel(
-            title: Message(title).text(context.language), q: request.uri.queryParameters.get("q") ?? "", newHref: newHref, tabBar: tabs.map(ListPageModel.TabBar.init),
+            title: Message(title).text(context.language), q: request.uri.queryParameters.get("q") ?? "", newHref: newHref, tabBar: tabBar,
             columns: columns.map { column in
                 let link = column.sort.map { sortLink(path, request, key: $0, current: current, descendingFirst: column.numeric) }
                 return ListPageModel.Column(
                     label: Message(column.label).text(context.language), num: column.numeric, sortHref: link?.href, mark: link?.mark ?? "")
             },
             columnCount: columns.count,
-            rows: page.items.map { item in
-                // Numbers are right-aligned in the columns that hold them.
-                ListPageModel.Row(cells: cells(item).enumerated().map { index, cell in
-                    var cell = cell
-                    cell.num = index < columns.count && columns[index].numeric
-                    return cell
-                })
-            },
+            rows: page.items.map { ListPageModel.Row(cells($0), columns: columns) },
             pager: pager(page, path: path, request: request, language: context.language))
         return views.render("list", ["page": model], context: context, current: path, notice: notice)
     }
@@ -626,6 +610,17 @@ struct ListPageModel {
 
     struct Row {
         var cells: [Cell]
+
+        init(cells: [Cell]) { self.cells = cells }
+
+        /// A row whose numbers are right-aligned in the columns that hold them.
+        init(_ cells: [Cell], columns: [ListColumn]) {
+            self.cells = cells.enumerated().map { index, cell in
+                var cell = cell
+                cell.num = index < columns.count && columns[index].numeric
+                return cell
+            }
+        }
     }
 
     /// Views of the same thing side by side (库存明细 · 库存汇总 · 库存流水).
