@@ -54,6 +54,16 @@ func checkStockInvariants(_ store: Store) async throws {
     }
 }
 
+/// An order of C001 taken in and passed through the four reviews (so it holds stock), a minute before the next.
+func reviewedOrder(_ store: Store, _ clock: ManualClock, _ lines: [OrderLineDraft], urgent: Bool) async throws -> ID<Order> {
+    var draft = OrderDraft(channel: .api, customerCode: "C001", lines: lines)
+    draft.urgent = urgent
+    let id = try await store.orders.submitOrder(draft, idempotencyKey: nil, by: clerk).order.id
+    _ = try await passReviews(store, id)
+    clock.advance(milliseconds: 60_000)
+    return id
+}
+
 @Suite("Allocation and reservations on both stores", .serialized)
 struct AllocationConformanceTests {
     static let hour: Int64 = 3_600_000
@@ -244,12 +254,7 @@ struct AllocationConformanceTests {
             let store = Store(engine: base.engine, clock: clock, logger: base.logger, policy: OrderPolicy(confirmationHours: 72))
             try await allocationSetup(store)
             func order(urgent: Bool) async throws -> ID<Order> {
-                var draft = OrderDraft(channel: .api, customerCode: "C001", lines: [OrderLineDraft(sku: "P001", quantity: 4)])
-                draft.urgent = urgent
-                let id = try await store.orders.submitOrder(draft, idempotencyKey: nil, by: clerk).order.id
-                _ = try await passReviews(store, id)
-                clock.advance(milliseconds: 60_000)
-                return id
+                try await reviewedOrder(store, clock, [OrderLineDraft(sku: "P001", quantity: 4)], urgent: urgent)
             }
             let early = try await order(urgent: false)
             let later = try await order(urgent: false)
@@ -335,13 +340,8 @@ struct AllocationConformanceTests {
             try await receive(store, "P001", "BJ", 9)
             try await receive(store, "P002", "SH", 10)
             func order(_ quantity: Int64, urgent: Bool) async throws -> ID<Order> {
-                var draft = OrderDraft(
-                    channel: .api, customerCode: "C001", lines: [OrderLineDraft(sku: "P001", quantity: quantity), OrderLineDraft(sku: "P002", quantity: 1)])
-                draft.urgent = urgent
-                let id = try await store.orders.submitOrder(draft, idempotencyKey: nil, by: clerk).order.id
-                _ = try await passReviews(store, id)
-                clock.advance(milliseconds: 60_000)
-                return id
+                try await reviewedOrder(
+                    store, clock, [OrderLineDraft(sku: "P001", quantity: quantity), OrderLineDraft(sku: "P002", quantity: 1)], urgent: urgent)
             }
             // One warehouse per order. The first: Shanghai (nearer; as many units as Beijing), 1 × P001 short.
             // The urgent one: Beijing (2 units against Shanghai's 1), its P002 short — Beijing has none.
