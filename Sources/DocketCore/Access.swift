@@ -46,6 +46,13 @@ extension Access {
     /// Allocating an order again by hand (the warehouse and the order manager).
     public static let allocation = Access.roles([.admin, .warehouse, .orderManager])
     public static let administration = Access.roles([.admin])
+    /// 调拨单: the warehouses and logistics move goods; the order manager may ask for a move.
+    public static let transfers = Access.roles([.admin, .warehouse, .logistics, .orderManager])
+    /// 采购单: purchasing orders from suppliers (the order manager may too); the warehouse receives deliveries.
+    public static let purchasing = Access.roles([.admin, .purchasing, .orderManager])
+    public static let purchaseReceive = Access.roles([.admin, .warehouse, .purchasing])
+    /// 库存不足处理: whoever carries out one of the options (the use case checks the option's own roles).
+    public static let shortageDecision = Access.roles([.admin, .orderDesk, .sales, .customerService, .orderManager, .warehouse, .logistics, .purchasing])
     /// 订单录入: the order desk, sales and customer service take orders in (integrations use their tokens).
     public static let orderIntake = Access.roles([.admin, .orderDesk, .sales, .customerService])
     /// Hold, resume and cancel (with a reason).

@@ -19,7 +19,10 @@ public struct ShortageOption: Sendable, Hashable, Codable {
     }
 
     public var kind: Kind
+    /// The warehouse goods come from (a transfer).
     public var warehouse: String?
+    /// The warehouse a transfer brings them to.
+    public var toWarehouse: String?
     public var sku: String?
     public var supplier: String?
     public var quantity: Int64?
@@ -28,11 +31,12 @@ public struct ShortageOption: Sendable, Hashable, Codable {
     public var needsConsent: Bool
 
     public init(
-        _ kind: Kind, warehouse: String? = nil, sku: String? = nil, supplier: String? = nil, quantity: Int64? = nil, eta: CalendarDate? = nil,
+        _ kind: Kind, warehouse: String? = nil, toWarehouse: String? = nil, sku: String? = nil, supplier: String? = nil, quantity: Int64? = nil, eta: CalendarDate? = nil,
         needsConsent: Bool = false
     ) {
         self.kind = kind
         self.warehouse = warehouse
+        self.toWarehouse = toWarehouse
         self.sku = sku
         self.supplier = supplier
         self.quantity = quantity
@@ -44,6 +48,7 @@ public struct ShortageOption: Sendable, Hashable, Codable {
     public var message: Message {
         var arguments: [String: String] = [:]
         if let warehouse { arguments["warehouse"] = warehouse }
+        if let toWarehouse { arguments["toWarehouse"] = toWarehouse }
         if let sku { arguments["sku"] = sku }
         if let supplier { arguments["supplier"] = supplier }
         if let quantity { arguments["quantity"] = String(quantity) }
@@ -54,8 +59,9 @@ public struct ShortageOption: Sendable, Hashable, Codable {
 
 public enum Shortage {
     /// The options that are carried out as a change of the order (订单变更, approved as any change is): a later date,
-    /// or the missing quantity taken off the line. The others come with transfers, purchases and production.
-    public static let byChange: Set<ShortageOption.Kind> = [.delay, .cancelLine]
+    /// the missing quantity taken off the line, or moved to a substitute. The others come with transfers and
+    /// purchases, or are only recorded (a partial shipment).
+    public static let byChange: Set<ShortageOption.Kind> = [.delay, .cancelLine, .substitute]
 
     /// The change that carries out `option` for line `lineID` of an order with `lines`, `short` of it missing; nil for
     /// an option that is not a change. The kept lines keep their ids and agreed prices.
@@ -63,10 +69,15 @@ public enum Shortage {
         switch option.kind {
         case .delay:
             return option.eta.map { OrderEdit(requestedDate: $0) }
-        case .cancelLine:
-            let kept = lines.compactMap { line -> OrderLineDraft? in
+        case .cancelLine, .substitute:
+            var kept = lines.compactMap { line -> OrderLineDraft? in
                 let quantity = line.id == lineID ? line.quantity - short : line.quantity
                 return quantity > 0 ? OrderLineDraft(lineID: line.id, sku: line.sku, quantity: quantity, unitPrice: line.unitPrice) : nil
+            }
+            // The substitute comes at the agreed price of what it replaces: the customer pays what was agreed.
+            if option.kind == .substitute {
+                guard let sku = option.sku, let original = lines.first(where: { $0.id == lineID }) else { return nil }
+                kept.append(OrderLineDraft(sku: sku, quantity: short, unitPrice: original.unitPrice))
             }
             return kept.isEmpty ? nil : OrderEdit(lines: kept)
         default:
@@ -86,16 +97,24 @@ public enum Shortage {
         public var short: Int64
         public var allocated: Int64
         /// Other warehouses with usable stock of the product (from the plan's notes), with the kilometres to the
-        /// warehouse that ships the order (or to the address).
+        /// warehouse that ships the order.
         public var elsewhere: [(warehouse: String, available: Int64, kilometres: Int)]
+        /// The warehouse that ships the order, which a transfer or a purchase would bring the goods to; nil when
+        /// nothing is allocated yet (then a purchase goes to the nearest warehouse).
+        public var shipFrom: String?
+        /// Where a purchase is delivered: the warehouse that ships the order, else the one nearest the address.
+        public var receiveAt: String?
         public var supplier: (code: String, leadTimeDays: Int)?
         /// The product's allowed substitutes with their usable stock.
         public var substitutes: [(sku: String, available: Int64)]
 
         public init(
             sku: String, short: Int64, allocated: Int64, elsewhere: [(warehouse: String, available: Int64, kilometres: Int)],
-            supplier: (code: String, leadTimeDays: Int)?, substitutes: [(sku: String, available: Int64)]
+            supplier: (code: String, leadTimeDays: Int)?, substitutes: [(sku: String, available: Int64)], shipFrom: String? = nil,
+            receiveAt: String? = nil
         ) {
+            self.shipFrom = shipFrom
+            self.receiveAt = receiveAt ?? shipFrom
             self.sku = sku
             self.short = short
             self.allocated = allocated
@@ -111,16 +130,18 @@ public enum Shortage {
     /// week), or cancel the line.
     public static func options(_ facts: Facts, today: CalendarDate) -> [ShortageOption] {
         var options: [ShortageOption] = []
-        for source in facts.elsewhere.sorted(by: { ($0.available >= facts.short ? 0 : 1, $0.kilometres) < ($1.available >= facts.short ? 0 : 1, $1.kilometres) })
+        // A transfer brings goods to the warehouse that ships the order.
+        let sources = facts.shipFrom == nil ? [] : facts.elsewhere.filter { $0.warehouse != facts.shipFrom }
+        for source in sources.sorted(by: { ($0.available >= facts.short ? 0 : 1, $0.kilometres) < ($1.available >= facts.short ? 0 : 1, $1.kilometres) })
         where source.available > 0 {
             options.append(
                 ShortageOption(
-                    .transfer, warehouse: source.warehouse, quantity: min(facts.short, source.available),
+                    .transfer, warehouse: source.warehouse, toWarehouse: facts.shipFrom, quantity: min(facts.short, source.available),
                     eta: today.adding(days: transferDays(kilometres: source.kilometres))))
         }
         if let supplier = facts.supplier {
             options.append(
-                ShortageOption(.purchase, supplier: supplier.code, quantity: facts.short, eta: today.adding(days: max(0, supplier.leadTimeDays))))
+                ShortageOption(.purchase, toWarehouse: facts.receiveAt, supplier: supplier.code, quantity: facts.short, eta: today.adding(days: max(0, supplier.leadTimeDays))))
         }
         for substitute in facts.substitutes where substitute.available >= facts.short {
             options.append(ShortageOption(.substitute, sku: substitute.sku, quantity: facts.short, eta: today, needsConsent: true))

@@ -307,11 +307,17 @@ public struct StockTotal: Sendable, Hashable, Codable {
     public var available: Int64
     public var quarantined: Int64
     public var expired: Int64
+    /// 在途: shipped to this warehouse by transfers not yet received.
+    public var inTransit: Int64
+    /// 采购在途: still to arrive on open purchase orders into this warehouse.
+    public var onOrder: Int64
 
     public init(
         sku: String, productName: String, warehouseCode: String, onHand: Int64, reserved: Int64, available: Int64, quarantined: Int64,
-        expired: Int64
+        expired: Int64, inTransit: Int64 = 0, onOrder: Int64 = 0
     ) {
+        self.inTransit = inTransit
+        self.onOrder = onOrder
         self.sku = sku
         self.productName = productName
         self.warehouseCode = warehouseCode

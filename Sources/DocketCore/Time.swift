@@ -140,6 +140,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, TextCodable, CustomS
     }
 
     public var iso8601: String { "\(pad(Int64(year), 4))-\(pad(Int64(month), 2))-\(pad(Int64(day), 2))" }
+    /// `20261123`: the day in document numbers.
+    public var compactISO: String { "\(pad(Int64(year), 4))\(pad(Int64(month), 2))\(pad(Int64(day), 2))" }
     public var description: String { iso8601 }
     public var text: String { iso8601 }
     public static let expectedFormat = "expected a date as YYYY-MM-DD"

@@ -78,14 +78,6 @@ struct AllocationAPI {
         }
     }
 
-    /// `{"orderId","lineId","option":"delay"|"cancelLine","reason"}`.
-    struct ShortageDecision: Decodable {
-        var orderId: ID<Order>?
-        var lineId: ID<OrderLine>?
-        var option: String?
-        var reason: String?
-    }
-
     /// A short line as the API shows it: each option as data and in words.
     struct ShortageBody: Encodable {
         struct Option: Encodable {
@@ -114,6 +106,15 @@ struct AllocationAPI {
         var allocated: Int64
         var short: Int64
         var options: [Option]
+        var decisions: [Decision]
+
+        struct Decision: Encodable {
+            var option: Option
+            var reference: String?
+            var reason: String?
+            var decidedBy: String
+            var decidedAt: Timestamp
+        }
 
         init(_ line: ShortLine, language: Language) {
             orderId = line.orderID
@@ -129,10 +130,32 @@ struct AllocationAPI {
             allocated = line.allocated
             short = line.short
             options = line.options.map { Option(option: $0, text: $0.message.text(language)) }
+            decisions = line.decisions.map {
+                Decision(
+                    option: Option(option: $0.option, text: $0.option.message.text(language)), reference: $0.reference, reason: $0.reason,
+                    decidedBy: $0.actor, decidedAt: $0.decidedAt)
+            }
         }
     }
 
     var orders: OrderUseCases { OrderUseCases(store: store) }
+
+    struct OutcomeBody: Encodable {
+        var option: String
+        var changeRequest: ChangeRequest?
+        var transfer: Transfer?
+        var purchaseOrder: PurchaseOrder?
+
+        init(option: String, _ outcome: ShortageOutcome) {
+            self.option = option
+            switch outcome {
+            case .change(let change): changeRequest = change
+            case .transfer(let transfer): self.transfer = transfer
+            case .purchaseOrder(let order): purchaseOrder = order
+            case .recorded: break
+            }
+        }
+    }
 
     func register(on routes: SecureRoutes) {
         routes.get("/api/v1/orders/:id/allocation", .staff) { _, context in
@@ -147,13 +170,12 @@ struct AllocationAPI {
         routes.post("/api/v1/orders/:id/release", .allocation) { _, context in
             try JSON.response(try await orders.releaseToWarehouse(orderID: try context.orderID(), by: context).localized(context.language))
         }
-        routes.post("/api/v1/shortages/decision", .orderIntake) { request, context in
-            let body = try await JSON.decode(ShortageDecision.self, from: request, context: context)
-            guard let orderID = body.orderId else { throw DocketError.invalid("orderId", "required") }
-            guard let lineID = body.lineId else { throw DocketError.invalid("lineId", "required") }
-            guard let option = body.option.flatMap(ShortageOption.Kind.init(rawValue:)) else { throw DocketError.invalid("option", "required") }
-            let change = try await orders.resolveShortage(orderID: orderID, lineID: lineID, option: option, reason: body.reason, by: context)
-            return try JSON.response(change, status: .created)
+        // `{"orderId","lineId","option","warehouse"?,"sku"?,"quantity"?,"consent"?,"reason"?}` → what it started:
+        // `{"option","changeRequest"|"transfer"|"purchaseOrder"}`.
+        routes.post("/api/v1/shortages/decision", .shortageDecision) { request, context in
+            let body = try await JSON.decode(ShortageChoice.self, from: request, context: context)
+            let outcome = try await ShortageUseCases(store: store).resolve(body, by: context, path: "/api/v1/shortages/decision")
+            return try JSON.response(OutcomeBody(option: body.option ?? "", outcome), status: .created)
         }
         routes.post("/api/v1/orders/:id/allocate", .allocation) { _, context in
             let id = try context.orderID()

@@ -21,13 +21,15 @@ enum JSON {
     }
 
     /// Reads the request body (at most 1 MiB) and decodes it.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+    /// `emptyAllowed`: an empty body reads as `{}` (a step with nothing to say, such as shipping a transfer).
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext, emptyAllowed: Bool = false) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
         } catch {
             throw HTTPError(.contentTooLarge)
         }
+        if emptyAllowed && buffer.readableBytes == 0 { return try decode(T.self, from: Data("{}".utf8)) }
         return try decode(T.self, from: Data(buffer.readableBytesView))
     }
 

@@ -262,7 +262,7 @@ struct AllocationTests {
         let facts = Shortage.Facts(
             sku: "P", short: 5, allocated: 3,
             elsewhere: [(warehouse: "BJ", available: 9, kilometres: 1_070), (warehouse: "GZ", available: 2, kilometres: 1_200), (warehouse: "HZ", available: 6, kilometres: 170)],
-            supplier: (code: "S001", leadTimeDays: 10), substitutes: [(sku: "P-RED", available: 5), (sku: "P-BLUE", available: 1)])
+            supplier: (code: "S001", leadTimeDays: 10), substitutes: [(sku: "P-RED", available: 5), (sku: "P-BLUE", available: 1)], shipFrom: "SH")
         let options = Shortage.options(facts, today: Self.today)
         #expect(options.map(\.kind) == [.transfer, .transfer, .transfer, .purchase, .substitute, .partialShipment, .delay, .cancelLine])
         #expect(options.prefix(3).map(\.warehouse) == ["HZ", "BJ", "GZ"], "those that cover the line first, nearest first")
@@ -271,7 +271,7 @@ struct AllocationTests {
         #expect(options[3].supplier == "S001" && options[3].eta == Self.today.adding(days: 10))
         #expect(options[4].sku == "P-RED" && options[4].needsConsent, "only a substitute that covers it, with consent")
         #expect(options[6].eta == Self.today.adding(days: 10), "delay to the latest arrival offered")
-        #expect(options[0].message.text(.zhCN) == "从 HZ 调货 5，预计 2026-11-25 到")
+        #expect(options[0].message.text(.zhCN) == "从 HZ 调货 5 到 SH，预计 2026-11-25 到")
         let nothing = Shortage.options(
             Shortage.Facts(sku: "P", short: 1, allocated: 0, elsewhere: [], supplier: nil, substitutes: []), today: Self.today)
         #expect(nothing.map(\.kind) == [.delay, .cancelLine] && nothing[0].eta == Self.today.adding(days: 7))

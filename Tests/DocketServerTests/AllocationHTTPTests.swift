@@ -74,14 +74,17 @@ struct AllocationHTTPTests {
             let number = try await store.orders.order(id: id).number
             let ledger = try await client.execute(uri: "/stock/movements", method: .get) { String(buffer: $0.body) }
             #expect(ledger.contains(#"<a href="/orders/\#(id)">\#(number)</a>"#), "\(ledger)")
-            // Choosing a way: a transfer is not carried out here yet; cancelling the missing one is a change request.
+            // Choosing a way: no other warehouse has it, so no transfer; cancelling the missing one is a change request.
             let lineID = try #require(line?["lineId"] as? Int)
             var decision = try await call(.post, "/api/v1/shortages/decision", body: #"{"orderId":\#(id),"lineId":\#(lineID),"option":"transfer"}"#)
             #expect(decision.0 == .unprocessableContent && decision.1.contains("option"))
             decision = try await call(
                 .post, "/api/v1/shortages/decision", body: #"{"orderId":\#(id),"lineId":\#(lineID),"option":"cancelLine","reason":"客户同意少发"}"#)
             #expect(decision.0 == .created, "\(decision.1)")
-            let change = try JSONDecoder().decode(ChangeRequest.self, from: Data(decision.1.utf8))
+            struct Started: Decodable { var option: String; var changeRequest: ChangeRequest }
+            let started = try JSONDecoder().decode(Started.self, from: Data(decision.1.utf8))
+            let change = started.changeRequest
+            #expect(started.option == "cancelLine")
             #expect(change.edit.lines?.map(\.quantity) == [1] && change.edit.lines?.first?.lineID?.rawValue == Int64(lineID))
             #expect(change.message == "取消该行缺货的 1：客户同意少发")
             // Stock arrives; the order desk may not allocate, the warehouse may.

@@ -23,13 +23,15 @@ func receive(_ store: Store, _ sku: String, _ warehouse: String, _ quantity: Int
 }
 
 /// What the database holds about reservations, checked against itself: per lot 0 ≤ reserved ≤ on hand, the
-/// reservations add up to each lot's reserved, the ledger replays to it, and each order's plan is what it holds.
+/// reservations (and the holds of transfers not yet shipped) add up to each lot's reserved, the ledger replays to it, and each order's plan is what it holds.
 func checkStockInvariants(_ store: Store) async throws {
     let lots = try await store.engine.read(
         Statement(
             """
             SELECT s.id, s.on_hand, s.reserved,
-                   CAST(COALESCE((SELECT SUM(quantity) FROM reservations r WHERE r.lot_id = s.id), 0) AS BIGINT) AS held,
+                   CAST(COALESCE((SELECT SUM(quantity) FROM reservations r WHERE r.lot_id = s.id), 0)
+                      + COALESCE((SELECT SUM(tl.quantity) FROM transfer_lots tl JOIN transfers t ON t.id = tl.transfer_id
+                                  WHERE tl.lot_id = s.id AND t.status = 'requested'), 0) AS BIGINT) AS held,
                    CAST(COALESCE((SELECT SUM(reserved_delta) FROM stock_movements m WHERE m.lot_id = s.id), 0) AS BIGINT) AS ledger_reserved,
                    CAST(COALESCE((SELECT SUM(quantity) FROM stock_movements m WHERE m.lot_id = s.id), 0) AS BIGINT) AS ledger_on_hand
             FROM stock_lots s
@@ -39,7 +41,7 @@ func checkStockInvariants(_ store: Store) async throws {
         let onHand = try lot.int("on_hand")
         let id = try lot.int("id")
         #expect(reserved >= 0 && reserved <= onHand, "lot \(id): \(reserved) reserved of \(onHand)")
-        #expect(try lot.int("held") == reserved, "reservations add up to the lot's reserved")
+        #expect(try lot.int("held") == reserved, "reservations and transfers not yet shipped add up to the lot's reserved")
         #expect(try lot.int("ledger_reserved") == reserved, "the ledger replays to reserved")
         #expect(try lot.int("ledger_on_hand") == onHand, "the ledger replays to on hand")
     }

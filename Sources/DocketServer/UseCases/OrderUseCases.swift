@@ -25,22 +25,6 @@ struct OrderUseCases {
         try await orders.releaseToWarehouse(orderID: orderID, by: caller.actor)
     }
 
-    /// 库存不足处理: carries out the chosen way for a short line that is a change of the order (a later date, or the
-    /// missing quantity off the line) as a change request, with the reason; it is approved as any change is.
-    func resolveShortage(orderID: ID<Order>, lineID: ID<OrderLine>, option kind: ShortageOption.Kind, reason: String?,
-        by caller: DocketRequestContext) async throws -> ChangeRequest
-    {
-        guard Shortage.byChange.contains(kind) else { throw DocketError.invalid("option", "optionNotByChange") }
-        let order = try await orders.order(id: orderID)
-        guard let line = try await orders.shortages().first(where: { $0.orderID == orderID && $0.lineID == lineID }),
-            let option = line.options.first(where: { $0.kind == kind }),
-            let edit = Shortage.edit(option, lineID: lineID, short: line.short, lines: order.lines)
-        else { throw DocketError.invalid("lineId", "notShort") }
-        let message = [option.message.text(caller.language), reason?.trimmingCharacters(in: .whitespacesAndNewlines)].compactMap { $0 }
-            .filter { !$0.isEmpty }.joined(separator: "：")
-        return try await orders.requestChange(orderID: orderID, edit, message: message, by: caller.actor)
-    }
-
     /// 收单: an order from the desk, the API or a file, checked at intake.
     func submit(_ draft: OrderDraft, idempotencyKey: String?, by caller: DocketRequestContext) async throws -> OrderSubmission {
         try await orders.submitOrder(draft, idempotencyKey: idempotencyKey, by: caller.actor)

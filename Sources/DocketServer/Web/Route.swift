@@ -22,6 +22,8 @@ enum Route: Hashable, Sendable {
     case confirm(token: String)
     case stock, stockReceive, stockTotals, stockMovements, shortages, shortageDecision
     case stockLot(ID<StockLot>), stockLotAdjust(ID<StockLot>), stockLotQuarantine(ID<StockLot>)
+    case transfers, transferAction(ID<Transfer>, Transfer.Action)
+    case purchasing, purchaseOrder(ID<PurchaseOrder>), purchaseOrderReceive(ID<PurchaseOrder>), purchaseOrderCancel(ID<PurchaseOrder>)
     case warehouseLocations(ID<Warehouse>)
     case records(RecordKind), recordNew(RecordKind), record(RecordKind, Int64)
     case customerCredit(ID<Customer>)
@@ -68,6 +70,12 @@ enum Route: Hashable, Sendable {
         case .stockLot(let id): "/stock/lots/\(Self.segment(id))"
         case .stockLotAdjust(let id): "/stock/lots/\(Self.segment(id))/adjust"
         case .stockLotQuarantine(let id): "/stock/lots/\(Self.segment(id))/quarantine"
+        case .transfers: "/stock/transfers"
+        case .transferAction(let id, let action): "/stock/transfers/\(Self.segment(id))/\(action.rawValue)"
+        case .purchasing: "/purchasing"
+        case .purchaseOrder(let id): "/purchasing/\(Self.segment(id))"
+        case .purchaseOrderReceive(let id): "/purchasing/\(Self.segment(id))/receive"
+        case .purchaseOrderCancel(let id): "/purchasing/\(Self.segment(id))/cancel"
         case .warehouseLocations(let id): "/warehouses/\(Self.segment(id))/locations"
         case .records(let kind): "/\(kind.rawValue)"
         case .recordNew(let kind): "/\(kind.rawValue)/new"

@@ -9,10 +9,11 @@ struct StockPages {
     let pages: WebPages
     var store: Store { pages.store }
 
-    /// The stock pages' tabs (库存查询 · 库存汇总 · 库存流水 · 库存不足处理), `current` marked.
+    /// The stock pages' tabs (库存查询 · 库存汇总 · 库存流水 · 库存不足处理 · 调拨单 · 采购), `current` marked.
     static func tabBar(_ current: Route, _ language: Language) -> ListPageModel.TabBar {
         let tabs: [(Route, String)] = [
             (.stock, "ui.stock.title"), (.stockTotals, "ui.stock.totals"), (.stockMovements, "ui.stock.movements"), (.shortages, "ui.shortages.title"),
+            (.transfers, "ui.transfers.title"), (.purchasing, "ui.purchasing.title"),
         ]
         return ListPageModel.TabBar(
             tabs: tabs.map { ListPageModel.Tab(label: Message($0.1).text(language), href: $0.0.path, current: $0.0 == current) })
@@ -54,33 +55,6 @@ struct StockPages {
     }
 
     func register(on routes: SecureRoutes) {
-        routes.get(.shortages, .staff) { _, context in
-            let language = context.language
-            let lines = try await store.orders.shortages()
-            let model = ShortagesPageModel(
-                tabBar: Self.tabBar(.shortages, language),
-                lines: lines.map { line in
-                    ShortagesPageModel.Line(
-                        href: Route.order(line.orderID).path, number: line.number,
-                        customer: People.customer(line.customerCode, name: line.customerName, in: language), urgent: line.urgent || line.type != .stock,
-                        type: Message("order.type.\(line.type.rawValue)").text(language), promised: line.promisedDate?.iso8601 ?? "—", sku: line.sku,
-                        quantity: line.quantity, allocated: line.allocated, short: line.short,
-                        options: line.options.map { $0.message.text(language) },
-                        decide: Access.orderIntake.allows(context.identity?.roles)
-                            ? ShortagesPageModel.Decide(action: Route.shortageDecision.path, orderID: line.orderID.rawValue, lineID: line.lineID.rawValue)
-                            : nil)
-                })
-            return pages.views.render("shortages", ["page": model], context: context, current: Route.stock.path)
-        }
-        routes.post(.shortageDecision, .orderIntake) { request, context in
-            let form = try await Form.read(request, limit: 64 * 1024)
-            guard let order = form.text("orderId").flatMap(Int64.init), let line = form.text("lineId").flatMap(Int64.init),
-                let option = form.text("option").flatMap(ShortageOption.Kind.init(rawValue:))
-            else { throw HTTPError(.badRequest) }
-            let change = try await OrderUseCases(store: store).resolveShortage(
-                orderID: ID(order), lineID: ID(line), option: option, reason: form.text("reason"), by: context)
-            return Response(status: .seeOther, headers: [.location: Route.order(ID(order)).path + "#change-\(change.id)"])
-        }
         routes.get(.stockLot(.parameter), .staff) { request, context in
             let done = request.uri.queryParameters.get("done")
             let notice = done == "adjusted" ? "ui.stock.adjusted" : done == "quarantine" ? "ui.stock.quarantineSaved" : nil
@@ -176,32 +150,4 @@ struct StockLotPageModel {
     var columns: [ListPageModel.Column]
     var movements: [ListPageModel.Row]
     var backHref: String
-}
-
-/// The shortage workbench's list (`shortages` template): each short line, most urgent first, with its options.
-struct ShortagesPageModel {
-    struct Line {
-        var href: String
-        var number: String
-        var customer: String
-        var urgent: Bool
-        var type: String
-        var promised: String
-        var sku: String
-        var quantity: Int64
-        var allocated: Int64
-        var short: Int64
-        var options: [String]
-        /// For those who may ask for a change: a later date, or the missing quantity off the line.
-        var decide: Decide?
-    }
-
-    struct Decide {
-        var action: String
-        var orderID: Int64
-        var lineID: Int64
-    }
-
-    var tabBar: ListPageModel.TabBar
-    var lines: [Line]
 }

@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "field": field, "pager": pager, "layout": layout, "dashboardPanel": dashboardPanel, "queuePanel": queuePanel, "login": login, "home": home, "list": list, "form": form, "error": error,
-        "tokens": tokens, "locations": locations, "stockLot": stockLot, "shortages": shortages, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
+        "tokens": tokens, "locations": locations, "stockLot": stockLot, "shortages": shortages, "transfers": transfers, "purchasing": purchasing, "purchaseOrder": purchaseOrder, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
         "orderHeader": OrderTemplates.orderHeader, "orderLines": OrderTemplates.orderLines, "reviewPanel": OrderTemplates.reviewPanel, "allocationPanel": OrderTemplates.allocationPanel,
         "confirmationPanel": OrderTemplates.confirmationPanel, "changePanel": OrderTemplates.changePanel,
         "orderHistory": OrderTemplates.orderHistory,
@@ -106,24 +106,125 @@ enum Templates {
         <h1 id="page-title">{{t.ui.shortages.title}}</h1>
         {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
         <p class="hint">{{t.ui.shortages.hint}}</p>
+        {{#error}}<p class="error-summary" role="alert" id="shortage-error">{{error}}</p>{{/error}}
         <div class="table-scroll">
         <table class="grid" id="shortages">
           <thead><tr><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.order.promised}}</th><th>{{t.ui.field.sku}}</th><th class="num">{{t.ui.field.quantity}}</th><th class="num">{{t.ui.allocation.allocated}}</th><th class="num">{{t.ui.allocation.short}}</th><th>{{t.ui.shortages.options}}</th></tr></thead>
           <tbody>{{#lines}}<tr>
             <td><a href="{{href}}">{{number}}</a>{{#urgent}} <span class="status urgent">{{type}}</span>{{/urgent}}</td><td>{{customer}}</td><td>{{promised}}</td><td>{{sku}}</td>
             <td class="num">{{quantity}}</td><td class="num">{{allocated}}</td><td class="num"><strong>{{short}}</strong></td>
-            <td><ul class="picks">{{#options}}<li>{{.}}</li>{{/options}}</ul>
+            <td>{{#hasDecisions}}<div class="decisions"><strong>{{t.ui.shortages.chosen}}</strong><ul class="picks">{{/hasDecisions}}{{#decisions}}<li class="decision">{{text}}{{#reference}} · {{#href}}<a href="{{href}}">{{text}}</a>{{/href}}{{^href}}{{text}}{{/href}}{{/reference}} · {{who}} · {{when}}{{#reason}} · {{reason}}{{/reason}}</li>{{/decisions}}{{#hasDecisions}}</ul></div>{{/hasDecisions}}
+              <ul class="picks">{{#options}}<li>{{.}}</li>{{/options}}</ul>
+              {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
               {{#decide}}<form method="post" action="{{action}}" class="toolbar shortage-decision">
                 <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="orderId" value="{{orderID}}"><input type="hidden" name="lineId" value="{{lineID}}">
                 <input name="reason" placeholder="{{t.ui.shortages.reason}}" aria-label="{{t.ui.shortages.reason}}">
-                <button type="submit" name="option" value="delay">{{t.ui.shortages.requestDelay}}</button>
-                <button type="submit" name="option" value="cancelLine">{{t.ui.shortages.requestCancel}}</button>
+                {{#needsConsent}}<input name="consent" placeholder="{{t.ui.shortages.consent}}" aria-label="{{t.ui.shortages.consent}}">{{/needsConsent}}
+                {{#buttons}}<button type="submit" name="option" value="{{value}}">{{label}}</button>{{/buttons}}
               </form>{{/decide}}</td>
           </tr>{{/lines}}
           {{^lines}}<tr><td colspan="8" class="empty" id="no-shortages">{{t.ui.shortages.none}}</td></tr>{{/lines}}
           </tbody>
         </table>
         </div>
+        {{/page}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// `TransfersPageModel`: transfers, newest first, with their steps.
+    static let transfers = """
+        {{<layout}}
+        {{$title}}{{t.ui.transfers.title}}{{/title}}
+        {{$content}}
+        {{#page}}
+        <h1 id="page-title">{{t.ui.transfers.title}}</h1>
+        {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
+        <p class="hint">{{t.ui.transfers.hint}}</p>
+        {{#error}}<p class="error-summary" role="alert" id="transfer-error">{{error}}</p>{{/error}}
+        <div class="table-scroll">
+        <table class="grid" id="transfers">
+          <thead><tr><th>{{t.ui.transfers.number}}</th><th>{{t.ui.field.product}}</th><th>{{t.ui.transfers.from}}</th><th>{{t.ui.transfers.to}}</th><th class="num">{{t.ui.field.quantity}}</th><th>{{t.ui.field.status}}</th><th>{{t.ui.transfers.eta}}</th><th>{{t.ui.transfers.forOrder}}</th><th>{{t.ui.field.who}}</th><th></th></tr></thead>
+          <tbody>{{#rows}}<tr id="transfer-{{id}}">
+            <td>{{number}}</td><td>{{product}}</td><td>{{from}}</td><td>{{to}}</td><td class="num">{{quantity}}</td>
+            <td><span class="status" data-status="{{statusKey}}">{{status}}</span></td><td>{{eta}}</td>
+            <td>{{#order}}<a href="{{href}}">{{text}}</a>{{/order}}{{^order}}—{{/order}}</td><td>{{by}}</td>
+            <td>{{#actions}}<form method="post" action="{{href}}" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><button type="submit" class="transfer-{{key}}">{{label}}</button></form>{{/actions}}</td>
+          </tr>{{/rows}}
+          {{^rows}}<tr><td colspan="10" class="empty">{{t.ui.transfers.none}}</td></tr>{{/rows}}
+          </tbody>
+        </table>
+        </div>
+        {{/page}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// `PurchasingPageModel`: what to buy and the purchase orders.
+    static let purchasing = """
+        {{<layout}}
+        {{$title}}{{t.ui.purchasing.title}}{{/title}}
+        {{$content}}
+        {{#page}}
+        <h1 id="page-title">{{t.ui.purchasing.title}}</h1>
+        {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
+        {{#error}}<p class="error-summary" role="alert">{{error}}</p>{{/error}}
+        <h2>{{t.ui.purchasing.suggestions}}</h2>
+        <p class="hint">{{t.ui.purchasing.hint}}</p>
+        <div class="table-scroll">
+        <table class="grid" id="suggestions">
+          <thead><tr><th>{{t.ui.field.product}}</th><th>{{t.ui.field.supplier}}</th><th>{{t.ui.purchasing.leadTime}}</th><th class="num">{{t.ui.purchasing.waiting}}</th><th class="num">{{t.ui.purchasing.onOrder}}</th><th class="num">{{t.ui.purchasing.demand}}</th><th class="num">{{t.ui.purchasing.suggested}}</th><th></th></tr></thead>
+          <tbody>{{#suggestions}}<tr>
+            <td>{{product}}</td><td>{{supplier}}</td><td>{{leadTime}}</td><td class="num">{{waiting}}</td><td class="num">{{onOrder}}</td><td class="num">{{demand}}</td><td class="num"><strong>{{suggested}}</strong></td>
+            <td>{{#order}}<form method="post" action="{{action}}" class="toolbar"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="sku" value="{{sku}}"><input type="hidden" name="supplierCode" value="{{supplierCode}}">
+              <input name="quantity" value="{{suggested}}" inputmode="numeric" size="8" aria-label="{{t.ui.field.quantity}}">
+              <select name="warehouseCode" aria-label="{{t.ui.field.warehouse}}">{{#warehouses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/warehouses}}</select>
+              <button type="submit" class="primary">{{t.ui.purchasing.order}}</button></form>{{/order}}
+              {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}</td>
+          </tr>{{/suggestions}}
+          {{^suggestions}}<tr><td colspan="8" class="empty" id="no-suggestions">{{t.ui.purchasing.noSuggestions}}</td></tr>{{/suggestions}}
+          </tbody>
+        </table>
+        </div>
+        <h2>{{t.ui.purchasing.orders}}</h2>
+        <div class="table-scroll">
+        <table class="grid" id="purchase-orders">
+          <thead><tr><th>{{t.ui.purchasing.number}}</th><th>{{t.ui.field.supplier}}</th><th>{{t.ui.field.warehouse}}</th><th>{{t.ui.purchasing.lines}}</th><th class="num">{{t.ui.purchasing.received}}</th><th>{{t.ui.field.status}}</th><th>{{t.ui.purchasing.eta}}</th></tr></thead>
+          <tbody>{{#orders}}<tr><td><a href="{{href}}">{{number}}</a></td><td>{{supplier}}</td><td>{{warehouse}}</td><td>{{lines}}</td><td class="num">{{received}}</td><td><span class="status" data-status="{{statusKey}}">{{status}}</span></td><td>{{eta}}</td></tr>{{/orders}}
+          {{^orders}}<tr><td colspan="7" class="empty">{{t.ui.purchasing.none}}</td></tr>{{/orders}}
+          </tbody>
+        </table>
+        </div>
+        {{/page}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// `PurchaseOrderPageModel`: one purchase order and its delivery form.
+    static let purchaseOrder = """
+        {{<layout}}
+        {{$title}}{{page.title}}{{/title}}
+        {{$content}}
+        {{#page}}
+        <h1 id="page-title">{{title}} <span class="status" data-status="{{statusKey}}" id="po-status">{{status}}</span></h1>
+        {{#error}}<p class="error-summary" role="alert" id="po-error">{{error}}</p>{{/error}}
+        <div class="figures" id="po-facts">{{#facts}}<div class="figure"><span class="label">{{label}}</span><span class="amount">{{value}}</span></div>{{/facts}}{{#forOrder}}<div class="figure"><span class="label">{{t.ui.transfers.forOrder}}</span><span class="amount"><a href="{{href}}">{{text}}</a></span></div>{{/forOrder}}</div>
+        {{#receive}}<form method="post" action="{{action}}" id="receive-form" novalidate>
+        <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+        {{/receive}}
+        <div class="table-scroll">
+        <table class="grid" id="po-lines">
+          <thead><tr><th>{{t.ui.field.product}}</th><th class="num">{{t.ui.purchasing.ordered}}</th><th class="num">{{t.ui.purchasing.received}}</th><th class="num">{{t.ui.purchasing.outstanding}}</th>{{#receive}}<th class="num">{{t.ui.purchasing.arrived}}</th><th>{{t.ui.field.lot}}</th><th>{{t.ui.field.expiryDate}}</th>{{/receive}}</tr></thead>
+          <tbody>{{#lines}}<tr><td>{{product}}</td><td class="num">{{quantity}}</td><td class="num">{{received}}</td><td class="num">{{outstanding}}</td>{{#receive}}<td class="num"><input name="quantity-{{id}}" value="{{outstanding}}" inputmode="numeric" size="8" aria-label="{{t.ui.purchasing.arrived}}"></td><td><input name="lot-{{id}}" size="12" aria-label="{{t.ui.field.lot}}"></td><td><input type="date" name="expiry-{{id}}" aria-label="{{t.ui.field.expiryDate}}"></td>{{/receive}}</tr>{{/lines}}</tbody>
+        </table>
+        </div>
+        {{#receive}}
+        <p class="toolbar"><label>{{t.ui.field.location}} <select name="locationCode">{{#locations}}<option value="{{value}}">{{label}}</option>{{/locations}}</select></label>
+        <button type="submit" class="primary" id="receive">{{t.ui.purchasing.receive}}</button></p>
+        </form>
+        {{/receive}}
+        {{#cancel}}<form method="post" action="{{action}}" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><button type="submit" id="cancel-po">{{t.ui.purchasing.cancel}}</button></form>{{/cancel}}
+        <p><a href="{{backHref}}">‹ {{t.ui.purchasing.title}}</a></p>
         {{/page}}
         {{/content}}
         {{/layout}}

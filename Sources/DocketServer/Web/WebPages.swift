@@ -243,10 +243,11 @@ struct WebPages {
                 title: "ui.stock.totals", path: Route.stockTotals.path, request: request, context: context, page: page,
                 columns: ["ui.field.sku", "ui.field.nameZh", "ui.field.warehouse", .init("ui.field.onHand", numeric: true),
                           .init("ui.field.reserved", numeric: true), .init("ui.field.available", numeric: true),
-                          .init("ui.field.quarantinedQty", numeric: true), .init("ui.field.expiredQty", numeric: true)],
+                          .init("ui.field.quarantinedQty", numeric: true), .init("ui.field.expiredQty", numeric: true),
+                          .init("ui.field.inTransit", numeric: true), .init("ui.purchasing.onOrder", numeric: true)],
                 cells: { t in
                     [t.sku, t.productName, t.warehouseCode, String(t.onHand), String(t.reserved), String(t.available), String(t.quarantined),
-                     String(t.expired)].map { ListPageModel.Cell($0) }
+                     String(t.expired), String(t.inTransit), String(t.onOrder)].map { ListPageModel.Cell($0) }
                 },
                 newHref: nil, tabBar: StockPages.tabBar(.stockTotals, context.language))
         }
@@ -259,6 +260,7 @@ struct WebPages {
                 columns: StockPages.movementColumns, cells: cells, newHref: nil, tabBar: StockPages.tabBar(.stockMovements, context.language))
         }
         StockPages(pages: self).register(on: routes)
+        ReplenishmentPages(pages: self).register(on: routes)
         @Sendable func receiptForm(_ context: DocketRequestContext, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) -> Response {
             formResponse(
                 spec: FormSpec<StockReceipt>.receipt, context: context, existing: nil, submitted: form, problems: problems,

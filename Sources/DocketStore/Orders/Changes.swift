@@ -193,8 +193,9 @@ extension OrderRepository {
     /// Asks for a change of an order's content. Checked at once (unknown SKUs, bad quantities are refused with
     /// field problems); credit and stock are re-checked and shown to the approver.
     /// `requestKey` makes a request that may be retried (a marketplace pushing the same change again) one request.
-    public func requestChange(orderID: ID<Order>, _ edit: OrderEdit, message: String?, by actor: Actor, requestKey: String? = nil)
-        async throws -> ChangeRequest
+    public func requestChange(
+        orderID: ID<Order>, _ edit: OrderEdit, message: String?, by actor: Actor, requestKey: String? = nil, decision: ShortageDecisionDraft? = nil
+    ) async throws -> ChangeRequest
     {
         if let requestKey, let existing = try await changeRequest(orderID: orderID, requestKey: requestKey) { return existing }
         let order = try await order(id: orderID)
@@ -211,10 +212,16 @@ extension OrderRepository {
         }
         let (_, assessment) = try await checkChange(order, edit)
         do {
-            let rows = try await engine.write(
-                try newChangeRequest(
-                    order, source: .staff, edit: edit, message: message, assessment: assessment, by: actor, at: clock.now(),
-                    requestKey: requestKey))
+            let now = clock.now()
+            var statements = try newChangeRequest(
+                order, source: .staff, edit: edit, message: message, assessment: assessment, by: actor, at: now, requestKey: requestKey)
+            // A change chosen on the shortage workbench: the decision names the request (`change:<id>`).
+            if let decision {
+                statements += try decision.statements(
+                    reference: "SELECT 'change:' || CAST(id AS TEXT) FROM order_change_requests WHERE id = $1", Bind.result(statement: 0, column: "id"),
+                    at: now)
+            }
+            let rows = try await engine.write(statements)
             return try await changeRequest(id: try rows[0][0].id())
         } catch StoreError.uniqueViolation(let table, _) where table == "order_change_requests" {
             // The same change pushed twice at the same moment: both answers name the one request.

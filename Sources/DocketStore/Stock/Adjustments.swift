@@ -85,7 +85,7 @@ extension StockRepository {
         try query.listQuery.validate()
         var where_ = Store.stockFilter(query)
         let today = where_.bind(clock.now().date(utcOffsetHours: 8).iso8601)
-        let group = " GROUP BY p.sku, p.name_zh, w.code"
+        let group = " GROUP BY p.id, w.id, p.sku, p.name_zh, w.code"
         let items = Statement(
             SQL(
                 """
@@ -93,7 +93,11 @@ extension StockRepository {
                        CAST(SUM(s.on_hand) AS BIGINT) AS on_hand, CAST(SUM(s.reserved) AS BIGINT) AS reserved,
                        CAST(SUM(CASE WHEN \(Store.usableLot(lot: "s", today: today)) THEN s.on_hand - s.reserved ELSE 0 END) AS BIGINT) AS available,
                        CAST(SUM(CASE WHEN s.quarantined = TRUE THEN s.on_hand ELSE 0 END) AS BIGINT) AS quarantined,
-                       CAST(SUM(CASE WHEN s.expiry_date IS NOT NULL AND s.expiry_date < \(today) THEN s.on_hand ELSE 0 END) AS BIGINT) AS expired
+                       CAST(SUM(CASE WHEN s.expiry_date IS NOT NULL AND s.expiry_date < \(today) THEN s.on_hand ELSE 0 END) AS BIGINT) AS expired,
+                       CAST(COALESCE((SELECT SUM(t.quantity) FROM transfers t
+                           WHERE t.product_id = p.id AND t.to_warehouse_id = w.id AND t.status = 'inTransit'), 0) AS BIGINT) AS in_transit,
+                       CAST(COALESCE((SELECT SUM(pl.quantity - pl.received) FROM purchase_order_lines pl JOIN purchase_orders po ON po.id = pl.purchase_order_id
+                           WHERE pl.product_id = p.id AND po.warehouse_id = w.id AND po.status IN ('ordered', 'partiallyReceived')), 0) AS BIGINT) AS on_order
                 \(Store.lotFrom)\(where_.clause)\(group)
                 ORDER BY p.sku, w.code LIMIT \(query.limit) OFFSET \(query.offset)
                 """), where_.binds)
@@ -106,7 +110,8 @@ extension StockRepository {
                 StockTotal(
                     sku: try row.text("sku"), productName: try row.text("name_zh"), warehouseCode: try row.text("warehouse_code"),
                     onHand: try row.int("on_hand"), reserved: try row.int("reserved"), available: try row.int("available"),
-                    quarantined: try row.int("quarantined"), expired: try row.int("expired"))
+                    quarantined: try row.int("quarantined"), expired: try row.int("expired"), inTransit: try row.int("in_transit"),
+                    onOrder: try row.int("on_order"))
             }, total: Int(try results[1][0].int("n")), limit: query.limit, offset: query.offset)
     }
 }

@@ -17,6 +17,8 @@ public struct ShortLine: Sendable, Hashable, Codable {
     public var allocated: Int64
     public var short: Int64
     public var options: [ShortageOption]
+    /// What was chosen for the line so far, newest first (a transfer on its way, a purchase ordered …).
+    public var decisions: [ShortageDecision]
 }
 
 extension OrderRepository {
@@ -76,7 +78,7 @@ extension OrderRepository {
         let facts = try await engine.read([
             Statement(SQL("SELECT sku, default_supplier_code, substitute_skus FROM products\(products.clause)"), products.binds),
             Statement("SELECT code, lead_time_days FROM suppliers WHERE archived = FALSE", []),
-            Statement("SELECT code, latitude, longitude FROM warehouses", []),
+            Statement("SELECT code, latitude, longitude, active, archived FROM warehouses ORDER BY code", []),
         ])
         var supplierOf: [String: String] = [:]
         var substitutesOf: [String: [String]] = [:]
@@ -88,18 +90,29 @@ extension OrderRepository {
         var leadTime: [String: Int] = [:]
         for row in facts[1] { leadTime[try row.text("code")] = Int(try row.int("lead_time_days")) }
         var sites: [String: GeoPoint] = [:]
+        var active: [String] = []
         for row in facts[2] {
+            let code = try row.text("code")
+            if try row.bool("active") && !(try row.bool("archived")) { active.append(code) }
             if let latitude = row.optionalDouble("latitude"), let longitude = row.optionalDouble("longitude") {
-                sites[try row.text("code")] = GeoPoint(latitude: latitude, longitude: longitude)
+                sites[code] = GeoPoint(latitude: latitude, longitude: longitude)
             }
         }
+        let decisions = Dictionary(grouping: try await shortageDecisions(orderIDs: waiting.map(\.priority.orderID)), by: { $0.lineID })
         let substituteStock = try await store.stock.availability(skus: Array(Set(substitutesOf.values.flatMap { $0 })))
         let today = clock.now().date(utcOffsetHours: 8)
         var result: [ShortLine] = []
         for order in waiting {
             let address = try order.row.optionalText("delivery_address").map { try JSONColumn.decode(Address.self, $0, column: "delivery_address") }
             // Distances to the warehouse that ships the order, or to the address when none does yet.
-            let target = order.plan.warehouses.first.flatMap { sites[$0] } ?? address?.point
+            let shipFrom = order.plan.warehouses.first
+            let target = shipFrom.flatMap { sites[$0] } ?? address?.point
+            // A purchase for an order nothing ships yet goes to the active warehouse nearest the address.
+            let receiveAt =
+                shipFrom
+                ?? active.min { a, b in
+                    (both(sites[a], address?.point).map { $0.kilometres(to: $1) } ?? .max) < (both(sites[b], address?.point).map { $0.kilometres(to: $1) } ?? .max)
+                }
             for line in order.plan.lines where line.short > 0 {
                 let elsewhere = line.explanation.compactMap { note -> (warehouse: String, available: Int64, kilometres: Int)? in
                     guard [.notEnough, .splitLimit, .wouldSplit].contains(note.verdict), let warehouse = note.warehouse,
@@ -113,13 +126,14 @@ extension OrderRepository {
                 let options = Shortage.options(
                     Shortage.Facts(
                         sku: line.sku, short: line.short, allocated: line.allocated, elsewhere: elsewhere, supplier: supplier,
-                        substitutes: substitutes), today: today)
+                        substitutes: substitutes, shipFrom: shipFrom, receiveAt: receiveAt), today: today)
                 result.append(
                     ShortLine(
                         orderID: order.priority.orderID, number: try order.row.text("number"), customerCode: try order.row.text("customer_code"),
                         customerName: order.row.optionalText("customer_name"), urgent: order.priority.urgent, type: order.priority.type,
                         receivedAt: order.priority.receivedAt, promisedDate: try order.row.optionalDate("promised_date"), lineID: line.lineID,
-                        sku: line.sku, quantity: line.quantity, allocated: line.allocated, short: line.short, options: options))
+                        sku: line.sku, quantity: line.quantity, allocated: line.allocated, short: line.short, options: options,
+                        decisions: decisions[line.lineID] ?? []))
             }
         }
         return result
@@ -129,4 +143,63 @@ extension OrderRepository {
 private func both(_ a: GeoPoint?, _ b: GeoPoint?) -> (GeoPoint, GeoPoint)? {
     guard let a, let b else { return nil }
     return (a, b)
+}
+
+/// A shortage decision about to be written with what carries it out (a transfer, a purchase order, a change
+/// request), so the choice and its document commit together.
+public struct ShortageDecisionDraft: Sendable {
+    public var orderID: ID<Order>
+    public var lineID: ID<OrderLine>
+    public var option: ShortageOption
+    public var reason: String?
+    public var actor: Actor
+
+    public init(orderID: ID<Order>, lineID: ID<OrderLine>, option: ShortageOption, reason: String?, actor: Actor) {
+        self.orderID = orderID
+        self.lineID = lineID
+        self.option = option
+        self.reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.actor = actor
+    }
+
+    /// The decision's row and the order's audit event; `reference` is a one-value query of the document's number
+    /// from its id bound at `$1` (`document`).
+    func statements(reference: String, _ document: any SQLBindable, at now: Timestamp) throws -> [Statement] {
+        let option = try JSONColumn.encode(self.option)
+        return [
+            Statement(
+                SQL(
+                    """
+                    INSERT INTO shortage_decisions (order_id, line_id, kind, option, reference, reason, actor, decided_at)
+                    SELECT $2, $3, $4, $5, (\(reference)), $6, $7, $8
+                    """), [document, orderID, lineID, self.option.kind.rawValue, option, reason, actor.description, now],
+                expect: .rows(1), label: "shortage_decisions"),
+            Statement(
+                """
+                INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data) VALUES ($1, $2, 'shortage_decided', 'order', $3, $4)
+                """, [now, actor.description, orderID, try JSONColumn.encode(["option": self.option.kind.rawValue, "reason": reason ?? ""])],
+                expect: .rows(1), label: "audit_events"),
+        ]
+    }
+}
+
+extension OrderRepository {
+    /// 部分发货: what is allocated may ship, the rest waits as a backorder and is served when stock arrives. Only the
+    /// decision is written (fulfilment reads it).
+    public func allowPartialShipment(_ decision: ShortageDecisionDraft) async throws {
+        _ = try await engine.write(try decision.statements(reference: "SELECT CAST($1 AS TEXT)", Optional<String>.none, at: clock.now()))
+    }
+
+    /// The decisions taken on an order's short lines, newest first.
+    public func shortageDecisions(orderIDs: [ID<Order>]) async throws -> [ShortageDecision] {
+        guard !orderIDs.isEmpty else { return [] }
+        var where_ = Conditions()
+        where_.add("order_id IN \(where_.list(Array(Set(orderIDs)).prefix(1_000).map { $0 }))")
+        return try await engine.read(Statement(SQL("SELECT * FROM shortage_decisions\(where_.clause) ORDER BY id DESC"), where_.binds)).map { row in
+            ShortageDecision(
+                id: try row.int("id"), orderID: try row.id("order_id"), lineID: try row.id("line_id"),
+                option: try JSONColumn.decode(ShortageOption.self, try row.text("option"), column: "option"), reference: row.optionalText("reference"),
+                reason: row.optionalText("reason"), actor: try row.text("actor"), decidedAt: try row.timestamp("decided_at"))
+        }
+    }
 }

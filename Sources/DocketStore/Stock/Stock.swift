@@ -57,6 +57,30 @@ extension StockRepository {
         let now = clock.now()
         let receivedAt = receipt.receivedAt ?? now
         let lotCode = receipt.lotCode
+        let row = try await checkReceipt(receipt, receivedAt: receivedAt)
+        let statements = try receiptStatements(
+            receipt, product: try row.int("product_id"), warehouse: try row.int("warehouse_id"), location: try row.int("location_id"),
+            by: actor, at: now, first: 0)
+        // The write returns everything the answer needs: no second round trip to read it back.
+        let results = try await engine.write(statements)
+        var lotRow = results[0][0].values
+        var movementRow = results[1][0].values
+        let names = ["sku", "name_zh", "warehouse_code", "location_code"]
+        let codes: [SQLValue] = [
+            .text(receipt.sku), row["name_zh"], .text(receipt.warehouseCode), .text(receipt.locationCode),
+        ]
+        lotRow += codes
+        movementRow += codes + [.text(lotCode)]
+        return ReceiptResult(
+            lot: try Store.lot(SQLRow(columns: ColumnIndex(results[0][0].columns.names + names), values: lotRow)),
+            movement: try Store.movement(
+                SQLRow(columns: ColumnIndex(results[1][0].columns.names + names + ["lot_code"]), values: movementRow)))
+    }
+
+    /// Resolves a receipt's codes and checks it against the product, the warehouse, the location and the lot
+    /// already there (one round trip); the row holds `product_id`, `warehouse_id`, `location_id` and `name_zh`.
+    func checkReceipt(_ receipt: StockReceipt, receivedAt: Timestamp) async throws -> SQLRow {
+        let lotCode = receipt.lotCode
         // One round trip resolves the codes and finds the lot, if it exists.
         let rows = try await engine.read(
             Statement(
@@ -93,30 +117,14 @@ extension StockRepository {
             lotTracked: try row.bool("lot_tracked"), shelfLifeDays: row.optionalInt("shelf_life_days").map { Int($0) },
             existingExpiry: existingExpiry, receivedAt: receivedAt)
 
-        let statements = try receiptStatements(
-            receipt, product: try row.int("product_id"), warehouse: try row.int("warehouse_id"), location: try row.int("location_id"),
-            by: actor, at: now, first: 0)
-        // The write returns everything the answer needs: no second round trip to read it back.
-        let results = try await engine.write(statements)
-        var lotRow = results[0][0].values
-        var movementRow = results[1][0].values
-        let names = ["sku", "name_zh", "warehouse_code", "location_code"]
-        let codes: [SQLValue] = [
-            .text(receipt.sku), row["name_zh"], .text(receipt.warehouseCode), .text(receipt.locationCode),
-        ]
-        lotRow += codes
-        movementRow += codes + [.text(lotCode)]
-        return ReceiptResult(
-            lot: try Store.lot(SQLRow(columns: ColumnIndex(results[0][0].columns.names + names), values: lotRow)),
-            movement: try Store.movement(
-                SQLRow(columns: ColumnIndex(results[1][0].columns.names + names + ["lot_code"]), values: movementRow)))
+        return row
     }
 
     /// The lot upsert, the ledger entry and the audit event of a checked receipt; statement `first` of the write
     /// is the upsert (the other two refer to its `id`).
     func receiptStatements(
         _ receipt: StockReceipt, product productID: any SQLBindable, warehouse warehouseID: any SQLBindable,
-        location locationID: any SQLBindable, by actor: Actor, at now: Timestamp, first: Int
+        location locationID: any SQLBindable, by actor: Actor, at now: Timestamp, first: Int, kind: MovementKind = .receipt
     ) throws -> [Statement] {
         let receivedAt = receipt.receivedAt ?? now
         let lotCode = receipt.lotCode
@@ -140,13 +148,13 @@ extension StockRepository {
             Statement(
                 """
                 INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
-                VALUES ($1, 'receipt', $2, $3, 0, $4, $5, $6) RETURNING *
+                VALUES ($1, $7, $2, $3, 0, $4, $5, $6) RETURNING *
                 """,
                 [receivedAt, Bind.result(statement: first, column: "id"), receipt.quantity, receipt.reference, receipt.note,
-                 actor.description],
+                 actor.description, kind.rawValue],
                 expect: .rows(1), label: "stock_movements"),
             audit(
-                "received", .stockLot, id: Bind.result(statement: first, column: "id"), by: actor, at: now,
+                kind == .receipt ? "received" : kind.rawValue, .stockLot, id: Bind.result(statement: first, column: "id"), by: actor, at: now,
                 data: try JSONColumn.encode(receipt)),
             // Orders waiting for the product are served by the timer worker (durable: a crash after this commit loses
             // nothing; one pending timer per product however many receipts).

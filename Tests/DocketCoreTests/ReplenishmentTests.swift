@@ -1,0 +1,98 @@
+import DocketCore
+import Testing
+
+@Suite("Transfers, purchase orders and shortage decisions in Core")
+struct ReplenishmentTests {
+    @Test func aTransferMovesRequestedShippedReceivedAndOnlyCancelsBeforeItLeaves() {
+        let expected: [Transfer.Status: [Transfer.Action: Transfer.Status]] = [
+            .requested: [.ship: .inTransit, .cancel: .cancelled],
+            .inTransit: [.receive: .received],
+            .received: [:],
+            .cancelled: [:],
+        ]
+        for status in Transfer.Status.allCases {
+            for action in Transfer.Action.allCases {
+                #expect(Transfer.next(status, action) == expected[status]?[action], "\(status) × \(action)")
+            }
+        }
+    }
+
+    @Test func aTransferTakesTheEarliestExpiryThenTheEarliestReceiptAndNeverAQuarantinedLot() throws {
+        func lot(_ id: Int64, expiry: Int?, received: Int64, available: Int64, quarantined: Bool = false) -> LotSupply {
+            LotSupply(
+                lotID: ID(id), sku: "P", warehouse: "BJ", location: "A", lot: "L\(id)", expiry: expiry.map { CalendarDate(daysSince1970: $0) },
+                receivedAt: Timestamp(millisecondsSince1970: received), available: available, quarantined: quarantined)
+        }
+        let lots = [
+            lot(1, expiry: nil, received: 1, available: 10), lot(2, expiry: 20_500, received: 5, available: 3),
+            lot(3, expiry: 20_400, received: 9, available: 2), lot(4, expiry: 20_300, received: 0, available: 50, quarantined: true),
+        ]
+        let picks = try #require(TransferRequest.pick(7, from: lots))
+        #expect(picks.map(\.lotID.rawValue) == [3, 2, 1] && picks.map(\.quantity) == [2, 3, 2])
+        #expect(TransferRequest.pick(16, from: lots) == nil, "15 free outside quarantine")
+    }
+
+    @Test func aTransferRequestNamesEachProblem() {
+        #expect(throws: DocketError.invalid([
+            FieldProblem("sku", "required"), FieldProblem("fromWarehouse", "required"), FieldProblem("toWarehouse", "required"),
+            FieldProblem("quantity", "outOfRange", ["min": "1", "max": "10000000"]),
+        ])) { try TransferRequest(sku: "", fromWarehouse: "", toWarehouse: "", quantity: 0).validate() }
+    }
+
+    @Test func theSuggestedQuantityCoversWaitingOrdersAndTheUsualDemandUntilTheNextOrder() {
+        // 60 in 30 days: 2 a day × (10 + 14) days + 5 waiting − 8 free − 10 on order.
+        #expect(Replenishment.suggestedQuantity(demand: 60, leadTimeDays: 10, available: 8, onOrder: 10, waiting: 5) == 35)
+        // Never less than what waiting orders lack, even with no history.
+        #expect(Replenishment.suggestedQuantity(demand: 0, leadTimeDays: 3, available: 0, onOrder: 0, waiting: 4) == 4)
+        // Enough on order already.
+        #expect(Replenishment.suggestedQuantity(demand: 0, leadTimeDays: 3, available: 0, onOrder: 9, waiting: 4) == 0)
+        // Bounded however large the history.
+        #expect(Replenishment.suggestedQuantity(demand: .max, leadTimeDays: .max, available: 0, onOrder: 0, waiting: .max) == Bounds.quantity)
+    }
+
+    @Test func aDeliveryIsCheckedAgainstWhatIsOutstanding() throws {
+        let order = PurchaseOrder(
+            id: 1, number: "PO-20261123-0001", supplierCode: "S001", supplierName: nil, warehouseCode: "SH", status: .ordered, eta: nil,
+            orderID: nil, lineID: nil, note: nil, createdBy: "user:a", createdAt: Timestamp(millisecondsSince1970: 0), version: 1,
+            lines: [
+                PurchaseOrder.Line(id: 10, sku: "A", productName: "a", quantity: 5, received: 2),
+                PurchaseOrder.Line(id: 11, sku: "B", productName: "b", quantity: 4, received: 0),
+            ])
+        let part = try order.receiving([(sku: "A", quantity: 3)])
+        #expect(part.received == [10: 5, 11: 0] && part.status == .partiallyReceived)
+        let all = try order.receiving([(sku: "A", quantity: 3), (sku: "B", quantity: 4)])
+        #expect(all.status == .received)
+        #expect(throws: DocketError.invalid([FieldProblem("lines[0].quantity", "overReceipt", ["max": "3"]), FieldProblem("lines[1].sku", "notOnPurchaseOrder", ["value": "C"])])) {
+            try order.receiving([(sku: "A", quantity: 4), (sku: "C", quantity: 1)])
+        }
+        var closed = order
+        closed.status = .cancelled
+        #expect(throws: DocketError.invalid([FieldProblem("lines", "purchaseOrderClosed", ["status": "cancelled"])])) {
+            try closed.receiving([(sku: "A", quantity: 1)])
+        }
+    }
+
+    @Test func aSubstituteTakesTheShortQuantityAtTheAgreedPrice() throws {
+        let lines = [
+            OrderIntake.PricedLine(
+                id: 7, sku: "A", description: "a", quantity: 5, unitPrice: Money(minor: 1_000), listPrice: nil, amount: Money(minor: 5_000), priceOverride: false),
+            OrderIntake.PricedLine(
+                id: 8, sku: "B", description: "b", quantity: 1, unitPrice: Money(minor: 500), listPrice: nil, amount: Money(minor: 500), priceOverride: false),
+        ]
+        let edit = try #require(Shortage.edit(ShortageOption(.substitute, sku: "A2", quantity: 2, needsConsent: true), lineID: 7, short: 2, lines: lines))
+        #expect(edit.lines?.map(\.sku) == ["A", "B", "A2"])
+        #expect(edit.lines?.map(\.quantity) == [3, 1, 2])
+        #expect(edit.lines?.last?.unitPrice == Money(minor: 1_000) && edit.lines?.first?.lineID == 7)
+        #expect(Shortage.edit(ShortageOption(.substitute, quantity: 2), lineID: 7, short: 2, lines: lines) == nil, "a substitute names its product")
+    }
+
+    @Test func transfersAreOfferedOnlyTowardTheWarehouseThatShipsTheOrder() {
+        let facts = Shortage.Facts(
+            sku: "A", short: 3, allocated: 2, elsewhere: [("BJ", 5, 1_000), ("SH", 9, 0)], supplier: nil, substitutes: [], shipFrom: "SH")
+        let transfers = Shortage.options(facts, today: CalendarDate(daysSince1970: 20_000)).filter { $0.kind == .transfer }
+        #expect(transfers.map(\.warehouse) == ["BJ"] && transfers.map(\.toWarehouse) == ["SH"])
+        let nothingShips = Shortage.Facts(sku: "A", short: 3, allocated: 0, elsewhere: [("BJ", 5, 1_000)], supplier: ("S", 7), substitutes: [])
+        let options = Shortage.options(nothingShips, today: CalendarDate(daysSince1970: 20_000))
+        #expect(!options.contains { $0.kind == .transfer } && options.contains { $0.kind == .purchase })
+    }
+}
