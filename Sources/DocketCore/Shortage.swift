@@ -104,6 +104,8 @@ public enum Shortage {
         public var shipFrom: String?
         /// Where a purchase is delivered: the warehouse that ships the order, else the one nearest the address.
         public var receiveAt: String?
+        /// The date promised to the customer: a later date is only offered when the goods would come after it.
+        public var promised: CalendarDate?
         public var supplier: (code: String, leadTimeDays: Int)?
         /// The product's allowed substitutes with their usable stock.
         public var substitutes: [(sku: String, available: Int64)]
@@ -111,8 +113,9 @@ public enum Shortage {
         public init(
             sku: String, short: Int64, allocated: Int64, elsewhere: [(warehouse: String, available: Int64, kilometres: Int)],
             supplier: (code: String, leadTimeDays: Int)?, substitutes: [(sku: String, available: Int64)], shipFrom: String? = nil,
-            receiveAt: String? = nil
+            receiveAt: String? = nil, promised: CalendarDate? = nil
         ) {
+            self.promised = promised
             self.shipFrom = shipFrom
             self.receiveAt = receiveAt ?? shipFrom
             self.sku = sku
@@ -126,8 +129,8 @@ public enum Shortage {
 
     /// Every way to cover the line, soonest first among those that bring goods: transfers from the nearest
     /// warehouses that have enough (or part), a purchase from the supplier with its lead time, substitutes that
-    /// cover it (with consent); then ship part now (when some is allocated), a new date (the latest ETA above, or a
-    /// week), or cancel the line.
+    /// cover it (with consent); then ship part now (when some is allocated), a new date when the goods would come after
+    /// the promised one (the latest ETA above, or a week), or cancel the line.
     public static func options(_ facts: Facts, today: CalendarDate) -> [ShortageOption] {
         var options: [ShortageOption] = []
         // A transfer brings goods to the warehouse that ships the order.
@@ -147,8 +150,8 @@ public enum Shortage {
             options.append(ShortageOption(.substitute, sku: substitute.sku, quantity: facts.short, eta: today, needsConsent: true))
         }
         if facts.allocated > 0 { options.append(ShortageOption(.partialShipment, quantity: facts.allocated)) }
-        let latest = options.compactMap(\.eta).max() ?? today.adding(days: 7)
-        options.append(ShortageOption(.delay, eta: max(latest, today.adding(days: 1))))
+        let latest = max(options.compactMap(\.eta).max() ?? today.adding(days: 7), today.adding(days: 1))
+        if facts.promised.map({ latest > $0 }) ?? true { options.append(ShortageOption(.delay, eta: latest)) }
         options.append(ShortageOption(.cancelLine, quantity: facts.short))
         return options
     }

@@ -422,7 +422,8 @@ def test_chinese_pages_show_no_code_identifiers(browser):
     login(browser, "admin")
     paths = ["/", "/orders", "/orders?stage=confirmation", "/orders?stage=review"] + [f"/orders/{n}" for n in range(1, 13)] + [
         "/customers", "/customers/1", "/customers/2", "/products", "/carriers", "/carriers/1", "/review-rules", "/review-rules/new",
-        "/admin/users", "/warehouses", "/suppliers", "/stock", "/stock/totals", "/stock/movements", "/stock/lots/1", "/stock/shortages"]
+        "/admin/users", "/warehouses", "/suppliers", "/stock", "/stock/totals", "/stock/movements", "/stock/lots/1", "/stock/shortages",
+        "/stock/transfers", "/purchasing"]
     found = []
     for path in paths:
         browser.get(f"{BASE}{path}")
@@ -543,7 +544,7 @@ def test_the_warehouse_adjusts_a_lot_and_reads_the_ledger(browser):
     """库存: from the stock list to a lot, a counted difference booked with its reason, then the ledger says who and why."""
     login(browser, "warehouse")
     browser.get(f"{BASE}/stock")
-    assert browser.find_element(By.ID, "tabs").text.split() == ["库存查询", "库存汇总", "库存流水", "库存不足处理"]
+    assert browser.find_element(By.ID, "tabs").text.split() == ["库存查询", "库存汇总", "库存流水", "库存不足处理", "调拨单", "采购"]
     browser.find_element(By.CSS_SELECTOR, "table.grid tbody tr td a").click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "adjust-form"))
     facts = browser.find_element(By.ID, "lot-facts").text
@@ -561,4 +562,117 @@ def test_the_warehouse_adjusts_a_lot_and_reads_the_ledger(browser):
     browser.get(f"{BASE}/stock/movements")
     assert "盘点少 1 个" in browser.find_element(By.CSS_SELECTOR, "table.grid tbody").text
     shot(browser, "stock-movements")
+    logout(browser)
+
+
+def click_and_wait(driver, element):
+    """Clicks a button found on the page (not by id) and waits for the next document, as `submit` does."""
+    driver.execute_script("window.__docketOldPage = true")
+    element.click()
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return !window.__docketOldPage && document.readyState === 'complete'"))
+
+
+def reviewed_order(driver, lines):
+    """An order of C0005 entered on the grid (pasted lines) and passed through the four reviews; its number and page."""
+    login(driver, "order.desk")
+    driver.get(f"{BASE}/orders/new")
+    driver.find_element(By.ID, "customerCode").send_keys("C0005")
+    driver.find_element(By.CSS_SELECTOR, "details summary").click()
+    driver.find_element(By.ID, "paste-lines").send_keys(lines)
+    submit(driver, "apply-paste")
+    submit(driver, "submit-order")
+    assert status(driver) == "review_sales", driver.find_element(By.TAG_NAME, "main").text
+    number = driver.find_element(By.ID, "page-title").text.split()[0]
+    order_url = driver.current_url
+    for user in ("sales", "finance", "warehouse", "order.manager"):
+        login(driver, user)
+        driver.get(order_url)
+        pass_review(driver, "已核对")
+    assert status(driver) == "awaiting_confirmation"
+    return number, order_url
+
+
+def shortage_row(driver, number):
+    driver.get(f"{BASE}/stock/shortages")
+    rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "#shortages tbody tr") if number in r.text]
+    assert rows, driver.find_element(By.ID, "shortages").text
+    return rows[0]
+
+
+def test_a_shortage_is_resolved_by_a_transfer_from_the_workbench(browser):
+    """库存不足处理: three products each in a different warehouse, two warehouses allowed per order, so one line is
+    short. The order manager asks for a transfer from the workbench; the warehouse ships and receives it; the order
+    is then fully allocated by the timer worker."""
+    number, order_url = reviewed_order(browser, "CUP-STEEL-WH 2\nMUG-CER-BL 2\nCOS-CRM-S 2")
+    assert browser.find_element(By.ID, "allocation-panel").get_attribute("data-status") == "partial"
+    row = shortage_row(browser, number)
+    assert "调货" in row.text and "下采购单" in row.text, row.text
+    transfer = row.find_element(By.CSS_SELECTOR, "button[value^='transfer:']")
+    row.find_element(By.NAME, "reason").send_keys("第三个仓的货调过来")
+    shot(browser, "shortages-workbench", full=True)
+    click_and_wait(browser, transfer)
+    assert "/stock/transfers" in browser.current_url
+    assert "已生成调拨单" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    mine = [r for r in browser.find_elements(By.CSS_SELECTOR, "#transfers tbody tr") if number in r.text]
+    assert mine and "待发出" in mine[0].text, browser.find_element(By.ID, "transfers").text
+    row_id = mine[0].get_attribute("id")
+    # The decision is on the line, with who chose it and why.
+    row = shortage_row(browser, number)
+    assert "已选择" in row.text and "TR-" in row.text and "第三个仓的货调过来" in row.text, row.text
+
+    login(browser, "warehouse")
+    browser.get(f"{BASE}/stock/transfers")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, f"#{row_id} button.transfer-ship"))
+    assert "货物在途" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert "在途" in browser.find_element(By.ID, row_id).text
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, f"#{row_id} button.transfer-receive"))
+    assert "已收货入库" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    shot(browser, "transfers", full=True)
+    # The receipt leaves a timer; the worker allocates the waiting order.
+    def allocated(driver):
+        driver.get(order_url)
+        return driver.find_element(By.ID, "allocation-panel").get_attribute("data-status") == "full"
+    WebDriverWait(browser, 30, poll_frequency=1).until(allocated)
+    assert "处理缺货" in browser.find_element(By.ID, "timeline").text
+    logout(browser)
+
+
+def test_a_shortage_is_resolved_by_a_purchase_order_received_on_its_page(browser):
+    """补货: an order for more than all warehouses hold; purchasing orders the suggested quantity from the workbench,
+    the warehouse books the delivery on the purchase order's page (a wrong quantity is refused and kept), and the
+    order is allocated."""
+    number, order_url = reviewed_order(browser, "OFF-NOTE-BK 150")
+    login(browser, "purchasing")
+    browser.get(f"{BASE}/purchasing")
+    suggestion = [r for r in browser.find_elements(By.CSS_SELECTOR, "#suggestions tbody tr") if "OFF-NOTE-BK" in r.text]
+    assert suggestion, browser.find_element(By.ID, "suggestions").text
+    shot(browser, "purchasing", full=True)
+    row = shortage_row(browser, number)
+    click_and_wait(browser, row.find_element(By.CSS_SELECTOR, "button[value='purchase']"))
+    assert "已下采购单" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert browser.find_element(By.ID, "po-status").get_attribute("data-status") == "ordered"
+    po_url = browser.current_url
+    assert number in browser.find_element(By.ID, "po-facts").text, "the purchase order names the order it is for"
+
+    login(browser, "warehouse")
+    browser.get(po_url)
+    outstanding = int(browser.find_element(By.CSS_SELECTOR, "#po-lines tbody tr td:nth-child(4)").text)
+    quantity = browser.find_element(By.CSS_SELECTOR, "#po-lines input[name^='quantity-']")
+    quantity.clear()
+    quantity.send_keys(str(outstanding + 1))
+    submit(browser, "receive")
+    assert "不能超过未到数量" in browser.find_element(By.ID, "po-error").text
+    quantity = browser.find_element(By.CSS_SELECTOR, "#po-lines input[name^='quantity-']")
+    assert quantity.get_attribute("value") == str(outstanding + 1), "what was typed is kept"
+    quantity.clear()
+    quantity.send_keys(str(outstanding))
+    submit(browser, "receive")
+    assert "已到货入库" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert browser.find_element(By.ID, "po-status").get_attribute("data-status") == "received"
+    shot(browser, "purchase-order", full=True)
+    def allocated(driver):
+        driver.get(order_url)
+        return driver.find_element(By.ID, "allocation-panel").get_attribute("data-status") == "full"
+    WebDriverWait(browser, 30, poll_frequency=1).until(allocated)
     logout(browser)

@@ -95,4 +95,15 @@ struct ReplenishmentTests {
         let options = Shortage.options(nothingShips, today: CalendarDate(daysSince1970: 20_000))
         #expect(!options.contains { $0.kind == .transfer } && options.contains { $0.kind == .purchase })
     }
+
+    @Test func aLaterDateIsOfferedOnlyWhenTheGoodsWouldComeAfterThePromisedOne() {
+        let today = CalendarDate(daysSince1970: 20_000)
+        func delays(promised: CalendarDate?) -> [CalendarDate?] {
+            let facts = Shortage.Facts(sku: "A", short: 1, allocated: 0, elsewhere: [], supplier: ("S", 10), substitutes: [], promised: promised)
+            return Shortage.options(facts, today: today).filter { $0.kind == .delay }.map(\.eta)
+        }
+        #expect(delays(promised: today.adding(days: 30)).isEmpty, "the purchase arrives in 10 days, before the promised date")
+        #expect(delays(promised: today.adding(days: 5)) == [today.adding(days: 10)])
+        #expect(delays(promised: nil) == [today.adding(days: 10)])
+    }
 }

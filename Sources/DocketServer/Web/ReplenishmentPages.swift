@@ -95,7 +95,12 @@ struct ReplenishmentPages {
                     let sku = index.flatMap { $0 < delivery.lines.count ? delivery.lines[$0].sku : nil }
                     return [sku, problem.message.text(context.language)].compactMap { $0 }.joined(separator: "：")
                 }
-                return try await purchaseOrderPage(id, context, error: messages.joined(separator: "；"), status: status(error))
+                var typed: [Int64: PurchaseOrderPageModel.Typed] = [:]
+                for line in order.lines {
+                    typed[line.id] = PurchaseOrderPageModel.Typed(
+                        quantity: form.text("quantity-\(line.id)") ?? "", lot: form.text("lot-\(line.id)") ?? "", expiry: form.text("expiry-\(line.id)") ?? "")
+                }
+                return try await purchaseOrderPage(id, context, error: messages.joined(separator: "；"), typed: typed, status: status(error))
             }
         }
         routes.post(.purchaseOrderCancel(.parameter), .purchasing) { request, context in
@@ -123,6 +128,7 @@ struct ReplenishmentPages {
         let lines = try await store.orders.shortages()
         let people = try await store.auth.people(for: lines.flatMap { $0.decisions.map(\.actor) })
         let roles = context.identity?.roles
+        let named = try await placeNames(language)
         let model = ShortagesPageModel(
             tabBar: StockPages.tabBar(.shortages, language),
             lines: lines.map { line in
@@ -130,19 +136,21 @@ struct ReplenishmentPages {
                     ShortagesPageModel.Button(
                         value: option.kind.rawValue + (option.kind == .transfer ? option.warehouse.map { ":" + $0 } ?? "" : "")
                             + (option.kind == .substitute ? option.sku.map { ":" + $0 } ?? "" : ""),
-                        label: Message("ui.shortages.do.\(option.kind.rawValue)", ["warehouse": option.warehouse ?? "", "sku": option.sku ?? ""]).text(language))
+                        label: Message("ui.shortages.do.\(option.kind.rawValue)", ["warehouse": named(option).warehouse ?? "", "sku": option.sku ?? ""])
+                            .text(language))
                 }
                 return ShortagesPageModel.Line(
                     href: Route.order(line.orderID).path, number: line.number,
                     customer: People.customer(line.customerCode, name: line.customerName, in: language), urgent: line.urgent || line.type != .stock,
                     type: Message("order.type.\(line.type.rawValue)").text(language), promised: line.promisedDate?.iso8601 ?? "—", sku: line.sku,
                     quantity: line.quantity, allocated: line.allocated, short: line.short,
-                    options: line.options.map { $0.message.text(language) },
+                    options: line.options.map { named($0).message.text(language) },
                     decisions: line.decisions.map { decision in
                         ShortagesPageModel.Decision(
-                            text: decision.option.message.text(language), reference: Self.reference(decision.reference, order: line.orderID, language),
+                            text: named(decision.option).message.text(language), reference: Self.reference(decision.reference, order: line.orderID, language),
                             who: people.name(of: decision.actor, in: language), when: displayTime(decision.decidedAt), reason: decision.reason ?? "")
                     },
+                    hasDecisions: !line.decisions.isEmpty,
                     decide: buttons.isEmpty
                         ? nil
                         : ShortagesPageModel.Decide(
@@ -152,6 +160,34 @@ struct ReplenishmentPages {
             },
             error: error.flatMap { error in lines.contains { $0.lineID.rawValue == error.line } ? nil : error.message })
         return pages.views.render("shortages", ["page": model], context: context, status: status, current: Route.stock.path, notice: notice)
+    }
+
+    /// Warehouses and suppliers by name (上海仓（SH）), for options, transfers and purchase orders.
+    private func placeNames(_ language: Language) async throws -> PlaceNames {
+        var names = PlaceNames()
+        for warehouse in try await store.warehouses.list(ListQuery(limit: 200)).items {
+            names.warehouses[warehouse.value.code] = People.place(warehouse.value.name, code: warehouse.value.code, in: language)
+        }
+        for supplier in try await store.suppliers.list(ListQuery(limit: 200)).items {
+            names.suppliers[supplier.value.code] = People.place(supplier.value.name, code: supplier.value.code, in: language)
+        }
+        return names
+    }
+
+    struct PlaceNames {
+        var warehouses: [String: String] = [:]
+        var suppliers: [String: String] = [:]
+
+        func warehouse(_ code: String) -> String { warehouses[code] ?? code }
+
+        /// The option with its places named, as people read it.
+        func callAsFunction(_ option: ShortageOption) -> ShortageOption {
+            var option = option
+            option.warehouse = option.warehouse.map(warehouse)
+            option.toWarehouse = option.toWarehouse.map(warehouse)
+            option.supplier = option.supplier.map { suppliers[$0] ?? $0 }
+            return option
+        }
     }
 
     /// A decision's document in words, linked: the transfer, the purchase order, or the change request on the order.
@@ -190,13 +226,14 @@ struct ReplenishmentPages {
         let transfers = try await store.transfers.transfers(open: false, limit: 200)
         let orders = try await store.orders.numbers(of: transfers.compactMap(\.orderID))
         let people = try await store.auth.people(for: transfers.map(\.createdBy))
+        let places = try await placeNames(language)
         let manage = Access.transfers.allows(context.identity?.roles)
         let model = TransfersPageModel(
             tabBar: StockPages.tabBar(.transfers, language), error: error,
             rows: transfers.map { transfer in
                 TransfersPageModel.Row(
-                    id: transfer.id.rawValue, number: transfer.number, product: "\(transfer.sku) \(transfer.productName)", from: transfer.fromWarehouse,
-                    to: transfer.toWarehouse, quantity: transfer.quantity, status: Message("transfer.status.\(transfer.status.rawValue)").text(language),
+                    id: transfer.id.rawValue, number: transfer.number, product: "\(transfer.sku) \(transfer.productName)", from: places.warehouse(transfer.fromWarehouse),
+                    to: places.warehouse(transfer.toWarehouse), quantity: transfer.quantity, status: Message("transfer.status.\(transfer.status.rawValue)").text(language),
                     statusKey: transfer.status.rawValue, eta: transfer.eta?.iso8601 ?? "—",
                     order: transfer.orderID.map { ShortagesPageModel.Link(text: orders[$0] ?? "—", href: Route.order($0).path) },
                     by: people.name(of: transfer.createdBy, in: language), version: transfer.version,
@@ -220,6 +257,7 @@ struct ReplenishmentPages {
         let orders = try await store.purchasing.purchaseOrders(open: false, limit: 200)
         let warehouses = try await store.warehouses.list(ListQuery(limit: 200)).items.filter { $0.value.active }
         let canOrder = Access.purchasing.allows(context.identity?.roles)
+        let places = try await placeNames(language)
         let model = PurchasingPageModel(
             tabBar: StockPages.tabBar(.purchasing, language), error: error.flatMap { e in suggestions.contains { $0.sku == e.sku } ? nil : e.message },
             suggestions: suggestions.map { s in
@@ -235,7 +273,7 @@ struct ReplenishmentPages {
             orders: orders.map { order in
                 PurchasingPageModel.Order(
                     href: Route.purchaseOrder(order.id).path, number: order.number,
-                    supplier: People.place(order.supplierName ?? order.supplierCode, code: order.supplierCode, in: language), warehouse: order.warehouseCode,
+                    supplier: People.place(order.supplierName ?? order.supplierCode, code: order.supplierCode, in: language), warehouse: places.warehouse(order.warehouseCode),
                     lines: order.lines.map { "\($0.sku) × \($0.quantity)" }.joined(separator: "，"),
                     received: order.lines.map { "\($0.received)/\($0.quantity)" }.joined(separator: "，"),
                     status: Message("purchaseOrder.status.\(order.status.rawValue)").text(language), statusKey: order.status.rawValue,
@@ -244,8 +282,9 @@ struct ReplenishmentPages {
         return pages.views.render("purchasing", ["page": model], context: context, status: status, current: Route.stock.path, notice: notice)
     }
 
+    /// `typed`: what the receiver typed per line, kept when the delivery is refused.
     private func purchaseOrderPage(_ id: ID<PurchaseOrder>, _ context: DocketRequestContext, notice: String? = nil, error: String? = nil,
-        status: HTTPResponse.Status = .ok) async throws -> Response
+        typed: [Int64: PurchaseOrderPageModel.Typed] = [:], status: HTTPResponse.Status = .ok) async throws -> Response
     {
         let language = context.language
         let order = try await store.purchasing.purchaseOrder(id: id)
@@ -253,18 +292,21 @@ struct ReplenishmentPages {
         let numbers = try await store.orders.numbers(of: order.orderID.map { [$0] } ?? [])
         let number = order.orderID.flatMap { numbers[$0] }
         let people = try await store.auth.people(for: [order.createdBy])
+        let places = try await placeNames(language)
         func text(_ key: String) -> String { Message(key).text(language) }
         let model = PurchaseOrderPageModel(
             title: "\(text("entity.purchaseOrder")) \(order.number)", error: error,
             status: Message("purchaseOrder.status.\(order.status.rawValue)").text(language), statusKey: order.status.rawValue,
             facts: [
                 (text("ui.field.supplier"), People.place(order.supplierName ?? order.supplierCode, code: order.supplierCode, in: language)),
-                (text("ui.field.warehouse"), order.warehouseCode), (text("ui.purchasing.eta"), order.eta?.iso8601 ?? "—"),
+                (text("ui.field.warehouse"), places.warehouse(order.warehouseCode)), (text("ui.purchasing.eta"), order.eta?.iso8601 ?? "—"),
                 (text("ui.field.who"), people.name(of: order.createdBy, in: language)), (text("ui.field.time"), displayTime(order.createdAt)),
             ].map { StockLotPageModel.Fact(label: $0.0, value: $0.1) },
             forOrder: order.orderID.map { ShortagesPageModel.Link(text: number ?? "—", href: Route.order($0).path) },
             lines: order.lines.map {
-                PurchaseOrderPageModel.Line(id: $0.id, product: "\($0.sku) \($0.productName)", quantity: $0.quantity, received: $0.received, outstanding: $0.outstanding)
+                PurchaseOrderPageModel.Line(
+                    id: $0.id, product: "\($0.sku) \($0.productName)", quantity: $0.quantity, received: $0.received, outstanding: $0.outstanding,
+                    typed: typed[$0.id] ?? PurchaseOrderPageModel.Typed(quantity: String($0.outstanding), lot: "", expiry: ""))
             },
             receive: order.status.isOpen && Access.purchaseReceive.allows(context.identity?.roles)
                 ? PurchaseOrderPageModel.Receive(
@@ -324,7 +366,8 @@ struct ShortagesPageModel {
         var short: Int64
         var options: [String]
         var decisions: [Decision]
-        var hasDecisions: Bool { !decisions.isEmpty }
+        /// Mustache reads stored properties only.
+        var hasDecisions: Bool
         var decide: Decide?
         var error: String?
     }
@@ -408,12 +451,20 @@ struct PurchasingPageModel {
 
 /// `purchaseOrder`: one purchase order, its lines, and the delivery form.
 struct PurchaseOrderPageModel {
+    struct Typed {
+        var quantity: String
+        var lot: String
+        var expiry: String
+    }
+
     struct Line {
         var id: Int64
         var product: String
         var quantity: Int64
         var received: Int64
         var outstanding: Int64
+        /// The delivery form's inputs: the outstanding quantity at first, what was typed after a refusal.
+        var typed: Typed
     }
 
     struct Receive {

@@ -215,7 +215,7 @@ enum Templates {
         <div class="table-scroll">
         <table class="grid" id="po-lines">
           <thead><tr><th>{{t.ui.field.product}}</th><th class="num">{{t.ui.purchasing.ordered}}</th><th class="num">{{t.ui.purchasing.received}}</th><th class="num">{{t.ui.purchasing.outstanding}}</th>{{#receive}}<th class="num">{{t.ui.purchasing.arrived}}</th><th>{{t.ui.field.lot}}</th><th>{{t.ui.field.expiryDate}}</th>{{/receive}}</tr></thead>
-          <tbody>{{#lines}}<tr><td>{{product}}</td><td class="num">{{quantity}}</td><td class="num">{{received}}</td><td class="num">{{outstanding}}</td>{{#receive}}<td class="num"><input name="quantity-{{id}}" value="{{outstanding}}" inputmode="numeric" size="8" aria-label="{{t.ui.purchasing.arrived}}"></td><td><input name="lot-{{id}}" size="12" aria-label="{{t.ui.field.lot}}"></td><td><input type="date" name="expiry-{{id}}" aria-label="{{t.ui.field.expiryDate}}"></td>{{/receive}}</tr>{{/lines}}</tbody>
+          <tbody>{{#lines}}<tr><td>{{product}}</td><td class="num">{{quantity}}</td><td class="num">{{received}}</td><td class="num">{{outstanding}}</td>{{#receive}}<td class="num"><input name="quantity-{{id}}" value="{{typed.quantity}}" inputmode="numeric" size="8" aria-label="{{t.ui.purchasing.arrived}}"></td><td><input name="lot-{{id}}" value="{{typed.lot}}" size="12" aria-label="{{t.ui.field.lot}}"></td><td><input type="date" name="expiry-{{id}}" value="{{typed.expiry}}" aria-label="{{t.ui.field.expiryDate}}"></td>{{/receive}}</tr>{{/lines}}</tbody>
         </table>
         </div>
         {{#receive}}
@@ -480,6 +480,11 @@ enum Templates {
         form.inline { display: inline; }
         .toolbar { display: flex; gap: .5rem; align-items: center; margin: .5rem 0 1rem; }
         .toolbar input { max-width: 20rem; }
+        .shortage-decision { flex-wrap: wrap; }
+        .shortage-decision button, .inline button { white-space: nowrap; }
+        .shortage-decision input { flex: 1 1 12rem; }
+        form.inline { display: inline; margin-right: .25rem; }
+        .decisions { margin-bottom: .5rem; }
         table.grid { width: 100%; border-collapse: collapse; background: #fff; }
         .grid th, .grid td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); }
         .grid th { font-size: .85rem; color: var(--muted); }

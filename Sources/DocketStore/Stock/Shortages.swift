@@ -126,7 +126,8 @@ extension OrderRepository {
                 let options = Shortage.options(
                     Shortage.Facts(
                         sku: line.sku, short: line.short, allocated: line.allocated, elsewhere: elsewhere, supplier: supplier,
-                        substitutes: substitutes, shipFrom: shipFrom, receiveAt: receiveAt), today: today)
+                        substitutes: substitutes, shipFrom: shipFrom, receiveAt: receiveAt, promised: try order.row.optionalDate("promised_date")),
+                    today: today)
                 result.append(
                     ShortLine(
                         orderID: order.priority.orderID, number: try order.row.text("number"), customerCode: try order.row.text("customer_code"),
