@@ -51,8 +51,10 @@ extension Access {
     /// 采购单: purchasing orders from suppliers (the order manager may too); the warehouse receives deliveries.
     public static let purchasing = Access.roles([.admin, .purchasing, .orderManager])
     public static let purchaseReceive = Access.roles([.admin, .warehouse, .purchasing])
+    /// 生产安排与跟踪: production plans and reports; the order manager may plan.
+    public static let production = Access.roles([.admin, .production, .orderManager])
     /// 库存不足处理: whoever carries out one of the options (the use case checks the option's own roles).
-    public static let shortageDecision = Access.roles([.admin, .orderDesk, .sales, .customerService, .orderManager, .warehouse, .logistics, .purchasing])
+    public static let shortageDecision = Access.roles([.admin, .orderDesk, .sales, .customerService, .orderManager, .warehouse, .logistics, .purchasing, .production])
     /// 订单录入: the order desk, sales and customer service take orders in (integrations use their tokens).
     public static let orderIntake = Access.roles([.admin, .orderDesk, .sales, .customerService])
     /// Hold, resume and cancel (with a reason).

@@ -79,12 +79,17 @@ public struct AllocationDemand: Sendable, Hashable {
         /// Set for shelf-life products: lots go first-expiry-first-out and must keep the policy's minimum.
         public var shelfLifeDays: Int?
         public var weightGrams: Int64
-        /// Made to order: produced, never taken from stock.
+        /// Made to order: produced for the line, never taken from general stock — only from the output of its own
+        /// production orders (`producedLots`).
         public var makeToOrder: Bool
+        /// The lots production made for this line (their codes are the production orders' numbers).
+        public var producedLots: Set<String>
 
         public init(
-            lineID: ID<OrderLine>, sku: String, quantity: Int64, shelfLifeDays: Int? = nil, weightGrams: Int64 = 0, makeToOrder: Bool = false
+            lineID: ID<OrderLine>, sku: String, quantity: Int64, shelfLifeDays: Int? = nil, weightGrams: Int64 = 0, makeToOrder: Bool = false,
+            producedLots: Set<String> = []
         ) {
+            self.producedLots = producedLots
             self.lineID = lineID
             self.sku = sku
             self.quantity = quantity
@@ -351,6 +356,14 @@ private struct Planner {
                     }
                     if let note { lineExcluded[lot.warehouse, default: []].append(note) } else { lineUsable[lot.warehouse, default: []].append(lot) }
                 }
+            } else {
+                // Only what production made for this line, wherever it is (an active warehouse, not quarantined).
+                for lot in bySKU[line.sku] ?? [] where line.producedLots.contains(lot.lot) && lot.available > 0 && !lot.quarantined {
+                    guard sites[lot.warehouse]?.active == true, lot.expiry.map({ $0 >= demand.today }) ?? true else { continue }
+                    lineUsable[lot.warehouse, default: []].append(lot)
+                }
+            }
+            do {
                 let firstExpiry = line.shelfLifeDays != nil
                 for (warehouse, lots) in lineUsable {
                     lineUsable[warehouse] = lots.sorted { a, b in
@@ -521,10 +534,28 @@ private struct Planner {
         var lotUsed: [ID<StockLot>: Int64] = [:]
         for (index, line) in demand.lines.enumerated() {
             if line.makeToOrder {
+                // What production made for the line, from the order's warehouses first; the rest is to produce.
+                var picks: [AllocationPlan.Pick] = []
+                var notes: [AllocationNote] = []
+                var remaining = line.quantity
+                let order = chosenWarehouses + usable[index].keys.filter { !chosenWarehouses.contains($0) }.sorted()
+                for warehouse in order {
+                    for lot in usable[index][warehouse] ?? [] where remaining > 0 {
+                        let take = min(remaining, lot.available - (lotUsed[lot.lotID] ?? 0))
+                        guard take > 0 else { continue }
+                        remaining -= take
+                        lotUsed[lot.lotID, default: 0] += take
+                        picks.append(
+                            AllocationPlan.Pick(lotID: lot.lotID, warehouse: warehouse, location: lot.location, lot: lot.lot, expiry: lot.expiry, quantity: take))
+                        notes.append(AllocationNote(.picked, warehouse: warehouse, lot: lot.lot, quantity: take, expiry: lot.expiry))
+                    }
+                }
+                if remaining > 0 { notes.append(AllocationNote(.makeToOrder, quantity: remaining)) }
+                if remaining < line.quantity { anyAllocated = true }
                 lines.append(
                     AllocationPlan.Line(
-                        lineID: line.lineID, sku: line.sku, quantity: line.quantity, allocated: 0, toProduce: line.quantity, picks: [],
-                        explanation: [AllocationNote(.makeToOrder, quantity: line.quantity)]))
+                        lineID: line.lineID, sku: line.sku, quantity: line.quantity, allocated: line.quantity - remaining, toProduce: remaining,
+                        picks: picks, explanation: notes))
                 continue
             }
             let shares = chosen?.shares[shareRow] ?? []
@@ -595,7 +626,8 @@ private struct Planner {
                     explanation: notes))
         }
         let status: AllocationPlan.Status = allFull ? .full : (anyAllocated ? .partial : .none)
-        let shipping = chosenWarehouses.filter { warehouse in lines.contains { $0.picks.contains { $0.warehouse == warehouse } } }
+        let picked = Set(lines.flatMap { $0.picks.map(\.warehouse) })
+        let shipping = (chosenWarehouses + picked.subtracting(chosenWarehouses).sorted()).filter { picked.contains($0) }
         return AllocationPlan(status: status, warehouses: shipping, lines: lines)
     }
 }

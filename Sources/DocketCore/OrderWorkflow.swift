@@ -89,6 +89,9 @@ public enum TimerKind: String, Sendable, Codable, CaseIterable {
     case serveWaiting = "serve_waiting"
     /// Plan an order again (a lot it held was quarantined).
     case reallocate
+    /// A production order's milestone is due: missed, it moves the finish and may threaten the promised date. Its
+    /// subject is the production order.
+    case milestoneCheck = "milestone_check"
 
     /// The timers of a confirmation request.
     public static let confirmation: [TimerKind] = [.confirmationReminder, .confirmationDeadline]
@@ -127,6 +130,8 @@ public enum NotificationTopic: String, Sendable, Codable, CaseIterable {
     case confirmed = "order.confirmed"
     case changeRequested = "order.changeRequested"
     case revised = "order.revised"
+    /// Production will finish after the promised date: the customer is told, and a new date is asked for.
+    case delayed = "order.delayed"
 }
 
 /// Something a decision makes happen besides the state change, applied by the store in the same transaction.
@@ -359,7 +364,7 @@ public enum OrderWorkflow {
             return .remind([.notify(.confirmationReminder)])
         case .confirmationDeadline:
             return .act(policy.onExpiry, reason: deadlineReason, outcome: policy.onExpiry == .cancel ? .orderCancelled : .suspended)
-        case .reservationExpiry, .serveWaiting, .reallocate:
+        case .reservationExpiry, .serveWaiting, .reallocate, .milestoneCheck:
             return .skip
         }
     }

@@ -16,6 +16,8 @@ public struct ShortageOption: Sendable, Hashable, Codable {
         case delay
         /// 取消该行.
         case cancelLine
+        /// 安排生产: a production order for what is missing.
+        case produce
     }
 
     public var kind: Kind
@@ -106,6 +108,8 @@ public enum Shortage {
         public var receiveAt: String?
         /// The date promised to the customer: a later date is only offered when the goods would come after it.
         public var promised: CalendarDate?
+        /// Made in house (made to order, or bought from no supplier): production is offered, due by the promised date.
+        public var producible: Bool
         public var supplier: (code: String, leadTimeDays: Int)?
         /// The product's allowed substitutes with their usable stock.
         public var substitutes: [(sku: String, available: Int64)]
@@ -113,8 +117,9 @@ public enum Shortage {
         public init(
             sku: String, short: Int64, allocated: Int64, elsewhere: [(warehouse: String, available: Int64, kilometres: Int)],
             supplier: (code: String, leadTimeDays: Int)?, substitutes: [(sku: String, available: Int64)], shipFrom: String? = nil,
-            receiveAt: String? = nil, promised: CalendarDate? = nil
+            receiveAt: String? = nil, promised: CalendarDate? = nil, producible: Bool = false
         ) {
+            self.producible = producible
             self.promised = promised
             self.shipFrom = shipFrom
             self.receiveAt = receiveAt ?? shipFrom
@@ -145,6 +150,10 @@ public enum Shortage {
         if let supplier = facts.supplier {
             options.append(
                 ShortageOption(.purchase, toWarehouse: facts.receiveAt, supplier: supplier.code, quantity: facts.short, eta: today.adding(days: max(0, supplier.leadTimeDays))))
+        }
+        if facts.producible {
+            options.append(
+                ShortageOption(.produce, toWarehouse: facts.receiveAt, quantity: facts.short, eta: max(facts.promised ?? today.adding(days: 7), today.adding(days: 1))))
         }
         for substitute in facts.substitutes where substitute.available >= facts.short {
             options.append(ShortageOption(.substitute, sku: substitute.sku, quantity: facts.short, eta: today, needsConsent: true))

@@ -1,7 +1,7 @@
 /// The kinds of stock movement. Every change of on-hand or reserved stock is one ledger entry, so on-hand is
 /// always explainable as the sum of the lot's movements.
 public enum MovementKind: String, Sendable, Codable, CaseIterable, Hashable {
-    case receipt, reservation, release, pick, shipment, transferOut, transferIn, adjustment, `return`
+    case receipt, reservation, release, pick, shipment, transferOut, transferIn, adjustment, `return`, production
 }
 
 /// 入库: goods received into a warehouse location, optionally into a lot with an expiry date.

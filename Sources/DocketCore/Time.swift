@@ -130,6 +130,11 @@ public struct CalendarDate: Hashable, Comparable, Sendable, TextCodable, CustomS
 
     public func adding(days: Int) -> CalendarDate { CalendarDate(daysSince1970: daysSince1970 + days) }
 
+    /// The moment the day starts where the clock is `utcOffsetHours` ahead of UTC (Beijing: 8).
+    public func start(utcOffsetHours: Int) -> Timestamp {
+        Timestamp(millisecondsSince1970: Int64(daysSince1970) * 86_400_000 - Int64(utcOffsetHours) * 3_600_000)
+    }
+
     public static func parse(_ text: String) -> CalendarDate? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,

@@ -145,6 +145,7 @@ struct AllocationAPI {
         var changeRequest: ChangeRequest?
         var transfer: Transfer?
         var purchaseOrder: PurchaseOrder?
+        var productionOrder: ProductionOrder?
 
         init(option: String, _ outcome: ShortageOutcome) {
             self.option = option
@@ -152,6 +153,7 @@ struct AllocationAPI {
             case .change(let change): changeRequest = change
             case .transfer(let transfer): self.transfer = transfer
             case .purchaseOrder(let order): purchaseOrder = order
+            case .productionOrder(let order): productionOrder = order
             case .recorded: break
             }
         }

@@ -68,6 +68,7 @@ public func buildRouter(
     OrdersAPI(store: store).register(on: routes)
     AllocationAPI(store: store).register(on: routes)
     ReplenishmentAPI(store: store).register(on: routes)
+    ProductionAPI(store: store).register(on: routes)
     ChannelsAPI(store: store).register(on: routes)
     WebPages(store: store, views: views, settings: settings).register(on: routes)
     return DocketRouter(router: router, permissions: routes.permissions)

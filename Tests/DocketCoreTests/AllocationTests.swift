@@ -232,7 +232,12 @@ struct AllocationTests {
         var demand = Self.demand(5)
         demand.lines[0].makeToOrder = true
         let made = Allocation.plan(demand, supply: supply, warehouses: Self.sites, carriers: [], policy: .standard)
-        #expect(made.status == .full && made.lines[0].toProduce == 5 && made.lines[0].picks.isEmpty)
+        #expect(made.status == .full && made.lines[0].toProduce == 5 && made.lines[0].picks.isEmpty, "general stock is not for a made-to-order line")
+        // What production made for the line (its lot is the production order's number) is taken; the rest is produced.
+        demand.lines[0].producedLots = ["L1"]
+        let output = Allocation.plan(demand, supply: supply, warehouses: Self.sites, carriers: [], policy: .standard)
+        #expect(output.status == .full && output.lines[0].allocated == 4 && output.lines[0].toProduce == 1 && output.lines[0].picks.map(\.lot) == ["L1"])
+        #expect(output.warehouses == ["SH"])
     }
 
     @Test func urgentAndRushGoFirstThenFirstComeFirstServed() {

@@ -107,3 +107,57 @@ struct ReplenishmentTests {
         #expect(delays(promised: nil) == [today.adding(days: 10)])
     }
 }
+
+@Suite("Production in Core")
+struct ProductionTests {
+    static let today = CalendarDate(daysSince1970: 20_000)
+
+    func order(_ status: ProductionOrder.Status = .inProgress, produced: Int64 = 0) -> ProductionOrder {
+        ProductionOrder(
+            id: 1, number: "MO-20261123-0001", sku: "M", productName: "m", warehouseCode: "SH", quantity: 10, produced: produced, status: status,
+            dueDate: Self.today.adding(days: 10), expectedDate: nil, atRisk: false, specification: nil, specConfirmation: nil, orderID: nil, lineID: nil,
+            operations: [.init(name: "下料"), .init(name: "成型")], milestones: [.init(name: "样品", due: Self.today.adding(days: 3))], createdBy: "user:a",
+            createdAt: Timestamp(millisecondsSince1970: 0), version: 1)
+    }
+
+    @Test func aProductionOrderStartsOnlyOnceItsSpecificationIsConfirmedAndIsNeverCancelledOnceStarted() {
+        let expected: [ProductionOrder.Status: [ProductionOrder.Action: ProductionOrder.Status]] = [
+            .awaitingSpec: [.confirmSpec: .planned, .cancel: .cancelled],
+            .planned: [.start: .inProgress, .cancel: .cancelled],
+            .inProgress: [.report: .inProgress],
+            .completed: [:], .cancelled: [:],
+        ]
+        for status in ProductionOrder.Status.allCases {
+            for action in ProductionOrder.Action.allCases {
+                #expect(ProductionOrder.next(status, action) == expected[status]?[action], "\(status) × \(action)")
+            }
+        }
+    }
+
+    @Test func aReportMarksWhatItSaysAndRefusesWhatTheOrderDoesNotHave() throws {
+        let now = Timestamp(millisecondsSince1970: 1_000)
+        let progress = try Production.apply(ProgressReport(produced: 4, operation: "下料", milestone: "样品"), to: order(produced: 3), at: now)
+        #expect(progress.produced == 7 && !progress.complete && progress.operations.map(\.done) == [true, false])
+        #expect(progress.milestones.first?.reachedAt == now)
+        #expect(try Production.apply(ProgressReport(produced: 7), to: order(produced: 3), at: now).complete)
+        #expect(throws: DocketError.invalid([
+            FieldProblem("produced", "overProduction", ["max": "7"]), FieldProblem("operation", "unknownOperation", ["value": "喷漆"]),
+        ])) { try Production.apply(ProgressReport(produced: 8, operation: "喷漆"), to: order(produced: 3), at: now) }
+        #expect(throws: DocketError.invalid([FieldProblem("produced", "emptyReport")])) { try Production.apply(ProgressReport(), to: order(), at: now) }
+        #expect(throws: DocketError.invalid([FieldProblem("status", "productionNotStarted", ["status": "planned"])])) {
+            try Production.apply(ProgressReport(produced: 1), to: order(.planned), at: now)
+        }
+    }
+
+    @Test func aSlipIsAFinishAfterThePromisedDate() {
+        let due = Self.today.adding(days: 10)
+        #expect(Production.slip(expected: due.adding(days: 2), due: due, promised: due.adding(days: 5)) == nil, "still before the promise")
+        #expect(Production.slip(expected: due.adding(days: 6), due: due, promised: due.adding(days: 5)) == due.adding(days: 6))
+        #expect(Production.slip(expected: due.adding(days: 1), due: due, promised: nil) == due.adding(days: 1), "without an order: its own due date")
+        #expect(Production.slip(expected: nil, due: due, promised: nil) == nil)
+        let missed = order().milestones[0]
+        #expect(Production.expectedAfterMissing(missed, order: order(), today: missed.due.adding(days: 4)) == due.adding(days: 4))
+        #expect(order().missedMilestone(today: missed.due) == nil && order().missedMilestone(today: missed.due.adding(days: 1)) == missed)
+        #expect(order().nextMilestoneCheck == missed.due.adding(days: 1))
+    }
+}

@@ -67,7 +67,7 @@ struct AllocationHTTPTests {
             #expect(english.1.contains("1 short; allocated by priority when stock arrives"))
             // The shortage workbench lists the line with the ways to cover it.
             let shortages = try await call(.get, "/api/v1/shortages")
-            #expect(shortages.0 == .ok && shortages.1.contains(#""short":1"#) && shortages.1.contains("延期至"), "\(shortages.1)")
+            #expect(shortages.0 == .ok && shortages.1.contains(#""short":1"#) && shortages.1.contains("安排生产 1") && shortages.1.contains("取消该行缺货的 1"), "\(shortages.1)")
             let workbench = try await client.execute(uri: "/stock/shortages", method: .get) { String(buffer: $0.body) }
             #expect(workbench.contains(#"id="shortages""#) && workbench.contains("先发已分配的 1，其余作为欠货"))
             // The ledger names the order a reservation was made for, by its number, linked.

@@ -22,6 +22,7 @@ enum ShortageOutcome: Sendable {
     case change(ChangeRequest)
     case transfer(Transfer)
     case purchaseOrder(PurchaseOrder)
+    case productionOrder(ProductionOrder)
     case recorded
 }
 
@@ -34,6 +35,7 @@ struct ShortageUseCases {
         switch kind {
         case .transfer: .transfers
         case .purchase: .purchasing
+        case .produce: .production
         case .substitute, .delay, .cancelLine, .partialShipment: .roles([.admin, .orderDesk, .sales, .customerService, .orderManager])
         }
     }
@@ -83,6 +85,15 @@ struct ShortageUseCases {
                 lines: [PurchaseOrderDraft.Line(sku: line.sku, quantity: option.quantity ?? line.short)], orderId: orderID, lineId: lineID)
             let decision = ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor)
             return .purchaseOrder(try await store.purchasing.create(draft, by: actor, decision: decision))
+        case .produce:
+            guard let warehouse = option.toWarehouse else { throw DocketError.invalid("option", "notAnOption") }
+            option.quantity = choice.quantity ?? line.short
+            let order = try await store.orders.order(id: orderID)
+            let draft = ProductionDraft(
+                sku: line.sku, quantity: option.quantity ?? line.short, warehouseCode: warehouse, dueDate: option.eta,
+                specification: order.customerRequirements, orderId: orderID, lineId: lineID)
+            let decision = ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor)
+            return .productionOrder(try await store.production.create(draft, by: actor, decision: decision))
         case .partialShipment:
             try await store.orders.allowPartialShipment(ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor))
             return .recorded

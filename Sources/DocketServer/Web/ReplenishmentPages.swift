@@ -33,6 +33,8 @@ struct ReplenishmentPages {
                     return Response(status: .seeOther, headers: [.location: Route.transfers.with([("done", "requested")]) + "#transfer-\(transfer.id)"])
                 case .purchaseOrder(let order):
                     return Response(status: .seeOther, headers: [.location: Route.purchaseOrder(order.id).with([("done", "ordered")])])
+                case .productionOrder(let order):
+                    return Response(status: .seeOther, headers: [.location: Route.productionOrder(order.id).with([("done", "planned")])])
                 case .recorded:
                     return Response(status: .seeOther, headers: [.location: Route.shortages.with([("done", "recorded")])])
                 }

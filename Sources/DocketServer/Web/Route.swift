@@ -24,6 +24,7 @@ enum Route: Hashable, Sendable {
     case stockLot(ID<StockLot>), stockLotAdjust(ID<StockLot>), stockLotQuarantine(ID<StockLot>)
     case transfers, transferAction(ID<Transfer>, Transfer.Action)
     case purchasing, purchaseOrder(ID<PurchaseOrder>), purchaseOrderReceive(ID<PurchaseOrder>), purchaseOrderCancel(ID<PurchaseOrder>)
+    case production, productionOrder(ID<ProductionOrder>), productionAction(ID<ProductionOrder>, ProductionOrder.Action)
     case warehouseLocations(ID<Warehouse>)
     case records(RecordKind), recordNew(RecordKind), record(RecordKind, Int64)
     case customerCredit(ID<Customer>)
@@ -76,6 +77,9 @@ enum Route: Hashable, Sendable {
         case .purchaseOrder(let id): "/purchasing/\(Self.segment(id))"
         case .purchaseOrderReceive(let id): "/purchasing/\(Self.segment(id))/receive"
         case .purchaseOrderCancel(let id): "/purchasing/\(Self.segment(id))/cancel"
+        case .production: "/production"
+        case .productionOrder(let id): "/production/\(Self.segment(id))"
+        case .productionAction(let id, let action): "/production/\(Self.segment(id))/\(action.rawValue)"
         case .warehouseLocations(let id): "/warehouses/\(Self.segment(id))/locations"
         case .records(let kind): "/\(kind.rawValue)"
         case .recordNew(let kind): "/\(kind.rawValue)/new"

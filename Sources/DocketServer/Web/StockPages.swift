@@ -9,11 +9,11 @@ struct StockPages {
     let pages: WebPages
     var store: Store { pages.store }
 
-    /// The stock pages' tabs (库存查询 · 库存汇总 · 库存流水 · 库存不足处理 · 调拨单 · 采购), `current` marked.
+    /// The stock pages' tabs (库存查询 · 库存汇总 · 库存流水 · 库存不足处理 · 调拨单 · 采购 · 生产), `current` marked.
     static func tabBar(_ current: Route, _ language: Language) -> ListPageModel.TabBar {
         let tabs: [(Route, String)] = [
             (.stock, "ui.stock.title"), (.stockTotals, "ui.stock.totals"), (.stockMovements, "ui.stock.movements"), (.shortages, "ui.shortages.title"),
-            (.transfers, "ui.transfers.title"), (.purchasing, "ui.purchasing.title"),
+            (.transfers, "ui.transfers.title"), (.purchasing, "ui.purchasing.title"), (.production, "ui.production.title"),
         ]
         return ListPageModel.TabBar(
             tabs: tabs.map { ListPageModel.Tab(label: Message($0.1).text(language), href: $0.0.path, current: $0.0 == current) })

@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "field": field, "pager": pager, "layout": layout, "dashboardPanel": dashboardPanel, "queuePanel": queuePanel, "login": login, "home": home, "list": list, "form": form, "error": error,
-        "tokens": tokens, "locations": locations, "stockLot": stockLot, "shortages": shortages, "transfers": transfers, "purchasing": purchasing, "purchaseOrder": purchaseOrder, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
+        "tokens": tokens, "locations": locations, "stockLot": stockLot, "shortages": shortages, "transfers": transfers, "purchasing": purchasing, "purchaseOrder": purchaseOrder, "production": production, "productionOrder": productionOrder, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
         "orderHeader": OrderTemplates.orderHeader, "orderLines": OrderTemplates.orderLines, "reviewPanel": OrderTemplates.reviewPanel, "allocationPanel": OrderTemplates.allocationPanel,
         "confirmationPanel": OrderTemplates.confirmationPanel, "changePanel": OrderTemplates.changePanel,
         "orderHistory": OrderTemplates.orderHistory,
@@ -225,6 +225,94 @@ enum Templates {
         {{/receive}}
         {{#cancel}}<form method="post" action="{{action}}" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><button type="submit" id="cancel-po">{{t.ui.purchasing.cancel}}</button></form>{{/cancel}}
         <p><a href="{{backHref}}">‹ {{t.ui.purchasing.title}}</a></p>
+        {{/page}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// `ProductionPageModel`: lines to plan and open production orders.
+    static let production = """
+        {{<layout}}
+        {{$title}}{{t.ui.production.title}}{{/title}}
+        {{$content}}
+        {{#page}}
+        <h1 id="page-title">{{t.ui.production.title}}</h1>
+        {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
+        {{#error}}<p class="error-summary" role="alert" id="production-error">{{error}}</p>{{/error}}
+        <h2>{{t.ui.production.demand}}</h2>
+        <p class="hint">{{t.ui.production.demandHint}}</p>
+        <div class="table-scroll">
+        <table class="grid" id="production-demand">
+          <thead><tr><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.order.promised}}</th><th>{{t.ui.field.sku}}</th><th class="num">{{t.ui.field.quantity}}</th><th>{{t.ui.production.specification}}</th><th></th></tr></thead>
+          <tbody>{{#demand}}<tr>
+            <td><a href="{{href}}">{{number}}</a></td><td>{{customer}}</td><td>{{promised}}</td><td>{{sku}}</td><td class="num">{{quantity}}</td><td>{{specification}}</td>
+            <td>{{#plan}}<form method="post" action="{{action}}" class="toolbar shortage-decision"><input type="hidden" name="_csrf" value="{{csrf}}">
+              <input type="hidden" name="orderId" value="{{orderID}}"><input type="hidden" name="lineId" value="{{lineID}}"><input type="hidden" name="sku" value="{{sku}}"><input type="hidden" name="quantity" value="{{quantity}}"><input type="hidden" name="specification" value="{{specification}}">
+              <select name="warehouseCode" aria-label="{{t.ui.field.warehouse}}">{{#warehouses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/warehouses}}</select>
+              <input type="date" name="dueDate" value="{{due}}" aria-label="{{t.ui.production.due}}">
+              <input name="operations" placeholder="{{t.ui.production.operationsHint}}" aria-label="{{t.ui.production.operations}}">
+              <button type="submit" class="primary plan-production">{{t.ui.production.plan}}</button></form>{{/plan}}</td>
+          </tr>{{/demand}}
+          {{^demand}}<tr><td colspan="7" class="empty">{{t.ui.production.noDemand}}</td></tr>{{/demand}}
+          </tbody>
+        </table>
+        </div>
+        <h2>{{t.ui.production.orders}}</h2>
+        <div class="table-scroll">
+        <table class="grid" id="production-orders">
+          <thead><tr><th>{{t.ui.production.number}}</th><th>{{t.ui.field.product}}</th><th class="num">{{t.ui.production.progress}}</th><th>{{t.ui.field.status}}</th><th>{{t.ui.production.due}}</th><th>{{t.ui.production.expected}}</th><th>{{t.ui.transfers.forOrder}}</th></tr></thead>
+          <tbody>{{#orders}}<tr{{#late}} class="late"{{/late}}><td><a href="{{href}}">{{number}}</a></td><td>{{product}}</td><td class="num">{{progress}}</td>
+            <td><span class="status" data-status="{{statusKey}}">{{status}}</span>{{#atRisk}} <span class="status urgent">{{t.ui.production.atRisk}}</span>{{/atRisk}}{{#late}} <span class="status urgent">{{t.ui.production.late}}</span>{{/late}}</td>
+            <td>{{due}}</td><td>{{expected}}</td><td>{{#order}}<a href="{{href}}">{{text}}</a>{{/order}}{{^order}}—{{/order}}</td></tr>{{/orders}}
+          {{^orders}}<tr><td colspan="7" class="empty">{{t.ui.production.none}}</td></tr>{{/orders}}
+          </tbody>
+        </table>
+        </div>
+        {{/page}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// `ProductionOrderPageModel`: one production order, its steps and reports.
+    static let productionOrder = """
+        {{<layout}}
+        {{$title}}{{page.title}}{{/title}}
+        {{$content}}
+        {{#page}}
+        <h1 id="page-title">{{title}} <span class="status" data-status="{{statusKey}}" id="production-status">{{status}}</span>{{#atRisk}} <span class="status urgent" id="production-at-risk">{{t.ui.production.atRisk}}</span>{{/atRisk}}</h1>
+        {{#error}}<p class="error-summary" role="alert" id="production-error">{{error}}</p>{{/error}}
+        <div class="figures" id="production-facts">{{#facts}}<div class="figure"><span class="label">{{label}}</span><span class="amount">{{value}}</span></div>{{/facts}}{{#forOrder}}<div class="figure"><span class="label">{{t.ui.transfers.forOrder}}</span><span class="amount"><a href="{{href}}">{{text}}</a></span></div>{{/forOrder}}</div>
+        {{#specification}}<section class="panel" id="specification"><h2>{{t.ui.production.specification}}</h2><p>{{specification}}</p>
+          {{#specConfirmation}}<p class="hint">{{t.ui.production.specConfirmed}}{{specConfirmation}}</p>{{/specConfirmation}}
+          {{#confirmSpec}}<form method="post" action="{{confirmSpec}}" class="toolbar"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+            <input name="confirmation" id="spec-confirmation" placeholder="{{t.ui.production.confirmationHint}}" aria-label="{{t.ui.production.confirmationHint}}">
+            <button type="submit" class="primary" id="confirm-spec">{{t.ui.production.confirmSpec}}</button></form>{{/confirmSpec}}
+        </section>{{/specification}}
+        <p class="toolbar">{{#start}}<form method="post" action="{{start}}" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><button type="submit" class="primary" id="start-production">{{t.ui.production.start}}</button></form>{{/start}}
+        {{#cancel}}<form method="post" action="{{cancel}}" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><button type="submit" id="cancel-production">{{t.ui.production.cancel}}</button></form>{{/cancel}}</p>
+        <div class="split">
+        <section class="panel"><h2>{{t.ui.production.operations}}</h2><ul class="picks" id="operations">{{#operations}}<li>{{#done}}✔ {{/done}}{{^done}}○ {{/done}}{{name}}</li>{{/operations}}{{^operations}}<li>—</li>{{/operations}}</ul></section>
+        <section class="panel"><h2>{{t.ui.production.milestones}}</h2><ul class="picks" id="milestones">{{#milestones}}<li>{{#done}}✔ {{/done}}{{^done}}○ {{/done}}{{name}} {{when}}</li>{{/milestones}}{{^milestones}}<li>—</li>{{/milestones}}</ul></section>
+        </div>
+        {{#report}}<form method="post" action="{{report}}" class="panel" id="report-form" novalidate>
+          <h2>{{t.ui.production.report}}</h2>
+          <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
+          <label><span>{{t.ui.production.produced}}</span><input name="produced" id="report-produced" inputmode="numeric"></label>
+          <label><span>{{t.ui.production.operationFinished}}</span><select name="operation" id="report-operation"><option value=""></option>{{#openOperations}}<option>{{.}}</option>{{/openOperations}}</select></label>
+          <label><span>{{t.ui.production.milestoneReachedLabel}}</span><select name="milestone" id="report-milestone"><option value=""></option>{{#openMilestones}}<option>{{.}}</option>{{/openMilestones}}</select></label>
+          <label><span>{{t.ui.production.problem}}</span><input name="problem" id="report-problem"></label>
+          <label><span>{{t.ui.production.expected}}</span><input type="date" name="expectedDate" id="report-expected"></label>
+          <button type="submit" class="primary" id="send-report">{{t.ui.production.sendReport}}</button>
+        </form>{{/report}}
+        <h2>{{t.ui.production.reports}}</h2>
+        <div class="table-scroll">
+        <table class="grid" id="production-reports">
+          <thead><tr><th>{{t.ui.field.time}}</th><th>{{t.ui.field.who}}</th><th class="num">{{t.ui.production.produced}}</th><th>{{t.ui.production.progress}}</th><th>{{t.ui.production.problem}}</th></tr></thead>
+          <tbody>{{#reports}}<tr><td>{{when}}</td><td>{{who}}</td><td class="num">{{produced}}</td><td>{{what}}</td><td>{{problem}}</td></tr>{{/reports}}
+          {{^reports}}<tr><td colspan="5" class="empty">{{t.ui.production.noReports}}</td></tr>{{/reports}}</tbody>
+        </table>
+        </div>
+        <p><a href="{{backHref}}">‹ {{t.ui.production.title}}</a></p>
         {{/page}}
         {{/content}}
         {{/layout}}

@@ -261,6 +261,7 @@ struct WebPages {
         }
         StockPages(pages: self).register(on: routes)
         ReplenishmentPages(pages: self).register(on: routes)
+        ProductionPages(pages: self).register(on: routes)
         @Sendable func receiptForm(_ context: DocketRequestContext, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) -> Response {
             formResponse(
                 spec: FormSpec<StockReceipt>.receipt, context: context, existing: nil, submitted: form, problems: problems,

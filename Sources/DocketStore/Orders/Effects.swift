@@ -20,8 +20,10 @@ struct OrderMessage: Codable, Hashable {
     var via: String?
     /// The new revision (`revised`).
     var revision: Int64?
-    /// The customer's words (`changeRequested`).
+    /// The customer's words (`changeRequested`), or what delays production (`delayed`).
     var message: String?
+    /// The date production now finishes, to be agreed as the new promised date (`delayed`).
+    var newDate: CalendarDate?
 
     init(_ order: StoredOrder) {
         orderID = order.id

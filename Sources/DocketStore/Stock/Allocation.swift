@@ -119,7 +119,11 @@ extension OrderRepository {
             Statement("SELECT code, active, archived, latitude, longitude FROM warehouses", []),
             Statement(SQL("SELECT * FROM carriers WHERE archived = FALSE AND active = TRUE"), []),
             Statement("SELECT COALESCE(MAX(line_no), 0) AS last FROM order_lines WHERE order_id = $1", [order.id]),
+            // What production made for the order's lines: made-to-order lines take only these lots.
+            Statement("SELECT line_id, number FROM production_orders WHERE order_id = $1 AND status <> 'cancelled'", [order.id]),
         ])
+        var producedLots: [Int64: Set<String>] = [:]
+        for row in results[5] { producedLots[try row.int("line_id"), default: []].insert(try row.text("number")) }
         var productRows: [String: SQLRow] = [:]
         for row in results[0] { productRows[try row.text("sku")] = row }
         var supply: [LotSupply] = []
@@ -157,7 +161,8 @@ extension OrderRepository {
                 AllocationDemand.Line(
                     lineID: line.id ?? ID(0), sku: line.sku, quantity: max(0, line.quantity),
                     shelfLifeDays: product?.optionalInt("shelf_life_days").map { Int($0) },
-                    weightGrams: product?.optionalInt("weight_grams") ?? 0, makeToOrder: (try? product?.bool("make_to_order")) ?? false))
+                    weightGrams: product?.optionalInt("weight_grams") ?? 0, makeToOrder: (try? product?.bool("make_to_order")) ?? false,
+                    producedLots: line.id.flatMap { producedLots[$0.rawValue] } ?? []))
         }
         let address = order.deliveryAddress
         let demand = AllocationDemand(

@@ -76,14 +76,17 @@ extension OrderRepository {
         var products = Conditions()
         products.add("sku IN \(products.list(skus))")
         let facts = try await engine.read([
-            Statement(SQL("SELECT sku, default_supplier_code, substitute_skus FROM products\(products.clause)"), products.binds),
+            Statement(SQL("SELECT sku, default_supplier_code, substitute_skus, make_to_order FROM products\(products.clause)"), products.binds),
             Statement("SELECT code, lead_time_days FROM suppliers WHERE archived = FALSE", []),
             Statement("SELECT code, latitude, longitude, active, archived FROM warehouses ORDER BY code", []),
         ])
         var supplierOf: [String: String] = [:]
         var substitutesOf: [String: [String]] = [:]
+        var producible: Set<String> = []
         for row in facts[0] {
             let sku = try row.text("sku")
+            // Made in house: made to order, or bought from no one.
+            if try row.bool("make_to_order") || row.optionalText("default_supplier_code") == nil { producible.insert(sku) }
             supplierOf[sku] = row.optionalText("default_supplier_code")
             substitutesOf[sku] = try JSONColumn.decode([String].self, try row.text("substitute_skus"), column: "substitute_skus")
         }
@@ -126,7 +129,8 @@ extension OrderRepository {
                 let options = Shortage.options(
                     Shortage.Facts(
                         sku: line.sku, short: line.short, allocated: line.allocated, elsewhere: elsewhere, supplier: supplier,
-                        substitutes: substitutes, shipFrom: shipFrom, receiveAt: receiveAt, promised: try order.row.optionalDate("promised_date")),
+                        substitutes: substitutes, shipFrom: shipFrom, receiveAt: receiveAt, promised: try order.row.optionalDate("promised_date"),
+                        producible: producible.contains(line.sku)),
                     today: today)
                 result.append(
                     ShortLine(

@@ -92,6 +92,13 @@ extension TimerRepository {
         if timer.subject == .product && timer.kind == .serveWaiting {
             return try await serveWaiting(timer, markDone: markDone, by: actor)
         }
+        if timer.subject == .productionOrder && timer.kind == .milestoneCheck {
+            do {
+                return try await store.production.checkMilestones(ID(timer.subjectID)) { markDone($0, clock.now()) }
+            } catch StoreError.guardFailed(let label) where label == "timers.lease" {
+                return .leaseLost
+            }
+        }
         guard timer.subject == .order else { throw StoreError.decoding(column: "subject") }
         let order = try await store.orders.order(id: ID(timer.subjectID))
         do {
