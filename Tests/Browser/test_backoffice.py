@@ -423,7 +423,7 @@ def test_chinese_pages_show_no_code_identifiers(browser):
     paths = ["/", "/orders", "/orders?stage=confirmation", "/orders?stage=review"] + [f"/orders/{n}" for n in range(1, 13)] + [
         "/customers", "/customers/1", "/customers/2", "/products", "/carriers", "/carriers/1", "/review-rules", "/review-rules/new",
         "/admin/users", "/warehouses", "/suppliers", "/stock", "/stock/totals", "/stock/movements", "/stock/lots/1", "/stock/shortages",
-        "/stock/transfers", "/purchasing"]
+        "/stock/transfers", "/purchasing", "/production"]
     found = []
     for path in paths:
         browser.get(f"{BASE}{path}")
@@ -544,7 +544,7 @@ def test_the_warehouse_adjusts_a_lot_and_reads_the_ledger(browser):
     """库存: from the stock list to a lot, a counted difference booked with its reason, then the ledger says who and why."""
     login(browser, "warehouse")
     browser.get(f"{BASE}/stock")
-    assert browser.find_element(By.ID, "tabs").text.split() == ["库存查询", "库存汇总", "库存流水", "库存不足处理", "调拨单", "采购"]
+    assert browser.find_element(By.ID, "tabs").text.split() == ["库存查询", "库存汇总", "库存流水", "库存不足处理", "调拨单", "采购", "生产"]
     browser.find_element(By.CSS_SELECTOR, "table.grid tbody tr td a").click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "adjust-form"))
     facts = browser.find_element(By.ID, "lot-facts").text
@@ -675,4 +675,41 @@ def test_a_shortage_is_resolved_by_a_purchase_order_received_on_its_page(browser
         driver.get(order_url)
         return driver.find_element(By.ID, "allocation-panel").get_attribute("data-status") == "full"
     WebDriverWait(browser, 30, poll_frequency=1).until(allocated)
+    logout(browser)
+
+
+def test_production_plans_a_made_to_order_line_and_a_slip_reaches_the_order(browser):
+    """生产: a made-to-order line waits in the production queue; production plans it with its operations, starts,
+    reports output and a problem that moves the finish past the promised date: the production order is flagged, the
+    output is the order's, and the order's history says production is late."""
+    number, order_url = reviewed_order(browser, "GFT-MUG-RD 20")
+    login(browser, "production")
+    browser.get(f"{BASE}/production")
+    rows = [r for r in browser.find_elements(By.CSS_SELECTOR, "#production-demand tbody tr") if number in r.text]
+    assert rows, browser.find_element(By.ID, "production-demand").text
+    rows[0].find_element(By.NAME, "operations").send_keys("印 LOGO，烧制，包装")
+    shot(browser, "production-queue", full=True)
+    click_and_wait(browser, rows[0].find_element(By.CSS_SELECTOR, "button.plan-production"))
+    assert "已安排生产" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert browser.find_element(By.ID, "production-status").get_attribute("data-status") == "planned"
+    assert "印 LOGO" in browser.find_element(By.ID, "operations").text
+    submit(browser, "start-production")
+    assert browser.find_element(By.ID, "production-status").get_attribute("data-status") == "inProgress"
+    # A report with nothing in it is refused in words.
+    submit(browser, "send-report")
+    assert "至少一项" in browser.find_element(By.ID, "production-error").text
+    browser.find_element(By.ID, "report-produced").send_keys("5")
+    browser.find_element(By.CSS_SELECTOR, "#report-operation option[value='印 LOGO']").click()
+    browser.find_element(By.ID, "report-problem").send_keys("釉料缺货，等补料")
+    browser.execute_script("arguments[0].value = '2027-03-01'", browser.find_element(By.ID, "report-expected"))
+    submit(browser, "send-report")
+    assert "进度已汇报" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert browser.find_elements(By.ID, "production-at-risk"), "the finish is after the promised date"
+    assert "5/20" in browser.find_element(By.ID, "production-facts").text
+    assert "釉料缺货" in browser.find_element(By.ID, "production-reports").text
+    shot(browser, "production-order", full=True)
+    login(browser, "order.manager")
+    browser.get(order_url)
+    assert "生产延误" in browser.find_element(By.ID, "timeline").text
+    assert "2027-03-01" in browser.find_element(By.TAG_NAME, "main").text, "the new date is asked for as a change"
     logout(browser)

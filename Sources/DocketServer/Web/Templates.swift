@@ -298,8 +298,8 @@ enum Templates {
           <h2>{{t.ui.production.report}}</h2>
           <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <label><span>{{t.ui.production.produced}}</span><input name="produced" id="report-produced" inputmode="numeric"></label>
-          <label><span>{{t.ui.production.operationFinished}}</span><select name="operation" id="report-operation"><option value=""></option>{{#openOperations}}<option>{{.}}</option>{{/openOperations}}</select></label>
-          <label><span>{{t.ui.production.milestoneReachedLabel}}</span><select name="milestone" id="report-milestone"><option value=""></option>{{#openMilestones}}<option>{{.}}</option>{{/openMilestones}}</select></label>
+          <label><span>{{t.ui.production.operationFinished}}</span><select name="operation" id="report-operation"><option value=""></option>{{#openOperations}}<option value="{{.}}">{{.}}</option>{{/openOperations}}</select></label>
+          <label><span>{{t.ui.production.milestoneReachedLabel}}</span><select name="milestone" id="report-milestone"><option value=""></option>{{#openMilestones}}<option value="{{.}}">{{.}}</option>{{/openMilestones}}</select></label>
           <label><span>{{t.ui.production.problem}}</span><input name="problem" id="report-problem"></label>
           <label><span>{{t.ui.production.expected}}</span><input type="date" name="expectedDate" id="report-expected"></label>
           <button type="submit" class="primary" id="send-report">{{t.ui.production.sendReport}}</button>
