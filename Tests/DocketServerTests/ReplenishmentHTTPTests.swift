@@ -133,3 +133,49 @@ struct ReplenishmentHTTPTests {
         }
     }
 }
+
+/// Production over HTTP: planned, refused before its specification is confirmed, started, reported on, by role.
+@Suite("Production over HTTP")
+struct ProductionHTTPTests {
+    @Test func aProductionOrderIsPlannedConfirmedStartedAndReported() async throws {
+        try await withApp { client, store in
+            try await OrdersAPITests().setup(store)
+            let warehouse = try await store.warehouses.create(
+                Warehouse(code: "WH-SH", name: "上海仓", address: Address(province: "上海市", city: "上海市", district: "嘉定区", street: "路 1 号", latitude: 31.38, longitude: 121.25), region: "华东"),
+                by: .cli())
+            _ = try await store.stock.createLocation(Location(code: "A-01"), in: warehouse.id, by: .cli())
+            let desk = try await AllocationHTTPTests().token(store, "desk", [.orderDesk])
+            func call(_ method: HTTPRequest.Method, _ uri: String, _ bearer: String? = nil, body: String = "") async throws -> (HTTPResponse.Status, String) {
+                var headers: HTTPFields = [.contentType: "application/json", .acceptLanguage: "zh-CN"]
+                if let bearer { headers[.authorization] = "Bearer " + bearer }
+                return try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: body)) { ($0.status, String(buffer: $0.body)) }
+            }
+            var answer = try await call(.post, "/api/v1/production-orders", body: #"{"sku":"TEA-1","quantity":0,"milestones":[{"name":""}]}"#)
+            #expect(answer.0 == .unprocessableContent)
+            for field in ["quantity", "warehouseCode", "dueDate", "milestones[0].name", "milestones[0].due"] {
+                #expect(answer.1.contains(#""field":"\#(field)""#), "\(field): \(answer.1)")
+            }
+            #expect(try await call(.post, "/api/v1/production-orders", desk, body: "{}").0 == .forbidden, "production plans, not the order desk")
+            answer = try await call(
+                .post, "/api/v1/production-orders",
+                body: #"{"sku":"TEA-1","quantity":10,"warehouseCode":"WH-SH","dueDate":"2026-12-20","operations":["炒制","包装"],"specification":"礼盒装"}"#)
+            #expect(answer.0 == .created && answer.1.contains(#""status":"awaitingSpec""#), "\(answer.1)")
+            let id = try #require((try JSONSerialization.jsonObject(with: Data(answer.1.utf8)) as? [String: Any])?["id"] as? Int)
+            answer = try await call(.post, "/api/v1/production-orders/\(id)/start")
+            #expect(answer.0 == .conflict && answer.1.contains("还未经客户确认"), "\(answer.1)")
+            #expect(try await call(.post, "/api/v1/production-orders/\(id)/confirmSpec", body: "{}").0 == .unprocessableContent, "how the customer confirmed")
+            #expect(try await call(.post, "/api/v1/production-orders/\(id)/confirmSpec", body: #"{"confirmation":"微信，李总确认"}"#).0 == .ok)
+            #expect(try await call(.post, "/api/v1/production-orders/\(id)/start").1.contains(#""status":"inProgress""#))
+            answer = try await call(.post, "/api/v1/production-orders/\(id)/report", body: #"{"produced":4,"operation":"炒制"}"#)
+            #expect(answer.0 == .created && answer.1.contains(#""produced":4"#), "\(answer.1)")
+            answer = try await call(.post, "/api/v1/production-orders/\(id)/report", body: #"{"produced":7}"#)
+            #expect(answer.0 == .unprocessableContent && answer.1.contains("不能超过剩余数量"), "\(answer.1)")
+            let detail = try await call(.get, "/api/v1/production-orders/\(id)")
+            #expect(detail.1.contains(#""operation":"炒制""#) && detail.1.contains(#""reportedBy":"api:admin""#), "\(detail.1)")
+            let totals = try await call(.get, "/api/v1/stock/totals?q=TEA-1")
+            #expect(totals.1.contains(#""onHand":4"#), "the output is in stock: \(totals.1)")
+            let page = try await client.execute(uri: "/production/\(id)", method: .get) { String(buffer: $0.body) }
+            #expect(page.contains("微信，李总确认") && page.contains("4/10") && page.contains(#"id="report-form""#))
+        }
+    }
+}
