@@ -101,7 +101,9 @@ extension Role {
         case .orderDesk, .customerService: [.today, .confirmationsDue, .overdue]
         case .sales: [.today, .overdue]
         case .finance: [.today]
-        case .warehouse, .purchasing, .production: [.overdue, .shortages]
+        case .warehouse: [.overdue, .shortages, .transfers]
+        case .purchasing: [.overdue, .shortages, .purchasing]
+        case .production: [.overdue, .shortages, .production]
         case .logistics: [.overdue]
         }
     }
@@ -129,5 +131,11 @@ public struct HomePanels: OptionSet, Sendable, Hashable {
     public static let overdue = HomePanels(rawValue: 4)
     /// Order lines short of stock (库存不足), with a link to the workbench.
     public static let shortages = HomePanels(rawValue: 8)
-    public static let all: HomePanels = [.today, .confirmationsDue, .overdue, .shortages]
+    /// Products to buy (采购建议).
+    public static let purchasing = HomePanels(rawValue: 16)
+    /// Lines to plan and production orders to start or late (生产).
+    public static let production = HomePanels(rawValue: 32)
+    /// Transfers to ship or receive (调拨单).
+    public static let transfers = HomePanels(rawValue: 64)
+    public static let all: HomePanels = [.today, .confirmationsDue, .overdue, .shortages, .purchasing, .production, .transfers]
 }

@@ -2,6 +2,11 @@
 extension Catalog {
     static let zhCNReplenishment: [String: String] = [
         "entity.productionOrder": "生产单",
+        "ui.home.toBuy": "待采购商品",
+        "ui.home.transfers": "调拨在办",
+        "ui.home.toPlan": "待排产",
+        "ui.home.toStart": "待开工",
+        "ui.home.productionLate": "生产逾期",
         "production.status.awaitingSpec": "待确认规格",
         "production.status.planned": "待开工",
         "production.status.inProgress": "生产中",
@@ -146,6 +151,11 @@ extension Catalog {
 
     static let enReplenishment: [String: String] = [
         "entity.productionOrder": "production order",
+        "ui.home.toBuy": "Products to buy",
+        "ui.home.transfers": "Transfers under way",
+        "ui.home.toPlan": "To plan",
+        "ui.home.toStart": "To start",
+        "ui.home.productionLate": "Production late",
         "production.status.awaitingSpec": "Specification to confirm",
         "production.status.planned": "To start",
         "production.status.inProgress": "In production",

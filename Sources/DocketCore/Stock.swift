@@ -110,13 +110,16 @@ public struct StockLot: Sendable, Hashable, Codable {
     public var reserved: Int64
     /// 冻结: never allocated.
     public var quarantined: Bool
+    /// Changes with every movement of the lot: a form that books against the lot as read carries it.
+    public var version: Int64
     public var available: Int64 { onHand - reserved }
 
     public init(
         id: ID<StockLot>, sku: String, productName: String, warehouseCode: String, locationCode: String, lot: String,
         expiryDate: CalendarDate?, firstReceivedAt: Timestamp, lastReceivedAt: Timestamp, onHand: Int64,
-        reserved: Int64, quarantined: Bool = false
+        reserved: Int64, quarantined: Bool = false, version: Int64 = 0
     ) {
+        self.version = version
         self.quarantined = quarantined
         self.id = id
         self.sku = sku
@@ -133,7 +136,7 @@ public struct StockLot: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case id, sku, productName, warehouseCode, locationCode, lot, expiryDate, firstReceivedAt, lastReceivedAt
-        case onHand, reserved, available, quarantined
+        case onHand, reserved, available, quarantined, version
     }
 
     public init(from decoder: any Decoder) throws {
@@ -150,6 +153,7 @@ public struct StockLot: Sendable, Hashable, Codable {
         onHand = try c.decode(Int64.self, forKey: .onHand)
         reserved = try c.decode(Int64.self, forKey: .reserved)
         quarantined = try c.decodeIfPresent(Bool.self, forKey: .quarantined) ?? false
+        version = try c.decodeIfPresent(Int64.self, forKey: .version) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -167,6 +171,7 @@ public struct StockLot: Sendable, Hashable, Codable {
         try c.encode(reserved, forKey: .reserved)
         try c.encode(available, forKey: .available)
         try c.encode(quarantined, forKey: .quarantined)
+        try c.encode(version, forKey: .version)
     }
 }
 
@@ -240,20 +245,25 @@ public struct StockAdjustment: Sendable, Hashable, Codable {
     /// The change of on-hand quantity: positive found, negative lost.
     public var quantity: Int64
     public var reason: String
+    /// The lot's version as the counter read it: the same count sent twice, or booked on a lot that moved
+    /// meanwhile, is a 409 instead of a second booking.
+    public var version: Int64?
 
-    public init(lotID: ID<StockLot>, quantity: Int64, reason: String) {
+    public init(lotID: ID<StockLot>, quantity: Int64, reason: String, version: Int64? = nil) {
         self.lotID = lotID
         self.quantity = quantity
         self.reason = reason
+        self.version = version
     }
 
-    private enum CodingKeys: String, CodingKey { case lotID = "lotId", quantity, reason }
+    private enum CodingKeys: String, CodingKey { case lotID = "lotId", quantity, reason, version }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         lotID = try c.decode(.lotID, default: ID(0))
         quantity = try c.decode(.quantity, default: 0)
         reason = try c.decode(.reason, default: "")
+        version = try c.decodeIfPresent(Int64.self, forKey: .version)
     }
 
     /// The adjustment on its own, and against the lot as it stands: never below what orders hold (release or

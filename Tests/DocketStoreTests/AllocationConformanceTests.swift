@@ -303,8 +303,13 @@ struct AllocationConformanceTests {
             await #expect(throws: DocketError.invalid([FieldProblem("reason", "required")])) {
                 _ = try await store.stock.adjust(StockAdjustment(lotID: lot.id, quantity: -1, reason: " "), by: clerk)
             }
-            let adjusted = try await store.stock.adjust(StockAdjustment(lotID: lot.id, quantity: -2, reason: "盘亏 2 个，破损"), by: clerk)
-            #expect(adjusted.onHand == 3 && adjusted.reserved == 3)
+            let adjusted = try await store.stock.adjust(
+                StockAdjustment(lotID: lot.id, quantity: -2, reason: "盘亏 2 个，破损", version: lot.version), by: clerk)
+            #expect(adjusted.onHand == 3 && adjusted.reserved == 3 && adjusted.version == lot.version + 1)
+            // The same count sent again (the form as it was shown) is refused, not booked twice.
+            await #expect(throws: DocketError.conflict(.stockLot, key: "P001")) {
+                _ = try await store.stock.adjust(StockAdjustment(lotID: lot.id, quantity: -2, reason: "盘亏 2 个，破损", version: lot.version), by: clerk)
+            }
             let entry = try #require(try await store.stock.stockMovements(StockQuery(sku: "P001", warehouseCode: "SH")).items.first)
             #expect(entry.kind == .adjustment && entry.quantity == -2 && entry.note == "盘亏 2 个，破损" && entry.actor == "user:clerk")
             // Quarantined: the order holding the lot is planned again by the worker, elsewhere or short.

@@ -4,6 +4,16 @@ import DocketStore
 /// The home page as typed models: the dashboard panel (for staff) and one work queue per role, each rendered by its
 /// own partial (`dashboardPanel`, `queuePanel`). See `OrderPageModel` for how Mustache reads them.
 struct HomePageModel {
+    /// What waits in supply: short lines, products to buy, transfers under way, production to plan, start or chase.
+    struct SupplyCounts {
+        var shortLines: Int?
+        var toBuy: Int?
+        var transfers: Int?
+        var toPlan: Int?
+        var toStart: Int?
+        var late: Int?
+    }
+
     struct Figure {
         var key: String
         var label: String
@@ -72,8 +82,8 @@ extension HomePageModel.OrderItem {
 }
 
 extension HomePageModel.DashboardPanel {
-    /// `shortLines`: how many order lines are short of stock (counted only for roles with the shortages panel).
-    init(_ board: Dashboard, roles: Set<Role>, language: Language, shortLines: Int? = nil) {
+    /// `supply`: the shortage, purchasing, transfer and production counts (read only for roles with those panels).
+    init(_ board: Dashboard, roles: Set<Role>, language: Language, supply: HomePageModel.SupplyCounts = .init()) {
         let roles = Role.allCases.filter { roles.contains($0) }
         let panels = roles.reduce(HomePanels()) { $0.union($1.homePanels) }
         func text(_ key: String, _ arguments: [String: String] = [:]) -> String { Message(key, arguments).text(language) }
@@ -83,10 +93,17 @@ extension HomePageModel.DashboardPanel {
                 key: status.rawValue, label: text("ui.home.waiting", ["status": text("order.status.\(status.rawValue)")]), count: figure.count,
                 amount: figure.amount.formatted, href: Route.orders.with([("status", status.rawValue)]))
         }
-        if panels.contains(.shortages), let shortLines {
-            mine.append(
-                HomePageModel.Figure(
-                    key: "shortages", label: text("ui.shortages.title"), count: Int64(shortLines), amount: "", href: Route.shortages.path))
+        let extra: [(HomePanels, String, String, Int?, Route)] = [
+            (.shortages, "shortages", "ui.shortages.title", supply.shortLines, .shortages),
+            (.purchasing, "purchasing", "ui.home.toBuy", supply.toBuy, .purchasing),
+            (.transfers, "transfers", "ui.home.transfers", supply.transfers, .transfers),
+            (.production, "toPlan", "ui.home.toPlan", supply.toPlan, .production),
+            (.production, "toStart", "ui.home.toStart", supply.toStart, .production),
+            (.production, "late", "ui.home.productionLate", supply.late, .production),
+        ]
+        for (panel, key, label, count, route) in extra where panels.contains(panel) {
+            guard let count else { continue }
+            mine.append(HomePageModel.Figure(key: key, label: text(label), count: Int64(count), amount: "", href: route.path))
         }
         stages = OrderStage.allCases.filter { stage in roles.contains { $0.homeStages.contains(stage) } }.map { stage in
             let figure = board.figure(stage)

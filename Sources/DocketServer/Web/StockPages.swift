@@ -68,7 +68,9 @@ struct StockPages {
                 guard let quantity = Int64(typed.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "＋", with: "+")
                     .replacingOccurrences(of: "－", with: "-"))
                 else { throw DocketError.invalid("quantity", "adjustmentOutOfRange", ["max": String(Bounds.quantity)]) }
-                _ = try await store.stock.adjust(StockAdjustment(lotID: id, quantity: quantity, reason: form.text("reason") ?? ""), by: context.actor)
+                _ = try await store.stock.adjust(
+                    StockAdjustment(lotID: id, quantity: quantity, reason: form.text("reason") ?? "", version: form.text("version").flatMap(Int64.init)),
+                    by: context.actor)
                 return Response(status: .seeOther, headers: [.location: Route.stockLot(id).with([("done", "adjusted")])])
             } catch let error as DocketError {
                 return try await page(
@@ -113,8 +115,9 @@ struct StockPages {
             quarantined: lot.quarantined,
             manage: Access.stockAdjust.allows(context.identity?.roles)
                 ? StockLotPageModel.Manage(
-                    adjustAction: Route.stockLotAdjust(id).path, quarantineAction: Route.stockLotQuarantine(id).path, quantity: typed.quantity,
-                    reason: typed.reason, quantityError: problem("quantity"), reasonError: problem("reason"),
+                    adjustAction: Route.stockLotAdjust(id).path, version: lot.version, quarantineAction: Route.stockLotQuarantine(id).path,
+                    quantity: typed.quantity,
+                    reason: typed.reason, quantityError: problem("quantity") ?? problem(""), reasonError: problem("reason"),
                     quarantineErrors: quarantineProblems.isEmpty ? nil : quarantineProblems.joined(separator: "；"))
                 : nil,
             columns: Self.movementColumns.map { ListPageModel.Column(label: text($0.label), num: $0.numeric, mark: "") },
@@ -133,6 +136,8 @@ struct StockLotPageModel {
 
     struct Manage {
         var adjustAction: String
+        /// The lot's version as shown: booked meanwhile, the count is refused rather than booked twice.
+        var version: Int64
         var quarantineAction: String
         var quantity: String
         var reason: String

@@ -69,7 +69,7 @@ enum Templates {
         <form method="post" action="{{adjustAction}}" class="panel" id="adjust-form" novalidate>
           <h2>{{t.ui.stock.adjust}}</h2>
           <p class="hint">{{t.ui.stock.adjustHint}}</p>
-          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <label{{#quantityError}} class="invalid"{{/quantityError}}><span>{{t.ui.field.adjustQuantity}}</span><input name="quantity" id="adjust-quantity" value="{{quantity}}" inputmode="numeric">{{#quantityError}}<small class="error" id="adjust-quantity-error">{{quantityError}}</small>{{/quantityError}}</label>
           <label{{#reasonError}} class="invalid"{{/reasonError}}><span>{{t.ui.field.reason}}</span><input name="reason" id="adjust-reason" value="{{reason}}">{{#reasonError}}<small class="error" id="adjust-reason-error">{{reasonError}}</small>{{/reasonError}}</label>
           <button type="submit" class="primary" id="adjust">{{t.ui.stock.adjust}}</button>

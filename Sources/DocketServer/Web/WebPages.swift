@@ -29,11 +29,21 @@ struct WebPages {
                         description: Message("ui.queue.\(role.rawValue)").text(context.language), orders: orders,
                         queueHref: role.queue.isEmpty ? nil : Route.orders.with(role.queue.map { ("status", $0.rawValue) })))
             }
-            let wantsShortages = identity.roles.contains { $0.homePanels.contains(.shortages) }
-            let shortLines = wantsShortages ? try await store.orders.shortages().count : nil
+            let panels = identity.roles.reduce(HomePanels()) { $0.union($1.homePanels) }
+            var supply = HomePageModel.SupplyCounts()
+            if panels.contains(.shortages) { supply.shortLines = try await store.orders.shortages().count }
+            if panels.contains(.purchasing) { supply.toBuy = try await store.purchasing.suggestions().count }
+            if panels.contains(.transfers) { supply.transfers = try await store.transfers.transfers(open: true).count }
+            if panels.contains(.production) {
+                let today = store.clock.now().date(utcOffsetHours: 8)
+                let open = try await store.production.productionOrders(open: true)
+                supply.toPlan = try await store.production.demand().count
+                supply.toStart = open.filter { $0.status != .inProgress }.count
+                supply.late = open.filter { $0.isLate(today: today) }.count
+            }
             let dashboard = Access.staff.allows(identity.roles)
                 ? HomePageModel.DashboardPanel(
-                    try await store.orders.dashboard(), roles: identity.roles, language: context.language, shortLines: shortLines)
+                    try await store.orders.dashboard(), roles: identity.roles, language: context.language, supply: supply)
                 : nil
             return views.render("home", ["page": HomePageModel(dashboard: dashboard, queues: queues)], context: context, current: Route.home.path)
         }

@@ -3,18 +3,24 @@ import Foundation
 
 extension StockRepository {
     /// Books a counted difference on a lot (库存调整): on hand changes, a ledger entry says by how much, who and why.
-    /// Never below what orders hold: checked against the lot as read, and guarded in the write (a reservation made
-    /// meanwhile makes it a `409`). Found stock may serve orders waiting for the product.
+    /// Never below what orders hold: checked against the lot as read, and guarded in the write by the lot's version
+    /// (the caller's as shown to them, else the one just read): anything booked on the lot meanwhile makes it a
+    /// `409`, so a form that carries its version cannot book the same count twice. Found stock may serve orders
+    /// waiting for the product.
     public func adjust(_ adjustment: StockAdjustment, by actor: Actor) async throws -> StockLot {
         let lot = try await lot(id: adjustment.lotID)
+        // A count made on the lot as it was: if it moved since, the count is stale whatever it says.
+        if let version = adjustment.version, version != lot.version {
+            throw DocketError.conflict(.stockLot, key: lot.lot.isEmpty ? lot.sku : lot.lot)
+        }
         try adjustment.validate(onHand: lot.onHand, reserved: lot.reserved)
         let now = clock.now()
         var statements = [
             Statement(
                 """
                 UPDATE stock_lots SET on_hand = on_hand + $2, version = version + 1
-                WHERE id = $1 AND on_hand + $2 >= reserved AND on_hand + $2 >= 0
-                """, [adjustment.lotID, adjustment.quantity], expect: .rows(1), label: "stock_lots.adjust"),
+                WHERE id = $1 AND on_hand + $2 >= reserved AND on_hand + $2 >= 0 AND version = $3
+                """, [adjustment.lotID, adjustment.quantity, adjustment.version ?? lot.version], expect: .rows(1), label: "stock_lots.adjust"),
             Statement(
                 """
                 INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)

@@ -35,7 +35,8 @@ extension Store {
             lot: try row.text("lot_code"), expiryDate: try row.optionalDate("expiry_date"),
             firstReceivedAt: try row.timestamp("first_received_at"),
             lastReceivedAt: try row.timestamp("last_received_at"), onHand: try row.int("on_hand"),
-            reserved: try row.int("reserved"), quarantined: row.has("quarantined") ? try row.bool("quarantined") : false)
+            reserved: try row.int("reserved"), quarantined: row.has("quarantined") ? try row.bool("quarantined") : false,
+            version: row.optionalInt("version") ?? 0)
     }
 
     static func movement(_ row: SQLRow) throws -> StockMovement {
