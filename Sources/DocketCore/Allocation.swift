@@ -37,8 +37,14 @@ public struct AllocationPolicy: Sendable, Hashable, Codable {
     public var minimumShelfLife: MinimumShelfLife
     /// An unconfirmed order's reservation lapses after this many hours (a durable timer); confirming makes it firm.
     public var softReservationHours: Int
+    /// 抢占 (off by default): an urgent order short of stock may take the soft reservations of unconfirmed,
+    /// non-urgent orders received after it would be served; those go back to the queue (`Preemption`).
+    public var preemptSoftReservations: Bool
 
-    public init(maxWarehouses: Int = 2, minimumShelfLife: MinimumShelfLife = .days(0), softReservationHours: Int = 48) {
+    public init(
+        maxWarehouses: Int = 2, minimumShelfLife: MinimumShelfLife = .days(0), softReservationHours: Int = 48, preemptSoftReservations: Bool = false
+    ) {
+        self.preemptSoftReservations = preemptSoftReservations
         self.maxWarehouses = min(max(1, maxWarehouses), 5)
         self.minimumShelfLife = minimumShelfLife
         self.softReservationHours = min(max(1, softReservationHours), 24 * 90)
@@ -630,4 +636,50 @@ private struct Planner {
         let shipping = (chosenWarehouses + picked.subtracting(chosenWarehouses).sorted()).filter { picked.contains($0) }
         return AllocationPlan(status: status, warehouses: shipping, lines: lines)
     }
+}
+
+/// 抢占临时预留 (`AllocationPolicy.preemptSoftReservations`): which unconfirmed orders give up their soft reservations so
+/// an urgent order can be covered. Only orders that are neither urgent nor RUSH/VOR, hold their stock softly (the
+/// customer has not confirmed), and come after the urgent order in `DemandPriority`; the last in line first, and
+/// no more of them than the urgent order needs. A loser gives up everything it holds and is planned again.
+public enum Preemption {
+    /// A soft reservation another order holds on a lot.
+    public struct Hold: Sendable, Hashable {
+        public var priority: DemandPriority
+        public var lotID: ID<StockLot>
+        public var quantity: Int64
+
+        public init(priority: DemandPriority, lotID: ID<StockLot>, quantity: Int64) {
+            self.priority = priority
+            self.lotID = lotID
+            self.quantity = quantity
+        }
+    }
+
+    /// Whether `winner` may take `hold`.
+    public static func mayTake(_ hold: Hold, winner: DemandPriority) -> Bool {
+        winner.isUrgent && !hold.priority.isUrgent && winner < hold.priority && hold.priority.orderID != winner.orderID
+    }
+
+    /// The orders that give up their holds so the urgent order can take `needed` more of each lot: per lot, the
+    /// holders last in line first, until the lot is covered. Every hold of a loser frees stock, so a loser chosen
+    /// for one lot counts on the others too.
+    public static func losers(needed: [ID<StockLot>: Int64], holds: [Hold], winner: DemandPriority) -> [ID<Order>] {
+        let eligible = holds.filter { mayTake($0, winner: winner) }
+        var chosen: [ID<Order>] = []
+        var freed: [ID<StockLot>: Int64] = [:]
+        for (lot, need) in needed.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where need > 0 {
+            for hold in eligible.filter({ $0.lotID == lot }).sorted(by: { $1.priority < $0.priority }) where (freed[lot] ?? 0) < need {
+                guard !chosen.contains(hold.priority.orderID) else { continue }
+                chosen.append(hold.priority.orderID)
+                for other in eligible where other.priority.orderID == hold.priority.orderID { freed[other.lotID, default: 0] += other.quantity }
+            }
+        }
+        return chosen
+    }
+}
+
+extension DemandPriority {
+    /// Urgent, or an order type served before STOCK (RUSH, VOR).
+    public var isUrgent: Bool { urgent || type != .stock }
 }

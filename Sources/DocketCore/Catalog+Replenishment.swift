@@ -2,6 +2,8 @@
 extension Catalog {
     static let zhCNReplenishment: [String: String] = [
         "entity.productionOrder": "生产单",
+        "order.action.preempted": "临时预留让给加急订单",
+        "order.action.preempted_others": "调用未确认订单的临时预留",
         "ui.home.toBuy": "待采购商品",
         "ui.home.transfers": "调拨在办",
         "ui.home.toPlan": "待排产",
@@ -151,6 +153,8 @@ extension Catalog {
 
     static let enReplenishment: [String: String] = [
         "entity.productionOrder": "production order",
+        "order.action.preempted": "soft reservation given to an urgent order",
+        "order.action.preempted_others": "took unconfirmed orders' soft reservations",
         "ui.home.toBuy": "Products to buy",
         "ui.home.transfers": "Transfers under way",
         "ui.home.toPlan": "To plan",

@@ -50,6 +50,7 @@ public struct DocketConfiguration: Sendable, Hashable {
         case maxWarehouses = "DOCKET_MAX_WAREHOUSES"
         case softReservationHours = "DOCKET_SOFT_RESERVATION_HOURS"
         case minimumShelfLife = "DOCKET_MINIMUM_SHELF_LIFE"
+        case preemptSoftReservations = "DOCKET_PREEMPT_SOFT_RESERVATIONS"
 
         public var option: String {
             switch self {
@@ -70,6 +71,7 @@ public struct DocketConfiguration: Sendable, Hashable {
             case .maxWarehouses: "--max-warehouses"
             case .softReservationHours: "--soft-reservation-hours"
             case .minimumShelfLife: "--minimum-shelf-life"
+            case .preemptSoftReservations: "--preempt-soft-reservations"
             }
         }
     }
@@ -108,6 +110,7 @@ public struct DocketConfiguration: Sendable, Hashable {
         for (key, apply) in [
             (Key.demo, { configuration.demo = $0 }), (.secureCookies, { configuration.secureCookies = $0 }),
             (.trustProxy, { configuration.trustProxy = $0 }),
+            (.preemptSoftReservations, { configuration.orders.allocation.preemptSoftReservations = $0 }),
         ]
             as [(Key, (Bool) -> Void)]
         {

@@ -83,6 +83,8 @@ struct Serve: AsyncParsableCommand {
     var softReservationHours: String?
     @Option(name: .customLong("minimum-shelf-life"), help: "Shelf life a lot must keep on the promised date: 30d or 33% (default 0d). Env: DOCKET_MINIMUM_SHELF_LIFE.")
     var minimumShelfLife: String?
+    @Flag(name: .customLong("preempt-soft-reservations"), help: "Let urgent orders take unconfirmed, non-urgent orders' soft reservations (default off). Env: DOCKET_PREEMPT_SOFT_RESERVATIONS.")
+    var preemptSoftReservations = false
 
     func run() async throws {
         var extra: [DocketConfiguration.Key: String] = [:]
@@ -100,6 +102,7 @@ struct Serve: AsyncParsableCommand {
         if demo { extra[.demo] = "true" }
         if secureCookies { extra[.secureCookies] = "true" }
         if trustProxy { extra[.trustProxy] = "true" }
+        if preemptSoftReservations { extra[.preemptSoftReservations] = "true" }
         let configuration = try options.load(extra)
         let logger = bootstrapLogging(configuration.logLevel)
         let registry = PrometheusCollectorRegistry()

@@ -161,3 +161,28 @@ struct ProductionTests {
         #expect(order().nextMilestoneCheck == missed.due.adding(days: 1))
     }
 }
+
+@Suite("Pre-empting soft reservations in Core")
+struct PreemptionTests {
+    static let t0 = Timestamp(millisecondsSince1970: 1_790_000_000_000)
+
+    func priority(_ id: Int64, urgent: Bool = false, type: OrderType = .stock, minutes: Int64) -> DemandPriority {
+        DemandPriority(urgent: urgent, type: type, receivedAt: Self.t0.adding(milliseconds: minutes * 60_000), orderID: ID(id))
+    }
+
+    @Test func onlyAnUrgentOrderTakesAndOnlyFromLessUrgentOnesLastInLineFirst() {
+        let winner = priority(9, urgent: true, minutes: 30)
+        let holds = [
+            Preemption.Hold(priority: priority(1, minutes: 0), lotID: 100, quantity: 3),
+            Preemption.Hold(priority: priority(2, minutes: 10), lotID: 100, quantity: 2),
+            Preemption.Hold(priority: priority(2, minutes: 10), lotID: 200, quantity: 4),
+            Preemption.Hold(priority: priority(3, type: .rush, minutes: 20), lotID: 100, quantity: 5),
+        ]
+        #expect(Preemption.losers(needed: [100: 2], holds: holds, winner: winner) == [2], "the last in line, and only as many as needed")
+        #expect(Preemption.losers(needed: [100: 4], holds: holds, winner: winner) == [2, 1])
+        #expect(Preemption.losers(needed: [100: 2, 200: 3], holds: holds, winner: winner) == [2], "one loser frees both lots")
+        #expect(Preemption.losers(needed: [100: 2], holds: holds, winner: priority(8, minutes: 40)).isEmpty, "a STOCK order never takes")
+        #expect(!Preemption.mayTake(holds[3], winner: winner), "RUSH holds are never taken")
+        #expect(Preemption.losers(needed: [100: 20], holds: holds, winner: winner) == [2, 1], "never more than there is")
+    }
+}

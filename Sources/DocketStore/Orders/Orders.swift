@@ -171,8 +171,17 @@ extension Store {
         try rows.reversed().map { orderEvent(try auditEvent($0)) }
     }
 
+    /// What an order event's data may say: a transition's statuses, or only a reason (an allocation, a shortage
+    /// decision, a pre-emption, a production slip).
+    private struct EventData: Decodable {
+        var from: OrderStatus?
+        var to: OrderStatus?
+        var reason: String?
+        var rule: String?
+    }
+
     static func orderEvent(_ event: AuditEvent) -> OrderEvent {
-        let data = try? JSONDecoder().decode(TransitionData.self, from: Data(event.data.utf8))
+        let data = try? JSONDecoder().decode(EventData.self, from: Data(event.data.utf8))
         var reason = data?.reason
         var rule = data?.rule
         if rule == nil, let legacy = reason, legacy.hasPrefix("rule:") {  // events written before `rule` had its own field

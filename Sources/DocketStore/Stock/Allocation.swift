@@ -35,6 +35,11 @@ struct AllocationInput: Sendable {
     var carriers: [Carrier]
     /// What the order holds per lot.
     var held: [ID<StockLot>: Int64]
+    /// Unconfirmed, less urgent orders whose soft reservations this (urgent) order takes (`Preemption`), with
+    /// their numbers; empty unless the policy allows it.
+    var losers: [(id: ID<Order>, number: String)] = []
+    /// This order's number, for the losers' history.
+    var number: String = ""
 }
 
 extension Store {
@@ -168,7 +173,59 @@ extension OrderRepository {
         let demand = AllocationDemand(
             lines: demandLines, today: clock.now().date(utcOffsetHours: 8), promisedDate: order.promisedDate, destination: address?.point,
             province: address?.province ?? "")
-        return AllocationInput(demand: demand, refs: refs, supply: supply, sites: sites, carriers: carriers, held: held)
+        var input = AllocationInput(demand: demand, refs: refs, supply: supply, sites: sites, carriers: carriers, held: held, number: order.number)
+        if policy.allocation.preemptSoftReservations { try await preempt(&input, order: order, skus: skuList) }
+        return input
+    }
+
+    /// 抢占: for an urgent order the stock cannot cover, the unconfirmed orders whose soft reservations it takes
+    /// (`Preemption.losers`), and its supply widened by what they hold.
+    private func preempt(_ input: inout AllocationInput, order: StoredOrder, skus: [String]) async throws {
+        let winner = DemandPriority(urgent: order.urgent, type: order.type, receivedAt: order.receivedAt, orderID: order.id)
+        guard winner.isUrgent else { return }
+        let plan = Allocation.plan(input.demand, supply: input.supply, warehouses: input.sites, carriers: input.carriers, policy: policy.allocation)
+        guard plan.lines.contains(where: { $0.short > 0 }) else { return }
+        var where_ = Conditions()
+        let me = where_.bind(order.id)
+        where_.add("r.firm = FALSE AND r.order_id <> \(me)")
+        where_.add("p.sku IN \(where_.list(skus))")
+        let rows = try await engine.read(
+            Statement(
+                SQL(
+                    """
+                    SELECT r.order_id, r.lot_id, CAST(SUM(r.quantity) AS BIGINT) AS quantity, o.urgent, o.type, o.received_at, o.number
+                    FROM reservations r JOIN orders o ON o.id = r.order_id JOIN stock_lots s ON s.id = r.lot_id JOIN products p ON p.id = s.product_id
+                    \(where_.clause)
+                    GROUP BY r.order_id, r.lot_id, o.urgent, o.type, o.received_at, o.number
+                    """), where_.binds))
+        var numbers: [ID<Order>: String] = [:]
+        let holds = try rows.map { row in
+            let id: ID<Order> = try row.id("order_id")
+            numbers[id] = try row.text("number")
+            return Preemption.Hold(
+                priority: DemandPriority(
+                    urgent: try row.bool("urgent"), type: OrderType(rawValue: try row.text("type")) ?? .stock, receivedAt: try row.timestamp("received_at"),
+                    orderID: id), lotID: try row.id("lot_id"), quantity: try row.int("quantity"))
+        }
+        func widened(by holds: [Preemption.Hold]) -> [LotSupply] {
+            var extra: [ID<StockLot>: Int64] = [:]
+            for hold in holds { extra[hold.lotID, default: 0] += hold.quantity }
+            return input.supply.map { lot in
+                var lot = lot
+                lot.available += extra[lot.lotID] ?? 0
+                return lot
+            }
+        }
+        let eligible = holds.filter { Preemption.mayTake($0, winner: winner) }
+        guard !eligible.isEmpty else { return }
+        let wide = Allocation.plan(input.demand, supply: widened(by: eligible), warehouses: input.sites, carriers: input.carriers, policy: policy.allocation)
+        var free: [ID<StockLot>: Int64] = [:]
+        for lot in input.supply { free[lot.lotID] = max(0, lot.available) }
+        let needed = wide.reservedByLot.mapValues { $0 }.reduce(into: [ID<StockLot>: Int64]()) { $0[$1.key] = $1.value - (free[$1.key] ?? 0) }
+        let losers = Preemption.losers(needed: needed, holds: holds, winner: winner)
+        guard !losers.isEmpty else { return }
+        input.supply = widened(by: holds.filter { losers.contains($0.priority.orderID) })
+        input.losers = losers.map { ($0, numbers[$0] ?? "") }
     }
 
     /// Plans and reserves: what the plan takes beyond what the order held is reserved with a guard on the lot's
@@ -180,6 +237,31 @@ extension OrderRepository {
         let plan = Allocation.plan(input.demand, supply: input.supply, warehouses: input.sites, carriers: input.carriers, policy: policy.allocation)
         let wanted = plan.reservedByLot
         var statements: [Statement] = []
+        // The losers of a pre-emption give back everything first (only if still unconfirmed: a confirmation at the same
+        // moment wins, and this write is planned again) and go back to the queue through a durable re-plan.
+        for loser in input.losers {
+            statements.append(
+                Statement(
+                    "UPDATE order_allocations SET version = version + 1 WHERE order_id = $1 AND firm = FALSE AND status <> 'released'", [loser.id],
+                    expect: .rows(1), label: "stock_lots.reserved"))
+            statements += releaseStatements(orderID: loser.id, by: actor, at: now)
+            statements += [
+                Statement(
+                    SQL(
+                        """
+                        INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
+                        SELECT 'reallocate', 'order', $1, $2, $2, 0 WHERE TRUE
+                        \(Store.pendingTimerUpsert)
+                        """), [loser.id, now]),
+                audit("preempted", .order, id: loser.id, by: actor, at: now, data: try JSONColumn.encode(["reason": input.number])),
+            ]
+        }
+        if !input.losers.isEmpty {
+            statements.append(
+                audit(
+                    "preempted_others", .order, id: orderID, by: actor, at: now,
+                    data: try JSONColumn.encode(["reason": input.losers.map(\.number).joined(separator: "、")])))
+        }
         let reference = "order:\(orderID.rawValue)"
         for lot in Set(wanted.keys).union(input.held.keys).sorted() {
             let delta = (wanted[lot] ?? 0) - (input.held[lot] ?? 0)
