@@ -167,6 +167,7 @@ struct ReplenishmentConformanceTests {
             #expect(line.short == 4)
             let suggestion = try #require(try await store.purchasing.suggestions().first { $0.sku == "P001" })
             #expect(suggestion.waiting == 4 && suggestion.supplierCode == "S001" && suggestion.leadTimeDays == 7 && suggestion.onOrder == 0)
+            #expect(suggestion.warehouse == "SH", "delivered where the waiting order ships from")
             // 6 ordered in the window: 1 a day × (7 + 14) days + the 4 waiting.
             #expect(suggestion.recentDemand == 6 && suggestion.suggested == 25)
             let option = try #require(line.options.first { $0.kind == .purchase })

@@ -269,7 +269,10 @@ struct ReplenishmentPages {
                     supplierCode: s.supplierCode ?? "", leadTime: s.leadTimeDays.map { Message("ui.purchasing.days", ["days": String($0)]).text(language) } ?? "—",
                     waiting: s.waiting, onOrder: s.onOrder, demand: s.recentDemand, suggested: s.suggested,
                     order: canOrder && s.supplierCode != nil,
-                    warehouses: warehouses.enumerated().map { PurchasingPageModel.Option(value: $0.element.value.code, label: $0.element.value.name, selected: $0.offset == 0) },
+                    warehouses: warehouses.enumerated().map { offset, site in
+                        PurchasingPageModel.Option(
+                            value: site.value.code, label: site.value.name, selected: s.warehouse.map { $0 == site.value.code } ?? (offset == 0))
+                    },
                     error: error.flatMap { $0.sku == s.sku ? $0.message : nil })
             },
             orders: orders.map { order in

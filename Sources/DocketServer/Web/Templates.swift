@@ -3,12 +3,17 @@
 enum Templates {
     static let all: [String: String] = [
         "field": field, "pager": pager, "layout": layout, "dashboardPanel": dashboardPanel, "queuePanel": queuePanel, "login": login, "home": home, "list": list, "form": form, "error": error,
-        "tokens": tokens, "locations": locations, "stockLot": stockLot, "shortages": shortages, "transfers": transfers, "purchasing": purchasing, "purchaseOrder": purchaseOrder, "production": production, "productionOrder": productionOrder, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
+        "tokens": tokens, "tabBar": tabBar, "locations": locations, "stockLot": stockLot, "shortages": shortages, "transfers": transfers, "purchasing": purchasing, "purchaseOrder": purchaseOrder, "production": production, "productionOrder": productionOrder, "order": OrderTemplates.order, "orders": OrderTemplates.orders,
         "orderHeader": OrderTemplates.orderHeader, "orderLines": OrderTemplates.orderLines, "reviewPanel": OrderTemplates.reviewPanel, "allocationPanel": OrderTemplates.allocationPanel,
         "confirmationPanel": OrderTemplates.confirmationPanel, "changePanel": OrderTemplates.changePanel,
         "orderHistory": OrderTemplates.orderHistory,
         "orderEntry": OrderTemplates.entry, "orderImport": OrderTemplates.importPage, "confirm": OrderTemplates.confirm,
     ]
+
+    /// `ListPageModel.TabBar`: the tabs of a group of pages (the stock pages), the current one marked.
+    static let tabBar = """
+        {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
+        """
 
     /// `PagerModel`: a list's range, previous and next, page numbers and sizes.
     static let pager = """
@@ -104,7 +109,7 @@ enum Templates {
         {{$content}}
         {{#page}}
         <h1 id="page-title">{{t.ui.shortages.title}}</h1>
-        {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
+        {{>tabBar}}
         <p class="hint">{{t.ui.shortages.hint}}</p>
         {{#error}}<p class="error-summary" role="alert" id="shortage-error">{{error}}</p>{{/error}}
         <div class="table-scroll">
@@ -139,7 +144,7 @@ enum Templates {
         {{$content}}
         {{#page}}
         <h1 id="page-title">{{t.ui.transfers.title}}</h1>
-        {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
+        {{>tabBar}}
         <p class="hint">{{t.ui.transfers.hint}}</p>
         {{#error}}<p class="error-summary" role="alert" id="transfer-error">{{error}}</p>{{/error}}
         <div class="table-scroll">
@@ -167,7 +172,7 @@ enum Templates {
         {{$content}}
         {{#page}}
         <h1 id="page-title">{{t.ui.purchasing.title}}</h1>
-        {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
+        {{>tabBar}}
         {{#error}}<p class="error-summary" role="alert">{{error}}</p>{{/error}}
         <h2>{{t.ui.purchasing.suggestions}}</h2>
         <p class="hint">{{t.ui.purchasing.hint}}</p>
@@ -176,7 +181,7 @@ enum Templates {
           <thead><tr><th>{{t.ui.field.product}}</th><th>{{t.ui.field.supplier}}</th><th>{{t.ui.purchasing.leadTime}}</th><th class="num">{{t.ui.purchasing.waiting}}</th><th class="num">{{t.ui.purchasing.onOrder}}</th><th class="num">{{t.ui.purchasing.demand}}</th><th class="num">{{t.ui.purchasing.suggested}}</th><th></th></tr></thead>
           <tbody>{{#suggestions}}<tr>
             <td>{{product}}</td><td>{{supplier}}</td><td>{{leadTime}}</td><td class="num">{{waiting}}</td><td class="num">{{onOrder}}</td><td class="num">{{demand}}</td><td class="num"><strong>{{suggested}}</strong></td>
-            <td>{{#order}}<form method="post" action="{{action}}" class="toolbar"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="sku" value="{{sku}}"><input type="hidden" name="supplierCode" value="{{supplierCode}}">
+            <td>{{#order}}<form method="post" action="{{action}}" class="toolbar shortage-decision"><input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="sku" value="{{sku}}"><input type="hidden" name="supplierCode" value="{{supplierCode}}">
               <input name="quantity" value="{{suggested}}" inputmode="numeric" size="8" aria-label="{{t.ui.field.quantity}}">
               <select name="warehouseCode" aria-label="{{t.ui.field.warehouse}}">{{#warehouses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/warehouses}}</select>
               <button type="submit" class="primary">{{t.ui.purchasing.order}}</button></form>{{/order}}
@@ -237,7 +242,7 @@ enum Templates {
         {{$content}}
         {{#page}}
         <h1 id="page-title">{{t.ui.production.title}}</h1>
-        {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
+        {{>tabBar}}
         {{#error}}<p class="error-summary" role="alert" id="production-error">{{error}}</p>{{/error}}
         <h2>{{t.ui.production.demand}}</h2>
         <p class="hint">{{t.ui.production.demandHint}}</p>
@@ -423,7 +428,7 @@ enum Templates {
         {{$content}}
         {{#page}}
         <h1 id="page-title">{{title}}</h1>
-        {{#tabBar}}<nav class="tabs" id="tabs">{{#tabs}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/tabs}}</nav>{{/tabBar}}
+        {{>tabBar}}
         <form method="get" class="toolbar">
           <input type="search" name="q" value="{{q}}" placeholder="{{t.ui.list.search}}" id="search">
           <button type="submit">{{t.ui.list.searchButton}}</button>

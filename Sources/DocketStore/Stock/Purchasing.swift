@@ -23,6 +23,8 @@ public struct PurchaseSuggestion: Sendable, Hashable, Codable {
     /// Ordered in the last `Replenishment.demandWindowDays` days.
     public var recentDemand: Int64
     public var suggested: Int64
+    /// Where the first waiting order wants it delivered (the warehouse that ships it, or the nearest).
+    public var warehouse: String?
 }
 
 extension Store {
@@ -226,7 +228,11 @@ extension PurchasingRepository {
     /// on order are left out.
     public func suggestions() async throws -> [PurchaseSuggestion] {
         var waiting: [String: Int64] = [:]
-        for line in try await store.orders.shortages(limit: 1000) { waiting[line.sku, default: 0] += line.short }
+        var deliverTo: [String: String] = [:]
+        for line in try await store.orders.shortages(limit: 1000) {
+            waiting[line.sku, default: 0] += line.short
+            if deliverTo[line.sku] == nil { deliverTo[line.sku] = line.options.first { $0.kind == .purchase }?.toWarehouse }
+        }
         guard !waiting.isEmpty else { return [] }
         let now = clock.now()
         var where_ = Conditions()
@@ -258,7 +264,8 @@ extension PurchasingRepository {
                 recentDemand: try row.int("demand"),
                 // The short quantity is what allocation could not take from free stock: it is not counted twice.
                 suggested: Replenishment.suggestedQuantity(
-                    demand: try row.int("demand"), leadTimeDays: lead ?? 0, available: 0, onOrder: onOrder, waiting: short))
+                    demand: try row.int("demand"), leadTimeDays: lead ?? 0, available: 0, onOrder: onOrder, waiting: short),
+                warehouse: deliverTo[sku])
         }
     }
 }
