@@ -688,11 +688,15 @@ def test_production_plans_a_made_to_order_line_and_a_slip_reaches_the_order(brow
     rows = [r for r in browser.find_elements(By.CSS_SELECTOR, "#production-demand tbody tr") if number in r.text]
     assert rows, browser.find_element(By.ID, "production-demand").text
     rows[0].find_element(By.NAME, "operations").send_keys("印 LOGO，烧制，包装")
+    import datetime
+    sample = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    rows[0].find_element(By.NAME, "milestones").send_keys(f"打样 {sample}")
     shot(browser, "production-queue", full=True)
     click_and_wait(browser, rows[0].find_element(By.CSS_SELECTOR, "button.plan-production"))
     assert "已安排生产" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
     assert browser.find_element(By.ID, "production-status").get_attribute("data-status") == "planned"
     assert "印 LOGO" in browser.find_element(By.ID, "operations").text
+    assert f"打样（{sample}）" in browser.find_element(By.ID, "milestones").text
     submit(browser, "start-production")
     assert browser.find_element(By.ID, "production-status").get_attribute("data-status") == "inProgress"
     # A report with nothing in it is refused in words.

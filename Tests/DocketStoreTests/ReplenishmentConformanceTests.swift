@@ -268,4 +268,58 @@ struct ReplenishmentConformanceTests {
             try await checkStockInvariants(store)
         }
     }
+
+    /// A later date and a substitute are changes of the order: requested from the workbench with the decision, approved
+    /// as any change is, and then the order is what was agreed — a new promised date, the missing quantity moved to
+    /// the substitute at the agreed price and allocated.
+    @Test(arguments: Engine.available)
+    func aLaterDateAndASubstituteReachTheOrderOnceApproved(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { base in
+            let store = onePerOrder(base, clock)
+            try await allocationSetup(store)
+            _ = try await store.suppliers.create(sampleSupplier("S001"), by: clerk)
+            _ = try await store.products.create(sampleProduct("P003"), by: clerk)
+            var product = try await store.products.get(key: "P001")
+            product.value.defaultSupplierCode = "S001"
+            product.value.substituteSkus = ["P003"]
+            _ = try await store.products.update(id: product.id, version: product.version, product.value, by: clerk)
+            try await receive(store, "P001", "SH", 2)
+            try await receive(store, "P003", "SH", 10)
+            _ = try await store.timers.runDueTimers(owner: "node")
+            let today = clock.now().date(utcOffsetHours: 8)
+            var draft = OrderDraft(channel: .api, customerCode: "C001", lines: [OrderLineDraft(sku: "P001", quantity: 4, unitPrice: Money(minor: 8_000))])
+            draft.requestedDate = today.adding(days: 2)
+            let orderID = try await store.orders.submitOrder(draft, idempotencyKey: nil, by: clerk).order.id
+            _ = try await passReviews(store, orderID)
+            var line = try #require(try await store.orders.shortages().first)
+            #expect(line.short == 2)
+            // The supplier needs 7 days, after the promised date: a later date is offered, to the purchase's arrival.
+            let delay = try #require(line.options.first { $0.kind == .delay })
+            #expect(delay.eta == today.adding(days: 7))
+            var order = try await store.orders.order(id: orderID)
+            let later = try await store.orders.requestChange(
+                orderID: orderID, try #require(Shortage.edit(delay, lineID: line.lineID, short: line.short, lines: order.lines)), message: "延期", by: clerk,
+                decision: ShortageDecisionDraft(orderID: orderID, lineID: line.lineID, option: delay, reason: "客户同意延期", actor: clerk))
+            _ = try await store.orders.decideChange(requestID: later.id, approve: true, reason: "客户同意", by: clerk)
+            order = try await store.orders.order(id: orderID)
+            #expect(order.requestedDate == today.adding(days: 7) && order.promisedDate == today.adding(days: 7))
+
+            line = try #require(try await store.orders.shortages().first)
+            let substitute = try #require(line.options.first { $0.kind == .substitute && $0.sku == "P003" })
+            let swap = try await store.orders.requestChange(
+                orderID: orderID, try #require(Shortage.edit(substitute, lineID: line.lineID, short: line.short, lines: order.lines)),
+                message: "客户同意替代", by: clerk,
+                decision: ShortageDecisionDraft(orderID: orderID, lineID: line.lineID, option: substitute, reason: "电话，王经理同意", actor: clerk))
+            _ = try await store.orders.decideChange(requestID: swap.id, approve: true, reason: "同意", by: clerk)
+            order = try await store.orders.order(id: orderID)
+            #expect(order.lines.map(\.sku) == ["P001", "P003"] && order.lines.map(\.quantity) == [2, 2])
+            #expect(order.lines.map(\.unitPrice) == [Money(minor: 8_000), Money(minor: 8_000)], "the substitute at the agreed price")
+            #expect(try await store.orders.allocation(orderID: orderID)?.status == .full)
+            #expect(try await store.orders.shortages().isEmpty)
+            let decisions = try await store.orders.shortageDecisions(orderIDs: [orderID])
+            #expect(decisions.map(\.option.kind) == [.substitute, .delay] && decisions.first?.reason == "电话，王经理同意")
+            try await checkStockInvariants(store)
+        }
+    }
 }

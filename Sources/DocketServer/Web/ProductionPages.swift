@@ -22,6 +22,7 @@ struct ProductionPages {
                 dueDate: form.text("dueDate").flatMap { CalendarDate.parse($0) },
                 operations: (form.text("operations") ?? "").split(whereSeparator: { "，,、\n".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }
                     .filter { !$0.isEmpty },
+                milestones: Self.milestones(form.text("milestones") ?? ""),
                 specification: form.text("specification"), orderId: form.text("orderId").flatMap(Int64.init).map { ID($0) },
                 lineId: form.text("lineId").flatMap(Int64.init).map { ID($0) })
             do {
@@ -61,6 +62,18 @@ struct ProductionPages {
                     return try await orderPage(id, context, error: ReplenishmentPages.sentence(error, context.language), status: status(error))
                 }
             }
+        }
+    }
+
+    /// Milestones typed as `样品 2026-12-01，验货 2026-12-10`: a name and a date each (a date that does not read is
+    /// left out, so validation names it as required).
+    static func milestones(_ text: String) -> [ProductionDraft.MilestoneDraft] {
+        text.split(whereSeparator: { "，,、;；\n".contains($0) }).compactMap { part in
+            let words = part.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard let last = words.last else { return nil }
+            let date = CalendarDate.parse(last)
+            let name = (date == nil ? words : words.dropLast()).joined(separator: " ")
+            return ProductionDraft.MilestoneDraft(name: name, due: date)
         }
     }
 

@@ -256,6 +256,7 @@ enum Templates {
               <select name="warehouseCode" aria-label="{{t.ui.field.warehouse}}">{{#warehouses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/warehouses}}</select>
               <input type="date" name="dueDate" value="{{due}}" aria-label="{{t.ui.production.due}}">
               <input name="operations" placeholder="{{t.ui.production.operationsHint}}" aria-label="{{t.ui.production.operations}}">
+              <input name="milestones" placeholder="{{t.ui.production.milestonesHint}}" aria-label="{{t.ui.production.milestones}}">
               <button type="submit" class="primary plan-production">{{t.ui.production.plan}}</button></form>{{/plan}}</td>
           </tr>{{/demand}}
           {{^demand}}<tr><td colspan="7" class="empty">{{t.ui.production.noDemand}}</td></tr>{{/demand}}
