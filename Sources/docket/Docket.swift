@@ -14,7 +14,7 @@ struct Docket: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docket",
         abstract: "Docket 订单管理系统 — the order desk from intake to settlement.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, Channel.self, Import.self, Bench.self])
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, Channel.self, Import.self, Bench.self, Check.self])
 }
 
 /// Options every command that touches the database shares. Each falls back to its `DOCKET_*` variable.
@@ -148,6 +148,27 @@ struct Migrate: AsyncParsableCommand {
         let logger = bootstrapLogging(configuration.logLevel)
         let applied = try await Store.withOpened(configuration.database, logger: logger) { try await $0.migrate() }
         print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+    }
+}
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify the database's invariants (stock, orders, numbering, outbox); exit 1 with a report when any fails.",
+        discussion: "Reads one consistent snapshot, so it runs against a live database without stopping it.")
+    @OptionGroup var options: DatabaseOptions
+    @Option(help: "Findings listed per invariant.") var limit: Int = 20
+
+    func run() async throws {
+        let configuration = try options.load()
+        let logger = bootstrapLogging(configuration.logLevel)
+        let report = try await Store.withOpened(configuration.database, logger: logger) { try await $0.check(limit: max(1, min(limit, 1_000))) }
+        for line in report.lines { print(line) }
+        if report.isClean {
+            print("docket check: all \(Invariant.allCases.count) invariants hold")
+        } else {
+            print("docket check: \(report.counts.values.filter { $0 > 0 }.count) of \(Invariant.allCases.count) invariants fail")
+            throw ExitCode(1)
+        }
     }
 }
 

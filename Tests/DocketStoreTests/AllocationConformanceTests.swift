@@ -54,6 +54,9 @@ func checkStockInvariants(_ store: Store) async throws {
         for row in held { holding[ID(try row.int("lot_id"))] = try row.int("q") }
         #expect(holding == stored.plan.reservedByLot, "order \(id): its reservations are its plan")
     }
+    // And every invariant `docket check` verifies.
+    let report = try await store.check()
+    #expect(report.isClean, "\(report.lines.joined(separator: "\n"))")
 }
 
 /// An order of C001 taken in and passed through the four reviews (so it holds stock), a minute before the next.
