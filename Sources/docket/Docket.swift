@@ -190,7 +190,29 @@ struct Demo: AsyncParsableCommand {
 }
 
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Add.self, Token.self])
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an API token for a user (for an integration) and print it once; it acts with the user's roles.")
+        @OptionGroup var options: DatabaseOptions
+        @Option(help: "The user's login name.") var username: String
+        @Option(name: .customLong("name"), help: "What the token is for, e.g. 淘宝对接.") var tokenName: String
+
+        func run() async throws {
+            let configuration = try options.load()
+            let logger = bootstrapLogging(configuration.logLevel)
+            do {
+                let token = try await Store.withOpened(configuration.database, logger: logger) { store in
+                    let user = try await store.auth.user(named: username)
+                    return try await store.auth.createAPIToken(for: user.id, name: tokenName, by: .cli()).token
+                }
+                print(token)
+            } catch let error as DocketError {
+                throw ValidationError(describe(error))
+            }
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
