@@ -122,6 +122,13 @@ public struct ProductionOrder: Sendable, Hashable, Codable {
         milestones.first { $0.reachedAt == nil && $0.due < today }
     }
 
+    /// Whether a slip to `date` is news: the order was not at risk yet, or now expects another date. The customer is
+    /// told once per new date, not at every report that repeats it.
+    public func isNewSlip(_ date: CalendarDate?) -> Bool {
+        guard let date else { return false }
+        return !atRisk || date != expectedDate
+    }
+
     /// When the next milestone check is due: the day after the earliest milestone not yet reached.
     public var nextMilestoneCheck: CalendarDate? {
         milestones.filter { $0.reachedAt == nil }.map(\.due).min()?.adding(days: 1)

@@ -57,7 +57,8 @@ struct ShortageUseCases {
         v.optionalText(choice.consent, "consent", max: 500, multiline: true)
         if let quantity = choice.quantity { v.range(quantity, "quantity", 1...Bounds.quantity) }
         try v.check()
-        guard let line = try await store.orders.shortages(limit: 1000).first(where: { $0.orderID == orderID && $0.lineID == lineID }) else {
+        let shortages = try await store.orders.shortages(limit: 1000)
+        guard let line = shortages.first(where: { $0.orderID == orderID && $0.lineID == lineID }) else {
             throw DocketError.conflict(.order, key: String(orderID.rawValue), because: "notShortNow")
         }
         guard
@@ -78,7 +79,7 @@ struct ShortageUseCases {
             return .transfer(try await store.transfers.request(request, by: actor, decision: decision))
         case .purchase:
             guard let supplier = option.supplier, let warehouse = option.toWarehouse else { throw DocketError.invalid("option", "notAnOption") }
-            let suggested = try await store.purchasing.suggestions().first { $0.sku == line.sku }?.suggested ?? line.short
+            let suggested = try await store.purchasing.suggestions(shortages: shortages).first { $0.sku == line.sku }?.suggested ?? line.short
             option.quantity = choice.quantity ?? max(suggested, line.short)
             let draft = PurchaseOrderDraft(
                 supplierCode: supplier, warehouseCode: warehouse, eta: option.eta, note: reason,

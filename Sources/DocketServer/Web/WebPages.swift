@@ -31,8 +31,10 @@ struct WebPages {
             }
             let panels = identity.roles.reduce(HomePanels()) { $0.union($1.homePanels) }
             var supply = HomePageModel.SupplyCounts()
-            if panels.contains(.shortages) { supply.shortLines = try await store.orders.shortages().count }
-            if panels.contains(.purchasing) { supply.toBuy = try await store.purchasing.suggestions().count }
+            // The short lines are read once for both figures that need them.
+            let shortages = panels.contains(.shortages) || panels.contains(.purchasing) ? try await store.orders.shortages(limit: 1000) : []
+            if panels.contains(.shortages) { supply.shortLines = shortages.count }
+            if panels.contains(.purchasing) { supply.toBuy = try await store.purchasing.suggestions(shortages: shortages).count }
             if panels.contains(.transfers) { supply.transfers = try await store.transfers.transfers(open: true).count }
             if panels.contains(.production) {
                 let today = store.clock.now().date(utcOffsetHours: 8)

@@ -285,12 +285,7 @@ extension OrderRepository {
         message.problems = decision.problems
         message.processingDays = policy.serviceWindowDays(draft.type)
         statements += try self.statements(for: OrderWorkflow.intake(decision.action), orderID: orderID, message: message, at: now)
-        statements.append(
-            Statement(
-                """
-                INSERT INTO order_number_counters (day, last_value) VALUES ($1, 1)
-                ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 RETURNING last_value
-                """, [day], expect: .rows(1), label: "order_number_counters"))
+        statements.append(Store.nextNumber(key: day))
         statements.append(
             Statement(Store.numberOrderSQL, [day, Bind.result(statement: statements.count - 1, column: "last_value"), orderID],
                 expect: .rows(1), label: "orders.number"))

@@ -32,13 +32,7 @@ extension Store {
 
     /// The production order's milestone check, pending once per order (a pending one moves only sooner).
     static func milestoneTimer(_ order: any SQLBindable, due: Timestamp, at now: Timestamp) -> Statement {
-        Statement(
-            SQL(
-                """
-                INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
-                SELECT 'milestone_check', 'productionOrder', $1, $2, $3, 0 WHERE TRUE
-                \(pendingTimerUpsert)
-                """), [order, due, now])
+        pendingTimer(.milestoneCheck, .productionOrder, order, due: due, at: now)
     }
 }
 
@@ -75,7 +69,6 @@ extension ProductionRepository {
         let operations = draft.operations.map { ProductionOrder.Operation(name: $0.trimmingCharacters(in: .whitespaces)) }
         let milestones = draft.milestones.compactMap { m in m.due.map { ProductionOrder.Milestone(name: m.name.trimmingCharacters(in: .whitespaces), due: $0) } }
         let day = today.compactISO
-        let number = Store.numberExpression(prefix: "MO", day: 13, value: 14)
         let insert = """
             INSERT INTO production_orders (product_id, warehouse_id, quantity, produced, status, due_date, expected_date, at_risk, specification,
                                            spec_confirmation, order_id, line_id, operations, milestones, created_by, created_at, version, number)
@@ -83,9 +76,9 @@ extension ProductionRepository {
             RETURNING id
             """
         var statements = [
-            Store.documentNumber(prefix: "MO", day: day),
+            Store.nextNumber(key: "MO-\(day)"),
             Statement(
-                SQL(postgres: insert.replacingOccurrences(of: "%@", with: number.postgres), sqlite: insert.replacingOccurrences(of: "%@", with: number.sqlite)),
+                Store.numbered(insert, prefix: "MO", day: 13, value: 14),
                 [try facts[0][0].int("id"), try facts[1][0].int("id"), draft.quantity, status.rawValue, draft.dueDate,
                  (specification ?? "").isEmpty ? nil : specification, draft.orderId, draft.lineId, try JSONColumn.encode(operations),
                  try JSONColumn.encode(milestones), actor.description, now, day, Bind.result(statement: 0, column: "last_value")],
@@ -168,7 +161,7 @@ extension ProductionRepository {
         let progress = try Production.apply(report, to: order, at: now)
         let linked = try await linkedOrder(order)
         let slip = progress.complete ? nil : Production.slip(expected: progress.expectedDate, due: order.dueDate, promised: linked?.promisedDate)
-        let newlyAtRisk = slip != nil && (!order.atRisk || slip != order.expectedDate)
+        let newlyAtRisk = order.isNewSlip(slip)
         var statements = [
             Statement(
                 """
@@ -282,7 +275,7 @@ extension ProductionRepository {
             audit("milestone_missed", .productionOrder, id: id, by: actor, at: now, data: try JSONColumn.encode(["milestone": missed.name])),
             Store.milestoneTimer(id, due: today.adding(days: 1).start(utcOffsetHours: 8), at: now),
         ]
-        let newlyAtRisk = slip != nil && (!order.atRisk || slip != order.expectedDate)
+        let newlyAtRisk = order.isNewSlip(slip)
         if newlyAtRisk, let linked, let slip {
             statements += try slipStatements(linked, slip, production: order, problem: missed.name, by: actor, at: now)
         }

@@ -65,15 +65,20 @@ extension Store {
             THEN excluded.due_at ELSE timers.due_at END
         """
 
-    /// Asks the timer worker to serve the orders waiting for a product at `due` (or sooner, when one is pending).
-    static func serveWaitingTimer(productID: any SQLBindable, due: Timestamp, at now: Timestamp) -> Statement {
+    /// A timer of `kind` for one subject at `due`, or the pending one brought forward (one pending per kind and subject).
+    static func pendingTimer(_ kind: TimerKind, _ subject: EntityKind, _ id: any SQLBindable, due: Timestamp, at now: Timestamp) -> Statement {
         Statement(
             SQL(
                 """
                 INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
-                SELECT 'serve_waiting', 'product', $1, $2, $3, 0 WHERE TRUE
+                SELECT $4, $5, $1, $2, $3, 0 WHERE TRUE
                 \(pendingTimerUpsert)
-                """), [productID, due, now])
+                """), [id, due, now, kind.rawValue, subject.rawValue])
+    }
+
+    /// Asks the timer worker to serve the orders waiting for a product at `due` (or sooner, when one is pending).
+    static func serveWaitingTimer(productID: any SQLBindable, due: Timestamp, at now: Timestamp) -> Statement {
+        pendingTimer(.serveWaiting, .product, productID, due: due, at: now)
     }
 
     /// Orders (`o`) that hold stock: Core's soft and firm statuses, and on hold from one of them (`OrderWorkflow`'s
@@ -146,9 +151,7 @@ extension OrderRepository {
         let sites = try results[2].map { row in
             WarehouseSite(
                 code: try row.text("code"), active: try row.bool("active") && !(try row.bool("archived")),
-                point: row.optionalDouble("latitude").flatMap { latitude in
-                    row.optionalDouble("longitude").map { GeoPoint(latitude: latitude, longitude: $0) }
-                })
+                point: row.geoPoint)
         }
         let carriers = try results[3].map(MasterTable<Carrier>.carriers.decode)
         var next = try results[4][0].int("last")
@@ -246,13 +249,7 @@ extension OrderRepository {
                     expect: .rows(1), label: "stock_lots.reserved"))
             statements += releaseStatements(orderID: loser.id, by: actor, at: now)
             statements += [
-                Statement(
-                    SQL(
-                        """
-                        INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
-                        SELECT 'reallocate', 'order', $1, $2, $2, 0 WHERE TRUE
-                        \(Store.pendingTimerUpsert)
-                        """), [loser.id, now]),
+                Store.pendingTimer(.reallocate, .order, loser.id, due: now, at: now),
                 audit("preempted", .order, id: loser.id, by: actor, at: now, data: try JSONColumn.encode(["reason": input.number])),
             ]
         }
@@ -482,4 +479,12 @@ struct AllocationAudit: Codable {
     var status: String
     var firm: Bool
     var warehouses: [String]
+}
+
+extension SQLRow {
+    /// A warehouse row's coordinates (`latitude`, `longitude`), when it has both.
+    var geoPoint: GeoPoint? {
+        guard let latitude = optionalDouble("latitude"), let longitude = optionalDouble("longitude") else { return nil }
+        return GeoPoint(latitude: latitude, longitude: longitude)
+    }
 }

@@ -71,16 +71,15 @@ extension PurchasingRepository {
         let leadTime = Int(try supplier!.int("lead_time_days"))
         let eta = draft.eta ?? today.adding(days: leadTime)
         let day = today.compactISO
-        let number = Store.numberExpression(prefix: "PO", day: 9, value: 10)
         let insert = """
             INSERT INTO purchase_orders (supplier_id, warehouse_id, status, eta, order_id, line_id, note, created_by, created_at, version, number)
             VALUES ($1, $2, 'ordered', $3, $4, $5, $6, $7, $8, 1, %@)
             RETURNING id
             """
         var statements = [
-            Store.documentNumber(prefix: "PO", day: day),
+            Store.nextNumber(key: "PO-\(day)"),
             Statement(
-                SQL(postgres: insert.replacingOccurrences(of: "%@", with: number.postgres), sqlite: insert.replacingOccurrences(of: "%@", with: number.sqlite)),
+                Store.numbered(insert, prefix: "PO", day: 9, value: 10),
                 [try supplier!.int("id"), try warehouse!.int("id"), eta, draft.orderId, draft.lineId,
                  draft.note?.trimmingCharacters(in: .whitespacesAndNewlines), actor.description, now, day, Bind.result(statement: 0, column: "last_value")],
                 expect: .rows(1), label: "purchase_orders"),
@@ -225,11 +224,13 @@ extension PurchasingRepository {
 
     /// 采购建议: every product short lines wait for, with its supplier, what is free and on order, the last 30 days'
     /// demand and the quantity `Replenishment.suggestedQuantity` would order. Products fully covered by what is
-    /// on order are left out.
-    public func suggestions() async throws -> [PurchaseSuggestion] {
+    /// on order are left out. `shortages`: the short lines when the caller has read them already.
+    public func suggestions(shortages: [ShortLine]? = nil) async throws -> [PurchaseSuggestion] {
         var waiting: [String: Int64] = [:]
         var deliverTo: [String: String] = [:]
-        for line in try await store.orders.shortages(limit: 1000) {
+        let lines: [ShortLine]
+        if let shortages { lines = shortages } else { lines = try await store.orders.shortages(limit: 1000) }
+        for line in lines {
             waiting[line.sku, default: 0] += line.short
             if deliverTo[line.sku] == nil { deliverTo[line.sku] = line.options.first { $0.kind == .purchase }?.toWarehouse }
         }

@@ -97,9 +97,7 @@ extension OrderRepository {
         for row in facts[2] {
             let code = try row.text("code")
             if try row.bool("active") && !(try row.bool("archived")) { active.append(code) }
-            if let latitude = row.optionalDouble("latitude"), let longitude = row.optionalDouble("longitude") {
-                sites[code] = GeoPoint(latitude: latitude, longitude: longitude)
-            }
+            sites[code] = row.geoPoint
         }
         let decisions = Dictionary(grouping: try await shortageDecisions(orderIDs: waiting.map(\.priority.orderID)), by: { $0.lineID })
         let substituteStock = try await store.stock.availability(skus: Array(Set(substitutesOf.values.flatMap { $0 })))
@@ -179,11 +177,9 @@ public struct ShortageDecisionDraft: Sendable {
                     SELECT $2, $3, $4, $5, (\(reference)), $6, $7, $8
                     """), [document, orderID, lineID, self.option.kind.rawValue, option, reason, actor.description, now],
                 expect: .rows(1), label: "shortage_decisions"),
-            Statement(
-                """
-                INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data) VALUES ($1, $2, 'shortage_decided', 'order', $3, $4)
-                """, [now, actor.description, orderID, try JSONColumn.encode(["option": self.option.kind.rawValue, "reason": reason ?? ""])],
-                expect: .rows(1), label: "audit_events"),
+            Store.audit(
+                "shortage_decided", .order, id: orderID, by: actor, at: now,
+                data: try JSONColumn.encode(["option": self.option.kind.rawValue, "reason": reason ?? ""])),
         ]
     }
 }

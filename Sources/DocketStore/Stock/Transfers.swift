@@ -12,22 +12,24 @@ public struct TransferRepository: Repository {
 extension Store {
     public var transfers: TransferRepository { TransferRepository(store: self) }
 
-    /// The next number of a document kind for a day (`TR-20261123-0001`): one counter row per prefix and day, in the
-    /// table the order numbers use. Statement `counter` of the write is the counter's upsert.
-    static func documentNumber(prefix: String, day: String) -> Statement {
+    /// The next value of a numbering counter (`key`: the day for orders, `TR-` and the day for transfers …), returned
+    /// as `last_value`; one row per key, so numbers run without gaps.
+    static func nextNumber(key: String) -> Statement {
         Statement(
             """
             INSERT INTO order_number_counters (day, last_value) VALUES ($1, 1)
             ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 RETURNING last_value
-            """, ["\(prefix)-\(day)"], expect: .rows(1), label: "order_number_counters")
+            """, [key], expect: .rows(1), label: "order_number_counters")
     }
 
-    /// `prefix-day-0001` from a counter value bound at `$n` and the day at `$d`.
-    static func numberExpression(prefix: String, day: Int, value: Int) -> (postgres: String, sqlite: String) {
-        (
-            "'\(prefix)-' || $\(day) || '-' || CASE WHEN $\(value) < 10000 THEN lpad(CAST($\(value) AS TEXT), 4, '0') ELSE CAST($\(value) AS TEXT) END",
-            "'\(prefix)-' || $\(day) || '-' || printf('%04d', $\(value))"
-        )
+    /// A document's insert whose `%@` becomes its number, `prefix-day-0001`, from the day bound at `$day` and the
+    /// counter's value at `$value` (`nextNumber(key: "\(prefix)-\(day)")` earlier in the write).
+    static func numbered(_ insert: String, prefix: String, day: Int, value: Int) -> SQL {
+        SQL(
+            postgres: insert.replacingOccurrences(
+                of: "%@",
+                with: "'\(prefix)-' || $\(day) || '-' || CASE WHEN $\(value) < 10000 THEN lpad(CAST($\(value) AS TEXT), 4, '0') ELSE CAST($\(value) AS TEXT) END"),
+            sqlite: insert.replacingOccurrences(of: "%@", with: "'\(prefix)-' || $\(day) || '-' || printf('%04d', $\(value))"))
     }
 }
 
@@ -78,15 +80,11 @@ extension TransferRepository {
             throw DocketError.invalid("quantity", "notEnoughAtSource", ["available": String(supply.reduce(0) { $0 + $1.available })])
         }
         let from = sites[request.fromWarehouse]!, to = sites[request.toWarehouse]!
+        // Without coordinates on both ends, the distance the shortage options assume.
         var kilometres = 1_000
-        if let a = from.optionalDouble("latitude"), let b = from.optionalDouble("longitude"), let c = to.optionalDouble("latitude"),
-            let d = to.optionalDouble("longitude")
-        {
-            kilometres = GeoPoint(latitude: a, longitude: b).kilometres(to: GeoPoint(latitude: c, longitude: d))
-        }
+        if let a = from.geoPoint, let b = to.geoPoint { kilometres = a.kilometres(to: b) }
         let eta = request.eta ?? today.adding(days: Shortage.transferDays(kilometres: kilometres))
         let day = today.compactISO
-        let number = Store.numberExpression(prefix: "TR", day: 11, value: 12)
         let insert = """
             INSERT INTO transfers (product_id, from_warehouse_id, to_warehouse_id, quantity, status, eta, order_id, line_id, note,
                                    created_by, created_at, version, number)
@@ -94,9 +92,9 @@ extension TransferRepository {
             RETURNING id, number
             """
         var statements = [
-            Store.documentNumber(prefix: "TR", day: day),
+            Store.nextNumber(key: "TR-\(day)"),
             Statement(
-                SQL(postgres: insert.replacingOccurrences(of: "%@", with: number.postgres), sqlite: insert.replacingOccurrences(of: "%@", with: number.sqlite)),
+                Store.numbered(insert, prefix: "TR", day: 11, value: 12),
                 [try product!.int("id"), try from.int("id"), try to.int("id"), request.quantity, eta, request.orderId, request.lineId,
                  request.note?.trimmingCharacters(in: .whitespacesAndNewlines), actor.description, now, day,
                  Bind.result(statement: 0, column: "last_value")],
@@ -186,7 +184,6 @@ extension TransferRepository {
         let transfer = try await self.transfer(id: id)
         let now = clock.now()
         var statements = try move(transfer, .cancel, version: version, by: actor, at: now)
-        var products: Set<Int64> = []
         for lot in transfer.lots {
             statements += [
                 Statement(
@@ -195,15 +192,12 @@ extension TransferRepository {
                 Self.movement(.release, lot: lot.lotID, quantity: 0, reserved: -lot.quantity, transfer: id, by: actor, at: now),
             ]
         }
-        if let row = try await engine.read(Statement("SELECT product_id FROM transfers WHERE id = $1", [id])).first {
-            products.insert(try row.int("product_id"))
-        }
-        // What the transfer held is free again: orders waiting for it may take it.
-        statements += products.map { Store.serveWaitingTimer(productID: $0, due: now, at: now) }
+        // What the transfer held is free again: orders waiting for the product (named by the status change) may take it.
+        statements.append(Store.serveWaitingTimer(productID: Bind.result(statement: 0, column: "product_id"), due: now, at: now))
         return try await write(statements, transfer)
     }
 
-    /// The guarded status change and its audit event, which start every step.
+    /// The guarded status change (returning the transfer's `product_id`) and its audit event, which start every step.
     private func move(_ transfer: Transfer, _ action: Transfer.Action, version: Int64?, by actor: Actor, at now: Timestamp) throws -> [Statement] {
         guard let next = Transfer.next(transfer.status, action) else {
             throw DocketError.conflict(.transfer, key: transfer.number, because: "transfer.\(transfer.status.rawValue)")
@@ -211,7 +205,7 @@ extension TransferRepository {
         let column = action == .ship ? ", shipped_at = $4" : action == .receive ? ", received_at = $4" : ""
         return [
             Statement(
-                SQL("UPDATE transfers SET status = $2, version = version + 1\(column) WHERE id = $1 AND status = $3 AND version = $5"),
+                SQL("UPDATE transfers SET status = $2, version = version + 1\(column) WHERE id = $1 AND status = $3 AND version = $5 RETURNING product_id"),
                 [transfer.id, next.rawValue, transfer.status.rawValue, now, version ?? transfer.version], expect: .rows(1), label: "transfers.status"),
             audit(next.rawValue, .transfer, id: transfer.id, by: actor, at: now),
         ]
