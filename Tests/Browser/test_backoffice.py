@@ -450,12 +450,13 @@ def test_the_dashboard_counts_orders_per_stage_and_links_to_them(browser):
 
 
 def test_key_pages_in_both_languages_on_desktop_and_a_phone(browser):
-    """The order page, the dashboard, the entry grid and the customer page in Chinese and English, at desktop width
+    """The order page, the dashboard, the entry grid, the customer page and the supply pages in Chinese and English, at desktop width
     and at 390 px; on a phone the page itself never scrolls sideways (wide tables scroll inside their box)."""
     login(browser, "admin")
     browser.get(f"{BASE}/orders")
     assert "客户要求加急" in browser.find_element(By.ID, "urgent-legend").text, "the 加急 marker has a legend"
-    pages = {"/orders/1": "order", "/": "dashboard", "/orders/new": "entry-grid", "/customers/2": "customer", "/orders": "order-list"}
+    pages = {"/orders/1": "order", "/": "dashboard", "/orders/new": "entry-grid", "/customers/2": "customer", "/orders": "order-list",
+             "/stock/shortages": "shortages", "/stock/transfers": "transfers-list", "/purchasing": "purchasing-list", "/production": "production-list"}
     try:
         for language in ("zh", "en"):
             for width, height, device in ((1280, 900, "desktop"), (390, 844, "phone")):
