@@ -71,8 +71,11 @@ struct ReplenishmentHTTPTests {
             #expect(answer.1.contains(#""sku":"TEA-2""#) && answer.1.contains("客户同意：电话，王经理同意"))
             // The order desk carries out changes, not transfers.
             #expect(try await call(.post, "/api/v1/shortages/decision", desk, body: prefix + #""option":"transfer"}"#).0 == .forbidden)
-            answer = try await call(.post, "/api/v1/shortages/decision", body: prefix + #""option":"transfer","warehouse":"\#(from)"}"#)
+            // Two choices are on the line now (the substitute's change request above, and this one will be the second).
+            answer = try await call(.post, "/api/v1/shortages/decision", body: prefix + #""option":"transfer","warehouse":"\#(from)","decided":1}"#)
             #expect(answer.0 == .created && answer.1.contains(#""status":"requested""#), "\(answer.1)")
+            let again = try await call(.post, "/api/v1/shortages/decision", body: prefix + #""option":"transfer","warehouse":"\#(from)","decided":1}"#)
+            #expect(again.0 == .conflict && again.1.contains("已被处理"), "the same choice sent again: \(again.1)")
             let started = try JSONSerialization.jsonObject(with: Data(answer.1.utf8)) as? [String: Any]
             let moved = try #require(started?["transfer"] as? [String: Any])
             let transferID = try #require(moved["id"] as? Int)

@@ -322,4 +322,46 @@ struct ReplenishmentConformanceTests {
             try await checkStockInvariants(store)
         }
     }
+
+    /// The same choice sent twice at once (a double click), each as the line was shown: one transfer, the other
+    /// refused by the decision's number on the line, and the stock held once.
+    @Test(arguments: Engine.available)
+    func theSameChoiceSentTwiceAtOnceIsCarriedOutOnce(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { base in
+            let store = onePerOrder(base, clock)
+            let (orderID, line) = try await shortOrder(store, clock)
+            let option = try #require(line.options.first { $0.kind == .transfer })
+            let results = await withTaskGroup(of: Result<Transfer, any Error>.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        do {
+                            return .success(
+                                try await store.transfers.request(
+                                    TransferRequest(sku: "P001", fromWarehouse: "BJ", toWarehouse: "SH", quantity: 1, orderId: orderID, lineId: line.lineID),
+                                    by: clerk,
+                                    decision: ShortageDecisionDraft(orderID: orderID, lineID: line.lineID, option: option, reason: nil, actor: clerk, seen: 0)))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                var all: [Result<Transfer, any Error>] = []
+                for await result in group { all.append(result) }
+                return all
+            }
+            #expect(results.filter { if case .success = $0 { true } else { false } }.count == 1)
+            for case .failure(let error) in results {
+                guard case StoreError.uniqueViolation(let table, _) = error else {
+                    Issue.record("unexpected \(error)")
+                    continue
+                }
+                #expect(table == "shortage_decisions")
+            }
+            #expect(try await store.transfers.transfers(open: true).count == 1)
+            #expect(try await lot(store, "P001", "BJ")?.reserved == 1, "held once")
+            #expect(try await store.orders.shortageDecisions(orderIDs: [orderID]).count == 1)
+            try await checkStockInvariants(store)
+        }
+    }
 }

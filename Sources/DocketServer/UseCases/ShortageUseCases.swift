@@ -15,6 +15,9 @@ struct ShortageChoice: Sendable, Decodable {
     /// How the customer agreed to a substitute (电话 13800000000 李经理同意 …): required for a substitute.
     var consent: String?
     var reason: String?
+    /// How many choices the line showed when this one was made (the page sends it): the same choice sent twice is
+    /// then a `409` instead of a second transfer or purchase order.
+    var decided: Int?
 }
 
 /// What a shortage decision started.
@@ -45,6 +48,16 @@ struct ShortageUseCases {
     /// supplier (the suggested quantity unless one is given), a change of the order (a new date, the missing
     /// quantity off the line, or moved to a substitute the customer agreed to), or the permission to ship part.
     func resolve(_ choice: ShortageChoice, by caller: DocketRequestContext, path: String) async throws -> ShortageOutcome {
+        do {
+            return try await carryOut(choice, by: caller, path: path)
+        } catch StoreError.uniqueViolation(let table, _) where table == "shortage_decisions" {
+            // The line was decided since the person looked (or the same choice came twice at once): nothing was done.
+            let id = choice.orderId ?? ID(0)
+            throw DocketError.conflict(.order, key: try await store.orders.numbers(of: [id])[id] ?? String(id.rawValue), because: "alreadyDecided")
+        }
+    }
+
+    private func carryOut(_ choice: ShortageChoice, by caller: DocketRequestContext, path: String) async throws -> ShortageOutcome {
         guard let orderID = choice.orderId else { throw DocketError.invalid("orderId", "required") }
         guard let lineID = choice.lineId else { throw DocketError.invalid("lineId", "required") }
         guard let kind = choice.option.flatMap(ShortageOption.Kind.init(rawValue:)) else { throw DocketError.invalid("option", "required") }
@@ -56,10 +69,15 @@ struct ShortageUseCases {
         v.optionalText(choice.reason, "reason", max: 500, multiline: true)
         v.optionalText(choice.consent, "consent", max: 500, multiline: true)
         if let quantity = choice.quantity { v.range(quantity, "quantity", 1...Bounds.quantity) }
+        if let decided = choice.decided { v.range(decided, "decided", 0...10_000) }
         try v.check()
         let shortages = try await store.orders.shortages(limit: 1000)
         guard let line = shortages.first(where: { $0.orderID == orderID && $0.lineID == lineID }) else {
             throw DocketError.conflict(.order, key: String(orderID.rawValue), because: "notShortNow")
+        }
+        // Chosen on the line as it was before someone else's choice (or the same one sent again): nothing is done.
+        if let decided = choice.decided, decided < line.decisions.count {
+            throw DocketError.conflict(.order, key: line.number, because: "alreadyDecided")
         }
         guard
             var option = line.options.first(where: {
@@ -75,7 +93,7 @@ struct ShortageUseCases {
             let request = TransferRequest(
                 sku: line.sku, fromWarehouse: from, toWarehouse: to, quantity: option.quantity ?? line.short, note: reason, orderId: orderID,
                 lineId: lineID)
-            let decision = ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor)
+            let decision = ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor, seen: choice.decided)
             return .transfer(try await store.transfers.request(request, by: actor, decision: decision))
         case .purchase:
             guard let supplier = option.supplier, let warehouse = option.toWarehouse else { throw DocketError.invalid("option", "notAnOption") }
@@ -84,7 +102,7 @@ struct ShortageUseCases {
             let draft = PurchaseOrderDraft(
                 supplierCode: supplier, warehouseCode: warehouse, eta: option.eta, note: reason,
                 lines: [PurchaseOrderDraft.Line(sku: line.sku, quantity: option.quantity ?? line.short)], orderId: orderID, lineId: lineID)
-            let decision = ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor)
+            let decision = ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor, seen: choice.decided)
             return .purchaseOrder(try await store.purchasing.create(draft, by: actor, decision: decision))
         case .produce:
             guard let warehouse = option.toWarehouse else { throw DocketError.invalid("option", "notAnOption") }
@@ -93,10 +111,10 @@ struct ShortageUseCases {
             let draft = ProductionDraft(
                 sku: line.sku, quantity: option.quantity ?? line.short, warehouseCode: warehouse, dueDate: option.eta,
                 specification: order.customerRequirements, orderId: orderID, lineId: lineID)
-            let decision = ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor)
+            let decision = ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor, seen: choice.decided)
             return .productionOrder(try await store.production.create(draft, by: actor, decision: decision))
         case .partialShipment:
-            try await store.orders.allowPartialShipment(ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor))
+            try await store.orders.allowPartialShipment(ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor, seen: choice.decided))
             return .recorded
         case .substitute, .delay, .cancelLine:
             let consent = choice.consent?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -111,7 +129,7 @@ struct ShortageUseCases {
             if let reason, !reason.isEmpty { parts.append(reason) }
             let decision = ShortageDecisionDraft(
                 orderID: orderID, lineID: lineID, option: option, reason: [consent.isEmpty ? nil : consent, reason].compactMap { $0 }.joined(separator: "；"),
-                actor: actor)
+                actor: actor, seen: choice.decided)
             return .change(
                 try await store.orders.requestChange(orderID: orderID, edit, message: parts.joined(separator: "："), by: actor, decision: decision))
         }

@@ -20,7 +20,7 @@ struct ReplenishmentPages {
             let chosen = (form.text("option") ?? "").split(separator: ":", maxSplits: 1).map(String.init)
             var choice = ShortageChoice(
                 orderId: form.text("orderId").flatMap(Int64.init).map { ID($0) }, lineId: form.text("lineId").flatMap(Int64.init).map { ID($0) },
-                option: chosen.first, consent: form.text("consent"), reason: form.text("reason"))
+                option: chosen.first, consent: form.text("consent"), reason: form.text("reason"), decided: form.text("decided").flatMap { Int($0) })
             if chosen.count == 2 {
                 if chosen[0] == ShortageOption.Kind.substitute.rawValue { choice.sku = chosen[1] } else { choice.warehouse = chosen[1] }
             }
@@ -156,7 +156,8 @@ struct ReplenishmentPages {
                     decide: buttons.isEmpty
                         ? nil
                         : ShortagesPageModel.Decide(
-                            action: Route.shortageDecision.path, orderID: line.orderID.rawValue, lineID: line.lineID.rawValue, buttons: buttons,
+                            action: Route.shortageDecision.path, orderID: line.orderID.rawValue, lineID: line.lineID.rawValue, decided: line.decisions.count,
+                            buttons: buttons,
                             needsConsent: buttons.contains { $0.value.hasPrefix("substitute") }),
                     error: error.flatMap { $0.line == line.lineID.rawValue ? $0.message : nil })
             },
@@ -353,6 +354,8 @@ struct ShortagesPageModel {
         var action: String
         var orderID: Int64
         var lineID: Int64
+        /// The choices the line showed: sent back, so the same choice sent twice is refused.
+        var decided: Int
         var buttons: [Button]
         /// A substitute is among the buttons: the customer's consent is asked for.
         var needsConsent: Bool

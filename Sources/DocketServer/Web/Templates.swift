@@ -122,7 +122,7 @@ enum Templates {
               <ul class="picks">{{#options}}<li>{{.}}</li>{{/options}}</ul>
               {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
               {{#decide}}<form method="post" action="{{action}}" class="toolbar shortage-decision">
-                <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="orderId" value="{{orderID}}"><input type="hidden" name="lineId" value="{{lineID}}">
+                <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="orderId" value="{{orderID}}"><input type="hidden" name="lineId" value="{{lineID}}"><input type="hidden" name="decided" value="{{decided}}">
                 <input name="reason" placeholder="{{t.ui.shortages.reason}}" aria-label="{{t.ui.shortages.reason}}">
                 {{#needsConsent}}<input name="consent" placeholder="{{t.ui.shortages.consent}}" aria-label="{{t.ui.shortages.consent}}">{{/needsConsent}}
                 {{#buttons}}<button type="submit" name="option" value="{{value}}">{{label}}</button>{{/buttons}}

@@ -72,7 +72,9 @@ extension Migration {
                 reference TEXT,
                 reason TEXT,
                 actor TEXT NOT NULL,
-                decided_at BIGINT NOT NULL
+                decided_at BIGINT NOT NULL,
+                seq BIGINT NOT NULL,
+                CONSTRAINT shortage_decisions_seq_key UNIQUE (order_id, line_id, seq)
             )
             """,
             "CREATE INDEX shortage_decisions_order_idx ON shortage_decisions (order_id, line_id)",

@@ -156,8 +156,13 @@ public struct ShortageDecisionDraft: Sendable {
     public var option: ShortageOption
     public var reason: String?
     public var actor: Actor
+    /// How many decisions the line had when the person chose (the page sends what it showed): this one is numbered
+    /// after them, and the line's numbers are unique, so the same choice sent twice is refused, not carried out twice.
+    /// Nil: after those in the database now.
+    public var seen: Int?
 
-    public init(orderID: ID<Order>, lineID: ID<OrderLine>, option: ShortageOption, reason: String?, actor: Actor) {
+    public init(orderID: ID<Order>, lineID: ID<OrderLine>, option: ShortageOption, reason: String?, actor: Actor, seen: Int? = nil) {
+        self.seen = seen
         self.orderID = orderID
         self.lineID = lineID
         self.option = option
@@ -173,9 +178,10 @@ public struct ShortageDecisionDraft: Sendable {
             Statement(
                 SQL(
                     """
-                    INSERT INTO shortage_decisions (order_id, line_id, kind, option, reference, reason, actor, decided_at)
-                    SELECT $2, $3, $4, $5, (\(reference)), $6, $7, $8
-                    """), [document, orderID, lineID, self.option.kind.rawValue, option, reason, actor.description, now],
+                    INSERT INTO shortage_decisions (order_id, line_id, kind, option, reference, reason, actor, decided_at, seq)
+                    SELECT $2, $3, $4, $5, (\(reference)), $6, $7, $8,
+                           COALESCE($9, (SELECT COUNT(*) FROM shortage_decisions d WHERE d.order_id = $2 AND d.line_id = $3)) + 1
+                    """), [document, orderID, lineID, self.option.kind.rawValue, option, reason, actor.description, now, seen.map { Int64($0) }],
                 expect: .rows(1), label: "shortage_decisions"),
             Store.audit(
                 "shortage_decided", .order, id: orderID, by: actor, at: now,
