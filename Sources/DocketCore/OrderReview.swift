@@ -355,4 +355,31 @@ public enum OrderReview {
     public static func automaticPass(_ assessment: StageAssessment, _ facts: ReviewFacts, rules: [ReviewRule]) -> ReviewRule? {
         rules.first { $0.matches(assessment, facts) }
     }
+
+    /// The stages an order in `status` passes by rule, one after the other, judged on the same facts: the chain stops
+    /// at the first stage no active rule passes, or when the order leaves review. Empty when no rule applies.
+    public static func rulePasses(from status: OrderStatus, _ facts: ReviewFacts, rules: [ReviewRule]) -> [RulePass] {
+        var passes: [RulePass] = []
+        var state = OrderState(status: status)
+        while let stage = ReviewStage(status: state.status) {
+            let stageRules = rules.filter { $0.stage == stage }
+            if stageRules.isEmpty { break }
+            let assessment = assess(stage, facts)
+            guard let rule = automaticPass(assessment, facts, rules: stageRules),
+                let next = try? OrderLifecycle.apply(ReviewDecision.pass.action, to: state)
+            else { break }
+            passes.append(RulePass(stage: stage, assessment: assessment, rule: rule, from: state, to: next))
+            state = next
+        }
+        return passes
+    }
+}
+
+/// One review stage an order passed by rule (审核规则), with what the stage found.
+public struct RulePass: Sendable, Hashable {
+    public var stage: ReviewStage
+    public var assessment: StageAssessment
+    public var rule: ReviewRule
+    public var from: OrderState
+    public var to: OrderState
 }

@@ -79,10 +79,8 @@ extension OrderRepository {
                             WHERE subject = 'order' AND subject_id = \(binds[0]) AND done_at IS NULL AND kind IN \(list)
                             """), where_.binds))
             case .allocate(let firm):
-                guard let input = stock?.input, let actor = stock?.actor, let id = orderID as? ID<Order> else {
-                    throw StoreError.configuration("allocation without its input")
-                }
-                statements += try allocationStatements(input, orderID: id, firm: firm, by: actor, at: now).statements
+                guard let input = stock?.input, let actor = stock?.actor else { throw StoreError.configuration("allocation without its input") }
+                statements += try allocationStatements(input, orderID: orderID, firm: firm, by: actor, at: now).statements
             case .releaseStock:
                 guard let stock, let id = orderID as? ID<Order> else { throw StoreError.configuration("release without its actor") }
                 statements += releaseStatements(orderID: id, by: stock.actor, at: now)
@@ -92,10 +90,25 @@ extension OrderRepository {
                         """
                         INSERT INTO outbox (created_at, topic, aggregate, aggregate_id, payload, available_at, attempts)
                         VALUES ($1, $2, 'order', $3, $4, $1, 0)
-                        """, [now, topic.rawValue, orderID, try JSONColumn.encode(message)], expect: .rows(1), label: "outbox"))
+                        """, [now, topic.rawValue, orderID, try JSONColumn.encode(message)], expect: .rows(1), label: Self.messageLabel))
             }
         }
         return statements
+    }
+
+    static let messageLabel = "outbox"
+
+    /// A message of `statements(for:)` for an order written in the same write, completed with the order's id and
+    /// `number` (a bind to the statement that numbered it): its payload gets `number` and `orderID` in front.
+    func numbered(_ message: Statement, number: Bind) -> Statement {
+        var message = message
+        message.sql = SQL(
+            """
+            INSERT INTO outbox (created_at, topic, aggregate, aggregate_id, payload, available_at, attempts)
+            VALUES ($1, $2, 'order', $3, '{"number":"' || $5 || '","orderID":' || CAST($3 AS TEXT) || ',' || substr($4, 2), $1, 0)
+            """)
+        message.binds.append(number)
+        return message
     }
 
     /// Closes one link (the one the customer used), guarded: a link replaced or closed meanwhile does nothing.

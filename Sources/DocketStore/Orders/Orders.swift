@@ -150,7 +150,7 @@ extension Store {
         INSERT INTO orders (number, channel, external_ref, customer_code, customer_id, type, urgent, status, contact_name,
                             contact_phone, delivery_address, requested_date, total_minor, currency, problems, notes,
                             received_at, version, updated_at, payment_method, promised_date, revision)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $17, $18, $19, 1) RETURNING id
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $20, $17, $18, $19, 1) RETURNING id
         """)
 
     /// SO-YYYYMMDD-NNNNNN from the day's counter: the one place the dialects spell a function differently.
@@ -229,99 +229,7 @@ extension Store {
 }
 
 extension OrderRepository {
-    /// Takes an order in from any channel: checks it (Core decides), and keeps it either in the sales review or,
-    /// when incomplete, as `needs_info` with its problems and a request to the customer in the outbox.
-    /// The same idempotency key with the same body, or the same platform order id, returns the existing order.
-    public func submitOrder(_ draft: OrderDraft, idempotencyKey: String?, by actor: Actor) async throws -> OrderSubmission {
-        var shape = Validator()
-        for problem in draft.shapeProblems() { shape.add(problem.field, problem.code, problem.arguments) }
-        if let key = idempotencyKey, key.isEmpty || key.count > 200 || !key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) {
-            shape.add("Idempotency-Key", "invalidIdempotencyKey", ["max": "200"])
-        }
-        try shape.check()
-        let scopedKey = idempotencyKey.map { "\(actor.description) \($0)" }
-        let requestHash = Secret.hash(try JSONColumn.encode(draft))
-        if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash, by: actor) { return replay }
-
-        let (facts, customerID) = try await intakeFacts(draft)
-        let now = clock.now()
-        let decision = OrderIntake.check(draft, facts: facts)
-        try DocketError.check(decision.refusals)
-        let state = try OrderLifecycle.apply(decision.action, to: OrderState(status: .received))
-        let day = now.date(utcOffsetHours: 8).iso8601.replacingOccurrences(of: "-", with: "")
-        let promised = policy.promisedDate(received: now.date(utcOffsetHours: 8), type: draft.type, requested: draft.requestedDate)
-
-        // The day's counter row is the one every intake shares: take it last, so its lock is held only for the
-        // final two statements instead of the whole transaction. Until then the order has a provisional number.
-        var statements = [
-            Statement(
-                Store.insertOrderSQL,
-                [
-                    "PENDING-" + Secret.make(), draft.channel.rawValue, draft.externalRef,
-                    draft.customerCode, customerID, draft.type.rawValue, draft.urgent,
-                    state.status.rawValue, decision.contactName, decision.contactPhone,
-                    try decision.deliveryAddress.map { try JSONColumn.encode($0) }, draft.requestedDate, decision.total.minor,
-                    decision.total.currency.code, try JSONColumn.encode(decision.problems), draft.notes, now,
-                    decision.paymentMethod.rawValue, promised,
-                ], expect: .rows(1), label: "orders")
-        ]
-        let orderID = Bind.result(statement: 0, column: "id")
-        statements += orderLines(orderID, decision.lines)
-        if let scopedKey {
-            statements.append(
-                Statement(
-                    "INSERT INTO idempotency_keys (idempotency_key, request_hash, order_id, created_at) VALUES ($1, $2, $3, $4)",
-                    [scopedKey, requestHash, orderID, now], expect: .rows(1)))
-        }
-        statements.append(
-            audit("received", .order, id: orderID, by: actor, at: now,
-                data: try JSONColumn.encode(TransitionData(from: nil, to: .received, reason: draft.channel.rawValue))))
-        statements.append(
-            audit(decision.action.rawValue, .order, id: orderID, by: actor, at: now,
-                data: try JSONColumn.encode(TransitionData(from: .received, to: state.status, problems: decision.problems.isEmpty ? nil : decision.problems))))
-        // The customer hears at once: an acknowledgement, or what is missing. Delivered later by the outbox relay.
-        var message = OrderMessage(customerCode: draft.customerCode, contactPhone: decision.contactPhone)
-        message.total = decision.total
-        message.problems = decision.problems
-        message.processingDays = policy.serviceWindowDays(draft.type)
-        statements += try self.statements(for: OrderWorkflow.intake(decision.action), orderID: orderID, message: message, at: now)
-        statements.append(Store.nextNumber(key: day))
-        statements.append(
-            Statement(Store.numberOrderSQL, [day, Bind.result(statement: statements.count - 1, column: "last_value"), orderID],
-                expect: .rows(1), label: "orders.number"))
-        do {
-            let results = try await engine.write(statements)
-            // Everything the answer holds was just written: no read back.
-            let order = StoredOrder(
-                id: ID(try results[0][0].int("id")), number: try results[statements.count - 1][0].text("number"),
-                channel: draft.channel, externalRef: draft.externalRef, customerCode: draft.customerCode, customerName: facts.customer?.name,
-                type: draft.type,
-                urgent: draft.urgent, status: state.status, heldFrom: nil, contactName: decision.contactName,
-                contactPhone: decision.contactPhone, deliveryAddress: decision.deliveryAddress, requestedDate: draft.requestedDate,
-                promisedDate: promised, paymentMethod: decision.paymentMethod, total: decision.total, problems: decision.problems,
-                notes: draft.notes, customerRequirements: nil, receivedAt: now, revision: 1, version: 1,
-                lines: decision.lines.map { line in
-                    var kept = line
-                    kept.quantity = max(line.quantity, 0)
-                    return kept
-                })
-            // Routine orders may pass the first stages by rule at once.
-            return OrderSubmission(order: order.status.isReview ? try await applyRules(order) : order, replayed: false)
-        } catch StoreError.uniqueViolation(let table, _) where table == "idempotency_keys" {
-            // A twin with the same key was processed at the same moment and committed first: 409, and a retry
-            // replays its result (or 422 when the bodies differ).
-            if try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash, by: actor) != nil {
-                throw DocketError.concurrentRequest(key: idempotencyKey ?? "")
-            }
-            throw StoreError.guardFailed(label: "orders.unique")
-        } catch StoreError.uniqueViolation(let table, _) where table == "orders" {
-            // The same platform order pushed twice at once: recognised, answered with the order that won.
-            if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash, by: actor) { return replay }
-            throw StoreError.guardFailed(label: "orders.unique")
-        }
-    }
-
-    private func existingSubmission(_ draft: OrderDraft, scopedKey: String?, requestHash: String, by actor: Actor) async throws
+    func existingSubmission(_ draft: OrderDraft, scopedKey: String?, requestHash: String, by actor: Actor) async throws
         -> OrderSubmission?
     {
         if let scopedKey,

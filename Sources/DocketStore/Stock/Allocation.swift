@@ -96,6 +96,30 @@ extension Store {
             expect: .rows(1), label: "orders.version")
     }
 
+    /// What planning draws on for these SKUs, in three statements: every lot with stock (with what `heldBy` holds of
+    /// it, when the order exists), the warehouses, the active carriers.
+    static func supplyStatements(skus: [String], heldBy orderID: ID<Order>?) -> [Statement] {
+        var lots = Conditions()
+        let held =
+            orderID.map {
+                "CAST(COALESCE((SELECT SUM(r.quantity) FROM reservations r WHERE r.lot_id = s.id AND r.order_id = \(lots.bind($0))), 0) AS BIGINT)"
+            } ?? "0"
+        lots.add("p.sku IN \(lots.list(skus))")
+        lots.add("s.on_hand > 0")
+        return [
+            Statement(
+                SQL(
+                    """
+                    SELECT s.id, s.lot_code, s.expiry_date, s.first_received_at, s.on_hand, s.reserved, s.quarantined, p.sku,
+                           w.code AS warehouse_code, l.code AS location_code, \(held) AS held
+                    FROM stock_lots s JOIN products p ON p.id = s.product_id JOIN warehouses w ON w.id = s.warehouse_id
+                    JOIN locations l ON l.id = s.location_id\(lots.clause)
+                    """), lots.binds),
+            Statement("SELECT code, active, archived, latitude, longitude FROM warehouses", []),
+            Statement(SQL("SELECT * FROM carriers WHERE archived = FALSE AND active = TRUE"), []),
+        ]
+    }
+
     static func allocation(_ orderID: any SQLBindable) -> Statement {
         Statement("SELECT * FROM order_allocations WHERE order_id = $1", [orderID])
     }
@@ -110,36 +134,41 @@ extension OrderRepository {
         let skuList = Array(Set(lines.map(\.sku)))
         var products = Conditions()
         products.add("sku IN \(products.list(skuList))")
-        var lots = Conditions()
-        let orderBind = lots.bind(order.id)
-        lots.add("p.sku IN \(lots.list(skuList))")
-        lots.add("s.on_hand > 0")
-        let results = try await engine.read([
-            Statement(SQL("SELECT sku, shelf_life_days, weight_grams, make_to_order FROM products\(products.clause)"), products.binds),
-            Statement(
-                SQL(
-                    """
-                    SELECT s.id, s.lot_code, s.expiry_date, s.first_received_at, s.on_hand, s.reserved, s.quarantined, p.sku,
-                           w.code AS warehouse_code, l.code AS location_code,
-                           CAST(COALESCE((SELECT SUM(r.quantity) FROM reservations r WHERE r.lot_id = s.id AND r.order_id = \(orderBind)), 0)
-                                AS BIGINT) AS held
-                    FROM stock_lots s JOIN products p ON p.id = s.product_id JOIN warehouses w ON w.id = s.warehouse_id
-                    JOIN locations l ON l.id = s.location_id\(lots.clause)
-                    """), lots.binds),
-            Statement("SELECT code, active, archived, latitude, longitude FROM warehouses", []),
-            Statement(SQL("SELECT * FROM carriers WHERE archived = FALSE AND active = TRUE"), []),
-            Statement("SELECT COALESCE(MAX(line_no), 0) AS last FROM order_lines WHERE order_id = $1", [order.id]),
-            // What production made for the order's lines: made-to-order lines take only these lots.
-            Statement("SELECT line_id, number FROM production_orders WHERE order_id = $1 AND status <> 'cancelled'", [order.id]),
-        ])
+        let results = try await engine.read(
+            [Statement(SQL("SELECT sku, shelf_life_days, weight_grams, make_to_order FROM products\(products.clause)"), products.binds)]
+                + Store.supplyStatements(skus: skuList, heldBy: order.id)
+                + [
+                    Statement("SELECT COALESCE(MAX(line_no), 0) AS last FROM order_lines WHERE order_id = $1", [order.id]),
+                    // What production made for the order's lines: made-to-order lines take only these lots.
+                    Statement("SELECT line_id, number FROM production_orders WHERE order_id = $1 AND status <> 'cancelled'", [order.id]),
+                ])
         var producedLots: [Int64: Set<String>] = [:]
         for row in results[5] { producedLots[try row.int("line_id"), default: []].insert(try row.text("number")) }
+        var next = try results[4][0].int("last")
+        let refs: [AllocationInput.LineRef] = lines.map { line in
+            if let id = line.id { return .id(id) }
+            next += 1
+            return .number(next)
+        }
+        var input = try allocationInput(
+            order, lines: lines, refs: refs, products: results[0], supply: results[1...3], producedLots: producedLots)
+        if policy.allocation.preemptSoftReservations { try await preempt(&input, order: order, skus: skuList) }
+        return input
+    }
+
+    /// Planning's input from rows already read: the products of the lines (`sku`, `shelf_life_days`, `weight_grams`,
+    /// `make_to_order`) and the three results of `supplyStatements`.
+    func allocationInput(
+        _ order: StoredOrder, lines: [OrderIntake.PricedLine], refs: [AllocationInput.LineRef], products: [SQLRow],
+        supply rows: ArraySlice<[SQLRow]>, producedLots: [Int64: Set<String>]
+    ) throws -> AllocationInput {
+        let rows = Array(rows)
         var productRows: [String: SQLRow] = [:]
-        for row in results[0] { productRows[try row.text("sku")] = row }
+        for row in products { productRows[try row.text("sku")] = row }
         var supply: [LotSupply] = []
         var held: [ID<StockLot>: Int64] = [:]
-        for row in results[1] {
-            let own = try row.int("held")
+        for row in rows[0] {
+            let own = row.optionalInt("held") ?? 0
             let id: ID<StockLot> = try row.id()
             if own > 0 { held[id] = own }
             supply.append(
@@ -148,42 +177,30 @@ extension OrderRepository {
                     lot: try row.text("lot_code"), expiry: try row.optionalDate("expiry_date"), receivedAt: try row.timestamp("first_received_at"),
                     available: (try row.int("on_hand")) - (try row.int("reserved")) + own, quarantined: try row.bool("quarantined")))
         }
-        let sites = try results[2].map { row in
+        let sites = try rows[1].map { row in
             WarehouseSite(
                 code: try row.text("code"), active: try row.bool("active") && !(try row.bool("archived")),
                 point: row.geoPoint)
         }
-        let carriers = try results[3].map(MasterTable<Carrier>.carriers.decode)
-        var next = try results[4][0].int("last")
-        var refs: [AllocationInput.LineRef] = []
-        var demandLines: [AllocationDemand.Line] = []
-        for line in lines {
+        let carriers = try rows[2].map(MasterTable<Carrier>.carriers.decode)
+        let demandLines = lines.map { line in
             let product = productRows[line.sku]
-            if let id = line.id {
-                refs.append(.id(id))
-            } else {
-                next += 1
-                refs.append(.number(next))
-            }
-            demandLines.append(
-                AllocationDemand.Line(
-                    lineID: line.id ?? ID(0), sku: line.sku, quantity: max(0, line.quantity),
-                    shelfLifeDays: product?.optionalInt("shelf_life_days").map { Int($0) },
-                    weightGrams: product?.optionalInt("weight_grams") ?? 0, makeToOrder: (try? product?.bool("make_to_order")) ?? false,
-                    producedLots: line.id.flatMap { producedLots[$0.rawValue] } ?? []))
+            return AllocationDemand.Line(
+                lineID: line.id ?? ID(0), sku: line.sku, quantity: max(0, line.quantity),
+                shelfLifeDays: product?.optionalInt("shelf_life_days").map { Int($0) },
+                weightGrams: product?.optionalInt("weight_grams") ?? 0, makeToOrder: (try? product?.bool("make_to_order")) ?? false,
+                producedLots: line.id.flatMap { producedLots[$0.rawValue] } ?? [])
         }
         let address = order.deliveryAddress
         let demand = AllocationDemand(
             lines: demandLines, today: clock.now().date(utcOffsetHours: 8), promisedDate: order.promisedDate, destination: address?.point,
             province: address?.province ?? "")
-        var input = AllocationInput(demand: demand, refs: refs, supply: supply, sites: sites, carriers: carriers, held: held, number: order.number)
-        if policy.allocation.preemptSoftReservations { try await preempt(&input, order: order, skus: skuList) }
-        return input
+        return AllocationInput(demand: demand, refs: refs, supply: supply, sites: sites, carriers: carriers, held: held, number: order.number)
     }
 
     /// 抢占: for an urgent order the stock cannot cover, the unconfirmed orders whose soft reservations it takes
     /// (`Preemption.losers`), and its supply widened by what they hold.
-    private func preempt(_ input: inout AllocationInput, order: StoredOrder, skus: [String]) async throws {
+    func preempt(_ input: inout AllocationInput, order: StoredOrder, skus: [String]) async throws {
         let winner = DemandPriority(urgent: order.urgent, type: order.type, receivedAt: order.receivedAt, orderID: order.id)
         guard winner.isUrgent else { return }
         let plan = Allocation.plan(input.demand, supply: input.supply, warehouses: input.sites, carriers: input.carriers, policy: policy.allocation)
@@ -235,7 +252,7 @@ extension OrderRepository {
     /// free stock (`stock_lots.available`: a lost race re-plans), what it no longer needs is released; every
     /// change of a lot's reserved quantity is a ledger entry; the order's reservations and plan are replaced.
     func allocationStatements(
-        _ input: AllocationInput, orderID: ID<Order>, firm: Bool, by actor: Actor, at now: Timestamp
+        _ input: AllocationInput, orderID: any SQLBindable, firm: Bool, by actor: Actor, at now: Timestamp
     ) throws -> (plan: AllocationPlan, statements: [Statement]) {
         let plan = Allocation.plan(input.demand, supply: input.supply, warehouses: input.sites, carriers: input.carriers, policy: policy.allocation)
         let wanted = plan.reservedByLot
@@ -259,7 +276,6 @@ extension OrderRepository {
                     "preempted_others", .order, id: orderID, by: actor, at: now,
                     data: try JSONColumn.encode(["reason": input.losers.map(\.number).joined(separator: "、")])))
         }
-        let reference = "order:\(orderID.rawValue)"
         for lot in Set(wanted.keys).union(input.held.keys).sorted() {
             let delta = (wanted[lot] ?? 0) - (input.held[lot] ?? 0)
             if delta > 0 {
@@ -280,8 +296,8 @@ extension OrderRepository {
                     Statement(
                         """
                         INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
-                        VALUES ($1, $2, $3, 0, $4, $5, NULL, $6)
-                        """, [now, delta > 0 ? MovementKind.reservation.rawValue : MovementKind.release.rawValue, lot, delta, reference, actor.description],
+                        VALUES ($1, $2, $3, 0, $4, 'order:' || CAST($5 AS TEXT), NULL, $6)
+                        """, [now, delta > 0 ? MovementKind.reservation.rawValue : MovementKind.release.rawValue, lot, delta, orderID, actor.description],
                         expect: .rows(1), label: "stock_movements"))
             }
         }

@@ -1,0 +1,231 @@
+import DocketCore
+import Foundation
+
+/// What taking one order in reads, in one snapshot: the replay keys, the intake facts, the review rules and facts,
+/// and the stock the inventory stage would plan with. Positions of the statements in `rows`.
+private struct IntakeRead {
+    static let customer = 0, openBalance = 1, overdue = 2, usable = 3, products = 4, rules = 5, supply = 6
+    /// Where the replay look-ups are (after the supply's three statements).
+    var replay: [Int] = []
+    var rows: [[SQLRow]] = []
+
+    /// An earlier submission with the same key, or the same platform order, is there: the replay path answers.
+    var seenBefore: Bool { replay.contains { !rows[$0].isEmpty } }
+}
+
+/// One order placed: the statements of its write, the order as it will be once written (its id and number come
+/// from the write), and whether rules still have to carry it on after the write (a pre-emption).
+private struct Placement {
+    var statements: [Statement]
+    var order: StoredOrder
+    var numberStatement: Int
+    var continueWithRules: Bool
+}
+
+extension OrderRepository {
+    /// Takes an order in from any channel: checks it (Core decides), and keeps it either in the sales review or,
+    /// when incomplete, as `needs_info` with its problems and a request to the customer in the outbox. Routine orders
+    /// go on through every stage an active review rule (审核规则) passes them — the inventory stage's soft reservation
+    /// included — in the same write: one read snapshot, Core's decisions, one transaction.
+    /// The same idempotency key with the same body, or the same platform order id, returns the existing order.
+    public func submitOrder(_ draft: OrderDraft, idempotencyKey: String?, by actor: Actor) async throws -> OrderSubmission {
+        var shape = Validator()
+        for problem in draft.shapeProblems() { shape.add(problem.field, problem.code, problem.arguments) }
+        if let key = idempotencyKey, key.isEmpty || key.count > 200 || !key.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) {
+            shape.add("Idempotency-Key", "invalidIdempotencyKey", ["max": "200"])
+        }
+        try shape.check()
+        let scopedKey = idempotencyKey.map { "\(actor.description) \($0)" }
+        let requestHash = Secret.hash(try JSONColumn.encode(draft))
+        for _ in 0..<10 {
+            let now = clock.now()
+            let read = try await intakeRead(draft, scopedKey: scopedKey, now: now)
+            if read.seenBefore, let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash, by: actor) {
+                return replay
+            }
+            let placement = try await place(draft, read, scopedKey: scopedKey, requestHash: requestHash, by: actor, at: now)
+            do {
+                let results = try await engine.write(placement.statements)
+                var order = placement.order
+                order.id = ID(try results[0][0].int("id"))
+                order.number = try results[placement.numberStatement][0].text("number")
+                return OrderSubmission(order: placement.continueWithRules ? try await applyRules(order) : order, replayed: false)
+            } catch StoreError.guardFailed(let label) where Self.replanOn.contains(label) {
+                continue  // the stock changed since it was read: read and decide again
+            } catch StoreError.uniqueViolation(let table, _) where table == "idempotency_keys" {
+                // A twin with the same key was processed at the same moment and committed first: 409, and a retry
+                // replays its result (or 422 when the bodies differ).
+                if try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash, by: actor) != nil {
+                    throw DocketError.concurrentRequest(key: idempotencyKey ?? "")
+                }
+                throw StoreError.guardFailed(label: "orders.unique")
+            } catch StoreError.uniqueViolation(let table, _) where table == "orders" {
+                // The same platform order pushed twice at once: recognised, answered with the order that won.
+                if let replay = try await existingSubmission(draft, scopedKey: scopedKey, requestHash: requestHash, by: actor) { return replay }
+                throw StoreError.guardFailed(label: "orders.unique")
+            }
+        }
+        throw DocketError.conflict(.order, key: draft.externalRef ?? draft.customerCode)
+    }
+
+    /// Everything intake decides on, in one read snapshot.
+    private func intakeRead(_ draft: OrderDraft, scopedKey: String?, now: Timestamp) async throws -> IntakeRead {
+        let skus = Array(Set(draft.lines.map(\.sku).filter { !$0.isEmpty }))
+        var products = Conditions()
+        products.add("sku IN \(products.list(skus.isEmpty ? [""] : skus))")
+        var statements = [
+            Statement(MasterTable<Customer>.customers.byKeySQL, [draft.customerCode]),
+            // Every order the customer has open counts: this one is the newest.
+            Statement(
+                SQL("SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders WHERE customer_code = $1 AND \(Store.owingCondition)"),
+                [draft.customerCode]),
+            Store.overdue(draft.customerCode, now: now),
+            Store.usableStock(.list(skus.isEmpty ? [""] : skus), today: now.date(utcOffsetHours: 8)),
+            Statement(SQL("SELECT * FROM products\(products.clause)"), products.binds),
+            Statement("SELECT * FROM review_rules WHERE archived = FALSE ORDER BY code", []),
+        ]
+        statements += Store.supplyStatements(skus: skus.isEmpty ? [""] : skus, heldBy: nil)
+        var read = IntakeRead()
+        if let scopedKey {
+            read.replay.append(statements.count)
+            statements.append(Statement("SELECT order_id FROM idempotency_keys WHERE idempotency_key = $1", [scopedKey]))
+        }
+        if draft.channel.isPlatform, let ref = draft.externalRef {
+            read.replay.append(statements.count)
+            statements.append(Statement("SELECT id FROM orders WHERE channel = $1 AND external_ref = $2", [draft.channel.rawValue, ref]))
+        }
+        read.rows = try await engine.read(statements)
+        return read
+    }
+
+    /// Core decides on what was read: the intake check, then the stages the rules pass; the statements of all of it.
+    private func place(
+        _ draft: OrderDraft, _ read: IntakeRead, scopedKey: String?, requestHash: String, by actor: Actor, at now: Timestamp
+    ) async throws -> Placement {
+        let rows = read.rows
+        let customerRow = rows[IntakeRead.customer].first
+        var products: [String: (product: Product, archived: Bool)] = [:]
+        for row in rows[IntakeRead.products] {
+            products[try row.text("sku")] = (try MasterTable<Product>.products.decode(row), try row.bool("archived"))
+        }
+        let facts = IntakeFacts(
+            customer: try customerRow.map(MasterTable<Customer>.customers.decode), customerArchived: try customerRow?.bool("archived") ?? false,
+            products: products, today: now.date(utcOffsetHours: 8))
+        let decision = OrderIntake.check(draft, facts: facts)
+        try DocketError.check(decision.refusals)
+        let intake = try OrderLifecycle.apply(decision.action, to: OrderState(status: .received))
+        let day = now.date(utcOffsetHours: 8).iso8601.replacingOccurrences(of: "-", with: "")
+        let promised = policy.promisedDate(received: now.date(utcOffsetHours: 8), type: draft.type, requested: draft.requestedDate)
+        // The order as it will be; `Int64.max` stands for its id until the write gives it one (it is the newest order).
+        var order = StoredOrder(
+            id: ID(Int64.max), number: "", channel: draft.channel, externalRef: draft.externalRef, customerCode: draft.customerCode,
+            customerName: facts.customer?.name, type: draft.type, urgent: draft.urgent, status: intake.status, heldFrom: nil,
+            contactName: decision.contactName, contactPhone: decision.contactPhone, deliveryAddress: decision.deliveryAddress,
+            requestedDate: draft.requestedDate, promisedDate: promised, paymentMethod: decision.paymentMethod, total: decision.total,
+            problems: decision.problems, notes: draft.notes, customerRequirements: nil, receivedAt: now, revision: 1, version: 1,
+            lines: decision.lines.map { line in
+                var kept = line
+                kept.quantity = max(line.quantity, 0)
+                return kept
+            })
+
+        // Routine orders pass the stages active rules allow, judged on the facts of this snapshot.
+        var passes: [RulePass] = []
+        if intake.status.isReview, !rows[IntakeRead.rules].isEmpty {
+            let rules = try rows[IntakeRead.rules].map(MasterTable<ReviewRule>.reviewRules.decode)
+            let reviewFacts = try Store.reviewFacts(order, lines: order.lines, total: nil, from: rows[IntakeRead.customer...], now: now)
+            passes = OrderReview.rulePasses(from: intake.status, reviewFacts, rules: rules)
+        }
+
+        let orderID = Bind.result(statement: 0, column: "id")
+        var later: [Statement] = []
+        var continueWithRules = false
+        var passed: [(RulePass, Actor, OrderDecision, StockWork?)] = []
+        for pass in passes {
+            let ruleActor = Actor(.system, "rule:\(pass.rule.code)")
+            let stageDecision = try OrderWorkflow.decide(.pass, on: pass.from, reason: nil, receivedAt: now, now: now, policy: policy)
+            var stock: StockWork?
+            if stageDecision.effects.contains(where: { if case .allocate = $0 { true } else { false } }) {
+                let refs = order.lines.indices.map { AllocationInput.LineRef.number(Int64($0 + 1)) }
+                var input = try allocationInput(
+                    order, lines: order.lines, refs: refs, products: rows[IntakeRead.products], supply: rows[IntakeRead.supply...],
+                    producedLots: [:])
+                if policy.allocation.preemptSoftReservations {
+                    try await preempt(&input, order: order, skus: Array(Set(order.lines.map(\.sku))))
+                    // Taking others' reservations names this order in their history: that pass waits for the order's number.
+                    if !input.losers.isEmpty {
+                        continueWithRules = true
+                        break
+                    }
+                }
+                stock = StockWork(input: input, actor: ruleActor)
+            }
+            passed.append((pass, ruleActor, stageDecision, stock))
+        }
+        order.status = passed.last?.0.to.status ?? intake.status
+        order.version = 1 + Int64(passed.count)
+
+        var statements = [
+            Statement(
+                Store.insertOrderSQL,
+                [
+                    "PENDING-" + Secret.make(), draft.channel.rawValue, draft.externalRef,
+                    draft.customerCode, customerRow.flatMap { $0.optionalInt("id") }, draft.type.rawValue, draft.urgent,
+                    order.status.rawValue, decision.contactName, decision.contactPhone,
+                    try decision.deliveryAddress.map { try JSONColumn.encode($0) }, draft.requestedDate, decision.total.minor,
+                    decision.total.currency.code, try JSONColumn.encode(decision.problems), draft.notes, now,
+                    decision.paymentMethod.rawValue, promised, order.version,
+                ], expect: .rows(1), label: "orders")
+        ]
+        statements += orderLines(orderID, decision.lines)
+        if let scopedKey {
+            statements.append(
+                Statement(
+                    "INSERT INTO idempotency_keys (idempotency_key, request_hash, order_id, created_at) VALUES ($1, $2, $3, $4)",
+                    [scopedKey, requestHash, orderID, now], expect: .rows(1)))
+        }
+        statements.append(
+            audit("received", .order, id: orderID, by: actor, at: now,
+                data: try JSONColumn.encode(TransitionData(from: nil, to: .received, reason: draft.channel.rawValue))))
+        statements.append(
+            audit(decision.action.rawValue, .order, id: orderID, by: actor, at: now,
+                data: try JSONColumn.encode(TransitionData(from: .received, to: intake.status, problems: decision.problems.isEmpty ? nil : decision.problems))))
+        // The customer hears at once: an acknowledgement, or what is missing. Delivered later by the outbox relay.
+        var acknowledgement = OrderMessage(customerCode: draft.customerCode, contactPhone: decision.contactPhone)
+        acknowledgement.total = decision.total
+        acknowledgement.problems = decision.problems
+        acknowledgement.processingDays = policy.serviceWindowDays(draft.type)
+        later += try self.statements(for: OrderWorkflow.intake(decision.action), orderID: orderID, message: acknowledgement, at: now)
+        for (pass, ruleActor, stageDecision, stock) in passed {
+            statements += [
+                audit(ReviewDecision.pass.action.rawValue, .order, id: orderID, by: ruleActor, at: now,
+                    data: try JSONColumn.encode(TransitionData(from: pass.from.status, to: pass.to.status, rule: pass.rule.code))),
+                Statement(
+                    """
+                    INSERT INTO order_reviews (order_id, stage, decision, actor, rule_code, reason, assessment, decided_at)
+                    VALUES ($1, $2, $3, $4, $5, NULL, $6, $7)
+                    """,
+                    [orderID, pass.stage.rawValue, ReviewDecision.pass.rawValue, ruleActor.description, pass.rule.code,
+                     try JSONColumn.encode(pass.assessment), now],
+                    expect: .rows(1), label: "order_reviews"),
+            ]
+            let effects = try self.statements(
+                for: stageDecision.effects, orderID: orderID, message: OrderMessage(customerCode: draft.customerCode, contactPhone: decision.contactPhone),
+                at: now, stock: stock)
+            // Messages go last, once the order has its number (below).
+            statements += effects.filter { $0.label != Self.messageLabel }
+            later += effects.filter { $0.label == Self.messageLabel }
+        }
+        // The day's counter row is the one every intake shares: take it last, so its lock is held only for the
+        // final statements instead of the whole transaction. Until then the order has a provisional number.
+        statements.append(Store.nextNumber(key: day))
+        statements.append(
+            Statement(Store.numberOrderSQL, [day, Bind.result(statement: statements.count - 1, column: "last_value"), orderID],
+                expect: .rows(1), label: "orders.number"))
+        let numberStatement = statements.count - 1
+        // The messages name the order by id and number, known only now.
+        let number = Bind.result(statement: numberStatement, column: "number")
+        statements += later.map { numbered($0, number: number) }
+        return Placement(statements: statements, order: order, numberStatement: numberStatement, continueWithRules: continueWithRules)
+    }
+}
