@@ -15,6 +15,8 @@ public struct DocketConfiguration: Sendable, Hashable {
     public var demo: Bool = false
     /// Maximum PostgreSQL connections in this node's pool.
     public var databasePoolSize: Int = 20
+    /// SQLite: concurrent writes share one transaction (each in its own savepoint) and one commit.
+    public var groupCommit: Bool = true
     /// Mark session cookies `Secure`: set when Docket is served over HTTPS (directly or behind a proxy).
     public var secureCookies: Bool = false
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For` (for login throttling and the
@@ -40,6 +42,7 @@ public struct DocketConfiguration: Sendable, Hashable {
         case logLevel = "DOCKET_LOG_LEVEL"
         case demo = "DOCKET_DEMO"
         case databasePoolSize = "DOCKET_DB_POOL_SIZE"
+        case groupCommit = "DOCKET_GROUP_COMMIT"
         case secureCookies = "DOCKET_SECURE_COOKIES"
         case trustProxy = "DOCKET_TRUST_PROXY"
         case confirmationHours = "DOCKET_CONFIRMATION_HOURS"
@@ -61,6 +64,7 @@ public struct DocketConfiguration: Sendable, Hashable {
             case .logLevel: "--log-level"
             case .demo: "--demo"
             case .databasePoolSize: "--db-pool-size"
+            case .groupCommit: "--group-commit"
             case .secureCookies: "--secure-cookies"
             case .trustProxy: "--trust-proxy"
             case .confirmationHours: "--confirmation-hours"
@@ -109,7 +113,7 @@ public struct DocketConfiguration: Sendable, Hashable {
         }
         for (key, apply) in [
             (Key.demo, { configuration.demo = $0 }), (.secureCookies, { configuration.secureCookies = $0 }),
-            (.trustProxy, { configuration.trustProxy = $0 }),
+            (.trustProxy, { configuration.trustProxy = $0 }), (.groupCommit, { configuration.groupCommit = $0 }),
             (.preemptSoftReservations, { configuration.orders.allocation.preemptSoftReservations = $0 }),
         ]
             as [(Key, (Bool) -> Void)]

@@ -17,6 +17,24 @@ extension Store {
     public func loadDemo(by actor: Actor = .system) async throws -> Bool {
         guard try await isEmpty() else { return false }
         let demo = DemoData(today: clock.now().date(utcOffsetHours: 8))
+        do {
+            try await loadMasterData(demo, by: actor)
+        } catch StoreError.uniqueViolation {
+            return false
+        }
+        try await loadDemoOrders(demo, by: actor)
+        logger.info(
+            "docket.demo.loaded",
+            metadata: [
+                "docket.demo.customers": "\(demo.customers.count)", "docket.demo.products": "\(demo.products.count)",
+                "docket.demo.receipts": "\(demo.receipts.count)",
+            ])
+        return true
+    }
+
+    /// Master data and stock receipts in one write: suppliers, products, customers, warehouses with their locations,
+    /// carriers, receipts (the demo's, or a generated data set's such as `docket bench`'s).
+    public func loadMasterData(_ demo: DemoData, by actor: Actor = .system) async throws {
         let now = clock.now()
         var statements: [Statement] = []
         func add<Value>(_ repository: MasterRepository<Value>, _ value: Value) throws -> Int {
@@ -49,19 +67,7 @@ extension Store {
                 receipt, product: Bind.result(statement: product, column: "id"), warehouse: Bind.result(statement: warehouse, column: "id"),
                 location: Bind.result(statement: location, column: "id"), by: actor, at: now, first: statements.count)
         }
-        do {
-            _ = try await engine.write(statements)
-        } catch StoreError.uniqueViolation {
-            return false
-        }
-        try await loadDemoOrders(demo, by: actor)
-        logger.info(
-            "docket.demo.loaded",
-            metadata: [
-                "docket.demo.customers": "\(demo.customers.count)", "docket.demo.products": "\(demo.products.count)",
-                "docket.demo.receipts": "\(demo.receipts.count)",
-            ])
-        return true
+        _ = try await engine.write(statements)
     }
 
     /// Adds the demo users (one per role, password `DemoData.password`) when there are no users yet.

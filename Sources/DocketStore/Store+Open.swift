@@ -45,11 +45,11 @@ extension Store {
     /// Opens a store. For PostgreSQL the returned service must run (in the service group) for the pool to work.
     public static func open(
         _ location: DatabaseLocation, clock: any DocketClock = SystemClock(), logger: Logger,
-        maximumConnections: Int = 20, policy: OrderPolicy = .standard
+        maximumConnections: Int = 20, policy: OrderPolicy = .standard, groupCommit: Bool = true
     ) throws -> (store: Store, service: (any Service)?) {
         switch location {
         case .sqlite(let path):
-            return (Store(engine: try SQLiteEngine(path: path), clock: clock, logger: logger, policy: policy), nil)
+            return (Store(engine: try SQLiteEngine(path: path, groupCommit: groupCommit), clock: clock, logger: logger, policy: policy), nil)
         case .postgres(let url):
             let configuration = try PostgresEngine.configuration(url: url, maximumConnections: maximumConnections)
             let engine = PostgresEngine(configuration: configuration, logger: logger)
@@ -61,13 +61,15 @@ extension Store {
     /// For the CLI's one-shot commands and for tests.
     public static func withOpened<T: Sendable>(
         _ location: DatabaseLocation, clock: any DocketClock = SystemClock(), logger: Logger,
-        maximumConnections: Int = 20, policy: OrderPolicy = .standard, _ body: @Sendable (Store) async throws -> T
+        maximumConnections: Int = 20, policy: OrderPolicy = .standard, groupCommit: Bool = true,
+        _ body: @Sendable (Store) async throws -> T
     ) async throws -> T {
         // The pool starts in a task beside `body`; PostgresNIO warns when the first lease wins that race (it
         // then simply waits). Harmless here, so one-shot uses keep the pool's own log to errors.
         var poolLogger = logger
         poolLogger.logLevel = max(logger.logLevel, .error)
-        let (opened, service) = try open(location, clock: clock, logger: poolLogger, maximumConnections: maximumConnections)
+        let (opened, service) = try open(
+            location, clock: clock, logger: poolLogger, maximumConnections: maximumConnections, groupCommit: groupCommit)
         let store = Store(engine: opened.engine, clock: clock, logger: logger, policy: policy)
         guard let service else {
             do {

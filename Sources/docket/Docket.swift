@@ -62,6 +62,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on. Env: DOCKET_HOST.") var host: String?
     @Option(help: "Port to listen on. Env: DOCKET_PORT.") var port: String?
     @Option(name: .customLong("db-pool-size"), help: "PostgreSQL connections per node. Env: DOCKET_DB_POOL_SIZE.") var poolSize: String?
+    @Option(name: .customLong("group-commit"), help: "SQLite: on (default) or off — concurrent writes share one commit. Env: DOCKET_GROUP_COMMIT.")
+    var groupCommit: String?
     @Flag(help: "Load the demo data first if the database is empty. Env: DOCKET_DEMO.") var demo = false
     @Flag(name: .customLong("secure-cookies"), help: "Mark the session cookie Secure (serving over HTTPS). Env: DOCKET_SECURE_COOKIES.")
     var secureCookies = false
@@ -99,6 +101,7 @@ struct Serve: AsyncParsableCommand {
         extra[.host] = host
         extra[.port] = port
         extra[.databasePoolSize] = poolSize
+        extra[.groupCommit] = groupCommit
         if demo { extra[.demo] = "true" }
         if secureCookies { extra[.secureCookies] = "true" }
         if trustProxy { extra[.trustProxy] = "true" }
@@ -109,7 +112,8 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let (store, engineService) = try Store.open(
-            configuration.database, logger: logger, maximumConnections: configuration.databasePoolSize, policy: configuration.orders)
+            configuration.database, logger: logger, maximumConnections: configuration.databasePoolSize, policy: configuration.orders,
+            groupCommit: configuration.groupCommit)
         let timers = TimerWorker(store: store, intervalSeconds: configuration.timerInterval, logger: logger)
         let relay = OutboxRelay(
             store: store, transport: LoggingTransport(logger: logger), intervalSeconds: configuration.timerInterval, logger: logger)
@@ -322,24 +326,90 @@ struct Channel: AsyncParsableCommand {
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure master-data reads and stock receipts per second. Writes data: by default into a scratch SQLite file.")
-    @Option(help: "Database to measure (it is seeded with demo data and written to). Default: a new scratch SQLite file.")
+        abstract: "Measure order throughput: place orders, the raw-SQL baseline, and the TPC-C-like mix (writes data).",
+        discussion: """
+            Generates a data set (products, customers, stock in every warehouse, rules passing routine orders through
+            the four reviews) in an empty database — by default a new scratch SQLite file — then runs, each for
+            --seconds with --clients concurrent clients: place_order alone, the raw-SQL baseline (the same place-order
+            transaction straight through GRDB or PostgresNIO), and the mix (45 % place order, 43 % confirm, 4 % order
+            status, 8 % stock level). --micro measures master-data reads and stock receipts instead.
+            """)
+    @Option(help: "Database to measure: postgres://… or a SQLite path (it must be empty or a bench data set). Default: a scratch SQLite file.")
     var database: String?
-    @Option(help: "Seconds per scenario.") var seconds: Double = 5
-    @Option(help: "Concurrent clients.") var concurrency: Int = 8
+    @Option(help: "Seconds per scenario.") var seconds: Double = 10
+    @Option(help: "Concurrent clients.") var clients: Int = 8
+    @Option(help: "Products in the generated data set.") var products: Int = 1_000
+    @Option(help: "Customers in the generated data set.") var customers: Int = 1_000
+    @Option(name: .customLong("group-commit"), help: "SQLite: on (default) or off.") var groupCommit: String = "on"
+    @Option(help: "Also write the figures as JSON to this file (- for standard output).") var json: String?
+    @Flag(help: "Measure master-data reads and stock receipts (the earlier micro-benchmarks).") var micro = false
+
+    func validate() throws {
+        guard seconds > 0, seconds <= 3_600 else { throw ValidationError("--seconds must be between 0 and 3600") }
+        guard (1...512).contains(clients) else { throw ValidationError("--clients must be between 1 and 512") }
+        guard (10...1_000_000).contains(products), (1...1_000_000).contains(customers) else {
+            throw ValidationError("--products must be 10–1,000,000 and --customers 1–1,000,000")
+        }
+        guard ["on", "off"].contains(groupCommit) else { throw ValidationError("--group-commit must be on or off") }
+    }
 
     func run() async throws {
         let logger = bootstrapLogging(.warning)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bench-\(UUID().uuidString).sqlite").path
         let location = database.map(DatabaseLocation.init) ?? .sqlite(path: scratch)
         defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
+            if database == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
         }
-        print("docket bench: \(location), \(concurrency) clients, \(seconds) s per scenario")
-        _ = try await Store.withOpened(location, logger: logger, maximumConnections: max(concurrency, 2)) { store in
+        let quiet = json == "-"
+        let progress = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
+        if !quiet { print("docket bench: \(location), \(clients) clients, \(seconds) s per scenario") }
+        var options = BenchOptions()
+        options.seconds = seconds
+        options.clients = clients
+        options.products = products
+        options.customers = customers
+        let micro = micro, seconds = seconds, clients = clients, chosen = options
+        let report = try await Store.withOpened(
+            location, logger: logger, maximumConnections: max(clients, 2), groupCommit: groupCommit == "on"
+        ) { store -> BenchReport? in
             try await store.migrate()
-            return try await DocketBench.Bench.run(store: store, seconds: seconds, concurrency: concurrency) { print($0) }
+            if micro {
+                _ = try await DocketBench.Bench.run(store: store, seconds: seconds, concurrency: clients) { print($0) }
+                return nil
+            }
+            return try await MixBench.run(store: store, options: chosen) { name, fraction in progress.show(name, fraction) }
         }
+        progress.finish()
+        guard let report else { return }
+        if !quiet { print(report.text) }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = try encoder.encode(report)
+            if json == "-" {
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                try data.write(to: URL(fileURLWithPath: json))
+            }
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, redrawn in place; silent when standard error is not a terminal.
+final class ProgressBar: Sendable {
+    let enabled: Bool
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ name: String, _ fraction: Double) {
+        guard enabled else { return }
+        let width = 30
+        let filled = Int((fraction * Double(width)).rounded(.down))
+        let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: max(0, width - filled))
+        FileHandle.standardError.write(Data("\r\(name.padding(toLength: 16, withPad: " ", startingAt: 0)) [\(bar)] \(Int(fraction * 100)) %\u{1B}[K".utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
 

@@ -1,15 +1,24 @@
 import DocketCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded engine: one SQLite file in WAL mode through a GRDB `DatabasePool` (one writer, many readers).
+///
+/// Group commit (on by default): writes arriving while one is being written share the next transaction, each in
+/// its own savepoint (a write that fails rolls back alone), and every caller is answered only once that
+/// transaction is committed — one `fsync` for the batch instead of one per write.
 public final class SQLiteEngine: StoreEngine {
     public let dialect = SQLDialect.sqlite
     public let path: String
-    private let pool: DatabasePool
+    /// The GRDB pool, for tools that measure the database without Docket's layers (`docket bench`'s baseline).
+    public let pool: DatabasePool
+    private let batcher: WriteBatcher?
+    /// Whether concurrent writes share one commit.
+    public var groupCommit: Bool { batcher != nil }
 
     /// Opens (creating if needed) the database file and its folder.
-    public init(path: String) throws {
+    public init(path: String, groupCommit: Bool = true) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -25,6 +34,14 @@ public final class SQLiteEngine: StoreEngine {
             throw StoreError.unavailable(detail: "cannot open SQLite database at \(path): \(error)")
         }
         self.path = path
+        batcher = groupCommit ? WriteBatcher(pool: pool) : nil
+    }
+
+    /// Runs `work` in a write transaction: with group commit, in a savepoint of a transaction shared with the
+    /// writes that arrived meanwhile; returns once that transaction is committed.
+    public func transaction<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let batcher { return try await batcher.submit(work) }
+        return try await pool.write(work)
     }
 
     public func read(_ statements: [Statement]) async throws -> [[SQLRow]] {
@@ -37,7 +54,7 @@ public final class SQLiteEngine: StoreEngine {
 
     public func write(_ statements: [Statement]) async throws -> [[SQLRow]] {
         do {
-            return try await pool.write { db in try Self.run(statements, in: db) }
+            return try await transaction { db in try Self.run(statements, in: db) }
         } catch {
             throw Self.translate(error)
         }
@@ -122,6 +139,85 @@ extension SQLValue {
         case .double(let v): self = .real(v)
         case .string(let v): self = .text(v)
         case .blob(let data): self = .text(String(decoding: data, as: UTF8.self))
+        }
+    }
+}
+
+/// Group commit's queue: writes wait here while a batch is written; the next batch takes all of them (up to
+/// `maximumBatch`), each in a savepoint, and commits once.
+final class WriteBatcher: Sendable {
+    private struct Job {
+        let run: @Sendable (Database) -> Void
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+
+    private struct State {
+        var pending: [Job] = []
+        var draining = false
+    }
+
+    private let pool: DatabasePool
+    private let state = Mutex(State())
+    static let maximumBatch = 128
+
+    init(pool: DatabasePool) { self.pool = pool }
+
+    func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let outcome = Mutex<Result<T, any Error>?>(nil)
+            let job = Job(
+                run: { db in
+                    do {
+                        var value: T?
+                        try db.inSavepoint {
+                            value = try work(db)
+                            return .commit
+                        }
+                        outcome.withLock { $0 = value.map { .success($0) } }
+                    } catch {
+                        outcome.withLock { $0 = .failure(error) }
+                    }
+                },
+                finish: { batchError in
+                    // Answered only after the batch's commit: an error of the batch as a whole fails every write in it.
+                    if let batchError { return continuation.resume(throwing: batchError) }
+                    switch outcome.withLock({ $0 }) {
+                    case .success(let value): continuation.resume(returning: value)
+                    case .failure(let error): continuation.resume(throwing: error)
+                    case nil: continuation.resume(throwing: StoreError.unavailable(detail: "write not run"))
+                    }
+                })
+            let start = state.withLock { state -> Bool in
+                state.pending.append(job)
+                if state.draining { return false }
+                state.draining = true
+                return true
+            }
+            if start { Task { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let batch = state.withLock { state -> [Job] in
+                let batch = Array(state.pending.prefix(Self.maximumBatch))
+                state.pending.removeFirst(batch.count)
+                if batch.isEmpty { state.draining = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            do {
+                try await pool.write { db in
+                    for job in batch {
+                        job.run(db)
+                        // A failure SQLite answers by rolling back the whole transaction (disk full, I/O) ends the batch.
+                        if !db.isInsideTransaction { throw StoreError.unavailable(detail: "the transaction was rolled back") }
+                    }
+                }
+                for job in batch { job.finish(nil) }
+            } catch {
+                for job in batch { job.finish(error) }
+            }
         }
     }
 }

@@ -1,0 +1,267 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Histogram
+import Synchronization
+
+/// What `docket bench` runs.
+public struct BenchOptions: Sendable {
+    public var seconds: Double = 10
+    public var clients = 8
+    public var products = 1_000
+    public var customers = 1_000
+    public init() {}
+}
+
+/// One scenario's figures, as `--json` writes them.
+public struct ScenarioReport: Sendable, Codable {
+    public var name: String
+    public var operations: Int
+    public var per_second: Double
+    public var p50_ms: Double
+    public var p90_ms: Double
+    public var p99_ms: Double
+    public var errors: Int
+}
+
+/// `docket bench --json`: `{"engine","clients","scenarios":[…],"baseline":{"place_order_per_second"},"place_order_share_of_baseline"}`.
+public struct BenchReport: Sendable, Codable {
+    public struct Baseline: Sendable, Codable {
+        public var place_order_per_second: Double
+    }
+    public var engine: String
+    public var clients: Int
+    public var group_commit: Bool?
+    public var scenarios: [ScenarioReport]
+    public var baseline: Baseline
+    public var place_order_share_of_baseline: Double
+
+    public var text: String {
+        var lines = ["engine \(engine), \(clients) clients" + (group_commit.map { $0 ? ", group commit on" : ", group commit off" } ?? "")]
+        for s in scenarios {
+            lines.append(
+                "\(s.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(format: "%9.0f", s.per_second))/s   "
+                    + "p50 \(String(format: "%7.2f", s.p50_ms)) ms   p90 \(String(format: "%7.2f", s.p90_ms)) ms   p99 \(String(format: "%7.2f", s.p99_ms)) ms"
+                    + "   (\(s.operations) ops\(s.errors > 0 ? ", \(s.errors) errors" : ""))")
+        }
+        lines.append("raw-SQL baseline       \(String(format: "%9.0f", baseline.place_order_per_second))/s place orders")
+        lines.append("place_order is \(String(format: "%.1f", place_order_share_of_baseline * 100)) % of the baseline")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The TPC-C-like mix adapted to orders (DOMAIN's order desk): place order (45 %: 3–8 lines, intake, four reviews
+/// passed by rule, allocation and soft reservation — the real use case), confirm (43 %: the customer's confirmation,
+/// which firms the reservation), order status (4 %), stock level (8 %: until shipping exists, its 4 % too).
+/// Before it, place orders alone and the raw-SQL baseline, each for the same time with the same clients.
+public enum MixBench {
+    public static func run(
+        store: Store, options: BenchOptions, progress: @escaping @Sendable (String, Double) -> Void
+    ) async throws -> BenchReport {
+        if try await store.isEmpty() {
+            progress("generating \(options.products) products, \(options.customers) customers", 0)
+            try await BenchData.load(into: store, products: options.products, customers: options.customers)
+        }
+        let skus = try await store.engine.read(
+            Statement("SELECT sku FROM products WHERE sku LIKE 'BN-%' ORDER BY sku", [])
+        ).map { try $0.text("sku") }
+        let customers = try await store.engine.read(
+            Statement("SELECT code FROM customers WHERE code LIKE 'BC-%' ORDER BY code", [])
+        ).map { try $0.text("code") }
+        guard !skus.isEmpty, !customers.isEmpty else {
+            throw DocketError.invalid("database", "benchData")  // not a bench data set: refuse to write into it
+        }
+        let world = World(store: store, skus: skus, customers: customers)
+        let run = UUID().uuidString.prefix(8)
+
+        let place = try await measure("place_order", seconds: options.seconds, clients: options.clients, progress: progress) { client, i, random in
+            try await world.placeOrder(key: "\(run)-\(client)-\(i)", &random)
+        }
+        try await Baseline.prepare(store)
+        let baseline = try await measure(
+            "baseline", seconds: options.seconds, clients: options.clients, progress: progress,
+            Baseline(store: store, skus: skus, customers: customers).placeOrder)
+        try await Baseline.cleanUp(store)
+        let mix = try await measureMix(world, run: String(run), options: options, progress: progress)
+        return BenchReport(
+            engine: store.dialect.rawValue, clients: options.clients, group_commit: (store.engine as? SQLiteEngine)?.groupCommit,
+            scenarios: [place] + mix, baseline: .init(place_order_per_second: baseline.per_second),
+            place_order_share_of_baseline: baseline.per_second > 0 ? place.per_second / baseline.per_second : 0)
+    }
+
+    /// The shared state of the clients: who and what they order, and the orders waiting for confirmation.
+    final class World: Sendable {
+        let store: Store
+        let skus: [String]
+        let customers: [String]
+        /// Orders waiting for the customer, to confirm; and recent orders, to look up.
+        private let waiting = Mutex<[ID<Order>]>([])
+        private let recent = Mutex<[ID<Order>]>([])
+
+        init(store: Store, skus: [String], customers: [String]) {
+            self.store = store
+            self.skus = skus
+            self.customers = customers
+        }
+
+        func placeOrder(key: String, _ random: inout SeededRandom) async throws {
+            let count = 3 + random.next(6)
+            var lines: [OrderLineDraft] = []
+            var used: Set<Int> = []
+            while lines.count < count {
+                let pick = random.next(skus.count)
+                if used.insert(pick).inserted { lines.append(OrderLineDraft(sku: skus[pick], quantity: Int64(1 + random.next(5)))) }
+            }
+            let draft = OrderDraft(channel: .api, customerCode: customers[random.next(customers.count)], lines: lines)
+            let order = try await store.orders.submitOrder(draft, idempotencyKey: key, by: .cli("bench")).order
+            guard order.status == .awaitingConfirmation else { throw BenchError.notPlaced(order.status.rawValue) }
+            waiting.withLock { $0.append(order.id) }
+            recent.withLock {
+                if $0.count >= 10_000 { $0.removeFirst(5_000) }
+                $0.append(order.id)
+            }
+        }
+
+        /// The customer confirms (by phone, recorded by staff): false when no order is waiting.
+        func confirm() async throws -> Bool {
+            guard let id = waiting.withLock({ $0.popLast() }) else { return false }
+            _ = try await store.orders.recordConfirmation(orderID: id, via: .phone, note: nil, by: .cli("bench"))
+            return true
+        }
+
+        func orderStatus(_ random: inout SeededRandom) async throws -> Bool {
+            guard let id = recent.withLock({ $0.isEmpty ? nil : $0[random.next($0.count)] }) else { return false }
+            _ = try await store.orders.order(id: id)
+            return true
+        }
+
+        func stockLevel(_ random: inout SeededRandom) async throws {
+            let start = random.next(skus.count)
+            _ = try await store.stock.availability(skus: (0..<20).map { skus[(start + $0) % skus.count] })
+        }
+    }
+
+    enum BenchError: Error, CustomStringConvertible {
+        case notPlaced(String)
+        var description: String {
+            switch self {
+            case .notPlaced(let status): "an order stopped at \(status) instead of waiting for the customer (are the bench's rules active?)"
+            }
+        }
+    }
+
+    /// The mix, each operation drawn by its share; each kind timed on its own.
+    static func measureMix(
+        _ world: World, run: String, options: BenchOptions, progress: @escaping @Sendable (String, Double) -> Void
+    ) async throws -> [ScenarioReport] {
+        let names = ["mix.place_order", "confirm", "order_status", "stock_level"]
+        let recorders = try await drive("mix", seconds: options.seconds, clients: options.clients, kinds: names.count, progress: progress) {
+            client, i, random in
+            let draw = random.next(100)
+            if draw < 45 {
+                try await world.placeOrder(key: "\(run)-mix-\(client)-\(i)", &random)
+                return 0
+            } else if draw < 88 {
+                if try await world.confirm() { return 1 }
+                try await world.placeOrder(key: "\(run)-mix-\(client)-\(i)", &random)
+                return 0
+            } else if draw < 92 {
+                if try await world.orderStatus(&random) { return 2 }
+                try await world.stockLevel(&random)
+                return 3
+            } else {
+                try await world.stockLevel(&random)
+                return 3
+            }
+        }
+        return names.indices.map { recorders.report(names[$0], kind: $0) }
+    }
+
+    /// One operation from every client for `seconds`.
+    static func measure(
+        _ name: String, seconds: Double, clients: Int, progress: @escaping @Sendable (String, Double) -> Void,
+        _ operation: @escaping @Sendable (Int, Int, inout SeededRandom) async throws -> Void
+    ) async throws -> ScenarioReport {
+        try await drive(name, seconds: seconds, clients: clients, kinds: 1, progress: progress) { client, i, random in
+            try await operation(client, i, &random)
+            return 0
+        }.report(name, kind: 0)
+    }
+
+    /// Latencies per kind of operation, merged over the clients.
+    struct Recorders {
+        var histograms: [Histogram<UInt64>]
+        var errors: [Int]
+        var seconds: Double
+
+        func report(_ name: String, kind: Int) -> ScenarioReport {
+            let h = histograms[kind]
+            func ms(_ p: Double) -> Double { Double(h.valueAtPercentile(p)) / 1000 }
+            return ScenarioReport(
+                name: name, operations: Int(h.totalCount), per_second: Double(h.totalCount) / seconds, p50_ms: ms(50), p90_ms: ms(90), p99_ms: ms(99),
+                errors: errors[kind])
+        }
+    }
+
+    /// Runs `operation` (which returns the kind of operation it did) from `clients` tasks for `seconds`. An error is
+    /// counted, not timed; more than a few in a row stop the run with the error.
+    static func drive(
+        _ name: String, seconds: Double, clients: Int, kinds: Int, progress: @escaping @Sendable (String, Double) -> Void,
+        _ operation: @escaping @Sendable (Int, Int, inout SeededRandom) async throws -> Int
+    ) async throws -> Recorders {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start.advanced(by: .milliseconds(Int64(seconds * 1000)))
+        let ticker = Task {
+            while !Task.isCancelled, clock.now < deadline {
+                let elapsed = start.duration(to: clock.now)
+                progress(name, min(1, Double(elapsed.components.seconds) / seconds + Double(elapsed.components.attoseconds) / 1e18 / seconds))
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        defer { ticker.cancel() }
+        let all = try await withThrowingTaskGroup(of: Recorders.self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    var recorders = Recorders(
+                        histograms: (0..<kinds).map { _ in Histogram<UInt64>(highestTrackableValue: 60_000_000) }, errors: Array(repeating: 0, count: kinds),
+                        seconds: seconds)
+                    var random = SeededRandom(seed: UInt64(client + 1) &* 0x9E37_79B9)
+                    var i = 0
+                    var failures = 0
+                    while clock.now < deadline {
+                        let began = clock.now
+                        do {
+                            let kind = try await operation(client, i, &random)
+                            let elapsed = began.duration(to: clock.now)
+                            _ = recorders.histograms[kind].record(
+                                UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000))
+                            failures = 0
+                        } catch {
+                            recorders.errors[0] += 1
+                            failures += 1
+                            if failures > 20 { throw error }
+                        }
+                        i += 1
+                    }
+                    return recorders
+                }
+            }
+            var merged: [Recorders] = []
+            for try await recorders in group { merged.append(recorders) }
+            return merged
+        }
+        progress(name, 1)
+        let elapsed = start.duration(to: clock.now)
+        var result = Recorders(
+            histograms: (0..<kinds).map { _ in Histogram<UInt64>(highestTrackableValue: 60_000_000) }, errors: Array(repeating: 0, count: kinds),
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        for recorders in all {
+            for kind in 0..<kinds {
+                result.histograms[kind].add(recorders.histograms[kind])
+                result.errors[kind] += recorders.errors[kind]
+            }
+        }
+        return result
+    }
+}
