@@ -1,6 +1,7 @@
 import DocketCore
 import Foundation
 import Logging
+import Synchronization
 
 /// The one store contract. All persistence logic lives here, written once; an engine (SQLite or PostgreSQL)
 /// only runs statements atomically. Core decides, the store applies the decision with guards.
@@ -122,6 +123,28 @@ enum JSONColumn {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
+
+    /// Master data's JSON columns (a carrier's rate tables, a customer's addresses) are read on every order and change
+    /// rarely: the decoded value is remembered by its text (content-addressed, so never stale on any node), up to
+    /// `rememberedLimit` texts.
+    static func remembered<T: Decodable & Sendable>(_ type: T.Type, _ text: String, column: String) throws -> T {
+        let key = RememberedKey(type: ObjectIdentifier(T.self), text: text)
+        if let value = rememberedValues.withLock({ $0[key] }) as? T { return value }
+        let value = try decode(T.self, text, column: column)
+        rememberedValues.withLock {
+            if $0.count >= rememberedLimit { $0.removeAll(keepingCapacity: true) }
+            $0[key] = value
+        }
+        return value
+    }
+
+    private struct RememberedKey: Hashable, Sendable {
+        var type: ObjectIdentifier
+        var text: String
+    }
+
+    private static let rememberedValues = Mutex<[RememberedKey: any Sendable]>([:])
+    static let rememberedLimit = 20_000
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String, column: String) throws -> T {
         do {

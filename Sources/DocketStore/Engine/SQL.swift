@@ -58,24 +58,16 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringC
     public func text(_ dialect: SQLDialect) -> String { dialect == .postgres ? postgres : sqlite }
     public var description: String { postgres }
 
+    /// `$1` → `?1`, byte by byte (ASCII only changes; the rest of the text is copied as it is).
     private static func sqlitePlaceholders(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        var previous: Character = " "
-        for character in text {
-            if previous == "$", character.isASCIIDigitCharacter {
-                out.removeLast()
-                out.append("?")
-            }
-            out.append(character)
-            previous = character
+        var bytes = Array(text.utf8)
+        var changed = false
+        for index in bytes.indices.dropLast() where bytes[index] == UInt8(ascii: "$") && (48...57).contains(bytes[index + 1]) {
+            bytes[index] = UInt8(ascii: "?")
+            changed = true
         }
-        return out
+        return changed ? String(decoding: bytes, as: UTF8.self) : text
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigitCharacter: Bool { ("0"..."9").contains(self) }
 }
 
 public enum SQLDialect: String, Sendable { case sqlite, postgres }

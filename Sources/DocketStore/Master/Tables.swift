@@ -16,11 +16,11 @@ private func money(_ row: SQLRow, _ column: String) throws -> Money {
     guard let currency = Currency.named(code) else { throw StoreError.decoding(column: "currency") }
     return Money(minor: try row.int(column), currency: currency)
 }
-private func decoded<T: Decodable>(_ row: SQLRow, _ column: String, as type: T.Type) throws -> T {
-    try JSONColumn.decode(T.self, try row.text(column), column: column)
+private func decoded<T: Decodable & Sendable>(_ row: SQLRow, _ column: String, as type: T.Type) throws -> T {
+    try JSONColumn.remembered(T.self, try row.text(column), column: column)
 }
-private func optionalDecoded<T: Decodable>(_ row: SQLRow, _ column: String, as type: T.Type) throws -> T? {
-    try row.optionalText(column).map { try JSONColumn.decode(T.self, $0, column: column) }
+private func optionalDecoded<T: Decodable & Sendable>(_ row: SQLRow, _ column: String, as type: T.Type) throws -> T? {
+    try row.optionalText(column).map { try JSONColumn.remembered(T.self, $0, column: column) }
 }
 
 extension MasterTable where Value == Customer {

@@ -1,0 +1,69 @@
+import DocketCore
+import Foundation
+import Testing
+
+@testable import DocketStore
+
+/// SQLite's group commit: writes that arrive together share a transaction, each in its own savepoint.
+@Suite("Group commit on SQLite")
+struct GroupCommitTests {
+    /// 64 writes at once, every fourth one failing its guard after having written a row: the failures leave
+    /// nothing behind, every other write is kept, and each caller hears its own outcome.
+    @Test
+    func aFailedWriteRollsBackAloneAndTheOthersAreKept() async throws {
+        try await withTestStore(.sqlite) { store in
+            let engine = try #require(store.engine as? SQLiteEngine)
+            #expect(engine.groupCommit, "on by default")
+            _ = try await store.engine.write(Statement("CREATE TABLE gc (id INTEGER PRIMARY KEY, note TEXT NOT NULL)", cached: false))
+            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+                for i in 0..<64 {
+                    group.addTask {
+                        do {
+                            _ = try await store.engine.write([
+                                Statement("INSERT INTO gc (id, note) VALUES ($1, 'kept')", [i]),
+                                // A guard that holds only for three writes in four.
+                                Statement("UPDATE gc SET note = note WHERE id = $1 AND $1 % 4 <> 0", [i], expect: .rows(1), label: "gc.guard"),
+                            ])
+                            return (i, true)
+                        } catch {
+                            return (i, false)
+                        }
+                    }
+                }
+                var all: [(Int, Bool)] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            for (i, succeeded) in outcomes { #expect(succeeded == (i % 4 != 0), "write \(i)") }
+            let kept = try await store.engine.read(Statement("SELECT id FROM gc ORDER BY id")).map { try $0.int("id") }
+            #expect(kept == (0..<64).filter { $0 % 4 != 0 }.map(Int64.init))
+        }
+    }
+
+    /// A unique violation in one write of a batch is that write's own error (a 409 for its caller), not the batch's.
+    @Test
+    func aUniqueViolationIsTheFailingWritesOwn() async throws {
+        try await withTestStore(.sqlite) { store in
+            _ = try await store.engine.write(Statement("CREATE TABLE gc2 (code TEXT PRIMARY KEY)", cached: false))
+            let results = await withTaskGroup(of: Result<Void, any Error>.self) { group in
+                for i in 0..<32 {
+                    group.addTask {
+                        do {
+                            _ = try await store.engine.write(Statement("INSERT INTO gc2 (code) VALUES ($1)", ["code-\(i % 16)"]))
+                            return .success(())
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                var all: [Result<Void, any Error>] = []
+                for await result in group { all.append(result) }
+                return all
+            }
+            let failures = results.compactMap { if case .failure(let error) = $0 { error } else { nil } }
+            #expect(failures.count == 16)
+            #expect(failures.allSatisfy { ($0 as? StoreError) == .uniqueViolation(table: "gc2", columns: ["code"]) }, "\(failures)")
+            #expect(try await store.engine.read(Statement("SELECT COUNT(*) AS n FROM gc2"))[0].int("n") == 16)
+        }
+    }
+}
