@@ -78,24 +78,10 @@ extension Store {
 extension OrderRepository {
     /// Reads what intake checks (customer and products) for a draft, in one snapshot.
     func intakeFacts(_ draft: OrderDraft) async throws -> (facts: IntakeFacts, customerID: Int64?) {
-        let skus = Array(Set(draft.lines.map(\.sku).filter { !$0.isEmpty }))
-        var statements = [Statement(MasterTable<Customer>.customers.byKeySQL, [draft.customerCode])]
-        if !skus.isEmpty {
-            // All the order's products in one statement.
-            var where_ = Conditions()
-            where_.add("sku IN \(where_.list(skus))")
-            statements.append(Statement(SQL("SELECT * FROM products\(where_.clause)"), where_.binds))
-        }
-        let reads = try await engine.read(statements)
-        let customerRow = reads[0].first
-        var products: [String: (product: Product, archived: Bool)] = [:]
-        for row in reads.count > 1 ? reads[1] : [] {
-            products[try row.text("sku")] = (try MasterTable<Product>.products.decode(row), try row.bool("archived"))
-        }
-        let facts = IntakeFacts(
-            customer: try customerRow.map(MasterTable<Customer>.customers.decode), customerArchived: try customerRow?.bool("archived") ?? false,
-            products: products, today: clock.now().date(utcOffsetHours: 8))
-        return (facts, customerRow.flatMap { $0.optionalInt("id") })
+        let reads = try await engine.read([
+            Statement(MasterTable<Customer>.customers.byKeySQL, [draft.customerCode]), Store.products(skus: draft.skus),
+        ])
+        return try Store.intakeFacts(customer: reads[0].first, products: reads[1], today: clock.now().date(utcOffsetHours: 8))
     }
 
     /// The intake check without keeping anything: what the staff entry form shows before saving.
@@ -406,5 +392,31 @@ extension OrderRepository {
 
     public func revisions(orderID: ID<Order>) async throws -> [OrderRevisionRecord] {
         try await engine.read(Store.revisions(orderID)).map(Store.revision)
+    }
+}
+
+extension OrderDraft {
+    /// The draft's SKUs, each once (blank ones left out).
+    var skus: [String] { Array(Set(lines.map(\.sku).filter { !$0.isEmpty })) }
+}
+
+extension Store {
+    /// The products of these SKUs, all columns, in one statement (none for an empty list).
+    static func products(skus: [String]) -> Statement {
+        var where_ = Conditions()
+        where_.add(skus.isEmpty ? "FALSE" : "sku IN \(where_.list(skus))")
+        return Statement(SQL("SELECT * FROM products\(where_.clause)"), where_.binds)
+    }
+
+    /// What intake checks, from the customer's row (by code) and the rows of `products(skus:)`; and the customer's id.
+    static func intakeFacts(customer row: SQLRow?, products rows: [SQLRow], today: CalendarDate) throws -> (facts: IntakeFacts, customerID: Int64?) {
+        var products: [String: (product: Product, archived: Bool)] = [:]
+        for product in rows {
+            products[try product.text("sku")] = (try MasterTable<Product>.products.decode(product), try product.bool("archived"))
+        }
+        let facts = IntakeFacts(
+            customer: try row.map(MasterTable<Customer>.customers.decode), customerArchived: try row?.bool("archived") ?? false,
+            products: products, today: today)
+        return (facts, row.flatMap { $0.optionalInt("id") })
     }
 }

@@ -70,21 +70,18 @@ extension OrderRepository {
 
     /// Everything intake decides on, in one read snapshot.
     private func intakeRead(_ draft: OrderDraft, scopedKey: String?, now: Timestamp) async throws -> IntakeRead {
-        let skus = Array(Set(draft.lines.map(\.sku).filter { !$0.isEmpty }))
-        var products = Conditions()
-        products.add("sku IN \(products.list(skus.isEmpty ? [""] : skus))")
+        let skus = draft.skus
+        let someSKUs = skus.isEmpty ? [""] : skus  // an IN list is never empty
         var statements = [
             Statement(MasterTable<Customer>.customers.byKeySQL, [draft.customerCode]),
             // Every order the customer has open counts: this one is the newest.
-            Statement(
-                SQL("SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders WHERE customer_code = $1 AND \(Store.owingCondition)"),
-                [draft.customerCode]),
+            Store.openBalance(draft.customerCode),
             Store.overdue(draft.customerCode, now: now),
-            Store.usableStock(.list(skus.isEmpty ? [""] : skus), today: now.date(utcOffsetHours: 8)),
-            Statement(SQL("SELECT * FROM products\(products.clause)"), products.binds),
-            Statement("SELECT * FROM review_rules WHERE archived = FALSE ORDER BY code", []),
+            Store.usableStock(.list(someSKUs), today: now.date(utcOffsetHours: 8)),
+            Store.products(skus: skus),
+            Store.activeRules,
         ]
-        statements += Store.supplyStatements(skus: skus.isEmpty ? [""] : skus, heldBy: nil)
+        statements += Store.supplyStatements(skus: someSKUs, heldBy: nil)
         var read = IntakeRead()
         if let scopedKey {
             read.replay.append(statements.count)
@@ -103,14 +100,8 @@ extension OrderRepository {
         _ draft: OrderDraft, _ read: IntakeRead, scopedKey: String?, requestHash: String, by actor: Actor, at now: Timestamp
     ) async throws -> Placement {
         let rows = read.rows
-        let customerRow = rows[IntakeRead.customer].first
-        var products: [String: (product: Product, archived: Bool)] = [:]
-        for row in rows[IntakeRead.products] {
-            products[try row.text("sku")] = (try MasterTable<Product>.products.decode(row), try row.bool("archived"))
-        }
-        let facts = IntakeFacts(
-            customer: try customerRow.map(MasterTable<Customer>.customers.decode), customerArchived: try customerRow?.bool("archived") ?? false,
-            products: products, today: now.date(utcOffsetHours: 8))
+        let (facts, customerID) = try Store.intakeFacts(
+            customer: rows[IntakeRead.customer].first, products: rows[IntakeRead.products], today: now.date(utcOffsetHours: 8))
         let decision = OrderIntake.check(draft, facts: facts)
         try DocketError.check(decision.refusals)
         let intake = try OrderLifecycle.apply(decision.action, to: OrderState(status: .received))
@@ -170,7 +161,7 @@ extension OrderRepository {
                 Store.insertOrderSQL,
                 [
                     "PENDING-" + Secret.make(), draft.channel.rawValue, draft.externalRef,
-                    draft.customerCode, customerRow.flatMap { $0.optionalInt("id") }, draft.type.rawValue, draft.urgent,
+                    draft.customerCode, customerID, draft.type.rawValue, draft.urgent,
                     order.status.rawValue, decision.contactName, decision.contactPhone,
                     try decision.deliveryAddress.map { try JSONColumn.encode($0) }, draft.requestedDate, decision.total.minor,
                     decision.total.currency.code, try JSONColumn.encode(decision.problems), draft.notes, now,

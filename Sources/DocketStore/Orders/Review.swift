@@ -39,6 +39,16 @@ extension Store {
         ]
     }
 
+    /// Everything the customer owes on accepted orders (`open`): for an order being taken in, all of it counts.
+    static func openBalance(_ customerCode: any SQLBindable) -> Statement {
+        Statement(
+            SQL("SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders WHERE customer_code = $1 AND \(owingCondition)"),
+            [customerCode])
+    }
+
+    /// The active review rules of every stage, by code (a stage's rules are tried in this order).
+    static let activeRules = Statement("SELECT * FROM review_rules WHERE archived = FALSE ORDER BY code", [])
+
     /// Reads the rows of `reviewFactStatements` (the first four of `results`).
     static func reviewFacts(
         _ order: StoredOrder, lines: [OrderIntake.PricedLine], total: Money?, from results: ArraySlice<[SQLRow]>, now: Timestamp
@@ -146,25 +156,19 @@ extension OrderRepository {
         }
     }
 
-    /// Passes the order through as many stages as the active rules allow, each recorded as "by rule X".
+    /// Passes the order through as many stages as the active rules allow (Core's `OrderReview.rulePasses`, on the
+    /// rules and facts read once), each recorded as "by rule X".
     func applyRules(_ order: StoredOrder) async throws -> StoredOrder {
+        guard order.status.isReview else { return order }
+        let rules = try await engine.read(Store.activeRules).map(MasterTable<ReviewRule>.reviewRules.decode)
+        if rules.isEmpty { return order }
         var order = order
-        while let stage = ReviewStage(status: order.status) {
-            let rules = try await activeRules(stage)
-            if rules.isEmpty { break }
-            let facts = try await reviewFacts(order)
-            let assessment = OrderReview.assess(stage, facts)
-            guard let rule = OrderReview.automaticPass(assessment, facts, rules: rules) else { break }
-            order = try await record(order, stage: stage, .pass, assessment: assessment, reason: nil, by: .rule(code: rule.code),
-                actor: Actor(.system, "rule:\(rule.code)"))
+        for pass in OrderReview.rulePasses(from: order.status, try await reviewFacts(order), rules: rules) {
+            order = try await record(
+                order, stage: pass.stage, .pass, assessment: pass.assessment, reason: nil, by: .rule(code: pass.rule.code),
+                actor: Actor(.system, "rule:\(pass.rule.code)"))
         }
         return order
-    }
-
-    private func activeRules(_ stage: ReviewStage) async throws -> [ReviewRule] {
-        try await engine.read(
-            Statement("SELECT * FROM review_rules WHERE archived = FALSE AND stage = $1 ORDER BY code", [stage.rawValue])
-        ).map(MasterTable<ReviewRule>.reviewRules.decode)
     }
 
     /// The order's review decisions, oldest first.
@@ -198,9 +202,7 @@ extension OrderRepository {
     public func customerStanding(code: String, recent: Int = 5) async throws -> CustomerStanding {
         let now = clock.now()
         let rows = try await engine.read([
-            Statement(
-                SQL("SELECT CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS open FROM orders WHERE customer_code = $1 AND \(Store.owingCondition)"),
-                [code]),
+            Store.openBalance(code),
             Store.overdue(code, now: now),
             Statement(SQL("SELECT orders.*, \(Store.customerNameSQL) FROM orders WHERE customer_code = $1 ORDER BY id DESC LIMIT $2"), [code, recent]),
         ])
