@@ -4,7 +4,6 @@ import Foundation
 import GRDB
 import Logging
 import PostgresNIO
-import Synchronization
 
 /// The raw-SQL baseline: the place-order transaction of the issue that set the target — customer read, order insert,
 /// per line (stock read, guarded reserve, line insert, reservation insert), the shared counter, an event — on
@@ -13,45 +12,15 @@ import Synchronization
 /// as the place-order scenario (3–8). Its rows are removed again afterwards (`cleanUp`).
 struct Baseline: Sendable {
     let store: Store
-    let skus: [String]
+    /// The bench's products (in the order of the SKUs the mix draws from): id and list price.
+    let products: [(id: Int64, price: Int64)]
     let customers: [String]
 
     static let numberPrefix = "BL-"
 
-    /// The operation for `MixBench.measure`.
-    var placeOrder: @Sendable (Int, Int, inout SeededRandom) async throws -> Void {
-        let store = store, skus = skus, customers = customers
-        let productIDs = Mutex<[String: (id: Int64, price: Int64)]>([:])
-        let run = UUID().uuidString.prefix(8)
-        return { client, i, random in
-            if productIDs.withLock({ $0.isEmpty }) {
-                let rows = try await store.engine.read(Statement("SELECT id, sku, list_price_minor FROM products WHERE sku LIKE 'BN-%'", []))
-                let map = Dictionary(try rows.map { (try $0.text("sku"), (try $0.int("id"), try $0.int("list_price_minor"))) }, uniquingKeysWith: { a, _ in a })
-                productIDs.withLock { $0 = map }
-            }
-            let products = productIDs.withLock { $0 }
-            let count = 3 + random.next(6)
-            var picked: [(id: Int64, price: Int64, quantity: Int64)] = []
-            var used: Set<Int> = []
-            while picked.count < count {
-                let pick = random.next(skus.count)
-                if used.insert(pick).inserted, let product = products[skus[pick]] {
-                    picked.append((product.id, product.price, Int64(1 + random.next(5))))
-                }
-            }
-            let order = RawOrder(
-                number: "\(Baseline.numberPrefix)\(run)-\(client)-\(i)", customer: customers[random.next(customers.count)], lines: picked,
-                now: Int64(Date().timeIntervalSince1970 * 1000))
-            if let sqlite = store.engine as? SQLiteEngine {
-                try await sqlite.transaction { db in try order.write(db) }
-            } else if let postgres = store.engine as? PostgresEngine {
-                try await postgres.client.withConnection { connection in try await order.write(connection, logger: store.logger) }
-            }
-        }
-    }
-
-    /// The baseline's event table, shaped and indexed like `audit_events`.
-    static func prepare(_ store: Store) async throws {
+    /// Creates the baseline's event table (shaped and indexed like `audit_events`) and reads the products' ids and
+    /// prices once, before measuring.
+    static func prepare(_ store: Store, skus: [String], customers: [String]) async throws -> Baseline {
         let columns = "occurred_at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL, entity_id BIGINT, data TEXT NOT NULL"
         _ = try await store.engine.write([
             Statement(
@@ -60,6 +29,32 @@ struct Baseline: Sendable {
                     sqlite: "CREATE TABLE IF NOT EXISTS bench_events (id INTEGER PRIMARY KEY AUTOINCREMENT, \(columns))"), cached: false),
             Statement("CREATE INDEX IF NOT EXISTS bench_events_entity_idx ON bench_events (entity, entity_id, id)", cached: false),
         ])
+        let rows = try await store.engine.read(Statement("SELECT id, sku, list_price_minor FROM products WHERE sku LIKE 'BN-%'", []))
+        let bySKU = Dictionary(try rows.map { (try $0.text("sku"), (id: try $0.int("id"), price: try $0.int("list_price_minor"))) }, uniquingKeysWith: { a, _ in a })
+        let products = try skus.map { sku in
+            guard let product = bySKU[sku] else { throw StoreError.decoding(column: "sku") }
+            return product
+        }
+        return Baseline(store: store, products: products, customers: customers)
+    }
+
+    /// The operation for `MixBench.measure`.
+    var placeOrder: @Sendable (Int, Int, inout SeededRandom) async throws -> Void {
+        let store = store, products = products, customers = customers
+        let run = UUID().uuidString.prefix(8)
+        return { client, i, random in
+            let lines = MixBench.lines(&random, products: products.count).map { line in
+                (id: products[line.product].id, price: products[line.product].price, quantity: line.quantity)
+            }
+            let order = RawOrder(
+                number: "\(Baseline.numberPrefix)\(run)-\(client)-\(i)", customer: customers[random.next(customers.count)], lines: lines,
+                now: Int64(Date().timeIntervalSince1970 * 1000))
+            if let sqlite = store.engine as? SQLiteEngine {
+                try await sqlite.transaction { db in try order.write(db) }
+            } else if let postgres = store.engine as? PostgresEngine {
+                try await postgres.client.withConnection { connection in try await order.write(connection, logger: store.logger) }
+            }
+        }
     }
 
     /// Takes the baseline's orders out again, giving back what they reserved, so the database holds only Docket's work.

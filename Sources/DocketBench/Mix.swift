@@ -77,10 +77,9 @@ public enum MixBench {
         let place = try await measure("place_order", seconds: options.seconds, clients: options.clients, progress: progress) { client, i, random in
             try await world.placeOrder(key: "\(run)-\(client)-\(i)", &random)
         }
-        try await Baseline.prepare(store)
         let baseline = try await measure(
             "baseline", seconds: options.seconds, clients: options.clients, progress: progress,
-            Baseline(store: store, skus: skus, customers: customers).placeOrder)
+            try await Baseline.prepare(store, skus: skus, customers: customers).placeOrder)
         try await Baseline.cleanUp(store)
         let mix = try await measureMix(world, run: String(run), options: options, progress: progress)
         return BenchReport(
@@ -105,13 +104,7 @@ public enum MixBench {
         }
 
         func placeOrder(key: String, _ random: inout SeededRandom) async throws {
-            let count = 3 + random.next(6)
-            var lines: [OrderLineDraft] = []
-            var used: Set<Int> = []
-            while lines.count < count {
-                let pick = random.next(skus.count)
-                if used.insert(pick).inserted { lines.append(OrderLineDraft(sku: skus[pick], quantity: Int64(1 + random.next(5)))) }
-            }
+            let lines = MixBench.lines(&random, products: skus.count).map { OrderLineDraft(sku: skus[$0.product], quantity: $0.quantity) }
             let draft = OrderDraft(channel: .api, customerCode: customers[random.next(customers.count)], lines: lines)
             let order = try await store.orders.submitOrder(draft, idempotencyKey: key, by: .cli("bench")).order
             guard order.status == .awaitingConfirmation else { throw BenchError.notPlaced(order.status.rawValue) }
@@ -139,6 +132,18 @@ public enum MixBench {
             let start = random.next(skus.count)
             _ = try await store.stock.availability(skus: (0..<20).map { skus[(start + $0) % skus.count] })
         }
+    }
+
+    /// An order's lines, the same for Docket and the baseline: 3–8 different products (indices), 1–5 of each.
+    static func lines(_ random: inout SeededRandom, products: Int) -> [(product: Int, quantity: Int64)] {
+        let count = 3 + random.next(6)
+        var lines: [(product: Int, quantity: Int64)] = []
+        var used: Set<Int> = []
+        while lines.count < count {
+            let pick = random.next(products)
+            if used.insert(pick).inserted { lines.append((pick, Int64(1 + random.next(5)))) }
+        }
+        return lines
     }
 
     enum BenchError: Error, CustomStringConvertible {
