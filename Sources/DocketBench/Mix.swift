@@ -69,7 +69,8 @@ public enum MixBench {
             Statement("SELECT code FROM customers WHERE code LIKE 'BC-%' ORDER BY code", [])
         ).map { try $0.text("code") }
         guard !skus.isEmpty, !customers.isEmpty else {
-            throw DocketError.invalid("database", "benchData")  // not a bench data set: refuse to write into it
+            // Not a bench data set: refuse to write into it.
+            throw StoreError.configuration("docket bench needs an empty database or one it generated earlier; this one holds other data")
         }
         let world = World(store: store, skus: skus, customers: customers)
         let run = UUID().uuidString.prefix(8)
