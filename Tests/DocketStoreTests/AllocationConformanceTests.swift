@@ -470,6 +470,24 @@ struct AllocationConformanceTests {
         }
     }
 
+    /// Enough stock over all warehouses, but spread over more of them than one order ships from (`maxWarehouses`,
+    /// 2): the plan falls short, so no rule passes the inventory stage; the order waits there holding nothing.
+    @Test(arguments: Engine.available)
+    func aRuleDoesNotPassAnOrderThePlanCannotCover(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            try await allocationSetup(store)
+            try await everyStageByRule(store)
+            for warehouse in ["SH", "GZ", "BJ"] { try await receive(store, "P001", warehouse, 1) }
+            let order = try await store.orders.submitOrder(
+                OrderDraft(channel: .api, customerCode: "C001", lines: [OrderLineDraft(sku: "P001", quantity: 3)]), idempotencyKey: nil, by: clerk
+            ).order
+            #expect(order.status == .reviewInventory)
+            #expect(try await store.orders.allocation(orderID: order.id) == nil)
+            #expect(try await store.orders.reviews(orderID: order.id).map(\.stage) == [.sales, .finance])
+            try await checkStockInvariants(store)
+        }
+    }
+
     /// The contention test through intake alone, with every stage passed by rule: 32 clients, 5 scarce products, 3
     /// warehouses. Orders the stock covers wait for the customer holding it; the rest wait at inventory holding nothing.
     @Test(arguments: Engine.available)
