@@ -2,6 +2,7 @@ import DocketCore
 import DocketStore
 import Foundation
 import Histogram
+import NIOPosix
 import Synchronization
 
 /// What `docket bench` runs.
@@ -10,7 +11,19 @@ public struct BenchOptions: Sendable {
     public var clients = 8
     public var products = 1_000
     public var customers = 1_000
+    /// `--http`: run the scenarios against a `docket serve` child process over loopback instead of in-process.
+    public var http: HTTPServe?
     public init() {}
+}
+
+/// How to start `docket serve` over the bench's database: the executable and its database arguments.
+public struct HTTPServe: Sendable {
+    public var executable: String
+    public var arguments: [String]
+    public init(executable: String, arguments: [String]) {
+        self.executable = executable
+        self.arguments = arguments
+    }
 }
 
 /// One scenario's figures, as `--json` writes them.
@@ -30,14 +43,20 @@ public struct BenchReport: Sendable, Codable {
         public var place_order_per_second: Double
     }
     public var engine: String
+    /// in-process (the use cases called directly) or http (the JSON API over loopback).
+    public var transport: String
     public var clients: Int
     public var group_commit: Bool?
+    /// `--http`: the most memory `docket serve` held resident during the run.
+    public var server_peak_rss_mb: Double?
     public var scenarios: [ScenarioReport]
     public var baseline: Baseline
     public var place_order_share_of_baseline: Double
 
     public var text: String {
-        var lines = ["engine \(engine), \(clients) clients" + (group_commit.map { $0 ? ", group commit on" : ", group commit off" } ?? "")]
+        var lines = [
+            "engine \(engine), \(transport), \(clients) clients" + (group_commit.map { $0 ? ", group commit on" : ", group commit off" } ?? "")
+        ]
         for s in scenarios {
             lines.append(
                 "\(s.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(format: "%9.0f", s.per_second))/s   "
@@ -46,6 +65,7 @@ public struct BenchReport: Sendable, Codable {
         }
         lines.append("raw-SQL baseline       \(String(format: "%9.0f", baseline.place_order_per_second))/s place orders")
         lines.append("place_order is \(String(format: "%.1f", place_order_share_of_baseline * 100)) % of the baseline")
+        if let server_peak_rss_mb { lines.append("docket serve peak resident memory \(String(format: "%.0f", server_peak_rss_mb)) MB") }
         return lines.joined(separator: "\n")
     }
 }
@@ -58,6 +78,56 @@ public enum MixBench {
     public static func run(
         store: Store, options: BenchOptions, progress: @escaping @Sendable (String, Double) -> Void
     ) async throws -> BenchReport {
+        let (skus, customers) = try await prepare(store, options: options, progress: progress)
+        let run = UUID().uuidString.prefix(8)
+        let group = MultiThreadedEventLoopGroup.singleton
+        var server: ServerProcess?
+        var http: HTTPDesk?
+        let desk: any Desk
+        if let serve = options.http {
+            progress("starting docket serve", 0)
+            let token = try await benchToken(store)
+            let started = try await ServerProcess.start(executable: serve.executable, arguments: serve.arguments, group: group)
+            server = started
+            do {
+                http = try await HTTPDesk.connect(port: started.port, clients: options.clients, token: token, group: group)
+            } catch {
+                started.stop()
+                throw error
+            }
+            desk = http!
+        } else {
+            desk = InProcessDesk(store: store)
+        }
+        let world = World(desk: desk, skus: skus, customers: customers)
+        do {
+            let place = try await measure("place_order", seconds: options.seconds, clients: options.clients, progress: progress) { client, i, random in
+                try await world.placeOrder(key: "\(run)-\(client)-\(i)", client: client, &random)
+            }
+            let baseline = try await measure(
+                "baseline", seconds: options.seconds, clients: options.clients, progress: progress,
+                try await Baseline.prepare(store, skus: skus, customers: customers).placeOrder)
+            try await Baseline.cleanUp(store)
+            let mix = try await measureMix(world, run: String(run), options: options, progress: progress)
+            let peak = server?.peakResidentMB
+            await http?.close()
+            server?.stop()
+            return BenchReport(
+                engine: store.dialect.rawValue, transport: options.http == nil ? "in-process" : "http", clients: options.clients,
+                group_commit: (store.engine as? SQLiteEngine)?.groupCommit, server_peak_rss_mb: peak,
+                scenarios: [place] + mix, baseline: .init(place_order_per_second: baseline.per_second),
+                place_order_share_of_baseline: baseline.per_second > 0 ? place.per_second / baseline.per_second : 0)
+        } catch {
+            await http?.close()
+            server?.stop()
+            throw error
+        }
+    }
+
+    /// The bench's products and customers, generated first into an empty database.
+    static func prepare(
+        _ store: Store, options: BenchOptions, progress: @escaping @Sendable (String, Double) -> Void
+    ) async throws -> (skus: [String], customers: [String]) {
         if try await store.isEmpty() {
             progress("generating \(options.products) products, \(options.customers) customers", 0)
             try await BenchData.load(into: store, products: options.products, customers: options.customers)
@@ -72,66 +142,63 @@ public enum MixBench {
             // Not a bench data set: refuse to write into it.
             throw StoreError.configuration("docket bench needs an empty database or one it generated earlier; this one holds other data")
         }
-        let world = World(store: store, skus: skus, customers: customers)
-        let run = UUID().uuidString.prefix(8)
+        return (skus, customers)
+    }
 
-        let place = try await measure("place_order", seconds: options.seconds, clients: options.clients, progress: progress) { client, i, random in
-            try await world.placeOrder(key: "\(run)-\(client)-\(i)", &random)
+    /// An API token of the bench's order-desk user (created on first use).
+    static func benchToken(_ store: Store) async throws -> String {
+        let user: StoredUser
+        do {
+            user = try await store.auth.user(named: "bench")
+        } catch DocketError.notFound {
+            user = try await store.auth.addUser(
+                User(username: "bench", displayName: "压测客户端", roles: [.orderDesk]), password: UUID().uuidString, by: .cli("bench"))
         }
-        let baseline = try await measure(
-            "baseline", seconds: options.seconds, clients: options.clients, progress: progress,
-            try await Baseline.prepare(store, skus: skus, customers: customers).placeOrder)
-        try await Baseline.cleanUp(store)
-        let mix = try await measureMix(world, run: String(run), options: options, progress: progress)
-        return BenchReport(
-            engine: store.dialect.rawValue, clients: options.clients, group_commit: (store.engine as? SQLiteEngine)?.groupCommit,
-            scenarios: [place] + mix, baseline: .init(place_order_per_second: baseline.per_second),
-            place_order_share_of_baseline: baseline.per_second > 0 ? place.per_second / baseline.per_second : 0)
+        return try await store.auth.createAPIToken(for: user.id, name: "docket bench --http", by: .cli("bench")).token
     }
 
     /// The shared state of the clients: who and what they order, and the orders waiting for confirmation.
     final class World: Sendable {
-        let store: Store
+        let desk: any Desk
         let skus: [String]
         let customers: [String]
         /// Orders waiting for the customer, to confirm; and recent orders, to look up.
         private let waiting = Mutex<[ID<Order>]>([])
         private let recent = Mutex<[ID<Order>]>([])
 
-        init(store: Store, skus: [String], customers: [String]) {
-            self.store = store
+        init(desk: any Desk, skus: [String], customers: [String]) {
+            self.desk = desk
             self.skus = skus
             self.customers = customers
         }
 
-        func placeOrder(key: String, _ random: inout SeededRandom) async throws {
+        func placeOrder(key: String, client: Int, _ random: inout SeededRandom) async throws {
             let lines = MixBench.lines(&random, products: skus.count).map { OrderLineDraft(sku: skus[$0.product], quantity: $0.quantity) }
             let draft = OrderDraft(channel: .api, customerCode: customers[random.next(customers.count)], lines: lines)
-            let order = try await store.orders.submitOrder(draft, idempotencyKey: key, by: .cli("bench")).order
-            guard order.status == .awaitingConfirmation else { throw BenchError.notPlaced(order.status.rawValue) }
-            waiting.withLock { $0.append(order.id) }
+            let (order, status) = try await desk.place(draft, key: key, client: client)
+            guard status == .awaitingConfirmation else { throw BenchError.notPlaced(status.rawValue) }
+            waiting.withLock { $0.append(order) }
             recent.withLock {
                 if $0.count >= 10_000 { $0.removeFirst(5_000) }
-                $0.append(order.id)
+                $0.append(order)
             }
         }
 
         /// The customer confirms (by phone, recorded by staff): false when no order is waiting.
-        func confirm() async throws -> Bool {
+        func confirm(client: Int) async throws -> Bool {
             guard let id = waiting.withLock({ $0.popLast() }) else { return false }
-            _ = try await store.orders.recordConfirmation(orderID: id, via: .phone, note: nil, by: .cli("bench"))
+            try await desk.confirm(id, client: client)
             return true
         }
 
-        func orderStatus(_ random: inout SeededRandom) async throws -> Bool {
+        func orderStatus(client: Int, _ random: inout SeededRandom) async throws -> Bool {
             guard let id = recent.withLock({ $0.isEmpty ? nil : $0[random.next($0.count)] }) else { return false }
-            _ = try await store.orders.order(id: id)
+            try await desk.status(id, client: client)
             return true
         }
 
-        func stockLevel(_ random: inout SeededRandom) async throws {
-            let start = random.next(skus.count)
-            _ = try await store.stock.availability(skus: (0..<20).map { skus[(start + $0) % skus.count] })
+        func stockLevel(client: Int, _ random: inout SeededRandom) async throws {
+            try await desk.stockLevel(sku: skus[random.next(skus.count)], client: client)
         }
     }
 
@@ -165,18 +232,18 @@ public enum MixBench {
             client, i, random in
             let draw = random.next(100)
             if draw < 45 {
-                try await world.placeOrder(key: "\(run)-mix-\(client)-\(i)", &random)
+                try await world.placeOrder(key: "\(run)-mix-\(client)-\(i)", client: client, &random)
                 return 0
             } else if draw < 88 {
-                if try await world.confirm() { return 1 }
-                try await world.placeOrder(key: "\(run)-mix-\(client)-\(i)", &random)
+                if try await world.confirm(client: client) { return 1 }
+                try await world.placeOrder(key: "\(run)-mix-\(client)-\(i)", client: client, &random)
                 return 0
             } else if draw < 92 {
-                if try await world.orderStatus(&random) { return 2 }
-                try await world.stockLevel(&random)
+                if try await world.orderStatus(client: client, &random) { return 2 }
+                try await world.stockLevel(client: client, &random)
                 return 3
             } else {
-                try await world.stockLevel(&random)
+                try await world.stockLevel(client: client, &random)
                 return 3
             }
         }

@@ -343,6 +343,10 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .customLong("group-commit"), help: "SQLite: on (default) or off.") var groupCommit: String = "on"
     @Option(help: "Also write the figures as JSON to this file (- for standard output).") var json: String?
     @Flag(help: "Measure master-data reads and stock receipts (the earlier micro-benchmarks).") var micro = false
+    @Option(help: "Scale run: fill the database to this many orders of history by a bulk path (10000000 for the 10M target), then measure order status, customer order history and the order list's first page there.")
+    var orders: Int?
+    @Flag(help: "Run the scenarios over HTTP: start docket serve on a loopback port and drive its JSON API with one keep-alive connection per client.")
+    var http = false
 
     func validate() throws {
         guard seconds > 0, seconds <= 3_600 else { throw ValidationError("--seconds must be between 0 and 3600") }
@@ -351,6 +355,8 @@ struct Bench: AsyncParsableCommand {
             throw ValidationError("--products must be 10–1,000,000 and --customers 1–1,000,000")
         }
         guard ["on", "off"].contains(groupCommit) else { throw ValidationError("--group-commit must be on or off") }
+        if let orders, !(1...100_000_000).contains(orders) { throw ValidationError("--orders must be between 1 and 100,000,000") }
+        if orders != nil, micro { throw ValidationError("--orders and --micro are different runs: choose one") }
     }
 
     func run() async throws {
@@ -362,26 +368,37 @@ struct Bench: AsyncParsableCommand {
         }
         let quiet = json == "-"
         let progress = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0)
-        if !quiet { print("docket bench: \(location), \(clients) clients, \(seconds) s per scenario") }
+        if !quiet { print("docket bench: \(location), \(clients) clients, \(seconds) s per scenario\(http ? ", over HTTP" : "")") }
         var options = BenchOptions()
         options.seconds = seconds
         options.clients = clients
         options.products = products
         options.customers = customers
-        let micro = micro, seconds = seconds, clients = clients, chosen = options
+        if http {
+            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            options.http = HTTPServe(
+                executable: executable,
+                arguments: ["--database", database ?? scratch, "--group-commit", groupCommit, "--db-pool-size", String(max(clients, 2))])
+        }
+        let micro = micro, seconds = seconds, clients = clients, chosen = options, scale = orders
         let report = try await Store.withOpened(
             location, logger: logger, maximumConnections: max(clients, 2), groupCommit: groupCommit == "on"
-        ) { store -> BenchReport? in
+        ) { store -> (any Encodable & Sendable, String)? in
             try await store.migrate()
             if micro {
                 _ = try await DocketBench.Bench.run(store: store, seconds: seconds, concurrency: clients) { print($0) }
                 return nil
             }
-            return try await MixBench.run(store: store, options: chosen) { name, fraction in progress.show(name, fraction) }
+            if let scale {
+                let report = try await ScaleBench.run(store: store, orders: scale, options: chosen) { name, fraction in progress.show(name, fraction) }
+                return (report, report.text)
+            }
+            let report = try await MixBench.run(store: store, options: chosen) { name, fraction in progress.show(name, fraction) }
+            return (report, report.text)
         }
         progress.finish()
-        guard let report else { return }
-        if !quiet { print(report.text) }
+        guard let (report, text) = report else { return }
+        if !quiet { print(text) }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
