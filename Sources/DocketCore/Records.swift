@@ -72,14 +72,27 @@ public struct Stored<Value: Codable & Sendable>: Sendable, Codable {
 public struct Page<Item: Sendable & Codable>: Sendable, Codable {
     public var items: [Item]
     public var total: Int
+    /// True when counting stopped at `total`: there are more (a list of millions is counted only
+    /// `Page.countAhead` rows past the page, so that it opens in a millisecond).
+    public var totalCapped: Bool
     public var limit: Int
     public var offset: Int
 
-    public init(items: [Item], total: Int, limit: Int, offset: Int) {
+    /// Rows counted past a page's offset before a list stops counting and says "more than".
+    public static var countAhead: Int { 10_000 }
+
+    public init(items: [Item], total: Int, totalCapped: Bool = false, limit: Int, offset: Int) {
         self.items = items
         self.total = total
+        self.totalCapped = totalCapped
         self.limit = limit
         self.offset = offset
+    }
+
+    /// A page whose rows were counted at most `countAhead + 1` past `offset` (`counted`).
+    public init(items: [Item], counted: Int, limit: Int, offset: Int) {
+        let cap = offset + Self.countAhead
+        self.init(items: items, total: min(counted, cap), totalCapped: counted > cap, limit: limit, offset: offset)
     }
 }
 

@@ -48,7 +48,8 @@ struct OrdersAPI {
         }
         routes.get("/api/v1/orders", .staff) { request, context in
             let page = try await store.orders.list(try orderFilter(request))
-            return try JSON.response(Page(items: page.items.map { $0.localized(context.language) }, total: page.total, limit: page.limit, offset: page.offset))
+            return try JSON.response(
+                Page(items: page.items.map { $0.localized(context.language) }, total: page.total, totalCapped: page.totalCapped, limit: page.limit, offset: page.offset))
         }
         routes.get("/api/v1/orders/:id", .staff) { _, context in
             try JSON.response(try await store.orders.order(id: try orderID(context)).localized(context.language))

@@ -710,10 +710,11 @@ func pager<Item>(_ page: Page<Item>, path: String, request: Request, language: L
     let current = page.offset / size + 1
     let shown = count > 1 ? Set([1, count] + Array(max(1, current - 2)...min(count, current + 2))).sorted() : []
     return PagerModel(
-        range: Message("ui.list.range", ["from": String(from), "to": String(page.offset + page.items.count), "total": String(page.total)])
+        range: Message(
+            page.totalCapped ? "ui.list.rangeMore" : "ui.list.range", ["from": String(from), "to": String(page.offset + page.items.count), "total": String(page.total)])
             .text(language),
         previous: page.offset > 0 ? link(max(0, page.offset - page.limit)) : nil,
-        next: page.offset + page.items.count < page.total ? link(page.offset + page.limit) : nil,
+        next: page.offset + page.items.count < page.total || page.totalCapped ? link(page.offset + page.limit) : nil,
         pages: shown.map { PagerModel.PageLink(number: $0, href: link(($0 - 1) * size), current: $0 == current) },
         sizes: [20, 50, 100].map { PagerModel.Size(size: $0, href: listAddress(path, request, setting: "limit", to: String($0)), current: $0 == page.limit) })
 }

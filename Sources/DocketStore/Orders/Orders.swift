@@ -330,7 +330,7 @@ extension OrderRepository {
             order: "\(filter.sort.column) \(direction), id \(direction)", limit: filter.limit, offset: filter.offset)
         let results = try await engine.read([page.items, page.count])
         return Page(
-            items: try results[0].map { try Store.order($0, lines: []) }, total: Int(try results[1][0].int("n")), limit: filter.limit,
+            items: try results[0].map { try Store.order($0, lines: []) }, counted: Int(try results[1][0].int("n")), limit: filter.limit,
             offset: filter.offset)
     }
 

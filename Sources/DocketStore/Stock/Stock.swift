@@ -182,7 +182,7 @@ extension StockRepository {
         let page = Store.stockFilter(query).page(select: select, from: from, order: order, limit: query.limit, offset: query.offset)
         let results = try await engine.read([page.items, page.count])
         return Page(
-            items: try results[0].map(decode), total: Int(try results[1][0].int("n")), limit: query.limit,
+            items: try results[0].map(decode), counted: Int(try results[1][0].int("n")), limit: query.limit,
             offset: query.offset)
     }
 }
