@@ -62,10 +62,23 @@ public enum ChinaPlaces {
         "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "地区", "省", "市", "盟",
     ]
 
+    /// The suffixes' UTF-8 bytes and their length in characters (each character one scalar).
+    private static let suffixBytes: [(bytes: [UInt8], characters: Int)] = suffixes.map { (Array($0.utf8), $0.unicodeScalars.count) }
+
+    /// The name without its suffix, when something is left of at least two characters. On every allocation plan, for
+    /// every carrier's zone: compared as UTF-8 bytes (a suffix of whole characters matches at a character boundary),
+    /// trimmed only when the name begins or ends with white space.
     static func short(_ name: String) -> String {
-        let name = name.trimmingCharacters(in: .whitespaces)
-        for suffix in suffixes where name.hasSuffix(suffix) && name.count > suffix.count + 1 {
-            return String(name.dropLast(suffix.count))
+        var name = name
+        if let first = name.unicodeScalars.first, let last = name.unicodeScalars.last,
+            first.properties.isWhitespace || last.properties.isWhitespace
+        {
+            name = name.trimmingCharacters(in: .whitespaces)
+        }
+        let bytes = Array(name.utf8)
+        for suffix in suffixBytes where bytes.count > suffix.bytes.count && bytes.suffix(suffix.bytes.count).elementsEqual(suffix.bytes) {
+            guard name.unicodeScalars.count > suffix.characters + 1 else { continue }
+            return String(decoding: bytes.dropLast(suffix.bytes.count), as: UTF8.self)
         }
         return name
     }

@@ -73,6 +73,13 @@ public struct Store: Sendable {
         Store.audit(action, entity, id: id, by: actor, at: time, data: data)
     }
 
+    /// Audit events written together (one statement), in this order.
+    static func audit(_ events: [(action: String, entity: EntityKind, id: any SQLBindable, actor: Actor, time: Timestamp, data: String)]) -> Statement {
+        Statement.insert(
+            "INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data)", row: "($1, $2, $3, $4, $5, $6)",
+            rows: events.map { [$0.time, $0.actor.description, $0.action, $0.entity.rawValue, $0.id, $0.data] }, label: "audit_events")
+    }
+
     static func audit(
         _ action: String, _ entity: EntityKind, id: any SQLBindable, by actor: Actor, at time: Timestamp,
         data: String = "{}"

@@ -259,6 +259,9 @@ struct AllocationTests {
         #expect(province.kilometres(to: GeoPoint(latitude: 32.06, longitude: 118.76)) < 5, "the province's seat, Nanjing")
         #expect(ChinaPlaces.locate(province: "北京市", city: "北京市") != nil)
         #expect(ChinaPlaces.locate(province: "", city: "") == nil)
+        // Names written with or without their suffix, and with stray spaces (a full-width one too), are one place.
+        #expect(ChinaPlaces.locate(province: " 广西壮族自治区\u{3000}", city: "南宁市 ") == ChinaPlaces.locate(province: "广西", city: "南宁"))
+        #expect(ChinaPlaces.locate(province: "广西", city: "南宁") != ChinaPlaces.locate(province: "广西", city: ""))
         let shanghaiToBeijing = GeoPoint(latitude: 31.23, longitude: 121.47).kilometres(to: GeoPoint(latitude: 39.90, longitude: 116.40))
         #expect((1_050...1_090).contains(shanghaiToBeijing))
     }
@@ -294,5 +297,22 @@ struct AllocationTests {
         let whole = Shortage.edit(ShortageOption(.cancelLine, quantity: 2), lineID: 2, short: 2, lines: lines)
         #expect(whole?.lines?.map(\.sku) == ["P"], "a line missing entirely goes")
         #expect(Shortage.edit(ShortageOption(.transfer, warehouse: "BJ", quantity: 3), lineID: 1, short: 3, lines: lines) == nil)
+    }
+}
+
+/// A carrier's zone matches the delivery province whichever way either is written (the zone rate tables say 江苏,
+/// customers' addresses 江苏省).
+@Suite struct ZoneNameTests {
+    @Test func zonesMatchWithOrWithoutTheirSuffix() {
+        let rates = ["江苏", "广西壮族自治区", "上海市", "*"].enumerated().map { index, zone in
+            Rate(zone: zone, baseFee: Money(minor: Int64(1_000 + index)), perKg: Money(minor: 0), transitDays: 1)
+        }
+        let carrier = Carrier(code: "SF", name: "顺丰", services: [CarrierService(code: "STD", name: "标准", mode: .express, pricing: .zone, rates: rates)])
+        func fee(_ province: String) -> Int64? { ShippingEstimate.Quoter(carriers: [carrier], province: province, kilometres: nil).cost(weightGrams: 1) }
+        #expect(fee("江苏省") == 1_000 && fee("江苏") == 1_000)
+        #expect(fee("广西") == 1_001 && fee(" 广西壮族自治区 ") == 1_001)
+        #expect(fee("上海") == 1_002)
+        #expect(fee("湖北省") == 1_003, "elsewhere: the * rate")
+        #expect(fee("") == 1_003)
     }
 }

@@ -46,3 +46,15 @@ struct ScaleConformanceTests {
         }
     }
 }
+
+/// Many rows in one INSERT: each row's placeholders numbered after the rows before it.
+@Suite struct MultiRowInsertTests {
+    @Test func eachRowNumbersItsBindsAfterThePreviousRows() {
+        #expect(Statement.renumbered("($1, 'order:' || CAST($2 AS TEXT), $10)", from: 0) == "($1, 'order:' || CAST($2 AS TEXT), $10)")
+        #expect(Statement.renumbered("($1, 'order:' || CAST($2 AS TEXT), $10)", from: 12) == "($13, 'order:' || CAST($14 AS TEXT), $22)")
+        let statement = Statement.insert("INSERT INTO t (a, b)", row: "($1, $2 + 1)", rows: [[1, "x"], [2, "y"], [3, "z"]], label: "t")
+        #expect(statement.sql.postgres == "INSERT INTO t (a, b) VALUES ($1, $2 + 1), ($3, $4 + 1), ($5, $6 + 1)")
+        #expect(statement.binds.count == 6)
+        if case .rows(let n) = statement.expect { #expect(n == 3) } else { Issue.record("expects 3 rows") }
+    }
+}

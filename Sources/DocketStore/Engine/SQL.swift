@@ -101,6 +101,49 @@ public struct Statement: Sendable {
     }
 }
 
+extension Statement {
+    /// One INSERT of many rows of one shape, instead of a statement (and on PostgreSQL a round trip) per row:
+    /// `head` is `INSERT INTO t (a, b, …)`, `row` one row's VALUES tuple numbering its binds from $1; each row's
+    /// binds in order. Rows are inserted (and numbered by the id sequence) in the order given.
+    static func insert(_ head: String, row: String, rows: [[any SQLBindable]], label: String) -> Statement {
+        var binds: [any SQLBindable] = []
+        var tuples: [String] = []
+        tuples.reserveCapacity(rows.count)
+        for values in rows {
+            tuples.append(renumbered(row, from: binds.count))
+            binds += values
+        }
+        return Statement(SQL(head + " VALUES " + tuples.joined(separator: ", ")), binds, expect: .rows(rows.count), label: label)
+    }
+
+    /// `template` with every placeholder `$n` made `$(n + offset)`.
+    static func renumbered(_ template: String, from offset: Int) -> String {
+        guard offset > 0 else { return template }
+        var out: [UInt8] = []
+        let bytes = Array(template.utf8)
+        out.reserveCapacity(bytes.count + 8)
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            guard byte == UInt8(ascii: "$"), i + 1 < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i + 1]) else {
+                out.append(byte)
+                i += 1
+                continue
+            }
+            var j = i + 1
+            var number = 0
+            while j < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[j]) {
+                number = number * 10 + Int(bytes[j] - UInt8(ascii: "0"))
+                j += 1
+            }
+            out.append(UInt8(ascii: "$"))
+            out += Array(String(number + offset).utf8)
+            i = j
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
 /// A row read back: column names shared by every row of a result, values by position.
 public struct SQLRow: Sendable {
     public let columns: ColumnIndex

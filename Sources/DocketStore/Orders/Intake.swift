@@ -180,12 +180,14 @@ extension OrderRepository {
                     "INSERT INTO idempotency_keys (idempotency_key, request_hash, order_id, created_at) VALUES ($1, $2, $3, $4)",
                     [scopedKey, requestHash, orderID, now], expect: .rows(1)))
         }
-        statements.append(
-            audit("received", .order, id: orderID, by: actor, at: now,
-                data: try JSONColumn.encode(TransitionData(from: nil, to: .received, reason: draft.channel.rawValue))))
-        statements.append(
-            audit(decision.action.rawValue, .order, id: orderID, by: actor, at: now,
-                data: try JSONColumn.encode(TransitionData(from: .received, to: intake.status, problems: decision.problems.isEmpty ? nil : decision.problems))))
+        // The order's history (received, intake's verdict, each stage a rule passed) and the rules' review records,
+        // each one statement however many stages passed.
+        var events: [(action: String, entity: EntityKind, id: any SQLBindable, actor: Actor, time: Timestamp, data: String)] = [
+            ("received", .order, orderID, actor, now, try JSONColumn.encode(TransitionData(from: nil, to: .received, reason: draft.channel.rawValue))),
+            (decision.action.rawValue, .order, orderID, actor, now,
+             try JSONColumn.encode(TransitionData(from: .received, to: intake.status, problems: decision.problems.isEmpty ? nil : decision.problems))),
+        ]
+        var reviews: [[any SQLBindable]] = []
         // The customer hears at once: an acknowledgement, or what is missing. Delivered later by the outbox relay.
         var acknowledgement = OrderMessage(customerCode: draft.customerCode, contactPhone: decision.contactPhone)
         acknowledgement.total = decision.total
@@ -193,24 +195,25 @@ extension OrderRepository {
         acknowledgement.processingDays = policy.serviceWindowDays(draft.type)
         later += try self.statements(for: OrderWorkflow.intake(decision.action), orderID: orderID, message: acknowledgement, at: now)
         for (pass, ruleActor, stageDecision, stock) in passed {
-            statements += [
-                audit(ReviewDecision.pass.action.rawValue, .order, id: orderID, by: ruleActor, at: now,
-                    data: try JSONColumn.encode(TransitionData(from: pass.from.status, to: pass.to.status, rule: pass.rule.code))),
-                Statement(
-                    """
-                    INSERT INTO order_reviews (order_id, stage, decision, actor, rule_code, reason, assessment, decided_at)
-                    VALUES ($1, $2, $3, $4, $5, NULL, $6, $7)
-                    """,
-                    [orderID, pass.stage.rawValue, ReviewDecision.pass.rawValue, ruleActor.description, pass.rule.code,
-                     try JSONColumn.encode(pass.assessment), now],
-                    expect: .rows(1), label: "order_reviews"),
-            ]
+            events.append(
+                (ReviewDecision.pass.action.rawValue, .order, orderID, ruleActor, now,
+                 try JSONColumn.encode(TransitionData(from: pass.from.status, to: pass.to.status, rule: pass.rule.code))))
+            reviews.append(
+                [orderID, pass.stage.rawValue, ReviewDecision.pass.rawValue, ruleActor.description, pass.rule.code,
+                 try JSONColumn.encode(pass.assessment), now])
             let effects = try self.statements(
                 for: stageDecision.effects, orderID: orderID, message: OrderMessage(customerCode: draft.customerCode, contactPhone: decision.contactPhone),
                 at: now, stock: stock)
             // Messages go last, once the order has its number (below).
             statements += effects.filter { $0.label != Self.messageLabel }
             later += effects.filter { $0.label == Self.messageLabel }
+        }
+        statements.append(Store.audit(events))
+        if !reviews.isEmpty {
+            statements.append(
+                Statement.insert(
+                    "INSERT INTO order_reviews (order_id, stage, decision, actor, rule_code, reason, assessment, decided_at)",
+                    row: "($1, $2, $3, $4, $5, NULL, $6, $7)", rows: reviews, label: "order_reviews"))
         }
         // The day's counter row is the one every intake shares: take it last, so its lock is held only for the
         // final statements instead of the whole transaction. Until then the order has a provisional number.

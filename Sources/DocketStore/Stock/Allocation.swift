@@ -276,6 +276,7 @@ extension OrderRepository {
                     "preempted_others", .order, id: orderID, by: actor, at: now,
                     data: try JSONColumn.encode(["reason": input.losers.map(\.number).joined(separator: "、")])))
         }
+        var entries: [[any SQLBindable]] = []
         for lot in Set(wanted.keys).union(input.held.keys).sorted() {
             let delta = (wanted[lot] ?? 0) - (input.held[lot] ?? 0)
             if delta > 0 {
@@ -292,14 +293,15 @@ extension OrderRepository {
                         [lot, -delta], expect: .rows(1), label: "stock_lots.reserved"))
             }
             if delta != 0 {
-                statements.append(
-                    Statement(
-                        """
-                        INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
-                        VALUES ($1, $2, $3, 0, $4, 'order:' || CAST($5 AS TEXT), NULL, $6)
-                        """, [now, delta > 0 ? MovementKind.reservation.rawValue : MovementKind.release.rawValue, lot, delta, orderID, actor.description],
-                        expect: .rows(1), label: "stock_movements"))
+                entries.append([now, delta > 0 ? MovementKind.reservation.rawValue : MovementKind.release.rawValue, lot, delta, orderID, actor.description])
             }
+        }
+        // Every change of a lot's reserved quantity is a ledger entry: one statement for all of them.
+        if !entries.isEmpty {
+            statements.append(
+                Statement.insert(
+                    "INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)",
+                    row: "($1, $2, $3, 0, $4, 'order:' || CAST($5 AS TEXT), NULL, $6)", rows: entries, label: "stock_movements"))
         }
         statements.append(Statement("DELETE FROM reservations WHERE order_id = $1", [orderID]))
         var binds: [any SQLBindable] = [orderID, firm, now]
