@@ -133,6 +133,9 @@ final class ServerProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--log-level", "warning"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["DOCKET_EXIT_WITH_PARENT"] = "1"  // never outlive the bench (a crash, ^C)
+        process.environment = environment
         process.standardOutput = log
         process.standardError = log
         try process.run()

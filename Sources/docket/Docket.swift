@@ -89,6 +89,14 @@ struct Serve: AsyncParsableCommand {
     var preemptSoftReservations = false
 
     func run() async throws {
+        // Started by `docket bench --http`: go when the bench goes, even if it is killed.
+        if ProcessInfo.processInfo.environment["DOCKET_EXIT_WITH_PARENT"] == "1" {
+            let parent = getppid()
+            Task.detached {
+                while getppid() == parent { try? await Task.sleep(for: .seconds(1)) }
+                kill(getpid(), SIGTERM)  // a graceful shutdown, as from a supervisor
+            }
+        }
         var extra: [DocketConfiguration.Key: String] = [:]
         extra[.confirmationHours] = confirmationHours
         extra[.reminderHours] = reminderHours
