@@ -125,7 +125,14 @@ extension Store {
 // MARK: JSON columns
 
 enum JSONColumn {
+    /// A JSON column's text: compact, keys sorted (`ColumnJSON`).
     static func encode(_ value: some Encodable) throws -> String {
+        try ColumnJSON.encode(value)
+    }
+
+    /// The text a request is hashed by (idempotency keys, import keys): Foundation's JSONEncoder, as the hashes
+    /// already stored were made, so a request replayed across an upgrade is still recognised.
+    static func hashText(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)

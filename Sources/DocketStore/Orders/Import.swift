@@ -38,7 +38,7 @@ extension OrderRepository {
         var imported: [ImportReport.Imported] = []
         var refused = parsed.problems
         for (draft, lines) in parsed.orders {
-            let key = "import:" + Secret.hash(try JSONColumn.encode(draft))
+            let key = "import:" + Secret.hash(try JSONColumn.hashText(draft))
             do {
                 let submission = try await submitOrder(draft, idempotencyKey: key, by: actor)
                 imported.append(.init(lines: lines, id: submission.order.id, number: submission.order.number, status: submission.order.status, alreadyImported: submission.replayed))

@@ -36,7 +36,7 @@ extension OrderRepository {
         }
         try shape.check()
         let scopedKey = idempotencyKey.map { "\(actor.description) \($0)" }
-        let requestHash = Secret.hash(try JSONColumn.encode(draft))
+        let requestHash = Secret.hash(try JSONColumn.hashText(draft))
         for _ in 0..<10 {
             let now = clock.now()
             let read = try await intakeRead(draft, scopedKey: scopedKey, now: now)
