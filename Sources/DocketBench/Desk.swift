@@ -60,6 +60,23 @@ final class HTTPDesk: Desk {
         for connection in connections { await connection.close() }
     }
 
+    /// With `--http`: `docket serve` started over the bench's database and a connection per client; else nothing.
+    static func start(
+        _ options: BenchOptions, store: Store, progress: @Sendable (String, Double) -> Void
+    ) async throws -> (ServerProcess?, HTTPDesk?) {
+        guard let serve = options.http else { return (nil, nil) }
+        progress("starting docket serve", 0)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let token = try await MixBench.benchToken(store)
+        let server = try await ServerProcess.start(executable: serve.executable, arguments: serve.arguments, group: group)
+        do {
+            return (server, try await HTTPDesk.connect(port: server.port, clients: options.clients, token: token, group: group))
+        } catch {
+            server.stop()
+            throw error
+        }
+    }
+
     struct Placed: Decodable {
         var id: ID<Order>
         var status: OrderStatus

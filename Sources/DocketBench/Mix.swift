@@ -35,6 +35,13 @@ public struct ScenarioReport: Sendable, Codable {
     public var p90_ms: Double
     public var p99_ms: Double
     public var errors: Int
+
+    /// The scenario as one line of the printed report.
+    var line: String {
+        "\(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(format: "%9.0f", per_second))/s   "
+            + "p50 \(String(format: "%7.2f", p50_ms)) ms   p90 \(String(format: "%7.2f", p90_ms)) ms   p99 \(String(format: "%7.2f", p99_ms)) ms"
+            + "   (\(operations) ops\(errors > 0 ? ", \(errors) errors" : ""))"
+    }
 }
 
 /// `docket bench --json`: `{"engine","clients","scenarios":[…],"baseline":{"place_order_per_second"},"place_order_share_of_baseline"}`.
@@ -57,12 +64,7 @@ public struct BenchReport: Sendable, Codable {
         var lines = [
             "engine \(engine), \(transport), \(clients) clients" + (group_commit.map { $0 ? ", group commit on" : ", group commit off" } ?? "")
         ]
-        for s in scenarios {
-            lines.append(
-                "\(s.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(format: "%9.0f", s.per_second))/s   "
-                    + "p50 \(String(format: "%7.2f", s.p50_ms)) ms   p90 \(String(format: "%7.2f", s.p90_ms)) ms   p99 \(String(format: "%7.2f", s.p99_ms)) ms"
-                    + "   (\(s.operations) ops\(s.errors > 0 ? ", \(s.errors) errors" : ""))")
-        }
+        lines += scenarios.map(\.line)
         lines.append("raw-SQL baseline       \(String(format: "%9.0f", baseline.place_order_per_second))/s place orders")
         lines.append("place_order is \(String(format: "%.1f", place_order_share_of_baseline * 100)) % of the baseline")
         if let server_peak_rss_mb { lines.append("docket serve peak resident memory \(String(format: "%.0f", server_peak_rss_mb)) MB") }
@@ -80,25 +82,8 @@ public enum MixBench {
     ) async throws -> BenchReport {
         let (skus, customers) = try await prepare(store, options: options, progress: progress)
         let run = UUID().uuidString.prefix(8)
-        let group = MultiThreadedEventLoopGroup.singleton
-        var server: ServerProcess?
-        var http: HTTPDesk?
-        let desk: any Desk
-        if let serve = options.http {
-            progress("starting docket serve", 0)
-            let token = try await benchToken(store)
-            let started = try await ServerProcess.start(executable: serve.executable, arguments: serve.arguments, group: group)
-            server = started
-            do {
-                http = try await HTTPDesk.connect(port: started.port, clients: options.clients, token: token, group: group)
-            } catch {
-                started.stop()
-                throw error
-            }
-            desk = http!
-        } else {
-            desk = InProcessDesk(store: store)
-        }
+        let (server, http) = try await HTTPDesk.start(options, store: store, progress: progress)
+        let desk: any Desk = http ?? InProcessDesk(store: store)
         let world = World(desk: desk, skus: skus, customers: customers)
         do {
             let place = try await measure("place_order", seconds: options.seconds, clients: options.clients, progress: progress) { client, i, random in

@@ -19,12 +19,7 @@ public enum ScaleBench {
 
         public var text: String {
             var lines = ["engine \(engine), \(transport), \(clients) clients, \(orders) orders" + (build_seconds > 0 ? String(format: " (built in %.0f s)", build_seconds) : "")]
-            for s in scenarios {
-                lines.append(
-                    "\(s.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(format: "%9.0f", s.per_second))/s   "
-                        + "p50 \(String(format: "%7.2f", s.p50_ms)) ms   p90 \(String(format: "%7.2f", s.p90_ms)) ms   p99 \(String(format: "%7.2f", s.p99_ms)) ms"
-                        + "   (\(s.operations) ops\(s.errors > 0 ? ", \(s.errors) errors" : ""))")
-            }
+            lines += scenarios.map(\.line)
             if let server_peak_rss_mb { lines.append("docket serve peak resident memory \(String(format: "%.0f", server_peak_rss_mb)) MB") }
             return lines.joined(separator: "\n")
         }
@@ -46,21 +41,7 @@ public enum ScaleBench {
         }
         guard !ids.isEmpty else { throw StoreError.configuration("no orders to look up") }
 
-        let group = MultiThreadedEventLoopGroup.singleton
-        var server: ServerProcess?
-        var http: HTTPDesk?
-        if let serve = options.http {
-            progress("starting docket serve", 0)
-            let token = try await MixBench.benchToken(store)
-            let started = try await ServerProcess.start(executable: serve.executable, arguments: serve.arguments, group: group)
-            server = started
-            do {
-                http = try await HTTPDesk.connect(port: started.port, clients: options.clients, token: token, group: group)
-            } catch {
-                started.stop()
-                throw error
-            }
-        }
+        let (server, http) = try await HTTPDesk.start(options, store: store, progress: progress)
         let desk: any ScaleDesk = http ?? InProcessDesk(store: store)
         do {
             var scenarios: [ScenarioReport] = []
