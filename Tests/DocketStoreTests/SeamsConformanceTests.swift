@@ -217,6 +217,12 @@ struct DashboardConformanceTests {
             #expect(board.figure(.confirmation).count == 1)
             #expect(board.today.count == 2 && board.today.amount == Money(minor: 2 * waiting.total.minor))
             #expect(board.confirmationsDue.isEmpty && board.overdue.isEmpty)
+            // A cancelled order leaves the figures (closed orders are not counted at all).
+            let cancelled = try await store.orders.submitOrder(completeDraft(), idempotencyKey: nil, by: clerk).order
+            _ = try await store.orders.transition(orderID: cancelled.id, .cancel, reason: "客户取消", by: clerk)
+            board = try await store.orders.dashboard()
+            #expect(board.figure(.review).count == 1 && board.figure(.cancelled).count == 0 && board.byStatus[.cancelled] == nil)
+            #expect(board.today.count == 3, "today counts what came in, closed or not")
 
             clock.advance(milliseconds: 21 * 3_600_000)  // the 24 h deadline is now 3 h away
             board = try await store.orders.dashboard()
@@ -228,10 +234,10 @@ struct DashboardConformanceTests {
             #expect(board.today.count == 0)
             #expect(Set(board.overdue.map(\.id)) == [waiting.id, confirming.id] && board.overdueCount == 2)
 
-            // The customer page's standing: both accepted orders count; the latest order first.
+            // The customer page's standing: both accepted orders count (the cancelled one not); the latest order first.
             let standing = try await store.orders.customerStanding(code: "C001")
             #expect(standing.openBalance == Money(minor: 2 * waiting.total.minor) && standing.overdue == .zero())
-            #expect(standing.recentOrders.map(\.id) == [confirming.id, waiting.id])
+            #expect(standing.recentOrders.map(\.id) == [cancelled.id, confirming.id, waiting.id])
         }
     }
 }
