@@ -2,7 +2,6 @@ import DocketCore
 import DocketStore
 import Foundation
 import Histogram
-import NIOPosix
 import Synchronization
 
 /// What `docket bench` runs.

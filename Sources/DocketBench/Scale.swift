@@ -1,7 +1,6 @@
 import DocketCore
 import DocketStore
 import Foundation
-import NIOPosix
 
 /// `docket bench --orders N`: a database holding N orders of history, built by a bulk path, and the reads people do
 /// there — an order's status, a customer's order history, the first page of the order list.
