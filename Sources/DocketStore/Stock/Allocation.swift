@@ -130,7 +130,7 @@ extension OrderRepository {
     func allocationInput(_ order: StoredOrder, lines given: [OrderIntake.PricedLine]? = nil) async throws -> AllocationInput {
         // The order's lines as stored (with their ids) unless a change brings its own.
         let lines: [OrderIntake.PricedLine]
-        if let given { lines = given } else { lines = try await engine.read(Statement(Store.linesSQL, [order.id])).map(Store.orderLine) }
+        if let given { lines = given } else { lines = try await engine.read(Statement(Store.linesSQL, [order.id])).map { try Store.orderLine($0) } }
         let skuList = Array(Set(lines.map(\.sku)))
         var products = Conditions()
         products.add("sku IN \(products.list(skuList))")
