@@ -157,7 +157,7 @@ enum BulkOrders {
                 SELECT 'SO-' || $2 || '-' || substr(CAST(1000000 + i AS TEXT), 2), 'api', g.code,
                        (SELECT c.id FROM customers c WHERE c.code = g.code), 'STOCK', FALSE,
                        CASE WHEN i % 20 = 0 THEN 'cancelled' ELSE 'completed' END, 0, 'CNY', '[]',
-                       $3 + i * $4, 2, $3 + i * $4, 'on_account', 1
+                       $3 + (i - 1) * $4, 2, $3 + (i - 1) * $4, 'on_account', 1
                 FROM (SELECT i, 'BC-' || substr(CAST(1000000 + ((i * 7919 + $6) % $5) + 1 AS TEXT), 2) AS code FROM n) AS g
                 ORDER BY i
                 """, [Int64(orders), day, dayStart, step, Int64(customers), before], expect: .rows(orders)),
