@@ -80,7 +80,7 @@ extension OrderRepository {
                             """), where_.binds))
             case .allocate(let firm):
                 guard let input = stock?.input, let actor = stock?.actor else { throw StoreError.configuration("allocation without its input") }
-                statements += try allocationStatements(input, orderID: orderID, firm: firm, by: actor, at: now).statements
+                statements += try allocationStatements(input, planned: stock?.plan, orderID: orderID, firm: firm, by: actor, at: now).statements
             case .releaseStock:
                 guard let stock, let id = orderID as? ID<Order> else { throw StoreError.configuration("release without its actor") }
                 statements += releaseStatements(orderID: id, by: stock.actor, at: now)

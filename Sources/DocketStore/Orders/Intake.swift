@@ -152,9 +152,9 @@ extension OrderRepository {
                 // The stage counts stock over all warehouses; the plan may still fall short (at most
                 // `maxWarehouses` ship one order). A rule passes only what has nothing to look at: a short plan
                 // waits at the inventory review for a person, holding nothing.
-                let plan = Allocation.plan(input.demand, supply: input.supply, warehouses: input.sites, carriers: input.carriers, policy: policy.allocation)
+                let plan = self.plan(input)
                 if plan.lines.contains(where: { $0.short > 0 }) { break }
-                stock = StockWork(input: input, actor: ruleActor)
+                stock = StockWork(input: input, actor: ruleActor, plan: plan)
             }
             passed.append((pass, ruleActor, stageDecision, stock))
         }

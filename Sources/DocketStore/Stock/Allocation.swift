@@ -198,12 +198,17 @@ extension OrderRepository {
         return AllocationInput(demand: demand, refs: refs, supply: supply, sites: sites, carriers: carriers, held: held, number: order.number)
     }
 
+    /// Core's plan for what was read.
+    func plan(_ input: AllocationInput) -> AllocationPlan {
+        Allocation.plan(input.demand, supply: input.supply, warehouses: input.sites, carriers: input.carriers, policy: policy.allocation)
+    }
+
     /// 抢占: for an urgent order the stock cannot cover, the unconfirmed orders whose soft reservations it takes
     /// (`Preemption.losers`), and its supply widened by what they hold.
     func preempt(_ input: inout AllocationInput, order: StoredOrder, skus: [String]) async throws {
         let winner = DemandPriority(urgent: order.urgent, type: order.type, receivedAt: order.receivedAt, orderID: order.id)
         guard winner.isUrgent else { return }
-        let plan = Allocation.plan(input.demand, supply: input.supply, warehouses: input.sites, carriers: input.carriers, policy: policy.allocation)
+        let plan = self.plan(input)
         guard plan.lines.contains(where: { $0.short > 0 }) else { return }
         var where_ = Conditions()
         let me = where_.bind(order.id)
@@ -251,10 +256,11 @@ extension OrderRepository {
     /// Plans and reserves: what the plan takes beyond what the order held is reserved with a guard on the lot's
     /// free stock (`stock_lots.available`: a lost race re-plans), what it no longer needs is released; every
     /// change of a lot's reserved quantity is a ledger entry; the order's reservations and plan are replaced.
+    /// `planned`: the plan the caller already made from `input` (it is not made twice).
     func allocationStatements(
-        _ input: AllocationInput, orderID: any SQLBindable, firm: Bool, by actor: Actor, at now: Timestamp
+        _ input: AllocationInput, planned: AllocationPlan? = nil, orderID: any SQLBindable, firm: Bool, by actor: Actor, at now: Timestamp
     ) throws -> (plan: AllocationPlan, statements: [Statement]) {
-        let plan = Allocation.plan(input.demand, supply: input.supply, warehouses: input.sites, carriers: input.carriers, policy: policy.allocation)
+        let plan = planned ?? self.plan(input)
         let wanted = plan.reservedByLot
         var statements: [Statement] = []
         // The losers of a pre-emption give back everything first (only if still unconfirmed: a confirmation at the same
@@ -482,6 +488,8 @@ struct StockWork: Sendable {
     /// Read only when the effects allocate.
     var input: AllocationInput?
     var actor: Actor
+    /// The plan already made from `input`, when the caller needed it first (intake, to see whether a rule may pass).
+    var plan: AllocationPlan? = nil
 
     /// What `effects` need from the store: the allocation input when they allocate (read now, for this attempt).
     static func prepare(_ effects: [OrderEffect], _ order: StoredOrder, lines: [OrderIntake.PricedLine]? = nil, by actor: Actor,
