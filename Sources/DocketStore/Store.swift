@@ -84,9 +84,7 @@ public struct Store: Sendable {
         _ action: String, _ entity: EntityKind, id: any SQLBindable, by actor: Actor, at time: Timestamp,
         data: String = "{}"
     ) -> Statement {
-        Statement(
-            "INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data) VALUES ($1, $2, $3, $4, $5, $6)",
-            [time, actor.description, action, entity.rawValue, id, data], expect: .rows(1), label: "audit_events")
+        audit([(action, entity, id, actor, time, data)])
     }
 }
 
