@@ -1,5 +1,6 @@
 import DocketCore
 import Foundation
+import GRDB
 import Testing
 
 @testable import DocketStore
@@ -65,5 +66,47 @@ struct GroupCommitTests {
             #expect(failures.allSatisfy { ($0 as? StoreError) == .uniqueViolation(table: "gc2", columns: ["code"]) }, "\(failures)")
             #expect(try await store.engine.read(Statement("SELECT COUNT(*) AS n FROM gc2"))[0].int("n") == 16)
         }
+    }
+
+    /// The writer journals its savepoints in memory, and checkpoints run on their own connection after commits:
+    /// with the writer's own threshold far away (10,000 pages), the committed pages still reach the database file.
+    @Test
+    func checkpointsRunBesideTheWriter() async throws {
+        try await withTestStore(.sqlite) { store in
+            let engine = try #require(store.engine as? SQLiteEngine)
+            let tempStore = try await engine.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") }
+            #expect(tempStore == 2, "MEMORY on the writer")
+            let threshold = try await engine.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+            #expect(threshold == 10_000)
+            _ = try await store.engine.write(Statement("CREATE TABLE ck (id INTEGER PRIMARY KEY, note TEXT NOT NULL)", cached: false))
+            for i in 0..<50 {
+                _ = try await store.engine.write(Statement("INSERT INTO ck (id, note) VALUES ($1, $2)", [i, String(repeating: "x", count: 3000)]))
+            }
+            let deadline = ContinuousClock.now + .seconds(20)
+            var last = engine.checkpoints
+            while ContinuousClock.now < deadline, !(last.walFrames >= 50 && last.copied == last.walFrames) {
+                try await Task.sleep(for: .milliseconds(50))
+                last = engine.checkpoints
+            }
+            #expect(last.runs > 0)
+            #expect(last.walFrames >= 50, "every insert wrote at least one page: \(last)")
+            #expect(last.copied == last.walFrames, "everything committed is in the database file: \(last)")
+        }
+    }
+
+    /// Tokens: 256 bits as 43 base64url characters, each one new; hashes: SHA-256 in hex (what stored hashes hold).
+    @Test
+    func secretsAndTheirHashes() {
+        for count in 0...40 {
+            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            let foundation = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Secret.base64URL(bytes) == foundation, "\(count) bytes")
+        }
+        let tokens = (0..<100).map { _ in Secret.make() }
+        #expect(Set(tokens).count == 100)
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        #expect(tokens.allSatisfy { $0.count == 43 && $0.allSatisfy(alphabet.contains) })
+        #expect(Secret.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }
