@@ -79,18 +79,25 @@ struct GroupCommitTests {
             let threshold = try await engine.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
             #expect(threshold == 10_000)
             _ = try await store.engine.write(Statement("CREATE TABLE ck (id INTEGER PRIMARY KEY, note TEXT NOT NULL)", cached: false))
+            /// Waits until a checkpoint after `runs` has copied the whole WAL into the file.
+            func settled(after runs: Int) async throws -> Bool {
+                let deadline = ContinuousClock.now + .seconds(20)
+                while ContinuousClock.now < deadline {
+                    let last = engine.checkpoints
+                    if last.runs > runs, last.copied == last.walFrames { return true }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                return false
+            }
+            #expect(try await settled(after: 0))
+            let before = try FileManager.default.attributesOfItem(atPath: engine.path)[.size] as? Int ?? 0
+            let runs = engine.checkpoints.runs
             for i in 0..<50 {
                 _ = try await store.engine.write(Statement("INSERT INTO ck (id, note) VALUES ($1, $2)", [i, String(repeating: "x", count: 3000)]))
             }
-            let deadline = ContinuousClock.now + .seconds(20)
-            var last = engine.checkpoints
-            while ContinuousClock.now < deadline, !(last.walFrames >= 50 && last.copied == last.walFrames) {
-                try await Task.sleep(for: .milliseconds(50))
-                last = engine.checkpoints
-            }
-            #expect(last.runs > 0)
-            #expect(last.walFrames >= 50, "every insert wrote at least one page: \(last)")
-            #expect(last.copied == last.walFrames, "everything committed is in the database file: \(last)")
+            #expect(try await settled(after: runs))
+            let after = try FileManager.default.attributesOfItem(atPath: engine.path)[.size] as? Int ?? 0
+            #expect(after - before >= 50 * 3000, "the rows' pages are in the database file: \(before) → \(after) bytes")
         }
     }
 
