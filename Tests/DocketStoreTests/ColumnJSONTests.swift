@@ -1,6 +1,7 @@
-import DocketCore
 import Foundation
 import Testing
+
+@testable import DocketCore
 
 @testable import DocketStore
 
@@ -87,5 +88,57 @@ import Testing
         let ours = try ColumnJSON.encode(address)
         #expect(try JSONDecoder().decode(Address.self, from: Data(ours.utf8)) == address)
         #expect(throws: EncodingError.self) { try ColumnJSON.encode([Double.nan]) }
+    }
+
+    /// The hand-written writers (allocation plans, assessments, history entries) write what the Codable path and
+    /// JSONEncoder write, on generated values with every optional member present or absent and awkward text.
+    @Test func handWrittenWritersMatchCodable() throws {
+        var random = SystemRandomNumberGenerator()
+        let alphabet: [String] = ["a", "Z", "0", "\"", "\\", "/", "\n", "\u{1F}", "中", "仓", "😀", " ", "{", ":"]
+        func text() -> String { (0..<Int.random(in: 0...8, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined() }
+        func maybe<T>(_ make: () -> T) -> T? { Bool.random(using: &random) ? make() : nil }
+        func number() -> Int64 { Int64.random(in: -1_000_000_000...1_000_000_000, using: &random) }
+        func money() -> Money { Money(minor: number(), currency: Bool.random(using: &random) ? .cny : .jpy) }
+        func arguments() -> [String: String] { Dictionary((0..<Int.random(in: 0...4, using: &random)).map { (text() + "\($0)", text()) }, uniquingKeysWith: { a, _ in a }) }
+        func finding() -> ReviewFinding { ReviewFinding(text(), [.info, .warning, .blocking].randomElement(using: &random)!, arguments()) }
+        func check<T: Encodable>(_ value: T, _ round: Int) throws {
+            let fast = try ColumnJSON.encode(value)
+            #expect(fast == (try ColumnJSON.encodeCodable(value)), "\(T.self), round \(round)")
+            #expect(fast == (try Self.encoded(value)), "\(T.self), round \(round)")
+        }
+        for round in 0..<200 {
+            let notes = (0..<Int.random(in: 0...4, using: &random)).map { _ in
+                AllocationNote(
+                    AllocationNote.Verdict.allCases.randomElement(using: &random)!, warehouse: maybe(text), lot: maybe(text), quantity: maybe(number),
+                    available: maybe(number), expiry: maybe { CalendarDate(year: 2026, month: 1 + round % 12, day: 1 + round % 28)! }, cost: maybe(money),
+                    kilometres: maybe { Int.random(in: 0...5_000, using: &random) }, minimumDays: maybe { Int.random(in: 0...400, using: &random) })
+            }
+            let lines = (0..<Int.random(in: 0...3, using: &random)).map { index in
+                AllocationPlan.Line(
+                    lineID: ID(Int64(index + 1)), sku: text(), quantity: number(), allocated: number(), toProduce: number(),
+                    picks: (0..<Int.random(in: 0...3, using: &random)).map { _ in
+                        AllocationPlan.Pick(
+                            lotID: ID(number()), warehouse: text(), location: text(), lot: text(),
+                            expiry: maybe { CalendarDate(year: 2027, month: 1 + round % 12, day: 2)! }, quantity: number())
+                    }, explanation: notes)
+            }
+            try check(AllocationPlan(status: AllocationPlan.Status.allCases.randomElement(using: &random)!, warehouses: (0..<(round % 3)).map { _ in text() }, lines: lines), round)
+            let credit = maybe {
+                CreditEvaluation(
+                    outcome: CreditOutcome.allCases.randomElement(using: &random)!, limit: money(), openBalance: money(), exposure: money(), overdue: money(),
+                    suggestedMaxTotal: maybe(money), reasons: (0..<(round % 3)).map { _ in finding() })
+            }
+            try check(StageAssessment(stage: ReviewStage.allCases.randomElement(using: &random)!, findings: (0..<(round % 4)).map { _ in finding() }, credit: credit), round)
+            let problems = maybe {
+                (0..<(round % 3)).map { _ in
+                    var problem = FieldProblem(text(), text(), arguments())
+                    problem.text = maybe(text)
+                    return problem
+                }
+            }
+            try check(
+                TransitionData(from: maybe { OrderStatus.allCases.randomElement(using: &random)! }, to: OrderStatus.allCases.randomElement(using: &random)!,
+                               reason: maybe(text), problems: problems, rule: maybe(text)), round)
+        }
     }
 }

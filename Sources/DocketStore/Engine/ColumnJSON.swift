@@ -6,6 +6,16 @@
 /// Types that Foundation special-cases (Date, Data, URL, Decimal) are not supported: our columns hold none.
 enum ColumnJSON {
     static func encode<T: Encodable>(_ value: T) throws -> String {
+        if let writable = value as? any ColumnJSONWritable {
+            var json = Writer()
+            writable.write(to: &json)
+            return json.text
+        }
+        return try encodeCodable(value)
+    }
+
+    /// Through the value's `Encodable` conformance (what `ColumnJSONWritable` types must match).
+    static func encodeCodable<T: Encodable>(_ value: T) throws -> String {
         let encoder = ValueEncoder(codingPath: [])
         try value.encode(to: encoder)
         guard let root = encoder.root else {
