@@ -18,8 +18,7 @@ extension ColumnJSON {
         init() { out.reserveCapacity(512) }
 
         mutating func key(_ name: StaticString) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
+            element()
             out.append(UInt8(ascii: "\""))
             name.withUTF8Buffer { out.append(contentsOf: $0) }
             out.append(UInt8(ascii: "\""))
@@ -55,17 +54,14 @@ extension ColumnJSON {
 
         /// A string-keyed dictionary, as an object with sorted keys.
         mutating func strings(_ dictionary: [String: String]) {
-            out.append(UInt8(ascii: "{"))
-            var firstMember = true
-            for key in dictionary.keys.sorted() {
-                if !firstMember { out.append(UInt8(ascii: ",")) }
-                firstMember = false
-                ColumnJSON.string(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                ColumnJSON.string(dictionary[key]!, into: &out)
+            object { json in
+                for (key, value) in dictionary.sorted(by: { $0.key < $1.key }) {
+                    json.element()
+                    ColumnJSON.string(key, into: &json.out)
+                    json.out.append(UInt8(ascii: ":"))
+                    json.string(value)
+                }
             }
-            out.append(UInt8(ascii: "}"))
-            first = false
         }
 
         mutating func value(_ value: some ColumnJSONWritable) { value.write(to: &self) }

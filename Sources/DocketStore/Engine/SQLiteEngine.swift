@@ -40,10 +40,8 @@ public final class SQLiteEngine: StoreEngine {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            var own = Configuration()
-            own.busyMode = .timeout(10)
-            own.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            checkpointer = Checkpointer(try DatabaseQueue(path: path, configuration: own))
+            // Prepared like the writer (FULL: a checkpoint syncs the WAL before and the file after); it never commits.
+            checkpointer = Checkpointer(try DatabaseQueue(path: path, configuration: configuration))
         } catch {
             throw StoreError.unavailable(detail: "cannot open SQLite database at \(path): \(error)")
         }
