@@ -70,6 +70,7 @@ public enum Bench {
                     idempotencyKey: "bench-\(i)", by: .cli("bench"))
             })
         results.append(try await allocationPlan(seconds: seconds))
+        results.append(try await carrierChoice(seconds: seconds))
         // Orders holding stock, one per client, planned again and re-reserved over and over (a full plan, its
         // reservations rewritten, the order's version guard, the ledger when a lot changes).
         var holding: [ID<Order>] = []
@@ -135,6 +136,40 @@ public enum Bench {
         precondition(!plan.lines.isEmpty)
         return try await measure("allocation plan (Core)", seconds: seconds, concurrency: 1) { _ in
             _ = Allocation.plan(demand, supply: lots, warehouses: sites, carriers: carriers, policy: .standard)
+        }
+    }
+
+    /// The carrier choice alone, one caller (issue 12's target: ≤ 100 µs): 4 carriers, each with a rate row for
+    /// every one of the 34 provincial divisions, an express, an air, a road and a rail service; the destination
+    /// cycles through the provinces, the goods through parcels, urgent valuables and heavy loads.
+    static func carrierChoice(seconds: Double) async throws -> BenchResult {
+        let provinces = [
+            "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省", "浙江省", "安徽省",
+            "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省",
+            "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区", "台湾省", "香港特别行政区", "澳门特别行政区",
+        ]
+        func rates(_ base: Int64, _ perKg: Int64, _ days: Int) -> [Rate] {
+            provinces.enumerated().map { index, province in
+                Rate(zone: province, baseFee: Money(minor: base + Int64(index) * 50), perKg: Money(minor: perKg + Int64(index % 5) * 20),
+                    transitDays: days + index % 3)
+            }
+        }
+        let modes: [TransportMode] = [.express, .air, .road, .rail]
+        let carriers = ["SF", "JD", "ZTO", "CRE"].enumerated().map { number, code in
+            Carrier(code: code, name: code, services: modes.enumerated().map { index, mode in
+                CarrierService(code: "\(code)-\(mode.rawValue)", name: mode.rawValue, mode: mode, pricing: .zone,
+                    maxWeightKg: mode == .express ? 50 : nil, rates: rates(Int64(800 + number * 300 + index * 1_000), Int64(100 + index * 150), 1 + index))
+            })
+        }
+        let profiles = provinces.indices.map { index in
+            ShipmentProfile(
+                weightGrams: Int64([2_000, 8_000, 400_000][index % 3]), volumeCm3: Int64([8_000, 30_000, 2_500_000][index % 3]),
+                value: Money(minor: Int64([20_000, 900_000, 300_000][index % 3])), urgent: index % 3 == 1, province: provinces[index],
+                kilometres: 200 + index * 90, daysToPromise: index % 2 == 0 ? 3 : nil)
+        }
+        precondition(CarrierChoice.choose(profiles[0], carriers: carriers).chosen != nil)
+        return try await measure("carrier choice (Core)", seconds: seconds, concurrency: 1) { i in
+            _ = CarrierChoice.choose(profiles[i % profiles.count], carriers: carriers)
         }
     }
 

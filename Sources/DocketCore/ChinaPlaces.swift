@@ -68,6 +68,15 @@ public enum ChinaPlaces {
     /// The name without its suffix, when something is left of at least two characters. On every allocation plan, for
     /// every carrier's zone: compared as UTF-8 bytes (a suffix of whole characters matches at a character boundary),
     /// trimmed only when the name begins or ends with white space.
+    /// Whether `name` shortens to `short` (`short(name) == short`), without building the short form for the names
+    /// that cannot: a rate table's rows are compared with every quote.
+    static func names(_ name: String, short shortName: String) -> Bool {
+        if name == shortName { return true }
+        let leadingSpace = name.unicodeScalars.first?.properties.isWhitespace == true
+        guard leadingSpace || name.utf8.starts(with: shortName.utf8) else { return false }
+        return short(name) == shortName
+    }
+
     static func short(_ name: String) -> String {
         var name = name
         if let first = name.unicodeScalars.first, let last = name.unicodeScalars.last,

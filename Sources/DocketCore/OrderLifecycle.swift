@@ -17,6 +17,8 @@ public enum OrderStatus: String, Sendable, Codable, CaseIterable, Hashable {
     case inProduction = "in_production"
     case picking
     case packed
+    /// 部分发货: some of its shipments have left, some not yet.
+    case partiallyShipped = "partially_shipped"
     case shipped
     case delivered
     case completed
@@ -52,6 +54,8 @@ public enum OrderAction: String, Sendable, Codable, CaseIterable, Hashable {
     case startProduction = "start_production"
     case startPicking = "start_picking"
     case pack
+    /// The first of several shipments left (部分发货).
+    case shipPart = "ship_part"
     case ship
     case deliver
     case complete
@@ -125,6 +129,11 @@ public enum OrderLifecycle {
             Transition(from: .inProduction, action: .startPicking, target: .to(.picking)),
             Transition(from: .picking, action: .pack, target: .to(.packed)),
             Transition(from: .packed, action: .ship, target: .to(.shipped)),
+            // An order's fulfilment statuses follow its shipments (`Fulfilment.orderStatus`): one warehouse's
+            // shipment may leave while another is still picking.
+            Transition(from: .picking, action: .shipPart, target: .to(.partiallyShipped)),
+            Transition(from: .packed, action: .shipPart, target: .to(.partiallyShipped)),
+            Transition(from: .partiallyShipped, action: .ship, target: .to(.shipped)),
             Transition(from: .shipped, action: .deliver, target: .to(.delivered)),
             Transition(from: .delivered, action: .complete, target: .to(.completed)),
             Transition(from: .completed, action: .archive, target: .to(.archived)),

@@ -12,7 +12,7 @@ public enum OrderStage: String, Sendable, CaseIterable {
         case .intake: [.received, .needsInfo]
         case .review: OrderStatus.reviewStages
         case .confirmation: [.awaitingConfirmation, .suspended]
-        case .fulfilment: [.confirmed, .allocated, .inProduction, .picking, .packed, .shipped, .delivered]
+        case .fulfilment: [.confirmed, .allocated, .inProduction, .picking, .packed, .partiallyShipped, .shipped, .delivered]
         case .onHold: [.onHold]
         case .closed: [.completed, .cancelled, .archived]
         }
@@ -190,12 +190,13 @@ public enum OrderWorkflow {
 
     /// Statuses an order can be late in (past its promised date): accepted, not yet delivered, not closed.
     public static let lateable: [OrderStatus] =
-        OrderStatus.reviewStages + [.awaitingConfirmation, .confirmed, .onHold, .suspended, .allocated, .inProduction, .picking, .packed, .shipped]
+        OrderStatus.reviewStages
+        + [.awaitingConfirmation, .confirmed, .onHold, .suspended, .allocated, .inProduction, .picking, .packed, .partiallyShipped, .shipped]
 
-    /// Statuses in which an order holds stock: from the passed inventory review until it is packed (shipping then
-    /// takes the stock out). Soft until the customer confirms, firm from confirmation on.
+    /// Statuses in which an order holds stock: from the passed inventory review until its last shipment leaves
+    /// (each shipment takes its own stock out). Soft until the customer confirms, firm from confirmation on.
     public static let softStock: [OrderStatus] = [.reviewFinal, .awaitingConfirmation]
-    public static let firmStock: [OrderStatus] = [.confirmed, .allocated, .inProduction, .picking, .packed]
+    public static let firmStock: [OrderStatus] = [.confirmed, .allocated, .inProduction, .picking, .packed, .partiallyShipped]
     /// Statuses after the goods left: their reservations were used by the shipment, never released.
     public static let shippedOn: [OrderStatus] = [.shipped, .delivered, .completed, .archived]
 
@@ -340,8 +341,20 @@ public enum OrderWorkflow {
         planStatus == .full && firm
     }
 
-    /// Allocating again by hand (`POST /orders/{id}/allocate`): only while the order holds stock.
+    /// Statuses in which the warehouse has started on the order's shipments: what it holds is on pick lists and in
+    /// packages, so it is never planned again (a lot found short is a short pick, a shortage of that line).
+    public static let pickingStarted: [OrderStatus] = [.picking, .packed, .partiallyShipped]
+
+    /// Whether the order's stock may be planned again: it holds stock, and no shipment of it is being picked.
+    public static func replannable(_ state: OrderState) -> Bool {
+        let status = state.status == .onHold ? (state.heldFrom ?? .onHold) : state.status
+        return stockHold(state) != .none && !pickingStarted.contains(status)
+    }
+
+    /// Allocating again by hand (`POST /orders/{id}/allocate`): only while the order holds stock and no shipment of
+    /// it is being picked.
     public static func reallocate(_ state: OrderState) throws(IllegalTransition) -> [OrderEffect] {
+        guard replannable(state) else { throw IllegalTransition(from: state.status, action: .allocate) }
         switch stockHold(state) {
         case .none: throw IllegalTransition(from: state.status, action: .allocate)
         case .soft: return [.allocate(firm: false)]
@@ -356,7 +369,7 @@ public enum OrderWorkflow {
             return stockHold(state) == .soft ? .release([.releaseStock]) : .skip
         }
         if kind == .reallocate {
-            return stockHold(state) == .none ? .skip : .replan
+            return replannable(state) ? .replan : .skip
         }
         guard state.status == .awaitingConfirmation else { return .skip }
         switch kind {

@@ -36,7 +36,7 @@ public struct ShippingEstimate: Sendable, Hashable, Codable {
                     let rate: Rate?
                     switch service.pricing {
                     case .zone:
-                        rate = service.rates.first { !zone.isEmpty && ChinaPlaces.short($0.zone) == zone } ?? service.rates.first { $0.zone == "*" }
+                        rate = service.rates.first { !zone.isEmpty && ChinaPlaces.names($0.zone, short: zone) } ?? service.rates.first { $0.zone == "*" }
                     case .distance:
                         rate = kilometres == nil ? nil : service.rates.first
                     }
