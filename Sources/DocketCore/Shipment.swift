@@ -381,3 +381,19 @@ public enum Packing {
         try v.check()
     }
 }
+
+extension AllocationPlan {
+    /// The plan after a short pick: `quantity` of `lot` was not on the shelf for `line`, so the line is that much
+    /// less allocated (short again, for the shortage workbench) and the plan no longer full.
+    public mutating func shortPicked(line: ID<OrderLine>, lot: ID<StockLot>, quantity: Int64) {
+        guard quantity > 0, let index = lines.firstIndex(where: { $0.lineID == line }) else { return }
+        if let pick = lines[index].picks.firstIndex(where: { $0.lotID == lot }) {
+            let taken = min(quantity, lines[index].picks[pick].quantity)
+            lines[index].picks[pick].quantity -= taken
+            if lines[index].picks[pick].quantity == 0 { lines[index].picks.remove(at: pick) }
+        }
+        lines[index].allocated = max(0, lines[index].allocated - quantity)
+        lines[index].explanation.append(AllocationNote(.short, quantity: lines[index].short))
+        status = lines.allSatisfy({ $0.short <= 0 }) ? .full : (lines.contains { $0.allocated > 0 } ? .partial : .none)
+    }
+}

@@ -106,6 +106,22 @@ struct AllocationHTTPTests {
             let released = try await call(.post, "/api/v1/orders/\(id)/release", keeper)
             #expect(released.0 == .ok && released.1.contains(#""status":"allocated""#), "\(released.1)")
             #expect(try await call(.post, "/api/v1/orders/\(id)/release", keeper).0 == .conflict, "once")
+            // Released: its shipment's pick list, then the picker's counts.
+            let listed = try await call(.get, "/api/v1/orders/\(id)/shipments", keeper)
+            #expect(listed.0 == .ok && listed.1.contains(#""status":"to_pick""#) && listed.1.contains("待拣货"), "\(listed.1)")
+            let shipments = try #require(try JSONSerialization.jsonObject(with: Data(listed.1.utf8)) as? [[String: Any]])
+            let shipment = try #require(shipments.first)
+            let shipmentID = try #require(shipment["id"] as? Int)
+            let lines = try #require(shipment["lines"] as? [[String: Any]])
+            let counts = lines.map { #"{"lineId":\#($0["lineId"] as! Int),"lotId":\#($0["lotId"] as! Int),"quantity":\#($0["quantity"] as! Int)}"# }
+            let pick = #"{"picked":["# + counts.joined(separator: ",") + "]}"
+            #expect(try await call(.post, "/api/v1/shipments/\(shipmentID)/pick", desk, body: pick).0 == .forbidden)
+            let nothing = try await call(.post, "/api/v1/shipments/\(shipmentID)/pick", keeper, body: #"{"picked":[]}"#)
+            #expect(nothing.0 == .unprocessableContent && nothing.1.contains("picked["), "\(nothing.1)")
+            let picked = try await call(.post, "/api/v1/shipments/\(shipmentID)/pick", keeper, body: pick)
+            #expect(picked.0 == .ok && picked.1.contains(#""status":"picked""#), "\(picked.1)")
+            let again = try await call(.post, "/api/v1/shipments/\(shipmentID)/pick", keeper, body: pick)
+            #expect(again.0 == .conflict && again.1.contains("当前状态不能进行这一步"), "\(again.1)")
         }
     }
 

@@ -457,7 +457,8 @@ extension OrderRepository {
     }
 
     /// 下发仓库: hands a confirmed order whose plan is full and firm to the warehouse (status `allocated`), guarded by the
-    /// order's version and by the plan as read (a re-plan meanwhile makes it a `409`).
+    /// order's version and by the plan as read (a re-plan meanwhile makes it a `409`); one shipment per warehouse
+    /// holding its stock is created in the same write, its lines the order's reservations.
     public func releaseToWarehouse(orderID: ID<Order>, by actor: Actor) async throws -> StoredOrder {
         let read = try await orderAllocation(orderID: orderID)
         guard read.order.status == .confirmed else {
@@ -465,8 +466,11 @@ extension OrderRepository {
         }
         guard let stored = read.allocation, stored.readyForWarehouse else { throw DocketError.conflict(.order, key: read.order.number, because: "notFullyAllocated") }
         do {
+            // The warehouses' shipments, from what the order holds now (the plan's guard below keeps it so).
+            let held = try await engine.read(ShipmentRepository.held(orderID))
+            let shipments = try ShipmentRepository.creation(order: read.order, held: held, warehouses: stored.plan.warehouses, at: clock.now())
             return try await transition(orderID: orderID, .allocate, reason: nil, by: actor, read: read.order) { _, _, _, _ in
-                [
+                shipments + [
                     Statement(
                         """
                         UPDATE order_allocations SET version = version + 1
