@@ -187,11 +187,9 @@ public enum CarrierChoice {
                     option.verdict = .inactive
                 } else if let maxKg = service.maxWeightKg, kilograms > Int64(maxKg) {
                     option.verdict = .tooHeavy
-                } else if let rate = rate(service, zone: zone, kilometres: profile.kilometres) {
-                    var minor = rate.baseFee.minor.saturatingAdding(rate.perKg.minor.saturatingMultiplying(kilograms))
-                    if service.pricing == .distance, let kilometres = profile.kilometres {
-                        minor = minor.saturatingAdding(rate.perKm.minor.saturatingMultiplying(Int64(kilometres)))
-                    }
+                } else if let rate = service.rate(zone: zone, kilometres: profile.kilometres) {
+                    let minor = rate.fixedMinor(service.pricing, kilometres: profile.kilometres)
+                        .saturatingAdding(rate.perKg.minor.saturatingMultiplying(kilograms))
                     option.cost = Money(minor: minor, currency: rate.baseFee.currency)
                     option.transitDays = rate.transitDays
                     option.verdict = .dearer  // provisional: decided below
@@ -247,16 +245,5 @@ public enum CarrierChoice {
                 < (b.cost?.minor ?? .max, b.transitDays ?? .max, b.carrierCode, b.serviceCode)
         }
         return CarrierDecision(rule: rule, preferredModes: preferred, options: options)
-    }
-
-    /// The rate row of `service` for a destination: the province's own row, else `*`; distance pricing needs kilometres.
-    static func rate(_ service: CarrierService, zone: String, kilometres: Int?) -> Rate? {
-        switch service.pricing {
-        case .zone:
-            if !zone.isEmpty, let own = service.rates.first(where: { ChinaPlaces.names($0.zone, short: zone) }) { return own }
-            return service.rates.first { $0.zone == "*" }
-        case .distance:
-            return kilometres == nil ? nil : service.rates.first
-        }
     }
 }

@@ -33,22 +33,12 @@ public struct ShippingEstimate: Sendable, Hashable, Codable {
             let zone = ChinaPlaces.short(province)
             for carrier in carriers where carrier.active {
                 for service in carrier.services where service.active {
-                    let rate: Rate?
-                    switch service.pricing {
-                    case .zone:
-                        rate = service.rates.first { !zone.isEmpty && ChinaPlaces.names($0.zone, short: zone) } ?? service.rates.first { $0.zone == "*" }
-                    case .distance:
-                        rate = kilometres == nil ? nil : service.rates.first
-                    }
-                    guard let rate else { continue }
-                    var fixed = rate.baseFee.minor
-                    if service.pricing == .distance, let kilometres {
-                        fixed = fixed.saturatingAdding(rate.perKm.minor.saturatingMultiplying(Int64(kilometres)))
-                    }
+                    guard let rate = service.rate(zone: zone, kilometres: kilometres) else { continue }
                     options.append(
                         Option(
                             carrierCode: carrier.code, serviceCode: service.code, maxKilograms: service.maxWeightKg.map { Int64($0) },
-                            fixedMinor: fixed, perKgMinor: rate.perKg.minor, currency: rate.baseFee.currency, transitDays: rate.transitDays))
+                            fixedMinor: rate.fixedMinor(service.pricing, kilometres: kilometres), perKgMinor: rate.perKg.minor,
+                            currency: rate.baseFee.currency, transitDays: rate.transitDays))
                 }
             }
         }
@@ -79,5 +69,28 @@ public struct ShippingEstimate: Sendable, Hashable, Codable {
             }
             return best
         }
+    }
+}
+
+extension CarrierService {
+    /// The rate row for a destination (`zone`: the province's short form, `ChinaPlaces.short`): the province's own
+    /// row, else `*`; distance pricing needs kilometres. Nil when the service does not go there.
+    func rate(zone: String, kilometres: Int?) -> Rate? {
+        switch pricing {
+        case .zone:
+            if !zone.isEmpty, let own = rates.first(where: { ChinaPlaces.names($0.zone, short: zone) }) { return own }
+            return rates.first { $0.zone == "*" }
+        case .distance:
+            return kilometres == nil ? nil : rates.first
+        }
+    }
+}
+
+extension Rate {
+    /// What a parcel costs under this rate whatever it weighs: the base fee, plus the distance part when priced by
+    /// distance. Saturates rather than traps (rates and distances are bounded at input).
+    func fixedMinor(_ pricing: CarrierService.Pricing, kilometres: Int?) -> Int64 {
+        guard pricing == .distance, let kilometres else { return baseFee.minor }
+        return baseFee.minor.saturatingAdding(perKm.minor.saturatingMultiplying(Int64(kilometres)))
     }
 }
