@@ -84,6 +84,13 @@ public struct ShipmentLine: Sendable, Hashable, Codable {
     }
 }
 
+extension ShipmentLine {
+    /// The order a picker walks a pick list in: by location, then SKU, then lot.
+    public static func inPickingOrder(_ a: ShipmentLine, _ b: ShipmentLine) -> Bool {
+        (a.location, a.sku, a.lot, a.lineID) < (b.location, b.sku, b.lot, b.lineID)
+    }
+}
+
 /// What an order's reservations become when it is released to the warehouses.
 public struct ShipmentSplit: Sendable, Hashable {
     public var warehouse: String
@@ -101,7 +108,7 @@ public enum Fulfilment {
         return byWarehouse.keys.sorted { (rank($0), $0) < (rank($1), $1) }.map { warehouse in
             ShipmentSplit(
                 warehouse: warehouse,
-                lines: byWarehouse[warehouse]!.sorted { ($0.location, $0.sku, $0.lot, $0.lineID) < ($1.location, $1.sku, $1.lot, $1.lineID) })
+                lines: byWarehouse[warehouse]!.sorted(by: ShipmentLine.inPickingOrder))
         }
     }
 
@@ -170,27 +177,32 @@ public struct PickedQuantity: Sendable, Hashable, Codable {
 }
 
 extension Fulfilment {
-    /// The order action that takes an order from `from` to the status its shipments now give (nil when it stays),
-    /// checked against the one transition table.
-    public static func orderMove(from state: OrderState, shipments: [ShipmentStatus]) throws -> (action: OrderAction, next: OrderState)? {
+    /// The actions an order's shipments move it by.
+    static let shipmentDriven: [OrderAction] = [.startPicking, .pack, .shipPart, .ship, .deliver]
+
+    /// The order action that takes an order from `state` to the status its shipments now give (nil when it stays),
+    /// walked through the one transition table: the shortest path of shipment-driven actions, since one step may
+    /// carry an order over more than one status. The action returned is the last of the path. A status the table
+    /// cannot reach from where the order stands (held, cancelled) is a `409` naming the order: the step is refused.
+    public static func orderMove(from state: OrderState, number: String, shipments: [ShipmentStatus]) throws(DocketError)
+        -> (action: OrderAction, next: OrderState)?
+    {
         guard let target = orderStatus(shipments), target != state.status else { return nil }
-        let action: OrderAction
-        switch target {
-        case .picking: action = .startPicking
-        case .packed: action = .pack
-        case .partiallyShipped: action = .shipPart
-        case .shipped: action = state.status == .partiallyShipped ? .ship : (state.status == .packed ? .ship : .shipPart)
-        case .delivered: action = .deliver
-        default: return nil
+        var frontier = [state]
+        var seen: Set<OrderStatus> = [state.status]
+        while !frontier.isEmpty {
+            var further: [OrderState] = []
+            for current in frontier {
+                for action in shipmentDriven {
+                    guard let reached = try? OrderLifecycle.apply(action, to: current), seen.insert(reached.status).inserted else { continue }
+                    if reached.status == target { return (action, reached) }
+                    further.append(reached)
+                }
+            }
+            frontier = further
         }
-        // A single step may carry an order over two statuses (its last shipment leaves while it was still
-        // `picking`): the table is walked through `partially_shipped`.
-        if target == .shipped && state.status == .picking {
-            let part = try OrderLifecycle.apply(.shipPart, to: state)
-            return (.ship, try OrderLifecycle.apply(.ship, to: part))
-        }
-        if target == .delivered && state.status != .shipped { return nil }  // the rest are still on their way
-        return (action, try OrderLifecycle.apply(action, to: state))
+        let action = OrderLifecycle.transitions.first { $0.target == .to(target) }?.action ?? .startPicking
+        throw .illegalTransition(number: number, from: state.status, action: action)
     }
 }
 

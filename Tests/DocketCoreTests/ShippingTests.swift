@@ -182,6 +182,15 @@ func profile(
         #expect(Fulfilment.orderStatus([.delivered, .shipped]) == .shipped)
         #expect(Fulfilment.orderStatus([.delivered, .refused]) == .delivered)
 
+        // One step may carry the order over two statuses: the shipment still to go cancelled while the other was
+        // delivered — through `shipped` to `delivered`, by the table.
+        let carried = try #require(try Fulfilment.orderMove(from: OrderState(status: .partiallyShipped), number: "SO1", shipments: [.delivered, .cancelled]))
+        #expect(carried.action == .deliver && carried.next.status == .delivered)
+        // An order on hold is not moved by its shipments: the step is refused, naming the order.
+        #expect(throws: DocketError.illegalTransition(number: "SO1", from: .onHold, action: .startPicking)) {
+            try Fulfilment.orderMove(from: OrderState(status: .onHold, heldFrom: .allocated), number: "SO1", shipments: [.picked])
+        }
+
         // Every order of steps over two shipments moves the order only by transitions the table allows.
         let paths: [[ShipmentAction]] = [[.pick, .pack, .ship, .deliver], [.pick, .pack, .ship, .refuse], [.pick, .pack, .ship, .exception, .deliver]]
         for first in paths {
@@ -201,7 +210,7 @@ func profile(
                     }
                     for (index, action) in steps {
                         shipments[index] = try ShipmentLifecycle.apply(action, to: shipments[index], number: "S")
-                        if let move = try Fulfilment.orderMove(from: order, shipments: shipments) { order = move.next }
+                        if let move = try Fulfilment.orderMove(from: order, number: "SO1", shipments: shipments) { order = move.next }
                     }
                     #expect(order.status == .delivered, "\(first) \(second) \(interleave)")
                 }

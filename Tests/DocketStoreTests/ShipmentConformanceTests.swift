@@ -82,6 +82,32 @@ struct ShipmentConformanceTests {
         }
     }
 
+    @Test(arguments: Engine.available)
+    func aHeldOrderIsNotPickedAndACancelledOnesShipmentsAreCancelled(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            let order = try await releasedSplitOrder(store)
+            let shipments = try await store.shipments.shipments(orderID: order.id)
+            _ = try await store.orders.transition(orderID: order.id, .hold, reason: "客户要求暂缓", by: clerk)
+            // On hold: its shipments wait; a pick is refused with the order's status named, and nothing is written.
+            await #expect(throws: DocketError.illegalTransition(number: order.number, from: .onHold, action: .startPicking)) {
+                _ = try await store.shipments.confirmPick(shipments[0].id, picked: pickAll(shipments[0]), by: clerk)
+            }
+            #expect(try await store.shipments.shipment(id: shipments[0].id).status == .toPick)
+            _ = try await store.orders.transition(orderID: order.id, .resume, reason: nil, by: clerk)
+            _ = try await store.shipments.confirmPick(shipments[0].id, picked: pickAll(shipments[0]), by: clerk)
+            // Cancelled: what it held goes back, and its shipments (picked or not) are cancelled, each with its event.
+            _ = try await store.orders.transition(orderID: order.id, .cancel, reason: "客户取消", by: clerk)
+            #expect(try await store.shipments.shipments(orderID: order.id).allSatisfy { $0.status == .cancelled })
+            let events = try await store.engine.read(
+                Statement("SELECT COUNT(*) AS n FROM audit_events WHERE entity = 'shipment' AND action = 'cancel' AND actor = $1", [clerk.description]))
+            #expect(try events[0].int("n") == 2)
+            await #expect(throws: DocketError.conflict(.shipment, key: shipments[1].number, because: "shipmentStep")) {
+                _ = try await store.shipments.confirmPick(shipments[1].id, picked: pickAll(shipments[1]), by: clerk)
+            }
+            try await checkStockInvariants(store)
+        }
+    }
+
     /// Two pickers confirm the two shipments of one order at the same moment, twice over (each pair racing on one
     /// shipment too): every shipment is picked once, and the order's status is what both shipments say.
     @Test(arguments: Engine.available)

@@ -119,9 +119,7 @@ extension ShipmentRepository {
                 id: ID(id), number: try row.text("number"), orderID: try row.id("order_id"), warehouse: try row.text("warehouse"), status: status,
                 createdAt: try row.timestamp("created_at"), pickedAt: row.optionalInt("picked_at").map { Timestamp(millisecondsSince1970: $0) },
                 version: try row.int("version"),
-                lines: (byShipment[id] ?? []).sorted {
-                    ($0.line.location, $0.line.sku, $0.line.lot, $0.line.lineID) < ($1.line.location, $1.line.sku, $1.line.lot, $1.line.lineID)
-                })
+                lines: (byShipment[id] ?? []).sorted { ShipmentLine.inPickingOrder($0.line, $1.line) })
         }
     }
 
@@ -144,37 +142,35 @@ extension ShipmentRepository {
                     data: try JSONColumn.encode(PickAudit(picked: outcomes.map { .init(lineId: $0.line.lineID, lotId: $0.line.lotID, picked: $0.picked, short: $0.short) }))),
             ]
             for outcome in outcomes {
+                let line = outcome.line
+                // The line keeps what was found (a line found empty leaves the list); a full pick keeps its quantity.
                 statements.append(
-                    Statement(
-                        "UPDATE shipment_lines SET picked = $4 WHERE shipment_id = $1 AND line_id = $2 AND lot_id = $3",
-                        [id, outcome.line.lineID, outcome.line.lotID, outcome.picked], expect: .rows(1), label: "shipment_lines"))
+                    outcome.picked > 0
+                        ? Statement(
+                            "UPDATE shipment_lines SET quantity = $4, picked = $4 WHERE shipment_id = $1 AND line_id = $2 AND lot_id = $3",
+                            [id, line.lineID, line.lotID, outcome.picked], expect: .rows(1), label: "shipment_lines")
+                        : Statement(
+                            "DELETE FROM shipment_lines WHERE shipment_id = $1 AND line_id = $2 AND lot_id = $3", [id, line.lineID, line.lotID],
+                            expect: .rows(1), label: "shipment_lines"))
                 if outcome.picked > 0 {
-                    statements.append(Self.movement(.pick, lot: outcome.line.lotID, quantity: 0, reserved: 0, shipment: shipment.number, note: nil, by: actor, at: now))
+                    statements.append(Self.movement(.pick, lot: line.lotID, quantity: 0, reserved: 0, shipment: shipment.number, note: nil, by: actor, at: now))
                 }
                 guard outcome.short > 0 else { continue }
-                // Not there: the lot had less than the books said. The books follow the shelf, and the order line
-                // waits for stock like any other short line.
+                // Not there: the lot had less than the books said. The books follow the shelf, the reservation (one per
+                // line and lot, what the list asked for) keeps what was found, and the order line waits for stock like
+                // any other short line.
                 statements += [
                     Statement(
                         """
                         UPDATE stock_lots SET on_hand = on_hand - $2, reserved = reserved - $2, version = version + 1
                         WHERE id = $1 AND reserved >= $2
-                        """, [outcome.line.lotID, outcome.short], expect: .rows(1), label: "stock_lots.held"),
+                        """, [line.lotID, outcome.short], expect: .rows(1), label: "stock_lots.held"),
                     Self.movement(
-                        .adjustment, lot: outcome.line.lotID, quantity: -outcome.short, reserved: -outcome.short, shipment: shipment.number,
+                        .adjustment, lot: line.lotID, quantity: -outcome.short, reserved: -outcome.short, shipment: shipment.number,
                         note: "short pick", by: actor, at: now),
-                    Statement(
-                        "UPDATE reservations SET quantity = quantity - $3 WHERE line_id = $1 AND lot_id = $2 AND quantity > $3",
-                        [outcome.line.lineID, outcome.line.lotID, outcome.short]),
-                    Statement(
-                        "DELETE FROM reservations WHERE line_id = $1 AND lot_id = $2 AND quantity = $3",
-                        [outcome.line.lineID, outcome.line.lotID, outcome.short]),
-                    Statement(
-                        "UPDATE shipment_lines SET quantity = $4, picked = $4 WHERE shipment_id = $1 AND line_id = $2 AND lot_id = $3 AND $4 > 0",
-                        [id, outcome.line.lineID, outcome.line.lotID, outcome.picked]),
-                    Statement(
-                        "DELETE FROM shipment_lines WHERE shipment_id = $1 AND line_id = $2 AND lot_id = $3 AND $4 = 0",
-                        [id, outcome.line.lineID, outcome.line.lotID, outcome.picked]),
+                    outcome.picked > 0
+                        ? Statement("UPDATE reservations SET quantity = $3 WHERE line_id = $1 AND lot_id = $2", [line.lineID, line.lotID, outcome.picked])
+                        : Statement("DELETE FROM reservations WHERE line_id = $1 AND lot_id = $2", [line.lineID, line.lotID]),
                 ]
             }
             let shorts = outcomes.filter { $0.short > 0 }
@@ -214,13 +210,31 @@ extension ShipmentRepository {
             guard let status = ShipmentStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
             return status
         }
-        guard let move = try Fulfilment.orderMove(from: order.state, shipments: statuses) else { return [Store.touch(order, at: now)] }
+        guard let move = try Fulfilment.orderMove(from: order.state, number: order.number, shipments: statuses) else {
+            return [Store.touch(order, at: now)]
+        }
         return [
             Statement(
                 "UPDATE orders SET status = $3, held_from = NULL, version = version + 1, updated_at = $4 WHERE id = $1 AND version = $2",
                 [order.id, order.version, move.next.status.rawValue, now], expect: .rows(1), label: "orders.version"),
             audit(move.action.rawValue, .order, id: order.id, by: actor, at: now,
                 data: try JSONColumn.encode(TransitionData(from: order.status, to: move.next.status, reason: shipment.number))),
+        ]
+    }
+
+    /// Cancels the order's shipments that have not left (Core's `cancel` transitions), each with its audit event.
+    static func cancelStatements(orderID: ID<Order>, by actor: Actor, at now: Timestamp) -> [Statement] {
+        let open = ShipmentLifecycle.transitions.filter { $0.value[.cancel] != nil }.keys.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+        return [
+            Statement(
+                SQL(
+                    """
+                    INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data)
+                    SELECT $2, $3, $4, $5, id, '{}' FROM shipments WHERE order_id = $1 AND status IN (\(open))
+                    """), [orderID, now, actor.description, ShipmentAction.cancel.rawValue, EntityKind.shipment.rawValue]),
+            Statement(
+                SQL("UPDATE shipments SET status = $2, version = version + 1 WHERE order_id = $1 AND status IN (\(open))"),
+                [orderID, ShipmentStatus.cancelled.rawValue]),
         ]
     }
 

@@ -353,7 +353,8 @@ extension OrderRepository {
     }
 
     /// Gives back everything the order reserved: a release entry per lot, the reserved quantities lowered, the
-    /// reservations removed, the plan marked released. Set-based, so nothing needs reading first.
+    /// reservations removed, the plan marked released, and its shipments that have not left cancelled (their pick
+    /// lists were those reservations). Set-based, so nothing needs reading first.
     func releaseStatements(orderID: ID<Order>, by actor: Actor, at now: Timestamp) -> [Statement] {
         let reference = "order:\(orderID.rawValue)"
         return [
@@ -382,7 +383,7 @@ extension OrderRepository {
             Statement(
                 "UPDATE order_allocations SET status = 'released', expires_at = NULL, version = version + 1 WHERE order_id = $1 AND status <> 'released'",
                 [orderID]),
-        ]
+        ] + ShipmentRepository.cancelStatements(orderID: orderID, by: actor, at: now)
     }
 
     /// The order's allocation, if it was ever planned.
