@@ -148,7 +148,7 @@ public enum Fulfilment {
                 v.add("picked[\(index)]", "required")
                 continue
             }
-            if entries.count > 1 { v.add("picked[\(entries[1].offset)]", "duplicate") }
+            if entries.count > 1 { v.add("picked[\(entries[1].offset)]", "duplicateLine", ["value": line.lineID.description]) }
             v.range(entry.element.quantity, "picked[\(entry.offset)].quantity", 0...line.quantity)
             found.append(PickOutcome(line: line, picked: min(max(entry.element.quantity, 0), line.quantity)))
         }

@@ -241,6 +241,13 @@ func profile(
         #expect(throws: DocketError.invalid([FieldProblem("picked[1]", "required"), FieldProblem("picked[1]", "notOnPickList")])) {
             try Fulfilment.confirmPick(lines, picked: [PickedQuantity(lineID: 1, lotID: 1, quantity: 5), PickedQuantity(lineID: 2, lotID: 7, quantity: 1)])
         }
+        #expect(throws: DocketError.invalid([FieldProblem("picked[2]", "duplicateLine", ["value": "2"])])) {
+            try Fulfilment.confirmPick(lines, picked: [
+                PickedQuantity(lineID: 1, lotID: 1, quantity: 5), PickedQuantity(lineID: 2, lotID: 2, quantity: 1),
+                PickedQuantity(lineID: 2, lotID: 2, quantity: 3),
+            ])
+        }
+        #expect(FieldProblem("picked[2]", "duplicateLine", ["value": "2"]).message.text(.zhCN) == "第 2 号行出现了两次")
         #expect(throws: DocketError.invalid([FieldProblem("picked", "nothingPicked")])) {
             try Fulfilment.confirmPick(lines, picked: [PickedQuantity(lineID: 1, lotID: 1, quantity: 0), PickedQuantity(lineID: 2, lotID: 2, quantity: 0)])
         }

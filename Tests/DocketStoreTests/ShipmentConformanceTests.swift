@@ -34,6 +34,9 @@ struct ShipmentConformanceTests {
             #expect(Set(shipments.map(\.warehouse)) == ["SH", "GZ"])
             #expect(shipments.map(\.number).sorted() == ["\(order.number)-1", "\(order.number)-2"])
             #expect(shipments.allSatisfy { $0.status == .toPick && $0.lines.allSatisfy { $0.picked == nil } })
+            let created = try await store.engine.read(
+                Statement("SELECT COUNT(*) AS n FROM audit_events WHERE entity = 'shipment' AND action = 'created' AND actor = $1", [clerk.description]))
+            #expect(try created[0].int("n") == 2, "each shipment's first event is in the release's write")
             let sh = try #require(shipments.first { $0.warehouse == "SH" })
             #expect(sh.lines.map(\.line.sku) == ["P001"] && sh.lines.map(\.line.quantity) == [3])
             let gz = try #require(shipments.first { $0.warehouse == "GZ" })

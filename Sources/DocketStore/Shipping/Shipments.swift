@@ -47,7 +47,7 @@ extension ShipmentRepository {
 
     /// The statements that create an order's shipments from its reservations (`held` rows), numbered after the order
     /// (`SO…-1`, `-2` in the plan's warehouse order).
-    static func creation(order: StoredOrder, held rows: [SQLRow], warehouses preferred: [String], at now: Timestamp) throws -> [Statement] {
+    static func creation(order: StoredOrder, held rows: [SQLRow], warehouses preferred: [String], by actor: Actor, at now: Timestamp) throws -> [Statement] {
         var warehouseIDs: [String: Int64] = [:]
         let held = try rows.map { row -> (warehouse: String, line: ShipmentLine) in
             let warehouse = try row.text("warehouse")
@@ -57,7 +57,8 @@ extension ShipmentRepository {
                 lot: try row.text("lot_code"), expiry: try row.optionalDate("expiry_date"), quantity: try row.int("quantity")))
         }
         var statements: [Statement] = []
-        for (index, split) in Fulfilment.split(held, preferred: preferred).enumerated() {
+        let splits = Fulfilment.split(held, preferred: preferred)
+        for (index, split) in splits.enumerated() {
             let number = "\(order.number)-\(index + 1)"
             statements.append(
                 Statement(
@@ -73,6 +74,13 @@ extension ShipmentRepository {
                         [number, line.lineID, line.lotID, line.quantity], expect: .rows(1), label: "shipment_lines"))
             }
         }
+        // Each new shipment's first event; an order is released once, so its shipments are all these.
+        statements.append(
+            Statement(
+                """
+                INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data)
+                SELECT $2, $3, $4, $5, id, '{}' FROM shipments WHERE order_id = $1
+                """, [order.id, now, actor.description, "created", EntityKind.shipment.rawValue], expect: .rows(splits.count), label: "audit_events"))
         return statements
     }
 

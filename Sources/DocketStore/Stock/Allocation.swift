@@ -469,7 +469,7 @@ extension OrderRepository {
         do {
             // The warehouses' shipments, from what the order holds now (the plan's guard below keeps it so).
             let held = try await engine.read(ShipmentRepository.held(orderID))
-            let shipments = try ShipmentRepository.creation(order: read.order, held: held, warehouses: stored.plan.warehouses, at: clock.now())
+            let shipments = try ShipmentRepository.creation(order: read.order, held: held, warehouses: stored.plan.warehouses, by: actor, at: clock.now())
             return try await transition(orderID: orderID, .allocate, reason: nil, by: actor, read: read.order) { _, _, _, _ in
                 shipments + [
                     Statement(
