@@ -45,6 +45,10 @@ extension Access {
     public static let stockAdjust = Access.roles([.admin, .warehouse])
     /// Allocating an order again by hand (the warehouse and the order manager).
     public static let allocation = Access.roles([.admin, .warehouse, .orderManager])
+    /// 发货与物流: choosing the carrier, the handover, tracking events, sign-off and its proof.
+    public static let shipping = Access.roles([.admin, .warehouse, .logistics, .orderManager])
+    /// 售后单: receiving refused goods back and settling the case.
+    public static let afterSales = Access.roles([.admin, .customerService, .orderManager, .warehouse])
     public static let administration = Access.roles([.admin])
     /// 调拨单: the warehouses and logistics move goods; the order manager may ask for a move.
     public static let transfers = Access.roles([.admin, .warehouse, .logistics, .orderManager])

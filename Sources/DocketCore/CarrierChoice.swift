@@ -247,3 +247,56 @@ public enum CarrierChoice {
         return CarrierDecision(rule: rule, preferredModes: preferred, options: options)
     }
 }
+
+/// The carrier chosen for a shipment as recorded: the decision with every option and why it lost, the option taken,
+/// and — when staff took another one — who and why.
+public struct CarrierRecord: Sendable, Hashable, Codable {
+    public var decision: CarrierDecision
+    public var taken: CarrierOption
+    /// Set when staff took another option than the rules chose.
+    public var overrideReason: String?
+    public var chosenBy: String
+    public var chosenAt: Timestamp
+
+    public init(decision: CarrierDecision, taken: CarrierOption, overrideReason: String?, chosenBy: String, chosenAt: Timestamp) {
+        self.decision = decision
+        self.taken = taken
+        self.overrideReason = overrideReason
+        self.chosenBy = chosenBy
+        self.chosenAt = chosenAt
+    }
+}
+
+extension CarrierChoice {
+    /// The option staff take from `decision`: the chosen one when they name none (or name it); another quoted option
+    /// only with a reason (the override is recorded). Field-level 422s: nothing can take the shipment
+    /// (`noCarrierOption`), an unknown or unquoted service (`notQuoted`), an override without a reason.
+    public static func take(_ decision: CarrierDecision, carrierCode: String?, serviceCode: String?, reason: String?) throws(DocketError)
+        -> (option: CarrierOption, overrideReason: String?)
+    {
+        var v = Validator()
+        let reason = reason?.trimmingSpaces()
+        v.optionalText(reason, "reason", max: 500, multiline: true)
+        let named = (carrierCode?.trimmingSpaces()).flatMap { $0.isEmpty ? nil : $0 }
+        guard let named else {
+            try v.check()
+            guard let chosen = decision.chosen else { throw .invalid("carrierCode", "noCarrierOption") }
+            return (chosen, nil)
+        }
+        let service = serviceCode?.trimmingSpaces() ?? ""
+        // Options are best first: a carrier named without a service means its best quoted service.
+        let quoted = decision.options.filter { $0.carrierCode == named && $0.cost != nil && (service.isEmpty || $0.serviceCode == service) }
+        guard let option = quoted.first else {
+            v.add(service.isEmpty ? "carrierCode" : "serviceCode", "notQuoted", ["value": service.isEmpty ? named : "\(named) \(service)"])
+            try v.check()
+            throw .invalid("carrierCode", "notQuoted")
+        }
+        if option.verdict == .chosen {
+            try v.check()
+            return (option, nil)
+        }
+        if (reason ?? "").isEmpty { v.add("reason", "overrideReasonRequired") }
+        try v.check()
+        return (option, reason)
+    }
+}

@@ -11,11 +11,18 @@ public struct OrderPolicy: Sendable, Hashable {
     public var onExpiry: OrderAction
     /// How stock is allocated and how long an unconfirmed reservation lasts.
     public var allocation: AllocationPolicy
+    /// A completed order is archived this many days after completion (归档).
+    public var archiveAfterDays: Int
+    /// How the carrier and mode are chosen, and how packages are filled.
+    public var modeRules: ModeRules = .standard
+    public var packingRules: PackingRules = .standard
 
     public init(
         serviceWindows: [OrderType: Int] = [.stock: 30, .rush: 7, .vor: 7], confirmationHours: Int = 24,
-        reminderHoursBefore: Int = 4, onExpiry: OrderAction = .suspend, allocation: AllocationPolicy = .standard
+        reminderHoursBefore: Int = 4, onExpiry: OrderAction = .suspend, allocation: AllocationPolicy = .standard,
+        archiveAfterDays: Int = 30
     ) {
+        self.archiveAfterDays = archiveAfterDays
         self.allocation = allocation
         self.serviceWindows = serviceWindows
         self.confirmationHours = confirmationHours

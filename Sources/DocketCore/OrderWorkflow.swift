@@ -92,6 +92,8 @@ public enum TimerKind: String, Sendable, Codable, CaseIterable {
     /// A production order's milestone is due: missed, it moves the finish and may threaten the promised date. Its
     /// subject is the production order.
     case milestoneCheck = "milestone_check"
+    /// A completed order's archiving is due (`OrderPolicy.archiveAfterDays`).
+    case archive
 
     /// The timers of a confirmation request.
     public static let confirmation: [TimerKind] = [.confirmationReminder, .confirmationDeadline]
@@ -113,6 +115,8 @@ public enum TimerOutcome: String, Sendable, Codable, CaseIterable {
     case replanned
     /// Due, but the order had moved on: nothing to do.
     case skipped
+    /// The completed order was archived.
+    case archived
     /// Cancelled before it was due (the order left the state that needed it).
     case cancelled
     /// Another worker took the timer over (this worker's lease ran out): this worker changed nothing.
@@ -132,6 +136,8 @@ public enum NotificationTopic: String, Sendable, Codable, CaseIterable {
     case revised = "order.revised"
     /// Production will finish after the promised date: the customer is told, and a new date is asked for.
     case delayed = "order.delayed"
+    /// A shipment was handed to the carrier: its tracking number and the expected arrival.
+    case shipped = "order.shipped"
 }
 
 /// Something a decision makes happen besides the state change, applied by the store in the same transaction.
@@ -231,6 +237,8 @@ public enum OrderWorkflow {
 
     /// The reason a timer records when the confirmation deadline acts.
     public static let deadlineReason = "confirmationDeadlinePassed"
+    /// The reason a timer records when it archives a completed order.
+    public static let archiveReason = "archiveDue"
 
     /// Decides `action` on an order in `state`, received at `receivedAt` (the confirmation deadline counts from
     /// receipt). Throws `DocketError.invalid` for a missing or bad reason and `IllegalTransition` when the table
@@ -371,13 +379,16 @@ public enum OrderWorkflow {
         if kind == .reallocate {
             return replannable(state) ? .replan : .skip
         }
+        if kind == .archive {
+            return state.status == .completed ? .act(.archive, reason: archiveReason, outcome: .archived) : .skip
+        }
         guard state.status == .awaitingConfirmation else { return .skip }
         switch kind {
         case .confirmationReminder:
             return .remind([.notify(.confirmationReminder)])
         case .confirmationDeadline:
             return .act(policy.onExpiry, reason: deadlineReason, outcome: policy.onExpiry == .cancel ? .orderCancelled : .suspended)
-        case .reservationExpiry, .serveWaiting, .reallocate, .milestoneCheck:
+        case .reservationExpiry, .serveWaiting, .reallocate, .milestoneCheck, .archive:
             return .skip
         }
     }

@@ -409,3 +409,29 @@ extension AllocationPlan {
         status = lines.allSatisfy({ $0.short <= 0 }) ? .full : (lines.contains { $0.allocated > 0 } ? .partial : .none)
     }
 }
+
+extension Fulfilment {
+    /// The value of the goods a shipment carries, for the carrier rules: each line's unit price times what it carries,
+    /// summed without trapping (capped at the business bound for an amount; only compared with a threshold).
+    public static func goodsValue(_ lines: [(unitPrice: Money, quantity: Int64)], currency: Currency) -> Money {
+        var total: Int64 = 0
+        for line in lines {
+            total = total.saturatingAdding(max(0, line.unitPrice.minor).saturatingMultiplying(max(0, line.quantity)))
+        }
+        return Money(minor: min(total, Bounds.amountMinor), currency: currency)
+    }
+
+    /// The handover to the carrier: a tracking number (letters, digits and dashes, up to 40), a carrier chosen; the
+    /// expected arrival is the handover's China date plus the service's transit days.
+    public static func ship(trackingNumber: String, carrier: CarrierRecord?, today: CalendarDate) throws(DocketError) -> CalendarDate? {
+        var v = Validator()
+        let number = trackingNumber.trimmingSpaces()
+        v.text(number, "trackingNumber", max: 40)
+        if !number.isEmpty, !number.unicodeScalars.allSatisfy({ ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" }) {
+            v.add("trackingNumber", "invalidTrackingNumber")
+        }
+        if carrier == nil { v.add("carrierCode", "carrierRequired") }
+        try v.check()
+        return carrier?.taken.transitDays.map { today.adding(days: $0) }
+    }
+}

@@ -71,6 +71,7 @@ public func buildRouter(
     ReplenishmentAPI(store: store).register(on: routes)
     ProductionAPI(store: store).register(on: routes)
     ChannelsAPI(store: store).register(on: routes)
+    CarrierEventsAPI(store: store).register(on: routes)
     WebPages(store: store, views: views, settings: settings).register(on: routes)
     return DocketRouter(router: router, permissions: routes.permissions)
 }

@@ -54,6 +54,7 @@ public struct DocketConfiguration: Sendable, Hashable {
         case softReservationHours = "DOCKET_SOFT_RESERVATION_HOURS"
         case minimumShelfLife = "DOCKET_MINIMUM_SHELF_LIFE"
         case preemptSoftReservations = "DOCKET_PREEMPT_SOFT_RESERVATIONS"
+        case archiveAfterDays = "DOCKET_ARCHIVE_AFTER_DAYS"
 
         public var option: String {
             switch self {
@@ -76,6 +77,7 @@ public struct DocketConfiguration: Sendable, Hashable {
             case .softReservationHours: "--soft-reservation-hours"
             case .minimumShelfLife: "--minimum-shelf-life"
             case .preemptSoftReservations: "--preempt-soft-reservations"
+            case .archiveAfterDays: "--archive-after-days"
             }
         }
     }
@@ -138,6 +140,7 @@ public struct DocketConfiguration: Sendable, Hashable {
         }
         integer(.confirmationHours, 1...720, "a number of hours") { configuration.orders.confirmationHours = $0 }
         integer(.reminderHours, 0...719, "a number of hours") { configuration.orders.reminderHoursBefore = $0 }
+        integer(.archiveAfterDays, 0...3650, "a number of days") { configuration.orders.archiveAfterDays = $0 }
         integer(.timerInterval, 1...3600, "a number of seconds") { configuration.timerInterval = $0 }
         integer(.maxWarehouses, 1...5, "a number of warehouses") { configuration.orders.allocation.maxWarehouses = $0 }
         integer(.softReservationHours, 1...2160, "a number of hours") { configuration.orders.allocation.softReservationHours = $0 }

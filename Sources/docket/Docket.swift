@@ -14,7 +14,7 @@ struct Docket: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docket",
         abstract: "Docket 订单管理系统 — the order desk from intake to settlement.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, Channel.self, Import.self, Bench.self, Check.self])
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, Channel.self, CarrierCommand.self, Import.self, Bench.self, Check.self])
 }
 
 /// Options every command that touches the database shares. Each falls back to its `DOCKET_*` variable.
@@ -75,6 +75,8 @@ struct Serve: AsyncParsableCommand {
     var reminderHours: String?
     @Option(name: .customLong("confirmation-expiry"), help: "suspend or cancel an order not confirmed in time (default suspend). Env: DOCKET_CONFIRMATION_EXPIRY.")
     var confirmationExpiry: String?
+    @Option(name: .customLong("archive-after-days"), help: "Days after completion an order is archived (default 30). Env: DOCKET_ARCHIVE_AFTER_DAYS.")
+    var archiveAfterDays: String?
     @Option(name: .customLong("service-windows"), help: "Days per order type, e.g. STOCK=30,RUSH=7,VOR=7. Env: DOCKET_SERVICE_WINDOWS.")
     var serviceWindows: String?
     @Option(name: .customLong("timer-interval"), help: "Seconds between timer runs on this node (default 15). Env: DOCKET_TIMER_INTERVAL.")
@@ -100,6 +102,7 @@ struct Serve: AsyncParsableCommand {
         var extra: [DocketConfiguration.Key: String] = [:]
         extra[.confirmationHours] = confirmationHours
         extra[.reminderHours] = reminderHours
+        extra[.archiveAfterDays] = archiveAfterDays
         extra[.confirmationExpiry] = confirmationExpiry
         extra[.serviceWindows] = serviceWindows
         extra[.timerInterval] = timerInterval
@@ -326,6 +329,32 @@ struct Channel: AsyncParsableCommand {
             let secret = try await Store.withOpened(configuration.database, logger: logger) { store in
                 try await store.migrate()
                 return try await store.auth.rotateChannelSecret(parsed, by: .cli())
+            }
+            print(secret)
+        }
+    }
+}
+
+struct CarrierCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "carrier", abstract: "Carriers.", subcommands: [Secret.self])
+
+    struct Secret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or rotate the secret a carrier signs its tracking pushes with (POST /api/v1/carriers/{code}/events) and print it once.")
+        @OptionGroup var options: DatabaseOptions
+        @Argument(help: "The carrier's code, as in the carrier master data (e.g. SF)") var code: String
+
+        func run() async throws {
+            let configuration = try options.load()
+            let logger = bootstrapLogging(configuration.logLevel)
+            let secret = try await Store.withOpened(configuration.database, logger: logger) { store in
+                try await store.migrate()
+                do {
+                    return try await store.shipments.rotateCarrierSecret(code, by: .cli())
+                } catch DocketError.notFound {
+                    throw ValidationError("no carrier has the code \(code)")
+                }
             }
             print(secret)
         }

@@ -66,6 +66,18 @@ import Testing
         keys.formUnion(TimerKind.allCases.map { "timer.\($0.rawValue)" })
         keys.formUnion(ChangeStatus.allCases.map { "change.status.\($0.rawValue)" })
         keys.formUnion(ConfirmationChannel.allCases.map { "confirmation.channel.\($0.rawValue)" })
+        keys.formUnion(ShipmentStatus.allCases.map { "shipment.status.\($0.rawValue)" })
+        keys.formUnion(ShipmentAction.allCases.map { "shipment.action.\($0.rawValue)" })
+        keys.formUnion(TrackingKind.allCases.map { "tracking.kind.\($0.rawValue)" })
+        keys.formUnion(RefusalReason.allCases.map { "refusal.reason.\($0.rawValue)" })
+        keys.formUnion(CaseStatus.allCases.map { "case.status.\($0.rawValue)" })
+        keys.formUnion(CaseResolution.allCases.map { "case.resolution.\($0.rawValue)" })
+        keys.formUnion(EntityKind.allCases.map { "entity.\($0.rawValue)" })
+        keys.formUnion(
+            ["overrideReasonRequired", "notQuoted", "noCarrierOption", "carrierRequired", "invalidTrackingNumber", "implausibleTime", "inFuture",
+             "beforeShipped", "fileTooLarge", "nothingPicked", "notOnPickList", "tooManyPackages", "notInShipment", "packedMismatch"]
+                .map { "problem.\($0)" })
+        keys.formUnion(["notShippedYet", "notDeliveredYet", "caseStep", "shipmentStep"].map { "error.conflict.\($0)" })
         // Keys written as literals in the page code, and every finding the review stages can report.
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources")

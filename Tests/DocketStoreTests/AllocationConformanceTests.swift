@@ -45,13 +45,21 @@ func checkStockInvariants(_ store: Store) async throws {
         #expect(try lot.int("ledger_reserved") == reserved, "the ledger replays to reserved")
         #expect(try lot.int("ledger_on_hand") == onHand, "the ledger replays to on hand")
     }
-    let allocations = try await store.engine.read(Statement("SELECT order_id FROM order_allocations WHERE status <> 'released'"))
+    let allocations = try await store.engine.read(Statement("SELECT order_id FROM order_allocations WHERE status NOT IN ('released', 'shipped')"))
     for row in allocations {
         let id: ID<Order> = ID(try row.int("order_id"))
         let stored = try #require(try await store.orders.allocation(orderID: id))
-        let held = try await store.engine.read(Statement("SELECT lot_id, CAST(SUM(quantity) AS BIGINT) AS q FROM reservations WHERE order_id = $1 GROUP BY lot_id", [id]))
+        // What it holds, and what of its plan has already left in shipments.
+        let held = try await store.engine.read(
+            Statement(
+                """
+                SELECT lot_id, CAST(SUM(quantity) AS BIGINT) AS q FROM reservations WHERE order_id = $1 GROUP BY lot_id
+                UNION ALL
+                SELECT sl.lot_id, CAST(SUM(sl.quantity) AS BIGINT) AS q FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id
+                WHERE s.order_id = $1 AND s.status IN ('shipped', 'exception', 'delivered', 'refused') GROUP BY sl.lot_id
+                """, [id]))
         var holding: [ID<StockLot>: Int64] = [:]
-        for row in held { holding[ID(try row.int("lot_id"))] = try row.int("q") }
+        for row in held { holding[ID(try row.int("lot_id")), default: 0] += try row.int("q") }
         #expect(holding == stored.plan.reservedByLot, "order \(id): its reservations are its plan")
     }
     // And every invariant `docket check` verifies.

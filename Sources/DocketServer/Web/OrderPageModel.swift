@@ -337,6 +337,7 @@ extension OrderPageModel {
                 if let channel = ConfirmationChannel(rawValue: reason) { return text("confirmation.channel.\(channel.rawValue)") }
                 if reason == ConfirmedVia.link.code { return text("ui.order.viaLink") }
                 if reason == OrderWorkflow.deadlineReason { return text("reason.confirmationDeadlinePassed") }
+                if reason == OrderWorkflow.archiveReason { return text("reason.archiveDue") }
                 if let channel = OrderChannel(rawValue: reason) { return text("ui.channel.\(channel.rawValue)") }
                 return reason
             }

@@ -74,7 +74,7 @@ extension Store {
                     SELECT o.number, o.status FROM orders o
                     WHERE o.status IN ('cancelled', 'completed', 'archived')
                       AND (EXISTS (SELECT 1 FROM reservations r WHERE r.order_id = o.id)
-                           OR EXISTS (SELECT 1 FROM order_allocations a WHERE a.order_id = o.id AND a.status <> 'released'))
+                           OR EXISTS (SELECT 1 FROM order_allocations a WHERE a.order_id = o.id AND a.status NOT IN ('released', 'shipped')))
                     ORDER BY o.id LIMIT \(cap)
                     """)),
             Statement(

@@ -24,6 +24,11 @@ struct OrderMessage: Codable, Hashable {
     var message: String?
     /// The date production now finishes, to be agreed as the new promised date (`delayed`).
     var newDate: CalendarDate?
+    /// The shipment handed over, its carrier, tracking number and expected arrival (`shipped`).
+    var shipment: String?
+    var carrier: String?
+    var trackingNumber: String?
+    var eta: CalendarDate?
 
     init(_ order: StoredOrder) {
         orderID = order.id

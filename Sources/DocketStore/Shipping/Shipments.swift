@@ -28,8 +28,37 @@ public struct StoredShipment: Sendable, Hashable {
     public var status: ShipmentStatus
     public var createdAt: Timestamp
     public var pickedAt: Timestamp?
+    public var packedAt: Timestamp?
+    public var shippedAt: Timestamp?
+    public var deliveredAt: Timestamp?
     public var version: Int64
     public var lines: [Line]
+    /// The carrier chosen and why (set before the handover), and what it was handed over as.
+    public var carrier: CarrierRecord?
+    public var trackingNumber: String?
+    /// The expected arrival: as planned at the handover, then as the carrier's latest event says.
+    public var eta: CalendarDate?
+    public var plannedETA: CalendarDate?
+    /// 签收: who signed and when.
+    public var signer: String?
+    public var signedAt: Timestamp?
+    /// The packages as packed, in order (package n of m).
+    public var packages: [PackageDraft] = []
+    /// Tracking events by when they happened.
+    public var events: [TrackingEvent] = []
+    /// The proof of delivery's name, type and size, when one was uploaded (the file itself: `proof(shipment:)`).
+    public var proof: (fileName: String, contentType: String, size: Int64)? = nil
+
+    /// What each order line carries in this shipment: picked when picked, else what the list asks for.
+    public var carried: [ID<OrderLine>: Int64] {
+        lines.reduce(into: [:]) { $0[$1.line.lineID, default: 0] += $1.picked ?? $1.line.quantity }
+    }
+
+    public static func == (a: StoredShipment, b: StoredShipment) -> Bool { a.id == b.id && a.version == b.version }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(version)
+    }
 }
 
 extension ShipmentRepository {
@@ -85,8 +114,17 @@ extension ShipmentRepository {
     }
 
     static let select = """
-        SELECT s.id, s.number, s.order_id, s.status, s.created_at, s.picked_at, s.version, w.code AS warehouse
-        FROM shipments s JOIN warehouses w ON w.id = s.warehouse_id
+        SELECT s.id, s.number, s.order_id, s.status, s.created_at, s.picked_at, s.packed_at, s.shipped_at, s.delivered_at, s.version,
+               s.carrier_record, s.tracking_number, s.eta, s.planned_eta, s.signer, s.signed_at, w.code AS warehouse,
+               dp.file_name AS proof_name, dp.content_type AS proof_type, dp.size AS proof_size
+        FROM shipments s JOIN warehouses w ON w.id = s.warehouse_id LEFT JOIN delivery_proofs dp ON dp.shipment_id = s.id
+        """
+    static let packagesSelect = """
+        SELECT pk.shipment_id, pk.seq, pk.weight_grams, pk.volume_cm3, pk.length_mm, pk.width_mm, pk.height_mm, pk.handling, pk.contents
+        FROM shipment_packages pk
+        """
+    static let eventsSelect = """
+        SELECT e.shipment_id, e.event_key, e.kind, e.occurred_at, e.location, e.note, e.eta, e.signer FROM tracking_events e
         """
     static let linesSelect = """
         SELECT sl.shipment_id, sl.line_id, sl.lot_id, sl.quantity, sl.picked, p.sku, l.code AS location, s.lot_code, s.expiry_date
@@ -99,20 +137,41 @@ extension ShipmentRepository {
         let rows = try await engine.read([
             Statement(SQL(Self.select + " WHERE s.order_id = $1 ORDER BY s.id"), [orderID]),
             Statement(SQL(Self.linesSelect + " JOIN shipments sh ON sh.id = sl.shipment_id WHERE sh.order_id = $1"), [orderID]),
+            Statement(SQL(Self.packagesSelect + " JOIN shipments sh ON sh.id = pk.shipment_id WHERE sh.order_id = $1"), [orderID]),
+            Statement(SQL(Self.eventsSelect + " JOIN shipments sh ON sh.id = e.shipment_id WHERE sh.order_id = $1"), [orderID]),
         ])
-        return try Self.shipments(rows[0], lines: rows[1])
+        return try Self.shipments(rows[0], lines: rows[1], packages: rows[2], events: rows[3])
     }
 
     public func shipment(id: ID<Shipment>) async throws -> StoredShipment {
         let rows = try await engine.read([
             Statement(SQL(Self.select + " WHERE s.id = $1"), [id]),
             Statement(SQL(Self.linesSelect + " WHERE sl.shipment_id = $1"), [id]),
+            Statement(SQL(Self.packagesSelect + " WHERE pk.shipment_id = $1"), [id]),
+            Statement(SQL(Self.eventsSelect + " WHERE e.shipment_id = $1"), [id]),
         ])
-        guard let shipment = try Self.shipments(rows[0], lines: rows[1]).first else { throw DocketError.notFound(.shipment, key: id.description) }
+        guard let shipment = try Self.shipments(rows[0], lines: rows[1], packages: rows[2], events: rows[3]).first else { throw DocketError.notFound(.shipment, key: id.description) }
         return shipment
     }
 
-    static func shipments(_ rows: [SQLRow], lines: [SQLRow]) throws -> [StoredShipment] {
+    static func shipments(_ rows: [SQLRow], lines: [SQLRow], packages: [SQLRow], events: [SQLRow]) throws -> [StoredShipment] {
+        var packed: [Int64: [(Int64, PackageDraft)]] = [:]
+        for row in packages {
+            let package = PackageDraft(
+                weightGrams: try row.int("weight_grams"), volumeCm3: try row.int("volume_cm3"), lengthMm: try row.int("length_mm"),
+                widthMm: try row.int("width_mm"), heightMm: try row.int("height_mm"),
+                handling: try row.text("handling").split(separator: ",").compactMap { Handling(rawValue: String($0)) },
+                contents: try JSONColumn.decode([PackageDraft.Content].self, try row.text("contents"), column: "contents"))
+            packed[try row.int("shipment_id"), default: []].append((try row.int("seq"), package))
+        }
+        var tracked: [Int64: [TrackingEvent]] = [:]
+        for row in events {
+            guard let kind = TrackingKind(rawValue: try row.text("kind")) else { throw StoreError.decoding(column: "kind") }
+            tracked[try row.int("shipment_id"), default: []].append(
+                TrackingEvent(
+                    key: try row.text("event_key"), kind: kind, occurredAt: try row.timestamp("occurred_at"), location: row.optionalText("location"),
+                    note: row.optionalText("note"), eta: try row.optionalDate("eta"), signer: row.optionalText("signer")))
+        }
         var byShipment: [Int64: [StoredShipment.Line]] = [:]
         for row in lines {
             let line = ShipmentLine(
@@ -123,11 +182,21 @@ extension ShipmentRepository {
         return try rows.map { row in
             guard let status = ShipmentStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
             let id = try row.int("id")
-            return StoredShipment(
+            let time = { (column: String) in row.optionalInt(column).map { Timestamp(millisecondsSince1970: $0) } }
+            var shipment = StoredShipment(
                 id: ID(id), number: try row.text("number"), orderID: try row.id("order_id"), warehouse: try row.text("warehouse"), status: status,
-                createdAt: try row.timestamp("created_at"), pickedAt: row.optionalInt("picked_at").map { Timestamp(millisecondsSince1970: $0) },
-                version: try row.int("version"),
-                lines: (byShipment[id] ?? []).sorted { ShipmentLine.inPickingOrder($0.line, $1.line) })
+                createdAt: try row.timestamp("created_at"), pickedAt: time("picked_at"), packedAt: time("packed_at"), shippedAt: time("shipped_at"),
+                deliveredAt: time("delivered_at"), version: try row.int("version"),
+                lines: (byShipment[id] ?? []).sorted { ShipmentLine.inPickingOrder($0.line, $1.line) },
+                carrier: try row.optionalText("carrier_record").map { try JSONColumn.decode(CarrierRecord.self, $0, column: "carrier_record") },
+                trackingNumber: row.optionalText("tracking_number"), eta: try row.optionalDate("eta"), plannedETA: try row.optionalDate("planned_eta"),
+                signer: row.optionalText("signer"), signedAt: time("signed_at"))
+            shipment.packages = (packed[id] ?? []).sorted { $0.0 < $1.0 }.map(\.1)
+            shipment.events = (tracked[id] ?? []).sorted { ($0.occurredAt, $0.key) < ($1.occurredAt, $1.key) }
+            if let name = row.optionalText("proof_name"), let type = row.optionalText("proof_type"), let size = row.optionalInt("proof_size") {
+                shipment.proof = (name, type, size)
+            }
+            return shipment
         }
     }
 
@@ -136,16 +205,11 @@ extension ShipmentRepository {
     /// and `reserved` lowered with it) and the order line is left short on the shortage workbench. The order's status
     /// follows (`Fulfilment.orderMove`). `version` is the shipment's as the picker saw it.
     public func confirmPick(_ id: ID<Shipment>, picked: [PickedQuantity], version: Int64? = nil, by actor: Actor) async throws -> StoredShipment {
-        for _ in 0..<10 {
-            let shipment = try await self.shipment(id: id)
-            if let version, version != shipment.version { throw DocketError.versionConflict(.shipment, key: shipment.number, current: shipment.version) }
+        try await step(id, version: version, by: actor) { shipment, now in
             let next = try ShipmentLifecycle.apply(.pick, to: shipment.status, number: shipment.number)
             let outcomes = try Fulfilment.confirmPick(shipment.lines.map(\.line), picked: picked)
-            let now = clock.now()
             var statements = [
-                Statement(
-                    "UPDATE shipments SET status = $2, picked_at = $3, version = version + 1 WHERE id = $1 AND status = $4 AND version = $5",
-                    [id, next.rawValue, now, shipment.status.rawValue, shipment.version], expect: .rows(1), label: "shipments.status"),
+                Self.update(shipment, to: next, set: [("picked_at", now)]),
                 audit(ShipmentAction.pick.rawValue, .shipment, id: id, by: actor, at: now,
                     data: try JSONColumn.encode(PickAudit(picked: outcomes.map { .init(lineId: $0.line.lineID, lotId: $0.line.lotID, picked: $0.picked, short: $0.short) }))),
             ]
@@ -191,43 +255,8 @@ extension ShipmentRepository {
                         "UPDATE order_allocations SET plan = $2, status = $3, version = version + 1 WHERE order_id = $1",
                         [shipment.orderID, try JSONColumn.encode(plan), plan.status.rawValue], expect: .rows(1), label: "order_allocations"))
             }
-            statements += try await orderFollows(shipment, to: next, by: actor, at: now)
-            do {
-                _ = try await engine.write(statements)
-                return try await self.shipment(id: id)
-            } catch StoreError.guardFailed(let label) where label == "orders.version" {
-                continue  // another shipment of the order stepped meanwhile: decide the order's status again
-            } catch StoreError.guardFailed(let label) where label == "shipments.status" {
-                throw DocketError.conflict(.shipment, key: shipment.number, because: "shipmentStep")
-            }
+            return StepWork(next: next, statements: statements)
         }
-        throw DocketError.conflict(.shipment, key: id.description)
-    }
-
-    /// The order's side of a shipment step: its status as all its shipments now have it (with the audit event), or
-    /// only its version bumped — either way guarded by the version read, so steps of one order's shipments serialize.
-    func orderFollows(_ shipment: StoredShipment, to next: ShipmentStatus, by actor: Actor, at now: Timestamp) async throws -> [Statement] {
-        let rows = try await engine.read([
-            Statement(Store.orderSQL, [shipment.orderID]),
-            Statement("SELECT id, status FROM shipments WHERE order_id = $1", [shipment.orderID]),
-        ])
-        guard let row = rows[0].first else { throw DocketError.notFound(.order, key: shipment.orderID.description) }
-        let order = try Store.order(row, lines: [])
-        let statuses = try rows[1].map { row -> ShipmentStatus in
-            if try row.int("id") == shipment.id.rawValue { return next }
-            guard let status = ShipmentStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
-            return status
-        }
-        guard let move = try Fulfilment.orderMove(from: order.state, number: order.number, shipments: statuses) else {
-            return [Store.touch(order, at: now)]
-        }
-        return [
-            Statement(
-                "UPDATE orders SET status = $3, held_from = NULL, version = version + 1, updated_at = $4 WHERE id = $1 AND version = $2",
-                [order.id, order.version, move.next.status.rawValue, now], expect: .rows(1), label: "orders.version"),
-            audit(move.action.rawValue, .order, id: order.id, by: actor, at: now,
-                data: try JSONColumn.encode(TransitionData(from: order.status, to: move.next.status, reason: shipment.number))),
-        ]
     }
 
     /// Cancels the order's shipments that have not left (Core's `cancel` transitions), each with its audit event.
