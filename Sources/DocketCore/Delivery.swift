@@ -48,6 +48,9 @@ public struct TrackingEvent: Sendable, Hashable, Codable {
         self.signer = signer
     }
 
+    /// As carriers send it: the event's id is `eventId`.
+    enum CodingKeys: String, CodingKey { case key = "eventId", kind, occurredAt, location, note, eta, signer }
+
     /// Bounds of an event as received: an id up to 100 characters, place, note and signer up to 200.
     public func validate(_ v: inout Validator) {
         v.text(key, "eventId", max: 100)

@@ -320,15 +320,17 @@ struct CarrierEventsAPI {
     let store: Store
 
     struct Push: Decodable {
+        /// The tracking number the carrier knows the shipment by, and the event itself (`TrackingEvent`'s fields).
         struct Event: Decodable {
-            var eventId: String
             var trackingNumber: String
-            var kind: TrackingKind
-            var occurredAt: Timestamp
-            var location: String?
-            var note: String?
-            var eta: CalendarDate?
-            var signer: String?
+            var event: TrackingEvent
+
+            enum CodingKeys: String, CodingKey { case trackingNumber }
+
+            init(from decoder: any Decoder) throws {
+                trackingNumber = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .trackingNumber)
+                event = try TrackingEvent(from: decoder)
+            }
         }
         var events: [Event]
     }
@@ -361,18 +363,14 @@ struct CarrierEventsAPI {
             for (index, event) in push.events.enumerated() {
                 v.nested("events[\(index)]") {
                     $0.text(event.trackingNumber, "trackingNumber", max: 40)
-                    TrackingEvent(key: event.eventId, kind: event.kind, occurredAt: event.occurredAt, location: event.location, note: event.note,
-                        eta: event.eta, signer: event.signer).validate(&$0)
+                    event.event.validate(&$0)
                 }
             }
             try v.check()
             var outcomes: [Outcome] = []
             for event in push.events {
-                let outcome = try await store.shipments.carrierEvent(
-                    carrier: code, trackingNumber: event.trackingNumber,
-                    TrackingEvent(key: event.eventId, kind: event.kind, occurredAt: event.occurredAt, location: event.location, note: event.note,
-                        eta: event.eta, signer: event.signer))
-                outcomes.append(Outcome(eventId: event.eventId, outcome: outcome.rawValue))
+                let outcome = try await store.shipments.carrierEvent(carrier: code, trackingNumber: event.trackingNumber, event.event)
+                outcomes.append(Outcome(eventId: event.event.key, outcome: outcome.rawValue))
             }
             return try JSON.response(["events": outcomes])
         }

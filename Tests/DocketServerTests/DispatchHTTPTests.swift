@@ -17,22 +17,7 @@ struct DispatchHTTPTests {
     @Test func aShipmentGoesFromPackingToSignOffThroughTheAPI() async throws {
         try await withApp { client, store in
             _ = try await AllocationHTTPTests().setup(store, received: 5)
-            _ = try await store.carriers.create(
-                Carrier(
-                    code: "SF", name: "顺丰速运",
-                    services: [
-                        CarrierService(
-                            code: "SF-STD", name: "顺丰标快", mode: .express, pricing: .zone,
-                            rates: [Rate(zone: "*", baseFee: Money(minor: 2_300), perKg: Money(minor: 600), transitDays: 2)])
-                    ]), by: .cli())
-            _ = try await store.carriers.create(
-                Carrier(
-                    code: "DB", name: "德邦物流",
-                    services: [
-                        CarrierService(
-                            code: "DB-LTL", name: "精准卡航", mode: .road, pricing: .zone,
-                            rates: [Rate(zone: "*", baseFee: Money(minor: 1_500), perKg: Money(minor: 100), transitDays: 4)])
-                    ]), by: .cli())
+            for carrier in testCarriers { _ = try await store.carriers.create(carrier, by: .cli()) }
             let keeper = try await AllocationHTTPTests().token(store, "keeper", [.warehouse])
             let desk = try await AllocationHTTPTests().token(store, "desk", [.orderDesk])
             func call(_ method: HTTPRequest.Method, _ uri: String, _ bearer: String? = nil, body: String = "", type: String = "application/json",

@@ -1,27 +1,13 @@
 import DocketCore
+import DocketTestSupport
 import Foundation
 import Testing
 
 @testable import DocketStore
 
-/// Two carriers for the dispatch tests: an express with a rate for anywhere, and a road carrier that is cheaper.
+/// The test carriers, in the store.
 func dispatchCarriers(_ store: Store) async throws {
-    _ = try await store.carriers.create(
-        Carrier(
-            code: "SF", name: "顺丰速运",
-            services: [
-                CarrierService(
-                    code: "SF-STD", name: "顺丰标快", mode: .express, pricing: .zone,
-                    rates: [Rate(zone: "*", baseFee: Money(minor: 2_300), perKg: Money(minor: 600), transitDays: 2)])
-            ]), by: clerk)
-    _ = try await store.carriers.create(
-        Carrier(
-            code: "DB", name: "德邦物流",
-            services: [
-                CarrierService(
-                    code: "DB-LTL", name: "精准卡航", mode: .road, pricing: .zone,
-                    rates: [Rate(zone: "*", baseFee: Money(minor: 1_500), perKg: Money(minor: 100), transitDays: 4)])
-            ]), by: clerk)
+    for carrier in testCarriers { _ = try await store.carriers.create(carrier, by: clerk) }
 }
 
 @Suite("Dispatch on both stores", .serialized)
