@@ -51,9 +51,11 @@ public struct TrackingEvent: Sendable, Hashable, Codable {
     /// As carriers send it: the event's id is `eventId`.
     enum CodingKeys: String, CodingKey { case key = "eventId", kind, occurredAt, location, note, eta, signer }
 
-    /// Bounds of an event as received: an id up to 100 characters, place, note and signer up to 200.
-    public func validate(_ v: inout Validator) {
+    /// Bounds of an event as received at `now`: an id up to 100 characters, place, note and signer up to 200, and a
+    /// time no more than a day ahead nor `Tracking.plausibleDays` back (a carrier's clock, or a typo in a date).
+    public func validate(_ v: inout Validator, now: Timestamp) {
         v.text(key, "eventId", max: 100)
+        if occurredAt > now.adding(days: 1) || occurredAt < now.adding(days: -Tracking.plausibleDays) { v.add("occurredAt", "implausibleTime") }
         v.optionalText(location, "location", max: 200)
         v.optionalText(note, "note", max: 200, multiline: true)
         v.optionalText(signer, "signer", max: 200)
@@ -61,7 +63,7 @@ public struct TrackingEvent: Sendable, Hashable, Codable {
 }
 
 public enum Tracking {
-    /// How long before and after now an event may say it happened (a carrier's clock, or a typo in a date).
+    /// How long before now an event may say it happened.
     public static let plausibleDays = 400
 
     /// Where a shipment stands after `events` (all it has, in any order), from `current`. A final shipment

@@ -358,12 +358,14 @@ struct CarrierEventsAPI {
                 throw AccessError.unauthenticated
             }
             let push = try JSON.decode(Push.self, from: Data(body.readableBytesView))
+            // The whole push is checked before any event is recorded: a bad one refuses it all, nothing half-applied.
             var v = Validator()
+            let now = store.clock.now()
             v.count(push.events, "events", min: 1, max: 500)
             for (index, event) in push.events.enumerated() {
                 v.nested("events[\(index)]") {
                     $0.text(event.trackingNumber, "trackingNumber", max: 40)
-                    event.event.validate(&$0)
+                    event.event.validate(&$0, now: now)
                 }
             }
             try v.check()

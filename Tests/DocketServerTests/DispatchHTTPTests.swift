@@ -75,6 +75,12 @@ struct DispatchHTTPTests {
             let signed: HTTPFields = [HTTPField.Name("X-Docket-Signature")!: "sha256=" + hmacHexForTest(secret: secret, body: push)]
             answer = try await call(.post, "/api/v1/carriers/\(loser)/events", body: push, headers: [HTTPField.Name("X-Docket-Signature")!: "sha256=00"])
             #expect(answer.0 == .unauthorized)
+            // One event dated years back refuses the whole push: the good one before it is not recorded either.
+            let stale = #"{"events":[{"eventId":"ev-0","trackingNumber":"T-100","kind":"in_transit","occurredAt":"\#(store.clock.now().iso8601)"},{"eventId":"ev-9","trackingNumber":"T-100","kind":"in_transit","occurredAt":"2020-01-01T00:00:00Z"}]}"#
+            answer = try await call(.post, "/api/v1/carriers/\(loser)/events", body: stale,
+                headers: [HTTPField.Name("X-Docket-Signature")!: "sha256=" + hmacHexForTest(secret: secret, body: stale)])
+            #expect(answer.0 == .unprocessableContent && answer.1.contains("events[1].occurredAt"), "\(answer.1)")
+            #expect(try await store.shipments.shipment(id: shipment.id).events.map(\.key).allSatisfy { $0.hasPrefix("staff-") })
             answer = try await call(.post, "/api/v1/carriers/\(loser)/events", body: push, headers: signed)
             #expect(answer.0 == .ok, "\(answer.1)")
             #expect(answer.1.contains(#"{"eventId":"ev-1","outcome":"recorded"},{"eventId":"ev-1","outcome":"duplicate"},{"eventId":"ev-2","outcome":"unknownShipment"}"#), "\(answer.1)")

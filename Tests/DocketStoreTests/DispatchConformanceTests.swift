@@ -24,7 +24,7 @@ struct DispatchConformanceTests {
         try await withTestStore(engine, clock: clock) { store in
             let order = try await shipmentTests.releasedSplitOrder(store)
             try await dispatchCarriers(store)
-            var shipments = try await store.shipments.shipments(orderID: order.id)
+            let shipments = try await store.shipments.shipments(orderID: order.id)
             var sh = try #require(shipments.first { $0.warehouse == "SH" })
             var gz = try #require(shipments.first { $0.warehouse == "GZ" })
             sh = try await store.shipments.confirmPick(sh.id, picked: shipmentTests.pickAll(sh), by: clerk)

@@ -114,11 +114,7 @@ extension CaseRepository {
                 Statement(
                     "UPDATE stock_lots SET on_hand = on_hand + $2, version = version + 1 WHERE id = $1", [lot, quantity], expect: .rows(1),
                     label: "stock_lots"),
-                Statement(
-                    """
-                    INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
-                    VALUES ($1, 'return', $2, $3, 0, $4, $5, $6)
-                    """, [now, lot, quantity, stored.number, "refused at delivery", actor.description], expect: .rows(1), label: "stock_movements"),
+                ShipmentRepository.movement(.return, lot: lot, quantity: quantity, reserved: 0, reference: stored.number, note: "refused at delivery", by: actor, at: now),
             ]
         }
         do {
@@ -167,8 +163,8 @@ extension CaseRepository {
                         label: "after_sales_cases.version"),
                     audit("closed", .afterSalesCase, id: id, by: actor, at: now, data: try JSONColumn.encode(["resolution": resolution.rawValue])),
                 ]
-                + (try await store.shipments.orderFollows(
-                    orderID: stored.orderID, shipment: nil, openingCases: -1, reason: stored.number, by: actor, at: now))
+                + (try store.shipments.orderFollows(
+                    try await store.shipments.orderSide(stored.orderID), shipment: nil, openingCases: -1, reason: stored.number, by: actor, at: now))
             do {
                 _ = try await engine.write(statements)
                 return try await self.case(id: id)

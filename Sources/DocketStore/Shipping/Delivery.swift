@@ -21,12 +21,10 @@ extension ShipmentRepository {
     /// `delivered` event signs the shipment off with the signer it names.
     public func recordEvent(_ id: ID<Shipment>, _ event: TrackingEvent, source: String, by actor: Actor) async throws -> (StoredShipment, EventOutcome) {
         var v = Validator()
-        event.validate(&v)
-        let now = clock.now()
-        if event.occurredAt > now.adding(days: 1) || event.occurredAt < now.adding(days: -Tracking.plausibleDays) { v.add("occurredAt", "implausibleTime") }
+        event.validate(&v, now: clock.now())
         try v.check()
         var outcome = EventOutcome.recorded
-        let shipment = try await step(id, version: nil, by: actor) { shipment, now in
+        let shipment = try await step(id, version: nil, by: actor) { shipment, _, now in
             guard shipment.status.hasLeft else { throw DocketError.conflict(.shipment, key: shipment.number, because: "notShippedYet") }
             let known = try await engine.read(
                 Statement("SELECT 1 AS known FROM tracking_events WHERE source = $1 AND event_key = $2", [source, event.key]))
@@ -86,17 +84,16 @@ extension ShipmentRepository {
             proof.validate(&v)
             try v.check()
         }
-        return try await step(id, version: version, by: actor) { shipment, now in
+        return try await step(id, version: version, by: actor) { shipment, _, now in
             guard shipment.status == .shipped || shipment.status == .exception else {
                 throw DocketError.conflict(.shipment, key: shipment.number, because: "shipmentStep")
             }
             let next = try Delivery.signOff(signOff, shipped: shipment.carried, leftAt: shipment.shippedAt, now: now)
+            let signer = signOff.signer.trimmingCharacters(in: .whitespacesAndNewlines)
             var statements = [
-                Self.update(
-                    shipment, to: next,
-                    set: [("delivered_at", signOff.signedAt), ("signed_at", signOff.signedAt), ("signer", signOff.signer.trimmingCharacters(in: .whitespacesAndNewlines))]),
+                Self.update(shipment, to: next, set: [("delivered_at", signOff.signedAt), ("signed_at", signOff.signedAt), ("signer", signer)]),
                 audit((next == .refused ? ShipmentAction.refuse : .deliver).rawValue, .shipment, id: shipment.id, by: actor, at: now,
-                    data: try JSONColumn.encode(SignOffAudit(signer: signOff.signer.trimmingCharacters(in: .whitespacesAndNewlines), refusals: signOff.refusals))),
+                    data: try JSONColumn.encode(SignOffAudit(signer: signer, refusals: signOff.refusals))),
             ]
             if let proof { statements += Self.proofStatements(shipment.id, proof, by: actor, at: now) }
             var opening = 0

@@ -12,23 +12,23 @@ extension ShipmentRepository {
         var openingCases = 0
     }
 
-    /// Runs one step of a shipment: reads it, lets `decide` say what the step writes, adds the order's side
-    /// (`orderFollows`) and writes it all at once. A write that lost a race (another step of this shipment or of the
+    /// Runs one step of a shipment: reads it and its order's side (`orderSide`), lets `decide` say what the step
+    /// writes, adds the order's moves (`orderFollows`) and writes it all at once. A write that lost a race (another step of this shipment or of the
     /// order's other shipments came first) is decided again on what is there now; a step that no longer applies is a
     /// `409` from Core. `version`, when given, is the shipment's as the person saw it.
     func step(
-        _ id: ID<Shipment>, version: Int64?, by actor: Actor, _ decide: (StoredShipment, Timestamp) async throws -> StepWork?
+        _ id: ID<Shipment>, version: Int64?, by actor: Actor, _ decide: (StoredShipment, StoredOrder, Timestamp) async throws -> StepWork?
     ) async throws -> StoredShipment {
         for _ in 0..<10 {
             let shipment = try await self.shipment(id: id)
             if let version, version != shipment.version { throw DocketError.versionConflict(.shipment, key: shipment.number, current: shipment.version) }
+            let side = try await orderSide(shipment.orderID)
             let now = clock.now()
-            guard let work = try await decide(shipment, now) else { return shipment }
+            guard let work = try await decide(shipment, side.order, now) else { return shipment }
             let statements =
                 work.statements
-                + (try await orderFollows(
-                    orderID: shipment.orderID, shipment: (shipment.id, work.next), openingCases: work.openingCases, reason: shipment.number,
-                    by: actor, at: now))
+                + (try orderFollows(
+                    side, shipment: (shipment.id, work.next), openingCases: work.openingCases, reason: shipment.number, by: actor, at: now))
             do {
                 _ = try await engine.write(statements)
                 return try await self.shipment(id: id)
@@ -50,27 +50,41 @@ extension ShipmentRepository {
         return Statement(SQL(sql + " WHERE id = $1 AND status = $3 AND version = $4"), binds, expect: .rows(1), label: "shipments.status")
     }
 
-    /// The order's side of a step: its status as all its shipments now have it, completed when everything is done
-    /// and no case is open (`Fulfilment.orderMoves`, with the archive timer), each move with its audit event — or only
-    /// its version bumped. Either way guarded by the version read, so steps of one order's shipments serialize.
-    /// `shipment` is the one stepping and its next status; `openingCases` the cases this write opens (negative: closes).
-    func orderFollows(
-        orderID: ID<Order>, shipment: (id: ID<Shipment>, next: ShipmentStatus)?, openingCases: Int, reason: String, by actor: Actor,
-        at now: Timestamp
-    ) async throws -> [Statement] {
+    /// What a step of one of an order's shipments decides the order's side on: the order (without its lines), where
+    /// each of its shipments stands, and how many after-sales cases it has open.
+    struct OrderSide {
+        var order: StoredOrder
+        var shipments: [(id: Int64, status: ShipmentStatus)]
+        var openCases: Int
+    }
+
+    func orderSide(_ orderID: ID<Order>) async throws -> OrderSide {
         let rows = try await engine.read([
             Statement(Store.orderSQL, [orderID]),
             Statement("SELECT id, status FROM shipments WHERE order_id = $1", [orderID]),
             Statement("SELECT COUNT(*) AS n FROM after_sales_cases WHERE order_id = $1 AND status = 'open'", [orderID]),
         ])
         guard let row = rows[0].first else { throw DocketError.notFound(.order, key: orderID.description) }
-        let order = try Store.order(row, lines: [])
-        let statuses = try rows[1].map { row -> ShipmentStatus in
-            if let shipment, try row.int("id") == shipment.id.rawValue { return shipment.next }
-            guard let status = ShipmentStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
-            return status
-        }
-        let openCases = Int(try rows[2].first?.int("n") ?? 0) + openingCases
+        return OrderSide(
+            order: try Store.order(row, lines: []),
+            shipments: try rows[1].map { row in
+                guard let status = ShipmentStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
+                return (try row.int("id"), status)
+            },
+            openCases: Int(try rows[2].first?.int("n") ?? 0))
+    }
+
+    /// The order's side of a step: its status as all its shipments now have it, completed when everything is done
+    /// and no case is open (`Fulfilment.orderMoves`, with the archive timer), each move with its audit event — or only
+    /// its version bumped. Either way guarded by the version read, so steps of one order's shipments serialize.
+    /// `shipment` is the one stepping and its next status; `openingCases` the cases this write opens (negative: closes).
+    func orderFollows(
+        _ side: OrderSide, shipment: (id: ID<Shipment>, next: ShipmentStatus)?, openingCases: Int, reason: String, by actor: Actor,
+        at now: Timestamp
+    ) throws -> [Statement] {
+        let order = side.order
+        let statuses = side.shipments.map { shipment?.id.rawValue == $0.id ? shipment!.next : $0.status }
+        let openCases = side.openCases + openingCases
         let moves = try Fulfilment.orderMoves(from: order.state, number: order.number, shipments: statuses, openCases: openCases)
         guard let last = moves.last else { return [Store.touch(order, at: now)] }
         var statements = [
@@ -132,7 +146,7 @@ extension ShipmentRepository {
 
     /// 确认包装: the packages as packed (nil: as suggested), every picked unit in exactly one (`Packing.check`).
     public func pack(_ id: ID<Shipment>, packages given: [PackageDraft]?, version: Int64? = nil, by actor: Actor) async throws -> StoredShipment {
-        try await step(id, version: version, by: actor) { shipment, now in
+        try await step(id, version: version, by: actor) { shipment, _, now in
             let next = try ShipmentLifecycle.apply(.pack, to: shipment.status, number: shipment.number)
             var packages = given ?? []
             if given == nil { packages = try Packing.suggest(try await packingItems(shipment), rules: policy.packingRules) }
@@ -194,7 +208,7 @@ extension ShipmentRepository {
     public func chooseCarrier(
         _ id: ID<Shipment>, carrierCode: String? = nil, serviceCode: String? = nil, reason: String? = nil, version: Int64? = nil, by actor: Actor
     ) async throws -> StoredShipment {
-        try await step(id, version: version, by: actor) { shipment, now in
+        try await step(id, version: version, by: actor) { shipment, _, now in
             guard shipment.status == .packed else { throw DocketError.conflict(.shipment, key: shipment.number, because: "shipmentStep") }
             let decision = try await carrierDecision(shipment)
             let taken = try CarrierChoice.take(decision, carrierCode: carrierCode, serviceCode: serviceCode, reason: reason)
@@ -221,11 +235,10 @@ extension ShipmentRepository {
     /// 交付承运商: the tracking number is recorded, the stock leaves (a `shipment` movement per lot: on hand and reserved
     /// lowered, the reservation consumed), and the customer is told the tracking number and the expected arrival.
     public func ship(_ id: ID<Shipment>, trackingNumber: String, version: Int64? = nil, by actor: Actor) async throws -> StoredShipment {
-        try await step(id, version: version, by: actor) { shipment, now in
+        try await step(id, version: version, by: actor) { shipment, order, now in
             let next = try ShipmentLifecycle.apply(.ship, to: shipment.status, number: shipment.number)
             let eta = try Fulfilment.ship(trackingNumber: trackingNumber, carrier: shipment.carrier, today: now.date(utcOffsetHours: 8))
             let tracking = trackingNumber.trimmingCharacters(in: .whitespacesAndNewlines)
-            let order = try await store.orders.order(id: shipment.orderID)
             var statements = [
                 Self.update(shipment, to: next, set: [("tracking_number", tracking), ("shipped_at", now), ("eta", eta), ("planned_eta", eta)]),
                 audit(ShipmentAction.ship.rawValue, .shipment, id: shipment.id, by: actor, at: now,
@@ -240,7 +253,7 @@ extension ShipmentRepository {
                         UPDATE stock_lots SET on_hand = on_hand - $2, reserved = reserved - $2, version = version + 1
                         WHERE id = $1 AND reserved >= $2 AND on_hand >= $2
                         """, [line.line.lotID, quantity], expect: .rows(1), label: "stock_lots.held"),
-                    Self.movement(.shipment, lot: line.line.lotID, quantity: -quantity, reserved: -quantity, shipment: shipment.number, note: nil, by: actor, at: now),
+                    Self.movement(.shipment, lot: line.line.lotID, quantity: -quantity, reserved: -quantity, reference: shipment.number, note: nil, by: actor, at: now),
                     Statement(
                         "DELETE FROM reservations WHERE line_id = $1 AND lot_id = $2 AND order_id = $3", [line.line.lineID, line.line.lotID, shipment.orderID],
                         expect: .rows(1), label: "reservations"),

@@ -46,18 +46,18 @@ public struct StoredShipment: Sendable, Hashable {
     public var packages: [PackageDraft] = []
     /// Tracking events by when they happened.
     public var events: [TrackingEvent] = []
-    /// The proof of delivery's name, type and size, when one was uploaded (the file itself: `proof(shipment:)`).
-    public var proof: (fileName: String, contentType: String, size: Int64)? = nil
+    /// The proof of delivery's name, type and size, when one was uploaded (the file itself: `proof(_:)`).
+    public var proof: ProofFile? = nil
+
+    public struct ProofFile: Sendable, Hashable {
+        public var fileName: String
+        public var contentType: String
+        public var size: Int64
+    }
 
     /// What each order line carries in this shipment: picked when picked, else what the list asks for.
     public var carried: [ID<OrderLine>: Int64] {
         lines.reduce(into: [:]) { $0[$1.line.lineID, default: 0] += $1.picked ?? $1.line.quantity }
-    }
-
-    public static func == (a: StoredShipment, b: StoredShipment) -> Bool { a.id == b.id && a.version == b.version }
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(id)
-        hasher.combine(version)
     }
 }
 
@@ -194,7 +194,7 @@ extension ShipmentRepository {
             shipment.packages = (packed[id] ?? []).sorted { $0.0 < $1.0 }.map(\.1)
             shipment.events = (tracked[id] ?? []).sorted { ($0.occurredAt, $0.key) < ($1.occurredAt, $1.key) }
             if let name = row.optionalText("proof_name"), let type = row.optionalText("proof_type"), let size = row.optionalInt("proof_size") {
-                shipment.proof = (name, type, size)
+                shipment.proof = StoredShipment.ProofFile(fileName: name, contentType: type, size: size)
             }
             return shipment
         }
@@ -205,7 +205,7 @@ extension ShipmentRepository {
     /// and `reserved` lowered with it) and the order line is left short on the shortage workbench. The order's status
     /// follows (`Fulfilment.orderMove`). `version` is the shipment's as the picker saw it.
     public func confirmPick(_ id: ID<Shipment>, picked: [PickedQuantity], version: Int64? = nil, by actor: Actor) async throws -> StoredShipment {
-        try await step(id, version: version, by: actor) { shipment, now in
+        try await step(id, version: version, by: actor) { shipment, _, now in
             let next = try ShipmentLifecycle.apply(.pick, to: shipment.status, number: shipment.number)
             let outcomes = try Fulfilment.confirmPick(shipment.lines.map(\.line), picked: picked)
             var statements = [
@@ -225,7 +225,7 @@ extension ShipmentRepository {
                             "DELETE FROM shipment_lines WHERE shipment_id = $1 AND line_id = $2 AND lot_id = $3", [id, line.lineID, line.lotID],
                             expect: .rows(1), label: "shipment_lines"))
                 if outcome.picked > 0 {
-                    statements.append(Self.movement(.pick, lot: line.lotID, quantity: 0, reserved: 0, shipment: shipment.number, note: nil, by: actor, at: now))
+                    statements.append(Self.movement(.pick, lot: line.lotID, quantity: 0, reserved: 0, reference: shipment.number, note: nil, by: actor, at: now))
                 }
                 guard outcome.short > 0 else { continue }
                 // Not there: the lot had less than the books said. The books follow the shelf, the reservation (one per
@@ -238,7 +238,7 @@ extension ShipmentRepository {
                         WHERE id = $1 AND reserved >= $2
                         """, [line.lotID, outcome.short], expect: .rows(1), label: "stock_lots.held"),
                     Self.movement(
-                        .adjustment, lot: line.lotID, quantity: -outcome.short, reserved: -outcome.short, shipment: shipment.number,
+                        .adjustment, lot: line.lotID, quantity: -outcome.short, reserved: -outcome.short, reference: shipment.number,
                         note: "short pick", by: actor, at: now),
                     outcome.picked > 0
                         ? Statement("UPDATE reservations SET quantity = $3 WHERE line_id = $1 AND lot_id = $2", [line.lineID, line.lotID, outcome.picked])
@@ -275,16 +275,16 @@ extension ShipmentRepository {
         ]
     }
 
-    /// A ledger entry for one of a shipment's lots, its reference the shipment's number.
+    /// A ledger entry for a lot, its reference the document's number (a shipment's, an after-sales case's).
     static func movement(
-        _ kind: MovementKind, lot: ID<StockLot>, quantity: Int64, reserved: Int64, shipment number: String, note: String?, by actor: Actor,
+        _ kind: MovementKind, lot: ID<StockLot>, quantity: Int64, reserved: Int64, reference: String, note: String?, by actor: Actor,
         at now: Timestamp
     ) -> Statement {
         Statement(
             """
             INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            """, [now, kind.rawValue, lot, quantity, reserved, number, note, actor.description], expect: .rows(1), label: "stock_movements")
+            """, [now, kind.rawValue, lot, quantity, reserved, reference, note, actor.description], expect: .rows(1), label: "stock_movements")
     }
 }
 
