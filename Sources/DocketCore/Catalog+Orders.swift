@@ -6,12 +6,14 @@ extension Catalog {
         .merging(zhCNAllocation) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(zhCNReplenishment) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(zhCNShipping) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
+        .merging(zhCNShippingPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
     static let en = enBase.merging(enOrders) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enHardening) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enAllocation) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enReplenishment) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enShipping) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
+        .merging(enShippingPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
 
     static let zhCNOrders: [String: String] = [
         "entity.reviewRule": "审核规则",

@@ -119,6 +119,14 @@ public struct DemoData: Sendable {
         ]
     }()
 
+    /// The families' HS codes (海关编码, six-digit headings) for the customs declaration; all made in China.
+    static let hsCodes: [String: String] = [
+        "NUT-MIX": "200819", "SNK-CD": "160250", "SAU-SOY": "210310", "OIL-SES": "151550", "COS-TON": "330499", "COS-CRM": "330499",
+        "CLN-DET": "340220", "CLN-DISH": "340220", "ELC-CBL": "854442", "ELC-PWR": "850760", "ELC-EAR": "851830", "OFF-PEN": "960810",
+        "OFF-NOTE": "482010", "OFF-BOX": "481910", "GFT-BOX": "481920", "GFT-MUG": "691200", "GFT-PEN": "960831", "HOM-TWL": "630260",
+        "HOM-BAG": "420222",
+    ]
+
     static func makeProducts(suppliers: [Supplier]) -> [Product] {
         var products: [Product] = []
         for family in families {
@@ -133,7 +141,8 @@ public struct DemoData: Sendable {
                         weightGrams: family.grams * variant.factor / 10, volumeCm3: family.cm3 * variant.factor / 10,
                         fragile: family.fragile, liquid: family.liquid, shelfLifeDays: family.shelfLife,
                         lotTracked: family.lotTracked, makeToOrder: family.makeToOrder,
-                        defaultSupplierCode: family.supplier, substituteSkus: Array(substitutes)))
+                        defaultSupplierCode: family.supplier, substituteSkus: Array(substitutes), hsCode: hsCodes[family.prefix],
+                        originCountry: "CN"))
             }
         }
         // Pad to ~200 with case-size variants of the catalogue above (never of another case).

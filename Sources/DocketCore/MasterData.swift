@@ -234,13 +234,17 @@ public struct Product: Sendable, Hashable, Codable {
     public var sellable: Bool
     public var defaultSupplierCode: String?
     public var substituteSkus: [String]
+    /// 海关编码 (HS code): 6 to 10 digits, for the customs declaration of cross-border shipments.
+    public var hsCode: String?
+    /// 原产地: the country of origin, ISO 3166 two letters (`CN`).
+    public var originCountry: String?
 
     public init(
         sku: String, nameZh: String, nameEn: String? = nil, unit: String = "件", listPrice: Money,
         weightGrams: Int64 = 0, volumeCm3: Int64 = 0, lengthMm: Int64? = nil, widthMm: Int64? = nil,
         heightMm: Int64? = nil, fragile: Bool = false, liquid: Bool = false, shelfLifeDays: Int? = nil,
         lotTracked: Bool = false, makeToOrder: Bool = false, sellable: Bool = true,
-        defaultSupplierCode: String? = nil, substituteSkus: [String] = []
+        defaultSupplierCode: String? = nil, substituteSkus: [String] = [], hsCode: String? = nil, originCountry: String? = nil
     ) {
         self.sku = sku
         self.nameZh = nameZh
@@ -260,11 +264,14 @@ public struct Product: Sendable, Hashable, Codable {
         self.sellable = sellable
         self.defaultSupplierCode = defaultSupplierCode
         self.substituteSkus = substituteSkus
+        self.hsCode = hsCode
+        self.originCountry = originCountry
     }
 
     private enum CodingKeys: String, CodingKey {
         case sku, nameZh, nameEn, unit, listPrice, weightGrams, volumeCm3, lengthMm, widthMm, heightMm
         case fragile, liquid, shelfLifeDays, lotTracked, makeToOrder, sellable, defaultSupplierCode, substituteSkus
+        case hsCode, originCountry
     }
 
     public init(from decoder: any Decoder) throws {
@@ -287,7 +294,9 @@ public struct Product: Sendable, Hashable, Codable {
             makeToOrder: try c.decode(.makeToOrder, default: false),
             sellable: try c.decode(.sellable, default: true),
             defaultSupplierCode: try c.decodeIfPresent(String.self, forKey: .defaultSupplierCode),
-            substituteSkus: try c.decode(.substituteSkus, default: [])
+            substituteSkus: try c.decode(.substituteSkus, default: []),
+            hsCode: try c.decodeIfPresent(String.self, forKey: .hsCode),
+            originCountry: try c.decodeIfPresent(String.self, forKey: .originCountry)
         )
         if !c.contains(.listPrice) { listPrice = Money(minor: Int64.min) }
     }
@@ -312,6 +321,12 @@ public struct Product: Sendable, Hashable, Codable {
             if substitute == sku { v.add("substituteSkus[\(i)]", "selfSubstitute") } else {
                 v.code(substitute, "substituteSkus[\(i)]")
             }
+        }
+        if let hsCode, !hsCode.isEmpty, !(6...10).contains(hsCode.count) || !hsCode.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            v.add("hsCode", "invalidHsCode")
+        }
+        if let originCountry, !originCountry.isEmpty, originCountry.count != 2 || !originCountry.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+            v.add("originCountry", "invalidCountry")
         }
         try v.check()
     }

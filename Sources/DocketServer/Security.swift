@@ -264,10 +264,13 @@ final class SecureRoutes {
             guard Secret.equal(header, expected) else { throw AccessError.csrf }
             return
         }
-        // A form: read the body once, check `_csrf`, and hand the same bytes on to the handler.
-        let body = try await request.body.collect(upTo: 1 << 20)
+        // A form: read the body once, check `_csrf`, and hand the same bytes on to the handler. A form with a file
+        // (multipart) may be as large as the largest file a form takes plus its fields.
+        let type = request.headers[.contentType] ?? ""
+        let boundary = type.lowercased().hasPrefix("multipart/form-data") ? MultipartForm.boundary(type) : nil
+        let body = try await request.body.collect(upTo: boundary == nil ? 1 << 20 : MultipartForm.maxBytes)
         request.body = RequestBody(buffer: body)
-        let fields = Form.parse(String(buffer: body))
+        let fields = boundary.map { MultipartForm.parse(Array(body.readableBytesView), boundary: $0).form } ?? Form.parse(String(buffer: body))
         guard let token = fields.first("_csrf"), Secret.equal(token, expected) else { throw AccessError.csrf }
     }
 }

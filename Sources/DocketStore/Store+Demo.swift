@@ -101,5 +101,36 @@ extension Store {
                 _ = try await orders.decideReview(current, stage: stage, .hold, reason: "等待客户预付款", by: actor)
             }
         }
+        try await loadDemoShipments(demo, stocked: stocked, by: actor)
+    }
+
+    /// Four more orders, confirmed and handed to the warehouses, standing at each step of fulfilment so the shipping
+    /// queues have work to show: to pick, picked, packed with the carrier chosen, and on its way.
+    private func loadDemoShipments(_ demo: DemoData, stocked: [Product], by actor: Actor) async throws {
+        let trusted = demo.customers.filter { $0.creditRating == .A }
+        guard !trusted.isEmpty else { return }
+        for step in 0..<4 {
+            let customer = trusted[step % trusted.count]
+            let lines = (0..<(1 + step % 2)).map { OrderLineDraft(sku: stocked[(step * 11 + $0 * 5 + 1) % stocked.count].sku, quantity: Int64(1 + step)) }
+            let draft = OrderDraft(channel: .phone, customerCode: customer.code, type: .stock, urgent: step == 3, lines: lines)
+            var order = try await orders.submitOrder(draft, idempotencyKey: "demo-ship-\(step)", by: actor).order
+            while let stage = ReviewStage(status: order.status) {
+                order = try await orders.decideReview(order, stage: stage, .pass, reason: "演示数据：已核对", approveOverrides: true, by: actor)
+            }
+            guard order.status == .awaitingConfirmation else { continue }
+            order = try await orders.recordConfirmation(orderID: order.id, via: .phone, note: "演示数据：电话确认", by: actor)
+            guard (try await orders.orderAllocation(orderID: order.id)).allocation?.readyForWarehouse == true else { continue }
+            order = try await orders.releaseToWarehouse(orderID: order.id, by: actor)
+            for shipment in try await shipments.shipments(orderID: order.id) {
+                guard step >= 1 else { continue }
+                let picked = shipment.lines.map { PickedQuantity(lineID: $0.line.lineID, lotID: $0.line.lotID, quantity: $0.line.quantity) }
+                var current = try await shipments.confirmPick(shipment.id, picked: picked, by: actor)
+                guard step >= 2 else { continue }
+                current = try await shipments.pack(current.id, packages: nil, by: actor)
+                current = try await shipments.chooseCarrier(current.id, carrierCode: nil, serviceCode: nil, reason: nil, by: actor)
+                guard step >= 3 else { continue }
+                _ = try await shipments.ship(current.id, trackingNumber: "SF\(1_000_000_000 + step * 7_919 + Int(current.id.rawValue))", by: actor)
+            }
+        }
     }
 }

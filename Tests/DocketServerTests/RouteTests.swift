@@ -36,6 +36,14 @@ struct RouteTests {
                 .record(.customers, customer.id), .stockTotals, .stockMovements,
             ]
             if let lot = try await store.stock.stockLots(StockQuery(limit: 1)).items.first { links.append(.stockLot(lot.id)) }
+            // The demo's shipments stand at every step: each one's page and documents (customs is for cross-border only).
+            let shipments = try await store.shipments.queue(ShipmentStatus.allCases)
+            #expect(shipments.count >= 4)
+            links += [.shipping, .cases, .printScript, .pickList]
+            for shipment in shipments {
+                links.append(.shipment(shipment.id))
+                links += ShippingDocument.available(crossBorder: false).map { .shipmentDocument(shipment.id, $0) }
+            }
             links += Route.RecordKind.allCases.flatMap { [Route.records($0), .recordNew($0)] }
             for route in links {
                 let status = try await client.execute(uri: route.path, method: .get) { $0.status }

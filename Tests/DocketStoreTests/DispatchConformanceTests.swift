@@ -70,6 +70,9 @@ struct DispatchConformanceTests {
             try await checkStockInvariants(store)
             gz = try await store.shipments.ship(gz.id, trackingNumber: "DB200", by: clerk)
             #expect(try await store.orders.order(id: order.id).status == .shipped)
+            // The order's file still reads (the allocation is `shipped`: its reservations were used by the handover).
+            #expect(try await store.orders.orderAllocation(orderID: order.id).allocation?.status == .shipped)
+            #expect(try await store.orders.orderFile(id: order.id).order.status == .shipped)
             #expect(try await store.engine.read(Statement("SELECT COUNT(*) AS n FROM reservations WHERE order_id = $1", [order.id]))[0].int("n") == 0)
             let movements = try await store.engine.read(Statement("SELECT reference, quantity FROM stock_movements WHERE kind = 'shipment' ORDER BY id"))
             #expect(try movements.map { try $0.text("reference") } == [sh.number, gz.number] && movements.map { try $0.int("quantity") } == [-3, -1])

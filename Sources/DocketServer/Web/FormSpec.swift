@@ -325,6 +325,8 @@ extension FormSpec where Value == Product {
             FieldSpec(name: "makeToOrder", label: "ui.field.makeToOrder", kind: .checkbox, section: "ui.section.logistics"),
             FieldSpec(name: "fragile", label: "ui.field.fragile", kind: .checkbox, section: "ui.section.logistics"),
             FieldSpec(name: "liquid", label: "ui.field.liquid", kind: .checkbox, section: "ui.section.logistics"),
+            FieldSpec(name: "hsCode", label: "ui.field.hsCode", section: "ui.section.customs"),
+            FieldSpec(name: "originCountry", label: "ui.field.originCountry", section: "ui.section.customs"),
         ],
         values: { p in
             [
@@ -333,6 +335,7 @@ extension FormSpec where Value == Product {
                 "weightGrams": String(p.weightGrams), "volumeCm3": String(p.volumeCm3),
                 "shelfLifeDays": p.shelfLifeDays.map(String.init) ?? "", "lotTracked": String(p.lotTracked),
                 "makeToOrder": String(p.makeToOrder), "fragile": String(p.fragile), "liquid": String(p.liquid),
+                "hsCode": p.hsCode ?? "", "originCountry": p.originCountry ?? "",
             ]
         },
         parse: { form, existing in
@@ -355,6 +358,8 @@ extension FormSpec where Value == Product {
             product.makeToOrder = form.flag("makeToOrder")
             product.fragile = form.flag("fragile")
             product.liquid = form.flag("liquid")
+            product.hsCode = r.optionalText("hsCode")?.filter { $0 != "." && $0 != " " }
+            product.originCountry = r.optionalText("originCountry")?.uppercased()
             return (product, r.problems)
         })
 }

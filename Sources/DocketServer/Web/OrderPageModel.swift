@@ -154,6 +154,7 @@ struct OrderPageModel {
     var review: Review?
     var confirmation: Confirmation?
     var allocation: AllocationPanel?
+    var fulfilment: FulfilmentPanel? = nil
     var actions: [Action]
     var changeHref: String?
     var reviews: Table<ReviewRow>?
@@ -194,6 +195,23 @@ struct OrderPageModel {
         var rerunAction: String?
         /// 下发仓库: confirmed, fully and firmly allocated, and the reader may.
         var releaseAction: String?
+    }
+
+    /// 发货: the order's shipments and cases.
+    struct FulfilmentPanel {
+        struct Row {
+            var number: String
+            var href: String
+            var warehouse: String
+            var status: Badge
+            var carrier: String
+            var tracking: String
+            var eta: String
+            var delivered: String
+        }
+
+        var rows: [Row]
+        var cases: [ShipmentPageModel.Link]
     }
 
     /// A list shown with its heading only when it has rows (nil when empty).
@@ -274,7 +292,7 @@ extension OrderPageModel {
             let released = stored?.status == .released
             let statusCode = stored?.status.rawValue ?? AllocationPlan.Status.none.rawValue
             var reservation: String?
-            if let stored, !released {
+            if let stored, !released, stored.status != .shipped {
                 reservation = stored.firm
                     ? text("allocation.reservation.firm")
                     : text("allocation.reservation.soft") + (stored.expiresAt.map { " · " + text("allocation.reservation.expires", ["time": displayTime($0)]) } ?? "")

@@ -195,10 +195,35 @@ struct OrderPages {
                 feedback?.nextLabel = text("ui.order.nextInQueue", ["number": next.number])
             }
         }
-        let page = OrderPageModel(
+        var page = OrderPageModel(
             file, roles: context.identity?.roles ?? [], people: try await store.auth.people(for: OrderPageModel.actors(in: file)),
             language: language, problems: problems, alert: alert, newLink: newLink, done: feedback)
+        page.fulfilment = try await fulfilmentPanel(id, language)
         return views.render("order", ["page": page], context: context, status: status, current: Route.orders.path)
+    }
+}
+
+extension OrderPages {
+    /// 发货: the order's shipments with their status, carrier, tracking number and expected arrival, and the
+    /// after-sales cases its refusals opened; nil before the order reaches the warehouse.
+    func fulfilmentPanel(_ id: ID<Order>, _ language: Language) async throws -> OrderPageModel.FulfilmentPanel? {
+        let shipments = try await store.shipments.shipments(orderID: id)
+        guard !shipments.isEmpty else { return nil }
+        let cases = try await store.cases.cases(orderID: id)
+        let names = Dictionary(
+            try await store.warehouses.list(ListQuery(limit: 200)).items.map { ($0.value.code, $0.value.name) }, uniquingKeysWith: { a, _ in a })
+        func text(_ key: String) -> String { Message(key).text(language) }
+        return OrderPageModel.FulfilmentPanel(
+            rows: shipments.map { shipment in
+                OrderPageModel.FulfilmentPanel.Row(
+                    number: shipment.number, href: Route.shipment(shipment.id).path, warehouse: names[shipment.warehouse] ?? shipment.warehouse,
+                    status: OrderPageModel.Badge(code: shipment.status.rawValue, label: text("shipment.status.\(shipment.status.rawValue)")),
+                    carrier: shipment.carrier.map { "\($0.taken.carrierName) \($0.taken.serviceName)" } ?? "—", tracking: shipment.trackingNumber ?? "—",
+                    eta: shipment.eta?.iso8601 ?? "—", delivered: shipment.deliveredAt.map(displayTime) ?? "—")
+            },
+            cases: cases.map {
+                ShipmentPageModel.Link(text: "\($0.number) · \(text("case.status.\($0.status.rawValue)"))", href: Route.afterSalesCase($0.id).path)
+            })
     }
 }
 

@@ -7,7 +7,7 @@ import Foundation
 /// page writes a path by hand.
 enum Route: Hashable, Sendable {
     case home, login, logout, language
-    case stylesheet, gridScript, entryScript
+    case stylesheet, gridScript, entryScript, printScript
     case orders, orderNew, orderImport, orderImportTemplate
     case order(ID<Order>)
     case orderComplete(ID<Order>), orderChange(ID<Order>), orderReview(ID<Order>)
@@ -26,10 +26,28 @@ enum Route: Hashable, Sendable {
     case purchasing, purchaseOrder(ID<PurchaseOrder>), purchaseOrderReceive(ID<PurchaseOrder>), purchaseOrderCancel(ID<PurchaseOrder>)
     case production, productionOrder(ID<ProductionOrder>), productionAction(ID<ProductionOrder>, ProductionOrder.Action)
     case warehouseLocations(ID<Warehouse>)
+    /// 发货: the warehouse's and logistics' queues (`?stage=`), a wave's pick list, one shipment, its steps and documents.
+    case shipping, pickList
+    case shipment(ID<Shipment>), shipmentStep(ID<Shipment>, ShipmentStep), shipmentDocument(ID<Shipment>, ShippingDocument)
+    case shipmentProof(ID<Shipment>)
+    /// 售后: open cases, one case and its steps.
+    case cases, afterSalesCase(ID<AfterSalesCase>), caseStep(ID<AfterSalesCase>, CaseStep)
     case records(RecordKind), recordNew(RecordKind), record(RecordKind, Int64)
     case customerCredit(ID<Customer>)
     case users, userNew, user(ID<User>)
     case tokens, tokenRevoke(Int64)
+
+    /// What a shipment page's forms post (`/shipments/42/pick`).
+    enum ShipmentStep: String, Sendable, CaseIterable {
+        case pick, pack, carrier, ship, event, delivery
+        case proof = "proof-upload"
+    }
+
+    /// What a case page's forms post.
+    enum CaseStep: String, Sendable, CaseIterable {
+        case receiveReturn = "return"
+        case close
+    }
 
     /// The master-data record pages.
     enum RecordKind: String, Sendable, CaseIterable {
@@ -46,6 +64,7 @@ enum Route: Hashable, Sendable {
         case .stylesheet: "/static/docket.css"
         case .gridScript: "/static/grid.js"
         case .entryScript: "/static/order-entry.js"
+        case .printScript: "/static/print.js"
         case .orders: "/orders"
         case .orderNew: "/orders/new"
         case .orderImport: "/orders/import"
@@ -81,6 +100,15 @@ enum Route: Hashable, Sendable {
         case .productionOrder(let id): "/production/\(Self.segment(id))"
         case .productionAction(let id, let action): "/production/\(Self.segment(id))/\(action.rawValue)"
         case .warehouseLocations(let id): "/warehouses/\(Self.segment(id))/locations"
+        case .shipping: "/shipping"
+        case .pickList: "/shipping/pick-list"
+        case .shipment(let id): "/shipments/\(Self.segment(id))"
+        case .shipmentStep(let id, let step): "/shipments/\(Self.segment(id))/\(step.rawValue)"
+        case .shipmentDocument(let id, let document): "/shipments/\(Self.segment(id))/\(document.rawValue)"
+        case .shipmentProof(let id): "/shipments/\(Self.segment(id))/proof"
+        case .cases: "/cases"
+        case .afterSalesCase(let id): "/cases/\(Self.segment(id))"
+        case .caseStep(let id, let step): "/cases/\(Self.segment(id))/\(step.rawValue)"
         case .records(let kind): "/\(kind.rawValue)"
         case .recordNew(let kind): "/\(kind.rawValue)/new"
         case .record(let kind, let id): "/\(kind.rawValue)/\(Self.segment(id))"

@@ -12,7 +12,9 @@ struct Views: Sendable {
 
     init() throws {
         var templates: [String: MustacheTemplate] = [:]
-        for (name, text) in Templates.all { templates[name] = try MustacheTemplate(string: text) }
+        for (name, text) in Templates.all.merging(ShippingTemplates.all, uniquingKeysWith: { a, _ in preconditionFailure("duplicate template: \(a)") }) {
+            templates[name] = try MustacheTemplate(string: text)
+        }
         library = MustacheLibrary(templates: templates)
     }
 
@@ -20,7 +22,7 @@ struct Views: Sendable {
     /// model, built from `Route` too.
     private static let routes: [String: String] = [
         "home": Route.home.path, "login": Route.login.path, "logout": Route.logout.path, "language": Route.language.path,
-        "stylesheet": Route.stylesheet.path, "gridScript": Route.gridScript.path, "entryScript": Route.entryScript.path,
+        "stylesheet": Route.stylesheet.path, "gridScript": Route.gridScript.path, "entryScript": Route.entryScript.path, "printScript": Route.printScript.path,
         "orders": Route.orders.path, "orderNew": Route.orderNew.path, "orderImport": Route.orderImport.path,
         "orderImportTemplate": Route.orderImportTemplate.path, "warehouses": Route.records(.warehouses).path, "tokens": Route.tokens.path,
     ]
@@ -100,6 +102,7 @@ enum Navigation {
         Item(href: Route.records(.customers).path, label: "ui.nav.customers", access: .staff),
         Item(href: Route.records(.products).path, label: "ui.nav.products", access: .staff),
         Item(href: Route.stock.path, label: "ui.nav.stock", access: .staff),
+        Item(href: Route.shipping.path, label: "ui.nav.shipping", access: .staff),
         Item(href: Route.records(.warehouses).path, label: "ui.nav.warehouses", access: .staff),
         Item(href: Route.records(.suppliers).path, label: "ui.nav.suppliers", access: .staff),
         Item(href: Route.records(.carriers).path, label: "ui.nav.carriers", access: .staff),

@@ -61,7 +61,7 @@ extension MasterTable where Value == Product {
         columns: [
             "sku", "name_zh", "name_en", "unit", "list_price_minor", "currency", "weight_grams", "volume_cm3",
             "length_mm", "width_mm", "height_mm", "fragile", "liquid", "shelf_life_days", "lot_tracked",
-            "make_to_order", "sellable", "default_supplier_code", "substitute_skus",
+            "make_to_order", "sellable", "default_supplier_code", "substitute_skus", "hs_code", "origin_country",
         ],
         encode: { p in
             [
@@ -71,7 +71,8 @@ extension MasterTable where Value == Product {
                 int(p.shelfLifeDays.map(Int64.init)), .bool(p.lotTracked || p.shelfLifeDays != nil),
                 .bool(p.makeToOrder), .bool(p.sellable),
                 text(p.defaultSupplierCode?.isEmpty == true ? nil : p.defaultSupplierCode),
-                .text(try JSONColumn.encode(p.substituteSkus)),
+                .text(try JSONColumn.encode(p.substituteSkus)), text(p.hsCode?.isEmpty == true ? nil : p.hsCode),
+                text(p.originCountry?.isEmpty == true ? nil : p.originCountry),
             ]
         },
         decode: { row in
@@ -84,7 +85,8 @@ extension MasterTable where Value == Product {
                 liquid: try row.bool("liquid"), shelfLifeDays: row.optionalInt("shelf_life_days").map { Int($0) },
                 lotTracked: try row.bool("lot_tracked"), makeToOrder: try row.bool("make_to_order"),
                 sellable: try row.bool("sellable"), defaultSupplierCode: row.optionalText("default_supplier_code"),
-                substituteSkus: try decoded(row, "substitute_skus", as: [String].self))
+                substituteSkus: try decoded(row, "substitute_skus", as: [String].self), hsCode: row.optionalText("hs_code"),
+                originCountry: row.optionalText("origin_country"))
         },
         searchText: { p in [p.sku, p.nameZh, p.nameEn ?? ""].joined(separator: " ") },
         references: { p in

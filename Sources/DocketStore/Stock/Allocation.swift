@@ -2,8 +2,9 @@ import DocketCore
 
 /// An order's allocation as kept: the plan with its explanation, and whether the reservation is firm.
 public struct StoredAllocation: Sendable, Hashable, Codable {
-    /// `full`, `partial`, `none`, or `released` (the order gave its stock back).
-    public enum Status: String, Sendable, Hashable, Codable, CaseIterable { case full, partial, none, released }
+    /// `full`, `partial`, `none`, `released` (the order gave its stock back), or `shipped` (its last shipment left:
+    /// the reservations were used up by the handover).
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable { case full, partial, none, released, shipped }
 
     public var status: Status
     public var firm: Bool
