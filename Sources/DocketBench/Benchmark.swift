@@ -2,6 +2,7 @@ import DocketCore
 import DocketStore
 import Foundation
 import Histogram
+import Synchronization
 
 /// Throughput and latency of one scenario.
 public struct BenchResult: Sendable {
@@ -90,8 +91,52 @@ public enum Bench {
             try await measure("allocate + reserve (3 lines)", seconds: seconds, concurrency: concurrency) { i in
                 _ = try await store.orders.reallocate(orderID: orders[(i / 1_000_003) % orders.count], by: .cli("bench"))
             })
+        results.append(try await pickPackShip(store, count: max(40, Int(seconds * 60) * concurrency), concurrency: concurrency, report: report))
         for result in results { report(result.line) }
         return results
+    }
+
+    /// 拣货-包装-发运: released shipments taken through the four writes of fulfilment — confirm the pick, pack as
+    /// suggested, take the rules' carrier, hand over with a tracking number — one shipment per operation, `concurrency`
+    /// at a time. The shipments are prepared first (orders of one stocked product passed through the reviews,
+    /// confirmed and released), untimed; all of them are then worked off and timed.
+    static func pickPackShip(_ store: Store, count: Int, concurrency: Int, report: @Sendable (String) -> Void) async throws -> BenchResult {
+        let actor = Actor.cli("bench")
+        guard let customer = try await store.customers.list(ListQuery(limit: 200)).items.first(where: { $0.value.creditRating == .A })?.value.code,
+            let product = try await store.products.list(ListQuery(limit: 200)).items.first(where: {
+                !$0.value.lotTracked && !$0.value.makeToOrder && $0.value.sellable && $0.value.weightGrams > 0
+            })?.value,
+            let warehouse = try await store.warehouses.list(ListQuery(limit: 1)).items.first,
+            let location = try await store.stock.locations(in: warehouse.id).first
+        else { return BenchResult(name: "pick-pack-ship (shipment)", operations: 0, seconds: 1, p50Microseconds: 0, p99Microseconds: 0, maxMicroseconds: 0) }
+        _ = try await store.stock.receive(
+            StockReceipt(sku: product.sku, warehouseCode: warehouse.value.code, locationCode: location.location.code, quantity: Int64(count * 2 + 10)),
+            by: actor)
+        report("preparing \(count) released shipments…")
+        let run = UUID().uuidString.prefix(8)
+        var prepared: [ID<Shipment>] = []
+        for n in 0..<count {
+            var order = try await store.orders.submitOrder(
+                OrderDraft(channel: .api, customerCode: customer, lines: [OrderLineDraft(sku: product.sku, quantity: 2)]),
+                idempotencyKey: "bench-ship-\(run)-\(n)", by: actor).order
+            while let stage = ReviewStage(status: order.status) {
+                order = try await store.orders.decideReview(order, stage: stage, .pass, reason: "bench", approveOverrides: true, by: actor)
+            }
+            order = try await store.orders.recordConfirmation(orderID: order.id, via: .phone, note: nil, by: actor)
+            guard (try await store.orders.orderAllocation(orderID: order.id)).allocation?.readyForWarehouse == true else { continue }
+            _ = try await store.orders.releaseToWarehouse(orderID: order.id, by: actor)
+            prepared += try await store.shipments.shipments(orderID: order.id).map(\.id)
+        }
+        let pool = Mutex(prepared)
+        return try await measure("pick-pack-ship (shipment)", seconds: 3_600, concurrency: concurrency, until: { pool.withLock { $0.isEmpty } }) { _ in
+            guard let id = pool.withLock({ $0.popLast() }) else { throw Drained() }
+            var shipment = try await store.shipments.shipment(id: id)
+            let picked = shipment.lines.map { PickedQuantity(lineID: $0.line.lineID, lotID: $0.line.lotID, quantity: $0.line.quantity) }
+            shipment = try await store.shipments.confirmPick(id, picked: picked, version: shipment.version, by: actor)
+            shipment = try await store.shipments.pack(id, packages: nil, version: shipment.version, by: actor)
+            shipment = try await store.shipments.chooseCarrier(id, carrierCode: nil, serviceCode: nil, reason: nil, version: shipment.version, by: actor)
+            _ = try await store.shipments.ship(id, trackingNumber: "BN\(id.rawValue)", version: shipment.version, by: actor)
+        }
     }
 
     /// The Core pipeline alone, one caller: a 5-line order over 10 warehouses × 20 lots of each product, with two
@@ -173,9 +218,13 @@ public enum Bench {
         }
     }
 
-    /// Runs `operation` from `concurrency` tasks for `seconds`, recording each call's latency.
+    /// Thrown by an operation with no work left: its worker stops, the call not counted.
+    struct Drained: Error {}
+
+    /// Runs `operation` from `concurrency` tasks for `seconds` (or until `done`), recording each call's latency.
     static func measure(
-        _ name: String, seconds: Double, concurrency: Int, _ operation: @escaping @Sendable (Int) async throws -> Void
+        _ name: String, seconds: Double, concurrency: Int, until done: @escaping @Sendable () -> Bool = { false },
+        _ operation: @escaping @Sendable (Int) async throws -> Void
     ) async throws -> BenchResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -185,9 +234,9 @@ public enum Bench {
                 group.addTask {
                     var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000)
                     var i = worker * 1_000_003
-                    while clock.now < deadline {
+                    while clock.now < deadline, !done() {
                         let began = clock.now
-                        try await operation(i)
+                        do { try await operation(i) } catch is Drained { break }
                         let elapsed = began.duration(to: clock.now)
                         _ = histogram.record(UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000))
                         i += 1
