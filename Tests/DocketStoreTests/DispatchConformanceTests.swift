@@ -133,8 +133,17 @@ struct DispatchConformanceTests {
             // The refused unit comes back; the case is settled; the order completes, and is archived when due.
             let onHand = { try await store.engine.read(Statement("SELECT on_hand FROM stock_lots WHERE id = $1", [p001Lot(sh)]))[0].int("on_hand") }
             let before = try await onHand()
+            _ = try await store.engine.write([Statement("UPDATE timers SET outcome = 'served', done_at = due_at WHERE kind = 'serve_waiting' AND done_at IS NULL")])
             _ = try await store.cases.receiveReturn(opened.id, by: clerk)
             #expect(try await onHand() == before + 1)
+            // The returned unit is stock again: orders waiting for the product are served, as after a receipt.
+            let waiting = try await store.engine.read(
+                Statement(
+                    """
+                    SELECT COUNT(*) AS n FROM timers t JOIN stock_lots s ON s.product_id = t.subject_id
+                    WHERE t.kind = 'serve_waiting' AND t.done_at IS NULL AND s.id = $1
+                    """, [p001Lot(sh)]))
+            #expect(try waiting[0].int("n") == 1)
             await #expect(throws: DocketError.conflict(.afterSalesCase, key: opened.number, because: "caseStep")) {
                 _ = try await store.cases.receiveReturn(opened.id, by: clerk)
             }

@@ -55,7 +55,7 @@ enum OrderTemplates {
         {{#fulfilment}}<section class="panel" id="fulfilment-panel"><h2>{{t.ui.nav.shipping}}</h2>
           <div class="table-scroll"><table class="grid" id="order-shipments"><thead><tr><th>{{t.entity.shipment}}</th><th>{{t.ui.field.warehouse}}</th><th>{{t.ui.field.status}}</th><th>{{t.ui.ship.carrier}}</th><th>{{t.field.trackingNumber}}</th><th>{{t.ui.ship.eta}}</th><th>{{t.field.signedAt}}</th></tr></thead>
           <tbody>{{#rows}}<tr><td><a href="{{href}}">{{number}}</a></td><td>{{warehouse}}</td><td>{{#status}}<span class="status" data-status="{{code}}">{{label}}</span>{{/status}}</td><td>{{carrier}}</td><td>{{tracking}}</td><td class="eta">{{eta}}</td><td>{{delivered}}</td></tr>{{/rows}}</tbody></table></div>
-          {{^empty(cases)}}<p>{{t.ui.case.open}}：{{#cases}}<a href="{{href}}">{{text}}</a> {{/cases}}</p>{{/empty(cases)}}
+          {{^empty(cases)}}<dl class="facts"><dt>{{t.ui.case.open}}</dt><dd>{{#cases}}<a href="{{href}}">{{text}}</a> {{/cases}}</dd></dl>{{/empty(cases)}}
         </section>{{/fulfilment}}
         {{#actions}}
         <form method="post" action="{{action}}" class="toolbar">

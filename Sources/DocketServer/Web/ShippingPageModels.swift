@@ -11,11 +11,8 @@ struct ShippingQueueModel {
         var current: Bool
     }
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    /// A choice in a select (the one the purchasing page uses).
+    typealias Option = PurchasingPageModel.Option
 
     struct Row {
         var id: Int64
@@ -98,11 +95,8 @@ struct ShipmentPageModel {
         var href: String
     }
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    /// A choice in a select (the one the purchasing page uses).
+    typealias Option = PurchasingPageModel.Option
 
     struct Line {
         var index: Int

@@ -128,11 +128,11 @@ enum ShippingTemplates {
         </section>{{/deliveryAction}}
 
         {{#signer}}<section class="panel" id="signed-panel"><h2>{{t.ui.ship.signedPanel}}</h2>
-          <p>{{t.field.signer}}：{{signer}} · {{signedAt}}</p>
-          {{#proof}}<p>{{t.field.proof}}：<a href="{{href}}" id="proof-link" target="_blank" rel="noopener">{{text}}</a></p>{{/proof}}
+          <dl class="facts"><dt>{{t.field.signer}}</dt><dd>{{signer}} · {{signedAt}}</dd>
+          {{#proof}}<dt>{{t.field.proof}}</dt><dd><a href="{{href}}" id="proof-link" target="_blank" rel="noopener">{{text}}</a></dd>{{/proof}}
+          {{^empty(cases)}}<dt>{{t.ui.case.open}}</dt><dd>{{#cases}}<a href="{{href}}" class="case-link">{{text}}</a> {{/cases}}</dd>{{/empty(cases)}}</dl>
           {{#proofAction}}<form method="post" action="{{proofAction}}" enctype="multipart/form-data" class="toolbar" id="proof-form"><input type="hidden" name="_csrf" value="{{csrf}}">
             <label>{{t.ui.ship.proofLabel}}<input type="file" name="proof" accept="image/jpeg,image/png,image/webp,application/pdf" required></label><button type="submit">{{t.ui.ship.upload}}</button></form>{{/proofAction}}
-          {{^empty(cases)}}<p>{{t.ui.case.open}}：{{#cases}}<a href="{{href}}" class="case-link">{{text}}</a> {{/cases}}</p>{{/empty(cases)}}
         </section>{{/signer}}
         {{/page}}
         {{/content}}

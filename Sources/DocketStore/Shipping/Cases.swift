@@ -110,11 +110,14 @@ extension CaseRepository {
             audit("returnReceived", .afterSalesCase, id: id, by: actor, at: now),
         ]
         for (lot, quantity) in Self.returned(stored.lines, from: shipment) {
+            let update = statements.count
             statements += [
                 Statement(
-                    "UPDATE stock_lots SET on_hand = on_hand + $2, version = version + 1 WHERE id = $1", [lot, quantity], expect: .rows(1),
-                    label: "stock_lots"),
+                    "UPDATE stock_lots SET on_hand = on_hand + $2, version = version + 1 WHERE id = $1 RETURNING product_id", [lot, quantity],
+                    expect: .rows(1), label: "stock_lots"),
                 ShipmentRepository.movement(.return, lot: lot, quantity: quantity, reserved: 0, reference: stored.number, note: "refused at delivery", by: actor, at: now),
+                // The goods are stock again: orders waiting for the product may take them (as after a receipt).
+                Store.serveWaitingTimer(productID: Bind.result(statement: update, column: "product_id"), due: now, at: now),
             ]
         }
         do {
