@@ -229,14 +229,7 @@ struct ShipmentsAPI {
             return try JSON.response(Body(shipment, language: context.language))
         }
         routes.get("/api/v1/shipments/:id/proof", .staff) { _, context in
-            let proof = try await store.shipments.proof(try context.id())
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: proof.contentType, .contentDisposition: "inline; filename=\"\(proof.fileName.filter { $0.isASCII && $0 != "\"" })\"",
-                    HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-                ],
-                body: .init(byteBuffer: ByteBuffer(bytes: proof.bytes)))
+            try await store.shipments.proof(try context.id()).response
         }
         routes.get("/api/v1/orders/:id/cases", .staff) { _, context in
             try JSON.response(try await store.cases.cases(orderID: try context.orderID()).map { CaseBody($0, language: context.language) })
@@ -308,6 +301,20 @@ struct ShipmentsAPI {
             closedAt = stored.closedAt
             version = stored.version
         }
+    }
+}
+
+extension DeliveryProof {
+    /// The file as a download: its own type, shown inline under its (ASCII) name, never sniffed as something else,
+    /// never kept in a shared cache (a signature is personal data). The API and the shipment page serve it alike.
+    var response: Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: contentType, .contentDisposition: "inline; filename=\"\(fileName.filter { $0.isASCII && $0 != "\"" })\"",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff", .cacheControl: "private, no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 

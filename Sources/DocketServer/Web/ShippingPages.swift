@@ -65,14 +65,7 @@ struct ShippingPages {
             }
         }
         routes.get(.shipmentProof(.parameter), .staff) { _, context in
-            let proof = try await store.shipments.proof(try context.id())
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: proof.contentType, .contentDisposition: "inline; filename=\"\(proof.fileName.filter { $0.isASCII && $0 != "\"" })\"",
-                    HTTPField.Name("X-Content-Type-Options")!: "nosniff", .cacheControl: "private, no-store",
-                ],
-                body: .init(byteBuffer: ByteBuffer(bytes: proof.bytes)))
+            try await store.shipments.proof(try context.id()).response
         }
         routes.get(.cases, .staff) { _, context in try await casesPage(context) }
         routes.get(.afterSalesCase(.parameter), .staff) { request, context in
@@ -247,7 +240,7 @@ struct ShippingPages {
         let shipments = try await store.shipments.shipments(ids: ids).filter { $0.status == .toPick }
         let numbers = try await store.orders.numbers(of: shipments.map(\.orderID))
         let skus = Array(Set(shipments.flatMap { $0.lines.map(\.line.sku) }))
-        let products = try await productNames(skus, language)
+        let products = try await store.products.bySKU(skus).mapValues { $0.name(language) }
         let warehouses = try await store.warehouses.list(ListQuery(limit: 200)).items
         let names = Dictionary(warehouses.map { ($0.value.code, $0.value.name) }, uniquingKeysWith: { a, _ in a })
         // One row per lot and location, summed over the wave; walked in the same order as one shipment's list.
@@ -283,14 +276,6 @@ struct ShippingPages {
                     href: Route.shipment(shipment.id).path)
             })
         return pages.views.render("pickList", ["page": model], context: context, current: Route.shipping.path)
-    }
-
-    private func productNames(_ skus: [String], _ language: Language) async throws -> [String: String] {
-        var names: [String: String] = [:]
-        for sku in skus.prefix(200) {
-            if let product = try? await store.products.get(key: sku) { names[sku] = product.value.name(language) }
-        }
-        return names
     }
 
     // MARK: Shipment
@@ -358,7 +343,7 @@ struct ShippingPages {
             now: Self.localInput(store.clock.now()))
 
         if shipment.status == .picked || !shipment.packages.isEmpty {
-            let packages = shipment.packages.isEmpty ? ((try? await store.shipments.suggestedPackages(id)) ?? []) : shipment.packages
+            let packages = shipment.packages.isEmpty ? ((try? await store.shipments.suggestedPackages(shipment)) ?? []) : shipment.packages
             model.packages = packages.enumerated().map { index, package in
                 ShipmentPageModel.Package(
                     index: index, label: text("ui.ship.packageOf", ["n": String(index + 1), "m": String(packages.count)]),
@@ -373,7 +358,8 @@ struct ShippingPages {
             model.packAction = shipment.status == .picked && canPick ? Route.shipmentStep(id, .pack).path : nil
         }
         if shipment.status == .packed || shipment.carrier != nil {
-            let decision = shipment.status == .packed ? ((try? await store.shipments.carrierDecision(id)) ?? shipment.carrier?.decision) : shipment.carrier?.decision
+            let decision = shipment.status == .packed
+                ? ((try? await store.shipments.carrierDecision(shipment, order: order)) ?? shipment.carrier?.decision) : shipment.carrier?.decision
             if let decision {
                 let chosen = decision.chosen
                 let taken = shipment.carrier?.taken

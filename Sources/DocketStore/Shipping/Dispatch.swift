@@ -140,8 +140,12 @@ extension ShipmentRepository {
 
     /// The packages Docket suggests for a shipment (`Packing.suggest`): what the packing page starts from.
     public func suggestedPackages(_ id: ID<Shipment>) async throws -> [PackageDraft] {
-        let shipment = try await self.shipment(id: id)
-        return try Packing.suggest(try await packingItems(shipment), rules: policy.packingRules)
+        try await suggestedPackages(try await shipment(id: id))
+    }
+
+    /// The suggestion for a shipment already read.
+    public func suggestedPackages(_ shipment: StoredShipment) async throws -> [PackageDraft] {
+        try Packing.suggest(try await packingItems(shipment), rules: policy.packingRules)
     }
 
     /// 确认包装: the packages as packed (nil: as suggested), every picked unit in exactly one (`Packing.check`).
@@ -149,7 +153,7 @@ extension ShipmentRepository {
         try await step(id, version: version, by: actor) { shipment, _, now in
             let next = try ShipmentLifecycle.apply(.pack, to: shipment.status, number: shipment.number)
             var packages = given ?? []
-            if given == nil { packages = try Packing.suggest(try await packingItems(shipment), rules: policy.packingRules) }
+            if given == nil { packages = try await suggestedPackages(shipment) }
             try Packing.check(packages, against: shipment.carried)
             var statements = [
                 Self.update(shipment, to: next, set: [("packed_at", now)]),
@@ -181,14 +185,17 @@ extension ShipmentRepository {
         try await carrierDecision(try await shipment(id: id))
     }
 
-    func carrierDecision(_ shipment: StoredShipment) async throws -> CarrierDecision {
-        let order = try await store.orders.order(id: shipment.orderID)
+    /// The choice for a shipment already read, with its order (with its lines, for the goods' value) when that was read
+    /// too.
+    public func carrierDecision(_ shipment: StoredShipment, order known: StoredOrder? = nil) async throws -> CarrierDecision {
+        let order: StoredOrder
+        if let known { order = known } else { order = try await store.orders.order(id: shipment.orderID) }
         let rows = try await engine.read([
             Statement("SELECT latitude, longitude FROM warehouses WHERE code = $1", [shipment.warehouse]),
             Statement(SQL("SELECT * FROM carriers WHERE archived = FALSE"), []),
         ])
         let carriers = try rows[1].map(MasterTable<Carrier>.carriers.decode)
-        let packages = shipment.packages.isEmpty ? try Packing.suggest(try await packingItems(shipment), rules: policy.packingRules) : shipment.packages
+        let packages = shipment.packages.isEmpty ? try await suggestedPackages(shipment) : shipment.packages
         let prices = Dictionary(order.lines.compactMap { line in line.id.map { ($0, line.unitPrice) } }, uniquingKeysWith: { a, _ in a })
         let value = Fulfilment.goodsValue(
             shipment.carried.compactMap { line, quantity in prices[line].map { ($0, quantity) } }, currency: order.total.currency)

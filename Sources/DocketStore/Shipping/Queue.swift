@@ -125,6 +125,19 @@ public struct ShipmentPaperwork: Sendable {
     }
 }
 
+extension MasterRepository where Value == Product {
+    /// The products of these SKUs in one read, by SKU (unknown SKUs are left out).
+    public func bySKU(_ skus: [String]) async throws -> [String: Product] {
+        try Self.bySKU(try await store.engine.read(Store.products(skus: Array(Set(skus)))))
+    }
+
+    static func bySKU(_ rows: [SQLRow]) throws -> [String: Product] {
+        var products: [String: Product] = [:]
+        for row in rows { products[try row.text("sku")] = try MasterTable<Product>.products.decode(row) }
+        return products
+    }
+}
+
 extension ShipmentRepository {
     public func paperwork(_ id: ID<Shipment>) async throws -> ShipmentPaperwork {
         let shipment = try await shipment(id: id)
@@ -134,10 +147,8 @@ extension ShipmentRepository {
             Statement(MasterTable<Customer>.customers.byKeySQL, [order.customerCode]),
             Statement(MasterTable<Warehouse>.warehouses.byKeySQL, [shipment.warehouse]),
         ])
-        var products: [String: Product] = [:]
-        for row in rows[0] { products[try row.text("sku")] = try MasterTable<Product>.products.decode(row) }
         return ShipmentPaperwork(
             shipment: shipment, order: order, customer: try rows[1].first.map(MasterTable<Customer>.customers.decode),
-            warehouse: try rows[2].first.map(MasterTable<Warehouse>.warehouses.decode), products: products)
+            warehouse: try rows[2].first.map(MasterTable<Warehouse>.warehouses.decode), products: try MasterRepository<Product>.bySKU(rows[0]))
     }
 }
