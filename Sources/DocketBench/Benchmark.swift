@@ -123,7 +123,7 @@ public enum Bench {
                 order = try await store.orders.decideReview(order, stage: stage, .pass, reason: "bench", approveOverrides: true, by: actor)
             }
             order = try await store.orders.recordConfirmation(orderID: order.id, via: .phone, note: nil, by: actor)
-            guard (try await store.orders.orderAllocation(orderID: order.id)).allocation?.readyForWarehouse == true else { continue }
+            guard (try await store.orders.orderAllocation(orderID: order.id)).allocation?.readyForWarehouse() == true else { continue }
             _ = try await store.orders.releaseToWarehouse(orderID: order.id, by: actor)
             prepared += try await store.shipments.shipments(orderID: order.id).map(\.id)
         }

@@ -203,6 +203,10 @@ public struct AllocationNote: Sendable, Hashable, Codable {
         case makeToOrder
         /// Line: this much could not be allocated and waits for stock.
         case short
+        /// Line: this much came after the order went to the warehouses, on a shipment of its own (补发).
+        case backorder
+        /// Line: this much will not be delivered; the customer agreed (欠货取消).
+        case closedShort
     }
 
     public var verdict: Verdict
@@ -271,11 +275,51 @@ public struct AllocationPlan: Sendable, Hashable, Codable {
         public var toProduce: Int64
         public var picks: [Pick]
         public var explanation: [AllocationNote]
+        /// What will not be delivered: a backorder the customer gave up after the order went to the warehouses.
+        public var closed: Int64 = 0
 
         /// What is still missing from stock.
-        public var short: Int64 { quantity - allocated - toProduce }
+        public var short: Int64 { quantity - allocated - toProduce - closed }
 
-        enum CodingKeys: String, CodingKey { case lineID = "lineId", sku, quantity, allocated, toProduce, picks, explanation }
+        public init(
+            lineID: ID<OrderLine>, sku: String, quantity: Int64, allocated: Int64, toProduce: Int64, picks: [Pick], explanation: [AllocationNote],
+            closed: Int64 = 0
+        ) {
+            self.lineID = lineID
+            self.sku = sku
+            self.quantity = quantity
+            self.allocated = allocated
+            self.toProduce = toProduce
+            self.picks = picks
+            self.explanation = explanation
+            self.closed = closed
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                lineID: try c.decode(ID<OrderLine>.self, forKey: .lineID), sku: try c.decode(String.self, forKey: .sku),
+                quantity: try c.decode(Int64.self, forKey: .quantity), allocated: try c.decode(Int64.self, forKey: .allocated),
+                toProduce: try c.decode(Int64.self, forKey: .toProduce), picks: try c.decode([Pick].self, forKey: .picks),
+                explanation: try c.decode([AllocationNote].self, forKey: .explanation),
+                // Plans written before backorders could be closed have no such key.
+                closed: try c.decodeIfPresent(Int64.self, forKey: .closed) ?? 0)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(lineID, forKey: .lineID)
+            try c.encode(sku, forKey: .sku)
+            try c.encode(quantity, forKey: .quantity)
+            try c.encode(allocated, forKey: .allocated)
+            try c.encode(toProduce, forKey: .toProduce)
+            try c.encode(picks, forKey: .picks)
+            try c.encode(explanation, forKey: .explanation)
+            // Only when something was closed: plans stay as they were written before.
+            if closed > 0 { try c.encode(closed, forKey: .closed) }
+        }
+
+        enum CodingKeys: String, CodingKey { case lineID = "lineId", sku, quantity, allocated, toProduce, picks, explanation, closed }
     }
 
     public var status: Status

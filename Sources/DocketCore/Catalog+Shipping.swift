@@ -3,6 +3,7 @@ extension Catalog {
     static let zhCNShipping: [String: String] = [
         "entity.shipment": "发货单",
         "error.conflict.shipmentStep": "发货单「{key}」当前状态不能进行这一步（可能已被他人处理），请刷新后查看。",
+        "error.conflict.nothingOwed": "订单「{key}」的这一行没有欠货（可能已补发或已取消），请刷新后查看。",
         "shipment.status.to_pick": "待拣货",
         "shipment.status.picked": "已拣货",
         "shipment.status.packed": "已包装",
@@ -99,6 +100,7 @@ extension Catalog {
     static let enShipping: [String: String] = [
         "entity.shipment": "shipment",
         "error.conflict.shipmentStep": "Shipment {key} cannot take this step where it stands (someone may have done it already); reload to see it.",
+        "error.conflict.nothingOwed": "Nothing is owed on this line of order {key} (it may have been shipped or closed already); reload to see it.",
         "shipment.status.to_pick": "to pick",
         "shipment.status.picked": "picked",
         "shipment.status.packed": "packed",

@@ -208,23 +208,24 @@ public enum CaseResolution: String, Sendable, Codable, CaseIterable, Hashable {
 extension Fulfilment {
     /// Whether an order whose shipments stand at `shipments` and which has `openCases` after-sales cases still open
     /// is complete: every shipment is done (delivered, refused or cancelled, at least one not cancelled) and every
-    /// refused line is resolved (its case closed).
-    public static func isComplete(shipments: [ShipmentStatus], openCases: Int) -> Bool {
-        openCases == 0 && orderStatus(shipments) == .delivered
+    /// refused line is resolved (its case closed) and nothing is owed (`backordered`: a backorder not yet served
+    /// or closed).
+    public static func isComplete(shipments: [ShipmentStatus], openCases: Int, backordered: Bool = false) -> Bool {
+        openCases == 0 && orderStatus(shipments, backordered: backordered) == .delivered
     }
 
     /// The order's moves after a shipment step: the shipment-driven move (`orderMove`), then `complete` when the
     /// order is complete (`isComplete`). Empty when it stays.
-    public static func orderMoves(from state: OrderState, number: String, shipments: [ShipmentStatus], openCases: Int) throws(DocketError)
-        -> [(action: OrderAction, next: OrderState)]
+    public static func orderMoves(from state: OrderState, number: String, shipments: [ShipmentStatus], openCases: Int, backordered: Bool = false)
+        throws(DocketError) -> [(action: OrderAction, next: OrderState)]
     {
         var moves: [(action: OrderAction, next: OrderState)] = []
         var current = state
-        if let move = try orderMove(from: state, number: number, shipments: shipments) {
+        if let move = try orderMove(from: state, number: number, shipments: shipments, backordered: backordered) {
             moves.append(move)
             current = move.next
         }
-        if current.status == .delivered, isComplete(shipments: shipments, openCases: openCases),
+        if current.status == .delivered, isComplete(shipments: shipments, openCases: openCases, backordered: backordered),
             let next = try? OrderLifecycle.apply(.complete, to: current)
         {
             moves.append((.complete, next))

@@ -345,22 +345,25 @@ public enum OrderWorkflow {
 
     /// 下发仓库 (`allocate`: confirmed → allocated): the warehouse takes an order over for picking only when every line is
     /// allocated (or is to be produced) and the reservation is firm; otherwise its shortage is dealt with first.
-    public static func checkRelease(planStatus: AllocationPlan.Status?, firm: Bool) -> Bool {
-        planStatus == .full && firm
+    /// A plan short of stock goes too when the customer agreed to take part now and the rest as a backorder (部分发货)
+    /// for every short line (`backorderAccepted`), as long as something is allocated.
+    public static func checkRelease(
+        planStatus: AllocationPlan.Status?, firm: Bool, shortLines: [ID<OrderLine>] = [], backorderAccepted: Set<ID<OrderLine>> = []
+    ) -> Bool {
+        guard firm else { return false }
+        if planStatus == .full { return true }
+        return planStatus == .partial && !shortLines.isEmpty && shortLines.allSatisfy(backorderAccepted.contains)
     }
 
-    /// Statuses in which the warehouse has started on the order's shipments: what it holds is on pick lists and in
-    /// packages, so it is never planned again (a lot found short is a short pick, a shortage of that line).
-    public static let pickingStarted: [OrderStatus] = [.picking, .packed, .partiallyShipped]
-
-    /// Whether the order's stock may be planned again: it holds stock, and no shipment of it is being picked.
+    /// Whether the order's stock may be planned again: it holds stock, and it has not gone to the warehouses (what it
+    /// holds is on its shipments' pick lists; what it still owes is a backorder, `released`).
     public static func replannable(_ state: OrderState) -> Bool {
         let status = state.status == .onHold ? (state.heldFrom ?? .onHold) : state.status
-        return stockHold(state) != .none && !pickingStarted.contains(status)
+        return stockHold(state) != .none && !released.contains(status)
     }
 
-    /// Allocating again by hand (`POST /orders/{id}/allocate`): only while the order holds stock and no shipment of
-    /// it is being picked.
+    /// Allocating again by hand (`POST /orders/{id}/allocate`): only while the order holds stock and has not gone to
+    /// the warehouses.
     public static func reallocate(_ state: OrderState) throws(IllegalTransition) -> [OrderEffect] {
         guard replannable(state) else { throw IllegalTransition(from: state.status, action: .allocate) }
         switch stockHold(state) {

@@ -115,12 +115,14 @@ public enum Fulfilment {
     /// The order's status as its shipments have it, or nil when they say nothing (none, or all cancelled).
     /// `allocated` until a pick is confirmed; `picking` while some are not packed; `packed` when all are;
     /// `partially_shipped` (部分发货) when some have left and some not; `shipped` when all have; `delivered` when
-    /// every one is delivered or refused.
-    public static func orderStatus(_ shipments: [ShipmentStatus]) -> OrderStatus? {
+    /// every one is delivered or refused. While the order still owes goods (`backordered`, a backorder to be served
+    /// or closed), it is `partially_shipped` once anything has left, never shipped or delivered.
+    public static func orderStatus(_ shipments: [ShipmentStatus], backordered: Bool = false) -> OrderStatus? {
         let live = shipments.filter { $0 != .cancelled }
         guard !live.isEmpty else { return nil }
-        if live.allSatisfy(\.isFinal) { return .delivered }
         let left = live.filter(\.hasLeft).count
+        if backordered && left > 0 { return .partiallyShipped }
+        if live.allSatisfy(\.isFinal) { return .delivered }
         if left == live.count { return .shipped }
         if left > 0 { return .partiallyShipped }
         if live.allSatisfy({ $0 == .packed }) { return .packed }
@@ -177,17 +179,22 @@ public struct PickedQuantity: Sendable, Hashable, Codable {
 }
 
 extension Fulfilment {
+    /// The fulfilment statuses in the order an order passes them.
+    static let progress: [OrderStatus] = [.allocated, .inProduction, .picking, .packed, .partiallyShipped, .shipped, .delivered, .completed]
+
     /// The actions an order's shipments move it by.
     static let shipmentDriven: [OrderAction] = [.startPicking, .pack, .shipPart, .ship, .deliver]
 
     /// The order action that takes an order from `state` to the status its shipments now give (nil when it stays),
     /// walked through the one transition table: the shortest path of shipment-driven actions, since one step may
-    /// carry an order over more than one status. The action returned is the last of the path. A status the table
-    /// cannot reach from where the order stands (held, cancelled) is a `409` naming the order: the step is refused.
-    public static func orderMove(from state: OrderState, number: String, shipments: [ShipmentStatus]) throws(DocketError)
-        -> (action: OrderAction, next: OrderState)?
+    /// carry an order over more than one status. The action returned is the last of the path. An order never goes
+    /// back (a backorder's new pick list leaves a packed order packed). A status the table cannot reach from where
+    /// the order stands (held, cancelled) is a `409` naming the order: the step is refused.
+    public static func orderMove(from state: OrderState, number: String, shipments: [ShipmentStatus], backordered: Bool = false)
+        throws(DocketError) -> (action: OrderAction, next: OrderState)?
     {
-        guard let target = orderStatus(shipments), target != state.status else { return nil }
+        guard let target = orderStatus(shipments, backordered: backordered), target != state.status else { return nil }
+        if let here = progress.firstIndex(of: state.status), let there = progress.firstIndex(of: target), there < here { return nil }
         var frontier = [state]
         var seen: Set<OrderStatus> = [state.status]
         while !frontier.isEmpty {
@@ -406,7 +413,7 @@ extension AllocationPlan {
         }
         lines[index].allocated = max(0, lines[index].allocated - quantity)
         lines[index].explanation.append(AllocationNote(.short, quantity: lines[index].short))
-        status = lines.allSatisfy({ $0.short <= 0 }) ? .full : (lines.contains { $0.allocated > 0 } ? .partial : .none)
+        refreshStatus()
     }
 }
 

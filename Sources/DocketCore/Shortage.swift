@@ -113,12 +113,16 @@ public enum Shortage {
         public var supplier: (code: String, leadTimeDays: Int)?
         /// The product's allowed substitutes with their usable stock.
         public var substitutes: [(sku: String, available: Int64)]
+        /// The order is at the warehouses already (a short pick, a part shipped): the order is no longer changed,
+        /// so what is short is brought in or closed as a backorder (`cancelLine`), not substituted or re-dated.
+        public var atWarehouses: Bool
 
         public init(
             sku: String, short: Int64, allocated: Int64, elsewhere: [(warehouse: String, available: Int64, kilometres: Int)],
             supplier: (code: String, leadTimeDays: Int)?, substitutes: [(sku: String, available: Int64)], shipFrom: String? = nil,
-            receiveAt: String? = nil, promised: CalendarDate? = nil, producible: Bool = false
+            receiveAt: String? = nil, promised: CalendarDate? = nil, producible: Bool = false, atWarehouses: Bool = false
         ) {
+            self.atWarehouses = atWarehouses
             self.producible = producible
             self.promised = promised
             self.shipFrom = shipFrom
@@ -135,7 +139,8 @@ public enum Shortage {
     /// Every way to cover the line, soonest first among those that bring goods: transfers from the nearest
     /// warehouses that have enough (or part), a purchase from the supplier with its lead time, substitutes that
     /// cover it (with consent); then ship part now (when some is allocated), a new date when the goods would come after
-    /// the promised one (the latest ETA above, or a week), or cancel the line.
+    /// the promised one (the latest ETA above, or a week), or cancel the line. An order at the warehouses only brings
+    /// goods in or closes the backorder.
     public static func options(_ facts: Facts, today: CalendarDate) -> [ShortageOption] {
         var options: [ShortageOption] = []
         // A transfer brings goods to the warehouse that ships the order.
@@ -154,6 +159,10 @@ public enum Shortage {
         if facts.producible {
             options.append(
                 ShortageOption(.produce, toWarehouse: facts.receiveAt, quantity: facts.short, eta: max(facts.promised ?? today.adding(days: 7), today.adding(days: 1))))
+        }
+        if facts.atWarehouses {
+            options.append(ShortageOption(.cancelLine, quantity: facts.short))
+            return options
         }
         for substitute in facts.substitutes where substitute.available >= facts.short {
             options.append(ShortageOption(.substitute, sku: substitute.sku, quantity: facts.short, eta: today, needsConsent: true))

@@ -231,6 +231,19 @@ struct ShipmentsAPI {
         routes.get("/api/v1/shipments/:id/proof", .staff) { _, context in
             try await store.shipments.proof(try context.id()).response
         }
+        routes.get("/api/v1/orders/:id/backorders", .staff) { _, context in
+            try JSON.response(BackorderBody(try await store.shipments.backorders(orderID: try context.orderID())))
+        }
+        routes.post("/api/v1/orders/:id/backorders/serve", .allocation) { _, context in
+            let shipments = try await store.shipments.serveBackorder(orderID: try context.orderID(), by: context.actor)
+            return try JSON.response(["shipments": shipments.map { Body($0, language: context.language) }], status: shipments.isEmpty ? .ok : .created)
+        }
+        routes.post("/api/v1/orders/:id/backorders/close", .orderControl) { request, context in
+            let body = try await JSON.decode(CloseBackorder.self, from: request, context: context)
+            let id = try context.orderID()
+            _ = try await store.shipments.closeBackorder(orderID: id, line: body.lineId, reason: body.reason, version: body.version, by: context.actor)
+            return try JSON.response(BackorderBody(try await store.shipments.backorders(orderID: id)))
+        }
         routes.get("/api/v1/orders/:id/cases", .staff) { _, context in
             try JSON.response(try await store.cases.cases(orderID: try context.orderID()).map { CaseBody($0, language: context.language) })
         }
@@ -250,6 +263,34 @@ struct ShipmentsAPI {
     }
 
     struct VersionOnly: Decodable { var version: Int64? }
+
+    /// `{"lineId", "reason", "version"?}`: the line's backorder closed; `version` is the order's.
+    struct CloseBackorder: Decodable {
+        var lineId: ID<OrderLine>
+        var reason: String?
+        var version: Int64?
+    }
+
+    /// What an order still owes per line (欠货): ordered, on shipments, closed, owed.
+    struct BackorderBody: Encodable {
+        struct Line: Encodable {
+            var lineId: ID<OrderLine>
+            var sku: String
+            var ordered: Int64
+            var carried: Int64
+            var closed: Int64
+            var owed: Int64
+        }
+        var atWarehouses: Bool
+        var version: Int64
+        var lines: [Line]
+
+        init(_ account: BackorderAccount) {
+            atWarehouses = account.atWarehouses
+            version = account.version
+            lines = account.lines.map { Line(lineId: $0.lineID, sku: $0.sku, ordered: $0.ordered, carried: $0.carried, closed: $0.closed, owed: $0.outstanding) }
+        }
+    }
 
     struct CloseCase: Decodable {
         var version: Int64?

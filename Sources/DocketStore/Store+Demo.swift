@@ -119,11 +119,14 @@ extension Store {
             }
             guard order.status == .awaitingConfirmation else { continue }
             order = try await orders.recordConfirmation(orderID: order.id, via: .phone, note: "演示数据：电话确认", by: actor)
-            guard (try await orders.orderAllocation(orderID: order.id)).allocation?.readyForWarehouse == true else { continue }
+            guard (try await orders.orderAllocation(orderID: order.id)).allocation?.readyForWarehouse() == true else { continue }
             order = try await orders.releaseToWarehouse(orderID: order.id, by: actor)
             for shipment in try await shipments.shipments(orderID: order.id) {
                 guard step >= 1 else { continue }
-                let picked = shipment.lines.map { PickedQuantity(lineID: $0.line.lineID, lotID: $0.line.lotID, quantity: $0.line.quantity) }
+                // The picked order's first line is found one short: it is owed (欠货) and served again by the timer.
+                let picked = shipment.lines.enumerated().map { index, line in
+                    PickedQuantity(lineID: line.line.lineID, lotID: line.line.lotID, quantity: line.line.quantity - (step == 1 && index == 0 ? 1 : 0))
+                }
                 var current = try await shipments.confirmPick(shipment.id, picked: picked, by: actor)
                 guard step >= 2 else { continue }
                 current = try await shipments.pack(current.id, packages: nil, by: actor)

@@ -150,8 +150,8 @@ struct OrderWorkflowTests {
                 #expect(decision == .act(.suspend, reason: OrderWorkflow.deadlineReason, outcome: .suspended))
             case (_, .reservationExpiry) where Self.hold(state) == 1:
                 #expect(decision == .release([.releaseStock]), "a soft reservation lapses (\(state))")
-            case (_, .reallocate) where Self.hold(state) > 0 && ![.picking, .packed, .partiallyShipped].contains(state.heldFrom ?? status):
-                #expect(decision == .replan, "an order holding stock, not yet being picked, is planned again (\(state))")
+            case (_, .reallocate) where Self.hold(state) > 0 && !OrderWorkflow.released.contains(state.heldFrom ?? status):
+                #expect(decision == .replan, "an order holding stock, not yet at the warehouses, is planned again (\(state))")
             case (.completed, .archive): #expect(decision == .act(.archive, reason: OrderWorkflow.archiveReason, outcome: .archived))
             default: #expect(decision == .skip, "\(state) \(kind)")
             }

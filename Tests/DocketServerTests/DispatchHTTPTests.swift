@@ -112,4 +112,47 @@ struct DispatchHTTPTests {
             #expect(try await store.orders.order(id: id).status == .completed)
         }
     }
+
+    /// A short pick leaves the order owing: the API reads it, the order page shows it with its buttons, and the
+    /// order desk closes it with a reason (a warehouse keeper may not; no reason is a field problem in Chinese).
+    @Test func aBackorderIsReadShownAndClosed() async throws {
+        try await withApp { client, store in
+            _ = try await AllocationHTTPTests().setup(store, received: 2)  // what the order takes: nothing left over
+            let keeper = try await AllocationHTTPTests().token(store, "keeper", [.warehouse])
+            let desk = try await AllocationHTTPTests().token(store, "desk", [.orderDesk])
+            func call(_ method: HTTPRequest.Method, _ uri: String, _ bearer: String? = nil, body: String = "") async throws -> (HTTPResponse.Status, String) {
+                var headers: HTTPFields = [.contentType: "application/json", .acceptLanguage: "zh-CN"]
+                if let bearer { headers[.authorization] = "Bearer " + bearer }
+                return try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: body)) { ($0.status, String(buffer: $0.body)) }
+            }
+            let id = try await client.execute(uri: "/api/v1/orders", method: .post, body: ByteBuffer(string: orderJSON)) { try decode(StoredOrder.self, $0).id }
+            while try await store.orders.order(id: id).status.isReview {
+                _ = try await store.decideCurrentStage(orderID: id, .pass, reason: "ok", approveOverrides: true, by: .cli())
+            }
+            _ = try await store.orders.recordConfirmation(orderID: id, via: .phone, note: nil, by: .cli())
+            _ = try await store.orders.releaseToWarehouse(orderID: id, by: .cli())
+            let shipment = try #require(try await store.shipments.shipments(orderID: id).first)
+            let line = shipment.lines[0].line
+            _ = try await store.shipments.confirmPick(
+                shipment.id, picked: [PickedQuantity(lineID: line.lineID, lotID: line.lotID, quantity: line.quantity - 1)], by: .cli())
+
+            var answer = try await call(.get, "/api/v1/orders/\(id)/backorders", keeper)
+            #expect(answer.0 == .ok && answer.1.contains(#""owed":1"#) && answer.1.contains(#""atWarehouses":true"#), "\(answer.1)")
+            let page = try await client.execute(uri: Route.order(id).path, method: .get) { String(buffer: $0.body) }
+            #expect(page.contains(#"id="order-backorders""#) && page.contains("取消欠货") && page.contains("立即补发"))
+            // Nothing free: serving answers no shipment (200, not 201).
+            answer = try await call(.post, "/api/v1/orders/\(id)/backorders/serve", keeper)
+            #expect(answer.0 == .ok && answer.1.contains(#""shipments":[]"#), "\(answer.1)")
+            let close = #"{"lineId":\#(line.lineID.rawValue),"reason":"客户不再需要"}"#
+            #expect(try await call(.post, "/api/v1/orders/\(id)/backorders/close", keeper, body: close).0 == .forbidden)
+            answer = try await call(.post, "/api/v1/orders/\(id)/backorders/close", desk, body: #"{"lineId":\#(line.lineID.rawValue)}"#)
+            #expect(answer.0 == .unprocessableContent && answer.1.contains("reason") && answer.1.contains("必填"), "\(answer.1)")
+            answer = try await call(.post, "/api/v1/orders/\(id)/backorders/close", desk, body: close)
+            #expect(answer.0 == .ok && answer.1.contains(#""owed":0"#) && answer.1.contains(#""closed":1"#), "\(answer.1)")
+            answer = try await call(.post, "/api/v1/orders/\(id)/backorders/close", desk, body: close)
+            #expect(answer.0 == .conflict && answer.1.contains("没有欠货"), "\(answer.1)")
+            let after = try await client.execute(uri: Route.order(id).path, method: .get) { String(buffer: $0.body) }
+            #expect(!after.contains(#"id="order-backorders""#))
+        }
+    }
 }

@@ -120,7 +120,7 @@ import Testing
                         AllocationPlan.Pick(
                             lotID: ID(number()), warehouse: text(), location: text(), lot: text(),
                             expiry: maybe { CalendarDate(year: 2027, month: 1 + round % 12, day: 2)! }, quantity: number())
-                    }, explanation: notes)
+                    }, explanation: notes, closed: maybe { abs(number()) } ?? 0)
             }
             try check(AllocationPlan(status: AllocationPlan.Status.allCases.randomElement(using: &random)!, warehouses: (0..<(round % 3)).map { _ in text() }, lines: lines), round)
             let credit = maybe {

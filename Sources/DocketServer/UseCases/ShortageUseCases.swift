@@ -57,6 +57,10 @@ struct ShortageUseCases {
         }
     }
 
+    private func isAtWarehouses(_ orderID: ID<Order>) async throws -> Bool {
+        OrderWorkflow.released.contains(try await store.orders.order(id: orderID).status)
+    }
+
     private func carryOut(_ choice: ShortageChoice, by caller: DocketRequestContext, path: String) async throws -> ShortageOutcome {
         guard let orderID = choice.orderId else { throw DocketError.invalid("orderId", "required") }
         guard let lineID = choice.lineId else { throw DocketError.invalid("lineId", "required") }
@@ -115,6 +119,11 @@ struct ShortageUseCases {
             return .productionOrder(try await store.production.create(draft, by: actor, decision: decision))
         case .partialShipment:
             try await store.orders.allowPartialShipment(ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor, seen: choice.decided))
+            return .recorded
+        case .cancelLine where try await isAtWarehouses(orderID):
+            // The order is no longer changed: what is missing is closed as a backorder, with the reason.
+            let decision = ShortageDecisionDraft(orderID: orderID, lineID: lineID, option: option, reason: reason, actor: actor, seen: choice.decided)
+            _ = try await store.shipments.closeBackorder(orderID: orderID, line: lineID, reason: reason, by: actor, decision: decision)
             return .recorded
         case .substitute, .delay, .cancelLine:
             let consent = choice.consent?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

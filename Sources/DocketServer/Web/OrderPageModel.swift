@@ -210,8 +210,24 @@ struct OrderPageModel {
             var delivered: String
         }
 
+        /// A line the order still owes (欠货).
+        struct Owed {
+            var lineID: Int64
+            var sku: String
+            var name: String
+            var ordered: Int64
+            var carried: Int64
+            var closed: Int64
+            var owed: Int64
+        }
+
         var rows: [Row]
         var cases: [ShipmentPageModel.Link]
+        var owed: [Owed]
+        /// The order's version, sent with a close so a decision on a stale page is refused.
+        var version: Int64
+        var serveAction: String?
+        var closeAction: String?
     }
 
     /// A list shown with its heading only when it has rows (nil when empty).
@@ -317,8 +333,8 @@ extension OrderPageModel {
                 warehouses: released ? nil : stored.map { $0.plan.warehouses.map(site).joined(separator: language == .zhCN ? "、" : ", ") }
                     .flatMap { $0.isEmpty ? nil : $0 },
                 rows: rows, notYet: stored == nil,
-                rerunAction: hold != .none && Access.allocation.allows(roles) ? Route.orderAllocation(id).path : nil,
-                releaseAction: order.status == .confirmed && Access.allocation.allows(roles) && stored?.readyForWarehouse == true
+                rerunAction: OrderWorkflow.replannable(order.state) && Access.allocation.allows(roles) ? Route.orderAllocation(id).path : nil,
+                releaseAction: order.status == .confirmed && Access.allocation.allows(roles) && stored?.readyForWarehouse(backorderAccepted: file.backorderAccepted) == true
                     ? Route.orderRelease(id).path : nil)
         }
         actions = !Access.orderControl.allows(roles) ? [] : [OrderAction.hold, .resume, .cancel]

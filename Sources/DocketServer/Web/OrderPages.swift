@@ -82,6 +82,27 @@ struct OrderPages {
             let id = try context.orderID()
             return try await after(id, context, done: .released) { _ = try await orders.releaseToWarehouse(orderID: id, by: context) }
         }
+        routes.post(.orderBackorderServe(.parameter), .allocation) { _, context in
+            let id = try context.orderID()
+            var served = false
+            let response = try await after(id, context, done: .backorderServed) {
+                served = !(try await store.shipments.serveBackorder(orderID: id, by: context.actor)).isEmpty
+            }
+            // Nothing could be planned (no free stock yet): said as such, not as done.
+            return served || response.status != .seeOther
+                ? response : Response(status: .seeOther, headers: [.location: Route.order(id).with([("done", OrderFeedback.backorderWaiting.rawValue)])])
+        }
+        routes.post(.orderBackorderClose(.parameter), .orderControl) { request, context in
+            let id = try context.orderID()
+            let form = try await Self.form(request)
+            guard let line = form.text("line").flatMap(Int64.init) else {
+                return try await orderPage(id, context, problems: [FieldProblem("lineId", "required")], status: .unprocessableContent)
+            }
+            return try await after(id, context, done: .backorderClosed) {
+                _ = try await store.shipments.closeBackorder(
+                    orderID: id, line: ID(line), reason: form.text("reason"), version: form.text("version").flatMap(Int64.init), by: context.actor)
+            }
+        }
         routes.post(.orderAllocation(.parameter), .allocation) { _, context in
             let id = try context.orderID()
             return try await after(id, context, done: .allocated) { _ = try await orders.reallocate(orderID: id, by: context) }
@@ -198,17 +219,20 @@ struct OrderPages {
         var page = OrderPageModel(
             file, roles: context.identity?.roles ?? [], people: try await store.auth.people(for: OrderPageModel.actors(in: file)),
             language: language, problems: problems, alert: alert, newLink: newLink, done: feedback)
-        page.fulfilment = try await fulfilmentPanel(id, language)
+        page.fulfilment = try await fulfilmentPanel(file, language, roles: context.identity?.roles ?? [])
         return views.render("order", ["page": page], context: context, status: status, current: Route.orders.path)
     }
 }
 
 extension OrderPages {
-    /// 发货: the order's shipments with their status, carrier, tracking number and expected arrival, and the
-    /// after-sales cases its refusals opened; nil before the order reaches the warehouse.
-    func fulfilmentPanel(_ id: ID<Order>, _ language: Language) async throws -> OrderPageModel.FulfilmentPanel? {
+    /// 发货: the order's shipments with their status, carrier, tracking number and expected arrival, the after-sales
+    /// cases its refusals opened, and what it still owes (欠货) with the buttons to serve it now or close a line's;
+    /// nil before the order reaches the warehouse.
+    func fulfilmentPanel(_ file: OrderFile, _ language: Language, roles: Set<Role>) async throws -> OrderPageModel.FulfilmentPanel? {
+        let id = file.order.id
         let shipments = try await store.shipments.shipments(orderID: id)
-        guard !shipments.isEmpty else { return nil }
+        let account = try await store.shipments.backorders(orderID: id)
+        guard !shipments.isEmpty || account.atWarehouses else { return nil }
         let cases = try await store.cases.cases(orderID: id)
         let names = Dictionary(
             try await store.warehouses.list(ListQuery(limit: 200)).items.map { ($0.value.code, $0.value.name) }, uniquingKeysWith: { a, _ in a })
@@ -223,7 +247,17 @@ extension OrderPages {
             },
             cases: cases.map {
                 ShipmentPageModel.Link(text: "\($0.number) · \(text("case.status.\($0.status.rawValue)"))", href: Route.afterSalesCase($0.id).path)
-            })
+            },
+            owed: account.lines.filter { $0.outstanding > 0 }.map { line in
+                let ordered = file.order.lines.first { $0.id == line.lineID }
+                return OrderPageModel.FulfilmentPanel.Owed(
+                    lineID: line.lineID.rawValue, sku: line.sku,
+                    name: (language == .en ? ordered?.nameEn ?? ordered?.description : ordered?.description) ?? line.sku, ordered: line.ordered,
+                    carried: line.carried, closed: line.closed, owed: line.outstanding)
+            },
+            version: account.version,
+            serveAction: account.atWarehouses && Access.allocation.allows(roles) ? Route.orderBackorderServe(id).path : nil,
+            closeAction: account.atWarehouses && Access.orderControl.allows(roles) ? Route.orderBackorderClose(id).path : nil)
     }
 }
 
@@ -268,6 +302,7 @@ struct OrderListModel {
 /// What the order page confirms after a step (`?done=`): a fixed list, so the address carries no text of its own.
 enum OrderFeedback: String, CaseIterable {
     case reviewed, held, resumed, cancelled, confirmed, linkResent, changeApproved, changeRejected, allocated, released
+    case backorderServed, backorderWaiting, backorderClosed
 
     init(_ action: OrderAction) {
         switch action {

@@ -17,6 +17,8 @@ enum Route: Hashable, Sendable {
     case orderAllocation(ID<Order>)
     /// 下发仓库.
     case orderRelease(ID<Order>)
+    /// 补发 now (what the order owes, from free stock) and 取消欠货 (one line's, with a reason).
+    case orderBackorderServe(ID<Order>), orderBackorderClose(ID<Order>)
     case changeDecision(ID<ChangeRequest>)
     /// The customer's public confirmation page (no sign-in; the token is the key).
     case confirm(token: String)
@@ -79,6 +81,8 @@ enum Route: Hashable, Sendable {
         case .orderAction(let id, let action): "/orders/\(Self.segment(id))/\(action.rawValue)"
         case .orderAllocation(let id): "/orders/\(Self.segment(id))/allocation"
         case .orderRelease(let id): "/orders/\(Self.segment(id))/release"
+        case .orderBackorderServe(let id): "/orders/\(Self.segment(id))/backorder/serve"
+        case .orderBackorderClose(let id): "/orders/\(Self.segment(id))/backorder/close"
         case .changeDecision(let id): "/change-requests/\(Self.segment(id))/decision"
         case .confirm(let token): "/confirm/\(token)"
         case .stock: "/stock"

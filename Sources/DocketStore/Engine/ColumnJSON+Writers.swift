@@ -112,6 +112,7 @@ extension AllocationPlan.Line: ColumnJSONWritable {
     func write(to json: inout ColumnJSON.Writer) {
         json.object { json in
             json.key("allocated"); json.int(allocated)
+            if closed > 0 { json.key("closed"); json.int(closed) }
             json.key("explanation"); json.array(explanation) { json, note in json.value(note) }
             json.key("lineId"); json.int(lineID.rawValue)
             json.key("picks"); json.array(picks) { json, pick in json.value(pick) }

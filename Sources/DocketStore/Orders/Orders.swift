@@ -450,6 +450,8 @@ public struct OrderFile: Sendable {
     public var warehouseNames: [String: String]
     /// What the order's current review stage finds, from facts read in the same snapshot; nil outside review.
     public var assessment: StageAssessment?
+    /// The lines the customer agreed to receive in part, the rest as a backorder (部分发货).
+    public var backorderAccepted: Set<ID<OrderLine>>
 }
 
 extension OrderRepository {
@@ -469,7 +471,7 @@ extension OrderRepository {
                 ]
                     + Store.reviewFactStatements(
                         customerCode: order("customer_code"), orderID: id, receivedAt: order("received_at"), skus: .ofOrder(id), now: now)
-                    + [Store.allocation(id), Statement("SELECT code, name FROM warehouses", [])])
+                    + [Store.allocation(id), Statement("SELECT code, name FROM warehouses", []), Store.backorderAccepted(id)])
         } catch StoreError.guardFailed(let label) where label.hasPrefix("reference to statement 0.") {
             throw DocketError.notFound(.order, key: id.description)  // no order row to take the customer from
         }
@@ -484,6 +486,6 @@ extension OrderRepository {
             revisions: try rows[5].map(Store.revision), timers: try rows[6].map(Store.timerRecord),
             allocation: try rows[11].first.map { try Store.storedAllocation($0, lines: stored.lines) },
             warehouseNames: Dictionary(try rows[12].map { (try $0.text("code"), try $0.text("name")) }, uniquingKeysWith: { a, _ in a }),
-            assessment: assessment)
+            assessment: assessment, backorderAccepted: Set(try rows[13].map { try $0.id("line_id") }))
     }
 }

@@ -154,7 +154,8 @@ extension ProductionRepository {
     /// 进度汇报: output into stock (a `production` ledger entry on the order's warehouse), operations and milestones
     /// marked, the problem and the new expected finish kept. When the finish now falls after the promised date, the
     /// production order is flagged, the customer is told through the outbox and a change request proposes the new
-    /// date. The line the output was made for is planned again at once, before other waiting orders.
+    /// date. The line the output was made for is served at once, before other waiting orders (planned again, or once the
+    /// order is at the warehouses, sent on a backorder shipment).
     public func report(_ id: ID<ProductionOrder>, _ report: ProgressReport, by actor: Actor) async throws -> ProductionOrder {
         let order = try await productionOrder(id: id)
         let now = clock.now()
@@ -193,7 +194,7 @@ extension ProductionRepository {
             throw DocketError.conflict(.productionOrder, key: order.number)
         }
         if newlyAtRisk, let linked, let slip { await proposeNewDate(linked, slip, production: order, by: actor) }
-        if report.produced > 0, let linked { _ = try? await store.orders.reallocate(orderID: linked.id, by: actor) }
+        if report.produced > 0, let linked { _ = try? await store.orders.serve(orderID: linked.id, by: actor) }
         return try await productionOrder(id: id)
     }
 

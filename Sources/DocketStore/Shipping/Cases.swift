@@ -167,7 +167,7 @@ extension CaseRepository {
                     audit("closed", .afterSalesCase, id: id, by: actor, at: now, data: try JSONColumn.encode(["resolution": resolution.rawValue])),
                 ]
                 + (try store.shipments.orderFollows(
-                    try await store.shipments.orderSide(stored.orderID), shipment: nil, openingCases: -1, reason: stored.number, by: actor, at: now))
+                    try await store.shipments.orderSide(stored.orderID), openingCases: -1, reason: stored.number, by: actor, at: now))
             do {
                 _ = try await engine.write(statements)
                 return try await self.case(id: id)

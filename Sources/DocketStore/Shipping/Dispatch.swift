@@ -10,6 +10,8 @@ extension ShipmentRepository {
         var next: ShipmentStatus
         var statements: [Statement]
         var openingCases = 0
+        /// What the shipment carries per order line after the step, when the step changes it (a short pick).
+        var carried: [ID<OrderLine>: Int64]? = nil
     }
 
     /// Runs one step of a shipment: reads it and its order's side (`orderSide`), lets `decide` say what the step
@@ -17,18 +19,19 @@ extension ShipmentRepository {
     /// order's other shipments came first) is decided again on what is there now; a step that no longer applies is a
     /// `409` from Core. `version`, when given, is the shipment's as the person saw it.
     func step(
-        _ id: ID<Shipment>, version: Int64?, by actor: Actor, _ decide: (StoredShipment, StoredOrder, Timestamp) async throws -> StepWork?
+        _ id: ID<Shipment>, version: Int64?, by actor: Actor, _ decide: (StoredShipment, OrderSide, Timestamp) async throws -> StepWork?
     ) async throws -> StoredShipment {
         for _ in 0..<10 {
             let shipment = try await self.shipment(id: id)
             if let version, version != shipment.version { throw DocketError.versionConflict(.shipment, key: shipment.number, current: shipment.version) }
             let side = try await orderSide(shipment.orderID)
             let now = clock.now()
-            guard let work = try await decide(shipment, side.order, now) else { return shipment }
+            guard let work = try await decide(shipment, side, now) else { return shipment }
+            var after = side
+            after.set(shipment.id, status: work.next, carried: work.carried)
             let statements =
                 work.statements
-                + (try orderFollows(
-                    side, shipment: (shipment.id, work.next), openingCases: work.openingCases, reason: shipment.number, by: actor, at: now))
+                + (try orderFollows(after, openingCases: work.openingCases, reason: shipment.number, by: actor, at: now))
             do {
                 _ = try await engine.write(statements)
                 return try await self.shipment(id: id)
@@ -51,11 +54,36 @@ extension ShipmentRepository {
     }
 
     /// What a step of one of an order's shipments decides the order's side on: the order (without its lines), where
-    /// each of its shipments stands, and how many after-sales cases it has open.
+    /// each of its shipments stands and what it carries, the order's lines and plan (what it still owes), and how
+    /// many after-sales cases it has open. A step changes a copy (`set`, `added`) and decides on that.
     struct OrderSide {
         var order: StoredOrder
         var shipments: [(id: Int64, status: ShipmentStatus)]
+        /// Per shipment, per order line: what it carries.
+        var carried: [Int64: [ID<OrderLine>: Int64]]
+        var lines: [(id: ID<OrderLine>, sku: String, quantity: Int64)]
+        var plan: AllocationPlan?
         var openCases: Int
+
+        var balances: [LineBalance] {
+            Fulfilment.balances(lines: lines, plan: plan, shipments: shipments.map { ($0.status, carried[$0.id] ?? [:]) })
+        }
+
+        /// Whether the order still owes goods (a backorder not yet served or closed).
+        var backordered: Bool { balances.contains { $0.outstanding > 0 } }
+
+        mutating func set(_ id: ID<Shipment>, status: ShipmentStatus, carried lines: [ID<OrderLine>: Int64]? = nil) {
+            guard let index = shipments.firstIndex(where: { $0.id == id.rawValue }) else { return }
+            shipments[index].status = status
+            if let lines { carried[id.rawValue] = lines }
+        }
+
+        /// A shipment this write creates (not stored yet: it has no id, so it is named by a negative one).
+        mutating func added(_ lines: [ID<OrderLine>: Int64]) {
+            let id = -Int64(shipments.count + 1)
+            shipments.append((id, .toPick))
+            carried[id] = lines
+        }
     }
 
     func orderSide(_ orderID: ID<Order>) async throws -> OrderSide {
@@ -63,36 +91,46 @@ extension ShipmentRepository {
             Statement(Store.orderSQL, [orderID]),
             Statement("SELECT id, status FROM shipments WHERE order_id = $1", [orderID]),
             Statement("SELECT COUNT(*) AS n FROM after_sales_cases WHERE order_id = $1 AND status = 'open'", [orderID]),
+            Statement(
+                """
+                SELECT sl.shipment_id, sl.line_id, COALESCE(sl.picked, sl.quantity) AS quantity
+                FROM shipment_lines sl JOIN shipments sh ON sh.id = sl.shipment_id WHERE sh.order_id = $1
+                """, [orderID]),
+            Statement("SELECT id, sku, quantity FROM order_lines WHERE order_id = $1 AND removed_in_revision IS NULL ORDER BY line_no", [orderID]),
+            Statement("SELECT plan FROM order_allocations WHERE order_id = $1", [orderID]),
         ])
         guard let row = rows[0].first else { throw DocketError.notFound(.order, key: orderID.description) }
+        var carried: [Int64: [ID<OrderLine>: Int64]] = [:]
+        for row in rows[3] { carried[try row.int("shipment_id"), default: [:]][try row.id("line_id"), default: 0] += try row.int("quantity") }
         return OrderSide(
             order: try Store.order(row, lines: []),
             shipments: try rows[1].map { row in
                 guard let status = ShipmentStatus(rawValue: try row.text("status")) else { throw StoreError.decoding(column: "status") }
                 return (try row.int("id"), status)
             },
+            carried: carried,
+            lines: try rows[4].map { (try $0.id(), try $0.text("sku"), try $0.int("quantity")) },
+            plan: try rows[5].first.map { try JSONColumn.decode(AllocationPlan.self, try $0.text("plan"), column: "plan") },
             openCases: Int(try rows[2].first?.int("n") ?? 0))
     }
 
-    /// The order's side of a step: its status as all its shipments now have it, completed when everything is done
+    /// The order's side of a write to its shipments, decided on `side` as the write leaves it: its status as all its
+    /// shipments now have it (never shipped while it owes goods), completed when everything is done, nothing is owed
     /// and no case is open (`Fulfilment.orderMoves`, with the archive timer), each move with its audit event — or only
-    /// its version bumped. Either way guarded by the version read, so steps of one order's shipments serialize.
-    /// `shipment` is the one stepping and its next status; `openingCases` the cases this write opens (negative: closes).
-    func orderFollows(
-        _ side: OrderSide, shipment: (id: ID<Shipment>, next: ShipmentStatus)?, openingCases: Int, reason: String, by actor: Actor,
-        at now: Timestamp
-    ) throws -> [Statement] {
+    /// its version bumped. Either way guarded by the version read, so writes to one order's shipments serialize.
+    /// `openingCases` the cases this write opens (negative: closes).
+    func orderFollows(_ side: OrderSide, openingCases: Int, reason: String, by actor: Actor, at now: Timestamp) throws -> [Statement] {
         let order = side.order
-        let statuses = side.shipments.map { shipment?.id.rawValue == $0.id ? shipment!.next : $0.status }
-        let openCases = side.openCases + openingCases
-        let moves = try Fulfilment.orderMoves(from: order.state, number: order.number, shipments: statuses, openCases: openCases)
+        let moves = try Fulfilment.orderMoves(
+            from: order.state, number: order.number, shipments: side.shipments.map(\.status), openCases: side.openCases + openingCases,
+            backordered: side.backordered)
         guard let last = moves.last else { return [Store.touch(order, at: now)] }
         var statements = [
             Statement(
                 "UPDATE orders SET status = $3, held_from = NULL, version = version + 1, updated_at = $4 WHERE id = $1 AND version = $2",
                 [order.id, order.version, last.next.status.rawValue, now], expect: .rows(1), label: "orders.version")
         ]
-        if moves.contains(where: { $0.next.status == .shipped }) {
+        if OrderWorkflow.shippedOn.contains(last.next.status) && !OrderWorkflow.shippedOn.contains(order.status) {
             // Everything the order held has left: its allocation is spent (the plan stays as the record of the decision).
             statements.append(
                 Statement(
@@ -242,7 +280,8 @@ extension ShipmentRepository {
     /// 交付承运商: the tracking number is recorded, the stock leaves (a `shipment` movement per lot: on hand and reserved
     /// lowered, the reservation consumed), and the customer is told the tracking number and the expected arrival.
     public func ship(_ id: ID<Shipment>, trackingNumber: String, version: Int64? = nil, by actor: Actor) async throws -> StoredShipment {
-        try await step(id, version: version, by: actor) { shipment, order, now in
+        try await step(id, version: version, by: actor) { shipment, side, now in
+            let order = side.order
             let next = try ShipmentLifecycle.apply(.ship, to: shipment.status, number: shipment.number)
             let eta = try Fulfilment.ship(trackingNumber: trackingNumber, carrier: shipment.carrier, today: now.date(utcOffsetHours: 8))
             let tracking = trackingNumber.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -261,10 +300,7 @@ extension ShipmentRepository {
                         WHERE id = $1 AND reserved >= $2 AND on_hand >= $2
                         """, [line.line.lotID, quantity], expect: .rows(1), label: "stock_lots.held"),
                     Self.movement(.shipment, lot: line.line.lotID, quantity: -quantity, reserved: -quantity, reference: shipment.number, note: nil, by: actor, at: now),
-                    Statement(
-                        "DELETE FROM reservations WHERE line_id = $1 AND lot_id = $2 AND order_id = $3", [line.line.lineID, line.line.lotID, shipment.orderID],
-                        expect: .rows(1), label: "reservations"),
-                ]
+                ] + Self.consumeReservation(order: shipment.orderID, line: line.line.lineID, lot: line.line.lotID, quantity: quantity)
             }
             var message = OrderMessage(order)
             message.shipment = shipment.number

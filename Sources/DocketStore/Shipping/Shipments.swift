@@ -74,27 +74,39 @@ extension ShipmentRepository {
             """, [orderID])
     }
 
-    /// The statements that create an order's shipments from its reservations (`held` rows), numbered after the order
-    /// (`SO…-1`, `-2` in the plan's warehouse order).
-    static func creation(order: StoredOrder, held rows: [SQLRow], warehouses preferred: [String], by actor: Actor, at now: Timestamp) throws -> [Statement] {
-        var warehouseIDs: [String: Int64] = [:]
-        let held = try rows.map { row -> (warehouse: String, line: ShipmentLine) in
-            let warehouse = try row.text("warehouse")
-            warehouseIDs[warehouse] = try row.int("warehouse_id")
-            return (warehouse, ShipmentLine(
+    /// The order's reservations as `held` reads them, each with its warehouse.
+    static func heldLines(_ rows: [SQLRow]) throws -> [(warehouse: String, line: ShipmentLine)] {
+        try rows.map { row in
+            (try row.text("warehouse"), ShipmentLine(
                 lineID: try row.id("line_id"), sku: try row.text("sku"), lotID: try row.id("lot_id"), location: try row.text("location"),
                 lot: try row.text("lot_code"), expiry: try row.optionalDate("expiry_date"), quantity: try row.int("quantity")))
         }
+    }
+
+    /// The statements that create shipments of `order` for `held` (what it reserved for them, with each lot's
+    /// warehouse), one per warehouse in the plan's order (`Fulfilment.split`), numbered after the order from
+    /// `after + 1` (`SO…-1`, `-2`; a backorder's continue the count), each with its first audit event.
+    static func creation(
+        order: StoredOrder, held: [(warehouse: String, line: ShipmentLine)], warehouses preferred: [String], after existing: Int = 0, by actor: Actor,
+        at now: Timestamp
+    ) -> (numbers: [String], statements: [Statement]) {
         var statements: [Statement] = []
-        let splits = Fulfilment.split(held, preferred: preferred)
-        for (index, split) in splits.enumerated() {
-            let number = "\(order.number)-\(index + 1)"
-            statements.append(
+        var numbers: [String] = []
+        for (index, split) in Fulfilment.split(held, preferred: preferred).enumerated() {
+            let number = "\(order.number)-\(existing + index + 1)"
+            numbers.append(number)
+            statements += [
                 Statement(
                     """
                     INSERT INTO shipments (number, order_id, warehouse_id, status, created_at, version)
-                    VALUES ($1, $2, $3, 'to_pick', $4, 1)
-                    """, [number, order.id, warehouseIDs[split.warehouse]!, now], expect: .rows(1), label: "shipments"))
+                    SELECT $1, $2, id, 'to_pick', $4, 1 FROM warehouses WHERE code = $3
+                    """, [number, order.id, split.warehouse, now], expect: .rows(1), label: "shipments"),
+                Statement(
+                    """
+                    INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data)
+                    SELECT $2, $3, $4, $5, id, '{}' FROM shipments WHERE number = $1
+                    """, [number, now, actor.description, "created", EntityKind.shipment.rawValue], expect: .rows(1), label: "audit_events"),
+            ]
             // Named by the shipment's number, so the statements need not know where in the write they stand.
             for line in split.lines {
                 statements.append(
@@ -103,14 +115,21 @@ extension ShipmentRepository {
                         [number, line.lineID, line.lotID, line.quantity], expect: .rows(1), label: "shipment_lines"))
             }
         }
-        // Each new shipment's first event; an order is released once, so its shipments are all these.
-        statements.append(
+        return (numbers, statements)
+    }
+
+    /// Lowers the order's reservation of `lot` for `line` by `quantity` (what a shipment used or found missing): the
+    /// row goes when that was all of it. A backorder may reserve a lot the line already holds for an earlier
+    /// shipment, so one row can stand for two shipments. Guarded: the reservation must hold that much.
+    static func consumeReservation(order: ID<Order>, line: ID<OrderLine>, lot: ID<StockLot>, quantity: Int64) -> [Statement] {
+        let binds: [any SQLBindable] = [line, lot, order, quantity]
+        return [
             Statement(
-                """
-                INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data)
-                SELECT $2, $3, $4, $5, id, '{}' FROM shipments WHERE order_id = $1
-                """, [order.id, now, actor.description, "created", EntityKind.shipment.rawValue], expect: .rows(splits.count), label: "audit_events"))
-        return statements
+                "UPDATE reservations SET quantity = quantity WHERE line_id = $1 AND lot_id = $2 AND order_id = $3 AND quantity >= $4", binds,
+                expect: .rows(1), label: "reservations"),
+            Statement("DELETE FROM reservations WHERE line_id = $1 AND lot_id = $2 AND order_id = $3 AND quantity = $4", binds),
+            Statement("UPDATE reservations SET quantity = quantity - $4 WHERE line_id = $1 AND lot_id = $2 AND order_id = $3 AND quantity > $4", binds),
+        ]
     }
 
     static let select = """
@@ -205,7 +224,7 @@ extension ShipmentRepository {
     /// and `reserved` lowered with it) and the order line is left short on the shortage workbench. The order's status
     /// follows (`Fulfilment.orderMove`). `version` is the shipment's as the picker saw it.
     public func confirmPick(_ id: ID<Shipment>, picked: [PickedQuantity], version: Int64? = nil, by actor: Actor) async throws -> StoredShipment {
-        try await step(id, version: version, by: actor) { shipment, _, now in
+        try await step(id, version: version, by: actor) { shipment, side, now in
             let next = try ShipmentLifecycle.apply(.pick, to: shipment.status, number: shipment.number)
             let outcomes = try Fulfilment.confirmPick(shipment.lines.map(\.line), picked: picked)
             var statements = [
@@ -240,22 +259,29 @@ extension ShipmentRepository {
                     Self.movement(
                         .adjustment, lot: line.lotID, quantity: -outcome.short, reserved: -outcome.short, reference: shipment.number,
                         note: "short pick", by: actor, at: now),
-                    outcome.picked > 0
-                        ? Statement("UPDATE reservations SET quantity = $3 WHERE line_id = $1 AND lot_id = $2", [line.lineID, line.lotID, outcome.picked])
-                        : Statement("DELETE FROM reservations WHERE line_id = $1 AND lot_id = $2", [line.lineID, line.lotID]),
-                ]
+                ] + Self.consumeReservation(order: shipment.orderID, line: line.lineID, lot: line.lotID, quantity: outcome.short)
+                // Other lots may have it free: the line is served as a backorder as soon as the timer runs.
+                statements.append(
+                    Statement(
+                        SQL(
+                            """
+                            INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts)
+                            SELECT 'serve_waiting', 'product', product_id, $2, $2, 0 FROM stock_lots WHERE id = $1
+                            \(Store.pendingTimerUpsert)
+                            """), [line.lotID, now]))
             }
             let shorts = outcomes.filter { $0.short > 0 }
-            if !shorts.isEmpty, let stored = try await store.orders.orderAllocation(orderID: shipment.orderID).allocation {
-                // The plan says what is missing, so the line shows on the shortage workbench.
-                var plan = stored.plan
+            if !shorts.isEmpty, var plan = side.plan {
+                // The plan says what is missing, so the line shows on the shortage workbench, and is served as a
+                // backorder when stock arrives.
                 for outcome in shorts { plan.shortPicked(line: outcome.line.lineID, lot: outcome.line.lotID, quantity: outcome.short) }
                 statements.append(
                     Statement(
                         "UPDATE order_allocations SET plan = $2, status = $3, version = version + 1 WHERE order_id = $1",
                         [shipment.orderID, try JSONColumn.encode(plan), plan.status.rawValue], expect: .rows(1), label: "order_allocations"))
             }
-            return StepWork(next: next, statements: statements)
+            let carried = outcomes.reduce(into: [ID<OrderLine>: Int64]()) { $0[$1.line.lineID, default: 0] += $1.picked }
+            return StepWork(next: next, statements: statements, carried: carried)
         }
     }
 

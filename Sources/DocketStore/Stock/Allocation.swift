@@ -16,8 +16,12 @@ public struct StoredAllocation: Sendable, Hashable, Codable {
     /// The plan's status while the order holds it (nil once released).
     public var planStatus: AllocationPlan.Status? { AllocationPlan.Status(rawValue: status.rawValue) }
 
-    /// Whether the warehouse may take the order over (`OrderWorkflow.checkRelease`).
-    public var readyForWarehouse: Bool { OrderWorkflow.checkRelease(planStatus: planStatus, firm: firm) }
+    /// Whether the warehouse may take the order over (`OrderWorkflow.checkRelease`): `backorderAccepted` are the
+    /// lines the customer agreed to receive in part.
+    public func readyForWarehouse(backorderAccepted: Set<ID<OrderLine>> = []) -> Bool {
+        OrderWorkflow.checkRelease(
+            planStatus: planStatus, firm: firm, shortLines: plan.lines.filter { $0.short > 0 }.map(\.lineID), backorderAccepted: backorderAccepted)
+    }
 }
 
 /// What allocating an order reads, in one snapshot: the order's lines with their products, every lot of those
@@ -121,6 +125,12 @@ extension Store {
         ]
     }
 
+    /// The order's lines with a 部分发货 decision (`line_id`).
+    static func backorderAccepted(_ orderID: any SQLBindable) -> Statement {
+        Statement(
+            "SELECT DISTINCT line_id FROM shortage_decisions WHERE order_id = $1 AND kind = $2", [orderID, ShortageOption.Kind.partialShipment.rawValue])
+    }
+
     static func allocation(_ orderID: any SQLBindable) -> Statement {
         Statement("SELECT * FROM order_allocations WHERE order_id = $1", [orderID])
     }
@@ -128,7 +138,8 @@ extension Store {
 
 extension OrderRepository {
     /// Reads what planning `lines` of `order` needs (the order's current lines unless a change brings new ones).
-    func allocationInput(_ order: StoredOrder, lines given: [OrderIntake.PricedLine]? = nil) async throws -> AllocationInput {
+    /// `preempting`: an urgent order may take unconfirmed orders' soft reservations (a backorder never does).
+    func allocationInput(_ order: StoredOrder, lines given: [OrderIntake.PricedLine]? = nil, preempting: Bool = true) async throws -> AllocationInput {
         // The order's lines as stored (with their ids) unless a change brings its own.
         let lines: [OrderIntake.PricedLine]
         if let given { lines = given } else { lines = try await engine.read(Statement(Store.linesSQL, [order.id])).map { try Store.orderLine($0) } }
@@ -153,7 +164,7 @@ extension OrderRepository {
         }
         var input = try allocationInput(
             order, lines: lines, refs: refs, products: results[0], supply: results[1...3], producedLots: producedLots)
-        if policy.allocation.preemptSoftReservations { try await preempt(&input, order: order, skus: skuList) }
+        if preempting && policy.allocation.preemptSoftReservations { try await preempt(&input, order: order, skus: skuList) }
         return input
     }
 
@@ -427,18 +438,20 @@ extension OrderRepository {
     }
 
     /// Serves orders waiting for a product (stock came in or was given back): the orders holding stock whose plan is
-    /// short of it, most urgent first, then first come first served (`DemandPriority`), each planned again in turn
+    /// short of it (or, at the warehouses, owe made-to-order goods of it: their plan is not short, only produced), most urgent first, then first come first served (`DemandPriority`), each planned again in turn
     /// so an earlier one takes what arrived first. Returns the orders planned, in that order.
     @discardableResult
     public func serveWaiting(productID: Int64, by actor: Actor, limit: Int = 200) async throws -> [ID<Order>] {
+        let released = OrderWorkflow.released.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let rows = try await engine.read(
             Statement(
                 SQL(
                     """
                     SELECT o.id, o.urgent, o.type, o.received_at FROM orders o JOIN order_allocations a ON a.order_id = o.id
-                    WHERE a.status IN ('partial', 'none') AND \(Store.holdsStockCondition)
+                    WHERE \(Store.holdsStockCondition)
                       AND EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.sku = l.sku
-                                  WHERE l.order_id = o.id AND l.removed_in_revision IS NULL AND p.id = $1)
+                                  WHERE l.order_id = o.id AND l.removed_in_revision IS NULL AND p.id = $1
+                                    AND (a.status IN ('partial', 'none') OR (p.make_to_order = TRUE AND o.status IN (\(released)))))
                     ORDER BY o.received_at, o.id LIMIT $2
                     """), [productID, Int64(limit)]))
         let waiting = try rows.map { row in
@@ -449,8 +462,7 @@ extension OrderRepository {
         var served: [ID<Order>] = []
         for demand in waiting {
             do {
-                _ = try await reallocate(orderID: demand.orderID, by: actor)
-                served.append(demand.orderID)
+                if try await serve(orderID: demand.orderID, by: actor) { served.append(demand.orderID) }
             } catch DocketError.illegalTransition {
                 continue  // it moved on meanwhile
             }
@@ -458,31 +470,53 @@ extension OrderRepository {
         return served
     }
 
-    /// 下发仓库: hands a confirmed order whose plan is full and firm to the warehouse (status `allocated`), guarded by the
-    /// order's version and by the plan as read (a re-plan meanwhile makes it a `409`); one shipment per warehouse
-    /// holding its stock is created in the same write, its lines the order's reservations.
+    /// 下发仓库: hands a confirmed order whose plan is full and firm — or short only where the customer agreed to take
+    /// the rest as a backorder (部分发货) — to the warehouse (status `allocated`), guarded by the order's version and by
+    /// the plan as read (a re-plan meanwhile makes it a `409`); one shipment per warehouse holding its stock is
+    /// created in the same write, its lines the order's reservations.
     public func releaseToWarehouse(orderID: ID<Order>, by actor: Actor) async throws -> StoredOrder {
         let read = try await orderAllocation(orderID: orderID)
         guard read.order.status == .confirmed else {
             throw DocketError.illegalTransition(number: read.order.number, from: read.order.status, action: .allocate)
         }
-        guard let stored = read.allocation, stored.readyForWarehouse else { throw DocketError.conflict(.order, key: read.order.number, because: "notFullyAllocated") }
+        let accepted = try await backorderAccepted(orderID: orderID)
+        guard let stored = read.allocation, stored.readyForWarehouse(backorderAccepted: accepted) else {
+            throw DocketError.conflict(.order, key: read.order.number, because: "notFullyAllocated")
+        }
         do {
             // The warehouses' shipments, from what the order holds now (the plan's guard below keeps it so).
-            let held = try await engine.read(ShipmentRepository.held(orderID))
-            let shipments = try ShipmentRepository.creation(order: read.order, held: held, warehouses: stored.plan.warehouses, by: actor, at: clock.now())
+            let held = try ShipmentRepository.heldLines(try await engine.read(ShipmentRepository.held(orderID)))
+            let shipments = ShipmentRepository.creation(order: read.order, held: held, warehouses: stored.plan.warehouses, by: actor, at: clock.now())
             return try await transition(orderID: orderID, .allocate, reason: nil, by: actor, read: read.order) { _, _, _, _ in
-                shipments + [
+                shipments.statements + [
                     Statement(
                         """
                         UPDATE order_allocations SET version = version + 1
-                        WHERE order_id = $1 AND status = 'full' AND firm = TRUE AND planned_at = $2
-                        """, [orderID, stored.plannedAt], expect: .rows(1), label: "order_allocations.unchanged")
+                        WHERE order_id = $1 AND status = $3 AND firm = TRUE AND planned_at = $2
+                        """, [orderID, stored.plannedAt, stored.status.rawValue], expect: .rows(1), label: "order_allocations.unchanged")
                 ]
             }
         } catch StoreError.guardFailed(let label) where label == "order_allocations.unchanged" {
             throw DocketError.conflict(.order, key: read.order.number, because: "notFullyAllocated")
         }
+    }
+
+    /// The order's lines the customer agreed to receive in part, the rest as a backorder (部分发货 on the shortage
+    /// workbench).
+    public func backorderAccepted(orderID: ID<Order>) async throws -> Set<ID<OrderLine>> {
+        Set(try await engine.read(Store.backorderAccepted(orderID)).map { try $0.id("line_id") })
+    }
+
+    /// Serves what an order waits for: planned again while it has not gone to the warehouses, else its backorder
+    /// (`ShipmentRepository.serveBackorder`). Returns whether anything was planned.
+    @discardableResult
+    public func serve(orderID: ID<Order>, by actor: Actor) async throws -> Bool {
+        let order = try await order(id: orderID)
+        if OrderWorkflow.released.contains(order.status) {
+            return !(try await store.shipments.serveBackorder(orderID: orderID, by: actor)).isEmpty
+        }
+        _ = try await reallocate(orderID: orderID, by: actor)
+        return true
     }
 
     /// Guards whose failure means "the world changed while we planned": read again and plan again.

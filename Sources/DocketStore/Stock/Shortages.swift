@@ -43,7 +43,7 @@ extension OrderRepository {
             Statement(
                 SQL(
                     """
-                    SELECT o.id, o.number, o.customer_code, c.name AS customer_name, o.urgent, o.type, o.received_at, o.promised_date,
+                    SELECT o.id, o.number, o.status AS order_status, o.customer_code, c.name AS customer_name, o.urgent, o.type, o.received_at, o.promised_date,
                            o.delivery_address, a.status, a.firm, a.plan, a.planned_at, a.expires_at
                     FROM orders o JOIN order_allocations a ON a.order_id = o.id LEFT JOIN customers c ON c.code = o.customer_code
                     WHERE a.status IN ('partial', 'none') AND \(Store.holdsStockCondition)
@@ -128,7 +128,8 @@ extension OrderRepository {
                     Shortage.Facts(
                         sku: line.sku, short: line.short, allocated: line.allocated, elsewhere: elsewhere, supplier: supplier,
                         substitutes: substitutes, shipFrom: shipFrom, receiveAt: receiveAt, promised: try order.row.optionalDate("promised_date"),
-                        producible: producible.contains(line.sku)),
+                        producible: producible.contains(line.sku),
+                        atWarehouses: OrderWorkflow.released.contains(OrderStatus(rawValue: try order.row.text("order_status")) ?? .confirmed)),
                     today: today)
                 result.append(
                     ShortLine(
