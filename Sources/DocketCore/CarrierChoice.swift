@@ -300,3 +300,28 @@ extension CarrierChoice {
         return (option, reason)
     }
 }
+
+extension ModeRules {
+    /// The rules as configured (`--shipping-modes`): `key=value` pairs separated by commas, each overriding the
+    /// standard one — `small-kg`, `small-litres`, `valuable-yuan`, `heavy-kg`, `bulky-litres`, `rail-km`, `air-km`,
+    /// `volumetric` (cm³ per kg). Nil when a key is unknown or a value is not a whole number in its range.
+    public static func parse(_ text: String) -> ModeRules? {
+        var rules = ModeRules.standard
+        for part in text.split(separator: ",") {
+            let pair = part.split(separator: "=").map { $0.trimmingSpaces() }
+            guard pair.count == 2, let value = Int64(pair[1]) else { return nil }
+            switch (pair[0], value) {
+            case ("small-kg", 1...10_000): rules.smallMaxKg = value
+            case ("small-litres", 1...100_000): rules.smallMaxCm3 = value * 1_000
+            case ("valuable-yuan", 0...Bounds.amountMinor / 100): rules.valuableMinor = value * 100
+            case ("heavy-kg", 1...100_000): rules.heavyFromKg = value
+            case ("bulky-litres", 1...1_000_000): rules.bulkyFromCm3 = value * 1_000
+            case ("rail-km", 0...10_000): rules.railFromKm = Int(value)
+            case ("air-km", 0...10_000): rules.airFromKm = Int(value)
+            case ("volumetric", 1_000...20_000): rules.volumetricDivisor = value
+            default: return nil
+            }
+        }
+        return rules
+    }
+}

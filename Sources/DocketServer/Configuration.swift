@@ -55,6 +55,8 @@ public struct DocketConfiguration: Sendable, Hashable {
         case minimumShelfLife = "DOCKET_MINIMUM_SHELF_LIFE"
         case preemptSoftReservations = "DOCKET_PREEMPT_SOFT_RESERVATIONS"
         case archiveAfterDays = "DOCKET_ARCHIVE_AFTER_DAYS"
+        case shippingModes = "DOCKET_SHIPPING_MODES"
+        case packing = "DOCKET_PACKING"
 
         public var option: String {
             switch self {
@@ -78,6 +80,8 @@ public struct DocketConfiguration: Sendable, Hashable {
             case .minimumShelfLife: "--minimum-shelf-life"
             case .preemptSoftReservations: "--preempt-soft-reservations"
             case .archiveAfterDays: "--archive-after-days"
+            case .shippingModes: "--shipping-modes"
+            case .packing: "--packing"
             }
         }
     }
@@ -162,6 +166,17 @@ public struct DocketConfiguration: Sendable, Hashable {
         if let (text, source) = value(.serviceWindows) {
             if let windows = OrderPolicy.parseWindows(text) { configuration.orders.serviceWindows = windows } else {
                 problems.append("\(source): '\(text)' is not like STOCK=30,RUSH=7,VOR=7 (days 1–365)")
+            }
+        }
+        if let (text, source) = value(.shippingModes) {
+            if let rules = ModeRules.parse(text) { configuration.orders.modeRules = rules } else {
+                problems.append(
+                    "\(source): '\(text)' is not like small-kg=20,small-litres=100,valuable-yuan=5000,heavy-kg=100,bulky-litres=1000,rail-km=800,air-km=1000,volumetric=6000")
+            }
+        }
+        if let (text, source) = value(.packing) {
+            if let rules = PackingRules.parse(text) { configuration.orders.packingRules = rules } else {
+                problems.append("\(source): '\(text)' is not like max-kg=30,max-litres=120,max-packages=200 (at most 10000 kg and 100000 litres)")
             }
         }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }

@@ -77,6 +77,12 @@ struct Serve: AsyncParsableCommand {
     var confirmationExpiry: String?
     @Option(name: .customLong("archive-after-days"), help: "Days after completion an order is archived (default 30). Env: DOCKET_ARCHIVE_AFTER_DAYS.")
     var archiveAfterDays: String?
+
+    @Option(name: .customLong("shipping-modes"), help: "Carrier mode rules, e.g. small-kg=20,valuable-yuan=5000,heavy-kg=100,rail-km=800,air-km=1000. Env: DOCKET_SHIPPING_MODES.")
+    var shippingModes: String?
+
+    @Option(name: .customLong("packing"), help: "Package limits for suggested packing, e.g. max-kg=30,max-litres=120,max-packages=200. Env: DOCKET_PACKING.")
+    var packing: String?
     @Option(name: .customLong("service-windows"), help: "Days per order type, e.g. STOCK=30,RUSH=7,VOR=7. Env: DOCKET_SERVICE_WINDOWS.")
     var serviceWindows: String?
     @Option(name: .customLong("timer-interval"), help: "Seconds between timer runs on this node (default 15). Env: DOCKET_TIMER_INTERVAL.")
@@ -103,6 +109,8 @@ struct Serve: AsyncParsableCommand {
         extra[.confirmationHours] = confirmationHours
         extra[.reminderHours] = reminderHours
         extra[.archiveAfterDays] = archiveAfterDays
+        extra[.shippingModes] = shippingModes
+        extra[.packing] = packing
         extra[.confirmationExpiry] = confirmationExpiry
         extra[.serviceWindows] = serviceWindows
         extra[.timerInterval] = timerInterval

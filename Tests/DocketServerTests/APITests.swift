@@ -342,6 +342,24 @@ struct ConfigurationTests {
         #expect(error?.problems.count == 3)
     }
 
+    /// The carrier mode and packing rules are settings: any subset of their keys, the rest standard; a bad key or
+    /// value is named with the form it takes.
+    @Test func shippingRuleSettings() throws {
+        let standard = try DocketConfiguration.load(environment: [:]).orders
+        #expect(standard.modeRules == .standard && standard.packingRules == .standard)
+        let set = try DocketConfiguration.load(
+            commandLine: [.packing: "max-kg=25, max-packages=50"],
+            environment: ["DOCKET_SHIPPING_MODES": "small-kg=10,valuable-yuan=20000,air-km=1500,small-litres=60", "DOCKET_PACKING": "max-kg=5"])
+        #expect(set.orders.modeRules == ModeRules(smallMaxKg: 10, smallMaxCm3: 60_000, valuableMinor: 2_000_000, airFromKm: 1_500))
+        #expect(set.orders.packingRules == PackingRules(maxPackageGrams: 25_000, maxPackages: 50), "the command line wins")
+        let error = #expect(throws: ConfigurationError.self) {
+            _ = try DocketConfiguration.load(environment: ["DOCKET_SHIPPING_MODES": "fast=1", "DOCKET_PACKING": "max-kg=20000"])
+        }
+        #expect(error?.problems.count == 2 && error?.description.contains("max-kg=30") == true)
+        #expect(ModeRules.parse("volumetric=5000") == ModeRules(volumetricDivisor: 5_000))
+        #expect(ModeRules.parse("rail-km") == nil && ModeRules.parse("heavy-kg=0") == nil && PackingRules.parse("max-litres=x") == nil)
+    }
+
     @Test func everyMalformedSettingIsNamed() {
         let error = #expect(throws: ConfigurationError.self) {
             _ = try DocketConfiguration.load(

@@ -207,6 +207,28 @@ struct BackorderConformanceTests {
         }
     }
 
+    /// The packing and carrier mode rules are the store's policy (`--packing`, `--shipping-modes`): a 1 kg package
+    /// limit packs three P001 of 350 g two to a package; a 1 kg heavy threshold sends them by road, not express.
+    @Test(arguments: Engine.available)
+    func packingAndModeRulesComeFromThePolicy(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { base in
+            let order = try await shipmentTests.releasedSplitOrder(base)
+            try await dispatchCarriers(base)
+            var policy = OrderPolicy()
+            policy.packingRules = try #require(PackingRules.parse("max-kg=1"))
+            policy.modeRules = try #require(ModeRules.parse("small-kg=1,heavy-kg=1"))
+            let strict = Store(engine: base.engine, clock: clock, logger: base.logger, policy: policy)
+            let sh = try #require(try await base.shipments.shipments(orderID: order.id).first { $0.warehouse == "SH" })
+            let picked = try await base.shipments.confirmPick(sh.id, picked: shipmentTests.pickAll(sh), by: clerk)
+            let standard = try await base.shipments.suggestedPackages(picked.id)
+            let small = try await strict.shipments.suggestedPackages(picked.id)
+            #expect(standard.count == 1 && small.count == 2, "\(standard.map(\.weightGrams)) \(small.map(\.weightGrams))")
+            _ = try await strict.shipments.pack(picked.id, packages: nil, by: clerk)
+            #expect(try await base.shipments.carrierDecision(picked.id).rule != strict.shipments.carrierDecision(picked.id).rule)
+        }
+    }
+
     func dispatchCarriersOnce(_ store: Store) async throws {
         if try await store.engine.read(Statement("SELECT COUNT(*) AS n FROM carriers"))[0].int("n") == 0 { try await dispatchCarriers(store) }
     }
