@@ -36,6 +36,15 @@ func profile(
 }
 
 @Suite struct CarrierChoiceTests {
+    /// A pack form's problems name the package and the field as the form labels them, never the path.
+    @Test func packFormFieldsAreSaidInWords() {
+        for field in ["weightKg", "lengthMm", "widthMm", "heightMm", "volumeCm3"] {
+            let zh = FieldLabel.text("packages[0].\(field)", in: .zhCN)
+            #expect(zh.hasPrefix("包裹") && zh.contains("1") && !zh.contains(field), "\(zh)")
+            #expect(!FieldLabel.text("packages[1].\(field)", in: .en).contains(field))
+        }
+    }
+
     @Test func anOrdinaryParcelGoesTheCheapestWayAndEveryOtherOptionSaysWhyItLost() throws {
         let decision = CarrierChoice.choose(profile(kg: 3), carriers: testCarriers)
         #expect(decision.rule == .parcel)

@@ -50,7 +50,7 @@ import Testing
         keys.formUnion(OrderStatus.allCases.map { "order.status.\($0.rawValue)" })
         // The order's own audit actions besides the transitions (Store: audit("…", .order, …)).
         let orderEvents = ["received", "info_updated", "change_requested", "change_rejected", "revised", "confirmation_reminder",
-                           "confirmation_resent", "confirmation_link_issued"]
+                           "confirmation_resent", "confirmation_link_issued", "backorder_served", "backorder_closed"]
         keys.formUnion((OrderAction.allCases.map(\.rawValue) + orderEvents).map { "order.action.\($0)" })
         keys.formUnion(TimerOutcome.allCases.map { "timer.outcome.\($0.rawValue)" })
         keys.formUnion(OrderType.allCases.map { "order.type.\($0.rawValue)" })

@@ -205,12 +205,12 @@ enum ShippingTemplates {
         <article class="sheet a4" id="pick-list">
         <header class="doc-head"><h1>{{t.ui.ship.pickList}}</h1><p>{{title}} · {{t.ui.ship.printedAt}}{{printedAt}}</p></header>
         {{#empty}}<p class="empty">{{t.ui.ship.pickListEmpty}}</p>{{/empty}}
-        {{#warehouses}}<h2>{{name}}</h2>
+        {{#warehouses}}<section class="wave-warehouse"><h2>{{name}}</h2>
         <table class="doc-table"><thead><tr><th>{{t.ui.field.location}}</th><th>{{t.ui.field.sku}}</th><th>{{t.ui.ship.goods}}</th><th>{{t.ui.field.lot}}</th><th>{{t.ui.field.expiryDate}}</th><th class="num">{{t.ui.field.quantity}}</th><th>{{t.ui.ship.forShipments}}</th><th class="tick">{{t.ui.ship.tick}}</th></tr></thead>
         <tbody>{{#rows}}<tr><td class="strong">{{location}}</td><td>{{sku}}</td><td>{{name}}</td><td>{{lot}}</td><td>{{expiry}}</td><td class="num">{{quantity}}</td><td>{{shipments}}</td><td class="tick">☐</td></tr>{{/rows}}</tbody></table>
-        {{/warehouses}}
-        <div class="barcodes">{{#shipments}}<figure><div class="code">{{{barcode}}}</div><figcaption>{{number}} · {{order}}</figcaption></figure>{{/shipments}}</div>
         <p class="signature">{{t.ui.ship.picker}}＿＿＿＿＿＿　{{t.ui.ship.checker}}＿＿＿＿＿＿</p>
+        </section>{{/warehouses}}
+        <div class="barcodes">{{#shipments}}<figure><div class="code">{{{barcode}}}</div><figcaption>{{number}} · {{order}}</figcaption></figure>{{/shipments}}</div>
         </article>
         {{/page}}
         {{/content}}
@@ -311,6 +311,8 @@ enum ShippingTemplates {
           .no-print { display: none; }
           .sheet { box-shadow: none; margin: 0; break-after: page; }
           .sheet[hidden] { display: none; }
+          /* A wave over several warehouses: each warehouse's pickers get their own page. */
+          .wave-warehouse + .wave-warehouse { break-before: page; }
         }
         """
 }
