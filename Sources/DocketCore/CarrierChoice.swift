@@ -307,10 +307,10 @@ extension ModeRules {
     /// `volumetric` (cm³ per kg). Nil when a key is unknown or a value is not a whole number in its range.
     public static func parse(_ text: String) -> ModeRules? {
         var rules = ModeRules.standard
-        for part in text.split(separator: ",") {
-            let pair = part.split(separator: "=").map { $0.trimmingSpaces() }
-            guard pair.count == 2, let value = Int64(pair[1]) else { return nil }
-            switch (pair[0], value) {
+        guard let pairs = OrderPolicy.settingPairs(text) else { return nil }
+        for (key, text) in pairs {
+            guard let value = Int64(text) else { return nil }
+            switch (key, value) {
             case ("small-kg", 1...10_000): rules.smallMaxKg = value
             case ("small-litres", 1...100_000): rules.smallMaxCm3 = value * 1_000
             case ("valuable-yuan", 0...Bounds.amountMinor / 100): rules.valuableMinor = value * 100

@@ -55,14 +55,24 @@ public struct OrderPolicy: Sendable, Hashable {
     /// Parses `STOCK=30,RUSH=7,VOR=7` (the configuration's spelling).
     public static func parseWindows(_ text: String) -> [OrderType: Int]? {
         var windows = OrderPolicy.standard.serviceWindows
-        for part in text.split(separator: ",") {
-            let pair = part.split(separator: "=").map { $0.trimmingSpaces() }
-            guard pair.count == 2, let type = OrderType(rawValue: pair[0].uppercased()), let days = Int(pair[1]),
-                (1...365).contains(days)
-            else { return nil }
+        guard let pairs = settingPairs(text) else { return nil }
+        for (key, value) in pairs {
+            guard let type = OrderType(rawValue: key.uppercased()), let days = Int(value), (1...365).contains(days) else { return nil }
             windows[type] = days
         }
         return windows
+    }
+
+    /// A setting written as `key=value` pairs separated by commas (spaces around either ignored); nil when a part
+    /// is not one such pair.
+    static func settingPairs(_ text: String) -> [(key: String, value: String)]? {
+        var pairs: [(key: String, value: String)] = []
+        for part in text.split(separator: ",") {
+            let pair = part.split(separator: "=").map { $0.trimmingSpaces() }
+            guard pair.count == 2 else { return nil }
+            pairs.append((pair[0], pair[1]))
+        }
+        return pairs
     }
 }
 

@@ -448,10 +448,10 @@ extension PackingRules {
     /// e.g. `max-kg=25,max-litres=100`. Nil when a key is unknown or a value is out of range (a package's bounds).
     public static func parse(_ text: String) -> PackingRules? {
         var rules = PackingRules.standard
-        for part in text.split(separator: ",") {
-            let pair = part.split(separator: "=").map { $0.trimmingSpaces() }
-            guard pair.count == 2, let value = Int64(pair[1]) else { return nil }
-            switch (pair[0], value) {
+        guard let pairs = OrderPolicy.settingPairs(text) else { return nil }
+        for (key, text) in pairs {
+            guard let value = Int64(text) else { return nil }
+            switch (key, value) {
             case ("max-kg", 1...(PackageDraft.maxGrams / 1_000)): rules.maxPackageGrams = value * 1_000
             case ("max-litres", 1...(PackageDraft.maxCm3 / 1_000)): rules.maxPackageCm3 = value * 1_000
             case ("max-packages", 1...1_000): rules.maxPackages = Int(value)
