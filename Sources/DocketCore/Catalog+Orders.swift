@@ -7,6 +7,7 @@ extension Catalog {
         .merging(zhCNReplenishment) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(zhCNShipping) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(zhCNShippingPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
+        .merging(zhCNNotices) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
     static let en = enBase.merging(enOrders) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enHardening) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
@@ -14,6 +15,7 @@ extension Catalog {
         .merging(enReplenishment) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enShipping) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enShippingPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
+        .merging(enNotices) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
 
     static let zhCNOrders: [String: String] = [
         "entity.reviewRule": "审核规则",

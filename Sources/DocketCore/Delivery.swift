@@ -240,4 +240,10 @@ extension OrderWorkflow {
     public static func onCompletion(now: Timestamp, policy: OrderPolicy) -> [OrderEffect] {
         [.startTimer(.archive, due: now.adding(days: policy.archiveAfterDays))]
     }
+
+    /// What entering a status by a shipment's step makes happen besides the move: the customer hears when the last
+    /// of the order's goods was signed for.
+    public static func onEntering(_ status: OrderStatus) -> [OrderEffect] {
+        status == .delivered ? [.notify(.delivered)] : []
+    }
 }

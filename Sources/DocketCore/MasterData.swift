@@ -160,11 +160,13 @@ public struct Customer: Sendable, Hashable, Codable {
     public var creditRating: CreditRating
     public var invoice: InvoiceInfo?
     public var notes: String?
+    /// The language the customer is written to in (order messages); zh-CN unless set.
+    public var language: Language
 
     public init(
         code: String, name: String, contacts: [Contact] = [], addresses: [Address] = [],
         creditLimit: Money = .zero(), paymentTermsDays: Int = 0, creditRating: CreditRating = .B,
-        invoice: InvoiceInfo? = nil, notes: String? = nil
+        invoice: InvoiceInfo? = nil, notes: String? = nil, language: Language = .default
     ) {
         self.code = code
         self.name = name
@@ -175,10 +177,11 @@ public struct Customer: Sendable, Hashable, Codable {
         self.creditRating = creditRating
         self.invoice = invoice
         self.notes = notes
+        self.language = language
     }
 
     private enum CodingKeys: String, CodingKey {
-        case code, name, contacts, addresses, creditLimit, paymentTermsDays, creditRating, invoice, notes
+        case code, name, contacts, addresses, creditLimit, paymentTermsDays, creditRating, invoice, notes, language
     }
 
     public init(from decoder: any Decoder) throws {
@@ -192,6 +195,7 @@ public struct Customer: Sendable, Hashable, Codable {
         creditRating = try c.decode(.creditRating, default: .B)
         invoice = try c.decodeIfPresent(InvoiceInfo.self, forKey: .invoice)
         notes = try c.decodeIfPresent(String.self, forKey: .notes)
+        language = try c.decode(.language, default: .default)
     }
 
     public func validate() throws(DocketError) {

@@ -138,6 +138,8 @@ public enum NotificationTopic: String, Sendable, Codable, CaseIterable {
     case delayed = "order.delayed"
     /// A shipment was handed to the carrier: its tracking number and the expected arrival.
     case shipped = "order.shipped"
+    /// Every shipment of the order was signed for.
+    case delivered = "order.delivered"
 }
 
 /// Something a decision makes happen besides the state change, applied by the store in the same transaction.

@@ -26,6 +26,17 @@ public struct DocketConfiguration: Sendable, Hashable {
     public var orders: OrderPolicy = .standard
     /// How often this node's timer worker looks for due timers (seconds).
     public var timerInterval: Int = 15
+    /// Where customers' e-mail goes out; nil: e-mail is written to the log only.
+    public var smtp: SMTPSettings?
+    /// The SMS gateway; nil: SMS is written to the log only.
+    public var sms: SMSGatewaySettings?
+    /// The address customers reach Docket at, for links in messages (confirmation, tracking).
+    public var publicURL: String?
+    /// Attempts of a delivery before it is a dead letter.
+    public var deliveryAttempts: Int = DeliveryPolicy().maxAttempts
+
+    /// The base of links in messages: the public URL, or this server's own address.
+    public var linkBase: String { publicURL ?? "http://\(host):\(port)" }
 
     public init(dataDirectory: String = "./docket-data", database: DatabaseLocation? = nil) {
         self.dataDirectory = dataDirectory
@@ -57,6 +68,10 @@ public struct DocketConfiguration: Sendable, Hashable {
         case archiveAfterDays = "DOCKET_ARCHIVE_AFTER_DAYS"
         case shippingModes = "DOCKET_SHIPPING_MODES"
         case packing = "DOCKET_PACKING"
+        case smtp = "DOCKET_SMTP"
+        case sms = "DOCKET_SMS"
+        case publicURL = "DOCKET_PUBLIC_URL"
+        case deliveryAttempts = "DOCKET_DELIVERY_ATTEMPTS"
 
         public var option: String {
             switch self {
@@ -82,6 +97,10 @@ public struct DocketConfiguration: Sendable, Hashable {
             case .archiveAfterDays: "--archive-after-days"
             case .shippingModes: "--shipping-modes"
             case .packing: "--packing"
+            case .smtp: "--smtp"
+            case .sms: "--sms"
+            case .publicURL: "--public-url"
+            case .deliveryAttempts: "--delivery-attempts"
             }
         }
     }
@@ -146,6 +165,26 @@ public struct DocketConfiguration: Sendable, Hashable {
         integer(.reminderHours, 0...719, "a number of hours") { configuration.orders.reminderHoursBefore = $0 }
         integer(.archiveAfterDays, 0...3650, "a number of days") { configuration.orders.archiveAfterDays = $0 }
         integer(.timerInterval, 1...3600, "a number of seconds") { configuration.timerInterval = $0 }
+        integer(.deliveryAttempts, DeliveryPolicy.attemptsBounds, "a number of attempts") { configuration.deliveryAttempts = $0 }
+        if let (text, source) = value(.smtp) {
+            switch SMTPSettings.parse(text) {
+            case .success(let settings): configuration.smtp = settings
+            case .failure(let error): problems.append("\(source): \(error)")
+            }
+        }
+        if let (text, source) = value(.sms) {
+            switch SMSGatewaySettings.parse(text) {
+            case .success(let settings): configuration.sms = settings
+            case .failure(let error): problems.append("\(source): \(error)")
+            }
+        }
+        if let (text, source) = value(.publicURL) {
+            if WebhookSubscriptionDraft(name: "x", url: text).isWebURL {
+                configuration.publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+            } else {
+                problems.append("\(source): '\(text)' is not an http:// or https:// address")
+            }
+        }
         integer(.maxWarehouses, 1...5, "a number of warehouses") { configuration.orders.allocation.maxWarehouses = $0 }
         integer(.softReservationHours, 1...2160, "a number of hours") { configuration.orders.allocation.softReservationHours = $0 }
         if let (text, source) = value(.minimumShelfLife) {

@@ -1,71 +1,232 @@
+import AsyncHTTPClient
+import Crypto
 import DocketCore
 import DocketStore
 import Foundation
 import Logging
 import Metrics
+import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 
-/// Where the relay hands messages. E-mail, SMS and webhook transports plug in here (the notifications work). A
-/// transport that sends a `confirmationRequested` message to the customer mints the link as it sends
-/// (`Store.issueConfirmationLink`), so no usable link is ever stored. Receivers deduplicate by `message.id`.
-public protocol OutboxTransport: Sendable {
-    func deliver(_ message: OutboxMessage) async throws
+/// Sends an SMS. Providers differ in how they are called; Docket needs only this.
+public protocol SMSProvider: Sendable {
+    /// `messageID` is the outbox message's id: a provider that deduplicates gets it as its idempotency key.
+    func send(to phone: String, text: String, messageID: String) async throws
 }
 
-/// Writes each message to the log (topic, subject and id only: payloads name customers). The transport until
-/// real ones are configured, so the outbox drains and operators see what would have gone out.
-public struct LoggingTransport: OutboxTransport {
+/// Writes each SMS to the log (phone masked): the default until a provider is configured, so messages leave the
+/// queue and operators see what would have gone out.
+public struct LoggingSMSProvider: SMSProvider {
     let logger: Logger
 
     public init(logger: Logger) { self.logger = logger }
 
-    public func deliver(_ message: OutboxMessage) async throws {
-        logger.info(
-            "docket.outbox.delivered",
-            metadata: [
-                "docket.message": "\(message.id)", "docket.topic": "\(message.topic)",
-                "docket.subject": "\(message.subject):\(message.subjectID.map(String.init) ?? "")",
-            ])
+    public func send(to phone: String, text: String, messageID: String) async throws {
+        logger.info("docket.sms.logged", metadata: ["docket.message": "\(messageID)", "docket.phone": "\(phone.prefix(3))****\(phone.suffix(4))"])
     }
 }
 
-/// Delivers the outbox on this node. Any number of nodes may run one: a message is claimed with a lease and
-/// marked delivered under that lease, a node that dies leaves its messages to the others once the lease runs
-/// out, and a failed delivery is retried with a growing delay. At least once: receivers deduplicate by id.
+/// An SMS gateway reached over HTTPS (`--sms https://gateway.example.com/send?key=ID&secret=SECRET&sign=公司名`): each
+/// request is a JSON `{"to","text","id","sign"}` POST, signed like our webhooks — `X-Docket-Key` names the key,
+/// `X-Docket-Timestamp` and `X-Docket-Nonce` bound it in time, `X-Docket-Signature` is the hex HMAC-SHA256 with the
+/// secret over `POST\n{path}\n{timestamp}\n{nonce}\n{hex SHA-256 of the body}`. A 2xx answer is sent.
+public struct SMSGatewaySettings: Sendable, Hashable {
+    public var url: String
+    public var keyID: String
+    public var secret: String
+    public var signName: String?
+
+    /// From `--sms`: `log` (the default: nil) or a gateway URL carrying `key`, `secret` and optionally `sign`.
+    public static func parse(_ text: String) -> Result<SMSGatewaySettings?, SMTPError> {
+        if text.isEmpty || text == "log" { return .success(nil) }
+        guard var url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            return .failure(.settings("expected log or https://gateway/path?key=ID&secret=SECRET[&sign=NAME]"))
+        }
+        let query = Dictionary((url.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+        guard let key = query["key"], !key.isEmpty, let secret = query["secret"], !secret.isEmpty else {
+            return .failure(.settings("the gateway URL needs key= and secret="))
+        }
+        url.queryItems = nil
+        return .success(SMSGatewaySettings(url: url.string ?? text, keyID: key, secret: secret, signName: query["sign"].flatMap { $0.isEmpty ? nil : $0 }))
+    }
+}
+
+public struct HTTPSMSProvider: SMSProvider {
+    public var settings: SMSGatewaySettings
+    let client: HTTPClient
+
+    public init(settings: SMSGatewaySettings, client: HTTPClient = .shared) {
+        self.settings = settings
+        self.client = client
+    }
+
+    public func send(to phone: String, text: String, messageID: String) async throws {
+        var body: [String: String] = ["to": phone, "text": text, "id": messageID]
+        if let signName = settings.signName { body["sign"] = signName }
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+        let timestamp = String(Int64(Date().timeIntervalSince1970))
+        let nonce = UUID().uuidString
+        let path = URLComponents(string: settings.url)?.path ?? "/"
+        var request = HTTPClientRequest(url: settings.url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json; charset=utf-8")
+        request.headers.add(name: "x-docket-key", value: settings.keyID)
+        request.headers.add(name: "x-docket-timestamp", value: timestamp)
+        request.headers.add(name: "x-docket-nonce", value: nonce)
+        request.headers.add(
+            name: "x-docket-signature",
+            value: GatewaySignature.sign(method: "POST", path: path, timestamp: timestamp, nonce: nonce, body: json, secret: settings.secret))
+        request.body = .bytes(ByteBuffer(string: json))
+        let response = try await client.execute(request, timeout: .seconds(15))
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        guard (200..<300).contains(Int(response.status.code)) else { throw DeliveryError.status(Int(response.status.code)) }
+    }
+}
+
+/// The SMS gateway's request signature (`HTTPSMSProvider`).
+public enum GatewaySignature {
+    public static func sign(method: String, path: String, timestamp: String, nonce: String, body: String, secret: String) -> String {
+        HMACHex.sha256(key: secret, text: "\(method)\n\(path)\n\(timestamp)\n\(nonce)\n\(HMACHex.digest(body))")
+    }
+}
+
+public enum DeliveryError: Error, CustomStringConvertible {
+    case status(Int)
+    case noAddress
+    case linkClosed(String)
+
+    public var description: String {
+        switch self {
+        case .status(let code): "the receiver answered HTTP \(code)"
+        case .noAddress: "the webhook subscription is gone"
+        case .linkClosed(let number): "order \(number) no longer waits for confirmation; no link was sent"
+        }
+    }
+}
+
+/// How a delivery leaves: e-mail by SMTP (or to the log when no server is configured), SMS through the provider,
+/// webhooks signed and posted. A confirmation request's link is minted as it is sent (`issueConfirmationLink`), so
+/// no usable link lies in the database; receivers deduplicate by the outbox message's id.
+public struct Notifier: Sendable {
+    public var smtp: SMTPClient?
+    public var sms: any SMSProvider
+    public var publicURL: String
+    let http: HTTPClient
+    let logger: Logger
+
+    public init(smtp: SMTPClient?, sms: any SMSProvider, publicURL: String, http: HTTPClient = .shared, logger: Logger) {
+        self.smtp = smtp
+        self.sms = sms
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.http = http
+        self.logger = logger
+    }
+
+    public func send(_ delivery: MessageDelivery, store: Store) async throws {
+        switch delivery.channel {
+        case .email:
+            let text = try await withLink(delivery.body, delivery, store: store)
+            guard let smtp else {
+                logger.info("docket.email.logged", metadata: ["docket.message": "\(delivery.outboxID)", "docket.subject": "\(delivery.subject ?? "")"])
+                return
+            }
+            let message = MailMessage.compose(
+                from: smtp.settings.from, fromName: smtp.settings.fromName, to: delivery.recipient, subject: delivery.subject ?? "",
+                text: text, messageID: "docket-\(delivery.outboxID)-\(delivery.id)@\(SMTPClient.heloName)", outboxID: delivery.outboxID, date: Date())
+            try await smtp.send(to: delivery.recipient, message: message)
+        case .sms:
+            try await sms.send(to: delivery.recipient, text: try await withLink(delivery.body, delivery, store: store), messageID: String(delivery.outboxID))
+        case .webhook:
+            guard let url = delivery.webhookURL, let secret = delivery.webhookSecret else { throw DeliveryError.noAddress }
+            let timestamp = Int64(Date().timeIntervalSince1970)
+            let id = String(delivery.outboxID)
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.headers.add(name: "user-agent", value: "Docket-Webhooks/1")
+            request.headers.add(name: "webhook-id", value: id)
+            request.headers.add(name: "webhook-timestamp", value: String(timestamp))
+            request.headers.add(name: "webhook-signature", value: WebhookSignature.sign(id: id, timestamp: timestamp, body: delivery.body, secret: secret))
+            request.body = .bytes(ByteBuffer(string: delivery.body))
+            let response = try await http.execute(request, timeout: .seconds(10))
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            guard (200..<300).contains(Int(response.status.code)) else { throw DeliveryError.status(Int(response.status.code)) }
+        }
+    }
+
+    /// The message with a fresh confirmation link in place of `CustomerNotice.linkPlaceholder`.
+    func withLink(_ text: String, _ delivery: MessageDelivery, store: Store) async throws -> String {
+        guard text.contains(CustomerNotice.linkPlaceholder), let orderID = delivery.orderID else { return text }
+        let link: ConfirmationLink
+        do {
+            link = try await store.orders.issueConfirmationLink(orderID: orderID, by: Actor(.system, "notifier"))
+        } catch let error as DocketError {
+            switch error {
+            case .illegalTransition, .conflict: throw DeliveryError.linkClosed(delivery.orderNumber ?? String(orderID.rawValue))
+            default: throw error
+            }
+        }
+        return text.replacingOccurrences(of: CustomerNotice.linkPlaceholder, with: publicURL + link.path)
+    }
+}
+
+/// Delivers notifications on this node: hands due outbox rows on as deliveries (`DeliveryRepository.dispatch`), then
+/// sends the due deliveries. Any number of nodes may run one: rows and deliveries are claimed with a lease, a node
+/// that dies leaves its work to the others once the lease runs out, and a failed delivery is retried with a growing
+/// delay until it is a dead letter. At least once: receivers deduplicate by the outbox message's id.
 public struct OutboxRelay: Service {
     let store: Store
-    let transport: any OutboxTransport
+    let notifier: Notifier
+    let policy: DeliveryPolicy
     let interval: Duration
     let owner: String
     let logger: Logger
 
-    public init(store: Store, transport: any OutboxTransport, intervalSeconds: Int, logger: Logger) {
+    public init(store: Store, notifier: Notifier, policy: DeliveryPolicy = DeliveryPolicy(), intervalSeconds: Int, owner: String? = nil, logger: Logger) {
         self.store = store
-        self.transport = transport
+        self.notifier = notifier
+        self.policy = policy
         self.interval = .seconds(intervalSeconds)
-        self.owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        self.owner = owner ?? "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
         self.logger = logger
     }
 
-    /// Claims and delivers one batch; returns how many messages were delivered (for tests and the loop).
+    public struct Round: Sendable, Hashable {
+        public var dispatched = 0
+        public var sent = 0
+        public var failed = 0
+        public var dead = 0
+        public var claimed = 0
+    }
+
+    /// One round: hand on a batch of outbox rows, then send a batch of deliveries.
     @discardableResult
-    public func deliverDue(limit: Int = 50) async throws -> (delivered: Int, failed: Int, claimed: Int) {
-        let messages = try await store.outbox.claimOutbox(owner: owner, limit: limit)
-        var delivered = 0
-        var failed = 0
-        for message in messages {
+    public func deliverDue(limit: Int = 50) async throws -> Round {
+        var round = Round()
+        let handedOn = try await store.deliveries.dispatch(owner: owner, limit: limit)
+        round.dispatched = handedOn.dispatched
+        let deliveries = try await store.deliveries.claim(owner: owner, limit: limit)
+        round.claimed = deliveries.count
+        for delivery in deliveries {
             do {
-                try await transport.deliver(message)
-                if try await store.outbox.markDelivered(message) { delivered += 1 }
+                try await notifier.send(delivery, store: store)
+                if try await store.deliveries.markSent(delivery) { round.sent += 1 }
             } catch {
-                failed += 1
-                logger.warning("docket.outbox.failed", metadata: ["docket.message": "\(message.id)", "error": "\(error)"])
-                try? await store.outbox.markFailed(message, error: String(describing: error))
+                round.failed += 1
+                let permanent = (error as? SMTPError)?.isPermanent == true || { if case DeliveryError.linkClosed = error { true } else { false } }()
+                logger.warning(
+                    "docket.delivery.failed",
+                    metadata: ["docket.delivery": "\(delivery.id)", "docket.channel": "\(delivery.channel.rawValue)", "error": "\(error)"])
+                if (try? await store.deliveries.markFailed(delivery, error: String(describing: error), permanent: permanent, policy: policy)) == .dead {
+                    round.dead += 1
+                }
             }
         }
-        if delivered > 0 { Counter(label: "docket_outbox_delivered_total").increment(by: delivered) }
-        if failed > 0 { Counter(label: "docket_outbox_failed_total").increment(by: failed) }
-        return (delivered, failed, messages.count)
+        if round.sent > 0 { Counter(label: "docket_deliveries_sent_total").increment(by: round.sent) }
+        if round.failed > 0 { Counter(label: "docket_deliveries_failed_total").increment(by: round.failed) }
+        if round.dead > 0 { Counter(label: "docket_deliveries_dead_total").increment(by: round.dead) }
+        return round
     }
 
     public func run() async throws {
@@ -76,7 +237,10 @@ public struct OutboxRelay: Service {
             }
             while !Task.isCancelled {
                 do {
-                    while !Task.isCancelled, try await deliverDue().claimed == 50 {}
+                    while !Task.isCancelled {
+                        let round = try await deliverDue()
+                        if round.claimed < 50 && round.dispatched < 50 { break }
+                    }
                 } catch {
                     logger.warning("docket.outbox.relayFailed", metadata: ["error": "\(error)"])
                 }
@@ -84,4 +248,19 @@ public struct OutboxRelay: Service {
             }
         }
     }
+}
+
+enum HMACHex {
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func sha256(key: String, text: String) -> String {
+        hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(key.utf8))))
+    }
+
+    static func digest(_ text: String) -> String { hex(SHA256.hash(data: Data(text.utf8))) }
 }

@@ -52,6 +52,7 @@ public struct Store: Sendable {
                 continue
             }
         }
+        if !applied.isEmpty { await engine.schemaChanged() }
         return applied
     }
 

@@ -83,6 +83,14 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("packing"), help: "Package limits for suggested packing, e.g. max-kg=30,max-litres=120,max-packages=200. Env: DOCKET_PACKING.")
     var packing: String?
+    @Option(name: .customLong("smtp"), help: "Mail server for customers' e-mail, e.g. smtp://user:password@mail.example.com:587?from=orders@example.com (default: e-mail to the log). Env: DOCKET_SMTP.")
+    var smtp: String?
+    @Option(name: .customLong("sms"), help: "SMS gateway: log (default) or https://gateway/path?key=ID&secret=SECRET&sign=NAME. Env: DOCKET_SMS.")
+    var sms: String?
+    @Option(name: .customLong("public-url"), help: "The address customers reach Docket at, for links in messages, e.g. https://orders.example.com. Env: DOCKET_PUBLIC_URL.")
+    var publicURL: String?
+    @Option(name: .customLong("delivery-attempts"), help: "Attempts of a message delivery before it is a dead letter (default 8). Env: DOCKET_DELIVERY_ATTEMPTS.")
+    var deliveryAttempts: String?
     @Option(name: .customLong("service-windows"), help: "Days per order type, e.g. STOCK=30,RUSH=7,VOR=7. Env: DOCKET_SERVICE_WINDOWS.")
     var serviceWindows: String?
     @Option(name: .customLong("timer-interval"), help: "Seconds between timer runs on this node (default 15). Env: DOCKET_TIMER_INTERVAL.")
@@ -111,6 +119,10 @@ struct Serve: AsyncParsableCommand {
         extra[.archiveAfterDays] = archiveAfterDays
         extra[.shippingModes] = shippingModes
         extra[.packing] = packing
+        extra[.smtp] = smtp
+        extra[.sms] = sms
+        extra[.publicURL] = publicURL
+        extra[.deliveryAttempts] = deliveryAttempts
         extra[.confirmationExpiry] = confirmationExpiry
         extra[.serviceWindows] = serviceWindows
         extra[.timerInterval] = timerInterval
@@ -134,8 +146,13 @@ struct Serve: AsyncParsableCommand {
             configuration.database, logger: logger, maximumConnections: configuration.databasePoolSize, policy: configuration.orders,
             groupCommit: configuration.groupCommit)
         let timers = TimerWorker(store: store, intervalSeconds: configuration.timerInterval, logger: logger)
+        let notifier = Notifier(
+            smtp: configuration.smtp.map { SMTPClient(settings: $0) },
+            sms: configuration.sms.map { HTTPSMSProvider(settings: $0) as any SMSProvider } ?? LoggingSMSProvider(logger: logger),
+            publicURL: configuration.linkBase, logger: logger)
         let relay = OutboxRelay(
-            store: store, transport: LoggingTransport(logger: logger), intervalSeconds: configuration.timerInterval, logger: logger)
+            store: store, notifier: notifier, policy: DeliveryPolicy(maxAttempts: configuration.deliveryAttempts),
+            intervalSeconds: configuration.timerInterval, logger: logger)
         var app = try buildApplication(
             configuration: configuration, store: store, registry: registry,
             services: (engineService.map { [$0] } ?? []) + [timers, relay], logger: logger)

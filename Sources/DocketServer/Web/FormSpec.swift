@@ -199,6 +199,7 @@ extension FormSpec where Value == Customer {
         fields: [
             FieldSpec(name: "code", label: "ui.field.code", required: true, fixedAfterCreate: true),
             FieldSpec(name: "name", label: "ui.field.name", required: true),
+            FieldSpec(name: "language", label: "ui.field.noticeLanguage", kind: .select(Language.allCases.map(\.rawValue))),
             FieldSpec(name: "invoice.kind", label: "ui.field.invoiceKind", kind: .select([""] + InvoiceInfo.Kind.allCases.map(\.rawValue)),
                       section: "ui.section.invoice", optionLabels: "ui.invoice"),
             FieldSpec(name: "invoice.title", label: "ui.field.invoiceTitle", section: "ui.section.invoice"),
@@ -211,7 +212,7 @@ extension FormSpec where Value == Customer {
         ],
         values: { c in
             [
-                "code": c.code, "name": c.name, "invoice.kind": c.invoice?.kind.rawValue ?? "", "invoice.title": c.invoice?.title ?? "",
+                "code": c.code, "name": c.name, "language": c.language.rawValue, "invoice.kind": c.invoice?.kind.rawValue ?? "", "invoice.title": c.invoice?.title ?? "",
                 "invoice.taxNumber": c.invoice?.taxNumber ?? "", "invoice.bankName": c.invoice?.bankName ?? "",
                 "invoice.bankAccount": c.invoice?.bankAccount ?? "", "invoice.registeredAddress": c.invoice?.registeredAddress ?? "",
                 "invoice.registeredPhone": c.invoice?.registeredPhone ?? "", "notes": c.notes ?? "",
@@ -222,6 +223,7 @@ extension FormSpec where Value == Customer {
             var customer = existing ?? Customer(code: "", name: "")
             customer.code = existing?.code ?? r.text("code")
             customer.name = r.text("name")
+            customer.language = Language(rawValue: r.text("language")) ?? customer.language
             customer.contacts = customerContacts.submitted(form).map { row in
                 Contact(name: row.cells["name"] ?? "", phone: row.cells["phone"] ?? "", email: row.cells["email"], title: row.cells["title"],
                         isPrimary: row.cells["isPrimary"] != nil)

@@ -11,6 +11,7 @@ extension Store {
         let messagePairs: [(String, String, NotificationTopic)] = [
             ("confirm", "(SELECT COUNT(*) FROM audit_events e WHERE e.entity = 'order' AND e.entity_id = o.id AND e.action = 'confirm')", .confirmed),
             ("revised", "(SELECT COUNT(*) FROM audit_events e WHERE e.entity = 'order' AND e.entity_id = o.id AND e.action = 'revised')", .revised),
+            ("deliver", "(SELECT COUNT(*) FROM audit_events e WHERE e.entity = 'order' AND e.entity_id = o.id AND e.action = 'deliver')", .delivered),
             (
                 "confirmation_reminder",
                 "(SELECT COUNT(*) FROM audit_events e WHERE e.entity = 'order' AND e.entity_id = o.id AND e.action = 'confirmation_reminder')",

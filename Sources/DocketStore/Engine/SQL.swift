@@ -274,9 +274,14 @@ public protocol StoreEngine: Sendable {
 
     /// Releases connections. The engine must not be used afterwards.
     func close() async throws
+
+    /// The schema changed (a migration ran): connections that read the old one must not answer with it.
+    func schemaChanged() async
 }
 
 extension StoreEngine {
+    public func schemaChanged() async {}
+
     public func read(_ statement: Statement) async throws -> [SQLRow] { try await read([statement])[0] }
     public func write(_ statement: Statement) async throws -> [SQLRow] { try await write([statement])[0] }
 }

@@ -81,6 +81,13 @@ public final class SQLiteEngine: StoreEngine {
         try pool.close()
     }
 
+    /// SQLite expands `SELECT *` when a statement is prepared, from the schema the connection last read, and the
+    /// row's column names are taken then: a reader that read during the migrations would name the old columns
+    /// (a column added later reads as missing). The readers are reopened after a migration.
+    public func schemaChanged() async {
+        pool.invalidateReadOnlyConnections()
+    }
+
     private static func run(_ statements: [Statement], in db: Database) throws -> [[SQLRow]] {
         var results: [[SQLRow]] = []
         results.reserveCapacity(statements.count)

@@ -28,14 +28,14 @@ extension MasterTable where Value == Customer {
         entity: .customer, table: "customers", keyColumn: "code", keyField: "code", key: \.code,
         columns: [
             "code", "name", "credit_limit_minor", "currency", "payment_terms_days", "credit_rating", "contacts",
-            "addresses", "invoice", "notes",
+            "addresses", "invoice", "notes", "language",
         ],
         encode: { c in
             [
                 .text(c.code), .text(c.name), .integer(c.creditLimit.minor), .text(c.creditLimit.currency.code),
                 .integer(Int64(c.paymentTermsDays)), .text(c.creditRating.rawValue),
                 .text(try JSONColumn.encode(c.contacts)), .text(try JSONColumn.encode(c.addresses)),
-                try json(c.invoice), text(c.notes),
+                try json(c.invoice), text(c.notes), .text(c.language.rawValue),
             ]
         },
         decode: { row in
@@ -48,7 +48,8 @@ extension MasterTable where Value == Customer {
                 addresses: try decoded(row, "addresses", as: [Address].self),
                 creditLimit: try money(row, "credit_limit_minor"),
                 paymentTermsDays: Int(try row.int("payment_terms_days")), creditRating: rating,
-                invoice: try optionalDecoded(row, "invoice", as: InvoiceInfo.self), notes: row.optionalText("notes"))
+                invoice: try optionalDecoded(row, "invoice", as: InvoiceInfo.self), notes: row.optionalText("notes"),
+                language: row.optionalText("language").flatMap(Language.init(rawValue:)) ?? .default)
         },
         searchText: { c in ([c.code, c.name] + c.contacts.flatMap { [$0.name, $0.phone] }).joined(separator: " ") },
         references: { _ in [] },

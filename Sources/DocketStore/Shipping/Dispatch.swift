@@ -143,6 +143,10 @@ extension ShipmentRepository {
                 audit(move.action.rawValue, .order, id: order.id, by: actor, at: now,
                     data: try JSONColumn.encode(TransitionData(from: from, to: move.next.status, reason: reason))))
             from = move.next.status
+            let entering = OrderWorkflow.onEntering(move.next.status)
+            if !entering.isEmpty {
+                statements += try store.orders.statements(for: entering, orderID: order.id, message: OrderMessage(order), at: now)
+            }
             if move.action == .complete {
                 statements += try store.orders.statements(
                     for: OrderWorkflow.onCompletion(now: now, policy: policy), orderID: order.id, message: OrderMessage(order), at: now)

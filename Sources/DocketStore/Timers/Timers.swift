@@ -34,15 +34,19 @@ extension Store {
     ) -> Statement {
         // On PostgreSQL a claimer skips the rows another claimer is taking at this moment (SKIP LOCKED) and takes the
         // next ones, instead of waiting for them and coming back empty; SQLite runs one write at a time anyway.
-        let text = { (lock: String) in
+        // PostgreSQL may run an `IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` subquery more than once while it
+        // updates (a semi-join rescanned), each run skipping the rows the last one locked, and so claim more than n
+        // rows: `= ANY(ARRAY(…))` runs it once.
+        let text = { (open: String, close: String, lock: String) in
             """
             UPDATE \(table) SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
-            WHERE id IN (SELECT id FROM \(table) WHERE \(pending) AND (lease_until IS NULL OR lease_until < $3) ORDER BY \(order) LIMIT $4\(lock))
+            WHERE id \(open)SELECT id FROM \(table) WHERE \(pending) AND (lease_until IS NULL OR lease_until < $3) ORDER BY \(order) LIMIT $4\(lock)\(close)
               AND \(pending) AND (lease_until IS NULL OR lease_until < $3)
             RETURNING \(returning)
             """
         }
-        return Statement(SQL(postgres: text(" FOR UPDATE SKIP LOCKED"), sqlite: text("")), [owner, leaseUntil, now, limit])
+        return Statement(
+            SQL(postgres: text("= ANY(ARRAY(", "))", " FOR UPDATE SKIP LOCKED"), sqlite: text("IN (", ")", "")), [owner, leaseUntil, now, limit])
     }
 
     static func timers(_ orderID: ID<Order>) -> Statement {
