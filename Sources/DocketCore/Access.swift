@@ -50,6 +50,8 @@ extension Access {
     /// 售后单: receiving refused goods back and settling the case.
     public static let afterSales = Access.roles([.admin, .customerService, .orderManager, .warehouse])
     public static let administration = Access.roles([.admin])
+    /// The messages sent to customers and systems: who reads them and sends a dead letter again.
+    public static let notifications = Access.roles([.admin, .customerService, .orderManager])
     /// 调拨单: the warehouses and logistics move goods; the order manager may ask for a move.
     public static let transfers = Access.roles([.admin, .warehouse, .logistics, .orderManager])
     /// 采购单: purchasing orders from suppliers (the order manager may too); the warehouse receives deliveries.

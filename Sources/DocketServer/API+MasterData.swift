@@ -133,4 +133,10 @@ extension DocketRequestContext {
         guard let raw = Int64(text), raw > 0 else { throw HTTPError(.notFound) }
         return ID(raw)
     }
+
+    /// A record id that is not typed (deliveries, webhook subscriptions): a 404 when it is not a positive number.
+    func rawID(_ name: String = "id") throws -> Int64 {
+        guard let raw = Int64(parameters.get(name) ?? ""), raw > 0 else { throw HTTPError(.notFound) }
+        return raw
+    }
 }

@@ -67,6 +67,7 @@ public func buildRouter(
     StockAPI(stock: store.stock).register(on: routes)
     OrdersAPI(store: store).register(on: routes)
     AllocationAPI(store: store).register(on: routes)
+    NotificationsAPI(store: store).register(on: routes)
     ShipmentsAPI(store: store).register(on: routes)
     ReplenishmentAPI(store: store).register(on: routes)
     ProductionAPI(store: store).register(on: routes)
