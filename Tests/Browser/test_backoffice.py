@@ -115,8 +115,15 @@ def test_order_desk_creates_a_customer_through_the_form(browser):
     phone = browser.find_element(By.ID, "contacts-0-phone")
     phone.clear()
     phone.send_keys("13912345678")
+    # the customer's messages go out in the language chosen here (通知语言), named in words
+    language = browser.find_element(By.ID, "language")
+    assert [o.text for o in language.find_elements(By.TAG_NAME, "option")] == ["中文", "English"]
+    language.find_element(By.CSS_SELECTOR, 'option[value="en"]').click()
     submit(browser, "save")
     assert "已保存" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert browser.find_element(By.ID, "language").get_attribute("value") == "en"
+    assert "通知语言" in browser.find_element(By.XPATH, "//select[@id='language']/ancestor::label").text
+    shot(browser, "customer-notice-language")
     # "add a row" gives a blank contact row under the next index, which saves as a second contact
     browser.find_element(By.CSS_SELECTOR, 'button.add-row[data-grid="contacts"]').click()
     rows = browser.find_elements(By.CSS_SELECTOR, 'table[data-grid="contacts"] tbody tr')
