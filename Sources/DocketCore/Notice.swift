@@ -173,7 +173,7 @@ public struct WebhookSubscriptionDraft: Sendable, Hashable, Codable {
         var v = Validator()
         v.text(name, "name", max: 100)
         v.text(url, "url", max: 500)
-        if !url.isEmpty && !Self.isWebURL(url) { v.add("url", "invalidURL") }
+        if !url.isEmpty && !WebAddress.isValid(url) { v.add("url", "invalidURL") }
         v.count(topics, "topics", max: NotificationTopic.allCases.count)
         for (i, topic) in topics.enumerated() where NotificationTopic(rawValue: topic) == nil {
             v.add("topics[\(i)]", "invalidValue", ["allowed": NotificationTopic.allCases.map(\.rawValue).joined(separator: ", ")])
@@ -181,10 +181,14 @@ public struct WebhookSubscriptionDraft: Sendable, Hashable, Codable {
         try v.check()
     }
 
-    /// The URL is `http://` or `https://` with a host, and nothing that is not printable ASCII.
-    public var isWebURL: Bool { Self.isWebURL(url) }
+    /// Whether a message of `topic` goes to this subscription.
+    public func wants(_ topic: String) -> Bool { active && (topics.isEmpty || topics.contains(topic)) }
+}
 
-    static func isWebURL(_ text: String) -> Bool {
+/// An address Docket posts to or links to: `http://` or `https://` with a host, and nothing that is not printable
+/// ASCII.
+public enum WebAddress {
+    public static func isValid(_ text: String) -> Bool {
         let lower = text.lowercased()
         guard let rest = lower.hasPrefix("https://") ? lower.dropFirst(8) : lower.hasPrefix("http://") ? lower.dropFirst(7) : nil else {
             return false
@@ -192,7 +196,4 @@ public struct WebhookSubscriptionDraft: Sendable, Hashable, Codable {
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         return !host.isEmpty && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
     }
-
-    /// Whether a message of `topic` goes to this subscription.
-    public func wants(_ topic: String) -> Bool { active && (topics.isEmpty || topics.contains(topic)) }
 }

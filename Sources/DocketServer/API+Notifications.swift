@@ -98,11 +98,11 @@ struct NotificationsAPI {
                 guard let id = Int64(text), id > 0 else { throw DocketError.invalid("orderId", "invalidNumber") }
                 orderID = ID(id)
             }
-            let limit = query.get("limit").flatMap(Int.init) ?? 50
-            let offset = query.get("offset").flatMap(Int.init) ?? 0
-            guard (1...200).contains(limit) else { throw DocketError.invalid("limit", "outOfRange", ["min": "1", "max": "200"]) }
-            guard (0...1_000_000).contains(offset) else { throw DocketError.invalid("offset", "outOfRange", ["min": "0", "max": "1000000"]) }
-            return try JSON.response(try await deliveries.list(status: status, orderID: orderID, limit: limit, offset: offset).map(DeliveryView.init))
+            let page = try ListParameters(request).listQuery
+            try page.validate()
+            guard page.offset <= 1_000_000 else { throw DocketError.invalid("offset", "outOfRange", ["min": "0", "max": "1000000"]) }
+            return try JSON.response(
+                try await deliveries.list(status: status, orderID: orderID, limit: page.limit, offset: page.offset).map(DeliveryView.init))
         }
         routes.post("/api/v1/deliveries/:id/redeliver", .notifications) { _, context in
             let id: Int64 = try context.rawID()

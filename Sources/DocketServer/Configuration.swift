@@ -179,7 +179,7 @@ public struct DocketConfiguration: Sendable, Hashable {
             }
         }
         if let (text, source) = value(.publicURL) {
-            if WebhookSubscriptionDraft(name: "x", url: text).isWebURL {
+            if WebAddress.isValid(text) {
                 configuration.publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
             } else {
                 problems.append("\(source): '\(text)' is not an http:// or https:// address")

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Crypto
 import DocketCore
 import DocketStore
 import Foundation
@@ -38,14 +37,14 @@ public struct SMSGatewaySettings: Sendable, Hashable {
     public var signName: String?
 
     /// From `--sms`: `log` (the default: nil) or a gateway URL carrying `key`, `secret` and optionally `sign`.
-    public static func parse(_ text: String) -> Result<SMSGatewaySettings?, SMTPError> {
+    public static func parse(_ text: String) -> Result<SMSGatewaySettings?, SettingProblem> {
         if text.isEmpty || text == "log" { return .success(nil) }
         guard var url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            return .failure(.settings("expected log or https://gateway/path?key=ID&secret=SECRET[&sign=NAME]"))
+            return .failure(SettingProblem("expected log or https://gateway/path?key=ID&secret=SECRET[&sign=NAME]"))
         }
         let query = Dictionary((url.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
         guard let key = query["key"], !key.isEmpty, let secret = query["secret"], !secret.isEmpty else {
-            return .failure(.settings("the gateway URL needs key= and secret="))
+            return .failure(SettingProblem("the gateway URL needs key= and secret="))
         }
         url.queryItems = nil
         return .success(SMSGatewaySettings(url: url.string ?? text, keyID: key, secret: secret, signName: query["sign"].flatMap { $0.isEmpty ? nil : $0 }))
@@ -68,26 +67,27 @@ public struct HTTPSMSProvider: SMSProvider {
         let timestamp = String(Int64(Date().timeIntervalSince1970))
         let nonce = UUID().uuidString
         let path = URLComponents(string: settings.url)?.path ?? "/"
-        var request = HTTPClientRequest(url: settings.url)
-        request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json; charset=utf-8")
-        request.headers.add(name: "x-docket-key", value: settings.keyID)
-        request.headers.add(name: "x-docket-timestamp", value: timestamp)
-        request.headers.add(name: "x-docket-nonce", value: nonce)
-        request.headers.add(
-            name: "x-docket-signature",
-            value: GatewaySignature.sign(method: "POST", path: path, timestamp: timestamp, nonce: nonce, body: json, secret: settings.secret))
-        request.body = .bytes(ByteBuffer(string: json))
-        let response = try await client.execute(request, timeout: .seconds(15))
-        _ = try? await response.body.collect(upTo: 64 * 1024)
-        guard (200..<300).contains(Int(response.status.code)) else { throw DeliveryError.status(Int(response.status.code)) }
+        let signature = GatewaySignature.sign(method: "POST", path: path, timestamp: timestamp, nonce: nonce, body: json, secret: settings.secret)
+        try await client.postExpectingSuccess(
+            settings.url, body: json, timeoutSeconds: 15,
+            headers: [
+                ("content-type", "application/json; charset=utf-8"), ("x-docket-key", settings.keyID), ("x-docket-timestamp", timestamp),
+                ("x-docket-nonce", nonce), ("x-docket-signature", signature),
+            ])
     }
 }
 
-/// The SMS gateway's request signature (`HTTPSMSProvider`).
-public enum GatewaySignature {
-    public static func sign(method: String, path: String, timestamp: String, nonce: String, body: String, secret: String) -> String {
-        HMACHex.sha256(key: secret, text: "\(method)\n\(path)\n\(timestamp)\n\(nonce)\n\(HMACHex.digest(body))")
+extension HTTPClient {
+    /// POSTs `body` with `headers`; any answer but a 2xx is `DeliveryError.status`. The answer's body is read (up to
+    /// 64 KiB) and dropped, so the connection can be used again.
+    func postExpectingSuccess(_ url: String, body: String, timeoutSeconds: Int64, headers: [(String, String)]) async throws {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await execute(request, timeout: .seconds(timeoutSeconds))
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        guard (200..<300).contains(Int(response.status.code)) else { throw DeliveryError.status(Int(response.status.code)) }
     }
 }
 
@@ -95,6 +95,13 @@ public enum DeliveryError: Error, CustomStringConvertible {
     case status(Int)
     case noAddress
     case linkClosed(String)
+
+    /// Failures that trying again cannot mend: a mail server's 5xx, a link for an order no longer waiting.
+    static func isPermanent(_ error: any Error) -> Bool {
+        if let smtp = error as? SMTPError { return smtp.isPermanent }
+        if case DeliveryError.linkClosed = error { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
@@ -141,17 +148,13 @@ public struct Notifier: Sendable {
             guard let url = delivery.webhookURL, let secret = delivery.webhookSecret else { throw DeliveryError.noAddress }
             let timestamp = Int64(Date().timeIntervalSince1970)
             let id = String(delivery.outboxID)
-            var request = HTTPClientRequest(url: url)
-            request.method = .POST
-            request.headers.add(name: "content-type", value: "application/json")
-            request.headers.add(name: "user-agent", value: "Docket-Webhooks/1")
-            request.headers.add(name: "webhook-id", value: id)
-            request.headers.add(name: "webhook-timestamp", value: String(timestamp))
-            request.headers.add(name: "webhook-signature", value: WebhookSignature.sign(id: id, timestamp: timestamp, body: delivery.body, secret: secret))
-            request.body = .bytes(ByteBuffer(string: delivery.body))
-            let response = try await http.execute(request, timeout: .seconds(10))
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            guard (200..<300).contains(Int(response.status.code)) else { throw DeliveryError.status(Int(response.status.code)) }
+            try await http.postExpectingSuccess(
+                url, body: delivery.body, timeoutSeconds: 10,
+                headers: [
+                    ("content-type", "application/json"), ("user-agent", "Docket-Webhooks/1"), ("webhook-id", id),
+                    ("webhook-timestamp", String(timestamp)),
+                    ("webhook-signature", WebhookSignature.sign(id: id, timestamp: timestamp, body: delivery.body, secret: secret)),
+                ])
         }
     }
 
@@ -214,7 +217,7 @@ public struct OutboxRelay: Service {
                 if try await store.deliveries.markSent(delivery) { round.sent += 1 }
             } catch {
                 round.failed += 1
-                let permanent = (error as? SMTPError)?.isPermanent == true || { if case DeliveryError.linkClosed = error { true } else { false } }()
+                let permanent = DeliveryError.isPermanent(error)
                 logger.warning(
                     "docket.delivery.failed",
                     metadata: ["docket.delivery": "\(delivery.id)", "docket.channel": "\(delivery.channel.rawValue)", "error": "\(error)"])
@@ -250,17 +253,3 @@ public struct OutboxRelay: Service {
     }
 }
 
-enum HMACHex {
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func sha256(key: String, text: String) -> String {
-        hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(key.utf8))))
-    }
-
-    static func digest(_ text: String) -> String { hex(SHA256.hash(data: Data(text.utf8))) }
-}

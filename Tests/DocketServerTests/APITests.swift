@@ -328,6 +328,37 @@ struct ConfigurationTests {
         #expect(dataDir.database == .sqlite(path: "/var/lib/docket/docket.sqlite"))
     }
 
+    /// Mail server, SMS gateway, public address and delivery attempts: read from their URL forms; each bad one is
+    /// named with its own reason (an SMS problem does not speak of SMTP).
+    @Test func notificationSettings() throws {
+        let standard = try DocketConfiguration.load(environment: [:])
+        #expect(standard.smtp == nil && standard.sms == nil && standard.deliveryAttempts == 8 && standard.linkBase == "http://127.0.0.1:8080")
+        let set = try DocketConfiguration.load(
+            commandLine: [.smtp: "smtp://relay:p%40ss@mail.example.cn:587?from=orders@example.cn&starttls=required&name=多克特"],
+            environment: [
+                "DOCKET_SMS": "https://sms.example.cn/send?key=K1&secret=S1&sign=多克特", "DOCKET_PUBLIC_URL": "https://orders.example.cn/",
+                "DOCKET_DELIVERY_ATTEMPTS": "3",
+            ])
+        let smtp = try #require(set.smtp)
+        #expect(smtp.host == "mail.example.cn" && smtp.port == 587 && smtp.security == .startTLS && smtp.username == "relay" && smtp.password == "p@ss")
+        #expect(smtp.from == "orders@example.cn" && smtp.fromName == "多克特")
+        let sms = try #require(set.sms)
+        #expect(sms.url == "https://sms.example.cn/send" && sms.keyID == "K1" && sms.secret == "S1" && sms.signName == "多克特")
+        #expect(set.linkBase == "https://orders.example.cn" && set.deliveryAttempts == 3)
+        #expect(try DocketConfiguration.load(environment: ["DOCKET_SMTP": "smtps://mail.example.cn?from=a@b.cn"]).smtp?.port == 465)
+        let error = #expect(throws: ConfigurationError.self) {
+            _ = try DocketConfiguration.load(
+                environment: [
+                    "DOCKET_SMTP": "smtp://mail.example.cn", "DOCKET_SMS": "https://sms.example.cn/send?key=K1",
+                    "DOCKET_PUBLIC_URL": "orders.example.cn", "DOCKET_DELIVERY_ATTEMPTS": "0",
+                ])
+        }
+        let problems = error?.problems ?? []
+        #expect(problems.count == 4, "\(problems)")
+        #expect(problems.contains("DOCKET_SMS: the gateway URL needs key= and secret="), "\(problems)")
+        #expect(problems.contains("DOCKET_SMTP: from= must name the sender's address"), "\(problems)")
+    }
+
     @Test func allocationSettings() throws {
         let standard = try DocketConfiguration.load(environment: [:]).orders.allocation
         #expect(standard == AllocationPolicy(maxWarehouses: 2, minimumShelfLife: .days(0), softReservationHours: 48))

@@ -33,29 +33,29 @@ public struct SMTPSettings: Sendable, Hashable {
         self.fromName = fromName
     }
 
-    /// Reads the URL form; nil with the reason in words when it is not one.
-    public static func parse(_ text: String) -> Result<SMTPSettings, SMTPError> {
+    /// Reads the URL form, or says in words why it is not one.
+    public static func parse(_ text: String) -> Result<SMTPSettings, SettingProblem> {
         guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), ["smtp", "smtps"].contains(scheme),
             let host = url.host, !host.isEmpty
-        else { return .failure(.settings("expected smtp://[user:password@]host[:port]?from=address or smtps://…")) }
+        else { return .failure(SettingProblem("expected smtp://[user:password@]host[:port]?from=address or smtps://…")) }
         let query = Dictionary((url.queryItems ?? []).map { ($0.name.lowercased(), $0.value ?? "") }, uniquingKeysWith: { _, last in last })
         guard let from = query["from"], from.contains("@"), !from.contains(where: { $0 == "<" || $0 == ">" || $0 == "\r" || $0 == "\n" }) else {
-            return .failure(.settings("from= must name the sender's address"))
+            return .failure(SettingProblem("from= must name the sender's address"))
         }
         var security: Security = scheme == "smtps" ? .tls : .startTLSIfOffered
         switch query["starttls"]?.lowercased() {
         case nil, "", "auto": break
         case "required": if scheme == "smtp" { security = .startTLS }
         case "off", "none": if scheme == "smtp" { security = .none }
-        default: return .failure(.settings("starttls= takes required, auto or off"))
+        default: return .failure(SettingProblem("starttls= takes required, auto or off"))
         }
         let port = url.port ?? (scheme == "smtps" ? 465 : 25)
-        guard (1...65_535).contains(port) else { return .failure(.settings("port out of range")) }
+        guard (1...65_535).contains(port) else { return .failure(SettingProblem("port out of range")) }
         var settings = SMTPSettings(
             host: host, port: port, security: security, username: url.user?.removingPercentEncoding,
             password: url.password?.removingPercentEncoding, from: from, fromName: query["name"].flatMap { $0.isEmpty ? nil : $0 })
         if let timeout = query["timeout"] {
-            guard let seconds = Int(timeout), (1...600).contains(seconds) else { return .failure(.settings("timeout= takes 1–600 seconds")) }
+            guard let seconds = Int(timeout), (1...600).contains(seconds) else { return .failure(SettingProblem("timeout= takes 1–600 seconds")) }
             settings.timeoutSeconds = seconds
         }
         settings.caFile = query["ca"].flatMap { $0.isEmpty ? nil : $0 }
@@ -63,8 +63,14 @@ public struct SMTPSettings: Sendable, Hashable {
     }
 }
 
+/// Why a setting's text could not be read, in words (start-up names the setting before it).
+public struct SettingProblem: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    init(_ description: String) { self.description = description }
+}
+
 public enum SMTPError: Error, CustomStringConvertible, Sendable {
-    case settings(String)
     /// The server answered with a code that stops this message: `permanent` for 5xx (the relay gives up at once).
     case rejected(stage: String, code: Int, text: String)
     case startTLSUnavailable
@@ -74,7 +80,6 @@ public enum SMTPError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .settings(let reason): "SMTP settings: \(reason)"
         case .rejected(let stage, let code, let text): "SMTP \(stage): \(code) \(text)"
         case .startTLSUnavailable: "SMTP: the server does not offer STARTTLS, which the settings require"
         case .connectionClosed: "SMTP: the server closed the connection"

@@ -82,10 +82,15 @@ public enum Secret {
 
     /// SHA-256 of the text, as 64 lowercase hex digits.
     public static func hash(_ token: String) -> String {
+        hex(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    /// Lowercase hex of the bytes (a digest, an HMAC).
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(token.utf8)) {
+        for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 15)])
         }

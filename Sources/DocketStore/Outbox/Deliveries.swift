@@ -70,15 +70,16 @@ public enum WebhookSignature {
     public static func verify(id: String, timestamp: Int64, body: String, signatures: String, secret: String, now: Int64, tolerance: Int64 = 300) -> Bool {
         guard abs(now - timestamp) <= tolerance else { return false }
         let expected = sign(id: id, timestamp: timestamp, body: body, secret: secret)
-        return signatures.split(separator: " ").contains { constantTimeEqual(String($0), expected) }
+        return signatures.split(separator: " ").contains { Secret.equal(String($0), expected) }
     }
+}
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in x.indices { difference |= x[i] ^ y[i] }
-        return difference == 0
+/// The SMS gateway's request signature (`HTTPSMSProvider`): the hex HMAC-SHA256 with the secret of
+/// `{method}\n{path}\n{timestamp}\n{nonce}\n{hex SHA-256 of the body}`.
+public enum GatewaySignature {
+    public static func sign(method: String, path: String, timestamp: String, nonce: String, body: String, secret: String) -> String {
+        let text = "\(method)\n\(path)\n\(timestamp)\n\(nonce)\n\(Secret.hash(body))"
+        return Secret.hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(secret.utf8))))
     }
 }
 
@@ -107,16 +108,11 @@ extension DeliveryRepository {
         var dispatched = 0
         for message in messages {
             do {
+                let planned = try await deliveries(for: message, subscriptions: subscriptions)
                 let now = clock.now()
-                var statements = [
-                    Statement(
-                        "UPDATE outbox SET delivered_at = $3, lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND delivered_at IS NULL",
-                        [message.id, message.owner, now], expect: .rows(1), label: "outbox.lease")
-                ]
-                statements += try await deliveries(for: message, subscriptions: subscriptions, at: now).map { insert($0, at: now) }
-                _ = try await engine.write(statements)
+                _ = try await engine.write([OutboxRepository.markDelivered(message, at: now)] + planned.map { insert($0, of: message, at: now) })
                 dispatched += 1
-            } catch StoreError.guardFailed(let label) where label == "outbox.lease" {
+            } catch StoreError.guardFailed(let label) where label == OutboxRepository.leaseLabel {
                 continue  // another relay took the row over; it hands it on
             } catch {
                 logger.warning("docket.outbox.dispatchFailed", metadata: ["docket.message": "\(message.id)", "error": "\(error)"])
@@ -136,7 +132,7 @@ extension DeliveryRepository {
 
     /// Who hears of `message` and what they read: the customer by one channel (an order message, when the customer
     /// has an e-mail address or a mobile number), and every subscription that listens to the topic.
-    func deliveries(for message: OutboxMessage, subscriptions: [WebhookSubscription], at now: Timestamp) async throws -> [(OutboxMessage, Planned)] {
+    func deliveries(for message: OutboxMessage, subscriptions: [WebhookSubscription]) async throws -> [Planned] {
         var planned: [Planned] = []
         if let topic = message.notificationTopic, message.subject == "order", let orderID = message.subjectID,
             let notice = try await customerNotice(topic, orderID: ID(orderID), payload: message.payload)
@@ -150,7 +146,7 @@ extension DeliveryRepository {
                 planned.append(Planned(channel: .webhook, recipient: String(subscription.id), subscriptionID: subscription.id, subject: nil, body: body))
             }
         }
-        return planned.map { (message, $0) }
+        return planned
     }
 
     /// The webhook's JSON: `{"id","type","timestamp","data"}`, `data` being the event's payload as written.
@@ -164,7 +160,8 @@ extension DeliveryRepository {
     func customerNotice(_ topic: NotificationTopic, orderID: ID<Order>, payload: String) async throws -> Planned? {
         let order: StoredOrder
         do { order = try await store.orders.order(id: orderID) } catch DocketError.notFound { return nil }
-        let customer = try? await store.customers.get(key: order.customerCode).value
+        let customer: Customer?
+        do { customer = try await store.customers.get(key: order.customerCode).value } catch DocketError.notFound { customer = nil }
         let contact = customer?.primaryContact
         guard let (channel, recipient) = CustomerNotice.channel(email: contact?.email, phone: order.contactPhone ?? contact?.phone) else {
             return nil
@@ -196,8 +193,7 @@ extension DeliveryRepository {
         }
     }
 
-    func insert(_ item: (OutboxMessage, Planned), at now: Timestamp) -> Statement {
-        let (message, planned) = item
+    func insert(_ planned: Planned, of message: OutboxMessage, at now: Timestamp) -> Statement {
         // A row handed on twice (its first relay's write landed after the lease ran out) makes no second delivery.
         return Statement(
             """

@@ -44,14 +44,20 @@ extension OutboxRepository {
     @discardableResult
     public func markDelivered(_ message: OutboxMessage) async throws -> Bool {
         do {
-            _ = try await engine.write(
-                Statement(
-                    "UPDATE outbox SET delivered_at = $3, lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND delivered_at IS NULL",
-                    [message.id, message.owner, clock.now()], expect: .rows(1), label: "outbox.lease"))
+            _ = try await engine.write(Self.markDelivered(message, at: clock.now()))
             return true
-        } catch StoreError.guardFailed(let label) where label == "outbox.lease" {
+        } catch StoreError.guardFailed(let label) where label == Self.leaseLabel {
             return false
         }
+    }
+
+    static let leaseLabel = "outbox.lease"
+
+    /// The message handed on, if `message.owner` still holds its lease (else the write fails on `leaseLabel`).
+    static func markDelivered(_ message: OutboxMessage, at now: Timestamp) -> Statement {
+        Statement(
+            "UPDATE outbox SET delivered_at = $3, lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND delivered_at IS NULL",
+            [message.id, message.owner, now], expect: .rows(1), label: leaseLabel)
     }
 
     /// Records a failed delivery and when to try again: after 30 s, doubling with each attempt up to an hour.
