@@ -51,6 +51,8 @@ extension Access {
     public static let afterSales = Access.roles([.admin, .customerService, .orderManager, .warehouse])
     public static let administration = Access.roles([.admin])
     /// The messages sent to customers and systems: who reads them and sends a dead letter again.
+    /// Exempting a service-window penalty (the order desk's managers decide what the rules excuse).
+    public static let penalties = Access.roles([.admin, .orderManager])
     public static let notifications = Access.roles([.admin, .customerService, .orderManager])
     /// 调拨单: the warehouses and logistics move goods; the order manager may ask for a move.
     public static let transfers = Access.roles([.admin, .warehouse, .logistics, .orderManager])

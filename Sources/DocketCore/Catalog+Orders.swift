@@ -8,6 +8,7 @@ extension Catalog {
         .merging(zhCNShipping) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(zhCNShippingPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(zhCNNotices) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
+        .merging(zhCNTracking) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
     static let en = enBase.merging(enOrders) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enHardening) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
@@ -16,6 +17,7 @@ extension Catalog {
         .merging(enShipping) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enShippingPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enNotices) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
+        .merging(enTracking) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
 
     static let zhCNOrders: [String: String] = [
         "entity.reviewRule": "审核规则",

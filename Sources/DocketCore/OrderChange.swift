@@ -16,6 +16,8 @@ public struct OrderPolicy: Sendable, Hashable {
     /// How the carrier and mode are chosen, and how packages are filled.
     public var modeRules: ModeRules = .standard
     public var packingRules: PackingRules = .standard
+    /// The penalty for a breached service window, in basis points of the late lines' amount (003: 10 % = 1000).
+    public var penaltyBasisPoints: Int = 1000
 
     public init(
         serviceWindows: [OrderType: Int] = [.stock: 30, .rush: 7, .vor: 7], confirmationHours: Int = 24,

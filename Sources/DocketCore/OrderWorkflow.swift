@@ -94,6 +94,8 @@ public enum TimerKind: String, Sendable, Codable, CaseIterable {
     case milestoneCheck = "milestone_check"
     /// A completed order's archiving is due (`OrderPolicy.archiveAfterDays`).
     case archive
+    /// The order's service window ends (`ServiceLevel`): what is not delivered by now is late and penalised.
+    case serviceLevel = "service_level"
 
     /// The timers of a confirmation request.
     public static let confirmation: [TimerKind] = [.confirmationReminder, .confirmationDeadline]
@@ -119,6 +121,10 @@ public enum TimerOutcome: String, Sendable, Codable, CaseIterable {
     case archived
     /// Cancelled before it was due (the order left the state that needed it).
     case cancelled
+    /// The service window ended with everything delivered.
+    case met
+    /// The service window ended with lines not delivered: a penalty was recorded.
+    case penalized
     /// Another worker took the timer over (this worker's lease ran out): this worker changed nothing.
     case leaseLost
     /// Running it failed; it is retried when its lease runs out.
@@ -158,6 +164,9 @@ public enum OrderEffect: Sendable, Hashable {
     case releaseStock
     /// A message in the outbox.
     case notify(NotificationTopic)
+    /// The service window starts (the customer confirmed): the order records when, and when the window ends, and
+    /// a `serviceLevel` timer is left for that moment.
+    case startServiceWindow(due: Timestamp)
 }
 
 /// A decided transition: where the order goes, and what happens with it.
@@ -246,7 +255,7 @@ public enum OrderWorkflow {
     /// receipt). Throws `DocketError.invalid` for a missing or bad reason and `IllegalTransition` when the table
     /// does not allow the action.
     public static func decide(
-        _ action: OrderAction, on state: OrderState, reason: String?, receivedAt: Timestamp, now: Timestamp, policy: OrderPolicy
+        _ action: OrderAction, on state: OrderState, type: OrderType, reason: String?, receivedAt: Timestamp, now: Timestamp, policy: OrderPolicy
     ) throws -> OrderDecision {
         let reason = reason?.trimmingSpaces()
         var v = Validator()
@@ -262,7 +271,10 @@ public enum OrderWorkflow {
         if next.status == .awaitingConfirmation {
             effects += confirmationRequest(receivedAt: receivedAt, now: now, policy: policy)
         }
-        if action == .confirm { effects.append(.notify(.confirmed)) }
+        if action == .confirm {
+            effects.append(.notify(.confirmed))
+            effects.append(.startServiceWindow(due: ServiceLevel.due(confirmedAt: now, type: type, policy: policy)))
+        }
         effects += stockEffects(from: state, to: next, now: now, policy: policy)
         return OrderDecision(action: action, from: state, next: next, reason: (reason ?? "").isEmpty ? nil : reason, effects: effects)
     }
@@ -393,7 +405,7 @@ public enum OrderWorkflow {
             return .remind([.notify(.confirmationReminder)])
         case .confirmationDeadline:
             return .act(policy.onExpiry, reason: deadlineReason, outcome: policy.onExpiry == .cancel ? .orderCancelled : .suspended)
-        case .reservationExpiry, .serveWaiting, .reallocate, .milestoneCheck, .archive:
+        case .reservationExpiry, .serveWaiting, .reallocate, .milestoneCheck, .archive, .serviceLevel:
             return .skip
         }
     }

@@ -68,6 +68,7 @@ public func buildRouter(
     OrdersAPI(store: store).register(on: routes)
     AllocationAPI(store: store).register(on: routes)
     NotificationsAPI(store: store).register(on: routes)
+    TrackingAPI(store: store).register(on: routes)
     ShipmentsAPI(store: store).register(on: routes)
     ReplenishmentAPI(store: store).register(on: routes)
     ProductionAPI(store: store).register(on: routes)

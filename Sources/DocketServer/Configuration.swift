@@ -60,6 +60,7 @@ public struct DocketConfiguration: Sendable, Hashable {
         case reminderHours = "DOCKET_CONFIRMATION_REMINDER_HOURS"
         case confirmationExpiry = "DOCKET_CONFIRMATION_EXPIRY"
         case serviceWindows = "DOCKET_SERVICE_WINDOWS"
+        case penaltyPercent = "DOCKET_PENALTY_PERCENT"
         case timerInterval = "DOCKET_TIMER_INTERVAL"
         case maxWarehouses = "DOCKET_MAX_WAREHOUSES"
         case softReservationHours = "DOCKET_SOFT_RESERVATION_HOURS"
@@ -89,6 +90,7 @@ public struct DocketConfiguration: Sendable, Hashable {
             case .reminderHours: "--confirmation-reminder-hours"
             case .confirmationExpiry: "--confirmation-expiry"
             case .serviceWindows: "--service-windows"
+            case .penaltyPercent: "--penalty-percent"
             case .timerInterval: "--timer-interval"
             case .maxWarehouses: "--max-warehouses"
             case .softReservationHours: "--soft-reservation-hours"
@@ -205,6 +207,11 @@ public struct DocketConfiguration: Sendable, Hashable {
         if let (text, source) = value(.serviceWindows) {
             if let windows = OrderPolicy.parseWindows(text) { configuration.orders.serviceWindows = windows } else {
                 problems.append("\(source): '\(text)' is not like STOCK=30,RUSH=7,VOR=7 (days 1–365)")
+            }
+        }
+        if let (text, source) = value(.penaltyPercent) {
+            if let points = ServiceLevel.parsePercent(text) { configuration.orders.penaltyBasisPoints = points } else {
+                problems.append("\(source): '\(text)' is not a percentage from 0 to 100 (at most two decimals), e.g. 10")
             }
         }
         if let (text, source) = value(.shippingModes) {

@@ -93,6 +93,8 @@ struct Serve: AsyncParsableCommand {
     var deliveryAttempts: String?
     @Option(name: .customLong("service-windows"), help: "Days per order type, e.g. STOCK=30,RUSH=7,VOR=7. Env: DOCKET_SERVICE_WINDOWS.")
     var serviceWindows: String?
+    @Option(name: .customLong("penalty-percent"), help: "Penalty for a breached service window, % of the late lines' amount (default 10). Env: DOCKET_PENALTY_PERCENT.")
+    var penaltyPercent: String?
     @Option(name: .customLong("timer-interval"), help: "Seconds between timer runs on this node (default 15). Env: DOCKET_TIMER_INTERVAL.")
     var timerInterval: String?
     @Option(name: .customLong("max-warehouses"), help: "Ship one order from at most this many warehouses (default 2, 1: never split). Env: DOCKET_MAX_WAREHOUSES.")
@@ -125,6 +127,7 @@ struct Serve: AsyncParsableCommand {
         extra[.deliveryAttempts] = deliveryAttempts
         extra[.confirmationExpiry] = confirmationExpiry
         extra[.serviceWindows] = serviceWindows
+        extra[.penaltyPercent] = penaltyPercent
         extra[.timerInterval] = timerInterval
         extra[.maxWarehouses] = maxWarehouses
         extra[.softReservationHours] = softReservationHours

@@ -56,7 +56,11 @@ struct OrderWorkflowTests {
         let confirmation: [OrderEffect]
         switch (state.status, next.status) {
         case (.awaitingConfirmation, _) where action == .confirm:
-            confirmation = [.closeConfirmation(.closed), .cancelTimers(Self.confirmationTimers), .notify(.confirmed)]
+            // RUSH: the service window of 7 days starts with the confirmation (003).
+            confirmation = [
+                .closeConfirmation(.closed), .cancelTimers(Self.confirmationTimers), .notify(.confirmed),
+                .startServiceWindow(due: now.adding(milliseconds: 7 * 24 * Self.hour)),
+            ]
         case (.awaitingConfirmation, _):
             confirmation = [.closeConfirmation(.closed), .cancelTimers(Self.confirmationTimers)]
         case (_, .awaitingConfirmation):
@@ -72,7 +76,7 @@ struct OrderWorkflowTests {
         for action in OrderAction.allCases {
             let allowed = try? OrderLifecycle.apply(action, to: state)
             do {
-                let decision = try OrderWorkflow.decide(action, on: state, reason: "客户来电", receivedAt: received, now: now, policy: policy)
+                let decision = try OrderWorkflow.decide(action, on: state, type: .rush, reason: "客户来电", receivedAt: received, now: now, policy: policy)
                 #expect(allowed != nil, "\(state.status) \(action) is not in the table")
                 #expect(decision.next == allowed)
                 #expect(decision.reason == "客户来电")
@@ -88,7 +92,7 @@ struct OrderWorkflowTests {
         var withEffects: [String] = []
         for state in Self.states {
             for action in OrderAction.allCases {
-                guard let decision = try? OrderWorkflow.decide(action, on: state, reason: "r", receivedAt: received, now: now, policy: policy),
+                guard let decision = try? OrderWorkflow.decide(action, on: state, type: .rush, reason: "r", receivedAt: received, now: now, policy: policy),
                     !decision.effects.isEmpty
                 else { continue }
                 withEffects.append("\(state.status.rawValue)\(state.heldFrom.map { "(\($0.rawValue))" } ?? "") \(action.rawValue)")
@@ -116,11 +120,11 @@ struct OrderWorkflowTests {
         let state = OrderState(status: action == .suspend ? .awaitingConfirmation : .reviewSales)
         for reason in [nil, "", "  \u{3000}"] as [String?] {
             #expect(throws: DocketError.invalid("reason", "reasonRequired")) {
-                try OrderWorkflow.decide(action, on: state, reason: reason, receivedAt: received, now: now, policy: policy)
+                try OrderWorkflow.decide(action, on: state, type: .rush, reason: reason, receivedAt: received, now: now, policy: policy)
             }
         }
         #expect(throws: DocketError.self) {
-            try OrderWorkflow.decide(action, on: state, reason: "a\u{0}b", receivedAt: received, now: now, policy: policy)
+            try OrderWorkflow.decide(action, on: state, type: .rush, reason: "a\u{0}b", receivedAt: received, now: now, policy: policy)
         }
     }
 

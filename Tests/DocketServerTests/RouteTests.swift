@@ -39,7 +39,7 @@ struct RouteTests {
             // The demo's shipments stand at every step: each one's page and documents (customs is for cross-border only).
             let shipments = try await store.shipments.queue(ShipmentStatus.allCases)
             #expect(shipments.count >= 4)
-            links += [.shipping, .cases, .printScript, .pickList]
+            links += [.shipping, .cases, .printScript, .pickList, .board, .penalties, .notifications, .webhooks]
             for shipment in shipments {
                 links.append(.shipment(shipment.id))
                 links += ShippingDocument.available(crossBorder: false).map { .shipmentDocument(shipment.id, $0) }

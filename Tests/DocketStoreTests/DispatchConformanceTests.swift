@@ -155,6 +155,9 @@ struct DispatchConformanceTests {
             clock.advance(days: store.policy.archiveAfterDays + 1)
             _ = try await store.timers.runDueTimers(owner: "test")
             #expect(try await store.orders.order(id: order.id).status == .archived)
+            // Its service window (STOCK, 30 days) ended after completion: met, no penalty.
+            #expect(try await store.timers.list(orderID: order.id).contains { $0.kind == .serviceLevel && $0.outcome == .met })
+            #expect(try await store.serviceLevels.penalties(orderID: order.id).isEmpty)
             let timeline = try await store.orders.orderTimeline(orderID: order.id).map(\.action)
             #expect(Array(timeline.suffix(6)) == ["pack", "ship_part", "ship", "deliver", "complete", "archive"])
         }

@@ -34,6 +34,9 @@ enum Route: Hashable, Sendable {
     case shipmentProof(ID<Shipment>)
     /// 售后: open cases, one case and its steps.
     case cases, afterSalesCase(ID<AfterSalesCase>), caseStep(ID<AfterSalesCase>, CaseStep)
+    /// 订单跟踪: the kanban board, the month's service-window penalties; notification deliveries and webhooks.
+    case board, penalties, penaltyExempt(Int64)
+    case notifications, redeliver(Int64), webhooks, webhook(Int64), webhookRotate(Int64)
     case records(RecordKind), recordNew(RecordKind), record(RecordKind, Int64)
     case customerCredit(ID<Customer>)
     case users, userNew, user(ID<User>)
@@ -113,6 +116,14 @@ enum Route: Hashable, Sendable {
         case .cases: "/cases"
         case .afterSalesCase(let id): "/cases/\(Self.segment(id))"
         case .caseStep(let id, let step): "/cases/\(Self.segment(id))/\(step.rawValue)"
+        case .board: "/board"
+        case .penalties: "/penalties"
+        case .penaltyExempt(let id): "/penalties/\(Self.segment(id))/exempt"
+        case .notifications: "/notifications"
+        case .redeliver(let id): "/notifications/\(Self.segment(id))/redeliver"
+        case .webhooks: "/webhooks"
+        case .webhook(let id): "/webhooks/\(Self.segment(id))"
+        case .webhookRotate(let id): "/webhooks/\(Self.segment(id))/rotate-secret"
         case .records(let kind): "/\(kind.rawValue)"
         case .recordNew(let kind): "/\(kind.rawValue)/new"
         case .record(let kind, let id): "/\(kind.rawValue)/\(Self.segment(id))"

@@ -331,6 +331,7 @@ enum Templates {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{$title}}Docket{{/title}} · Docket</title>
+        {{$head}}{{/head}}
         <link rel="stylesheet" href="{{route.stylesheet}}">
         </head>
         <body>

@@ -12,7 +12,8 @@ struct Views: Sendable {
 
     init() throws {
         var templates: [String: MustacheTemplate] = [:]
-        for (name, text) in Templates.all.merging(ShippingTemplates.all, uniquingKeysWith: { a, _ in preconditionFailure("duplicate template: \(a)") }) {
+        for (name, text) in Templates.all.merging(ShippingTemplates.all, uniquingKeysWith: { a, _ in preconditionFailure("duplicate template: \(a)") })
+            .merging(TrackingTemplates.all, uniquingKeysWith: { a, _ in preconditionFailure("duplicate template: \(a)") }) {
             templates[name] = try MustacheTemplate(string: text)
         }
         library = MustacheLibrary(templates: templates)
@@ -99,6 +100,7 @@ enum Navigation {
     static let all: [Item] = [
         Item(href: Route.home.path, label: "ui.nav.home", access: .signedIn),
         Item(href: Route.orders.path, label: "ui.nav.orders", access: .staff),
+        Item(href: Route.board.path, label: "ui.nav.board", access: .staff),
         Item(href: Route.records(.customers).path, label: "ui.nav.customers", access: .staff),
         Item(href: Route.records(.products).path, label: "ui.nav.products", access: .staff),
         Item(href: Route.stock.path, label: "ui.nav.stock", access: .staff),
@@ -106,6 +108,7 @@ enum Navigation {
         Item(href: Route.records(.warehouses).path, label: "ui.nav.warehouses", access: .staff),
         Item(href: Route.records(.suppliers).path, label: "ui.nav.suppliers", access: .staff),
         Item(href: Route.records(.carriers).path, label: "ui.nav.carriers", access: .staff),
+        Item(href: Route.notifications.path, label: "ui.nav.notifications", access: .notifications),
         Item(href: Route.records(.reviewRules).path, label: "ui.nav.reviewRules", access: .reviewRulesWrite),
         Item(href: Route.users.path, label: "ui.nav.users", access: .administration),
         Item(href: Route.tokens.path, label: "ui.nav.tokens", access: .signedIn),

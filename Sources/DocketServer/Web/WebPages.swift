@@ -12,7 +12,7 @@ struct WebPages {
     let settings: SecuritySettings
 
     func register(on routes: SecureRoutes) {
-        routes.staticAsset(.stylesheet, type: "text/css; charset=utf-8", Templates.css + "\n" + ShippingTemplates.css)
+        routes.staticAsset(.stylesheet, type: "text/css; charset=utf-8", Templates.css + "\n" + ShippingTemplates.css + "\n" + TrackingTemplates.css)
         routes.staticAsset(.gridScript, type: "text/javascript; charset=utf-8", Templates.gridScript)
         routes.staticAsset(.printScript, type: "text/javascript; charset=utf-8", ShippingTemplates.printScript)
         registerSession(on: routes)
@@ -276,6 +276,7 @@ struct WebPages {
         ReplenishmentPages(pages: self).register(on: routes)
         ProductionPages(pages: self).register(on: routes)
         ShippingPages(pages: self).register(on: routes)
+        TrackingPages(pages: self).register(on: routes)
         @Sendable func receiptForm(_ context: DocketRequestContext, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) -> Response {
             formResponse(
                 spec: FormSpec<StockReceipt>.receipt, context: context, existing: nil, submitted: form, problems: problems,

@@ -83,6 +83,17 @@ extension OrderRepository {
                             UPDATE timers SET done_at = \(binds[1]), outcome = \(binds[2])
                             WHERE subject = 'order' AND subject_id = \(binds[0]) AND done_at IS NULL AND kind IN \(list)
                             """), where_.binds))
+            case .startServiceWindow(let due):
+                // Counted from the latest confirmation: a window left from an earlier one is stood down first.
+                statements += [
+                    Statement("UPDATE orders SET confirmed_at = $2, service_due_at = $3 WHERE id = $1", [orderID, now, due], expect: .rows(1), label: "orders"),
+                    Statement(
+                        "UPDATE timers SET done_at = $2, outcome = $3 WHERE subject = 'order' AND subject_id = $1 AND kind = $4 AND done_at IS NULL",
+                        [orderID, now, TimerOutcome.cancelled.rawValue, TimerKind.serviceLevel.rawValue]),
+                    Statement(
+                        "INSERT INTO timers (kind, subject, subject_id, due_at, created_at, attempts) VALUES ($1, 'order', $2, $3, $4, 0)",
+                        [TimerKind.serviceLevel.rawValue, orderID, due, now], expect: .rows(1), label: "timers"),
+                ]
             case .allocate(let firm):
                 guard let input = stock?.input, let actor = stock?.actor else { throw StoreError.configuration("allocation without its input") }
                 statements += try allocationStatements(input, planned: stock?.plan, orderID: orderID, firm: firm, by: actor, at: now).statements

@@ -134,7 +134,7 @@ extension OrderRepository {
         var passed: [(RulePass, Actor, OrderDecision, StockWork?)] = []
         for pass in passes {
             let ruleActor = Actor(.system, "rule:\(pass.rule.code)")
-            let stageDecision = try OrderWorkflow.decide(.pass, on: pass.from, reason: nil, receivedAt: now, now: now, policy: policy)
+            let stageDecision = try OrderWorkflow.decide(.pass, on: pass.from, type: order.type, reason: nil, receivedAt: now, now: now, policy: policy)
             var stock: StockWork?
             if stageDecision.effects.contains(where: { if case .allocate = $0 { true } else { false } }) {
                 let refs = order.lines.indices.map { AllocationInput.LineRef.number(Int64($0 + 1)) }

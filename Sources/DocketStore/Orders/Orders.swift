@@ -369,7 +369,7 @@ extension OrderRepository {
             let decision: OrderDecision
             do {
                 decision = try OrderWorkflow.decide(
-                    action, on: current.state, reason: reason, receivedAt: current.receivedAt, now: now, policy: policy)
+                    action, on: current.state, type: current.type, reason: reason, receivedAt: current.receivedAt, now: now, policy: policy)
             } catch is IllegalTransition {
                 throw DocketError.illegalTransition(number: current.number, from: current.status, action: action)
             }

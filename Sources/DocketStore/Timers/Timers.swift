@@ -104,6 +104,13 @@ extension TimerRepository {
             }
         }
         guard timer.subject == .order else { throw StoreError.decoding(column: "subject") }
+        if timer.kind == .serviceLevel {
+            do {
+                return try await store.serviceLevels.check(orderID: ID(timer.subjectID), due: timer.dueAt, markDone: markDone)
+            } catch StoreError.guardFailed(let label) where label == "timers.lease" {
+                return .leaseLost
+            }
+        }
         let order = try await store.orders.order(id: ID(timer.subjectID))
         do {
             switch OrderWorkflow.onTimer(timer.kind, state: order.state, policy: policy) {
