@@ -215,6 +215,7 @@ def test_sales_reviews_an_order_from_the_queue(browser):
     "/carriers/new", "/carriers/1", "/admin/users", "/admin/users/new", "/account/tokens", "/orders/new", "/orders/import",
     "/review-rules", "/review-rules/new", "/orders?stage=review&channel=phone&from=2026-01-01", "/orders/1",
     "/orders/6/complete", "/orders/2/change", "/customers/1", "/shipping", "/shipping?stage=transit", "/shipments/3", "/cases",
+    "/board", "/penalties", "/notifications", "/notifications?status=delivered", "/webhooks",
 ])
 def test_every_page_renders_for_the_admin(browser, path):
     if not browser.get_cookie("docket_session"):
@@ -431,7 +432,8 @@ def test_chinese_pages_show_no_code_identifiers(browser):
         "/customers", "/customers/1", "/customers/2", "/products", "/carriers", "/carriers/1", "/review-rules", "/review-rules/new",
         "/admin/users", "/warehouses", "/suppliers", "/stock", "/stock/totals", "/stock/movements", "/stock/lots/1", "/stock/shortages",
         "/stock/transfers", "/purchasing", "/production", "/shipping", "/shipping?stage=pack", "/shipping?stage=ship",
-        "/shipping?stage=transit", "/shipments/1", "/shipments/2", "/shipments/3", "/shipments/4", "/cases"]
+        "/shipping?stage=transit", "/shipments/1", "/shipments/2", "/shipments/3", "/shipments/4", "/cases",
+        "/board", "/penalties", "/notifications", "/notifications?status=delivered", "/notifications?status=pending", "/webhooks"]
     found = []
     for path in paths:
         browser.get(f"{BASE}{path}")
@@ -900,3 +902,146 @@ def test_a_short_picked_unit_goes_out_on_a_shipment_of_its_own(browser):
     assert "补发欠货" in timeline and "backorder" not in timeline
     panel.location_once_scrolled_into_view
     shot(browser, "order-backorder-shipment", full=True)
+
+
+def test_the_board_shows_orders_by_stage_coloured_by_time_left(browser):
+    """看板: the order manager opens the board from the navigation; each column counts its orders; a card's colour is
+    its time left (a legend says so); a card opens its order; filtering by type keeps only that type; the overdue list
+    is on the same page; the page refreshes itself. In Chinese and English, on a desktop and on a 390 px phone (the
+    board scrolls sideways inside its box, the page does not)."""
+    login(browser, "order.manager")
+    browser.find_element(By.LINK_TEXT, "看板").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/board"))
+    assert browser.find_element(By.ID, "page-title").text == "订单看板"
+    assert browser.find_element(By.CSS_SELECTOR, "meta[http-equiv='refresh']").get_attribute("content").startswith("60")
+    columns = browser.find_elements(By.CSS_SELECTOR, ".board-column")
+    assert [c.get_attribute("data-column") for c in columns] == ["intake", "review", "confirmation", "preparing", "warehouse", "transit", "delivered"]
+    total = 0
+    for column in columns:
+        count = int(column.find_element(By.CSS_SELECTOR, "h2 .badge").text)
+        cards = column.find_elements(By.CSS_SELECTOR, "a.board-card")
+        assert len(cards) == min(count, 40), f"{column.get_attribute('data-column')}: {count} counted, {len(cards)} shown"
+        total += count
+        for card in cards:
+            assert card.get_attribute("data-standing") in ("on_track", "at_risk", "late", "finished")
+            left = card.find_element(By.CSS_SELECTOR, ".card-left").text
+            assert any(word in left for word in ("剩", "逾期", "今天到期", "已送达")), left
+    assert total > 0, "the demo has open orders"
+    assert "临近期限" in browser.find_element(By.CSS_SELECTOR, ".legend").text
+    shot(browser, "board-zh", full=True)
+
+    # A card opens its order.
+    card = browser.find_element(By.CSS_SELECTOR, "a.board-card")
+    number = card.get_attribute("data-order")
+    click_and_wait(browser, card)
+    assert browser.find_element(By.ID, "page-title").text.startswith(number)
+    browser.back()
+
+    # Only RUSH orders; then clear.
+    from selenium.webdriver.support.ui import Select
+    Select(browser.find_element(By.ID, "board-type")).select_by_value("RUSH")
+    browser.execute_script("window.__docketOldPage = true")
+    browser.find_element(By.CSS_SELECTOR, "#board-filter button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "type=RUSH" in d.current_url and not d.execute_script("return window.__docketOldPage"))
+    for meta in browser.find_elements(By.CSS_SELECTOR, "a.board-card .type"):
+        assert meta.get_attribute("data-type") == "RUSH"
+    assert "type=RUSH" in browser.find_element(By.CSS_SELECTOR, "meta[http-equiv='refresh']").get_attribute("content"), "the refresh keeps the filter"
+    shot(browser, "board-rush-zh", full=True)
+    browser.find_element(By.ID, "board-clear").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/board"))
+    assert browser.find_element(By.ID, "overdue-list")
+
+    browser.find_element(By.ID, "penalties-link").click()
+    WebDriverWait(browser, 10).until(lambda d: "/penalties" in d.current_url)
+    assert browser.find_element(By.ID, "page-title").text == "服务时限罚款"
+    assert "按其金额的 10%" in browser.find_element(By.TAG_NAME, "main").text
+    shot(browser, "penalties-zh", full=True)
+
+    try:
+        for language in ("zh", "en"):
+            for width, height, device in ((1280, 900, "desktop"), (390, 844, "phone")):
+                browser.set_window_size(width, height)
+                browser.get(f"{BASE}/board")
+                shot(browser, f"board-{language}-{device}", full=True)
+                if device == "phone":
+                    scroll = browser.execute_script("return document.documentElement.scrollWidth")
+                    viewport = browser.execute_script("return window.innerWidth")
+                    assert scroll <= viewport + 1, f"the board page ({language}) is {scroll}px wide in a {viewport}px window"
+            if language == "zh":
+                browser.set_window_size(1280, 900)
+                submit(browser, "switch-language")
+                assert browser.find_element(By.ID, "page-title").text == "Order board"
+        browser.set_window_size(1280, 900)
+        browser.get(f"{BASE}/penalties")
+        shot(browser, "penalties-en", full=True)
+    finally:
+        browser.set_window_size(1280, 900)
+        browser.get(f"{BASE}/")
+        if browser.find_elements(By.CSS_SELECTOR, "html[lang='en']"):
+            submit(browser, "switch-language")
+        logout(browser)
+
+
+def test_a_webhook_that_fails_is_a_dead_letter_sent_again_from_the_page(browser):
+    """通知: the admin subscribes a receiver that is not there (the test server allows one attempt), an order's
+    acknowledgement to it fails and is listed under 发送失败 with the error; 重新发送 puts it back in the queue. The
+    subscription's page shows its signing secret and replaces it on request."""
+    login(browser, "admin")
+    browser.find_element(By.LINK_TEXT, "通知").click()
+    WebDriverWait(browser, 10).until(lambda d: "/notifications" in d.current_url)
+    browser.find_element(By.ID, "webhooks-link").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/webhooks"))
+    browser.find_element(By.ID, "webhook-name").send_keys("ERP 对接")
+    browser.find_element(By.ID, "webhook-url").send_keys("ftp://nowhere")
+    browser.execute_script("document.getElementById('webhook-form').noValidate = true")
+    submit(browser, "webhook-save")
+    assert "网址" in browser.find_element(By.ID, "webhook-error").text
+    assert browser.find_element(By.ID, "webhook-name").get_attribute("value") == "ERP 对接", "what was typed is kept"
+    url = browser.find_element(By.ID, "webhook-url")
+    url.clear()
+    url.send_keys("http://127.0.0.1:9/hooks")
+    browser.find_element(By.CSS_SELECTOR, "input[name=topics][value='order.acknowledged']").click()
+    submit(browser, "webhook-save")
+    assert "订阅已保存" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "订单已收到" in browser.find_element(By.ID, "webhooks").text
+    shot(browser, "webhooks-zh", full=True)
+
+    # An order is taken in: its acknowledgement goes to the webhook, fails and is dead after the one attempt.
+    login(browser, "order.desk")
+    browser.get(f"{BASE}/orders/new")
+    browser.find_element(By.ID, "customerCode").send_keys("C0005")
+    browser.find_element(By.CSS_SELECTOR, "details summary").click()
+    browser.find_element(By.ID, "paste-lines").send_keys("CUP-STEEL-WH 1")
+    submit(browser, "apply-paste")
+    submit(browser, "submit-order")
+    number = browser.find_element(By.ID, "page-title").text.split()[0]
+
+    login(browser, "service")
+    deadline = __import__("time").time() + 30
+    rows = []
+    while not rows and __import__("time").time() < deadline:
+        browser.get(f"{BASE}/notifications?status=dead")
+        rows = [r for r in browser.find_elements(By.CSS_SELECTOR, "#deliveries tbody tr[data-delivery]") if number in r.text]
+        if not rows:
+            __import__("time").sleep(1)
+    assert rows, browser.find_element(By.ID, "deliveries").text
+    assert "ERP 对接" in rows[0].text and "订单已收到" in rows[0].text and rows[0].find_element(By.CSS_SELECTOR, ".error-text").text
+    shot(browser, "notifications-dead-zh", full=True)
+    delivery = rows[0].get_attribute("data-delivery")
+    click_and_wait(browser, rows[0].find_element(By.CSS_SELECTOR, "button.redeliver"))
+    assert "已重新排队发送" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    assert browser.find_elements(By.CSS_SELECTOR, f"#deliveries tr[data-delivery='{delivery}']") or \
+        browser.find_elements(By.CSS_SELECTOR, "nav#delivery-tabs a[data-status='dead']"), "the letter is queued again"
+    shot(browser, "notifications-pending-zh", full=True)
+
+    login(browser, "admin")
+    browser.get(f"{BASE}/webhooks")
+    browser.find_element(By.LINK_TEXT, "ERP 对接").click()
+    secret = browser.find_element(By.ID, "secret").text
+    assert secret.startswith("whsec_")
+    submit(browser, "rotate-secret")
+    assert "密钥已更换" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    browser.find_element(By.LINK_TEXT, "ERP 对接").click()
+    assert browser.find_element(By.ID, "secret").text not in ("", secret)
+    shot(browser, "webhook-zh", full=True)
+    logout(browser)
