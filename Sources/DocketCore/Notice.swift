@@ -197,3 +197,33 @@ public enum WebAddress {
         return !host.isEmpty && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
     }
 }
+
+/// Why a delivery failed, in a word people can act on; the stored error is `kind: detail` (the detail is technical,
+/// kept for whoever looks into it). Errors stored before kinds existed read as `other`.
+public enum DeliveryFailure: String, Sendable, CaseIterable, Hashable {
+    /// No connection to the mail server or the receiver (refused, reset, name not found).
+    case unreachable
+    /// No answer in time.
+    case timeout
+    /// The mail server refused the message (an address that does not exist, a policy).
+    case rejected
+    /// The receiver answered with an error status.
+    case receiverError = "receiver_error"
+    /// The message carried a confirmation link, and the order no longer waits for confirmation.
+    case linkClosed = "link_closed"
+    /// The settings do not allow it (TLS required and not offered).
+    case settings
+    /// The webhook subscription is gone.
+    case noSubscription = "no_subscription"
+    case other
+
+    public func stored(_ detail: String) -> String { "\(rawValue): \(detail)" }
+
+    /// The kind and the detail of a stored error.
+    public static func parse(_ stored: String) -> (kind: DeliveryFailure, detail: String) {
+        if let colon = stored.firstIndex(of: ":"), let kind = DeliveryFailure(rawValue: String(stored[..<colon])) {
+            return (kind, String(stored[stored.index(after: colon)...]).trimmingSpaces())
+        }
+        return (.other, stored)
+    }
+}

@@ -103,6 +103,29 @@ public enum DeliveryError: Error, CustomStringConvertible {
         return false
     }
 
+    /// What kind of failure `error` is, for people (`DeliveryFailure`).
+    static func kind(of error: any Error) -> DeliveryFailure {
+        switch error {
+        case let smtp as SMTPError:
+            switch smtp {
+            case .rejected: return .rejected
+            case .startTLSUnavailable: return .settings
+            case .timedOut: return .timeout
+            case .connectionClosed, .malformedReply: return .unreachable
+            }
+        case DeliveryError.status: return .receiverError
+        case DeliveryError.linkClosed: return .linkClosed
+        case DeliveryError.noAddress: return .noSubscription
+        case let http as HTTPClientError where http == .deadlineExceeded || http == .connectTimeout || http == .readTimeout:
+            return .timeout
+        default:
+            let text = String(describing: error).lowercased()
+            if text.contains("timed out") || text.contains("timeout") { return .timeout }
+            if ["refused", "reset", "unreachable", "connect", "resolve", "dns", "closed"].contains(where: text.contains) { return .unreachable }
+            return .other
+        }
+    }
+
     public var description: String {
         switch self {
         case .status(let code): "the receiver answered HTTP \(code)"
@@ -221,7 +244,8 @@ public struct OutboxRelay: Service {
                 logger.warning(
                     "docket.delivery.failed",
                     metadata: ["docket.delivery": "\(delivery.id)", "docket.channel": "\(delivery.channel.rawValue)", "error": "\(error)"])
-                if (try? await store.deliveries.markFailed(delivery, error: String(describing: error), permanent: permanent, policy: policy)) == .dead {
+                if (try? await store.deliveries.markFailed(
+                    delivery, error: DeliveryError.kind(of: error).stored(String(describing: error)), permanent: permanent, policy: policy)) == .dead {
                     round.dead += 1
                 }
             }

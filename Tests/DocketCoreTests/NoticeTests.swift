@@ -70,4 +70,12 @@ struct NoticeTests {
         #expect(!WebhookSubscriptionDraft(name: "a", url: "https://e.cn", topics: ["order.confirmed"]).wants("order.shipped"))
         #expect(!WebhookSubscriptionDraft(name: "a", url: "https://e.cn", active: false).wants("order.shipped"))
     }
+
+    @Test func aStoredFailureReadsBackAsItsKindAndDetail() {
+        let stored = DeliveryFailure.receiverError.stored("the receiver answered HTTP 500")
+        #expect(stored == "receiver_error: the receiver answered HTTP 500")
+        #expect(DeliveryFailure.parse(stored) == (.receiverError, "the receiver answered HTTP 500"))
+        #expect(DeliveryFailure.parse("SMTP: timed out") == (.other, "SMTP: timed out"), "stored before kinds existed")
+        #expect(DeliveryFailure.parse("") == (.other, ""))
+    }
 }

@@ -118,6 +118,7 @@ struct TrackingHTTPTests {
             page = try await call(client, .get, "/notifications")
             #expect(page.0 == .ok && page.1.contains(#"data-delivery="\#(dead.id)""#) && page.1.contains("重新发送") && page.1.contains("ERP"))
             #expect(page.1.contains("发送失败") && page.1.contains("订单已收到"))
+            #expect(page.1.contains("无法连接接收方") && dead.lastError?.hasPrefix("unreachable: ") == true, "the failure in words, the detail kept: \(dead.lastError ?? "")")
             readable(page.1)
             answer = try await call(client, .post, "/notifications/\(dead.id)/redeliver", type: form)
             #expect(answer.0 == .seeOther && answer.2 == "/notifications?status=pending&done=redeliver")

@@ -145,8 +145,10 @@ struct ReviewConformanceTests {
             await #expect(throws: DocketError.invalid("token", "confirmationClosed")) {
                 _ = try await store.orders.confirm(token: token, requirements: nil)
             }
-            // Pending confirmation timers were closed with the confirmation.
-            #expect(try await store.timers.list(orderID: order.id).allSatisfy { $0.doneAt != nil && $0.outcome == .cancelled })
+            // Pending confirmation timers were closed with the confirmation; the service window's starts.
+            let timers = try await store.timers.list(orderID: order.id)
+            #expect(timers.filter { TimerKind.confirmation.contains($0.kind) }.allSatisfy { $0.doneAt != nil && $0.outcome == .cancelled })
+            #expect(timers.filter { $0.doneAt == nil }.map(\.kind) == [.serviceLevel])
             #expect(try await store.orders.orderTimeline(orderID: order.id).last?.actor == "customer:C001")
         }
     }

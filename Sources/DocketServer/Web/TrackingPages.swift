@@ -182,7 +182,14 @@ struct TrackingPages {
                     exemptAction: manage && penalty.status == .recorded ? Route.penaltyExempt(penalty.id).path : nil, version: penalty.version,
                     error: error?.id == penalty.id ? error?.message : nil)
             },
-            hint: text("ui.sla.hint", ["rate": Self.percent(store.policy.penaltyBasisPoints)]))
+            hint: text(
+                "ui.sla.hint",
+                [
+                    "rate": Self.percent(store.policy.penaltyBasisPoints),
+                    "windows": OrderType.allCases.map {
+                        text("ui.sla.window", ["type": text("order.type.\($0.rawValue)"), "days": String(store.policy.serviceWindowDays($0))])
+                    }.joined(separator: language == .zhCN ? "，" : ", "),
+                ]))
         return pages.views.render("penalties", ["page": model], context: context, status: status, current: Route.board.path, notice: notice)
     }
 
@@ -218,7 +225,9 @@ struct TrackingPages {
                     orderHref: delivery.orderID.map { Route.order($0).path }, order: delivery.orderNumber ?? "—",
                     channel: text("ui.notify.channel.\(delivery.channel.rawValue)"),
                     recipient: delivery.channel == .webhook ? (delivery.webhookName ?? delivery.webhookURL ?? delivery.recipient) : delivery.recipient,
-                    subject: delivery.subject ?? "", attempts: delivery.attempts, lastError: delivery.lastError ?? "",
+                    subject: delivery.subject ?? "", attempts: delivery.attempts,
+                    lastError: delivery.lastError.map { text("ui.notify.failure.\(DeliveryFailure.parse($0).kind.rawValue)") } ?? "",
+                    errorDetail: delivery.lastError.map { DeliveryFailure.parse($0).detail } ?? "",
                     next: delivery.status == .pending ? displayTime(delivery.availableAt) : "—", delivered: displayTime(delivery.deliveredAt),
                     redeliverAction: delivery.status == .dead ? Route.redeliver(delivery.id).path : nil)
             })
@@ -391,6 +400,8 @@ struct DeliveriesPageModel {
         var subject: String
         var attempts: Int64
         var lastError: String
+        /// The technical detail, for whoever looks into it (a tooltip).
+        var errorDetail: String
         var next: String
         var delivered: String
         var redeliverAction: String?

@@ -102,7 +102,7 @@ enum TrackingTemplates {
         <table class="grid" id="deliveries"><thead><tr><th>{{t.ui.notify.created}}</th><th>{{t.ui.notify.topic}}</th><th>{{t.ui.field.number}}</th><th>{{t.ui.notify.via}}</th><th>{{t.ui.notify.recipient}}</th><th class="num">{{t.ui.notify.attempts}}</th>{{#showNext}}<th>{{t.ui.notify.next}}</th>{{/showNext}}{{#showDelivered}}<th>{{t.ui.notify.delivered}}</th>{{/showDelivered}}<th>{{t.ui.notify.lastError}}</th><th></th></tr></thead>
         <tbody>{{#rows}}<tr data-delivery="{{id}}">
           <td>{{created}}</td><td>{{topic}}</td><td>{{#orderHref}}<a href="{{orderHref}}">{{order}}</a>{{/orderHref}}{{^orderHref}}{{order}}{{/orderHref}}</td><td>{{channel}}</td><td class="recipient">{{recipient}}</td><td class="num">{{attempts}}</td>
-          {{#showNext}}<td>{{next}}</td>{{/showNext}}{{#showDelivered}}<td>{{delivered}}</td>{{/showDelivered}}<td class="error-text">{{lastError}}</td>
+          {{#showNext}}<td>{{next}}</td>{{/showNext}}{{#showDelivered}}<td>{{delivered}}</td>{{/showDelivered}}<td class="error-text" title="{{errorDetail}}">{{lastError}}</td>
           <td>{{#redeliverAction}}<form method="post" action="{{redeliverAction}}" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" class="redeliver">{{t.ui.notify.redeliver}}</button></form>{{/redeliverAction}}</td></tr>{{/rows}}
         {{^rows}}<tr><td colspan="9" class="empty">{{t.ui.notify.none}}</td></tr>{{/rows}}</tbody></table>
         </div>
@@ -165,7 +165,7 @@ enum TrackingTemplates {
         """
 
     static let css = """
-        .board { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(200px, 1fr); gap: .6rem; overflow-x: auto; padding-bottom: .5rem; }
+        .board { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(155px, 1fr); gap: .6rem; overflow-x: auto; padding-bottom: .5rem; }
         .board-column { background: #eef2f6; border-radius: 6px; padding: .5rem; min-height: 6rem; }
         .board-column h2 { font-size: .95rem; margin: 0 0 .5rem; display: flex; justify-content: space-between; align-items: center; }
         .board-card { display: flex; flex-direction: column; gap: .1rem; background: #fff; border: 1px solid var(--line); border-left: 5px solid #12b76a; border-radius: 5px; padding: .4rem .55rem; margin-bottom: .45rem; color: var(--ink); text-decoration: none; font-size: .88rem; }
