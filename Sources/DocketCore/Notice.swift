@@ -61,6 +61,16 @@ public struct Notice: Sendable, Hashable {
 /// The customer's messages, one template per topic and language (`notice.<topic>.subject|body|sms` in the
 /// catalogue, with `{number}`, `{customer}`, `{lines}`, `{total}` …). Pure: the relay reads the facts and sends.
 public enum CustomerNotice {
+    /// Whether the customer should still get a message of `topic` about an order now in `status`: a request to
+    /// confirm (or its reminder) only while the order waits for confirmation — once it was confirmed, cancelled or
+    /// suspended, asking is wrong and its link would be closed. Every other message tells what happened, and goes.
+    public static func isCurrent(_ topic: NotificationTopic, status: OrderStatus) -> Bool {
+        switch topic {
+        case .confirmationRequested, .confirmationReminder: status == .awaitingConfirmation
+        default: true
+        }
+    }
+
     /// Stands for the confirmation link in a rendered message until it is sent: the link is minted only then, so
     /// no usable link lies in the database.
     public static let linkPlaceholder = "{{confirmation-link}}"

@@ -78,4 +78,12 @@ struct NoticeTests {
         #expect(DeliveryFailure.parse("SMTP: timed out") == (.other, "SMTP: timed out"), "stored before kinds existed")
         #expect(DeliveryFailure.parse("") == (.other, ""))
     }
+
+    @Test func aRequestToConfirmGoesOnlyWhileTheOrderWaits() {
+        for status in OrderStatus.allCases {
+            #expect(CustomerNotice.isCurrent(.confirmationRequested, status: status) == (status == .awaitingConfirmation))
+            #expect(CustomerNotice.isCurrent(.confirmationReminder, status: status) == (status == .awaitingConfirmation))
+            #expect(CustomerNotice.isCurrent(.shipped, status: status))
+        }
+    }
 }

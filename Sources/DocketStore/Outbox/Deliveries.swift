@@ -160,6 +160,8 @@ extension DeliveryRepository {
     func customerNotice(_ topic: NotificationTopic, orderID: ID<Order>, payload: String) async throws -> Planned? {
         let order: StoredOrder
         do { order = try await store.orders.order(id: orderID) } catch DocketError.notFound { return nil }
+        // A request to confirm an order that no longer waits for it is not sent (connected systems still hear of it).
+        guard CustomerNotice.isCurrent(topic, status: order.status) else { return nil }
         let customer: Customer?
         do { customer = try await store.customers.get(key: order.customerCode).value } catch DocketError.notFound { customer = nil }
         let contact = customer?.primaryContact
