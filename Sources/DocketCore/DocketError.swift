@@ -1,7 +1,7 @@
 /// The kinds of things Docket keeps, named in errors and audit events.
 public enum EntityKind: String, Sendable, Codable, CaseIterable {
     case customer, product, warehouse, location, supplier, carrier, carrierService, stockLot, user, order, reviewRule, changeRequest
-    case confirmation, transfer, purchaseOrder, productionOrder, shipment, afterSalesCase, webhookSubscription, delivery, servicePenalty
+    case confirmation, transfer, purchaseOrder, productionOrder, shipment, afterSalesCase, webhookSubscription, delivery, servicePenalty, orderException
 
     public var message: Message { Message("entity.\(rawValue)") }
 }

@@ -74,6 +74,8 @@ public enum CustomerNotice {
     /// Stands for the confirmation link in a rendered message until it is sent: the link is minted only then, so
     /// no usable link lies in the database.
     public static let linkPlaceholder = "{{confirmation-link}}"
+    /// Stands for a fresh link to the order's tracking page (客户自助查询), minted when the message is sent.
+    public static let trackPlaceholder = "{{tracking-link}}"
 
     /// Topics whose message asks the customer to confirm, and so carries a fresh link.
     public static func carriesLink(_ topic: NotificationTopic) -> Bool {
@@ -110,6 +112,7 @@ public enum CustomerNotice {
             "days": facts.processingDays.map(String.init) ?? "—",
             "deadline": facts.deadline.map(chinaTime) ?? "—",
             "link": linkPlaceholder,
+            "track": trackPlaceholder,
             "revision": facts.revision.map(String.init) ?? "—",
             "message": facts.message ?? "—",
             "newDate": facts.newDate?.iso8601 ?? "—",

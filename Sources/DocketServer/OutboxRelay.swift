@@ -181,8 +181,14 @@ public struct Notifier: Sendable {
         }
     }
 
-    /// The message with a fresh confirmation link in place of `CustomerNotice.linkPlaceholder`.
+    /// The message with a fresh confirmation link in place of `CustomerNotice.linkPlaceholder`, and a fresh
+    /// tracking link in place of `CustomerNotice.trackPlaceholder`.
     func withLink(_ text: String, _ delivery: MessageDelivery, store: Store) async throws -> String {
+        var text = text
+        if text.contains(CustomerNotice.trackPlaceholder), let orderID = delivery.orderID {
+            let token = try await store.tracking.issueLink(orderID: orderID)
+            text = text.replacingOccurrences(of: CustomerNotice.trackPlaceholder, with: publicURL + "/track/" + token)
+        }
         guard text.contains(CustomerNotice.linkPlaceholder), let orderID = delivery.orderID else { return text }
         let link: ConfirmationLink
         do {

@@ -37,6 +37,8 @@ enum Route: Hashable, Sendable {
     /// 订单跟踪: the kanban board, the month's service-window penalties; notification deliveries and webhooks.
     case board, penalties, penaltyExempt(Int64)
     case notifications, redeliver(Int64), webhooks, webhook(Int64), webhookRotate(Int64)
+    /// 客户自助查询 (no sign-in): the lookup, an order's tracking page by its link, the problem report; 异常 for staff.
+    case track, trackOrder(token: String), trackReport(token: String), exceptions
     case records(RecordKind), recordNew(RecordKind), record(RecordKind, Int64)
     case customerCredit(ID<Customer>)
     case users, userNew, user(ID<User>)
@@ -117,6 +119,10 @@ enum Route: Hashable, Sendable {
         case .afterSalesCase(let id): "/cases/\(Self.segment(id))"
         case .caseStep(let id, let step): "/cases/\(Self.segment(id))/\(step.rawValue)"
         case .board: "/board"
+        case .track: "/track"
+        case .trackOrder(let token): "/track/\(token)"
+        case .trackReport(let token): "/track/\(token)/report"
+        case .exceptions: "/exceptions"
         case .penalties: "/penalties"
         case .penaltyExempt(let id): "/penalties/\(Self.segment(id))/exempt"
         case .notifications: "/notifications"

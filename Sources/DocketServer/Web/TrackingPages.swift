@@ -139,7 +139,7 @@ struct TrackingPages {
             overdue: board.overdue.map(card), overdueCount: board.overdueCount,
             overdueMore: board.overdueCount > Int64(board.overdue.count)
                 ? text("ui.board.more", ["count": String(board.overdueCount - Int64(board.overdue.count))]) : nil,
-            penaltiesHref: Route.penalties.path,
+            penaltiesHref: Route.penalties.path, exceptionsHref: Route.exceptions.path,
             selfHref: Route.board.with(filters))
         return pages.views.render("board", ["page": model], context: context, current: Route.board.path)
     }
@@ -343,6 +343,7 @@ struct BoardPageModel {
     var overdueCount: Int64
     var overdueMore: String?
     var penaltiesHref: String
+    var exceptionsHref: String
     var selfHref: String
 }
 

@@ -3,8 +3,95 @@
 enum TrackingTemplates {
     static let all: [String: String] = [
         "board": board, "boardCard": boardCard, "penalties": penalties, "deliveries": deliveries, "webhooks": webhooks, "webhook": webhook,
-        "webhookForm": webhookForm,
+        "webhookForm": webhookForm, "trackLookup": trackLookup, "tracking": tracking, "exceptions": exceptions,
     ]
+
+    /// `TrackLookupModel`: the customer's lookup by order number and phone (no sign-in).
+    static let trackLookup = """
+        {{<layout}}
+        {{$title}}{{t.ui.track.title}}{{/title}}
+        {{$content}}
+        {{#page}}
+        <section class="card track-page">
+          <h1 id="page-title">{{t.ui.track.title}}</h1>
+          <p class="hint">{{t.ui.track.lookupHint}}</p>
+          {{#error}}<p class="alert" role="alert" id="track-error">{{error}}</p>{{/error}}
+          <form method="post" action="{{action}}" id="track-form">
+            <label{{#numberError}} class="invalid"{{/numberError}}><span>{{t.ui.track.number}}</span><input name="number" id="track-number" value="{{number}}" maxlength="40" required autocomplete="off" placeholder="SO-20261124-000001">{{#numberError}}<small class="error">{{numberError}}</small>{{/numberError}}</label>
+            <label{{#phoneError}} class="invalid"{{/phoneError}}><span>{{t.ui.track.phone}}</span><input name="phone" id="track-phone" value="{{phone}}" maxlength="40" required type="tel" autocomplete="tel">{{#phoneError}}<small class="error">{{phoneError}}</small>{{/phoneError}}</label>
+            <p><button type="submit" class="primary" id="track-submit">{{t.ui.track.lookup}}</button></p>
+          </form>
+          <p class="langs"><a href="{{zhHref}}">中文</a> · <a href="{{enHref}}">English</a></p>
+        </section>
+        {{/page}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// `TrackingPageModel`: one order as its customer sees it, and the problem report.
+    static let tracking = """
+        {{<layout}}
+        {{$title}}{{t.ui.track.title}} {{page.number}}{{/title}}
+        {{$content}}
+        {{#page}}
+        <section class="card track-page">
+          <h1 id="page-title">{{number}}</h1>
+          <p class="phase" data-phase="{{phaseKey}}" id="track-phase">{{phase}}</p>
+          {{#notice}}<p class="notice" role="status" id="track-notice">{{notice}}</p>{{/notice}}
+          <ol class="steps" id="track-steps">{{#steps}}<li class="{{#done}}done{{/done}}{{#current}} current{{/current}}"><span class="step-label">{{label}}</span>{{#time}}<span class="step-time">{{time}}</span>{{/time}}</li>{{/steps}}</ol>
+          <dl class="facts">
+            <dt>{{t.ui.confirm.customer}}</dt><dd>{{customer}}</dd>
+            <dt>{{t.ui.order.promised}}</dt><dd id="track-promised">{{promised}}</dd>
+          </dl>
+          <h2>{{t.ui.track.goods}}</h2>
+          <table class="grid track-lines"><tbody>{{#lines}}<tr><td>{{name}}</td><td class="num">{{quantity}}</td><td class="num">{{amount}}</td></tr>{{/lines}}</tbody>
+            <tfoot><tr><td colspan="2">{{t.ui.order.total}}</td><td class="num">{{total}}</td></tr></tfoot></table>
+          <h2>{{t.ui.track.shipments}}</h2>
+          {{#shipments}}
+          <div class="track-shipment" data-shipment="{{number}}">
+            <p><strong>{{number}}</strong> <span class="status" data-status="{{statusKey}}">{{status}}</span></p>
+            <dl class="facts">
+              {{#carrier}}<dt>{{t.ui.track.carrier}}</dt><dd>{{carrier}}</dd>{{/carrier}}
+              {{#tracking}}<dt>{{t.ui.track.trackingNumber}}</dt><dd class="tracking-number">{{tracking}}</dd>{{/tracking}}
+              {{#eta}}<dt>{{t.ui.track.eta}}</dt><dd>{{eta}}</dd>{{/eta}}
+              {{#delivered}}<dt>{{t.ui.track.delivered}}</dt><dd>{{delivered}}</dd>{{/delivered}}
+            </dl>
+            {{^empty(events)}}<ul class="track-events">{{#events}}<li><span class="step-time">{{time}}</span> {{what}}{{#place}} · {{place}}{{/place}}</li>{{/events}}</ul>{{/empty(events)}}
+          </div>
+          {{/shipments}}
+          {{^shipments}}<p class="hint" id="no-shipments">{{t.ui.track.noShipments}}</p>{{/shipments}}
+          {{^empty(reports)}}<h2>{{t.ui.track.reports}}</h2><ul id="track-reports">{{#reports}}<li>{{number}} · {{kind}} · {{opened}} · {{status}}</li>{{/reports}}</ul>{{/empty(reports)}}
+          <h2 id="report">{{t.ui.track.report}}</h2>
+          <form method="post" action="{{reportAction}}" id="report-form">
+            <label><span>{{t.ui.track.kind}}</span><select name="kind" id="report-kind">{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select></label>
+            <label{{#descriptionError}} class="invalid"{{/descriptionError}}><span>{{t.ui.track.description}}</span><textarea name="description" id="report-description" rows="4" maxlength="1000" required>{{description}}</textarea>{{#descriptionError}}<small class="error" id="report-description-error">{{descriptionError}}</small>{{/descriptionError}}</label>
+            <label{{#contactError}} class="invalid"{{/contactError}}><span>{{t.ui.track.contact}}</span><input name="contact" id="report-contact" value="{{contact}}" maxlength="100" type="tel">{{#contactError}}<small class="error">{{contactError}}</small>{{/contactError}}</label>
+            <p><button type="submit" class="primary" id="report-submit">{{t.ui.track.send}}</button></p>
+          </form>
+          <p class="langs"><a href="{{zhHref}}">中文</a> · <a href="{{enHref}}">English</a></p>
+        </section>
+        {{/page}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    /// `ExceptionsPageModel`: the open exceptions, worst first.
+    static let exceptions = """
+        {{<layout}}
+        {{$title}}{{t.ui.exceptions.title}}{{/title}}
+        {{$content}}
+        {{#page}}
+        <h1 id="page-title">{{t.ui.exceptions.title}}</h1>
+        <p class="hint">{{t.ui.exceptions.hint}}</p>
+        <div class="table-scroll">
+        <table class="grid" id="exceptions"><thead><tr><th>{{t.ui.exceptions.number}}</th><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.exceptions.kind}}</th><th>{{t.ui.exceptions.severity}}</th><th>{{t.ui.exceptions.source}}</th><th>{{t.ui.exceptions.description}}</th><th>{{t.ui.exceptions.contact}}</th><th>{{t.ui.exceptions.opened}}</th><th>{{t.ui.exceptions.due}}</th></tr></thead>
+        <tbody>{{#rows}}<tr data-exception="{{number}}"><td>{{number}}</td><td><a href="{{orderHref}}">{{order}}</a></td><td>{{customer}}</td><td>{{kind}}</td><td><span class="status" data-severity="{{severityKey}}">{{severity}}</span></td><td>{{source}}</td><td>{{description}}</td><td>{{contact}}</td><td>{{opened}}</td><td{{#overdue}} class="late"{{/overdue}}>{{due}}{{#overdue}} · {{t.ui.board.standing.late}}{{/overdue}}</td></tr>{{/rows}}
+        {{^rows}}<tr><td colspan="10" class="empty">{{t.ui.exceptions.none}}</td></tr>{{/rows}}</tbody></table>
+        </div>
+        {{/page}}
+        {{/content}}
+        {{/layout}}
+        """
 
     /// `BoardPageModel.Card`.
     static let boardCard = """
@@ -30,7 +117,7 @@ enum TrackingTemplates {
           <label><span>{{t.ui.field.type}}</span><select name="type" id="board-type">{{#types}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/types}}</select></label>
           <button type="submit">{{t.ui.ship.filter}}</button>{{#filtered}} <a href="{{clearHref}}" id="board-clear">{{t.ui.board.clear}}</a>{{/filtered}}
         </form>
-        <p class="hint legend"><span class="key" data-standing="on_track"></span>{{t.ui.board.standing.on_track}} <span class="key" data-standing="at_risk"></span>{{t.ui.board.standing.at_risk}} <span class="key" data-standing="late"></span>{{t.ui.board.standing.late}} · {{t.ui.board.refreshed}} {{refreshedAt}} · <a href="#overdue">{{t.ui.board.overdue}} ({{overdueCount}})</a> · <a href="{{penaltiesHref}}" id="penalties-link">{{t.ui.sla.title}}</a></p>
+        <p class="hint legend"><span class="key" data-standing="on_track"></span>{{t.ui.board.standing.on_track}} <span class="key" data-standing="at_risk"></span>{{t.ui.board.standing.at_risk}} <span class="key" data-standing="late"></span>{{t.ui.board.standing.late}} · {{t.ui.board.refreshed}} {{refreshedAt}} · <a href="#overdue">{{t.ui.board.overdue}} ({{overdueCount}})</a> · <a href="{{penaltiesHref}}" id="penalties-link">{{t.ui.sla.title}}</a> · <a href="{{exceptionsHref}}" id="exceptions-link">{{t.ui.board.exceptions}}</a></p>
         <div class="board" id="board">
         {{#columns}}
           <section class="board-column" data-column="{{key}}" aria-label="{{label}}">
@@ -191,5 +278,23 @@ enum TrackingTemplates {
         td.error-text { color: var(--brand); font-size: .85rem; max-width: 22rem; }
         fieldset.topics label.check { margin: .2rem 0; }
         @media (max-width: 600px) { .board { grid-auto-columns: 80%; } }
+        .track-page { max-width: 640px; margin: 1rem auto; }
+        .track-page h1 { font-size: 1.3rem; margin: 0 0 .25rem; word-break: break-all; }
+        .track-page h2 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; }
+        .phase { font-size: 1.15rem; font-weight: 600; color: var(--ok); margin: 0 0 .75rem; }
+        .phase[data-phase="cancelled"], .phase[data-phase="paused"] { color: var(--muted); }
+        ol.steps { list-style: none; display: flex; padding: 0; margin: .5rem 0 1rem; gap: .25rem; }
+        ol.steps li { flex: 1; display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); border-top: 4px solid var(--line); padding-top: .35rem; }
+        ol.steps li.done { border-top-color: #12b76a; color: var(--ink); }
+        ol.steps li.current .step-label { font-weight: 700; }
+        .step-time { font-size: .78rem; color: var(--muted); }
+        .track-shipment { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; margin-bottom: .75rem; }
+        .track-shipment p { margin: .2rem 0; }
+        ul.track-events { list-style: none; padding: 0; margin: .25rem 0 0; font-size: .88rem; }
+        ul.track-events li { padding: .15rem 0; border-top: 1px dashed var(--line); }
+        .tracking-number { font-family: ui-monospace, monospace; word-break: break-all; }
+        .track-page textarea { max-width: none; }
+        .status[data-severity="critical"], .status[data-severity="high"] { background: #fef3f2; color: #b42318; }
+        .status[data-severity="normal"] { background: #fffaeb; color: #b54708; }
         """
 }

@@ -277,6 +277,7 @@ struct WebPages {
         ProductionPages(pages: self).register(on: routes)
         ShippingPages(pages: self).register(on: routes)
         TrackingPages(pages: self).register(on: routes)
+        SelfServicePages(pages: self).register(on: routes)
         @Sendable func receiptForm(_ context: DocketRequestContext, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) -> Response {
             formResponse(
                 spec: FormSpec<StockReceipt>.receipt, context: context, existing: nil, submitted: form, problems: problems,

@@ -1,0 +1,111 @@
+import DocketCore
+import Foundation
+
+/// 异常: something went wrong with an order — a delay, goods lost, damaged, of poor quality or the wrong ones —
+/// raised by staff, a carrier, the system or the customer (from the tracking page), with its severity, owner and
+/// the time it must be handled by. The queue lists the open ones worst first.
+public struct ExceptionRepository: Repository {
+    public let store: Store
+}
+
+extension Store {
+    public var exceptions: ExceptionRepository { ExceptionRepository(store: self) }
+}
+
+/// An exception as stored, with its order's number and customer.
+public struct OrderException: Sendable, Hashable {
+    public var id: Int64
+    public var number: String
+    public var orderID: ID<Order>
+    public var orderNumber: String
+    public var customerCode: String
+    public var customerName: String?
+    public var shipmentID: ID<Shipment>?
+    public var kind: ExceptionKind
+    public var severity: ExceptionSeverity
+    public var source: ExceptionSource
+    public var status: ExceptionStatus
+    public var description: String
+    public var contact: String?
+    public var owner: String?
+    public var dueAt: Timestamp
+    public var openedBy: String
+    public var openedAt: Timestamp
+    public var version: Int64
+}
+
+extension ExceptionRepository {
+    /// The customer reports a problem from the tracking page: an open exception, numbered after the order
+    /// (`SO-…-E1`, `-E2` …), due by its kind's severity, with its audit events on the exception and on the order.
+    public func report(_ report: ProblemReport, orderID: ID<Order>, by actor: Actor? = nil) async throws -> OrderException {
+        try report.validate()
+        let order = try await store.orders.order(id: orderID)
+        let actor = actor ?? Actor(.customer, order.customerCode)
+        let now = clock.now()
+        for _ in 0..<5 {
+            let count = try await engine.read(Statement("SELECT COUNT(*) AS n FROM order_exceptions WHERE order_id = $1", [orderID]))[0].int("n")
+            let number = "\(order.number)-E\(count + 1)"
+            let contact = report.contact?.trimmingCharacters(in: .whitespacesAndNewlines)
+            do {
+                let rows = try await engine.write([
+                    Statement(
+                        """
+                        INSERT INTO order_exceptions (number, order_id, kind, severity, source, status, description, contact, due_at, opened_by,
+                                                      opened_at, version)
+                        VALUES ($1, $2, $3, $4, 'customer', 'open', $5, $6, $7, $8, $9, 1) RETURNING id
+                        """,
+                        [
+                            number, orderID, report.kind.rawValue, report.kind.defaultSeverity.rawValue,
+                            report.description.trimmingCharacters(in: .whitespacesAndNewlines), (contact ?? "").isEmpty ? nil : contact,
+                            report.due(at: now), actor.description, now,
+                        ], expect: .rows(1), label: "order_exceptions"),
+                    Store.audit([
+                        ("opened", .orderException, Bind.result(statement: 0, column: "id"), actor, now,
+                         try JSONColumn.encode(["kind": report.kind.rawValue, "source": ExceptionSource.customer.rawValue])),
+                        ("exception_reported", .order, orderID, actor, now, try JSONColumn.encode(["reason": number])),
+                    ]),
+                ])
+                return try await exception(id: try rows[0][0].int("id"))
+            } catch StoreError.uniqueViolation(let table, _) where table == "order_exceptions" {
+                continue  // another report took the number: count again
+            }
+        }
+        throw DocketError.conflict(.orderException, key: order.number)
+    }
+
+    static let select = """
+        SELECT x.*, o.number AS order_number, o.customer_code, (SELECT name FROM customers c WHERE c.code = o.customer_code) AS customer_name
+        FROM order_exceptions x JOIN orders o ON o.id = x.order_id
+        """
+
+    static func decode(_ row: SQLRow) throws -> OrderException {
+        guard let kind = ExceptionKind(rawValue: try row.text("kind")), let severity = ExceptionSeverity(rawValue: try row.text("severity")),
+            let source = ExceptionSource(rawValue: try row.text("source")), let status = ExceptionStatus(rawValue: try row.text("status"))
+        else { throw StoreError.decoding(column: "kind") }
+        return OrderException(
+            id: try row.int("id"), number: try row.text("number"), orderID: try row.id("order_id"), orderNumber: try row.text("order_number"),
+            customerCode: try row.text("customer_code"), customerName: row.optionalText("customer_name"),
+            shipmentID: row.optionalInt("shipment_id").map { ID($0) }, kind: kind, severity: severity, source: source, status: status,
+            description: try row.text("description"), contact: row.optionalText("contact"), owner: row.optionalText("owner"),
+            dueAt: try row.timestamp("due_at"), openedBy: try row.text("opened_by"), openedAt: try row.timestamp("opened_at"),
+            version: try row.int("version"))
+    }
+
+    public func exception(id: Int64) async throws -> OrderException {
+        guard let row = try await engine.read(Statement(SQL(Self.select + " WHERE x.id = $1"), [id])).first else {
+            throw DocketError.notFound(.orderException, key: String(id))
+        }
+        return try Self.decode(row)
+    }
+
+    public func exceptions(orderID: ID<Order>) async throws -> [OrderException] {
+        try await engine.read(Statement(SQL(Self.select + " WHERE x.order_id = $1 ORDER BY x.id"), [orderID])).map(Self.decode)
+    }
+
+    /// The open exceptions, worst first: by severity, then the earliest due.
+    public func open(limit: Int = 200) async throws -> [OrderException] {
+        let worst = "CASE x.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END"
+        return try await engine.read(Statement(SQL(Self.select + " WHERE x.status = 'open' ORDER BY \(worst), x.due_at, x.id LIMIT $1"), [limit]))
+            .map(Self.decode)
+    }
+}
