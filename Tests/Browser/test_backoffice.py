@@ -1045,3 +1045,70 @@ def test_a_webhook_that_fails_is_a_dead_letter_sent_again_from_the_page(browser)
     assert browser.find_element(By.ID, "secret").text not in ("", secret)
     shot(browser, "webhook-zh", full=True)
     logout(browser)
+
+
+def test_the_customer_tracks_an_order_on_a_phone_and_reports_a_problem(browser):
+    """客户自助查询 on a 390 px phone, signed out: a wrong phone is refused without saying whether the order exists;
+    the order number with the phone given at entry opens the order's page (steps, goods, delivery); the page's link
+    works on its own (as from a message); a problem reported there reaches the staff's exceptions queue."""
+    login(browser, "order.desk")
+    browser.get(f"{BASE}/orders/new")
+    browser.find_element(By.ID, "customerCode").send_keys("C0005")
+    browser.find_element(By.ID, "contactPhone").send_keys("13912345678")
+    browser.find_element(By.CSS_SELECTOR, "details summary").click()
+    browser.find_element(By.ID, "paste-lines").send_keys("CUP-STEEL-WH 2")
+    submit(browser, "apply-paste")
+    submit(browser, "submit-order")
+    number = browser.find_element(By.ID, "page-title").text.split()[0]
+    logout(browser)
+
+    browser.delete_all_cookies()
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(f"{BASE}/track")
+        assert browser.find_element(By.ID, "page-title").text == "订单查询"
+        browser.find_element(By.ID, "track-number").send_keys(number)
+        browser.find_element(By.ID, "track-phone").send_keys("13800000000")
+        submit(browser, "track-submit")
+        assert "订单号或手机号不正确" in browser.find_element(By.ID, "track-error").text
+        shot(browser, "track-lookup-refused-zh-phone", full=True)
+        phone = browser.find_element(By.ID, "track-phone")
+        phone.clear()
+        phone.send_keys("139 1234 5678")
+        submit(browser, "track-submit")
+        assert browser.find_element(By.ID, "page-title").text == number
+        assert "订单已收到" in browser.find_element(By.ID, "track-phase").text
+        goods = browser.find_element(By.CSS_SELECTOR, ".track-lines").text
+        assert "2" in goods and "¥" in goods, goods
+        assert not browser.find_elements(By.ID, "logout"), "no back office here"
+        scroll = browser.execute_script("return document.documentElement.scrollWidth")
+        assert scroll <= 391, f"the tracking page is {scroll}px wide on a 390 px phone"
+        shot(browser, "track-order-zh-phone", full=True)
+        link = browser.current_url
+
+        # The link alone, in a fresh browser session (as from an e-mail).
+        browser.delete_all_cookies()
+        browser.get(link)
+        assert browser.find_element(By.ID, "page-title").text == number
+        from selenium.webdriver.support.ui import Select
+        Select(browser.find_element(By.ID, "report-kind")).select_by_value("damaged")
+        browser.find_element(By.ID, "report-description").send_keys("外箱压坏，杯子碎了一个")
+        browser.find_element(By.ID, "report-contact").send_keys("13912345678")
+        submit(browser, "report-submit")
+        assert "问题已提交" in browser.find_element(By.ID, "track-notice").text
+        assert f"{number}-E1" in browser.find_element(By.ID, "track-reports").text
+        shot(browser, "track-reported-zh-phone", full=True)
+        browser.get(link.split("?")[0] + "?lang=en")
+        assert browser.find_element(By.ID, "track-phase").text == "Received, being processed"
+        shot(browser, "track-order-en-phone", full=True)
+    finally:
+        browser.set_window_size(1280, 900)
+
+    login(browser, "service")
+    browser.get(f"{BASE}/board")
+    browser.find_element(By.ID, "exceptions-link").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/exceptions"))
+    row = browser.find_element(By.CSS_SELECTOR, f"#exceptions tr[data-exception='{number}-E1']")
+    assert "破损" in row.text and "高" in row.text and "客户" in row.text and "外箱压坏" in row.text
+    shot(browser, "exceptions-zh", full=True)
+    logout(browser)

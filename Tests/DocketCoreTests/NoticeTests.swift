@@ -26,7 +26,12 @@ struct NoticeTests {
             let all = notice.subject + notice.body + notice.sms
             #expect(notice.subject.contains("SO-20261124-000007") && notice.sms.contains("SO-20261124-000007"))
             #expect(all.contains(CustomerNotice.linkPlaceholder) == CustomerNotice.carriesLink(topic), "\(topic) \(language)")
-            #expect(!all.replacingOccurrences(of: CustomerNotice.linkPlaceholder, with: "").contains("{"), "\(topic) \(language): \(all)")
+            #expect(
+                !all.replacingOccurrences(of: CustomerNotice.linkPlaceholder, with: "").replacingOccurrences(of: CustomerNotice.trackPlaceholder, with: "")
+                    .contains("{"), "\(topic) \(language): \(all)")
+            // What happened after confirmation carries the order's tracking link (in the e-mail; an SMS stays short).
+            #expect(notice.body.contains(CustomerNotice.trackPlaceholder) == [.confirmed, .shipped, .delayed, .delivered].contains(topic), "\(topic)")
+            #expect(!notice.sms.contains(CustomerNotice.trackPlaceholder))
             #expect(!notice.subject.contains("\n"))
         }
     }

@@ -123,7 +123,7 @@ struct SelfServicePages {
             customer: view.customerName ?? order.customerCode, promised: order.promisedDate?.iso8601 ?? "—", total: order.total.formatted,
             steps: CustomerPhase.steps.enumerated().map { index, step in
                 TrackingPageModel.Step(
-                    label: text("ui.track.step.\(step.rawValue)"), time: (times[step] ?? nil).map { displayTime($0) },
+                    label: text("ui.track.step.\(step.rawValue)"), time: times[step].flatMap { $0 }.map { displayTime($0) },
                     done: index <= reached && phase != .cancelled, current: index == reached && phase != .cancelled)
             },
             lines: order.lines.map { line in
