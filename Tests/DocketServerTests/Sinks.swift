@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A real SMTP server on loopback that keeps every message it accepts (the test's mailbox). It speaks what a
@@ -12,6 +13,8 @@ final class SMTPSink: Sendable {
         var to: String
         var data: String
         var auth: String?
+        /// Whether the message came over TLS (STARTTLS or TLS from the start).
+        var secure = false
 
         func header(_ name: String) -> String? {
             for line in data.components(separatedBy: "\r\n") {
@@ -37,12 +40,29 @@ final class SMTPSink: Sendable {
     var port: Int { server.withLock { $0?.localAddress?.port ?? 0 } }
     var received: [Mail] { mails.withLock { $0 } }
 
-    static func start() async throws -> SMTPSink {
+    /// How the sink speaks TLS: not at all, STARTTLS offered after EHLO, or TLS from the first byte (smtps).
+    enum TLS: Sendable {
+        case none
+        case startTLS(NIOSSLContext)
+        case implicit(NIOSSLContext)
+    }
+
+    static func start(tls: TLS = .none) async throws -> SMTPSink {
         let sink = SMTPSink()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SMTPSinkHandler(sink: sink)) }
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = SMTPSinkHandler(sink: sink)
+                    switch tls {
+                    case .none: break
+                    case .startTLS(let context): handler.offer = context
+                    case .implicit(let context):
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                        handler.secure = true
+                    }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
             }
             .bind(host: "127.0.0.1", port: 0).get()
         sink.server.withLock { $0 = channel }
@@ -66,6 +86,9 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
     var from = ""
     var to = ""
     var auth: String?
+    /// STARTTLS is offered with this context (until it is taken).
+    var offer: NIOSSLContext?
+    var secure = false
 
     init(sink: SMTPSink) { self.sink = sink }
 
@@ -91,7 +114,7 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
         if inData {
             if line == "." {
                 inData = false
-                let mail = SMTPSink.Mail(from: from, to: to, data: data.joined(separator: "\r\n"), auth: auth)
+                let mail = SMTPSink.Mail(from: from, to: to, data: data.joined(separator: "\r\n"), auth: auth, secure: secure)
                 sink.mails.withLock { $0.append(mail) }
                 data = []
                 send("250 queued", context)
@@ -104,7 +127,14 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
         if upper.hasPrefix("EHLO") {
             send("250-sink.local", context)
             send("250-8BITMIME", context)
+            if offer != nil && !secure { send("250-STARTTLS", context) }
             send("250 AUTH PLAIN LOGIN", context)
+        } else if upper == "STARTTLS", let tls = offer, !secure {
+            // The reply goes out in the clear; everything after it is TLS (RFC 3207).
+            send("220 go ahead", context)
+            secure = true
+            pending = []
+            try? context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls), position: .first)
         } else if upper.hasPrefix("AUTH PLAIN ") {
             auth = String(decoding: Data(base64Encoded: String(line.dropFirst(11))) ?? Data(), as: UTF8.self)
             send("235 ok", context)
