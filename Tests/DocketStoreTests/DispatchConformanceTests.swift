@@ -89,6 +89,9 @@ struct DispatchConformanceTests {
             #expect(try await store.shipments.carrierEvent(carrier: chosen.carrierCode, trackingNumber: "SF100",
                 TrackingEvent(key: "e3", kind: .exception, occurredAt: at(3), note: "地址不详")) == .recorded)
             #expect(try await store.shipments.shipment(id: sh.id).status == .exception)
+            // The trouble is an exception in the queue, raised by the carrier with the shipment (异常).
+            let raised = try await store.exceptions.exceptions(orderID: order.id)
+            #expect(raised.count == 1 && raised[0].source == .carrier && raised[0].shipmentID == sh.id && raised[0].description == "地址不详")
             #expect(try await store.shipments.carrierEvent(carrier: chosen.carrierCode, trackingNumber: "SF100",
                 TrackingEvent(key: "e1", kind: .inTransit, occurredAt: at(1))) == .duplicate)
             // An older event arriving late does not undo the newer exception; a newer one resumes the journey.
@@ -159,7 +162,7 @@ struct DispatchConformanceTests {
             #expect(try await store.timers.list(orderID: order.id).contains { $0.kind == .serviceLevel && $0.outcome == .met })
             #expect(try await store.serviceLevels.penalties(orderID: order.id).isEmpty)
             let timeline = try await store.orders.orderTimeline(orderID: order.id).map(\.action)
-            #expect(Array(timeline.suffix(6)) == ["pack", "ship_part", "ship", "deliver", "complete", "archive"])
+            #expect(Array(timeline.suffix(7)) == ["pack", "ship_part", "ship", "exception_raised", "deliver", "complete", "archive"])
         }
     }
 
@@ -190,6 +193,7 @@ struct DispatchConformanceTests {
             #expect(outcomes.filter { $0 == .recorded }.count == 1 && outcomes.filter { $0 == .duplicate }.count == 3)
             let stored = try await store.shipments.shipment(id: sh.id)
             #expect(stored.status == .exception && stored.events.count == 1)
+            #expect(try await store.exceptions.exceptions(orderID: order.id).count == 1, "one event, one exception")
             #expect(try await store.orders.order(id: order.id).status == .partiallyShipped)
         }
     }

@@ -84,4 +84,42 @@ struct TrackingConformanceTests {
             #expect(try await store.tracking.view(orderID: order.id).reports.count == 2)
         }
     }
+
+    /// A carrier reporting a shipment in trouble raises an exception in the same write as its event, once per trouble:
+    /// an exception event while it is already in trouble raises nothing more; back on its way and in trouble again, a
+    /// second. Both are in the queue with the shipment, and the customer's page shows the shipment's trouble.
+    @Test(arguments: Engine.available)
+    func aCarriersExceptionEventRaisesAnException(_ engine: Engine) async throws {
+        let clock = ManualClock()
+        try await withTestStore(engine, clock: clock) { store in
+            let order = try await ServiceLevelConformanceTests().releasedRushOrder(store)
+            try await dispatchCarriers(store)
+            var shipment = try #require(try await store.shipments.shipments(orderID: order.id).first)
+            shipment = try await store.shipments.confirmPick(shipment.id, picked: ShipmentConformanceTests().pickAll(shipment), by: clerk)
+            shipment = try await store.shipments.pack(shipment.id, packages: nil, by: clerk)
+            shipment = try await store.shipments.chooseCarrier(shipment.id, by: clerk)
+            shipment = try await store.shipments.ship(shipment.id, trackingNumber: "SF777", by: clerk)
+            let carrier = try #require(shipment.carrier?.taken.carrierCode)
+            let at = { (hours: Int64) in clock.now().adding(milliseconds: hours * 3_600_000) }
+            clock.advance(milliseconds: 5 * 3_600_000)
+            #expect(try await store.shipments.carrierEvent(carrier: carrier, trackingNumber: "SF777",
+                TrackingEvent(key: "x1", kind: .exception, occurredAt: at(-1), location: "杭州转运中心", note: "地址不详，无法派送")) == .recorded)
+            #expect(try await store.shipments.carrierEvent(carrier: carrier, trackingNumber: "SF777",
+                TrackingEvent(key: "x2", kind: .exception, occurredAt: at(-1).adding(milliseconds: 60_000), note: "再次派送失败")) == .recorded)
+            var raised = try await store.exceptions.exceptions(orderID: order.id)
+            #expect(raised.count == 1, "one trouble, one exception")
+            let first = try #require(raised.first)
+            #expect(first.number == "\(order.number)-E1" && first.source == .carrier && first.shipmentID == shipment.id && first.kind == .delay)
+            #expect(first.description == "杭州转运中心 · 地址不详，无法派送" && first.dueAt == clock.now().adding(milliseconds: 48 * 3_600_000))
+            #expect(try await store.orders.orderTimeline(orderID: order.id).last?.action == "exception_raised")
+            // Back on its way, then in trouble again: a second exception.
+            _ = try await store.shipments.carrierEvent(carrier: carrier, trackingNumber: "SF777", TrackingEvent(key: "t1", kind: .inTransit, occurredAt: at(0)))
+            clock.advance(milliseconds: 3_600_000)
+            _ = try await store.shipments.carrierEvent(carrier: carrier, trackingNumber: "SF777", TrackingEvent(key: "x3", kind: .exception, occurredAt: at(0)))
+            raised = try await store.exceptions.exceptions(orderID: order.id)
+            #expect(raised.map(\.number) == ["\(order.number)-E1", "\(order.number)-E2"] && raised[1].description.isEmpty)
+            #expect(try await store.exceptions.open().count == 2)
+            #expect(try await store.tracking.view(orderID: order.id).shipments.first?.status == .exception)
+        }
+    }
 }

@@ -56,6 +56,13 @@ extension ShipmentRepository {
                 statements.append(
                     audit(action.rawValue, .shipment, id: shipment.id, by: actor, at: now, data: try JSONColumn.encode(["event": event.key])))
             }
+            if next == .exception, shipment.status != .exception {
+                // 异常: the shipment is in trouble — someone must look into it, by a due time, in the exceptions queue.
+                statements += try ExceptionRepository.raising(
+                    orderID: shipment.orderID, shipmentID: shipment.id, kind: .delay,
+                    source: actor.kind == .system && actor.name.hasPrefix("carrier:") ? .carrier : .staff,
+                    description: [event.location, event.note].compactMap { $0 }.joined(separator: " · "), by: actor, at: now)
+            }
             return StepWork(next: next, statements: statements)
         }
         return (shipment, outcome)
@@ -66,11 +73,16 @@ extension ShipmentRepository {
         let rows = try await engine.read(
             Statement("SELECT id FROM shipments WHERE carrier_code = $1 AND tracking_number = $2 ORDER BY id DESC", [carrier, trackingNumber]))
         guard let row = rows.first else { return .unknownShipment }
-        do {
-            return try await recordEvent(try row.id(), event, source: carrier, by: Actor(.system, "carrier:\(carrier)")).1
-        } catch StoreError.uniqueViolation(let table, _) where table == "tracking_events" {
-            return .duplicate  // the same event pushed twice at once: the other push stored it
+        for _ in 0..<3 {
+            do {
+                return try await recordEvent(try row.id(), event, source: carrier, by: Actor(.system, "carrier:\(carrier)")).1
+            } catch StoreError.uniqueViolation(let table, _) where table == "tracking_events" {
+                return .duplicate  // the same event pushed twice at once: the other push stored it
+            } catch StoreError.uniqueViolation(let table, _) where table == "order_exceptions" {
+                continue  // another exception of the order took its number at this moment: record the event again
+            }
         }
+        throw DocketError.conflict(.shipment, key: trackingNumber)
     }
 
     /// 签收: who signed, when, and what the customer refused (`Delivery.signOff`), with the proof of delivery when there

@@ -73,6 +73,38 @@ extension ExceptionRepository {
         throw DocketError.conflict(.orderException, key: order.number)
     }
 
+    /// The statements that raise an exception for a shipment the carrier (or staff) reported in trouble, in the same
+    /// write as the tracking event: numbered after the order in that write, a delay of normal severity unless told
+    /// otherwise, with its audit events. (A lost race for the number fails the write; the caller reads again.)
+    static func raising(
+        orderID: ID<Order>, shipmentID: ID<Shipment>, kind: ExceptionKind, source: ExceptionSource, description: String, by actor: Actor, at now: Timestamp
+    ) throws -> [Statement] {
+        let severity = kind.defaultSeverity
+        return [
+            Statement(
+                """
+                INSERT INTO order_exceptions (number, order_id, shipment_id, kind, severity, source, status, description, due_at, opened_by, opened_at,
+                                              version)
+                SELECT o.number || '-E' || CAST((SELECT COUNT(*) + 1 FROM order_exceptions x WHERE x.order_id = o.id) AS TEXT), o.id, $2, $3, $4,
+                       $5, 'open', $6, $7, $8, $9, 1
+                FROM orders o WHERE o.id = $1
+                """,
+                [
+                    orderID, shipmentID, kind.rawValue, severity.rawValue, source.rawValue, description,
+                    now.adding(milliseconds: Int64(severity.hoursToHandle) * 3_600_000), actor.description, now,
+                ], expect: .rows(1), label: "order_exceptions"),
+            // The statements come inside another write, so the new row is found by what it is, not by its position.
+            Statement(
+                """
+                INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data)
+                SELECT $2, $3, 'opened', $4, MAX(id), $5 FROM order_exceptions WHERE shipment_id = $1 AND opened_at = $2
+                """,
+                [shipmentID, now, actor.description, EntityKind.orderException.rawValue,
+                 try JSONColumn.encode(["kind": kind.rawValue, "source": source.rawValue])], expect: .rows(1), label: "audit_events"),
+            Store.audit("exception_raised", .order, id: orderID, by: actor, at: now, data: try JSONColumn.encode(["reason": description])),
+        ]
+    }
+
     static let select = """
         SELECT x.*, o.number AS order_number, o.customer_code, (SELECT name FROM customers c WHERE c.code = o.customer_code) AS customer_name
         FROM order_exceptions x JOIN orders o ON o.id = x.order_id
