@@ -124,10 +124,7 @@ struct NotificationsAPI {
             return try JSON.response(SubscriptionView(try await deliveries.update(id: id, version: change.version, change.subscription, by: context.actor)))
         }
         routes.post("/api/v1/webhooks/:id/rotate-secret", .administration) { request, context in
-            let id: Int64 = try context.rawID()
-            let current = try await deliveries.subscription(id: id)
-            return try JSON.response(
-                SubscriptionView(try await deliveries.update(id: id, version: current.version, current.draft, rotateSecret: true, by: context.actor)))
+            return try JSON.response(SubscriptionView(try await deliveries.rotateSecret(id: try context.rawID(), by: context.actor)))
         }
     }
 }

@@ -9,50 +9,16 @@ import Hummingbird
 struct TrackingAPI {
     let store: Store
 
-    struct CardView: Encodable {
-        var id: ID<Order>
-        var number: String
-        var customerCode: String
-        var customerName: String?
-        var type: OrderType
-        var urgent: Bool
-        var status: OrderStatus
-        var heldFrom: OrderStatus?
-        var promisedDate: CalendarDate?
-        var deadline: Timestamp
-        var standing: ServiceLevel.Standing
-        var daysLeft: Int
-        var total: Money
-        var serviceDueAt: Timestamp?
-
-        init(_ c: Board.Card) {
-            id = c.id
-            number = c.number
-            customerCode = c.customerCode
-            customerName = c.customerName
-            type = c.type
-            urgent = c.urgent
-            status = c.status
-            heldFrom = c.heldFrom
-            promisedDate = c.promisedDate
-            deadline = c.deadline
-            standing = c.standing
-            daysLeft = c.daysLeft
-            total = c.total
-            serviceDueAt = c.serviceDueAt
-        }
-    }
-
     struct ColumnView: Encodable {
         var column: String
         var statuses: [OrderStatus]
         var count: Int64
-        var cards: [CardView]
+        var cards: [Board.Card]
     }
 
     struct BoardView: Encodable {
         var columns: [ColumnView]
-        var overdue: [CardView]
+        var overdue: [Board.Card]
         var overdueCount: Int64
     }
 
@@ -133,9 +99,9 @@ struct TrackingAPI {
             return try JSON.response(
                 BoardView(
                     columns: board.columns.map {
-                        ColumnView(column: $0.column.rawValue, statuses: $0.column.statuses, count: $0.count, cards: $0.cards.map(CardView.init))
+                        ColumnView(column: $0.column.rawValue, statuses: $0.column.statuses, count: $0.count, cards: $0.cards)
                     },
-                    overdue: board.overdue.map(CardView.init), overdueCount: board.overdueCount))
+                    overdue: board.overdue, overdueCount: board.overdueCount))
         }
         routes.get("/api/v1/penalties", .staff) { request, _ in
             let month = request.uri.queryParameters.get("month") ?? ServiceLevel.month(of: store.clock.now())

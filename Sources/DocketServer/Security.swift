@@ -83,6 +83,11 @@ struct DocketMiddleware: RouterMiddleware {
             } else if !request.wantsJSON, let chosen = request.cookies[languageCookieName].flatMap({ Language(rawValue: $0.value) }) {
                 context.language = chosen
             }
+            // A page for someone not signed in (signing in, a customer's confirmation or tracking page) is asked for in a
+            // language by `?lang=`, as their language links do.
+            if context.identity == nil, !request.wantsJSON, let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) {
+                context.language = chosen
+            }
             return try await next(request, context)
         } catch {
             return respond(to: error, request: request, context: context)

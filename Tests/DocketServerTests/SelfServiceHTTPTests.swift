@@ -95,6 +95,25 @@ struct SelfServiceHTTPTests {
     }
 }
 
+extension SelfServiceHTTPTests {
+    /// The customer's pages switch language by `?lang=`, as their 中文 · English links do — the confirmation page too.
+    @Test func aCustomersPageIsAskedForInALanguage() async throws {
+        try await withApp { client, store in
+            try await OrdersAPITests().setup(store)
+            let order = try await client.execute(uri: "/api/v1/orders", method: .post, body: ByteBuffer(string: orderJSON)) { try decode(StoredOrder.self, $0) }
+            while try await store.orders.order(id: order.id).status.isReview {
+                _ = try await store.decideCurrentStage(orderID: order.id, .pass, reason: "ok", approveOverrides: true, by: .cli())
+            }
+            let link = try await store.orders.issueConfirmationLink(orderID: order.id, by: .cli())
+            let anonymous = AnonymousClient(inner: client)
+            #expect(try await get(anonymous, link.path).1.contains(#"<html lang="zh-CN">"#))
+            #expect(try await get(anonymous, link.path + "?lang=en").1.contains(#"<html lang="en">"#))
+            #expect(try await get(anonymous, "/track?lang=en").1.contains("Track your order"))
+            #expect(try await get(anonymous, "/login?lang=en").1.contains(#"<html lang="en">"#))
+        }
+    }
+}
+
 /// The test client without the admin's cookie or token: a customer's browser.
 struct AnonymousClient: TestClientProtocol {
     let inner: any TestClientProtocol

@@ -414,6 +414,14 @@ struct TransfersPageModel {
     var rows: [Row]
 }
 
+extension Array where Element == PurchasingPageModel.Option {
+    /// A list's warehouse filter (the shipping queue's, the board's): all warehouses first, then each by name.
+    static func warehouseFilter(_ warehouses: [Warehouse], chosen: String?, _ language: Language) -> [PurchasingPageModel.Option] {
+        [PurchasingPageModel.Option(value: "", label: Message("ui.ship.allWarehouses").text(language), selected: chosen == nil)]
+            + warehouses.map { PurchasingPageModel.Option(value: $0.code, label: $0.name, selected: $0.code == chosen) }
+    }
+}
+
 /// `purchasing`: what to buy (采购建议) and the purchase orders.
 struct PurchasingPageModel {
     struct Option {

@@ -11,19 +11,11 @@ struct SelfServicePages {
     let pages: WebPages
     var store: Store { pages.store }
 
-    /// This request's language: `?lang=` when given (the links on the page keep it), else the browser's.
-    static func localized(_ request: Request, _ context: DocketRequestContext) -> DocketRequestContext {
-        var context = context
-        if let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) { context.language = chosen }
-        return context
-    }
-
     func register(on routes: SecureRoutes) {
-        routes.get(.track, .everyone) { request, context in
-            lookupPage(Self.localized(request, context))
+        routes.get(.track, .everyone) { _, context in
+            lookupPage(context)
         }
         routes.post(.track, .everyone) { request, context in
-            let context = Self.localized(request, context)
             guard isSameOrigin(request, context) else { throw AccessError.csrf }
             let form = try await Form.read(request, limit: 16 * 1024)
             let number = form.text("number") ?? ""
@@ -44,12 +36,10 @@ struct SelfServicePages {
             }
         }
         routes.get(.trackOrder(token: Route.tokenParameter), .everyone) { request, context in
-            let context = Self.localized(request, context)
             let done = request.uri.queryParameters.get("done") == "reported"
             return try await trackingPage(context, token: context.parameters.get("token") ?? "", notice: done ? "ui.track.reported" : nil)
         }
         routes.post(.trackReport(token: Route.tokenParameter), .everyone) { request, context in
-            let context = Self.localized(request, context)
             guard isSameOrigin(request, context) else { throw AccessError.csrf }
             let token = context.parameters.get("token") ?? ""
             let orderID = try await store.tracking.order(token: token)
@@ -131,10 +121,9 @@ struct SelfServicePages {
                 return TrackingPageModel.Line(name: name, quantity: "\(line.quantity)\(products[line.sku]?.unit ?? "")", amount: line.amount.formatted)
             },
             shipments: view.shipments.map { shipment in
-                let carrierCode = shipment.carrier?.taken.carrierCode
-                return TrackingPageModel.Shipment(
+                TrackingPageModel.Shipment(
                     number: shipment.number, status: text("shipment.status.\(shipment.status.rawValue)"), statusKey: shipment.status.rawValue,
-                    carrier: carrierCode.map { view.carriers[$0] ?? $0 }, tracking: shipment.trackingNumber,
+                    carrier: shipment.carrier?.taken.carrierName, tracking: shipment.trackingNumber,
                     eta: shipment.status == .delivered ? nil : shipment.eta?.iso8601,
                     delivered: shipment.deliveredAt.map { displayTime($0) },
                     events: shipment.events.sorted { $0.occurredAt > $1.occurredAt }.map { event in
@@ -231,11 +220,7 @@ struct TrackingPageModel {
         var status: String
     }
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = PurchasingPageModel.Option
 
     var number: String
     var phase: String

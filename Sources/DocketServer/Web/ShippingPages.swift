@@ -213,8 +213,7 @@ struct ShippingPages {
                     href: Route.shipping.with([("stage", tab.rawValue), ("warehouse", warehouse ?? "")]), current: tab == stage)
             },
             casesHref: Route.cases.path, stage: stage.rawValue, hint: text("ui.ship.hint.\(stage.rawValue)"),
-            warehouses: [ShippingQueueModel.Option(value: "", label: text("ui.ship.allWarehouses"), selected: warehouse == nil)]
-                + warehouses.map { ShippingQueueModel.Option(value: $0.value.code, label: $0.value.name, selected: $0.value.code == warehouse) },
+            warehouses: .warehouseFilter(warehouses.map(\.value), chosen: warehouse, language),
             action: Route.shipping.path, pickListAction: Route.pickList.path, wave: stage == .pick && !rows.isEmpty,
             showCarrier: stage == .ship || stage == .transit || stage == .done, showTracking: stage == .transit || stage == .done,
             rows: rows.map { row in

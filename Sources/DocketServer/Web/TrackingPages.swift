@@ -45,7 +45,7 @@ struct TrackingPages {
                 _ = try await store.deliveries.redeliver(id: id, by: context.actor)
                 return Response(status: .seeOther, headers: [.location: Route.notifications.with([("status", "pending"), ("done", "redeliver")])])
             } catch let error as DocketError {
-                return try await deliveriesPage(.dead, context, error: ReplenishmentPages.sentence(error, context.language), status: status(error))
+                return try await deliveriesPage(.dead, context, error: ReplenishmentPages.sentence(error, context.language), httpStatus: status(error))
             }
         }
         routes.get(.webhooks, .administration) { request, context in
@@ -80,10 +80,8 @@ struct TrackingPages {
         routes.post(.webhookRotate(Route.parameter), .administration) { request, context in
             let id: Int64 = try context.rawID()
             let form = try await Form.read(request, limit: 16 * 1024)
-            let current = try await store.deliveries.subscription(id: id)
             do {
-                _ = try await store.deliveries.update(
-                    id: id, version: form.text("version").flatMap(Int64.init) ?? current.version, current.draft, rotateSecret: true, by: context.actor)
+                _ = try await store.deliveries.rotateSecret(id: id, version: form.text("version").flatMap(Int64.init), by: context.actor)
                 return Response(status: .seeOther, headers: [.location: Route.webhooks.with([("done", "rotated")])])
             } catch let error as DocketError {
                 return try await webhookPage(id, context, error: error, status: status(error))
@@ -123,8 +121,7 @@ struct TrackingPages {
         let filters = [("warehouse", filter.warehouse ?? ""), ("customer", filter.customer ?? ""), ("type", filter.type?.rawValue ?? "")]
         let model = BoardPageModel(
             action: Route.board.path,
-            warehouses: [BoardPageModel.Option(value: "", label: text("ui.ship.allWarehouses"), selected: filter.warehouse == nil)]
-                + warehouses.map { BoardPageModel.Option(value: $0.value.code, label: $0.value.name, selected: $0.value.code == filter.warehouse) },
+            warehouses: .warehouseFilter(warehouses.map(\.value), chosen: filter.warehouse, language),
             types: [BoardPageModel.Option(value: "", label: text("ui.board.allTypes"), selected: filter.type == nil)]
                 + OrderType.allCases.map { BoardPageModel.Option(value: $0.rawValue, label: text("order.type.\($0.rawValue)"), selected: $0 == filter.type) },
             customer: filter.customer ?? "",
@@ -177,7 +174,7 @@ struct TrackingPages {
                     type: text("order.type.\(penalty.type.rawValue)"), confirmed: penalty.confirmedAt.map(displayTime) ?? "—", due: displayTime(penalty.dueAt),
                     lines: penalty.lines.map { text("ui.sla.lateLine", ["sku": $0.sku, "late": String($0.late), "ordered": String($0.ordered)]) }
                         .joined(separator: "；"),
-                    base: Money(minor: penalty.base.minor).formatted, rate: Self.percent(penalty.basisPoints), amount: penalty.amount.formatted,
+                    base: penalty.base.formatted, rate: Self.percent(penalty.basisPoints), amount: penalty.amount.formatted,
                     status: text("ui.sla.status.\(penalty.status.rawValue)"), statusKey: penalty.status.rawValue, exemption: exemption,
                     exemptAction: manage && penalty.status == .recorded ? Route.penaltyExempt(penalty.id).path : nil, version: penalty.version,
                     error: error?.id == penalty.id ? error?.message : nil)
@@ -220,22 +217,18 @@ struct TrackingPages {
             webhooksHref: Access.administration.allows(context.identity?.roles) ? Route.webhooks.path : nil,
             showDelivered: status == .delivered, showNext: status == .pending,
             rows: rows.map { delivery in
-                DeliveriesPageModel.Row(
+                let failure = delivery.lastError.map(DeliveryFailure.parse)
+                return DeliveriesPageModel.Row(
                     id: delivery.id, created: displayTime(delivery.createdAt), topic: Self.topicName(delivery.topic, language),
                     orderHref: delivery.orderID.map { Route.order($0).path }, order: delivery.orderNumber ?? "—",
                     channel: text("ui.notify.channel.\(delivery.channel.rawValue)"),
                     recipient: delivery.channel == .webhook ? (delivery.webhookName ?? delivery.webhookURL ?? delivery.recipient) : delivery.recipient,
                     subject: delivery.subject ?? "", attempts: delivery.attempts,
-                    lastError: delivery.lastError.map { text("ui.notify.failure.\(DeliveryFailure.parse($0).kind.rawValue)") } ?? "",
-                    errorDetail: delivery.lastError.map { DeliveryFailure.parse($0).detail } ?? "",
+                    lastError: failure.map { text("ui.notify.failure.\($0.kind.rawValue)") } ?? "", errorDetail: failure?.detail ?? "",
                     next: delivery.status == .pending ? displayTime(delivery.availableAt) : "—", delivered: displayTime(delivery.deliveredAt),
                     redeliverAction: delivery.status == .dead ? Route.redeliver(delivery.id).path : nil)
             })
         return pages.views.render("deliveries", ["page": model], context: context, status: httpStatus, current: Route.notifications.path, notice: notice)
-    }
-
-    private func deliveriesPage(_ tab: DeliveryStatus, _ context: DocketRequestContext, error: String, status: HTTPResponse.Status) async throws -> Response {
-        try await deliveriesPage(tab, context, notice: nil, error: error, httpStatus: status)
     }
 
     /// A topic in words (`order.shipped` → 订单已发货); an unknown one as it is.
@@ -298,11 +291,7 @@ struct TrackingPages {
 
 /// `board`: the kanban's filters, its columns of cards and the overdue list.
 struct BoardPageModel {
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = PurchasingPageModel.Option
 
     struct Card {
         var href: String
@@ -419,11 +408,7 @@ struct DeliveriesPageModel {
 
 /// `webhooks` and `webhook`: the subscriptions, and the form for a new one or one of them (with its secret).
 struct WebhooksPageModel {
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = PurchasingPageModel.Option
 
     struct Row {
         var href: String

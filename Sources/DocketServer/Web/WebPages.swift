@@ -170,11 +170,7 @@ struct WebPages {
 
     private func registerSession(on routes: SecureRoutes) {
         routes.get(.login, .everyone) { request, context in
-            var context = context
             var response: Response
-            if let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) {
-                context.language = chosen
-            }
             if context.identity != nil { return Response(status: .seeOther, headers: [.location: Route.home.path]) }
             response = views.render(
                 "login", ["page": LoginPageModel(next: request.uri.queryParameters.get("next") ?? "", username: "")], context: context)

@@ -115,6 +115,46 @@ extension Store {
 
     /// Takes (and holds to the end of the write) the lock of one throttle key: PostgreSQL's upsert waits for a
     /// concurrent holder to commit; SQLite runs one write at a time anyway.
+    /// Tries that are throttled (signing in; looking an order up by number and phone): each is counted as a failure
+    /// before it is checked, in one write that first locks the address's and the key's throttle rows (always in that
+    /// order), so concurrent tries on one key are counted one after the other and no burst gets more than allowed;
+    /// a success is marked afterwards.
+    struct Attempts {
+        /// The table (`occurred_at`, the key column, `ip`, `succeeded`), its key column, and the throttle rows' prefixes.
+        var table: String
+        var keyColumn: String
+        var keyLock: String
+        var addressLock: String
+
+        static let logins = Attempts(table: "login_attempts", keyColumn: "username", keyLock: "user:", addressLock: "ip:")
+        /// Keyed `order:<number>`.
+        static let lookups = Attempts(table: "lookup_attempts", keyColumn: "subject", keyLock: "", addressLock: "lookup-ip:")
+
+        /// Counts a try of `key` from `ip`: its id, or nil when the key or the address had too many failures since `since`.
+        func count(
+            key: String, ip: String, at now: Timestamp, since: Timestamp, maximumPerKey: Int, maximumPerAddress: Int, in engine: any StoreEngine
+        ) async throws -> Int64? {
+            let counted = try await engine.write([
+                Store.throttleLock(addressLock + ip, at: now),
+                Store.throttleLock(keyLock + key, at: now),
+                Statement(
+                    SQL(
+                        """
+                        INSERT INTO \(table) (occurred_at, \(keyColumn), ip, succeeded)
+                        SELECT $1, $2, $3, FALSE
+                        WHERE (SELECT COUNT(*) FROM \(table) WHERE \(keyColumn) = $2 AND succeeded = FALSE AND occurred_at > $4) < $5
+                          AND (SELECT COUNT(*) FROM \(table) WHERE ip = $3 AND succeeded = FALSE AND occurred_at > $4) < $6
+                        RETURNING id
+                        """), [now, key, ip, since, maximumPerKey, maximumPerAddress]),
+            ])
+            return counted[2].first?.optionalInt("id")
+        }
+
+        func succeeded(_ id: Int64) -> Statement {
+            Statement(SQL("UPDATE \(table) SET succeeded = TRUE WHERE id = $1"), [id], expect: .rows(1))
+        }
+    }
+
     static func throttleLock(_ key: String, at now: Timestamp) -> Statement {
         Statement(
             """
@@ -142,22 +182,13 @@ extension AuthRepository {
         let since = now.adding(milliseconds: -policy.throttleWindowMilliseconds)
         let name = String(username.prefix(100))
         let loginData = try JSONColumn.encode(["username": name, "ip": ip])
-        // The attempt is counted before the password is checked, as a failure until it succeeds, in one write that
-        // first locks the address's and the account's throttle rows (always in that order): concurrent attempts
-        // on one account are counted one after the other, so no burst gets more than the allowed tries checked.
-        let counted = try await engine.write([
-            Store.throttleLock("ip:" + ip, at: now),
-            Store.throttleLock("user:" + name, at: now),
-            Statement(
-                """
-                INSERT INTO login_attempts (occurred_at, username, ip, succeeded)
-                SELECT $1, $2, $3, FALSE
-                WHERE (SELECT COUNT(*) FROM login_attempts WHERE username = $2 AND succeeded = FALSE AND occurred_at > $4) < $5
-                  AND (SELECT COUNT(*) FROM login_attempts WHERE ip = $3 AND succeeded = FALSE AND occurred_at > $4) < $6
-                RETURNING id
-                """, [now, name, ip, since, policy.maximumFailuresPerAccount, policy.maximumFailuresPerAddress]),
-        ])
-        guard let attemptID = counted[2].first?.optionalInt("id") else {
+        // The attempt is counted before the password is checked, as a failure until it succeeds (`Attempts`).
+        let attempts = Store.Attempts.logins
+        guard
+            let attemptID = try await attempts.count(
+                key: name, ip: ip, at: now, since: since, maximumPerKey: policy.maximumFailuresPerAccount,
+                maximumPerAddress: policy.maximumFailuresPerAddress, in: engine)
+        else {
             _ = try await engine.write([
                 audit("loginThrottled", .user, id: Optional<Int64>.none, by: Actor(.user, username), at: now, data: loginData)
             ])
@@ -176,7 +207,7 @@ extension AuthRepository {
         let token = Secret.make()
         let csrf = Secret.make()
         let results = try await engine.write([
-            Statement("UPDATE login_attempts SET succeeded = TRUE WHERE id = $1", [attemptID], expect: .rows(1)),
+            attempts.succeeded(attemptID),
             Statement(
                 """
                 INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent)

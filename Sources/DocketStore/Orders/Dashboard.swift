@@ -45,6 +45,15 @@ public struct Dashboard: Sendable {
     }
 }
 
+extension Store {
+    /// Orders past their promised date (逾期): accepted, not yet delivered, and their promised day is over in China.
+    /// The home page's overdue panel and the board's overdue list read the same.
+    static func late(_ conditions: inout Conditions, today: CalendarDate) {
+        conditions.add("orders.promised_date < \(conditions.bind(today.iso8601))")
+        conditions.add("orders.status IN \(conditions.list(OrderWorkflow.lateable.map(\.rawValue)))")
+    }
+}
+
 extension OrderRepository {
     public func dashboard(dueWithinHours hours: Int64 = 4, limit: Int = 10) async throws -> Dashboard {
         let now = clock.now()
@@ -59,8 +68,7 @@ extension OrderRepository {
         var open = Conditions()
         open.add("status IN \(open.list(OrderStatus.allCases.filter { !OrderStage.closed.statuses.contains($0) }.map(\.rawValue)))")
         var late = Conditions()
-        late.add("promised_date < \(late.bind(today.iso8601))")
-        late.add("status IN \(late.list(OrderWorkflow.lateable.map(\.rawValue)))")
+        Store.late(&late, today: today)
         let rows = try await engine.read([
             Statement(summing("SELECT status, COUNT(*) AS n, {sum} AS amount FROM orders\(open.clause) GROUP BY status"), open.binds),
             Statement(summing("SELECT COUNT(*) AS n, {sum} AS amount FROM orders WHERE received_at >= $1"), [midnight]),

@@ -154,8 +154,8 @@ extension ServiceLevelRepository {
         try await engine.read(Statement(SQL(Self.select + " WHERE p.order_id = $1 ORDER BY p.id"), [orderID])).map(Self.decode)
     }
 
-    /// The penalties whose window ended in `month` (`YYYY-MM`), by the window's end, with the month's sums (checked;
-    /// a sum past the bounds is refused rather than wrapped).
+    /// The penalties whose window ended in `month` (`YYYY-MM`), by the window's end, with the month's sums (saturated
+    /// rather than trapping, like the home page's figures: each penalty is bounded, so they never come near the limit).
     public func month(_ month: String, limit: Int = 1000) async throws -> PenaltyMonth {
         guard ServiceLevel.parseMonth(month) != nil else { throw DocketError.invalid("month", "invalidValue", ["allowed": "YYYY-MM"]) }
         let penalties = try await engine.read(Statement(SQL(Self.select + " WHERE p.month = $1 ORDER BY p.due_at, p.id LIMIT $2"), [month, limit]))
@@ -206,7 +206,8 @@ extension ServiceLevelRepository {
 
 /// The kanban board (看板): open orders by stage, each card measured against its deadline.
 public struct Board: Sendable {
-    public struct Card: Sendable, Hashable {
+    /// Encoded as it is by the API (`GET /api/v1/board`).
+    public struct Card: Sendable, Hashable, Encodable {
         public var id: ID<Order>
         public var number: String
         public var customerCode: String
@@ -271,25 +272,26 @@ extension ServiceLevelRepository {
             if let type = filter.type { c.add("orders.type = \(c.bind(type.rawValue))") }
             return c
         }
+        /// Orders standing in `statuses`, or on hold from one of them (a held order stays in its column).
+        func standing(in statuses: [OrderStatus]) -> Conditions {
+            var c = conditions()
+            let list = c.list(statuses.map(\.rawValue))
+            c.add("(orders.status IN \(list) OR (orders.status = 'on_hold' AND orders.held_from IN \(list)))")
+            return c
+        }
         var statements: [Statement] = []
-        var counting = conditions()
-        let shown = BoardColumn.allCases.flatMap(\.statuses).map(\.rawValue)
-        let list = counting.list(shown)
-        counting.add("(orders.status IN \(list) OR (orders.status = 'on_hold' AND orders.held_from IN \(list)))")
+        let counting = standing(in: BoardColumn.allCases.flatMap(\.statuses))
         statements.append(
             Statement(SQL("SELECT orders.status, orders.held_from, COUNT(*) AS n FROM orders\(counting.clause) GROUP BY orders.status, orders.held_from"),
                 counting.binds))
         let select = "SELECT orders.*, \(Store.customerNameSQL) FROM orders"
         for column in BoardColumn.allCases {
-            var c = conditions()
-            let statuses = c.list(column.statuses.map(\.rawValue))
-            c.add("(orders.status IN \(statuses) OR (orders.status = 'on_hold' AND orders.held_from IN \(statuses)))")
+            let c = standing(in: column.statuses)
             let order = column == .delivered ? "orders.updated_at DESC, orders.id DESC" : "CASE WHEN orders.promised_date IS NULL THEN 1 ELSE 0 END, orders.promised_date, orders.id"
             statements.append(Statement(SQL("\(select)\(c.clause) ORDER BY \(order) LIMIT \(perColumn)"), c.binds))
         }
         var late = conditions()
-        late.add("orders.promised_date < \(late.bind(today.iso8601))")
-        late.add("orders.status IN \(late.list(OrderWorkflow.lateable.map(\.rawValue)))")
+        Store.late(&late, today: today)
         statements.append(Statement(SQL("\(select)\(late.clause) ORDER BY orders.promised_date, orders.id LIMIT \(overdueLimit)"), late.binds))
         statements.append(Statement(SQL("SELECT COUNT(*) AS n FROM orders\(late.clause)"), late.binds))
         let rows = try await engine.read(statements)

@@ -17,8 +17,6 @@ public struct TrackingView: Sendable {
     public var customerName: String?
     public var confirmedAt: Timestamp?
     public var shipments: [StoredShipment]
-    /// Carrier codes to names.
-    public var carriers: [String: String]
     /// What the customer reported from this page.
     public var reports: [OrderException]
 }
@@ -63,21 +61,12 @@ extension TrackingRepository {
         let number = String(number.trimmingCharacters(in: .whitespaces).uppercased().prefix(40))
         let now = clock.now()
         let since = now.adding(milliseconds: -policy.windowMilliseconds)
-        let subject = "order:" + number
-        let address = "lookup-ip:" + String(ip.prefix(64))
-        let counted = try await engine.write([
-            Store.throttleLock(address, at: now),
-            Store.throttleLock(subject, at: now),
-            Statement(
-                """
-                INSERT INTO lookup_attempts (occurred_at, subject, ip, succeeded)
-                SELECT $1, $2, $3, FALSE
-                WHERE (SELECT COUNT(*) FROM lookup_attempts WHERE subject = $2 AND succeeded = FALSE AND occurred_at > $4) < $5
-                  AND (SELECT COUNT(*) FROM lookup_attempts WHERE ip = $3 AND succeeded = FALSE AND occurred_at > $4) < $6
-                RETURNING id
-                """, [now, subject, String(ip.prefix(64)), since, policy.failuresPerOrder, policy.failuresPerAddress]),
-        ])
-        guard let attempt = counted[2].first?.optionalInt("id") else { return .throttled }
+        let attempts = Store.Attempts.lookups
+        guard
+            let attempt = try await attempts.count(
+                key: "order:" + number, ip: String(ip.prefix(64)), at: now, since: since, maximumPerKey: policy.failuresPerOrder,
+                maximumPerAddress: policy.failuresPerAddress, in: engine)
+        else { return .throttled }
         let rows = try await engine.read([
             Statement("SELECT id, customer_code, contact_phone FROM orders WHERE number = $1", [number]),
         ])
@@ -87,7 +76,7 @@ extension TrackingRepository {
             phones += customer.contacts.compactMap(\.phone)
         }
         guard PhoneMatch.matches(phone, any: phones) else { return .notFound }
-        _ = try await engine.write(Statement("UPDATE lookup_attempts SET succeeded = TRUE WHERE id = $1", [attempt], expect: .rows(1)))
+        _ = try await engine.write(attempts.succeeded(attempt))
         return .found(token: try await issueLink(orderID: try order.id(), policy: policy))
     }
 
@@ -95,17 +84,11 @@ extension TrackingRepository {
     public func view(orderID: ID<Order>) async throws -> TrackingView {
         let order = try await store.orders.order(id: orderID)
         let shipments = try await store.shipments.shipments(orderID: orderID).filter { $0.status != .cancelled }
-        let rows = try await engine.read([
-            Statement("SELECT confirmed_at FROM orders WHERE id = $1", [orderID]),
-            Statement("SELECT code, name FROM carriers"),
-        ])
-        var carriers: [String: String] = [:]
-        for row in rows[1] { carriers[try row.text("code")] = try row.text("name") }
+        let confirmed = try await engine.read(Statement("SELECT confirmed_at FROM orders WHERE id = $1", [orderID]))
         let customer = try? await store.customers.get(key: order.customerCode).value
         return TrackingView(
             order: order, customerName: customer?.name,
-            confirmedAt: rows[0].first?.optionalInt("confirmed_at").map { Timestamp(millisecondsSince1970: $0) },
-            shipments: shipments, carriers: carriers,
+            confirmedAt: confirmed.first?.optionalInt("confirmed_at").map { Timestamp(millisecondsSince1970: $0) }, shipments: shipments,
             reports: try await store.exceptions.exceptions(orderID: orderID).filter { $0.source == .customer })
     }
 }

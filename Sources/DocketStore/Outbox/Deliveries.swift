@@ -384,6 +384,12 @@ extension DeliveryRepository {
         }
     }
 
+    /// A new secret for the subscription as it stands (the old one stops signing), guarded by `version` when given.
+    public func rotateSecret(id: Int64, version: Int64? = nil, by actor: Actor) async throws -> WebhookSubscription {
+        let current = try await subscription(id: id)
+        return try await update(id: id, version: version ?? current.version, current.draft, rotateSecret: true, by: actor)
+    }
+
     static func subscription(_ row: SQLRow) throws -> WebhookSubscription {
         WebhookSubscription(
             id: try row.int("id"),

@@ -58,7 +58,7 @@ extension ShipmentRepository {
             }
             if next == .exception, shipment.status != .exception {
                 // 异常: the shipment is in trouble — someone must look into it, by a due time, in the exceptions queue.
-                statements += try ExceptionRepository.raising(
+                statements += try ExceptionRepository.opening(
                     orderID: shipment.orderID, shipmentID: shipment.id, kind: .delay,
                     source: actor.kind == .system && actor.name.hasPrefix("carrier:") ? .carrier : .staff,
                     description: [event.location, event.note].compactMap { $0 }.joined(separator: " · "), by: actor, at: now)

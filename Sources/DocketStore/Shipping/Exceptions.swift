@@ -41,67 +41,63 @@ extension ExceptionRepository {
         try report.validate()
         let order = try await store.orders.order(id: orderID)
         let actor = actor ?? Actor(.customer, order.customerCode)
-        let now = clock.now()
+        let contact = report.contact?.trimmingCharacters(in: .whitespacesAndNewlines)
         for _ in 0..<5 {
-            let count = try await engine.read(Statement("SELECT COUNT(*) AS n FROM order_exceptions WHERE order_id = $1", [orderID]))[0].int("n")
-            let number = "\(order.number)-E\(count + 1)"
-            let contact = report.contact?.trimmingCharacters(in: .whitespacesAndNewlines)
             do {
-                let rows = try await engine.write([
-                    Statement(
-                        """
-                        INSERT INTO order_exceptions (number, order_id, kind, severity, source, status, description, contact, due_at, opened_by,
-                                                      opened_at, version)
-                        VALUES ($1, $2, $3, $4, 'customer', 'open', $5, $6, $7, $8, $9, 1) RETURNING id
-                        """,
-                        [
-                            number, orderID, report.kind.rawValue, report.kind.defaultSeverity.rawValue,
-                            report.description.trimmingCharacters(in: .whitespacesAndNewlines), (contact ?? "").isEmpty ? nil : contact,
-                            report.due(at: now), actor.description, now,
-                        ], expect: .rows(1), label: "order_exceptions"),
-                    Store.audit([
-                        ("opened", .orderException, Bind.result(statement: 0, column: "id"), actor, now,
-                         try JSONColumn.encode(["kind": report.kind.rawValue, "source": ExceptionSource.customer.rawValue])),
-                        ("exception_reported", .order, orderID, actor, now, try JSONColumn.encode(["reason": number])),
-                    ]),
-                ])
+                let rows = try await engine.write(
+                    try Self.opening(
+                        orderID: orderID, shipmentID: nil, kind: report.kind, source: .customer,
+                        description: report.description.trimmingCharacters(in: .whitespacesAndNewlines), contact: (contact ?? "").isEmpty ? nil : contact,
+                        by: actor, at: clock.now()))
                 return try await exception(id: try rows[0][0].int("id"))
             } catch StoreError.uniqueViolation(let table, _) where table == "order_exceptions" {
-                continue  // another report took the number: count again
+                continue  // another exception of the order took the number at this moment: number again
             }
         }
         throw DocketError.conflict(.orderException, key: order.number)
     }
 
-    /// The statements that raise an exception for a shipment the carrier (or staff) reported in trouble, in the same
-    /// write as the tracking event: numbered after the order in that write, a delay of normal severity unless told
-    /// otherwise, with its audit events. (A lost race for the number fails the write; the caller reads again.)
-    static func raising(
-        orderID: ID<Order>, shipmentID: ID<Shipment>, kind: ExceptionKind, source: ExceptionSource, description: String, by actor: Actor, at now: Timestamp
+    /// The statements that open an exception, alone or inside another write (a shipment's tracking event): numbered
+    /// after the order in the write itself (`SO-…-E<n>`; a lost race for the number fails the write, and the caller
+    /// writes again), due by its kind's severity, with its audit events — on the exception, and on the order (a
+    /// customer's report names the exception; trouble raised with a shipment says what happened).
+    static func opening(
+        orderID: ID<Order>, shipmentID: ID<Shipment>?, kind: ExceptionKind, source: ExceptionSource, description: String, contact: String? = nil,
+        by actor: Actor, at now: Timestamp
     ) throws -> [Statement] {
         let severity = kind.defaultSeverity
+        // Inside another write the new row is found by what it is, not by its position in the write.
+        let opened = "(SELECT MAX(id) FROM order_exceptions WHERE order_id = $1 AND opened_at = $2)"
         return [
             Statement(
                 """
-                INSERT INTO order_exceptions (number, order_id, shipment_id, kind, severity, source, status, description, due_at, opened_by, opened_at,
-                                              version)
+                INSERT INTO order_exceptions (number, order_id, shipment_id, kind, severity, source, status, description, contact, due_at, opened_by,
+                                              opened_at, version)
                 SELECT o.number || '-E' || CAST((SELECT COUNT(*) + 1 FROM order_exceptions x WHERE x.order_id = o.id) AS TEXT), o.id, $2, $3, $4,
-                       $5, 'open', $6, $7, $8, $9, 1
+                       $5, 'open', $6, $7, $8, $9, $10, 1
                 FROM orders o WHERE o.id = $1
+                RETURNING id
                 """,
                 [
-                    orderID, shipmentID, kind.rawValue, severity.rawValue, source.rawValue, description,
+                    orderID, shipmentID, kind.rawValue, severity.rawValue, source.rawValue, description, contact,
                     now.adding(milliseconds: Int64(severity.hoursToHandle) * 3_600_000), actor.description, now,
                 ], expect: .rows(1), label: "order_exceptions"),
-            // The statements come inside another write, so the new row is found by what it is, not by its position.
             Statement(
-                """
-                INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data)
-                SELECT $2, $3, 'opened', $4, MAX(id), $5 FROM order_exceptions WHERE shipment_id = $1 AND opened_at = $2
-                """,
-                [shipmentID, now, actor.description, EntityKind.orderException.rawValue,
+                SQL(
+                    """
+                    INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data)
+                    SELECT $2, $3, 'opened', $4, \(opened), $5 FROM orders WHERE id = $1
+                    """),
+                [orderID, now, actor.description, EntityKind.orderException.rawValue,
                  try JSONColumn.encode(["kind": kind.rawValue, "source": source.rawValue])], expect: .rows(1), label: "audit_events"),
-            Store.audit("exception_raised", .order, id: orderID, by: actor, at: now, data: try JSONColumn.encode(["reason": description])),
+            source == .customer
+                ? Statement(
+                    SQL(
+                        """
+                        INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data)
+                        SELECT $2, $3, 'exception_reported', $4, $1, '{"reason":"' || number || '"}' FROM order_exceptions WHERE id = \(opened)
+                        """), [orderID, now, actor.description, EntityKind.order.rawValue], expect: .rows(1), label: "audit_events")
+                : Store.audit("exception_raised", .order, id: orderID, by: actor, at: now, data: try JSONColumn.encode(["reason": description])),
         ]
     }
 
