@@ -53,6 +53,12 @@ extension Access {
     /// The messages sent to customers and systems: who reads them and sends a dead letter again.
     /// Exempting a service-window penalty (the order desk's managers decide what the rules excuse).
     public static let penalties = Access.roles([.admin, .orderManager])
+    /// 异常处理: raising, assigning, talking with the customer, sending again, resolving.
+    public static let exceptions = Access.roles([.admin, .customerService, .orderManager, .logistics, .warehouse])
+    /// 索赔: claims on carriers and insurers.
+    public static let claims = Access.roles([.admin, .logistics, .finance, .orderManager, .customerService])
+    /// 退款 / 抵扣 recorded for settlement.
+    public static let settlements = Access.roles([.admin, .finance, .orderManager, .customerService])
     public static let notifications = Access.roles([.admin, .customerService, .orderManager])
     /// 调拨单: the warehouses and logistics move goods; the order manager may ask for a move.
     public static let transfers = Access.roles([.admin, .warehouse, .logistics, .orderManager])

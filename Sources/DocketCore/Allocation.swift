@@ -207,6 +207,8 @@ public struct AllocationNote: Sendable, Hashable, Codable {
         case backorder
         /// Line: this much will not be delivered; the customer agreed (欠货取消).
         case closedShort
+        /// Line: this much left but was lost or spoiled, and goes again (补发, an exception's resolution).
+        case resend
     }
 
     public var verdict: Verdict

@@ -96,6 +96,22 @@ extension AllocationPlan {
         refreshStatus()
     }
 
+    /// The plan after `quantity` of `line` that had left was lost or spoiled and goes again (补发): short by it until
+    /// allocation serves it.
+    /// `lost`: the lots the goods were lost from (a parcel gone), no longer the order's; goods still with the
+    /// customer (damaged, wrong) stay on the plan as delivered.
+    public mutating func resend(line: ID<OrderLine>, quantity: Int64, lost: [(lot: ID<StockLot>, quantity: Int64)] = []) {
+        guard quantity > 0, let index = lines.firstIndex(where: { $0.lineID == line }) else { return }
+        lines[index].allocated = max(0, lines[index].allocated.saturatingSubtracting(quantity))
+        for (lot, gone) in lost {
+            guard let pick = lines[index].picks.firstIndex(where: { $0.lotID == lot }) else { continue }
+            lines[index].picks[pick].quantity = max(0, lines[index].picks[pick].quantity.saturatingSubtracting(gone))
+        }
+        lines[index].picks.removeAll { $0.quantity == 0 }
+        lines[index].explanation.append(AllocationNote(.resend, quantity: quantity))
+        refreshStatus()
+    }
+
     /// The plan after `quantity` owed on `line` was given up: neither short nor to be produced any more.
     public mutating func closed(line: ID<OrderLine>, quantity: Int64) {
         guard quantity > 0, let index = lines.firstIndex(where: { $0.lineID == line }) else { return }

@@ -9,6 +9,7 @@ extension Catalog {
         .merging(zhCNShippingPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(zhCNNotices) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(zhCNTracking) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
+        .merging(zhCNExceptions) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
     static let en = enBase.merging(enOrders) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enHardening) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
@@ -18,6 +19,7 @@ extension Catalog {
         .merging(enShippingPages) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enNotices) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
         .merging(enTracking) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
+        .merging(enExceptions) { a, _ in preconditionFailure("duplicate catalogue key: \(a)") }
 
     static let zhCNOrders: [String: String] = [
         "entity.reviewRule": "审核规则",

@@ -44,6 +44,12 @@ public struct NoticeFacts: Sendable, Hashable {
     public var carrier: String?
     public var trackingNumber: String?
     public var eta: CalendarDate?
+    /// The exception (`exceptionOpened`, `exceptionResolved`): its number, kind and resolution; `amount` refunded or
+    /// credited.
+    public var exception: String?
+    public var exceptionKind: ExceptionKind?
+    public var resolution: ExceptionResolution?
+    public var amount: Money?
 
     public init(number: String, customerName: String) {
         self.number = number
@@ -120,6 +126,10 @@ public enum CustomerNotice {
             "carrier": facts.carrier ?? "—",
             "tracking": facts.trackingNumber ?? "—",
             "eta": facts.eta?.iso8601 ?? "—",
+            "exception": facts.exception ?? "—",
+            "problem": facts.exceptionKind.map { Message("exception.kind.\($0.rawValue)").text(language) } ?? "—",
+            "resolution": facts.resolution.map { Message("notice.resolution.\($0.rawValue)", ["amount": facts.amount?.formatted ?? "—", "shipment": facts.shipment ?? "—"]).text(language) } ?? "—",
+            "amount": facts.amount?.formatted ?? "—",
         ]
         arguments["lines"] = facts.lines.map { line in
             Message("notice.line", ["name": line.name, "quantity": String(line.quantity), "unit": line.unit, "amount": line.amount.formatted])

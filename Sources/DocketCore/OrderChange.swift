@@ -18,6 +18,8 @@ public struct OrderPolicy: Sendable, Hashable {
     public var packingRules: PackingRules = .standard
     /// The penalty for a breached service window, in basis points of the late lines' amount (003: 10 % = 1000).
     public var penaltyBasisPoints: Int = 1000
+    /// When the system raises exceptions by itself (a silent shipment, an order past its promised date).
+    public var exceptionWatch: ExceptionWatch = .standard
 
     public init(
         serviceWindows: [OrderType: Int] = [.stock: 30, .rush: 7, .vor: 7], confirmationHours: Int = 24,

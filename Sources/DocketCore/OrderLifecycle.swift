@@ -60,6 +60,8 @@ public enum OrderAction: String, Sendable, Codable, CaseIterable, Hashable {
     case deliver
     case complete
     case archive
+    /// Goods that left are sent again (补发, an exception's resolution): the order owes them until they leave.
+    case reship
     /// A change of the order's content (a new revision). Not a status change, so not in the table; named here so
     /// a refusal says what was attempted.
     case revise
@@ -136,6 +138,8 @@ public enum OrderLifecycle {
             Transition(from: .partiallyShipped, action: .ship, target: .to(.shipped)),
             Transition(from: .shipped, action: .deliver, target: .to(.delivered)),
             Transition(from: .delivered, action: .complete, target: .to(.completed)),
+            Transition(from: .shipped, action: .reship, target: .to(.partiallyShipped)),
+            Transition(from: .delivered, action: .reship, target: .to(.partiallyShipped)),
             Transition(from: .completed, action: .archive, target: .to(.archived)),
         ]
         table += OrderStatus.reviewStages.map { Transition(from: $0, action: .reject, target: .to(.cancelled)) }

@@ -146,6 +146,10 @@ public enum NotificationTopic: String, Sendable, Codable, CaseIterable {
     case shipped = "order.shipped"
     /// Every shipment of the order was signed for.
     case delivered = "order.delivered"
+    /// An exception (异常) was opened: the customer hears it is being looked into, and by when.
+    case exceptionOpened = "order.exceptionOpened"
+    /// An exception was resolved: how (sent again, refunded, credited, explained).
+    case exceptionResolved = "order.exceptionResolved"
 }
 
 /// Something a decision makes happen besides the state change, applied by the store in the same transaction.

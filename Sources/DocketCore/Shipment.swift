@@ -25,16 +25,20 @@ public enum ShipmentStatus: String, Sendable, Codable, CaseIterable, Hashable {
     case refused
     /// 已取消: the order was cancelled before the goods left.
     case cancelled
+    /// 已丢失: lost on the way; what it carried was sent again or settled through its exception.
+    case lost
 
     /// The goods have left the warehouse.
-    public var hasLeft: Bool { [.shipped, .exception, .delivered, .refused].contains(self) }
+    public var hasLeft: Bool { [.shipped, .exception, .delivered, .refused, .lost].contains(self) }
     /// Nothing more happens to it.
-    public var isFinal: Bool { [.delivered, .refused, .cancelled].contains(self) }
+    public var isFinal: Bool { [.delivered, .refused, .cancelled, .lost].contains(self) }
 }
 
 /// What is done to a shipment.
 public enum ShipmentAction: String, Sendable, Codable, CaseIterable, Hashable {
     case pick, pack, ship, exception, resume, deliver, refuse, cancel
+    /// 丢失: an exception resolved by sending the goods again (`Reship`).
+    case lose
 }
 
 public enum ShipmentLifecycle {
@@ -43,8 +47,8 @@ public enum ShipmentLifecycle {
         .toPick: [.pick: .picked, .cancel: .cancelled],
         .picked: [.pack: .packed, .cancel: .cancelled],
         .packed: [.ship: .shipped, .cancel: .cancelled],
-        .shipped: [.exception: .exception, .deliver: .delivered, .refuse: .refused],
-        .exception: [.resume: .shipped, .deliver: .delivered, .refuse: .refused],
+        .shipped: [.exception: .exception, .deliver: .delivered, .refuse: .refused, .lose: .lost],
+        .exception: [.resume: .shipped, .deliver: .delivered, .refuse: .refused, .lose: .lost],
     ]
 
     /// The next status, or a `409` naming the shipment: the step does not apply where it stands (a double click, or

@@ -69,6 +69,7 @@ public func buildRouter(
     AllocationAPI(store: store).register(on: routes)
     NotificationsAPI(store: store).register(on: routes)
     TrackingAPI(store: store).register(on: routes)
+    ExceptionsAPI(store: store).register(on: routes)
     ShipmentsAPI(store: store).register(on: routes)
     ReplenishmentAPI(store: store).register(on: routes)
     ProductionAPI(store: store).register(on: routes)

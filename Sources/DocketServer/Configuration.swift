@@ -73,6 +73,7 @@ public struct DocketConfiguration: Sendable, Hashable {
         case sms = "DOCKET_SMS"
         case publicURL = "DOCKET_PUBLIC_URL"
         case deliveryAttempts = "DOCKET_DELIVERY_ATTEMPTS"
+        case silentShipmentHours = "DOCKET_SILENT_SHIPMENT_HOURS"
 
         public var option: String {
             switch self {
@@ -103,6 +104,7 @@ public struct DocketConfiguration: Sendable, Hashable {
             case .sms: "--sms"
             case .publicURL: "--public-url"
             case .deliveryAttempts: "--delivery-attempts"
+            case .silentShipmentHours: "--silent-shipment-hours"
             }
         }
     }
@@ -166,6 +168,7 @@ public struct DocketConfiguration: Sendable, Hashable {
         integer(.confirmationHours, 1...720, "a number of hours") { configuration.orders.confirmationHours = $0 }
         integer(.reminderHours, 0...719, "a number of hours") { configuration.orders.reminderHoursBefore = $0 }
         integer(.archiveAfterDays, 0...3650, "a number of days") { configuration.orders.archiveAfterDays = $0 }
+        integer(.silentShipmentHours, ExceptionWatch.hoursBounds, "a number of hours") { configuration.orders.exceptionWatch.silentShipmentHours = $0 }
         integer(.timerInterval, 1...3600, "a number of seconds") { configuration.timerInterval = $0 }
         integer(.deliveryAttempts, DeliveryPolicy.attemptsBounds, "a number of attempts") { configuration.deliveryAttempts = $0 }
         if let (text, source) = value(.smtp) {

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Runs the durable timers (confirmation reminders and deadlines) on this node, and hourly housekeeping. Any number of nodes may run one:
+/// Runs the durable timers (confirmation reminders and deadlines) on this node, hourly housekeeping, and every five minutes the exception watch. Any number of nodes may run one:
 /// a timer is claimed with a lease, and its effect is guarded by that lease, so none runs twice and a node that
 /// dies leaves its timers to the others once the lease runs out. Timers survive restarts: they are rows.
 public struct TimerWorker: Service {
@@ -28,6 +28,7 @@ public struct TimerWorker: Service {
             }
             logger.info("docket.timers.started", metadata: ["docket.owner": "\(owner)"])
             var lastHousekeeping = ContinuousClock.now - .seconds(3600)
+            var lastWatch = ContinuousClock.now - .seconds(300)
             while !Task.isCancelled {
                 if ContinuousClock.now - lastHousekeeping >= .seconds(3600) {
                     lastHousekeeping = ContinuousClock.now
@@ -36,6 +37,17 @@ public struct TimerWorker: Service {
                         logger.info("docket.housekeeping", metadata: ["docket.removed": "\(removed)"])
                     } catch {
                         logger.warning("docket.housekeeping.failed", metadata: ["error": "\(error)"])
+                    }
+                }
+                if ContinuousClock.now - lastWatch >= .seconds(300) {
+                    lastWatch = ContinuousClock.now
+                    do {
+                        // 自动异常: silent shipments and orders past their promised date (one per order and kind, however
+                        // many nodes watch).
+                        let raised = try await store.exceptions.watch()
+                        if raised > 0 { logger.info("docket.exceptions.raised", metadata: ["docket.count": "\(raised)"]) }
+                    } catch {
+                        logger.warning("docket.exceptions.watch.failed", metadata: ["error": "\(error)"])
                     }
                 }
                 do {

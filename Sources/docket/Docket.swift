@@ -95,6 +95,8 @@ struct Serve: AsyncParsableCommand {
     var serviceWindows: String?
     @Option(name: .customLong("penalty-percent"), help: "Penalty for a breached service window, % of the late lines' amount (default 10). Env: DOCKET_PENALTY_PERCENT.")
     var penaltyPercent: String?
+    @Option(name: .customLong("silent-shipment-hours"), help: "Raise an exception for a shipment with no tracking event for this many hours (default 48). Env: DOCKET_SILENT_SHIPMENT_HOURS.")
+    var silentShipmentHours: String?
     @Option(name: .customLong("timer-interval"), help: "Seconds between timer runs on this node (default 15). Env: DOCKET_TIMER_INTERVAL.")
     var timerInterval: String?
     @Option(name: .customLong("max-warehouses"), help: "Ship one order from at most this many warehouses (default 2, 1: never split). Env: DOCKET_MAX_WAREHOUSES.")
@@ -129,6 +131,7 @@ struct Serve: AsyncParsableCommand {
         extra[.serviceWindows] = serviceWindows
         extra[.penaltyPercent] = penaltyPercent
         extra[.timerInterval] = timerInterval
+        extra[.silentShipmentHours] = silentShipmentHours
         extra[.maxWarehouses] = maxWarehouses
         extra[.softReservationHours] = softReservationHours
         extra[.minimumShelfLife] = minimumShelfLife

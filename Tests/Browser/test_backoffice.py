@@ -1099,3 +1099,93 @@ def test_the_customer_tracks_an_order_on_a_phone_and_reports_a_problem(browser):
     assert "破损" in row.text and "高" in row.text and "客户" in row.text and "外箱压坏" in row.text
     shot(browser, "exceptions-zh", full=True)
     logout(browser)
+
+
+def test_a_lost_parcel_is_raised_claimed_sent_again_and_resolved(browser):
+    """异常处理 from the order page: customer service raises a lost-parcel exception on the shipment on its way, takes
+    it, records the call with the customer, files a claim on the carrier with its document, sends the goods again (a
+    new shipment from stock; the lost one is marked lost) and resolves it — the customer is told, the exception is on
+    the order. Bad input (a claim of nothing, resolving without a note) is refused in words, what was typed kept."""
+    from selenium.webdriver.support.ui import Select
+    login(browser, "service")
+    browser.get(f"{BASE}/shipping?stage=transit")
+    row = browser.find_element(By.CSS_SELECTOR, "#shipments tbody tr[data-shipment]")
+    shipment = row.get_attribute("data-shipment")
+    order_url = row.find_elements(By.CSS_SELECTOR, "td a")[1].get_attribute("href")
+    browser.get(order_url)
+    browser.find_element(By.ID, "raise-exception").click()
+    Select(browser.find_element(By.ID, "kind")).select_by_value("lost")
+    Select(browser.find_element(By.ID, "shipment")).select_by_visible_text(browser.find_element(
+        By.XPATH, f"//select[@id='shipment']/option[starts-with(., '{shipment}')]").text)
+    browser.find_element(By.ID, "description").send_keys("揽收后三天无物流更新，快递员确认丢件")
+    shot(browser, "exception-raise-zh", full=True)
+    submit(browser, "raise")
+    assert "异常已登记" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert browser.find_element(By.ID, "exception-status").text == "处理中"
+    facts = browser.find_element(By.ID, "exception-facts").text
+    assert "丢件" in facts and "高" in facts and shipment in facts, facts
+
+    owner = browser.find_element(By.ID, "owner")
+    owner.clear()
+    owner.send_keys("客服 王敏")
+    submit(browser, "assign")
+    assert "客服 王敏" in browser.find_element(By.ID, "exception-facts").text
+    browser.find_element(By.ID, "summary").send_keys("电话告知客户包裹丢失，今天补发")
+    submit(browser, "add-contact")
+    assert "电话告知客户" in browser.find_element(By.ID, "contacts").text
+
+    # A claim of nothing is refused in words; then one of ¥120.00 with its document.
+    browser.find_element(By.ID, "claim-amount").send_keys("0")
+    browser.find_element(By.ID, "claim-reference").send_keys("CL-88")
+    submit(browser, "file-claim")
+    error = browser.find_element(By.ID, "exception-error").text
+    assert "金额" in error and "amount" not in error, error
+    assert browser.find_element(By.ID, "claim-reference").get_attribute("value") == "CL-88", "what was typed is kept"
+    amount = browser.find_element(By.ID, "claim-amount")
+    amount.clear()
+    amount.send_keys("120.00")
+    submit(browser, "file-claim")
+    claims = browser.find_element(By.ID, "claims").text
+    assert "¥120.00" in claims and "已提出" in claims and "承运商" in claims, claims
+    upload = browser.find_element(By.CSS_SELECTOR, "#claims input[type=file]")
+    proof = pathlib.Path(os.environ.get("TMPDIR", "/tmp")) / "理赔单.pdf"
+    proof.write_bytes(b"%PDF-1.4\n%claim\n")
+    upload.send_keys(str(proof))
+    upload.find_element(By.XPATH, "./following-sibling::button").click()
+    assert "材料已上传" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert browser.find_element(By.CSS_SELECTOR, "a.claim-document").text == "理赔单.pdf"
+
+    # Resolving without a note is refused; sending again makes a new shipment; then it resolves.
+    browser.execute_script("document.getElementById('resolve-form').noValidate = true")
+    Select(browser.find_element(By.ID, "resolution")).select_by_value("explained")
+    submit(browser, "resolve")
+    assert "说明" in browser.find_element(By.ID, "exception-error").text
+    browser.find_element(By.CSS_SELECTOR, f".reship-form[data-shipment='{shipment}'] button").click()
+    notice = browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert "已补发" in notice or "到货后自动" in notice, notice
+    assert "已丢失" in browser.find_element(By.ID, "exception-facts").text
+    shot(browser, "exception-zh", full=True)
+    Select(browser.find_element(By.ID, "resolution")).select_by_value("reshipped")
+    browser.find_element(By.ID, "resolve-note").send_keys("已补发，客户同意")
+    submit(browser, "resolve")
+    assert "已结案" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert browser.find_element(By.ID, "exception-status").text == "已处理"
+    assert not browser.find_elements(By.ID, "resolve-form")
+    exception_url = browser.current_url.split("?")[0]
+    try:
+        browser.set_window_size(390, 844)
+        browser.get(exception_url)
+        scroll = browser.execute_script("return document.documentElement.scrollWidth")
+        assert scroll <= 391, f"the exception page is {scroll}px wide on a 390 px phone"
+        shot(browser, "exception-zh-phone", full=True)
+    finally:
+        browser.set_window_size(1280, 900)
+    submit(browser, "switch-language")
+    assert browser.find_element(By.ID, "exception-status").text == "resolved"
+    shot(browser, "exception-en", full=True)
+    submit(browser, "switch-language")
+    browser.get(order_url)
+    panel = browser.find_element(By.ID, "exceptions-panel").text
+    assert "丢件" in panel and "已处理" in panel and "补发" in panel, panel
+    assert "已丢失" in browser.find_element(By.ID, "order-shipments").text
+    logout(browser)

@@ -30,7 +30,7 @@ struct NoticeTests {
                 !all.replacingOccurrences(of: CustomerNotice.linkPlaceholder, with: "").replacingOccurrences(of: CustomerNotice.trackPlaceholder, with: "")
                     .contains("{"), "\(topic) \(language): \(all)")
             // What happened after confirmation carries the order's tracking link (in the e-mail; an SMS stays short).
-            #expect(notice.body.contains(CustomerNotice.trackPlaceholder) == [.confirmed, .shipped, .delayed, .delivered].contains(topic), "\(topic)")
+            #expect(notice.body.contains(CustomerNotice.trackPlaceholder) == [.confirmed, .shipped, .delayed, .delivered, .exceptionOpened, .exceptionResolved].contains(topic), "\(topic)")
             #expect(!notice.sms.contains(CustomerNotice.trackPlaceholder))
             #expect(!notice.subject.contains("\n"))
         }

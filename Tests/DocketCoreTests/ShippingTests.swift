@@ -234,7 +234,8 @@ func profile(
         #expect(throws: DocketError.conflict(.shipment, key: "S1", because: "shipmentStep")) {
             try ShipmentLifecycle.apply(.cancel, to: .shipped, number: "S1")
         }
-        #expect(ShipmentLifecycle.actions(from: .shipped) == [.exception, .deliver, .refuse])
+        #expect(ShipmentLifecycle.actions(from: .shipped) == [.exception, .deliver, .refuse, .lose])
+        #expect(ShipmentLifecycle.actions(from: .lost).isEmpty, "a lost parcel is final")
     }
 
     @Test func aShortPickIsRecordedNeverSilent() throws {

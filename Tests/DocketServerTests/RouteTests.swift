@@ -45,6 +45,12 @@ struct RouteTests {
                 links += ShippingDocument.available(crossBorder: false).map { .shipmentDocument(shipment.id, $0) }
             }
             links += Route.RecordKind.allCases.flatMap { [Route.records($0), .recordNew($0)] }
+            // An exception with a claim and its document: its page, the document, and raising one on the order.
+            let raised = try await store.exceptions.raise(ExceptionDraft(kind: .lost, description: "丢件"), orderID: order.id, by: .cli())
+            let claim = try await store.exceptions.fileClaim(raised.id, ClaimDraft(party: .carrier, amount: Money(minor: 100)), by: .cli())
+            let filed = try await store.exceptions.attach(
+                ClaimDocument(fileName: "a.png", contentType: "image/png", bytes: [0x89, 0x50]), toClaim: claim.id, by: .cli())
+            links += [.exceptions, .exception(raised.id), .claimDocument(filed.documents[0].id), .orderException(order.id)]
             for route in links {
                 let status = try await client.execute(uri: route.path, method: .get) { $0.status }
                 #expect(status == .ok, "\(route.path)")

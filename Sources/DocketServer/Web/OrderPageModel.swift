@@ -155,6 +155,7 @@ struct OrderPageModel {
     var confirmation: Confirmation?
     var allocation: AllocationPanel?
     var fulfilment: FulfilmentPanel? = nil
+    var exceptions: ExceptionsPanel? = nil
     var actions: [Action]
     var changeHref: String?
     var reviews: Table<ReviewRow>?

@@ -220,6 +220,7 @@ struct OrderPages {
             file, roles: context.identity?.roles ?? [], people: try await store.auth.people(for: OrderPageModel.actors(in: file)),
             language: language, problems: problems, alert: alert, newLink: newLink, done: feedback)
         page.fulfilment = try await fulfilmentPanel(file, language, roles: context.identity?.roles ?? [])
+        page.exceptions = try await exceptionsPanel(id, language, roles: context.identity?.roles ?? [])
         return views.render("order", ["page": page], context: context, status: status, current: Route.orders.path)
     }
 }

@@ -61,6 +61,12 @@ enum OrderTemplates {
           {{#serveAction}}<form method="post" action="{{serveAction}}" class="toolbar"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" id="backorder-serve">{{t.ui.backorder.serve}}</button></form>{{/serveAction}}{{/empty(owed)}}
           {{^empty(cases)}}<dl class="facts"><dt>{{t.ui.case.open}}</dt><dd>{{#cases}}<a href="{{href}}">{{text}}</a> {{/cases}}</dd></dl>{{/empty(cases)}}
         </section>{{/fulfilment}}
+        {{#exceptions}}<section class="panel" id="exceptions-panel"><h2>{{t.ui.exception.list}}</h2>
+          {{^empty(rows)}}<div class="table-scroll"><table class="grid" id="order-exceptions"><thead><tr><th>{{t.ui.exceptions.number}}</th><th>{{t.ui.exceptions.kind}}</th><th>{{t.ui.field.status}}</th><th>{{t.ui.exception.resolution}}</th><th>{{t.ui.exceptions.opened}}</th></tr></thead>
+          <tbody>{{#rows}}<tr><td><a href="{{href}}">{{number}}</a></td><td>{{kind}}</td><td>{{#status}}<span class="status" data-status="{{code}}">{{label}}</span>{{/status}}</td><td>{{resolution}}</td><td>{{opened}}</td></tr>{{/rows}}</tbody></table></div>{{/empty(rows)}}
+          {{#empty(rows)}}<p class="hint">{{t.ui.exception.none}}</p>{{/empty(rows)}}
+          {{#raiseHref}}<p><a class="button" id="raise-exception" href="{{raiseHref}}">{{t.ui.exception.raise}}</a></p>{{/raiseHref}}
+        </section>{{/exceptions}}
         {{#actions}}
         <form method="post" action="{{action}}" class="toolbar">
           <input type="hidden" name="_csrf" value="{{csrf}}">

@@ -39,6 +39,8 @@ enum Route: Hashable, Sendable {
     case notifications, redeliver(Int64), webhooks, webhook(Int64), webhookRotate(Int64)
     /// 客户自助查询 (no sign-in): the lookup, an order's tracking page by its link, the problem report; 异常 for staff.
     case track, trackOrder(token: String), trackReport(token: String), exceptions
+    /// 异常处理: one exception, its forms, a claim's forms and documents; raising one on an order.
+    case exception(Int64), exceptionStep(Int64, ExceptionStep), claimStep(Int64, ClaimStep), claimDocument(Int64), orderException(ID<Order>)
     case records(RecordKind), recordNew(RecordKind), record(RecordKind, Int64)
     case customerCredit(ID<Customer>)
     case users, userNew, user(ID<User>)
@@ -48,6 +50,16 @@ enum Route: Hashable, Sendable {
     enum ShipmentStep: String, Sendable, CaseIterable {
         case pick, pack, carrier, ship, event, delivery
         case proof = "proof-upload"
+    }
+
+    /// What an exception page's forms post (`/exceptions/42/claim`).
+    enum ExceptionStep: String, Sendable, CaseIterable {
+        case assign, contact, claim, money, reship, resolve
+    }
+
+    /// What a claim's forms post (`/claims/7/decide`).
+    enum ClaimStep: String, Sendable, CaseIterable {
+        case decide, document
     }
 
     /// What a case page's forms post.
@@ -123,6 +135,11 @@ enum Route: Hashable, Sendable {
         case .trackOrder(let token): "/track/\(token)"
         case .trackReport(let token): "/track/\(token)/report"
         case .exceptions: "/exceptions"
+        case .exception(let id): "/exceptions/\(Self.segment(id))"
+        case .exceptionStep(let id, let step): "/exceptions/\(Self.segment(id))/\(step.rawValue)"
+        case .claimStep(let id, let step): "/claims/\(Self.segment(id))/\(step.rawValue)"
+        case .claimDocument(let id): "/claim-documents/\(Self.segment(id))"
+        case .orderException(let id): "/orders/\(Self.segment(id))/exception"
         case .penalties: "/penalties"
         case .penaltyExempt(let id): "/penalties/\(Self.segment(id))/exempt"
         case .notifications: "/notifications"

@@ -157,10 +157,11 @@ struct SelfServicePages {
         let model = ExceptionsPageModel(
             rows: open.map { x in
                 ExceptionsPageModel.Row(
-                    number: x.number, orderHref: Route.order(x.orderID).path, order: x.orderNumber,
+                    number: x.number, href: Route.exception(x.id).path, orderHref: Route.order(x.orderID).path, order: x.orderNumber,
                     customer: People.customer(x.customerCode, name: x.customerName, in: language),
                     kind: text("exception.kind.\(x.kind.rawValue)"), severity: text("exception.severity.\(x.severity.rawValue)"), severityKey: x.severity.rawValue,
-                    source: text("exception.source.\(x.source.rawValue)"), description: x.description, contact: x.contact ?? "—",
+                    source: text("exception.source.\(x.source.rawValue)"), description: x.describe(language), contact: x.contact ?? "—",
+                    owner: x.owner ?? text("ui.exception.noOwner"),
                     opened: displayTime(x.openedAt), due: displayTime(x.dueAt), overdue: x.dueAt < now)
             })
         return pages.views.render("exceptions", ["page": model], context: context, current: Route.board.path)
@@ -247,6 +248,7 @@ struct TrackingPageModel {
 struct ExceptionsPageModel {
     struct Row {
         var number: String
+        var href: String
         var orderHref: String
         var order: String
         var customer: String
@@ -256,6 +258,7 @@ struct ExceptionsPageModel {
         var source: String
         var description: String
         var contact: String
+        var owner: String
         var opened: String
         var due: String
         var overdue: Bool

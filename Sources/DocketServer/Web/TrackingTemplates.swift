@@ -84,9 +84,9 @@ enum TrackingTemplates {
         <h1 id="page-title">{{t.ui.exceptions.title}}</h1>
         <p class="hint">{{t.ui.exceptions.hint}}</p>
         <div class="table-scroll">
-        <table class="grid" id="exceptions"><thead><tr><th>{{t.ui.exceptions.number}}</th><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.exceptions.kind}}</th><th>{{t.ui.exceptions.severity}}</th><th>{{t.ui.exceptions.source}}</th><th>{{t.ui.exceptions.description}}</th><th>{{t.ui.exceptions.contact}}</th><th>{{t.ui.exceptions.opened}}</th><th>{{t.ui.exceptions.due}}</th></tr></thead>
-        <tbody>{{#rows}}<tr data-exception="{{number}}"><td>{{number}}</td><td><a href="{{orderHref}}">{{order}}</a></td><td>{{customer}}</td><td>{{kind}}</td><td><span class="status" data-severity="{{severityKey}}">{{severity}}</span></td><td>{{source}}</td><td>{{description}}</td><td>{{contact}}</td><td>{{opened}}</td><td{{#overdue}} class="late"{{/overdue}}>{{due}}{{#overdue}} · {{t.ui.board.standing.late}}{{/overdue}}</td></tr>{{/rows}}
-        {{^rows}}<tr><td colspan="10" class="empty">{{t.ui.exceptions.none}}</td></tr>{{/rows}}</tbody></table>
+        <table class="grid" id="exceptions"><thead><tr><th>{{t.ui.exceptions.number}}</th><th>{{t.ui.field.number}}</th><th>{{t.ui.field.customer}}</th><th>{{t.ui.exceptions.kind}}</th><th>{{t.ui.exceptions.severity}}</th><th>{{t.ui.exceptions.source}}</th><th>{{t.ui.exceptions.description}}</th><th>{{t.ui.exceptions.contact}}</th><th>{{t.ui.exceptions.owner}}</th><th>{{t.ui.exceptions.opened}}</th><th>{{t.ui.exceptions.due}}</th></tr></thead>
+        <tbody>{{#rows}}<tr data-exception="{{number}}"><td><a href="{{href}}" class="exception-link">{{number}}</a></td><td><a href="{{orderHref}}">{{order}}</a></td><td>{{customer}}</td><td>{{kind}}</td><td><span class="status" data-severity="{{severityKey}}">{{severity}}</span></td><td>{{source}}</td><td>{{description}}</td><td>{{contact}}</td><td>{{owner}}</td><td>{{opened}}</td><td{{#overdue}} class="late"{{/overdue}}>{{due}}{{#overdue}} · {{t.ui.board.standing.late}}{{/overdue}}</td></tr>{{/rows}}
+        {{^rows}}<tr><td colspan="11" class="empty">{{t.ui.exceptions.none}}</td></tr>{{/rows}}</tbody></table>
         </div>
         {{/page}}
         {{/content}}

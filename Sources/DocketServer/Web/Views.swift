@@ -13,7 +13,8 @@ struct Views: Sendable {
     init() throws {
         var templates: [String: MustacheTemplate] = [:]
         for (name, text) in Templates.all.merging(ShippingTemplates.all, uniquingKeysWith: { a, _ in preconditionFailure("duplicate template: \(a)") })
-            .merging(TrackingTemplates.all, uniquingKeysWith: { a, _ in preconditionFailure("duplicate template: \(a)") }) {
+            .merging(TrackingTemplates.all, uniquingKeysWith: { a, _ in preconditionFailure("duplicate template: \(a)") })
+            .merging(ExceptionTemplates.all, uniquingKeysWith: { a, _ in preconditionFailure("duplicate template: \(a)") }) {
             templates[name] = try MustacheTemplate(string: text)
         }
         library = MustacheLibrary(templates: templates)

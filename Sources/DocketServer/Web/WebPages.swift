@@ -274,6 +274,7 @@ struct WebPages {
         ShippingPages(pages: self).register(on: routes)
         TrackingPages(pages: self).register(on: routes)
         SelfServicePages(pages: self).register(on: routes)
+        ExceptionPages(pages: self).register(on: routes)
         @Sendable func receiptForm(_ context: DocketRequestContext, form: Form?, problems: [FieldProblem], status: HTTPResponse.Status = .ok) -> Response {
             formResponse(
                 spec: FormSpec<StockReceipt>.receipt, context: context, existing: nil, submitted: form, problems: problems,

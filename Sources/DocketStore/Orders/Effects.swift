@@ -29,6 +29,12 @@ struct OrderMessage: Codable, Hashable {
     var carrier: String?
     var trackingNumber: String?
     var eta: CalendarDate?
+    /// The exception told of, its kind, and how it ended (`exceptionOpened`, `exceptionResolved`); `deadline` is
+    /// when it will be handled by, `shipment` the new shipments of a reship, `amount` a refund or credit.
+    var exception: String?
+    var exceptionKind: ExceptionKind?
+    var resolution: ExceptionResolution?
+    var amount: Money?
 
     init(_ order: StoredOrder) {
         orderID = order.id

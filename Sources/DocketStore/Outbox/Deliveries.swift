@@ -188,6 +188,10 @@ extension DeliveryRepository {
         facts.carrier = event.carrier
         facts.trackingNumber = event.trackingNumber
         facts.eta = event.eta
+        facts.exception = event.exception
+        facts.exceptionKind = event.exceptionKind
+        facts.resolution = event.resolution
+        facts.amount = event.amount
         let notice = CustomerNotice.render(topic, facts, in: language)
         switch channel {
         case .email: return Planned(channel: .email, recipient: recipient, subject: notice.subject, body: notice.body)

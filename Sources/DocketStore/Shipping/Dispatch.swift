@@ -90,7 +90,13 @@ extension ShipmentRepository {
         let rows = try await engine.read([
             Statement(Store.orderSQL, [orderID]),
             Statement("SELECT id, status FROM shipments WHERE order_id = $1", [orderID]),
-            Statement("SELECT COUNT(*) AS n FROM after_sales_cases WHERE order_id = $1 AND status = 'open'", [orderID]),
+            // What keeps the order from completing: its open after-sales cases and its open exceptions but delays
+            // (`ExceptionHandling.blocksCompletion`).
+            Statement(
+                """
+                SELECT (SELECT COUNT(*) FROM after_sales_cases WHERE order_id = $1 AND status = 'open')
+                     + (SELECT COUNT(*) FROM order_exceptions WHERE order_id = $1 AND status = 'open' AND kind <> 'delay') AS n
+                """, [orderID]),
             Statement(
                 """
                 SELECT sl.shipment_id, sl.line_id, COALESCE(sl.picked, sl.quantity) AS quantity
@@ -98,10 +104,17 @@ extension ShipmentRepository {
                 """, [orderID]),
             Statement("SELECT id, sku, quantity FROM order_lines WHERE order_id = $1 AND removed_in_revision IS NULL ORDER BY line_no", [orderID]),
             Statement("SELECT plan FROM order_allocations WHERE order_id = $1", [orderID]),
+            // What reships replaced (补发): carried, but to be sent again.
+            Statement(
+                """
+                SELECT r.shipment_id, r.line_id, CAST(SUM(r.quantity) AS BIGINT) AS quantity FROM reshipments r JOIN shipments sh ON sh.id = r.shipment_id
+                WHERE sh.order_id = $1 GROUP BY r.shipment_id, r.line_id
+                """, [orderID]),
         ])
         guard let row = rows[0].first else { throw DocketError.notFound(.order, key: orderID.description) }
         var carried: [Int64: [ID<OrderLine>: Int64]] = [:]
         for row in rows[3] { carried[try row.int("shipment_id"), default: [:]][try row.id("line_id"), default: 0] += try row.int("quantity") }
+        for row in rows[6] { carried[try row.int("shipment_id"), default: [:]][try row.id("line_id"), default: 0] -= try row.int("quantity") }
         return OrderSide(
             order: try Store.order(row, lines: []),
             shipments: try rows[1].map { row in
@@ -143,6 +156,9 @@ extension ShipmentRepository {
                 audit(move.action.rawValue, .order, id: order.id, by: actor, at: now,
                     data: try JSONColumn.encode(TransitionData(from: from, to: move.next.status, reason: reason))))
             from = move.next.status
+            if move.next.status == .delivered {
+                statements += ExceptionRepository.closingDelays(orderID: order.id, at: now)
+            }
             let entering = OrderWorkflow.onEntering(move.next.status)
             if !entering.isEmpty {
                 statements += try store.orders.statements(for: entering, orderID: order.id, message: OrderMessage(order), at: now)

@@ -32,6 +32,10 @@ public struct OrderException: Sendable, Hashable {
     public var openedBy: String
     public var openedAt: Timestamp
     public var version: Int64
+    public var resolution: ExceptionResolution? = nil
+    public var resolutionNote: String? = nil
+    public var resolvedBy: String? = nil
+    public var resolvedAt: Timestamp? = nil
 }
 
 extension ExceptionRepository {
@@ -48,7 +52,7 @@ extension ExceptionRepository {
                     try Self.opening(
                         orderID: orderID, shipmentID: nil, kind: report.kind, source: .customer,
                         description: report.description.trimmingCharacters(in: .whitespacesAndNewlines), contact: (contact ?? "").isEmpty ? nil : contact,
-                        by: actor, at: clock.now()))
+                        tell: order, by: actor, at: clock.now()))
                 return try await exception(id: try rows[0][0].int("id"))
             } catch StoreError.uniqueViolation(let table, _) where table == "order_exceptions" {
                 continue  // another exception of the order took the number at this moment: number again
@@ -61,11 +65,13 @@ extension ExceptionRepository {
     /// after the order in the write itself (`SO-…-E<n>`; a lost race for the number fails the write, and the caller
     /// writes again), due by its kind's severity, with its audit events — on the exception, and on the order (a
     /// customer's report names the exception; trouble raised with a shipment says what happened).
+    /// `tell`: the order, when the customer hears of it (`exceptionOpened`, with the exception's number and due time).
     static func opening(
-        orderID: ID<Order>, shipmentID: ID<Shipment>?, kind: ExceptionKind, source: ExceptionSource, description: String, contact: String? = nil,
-        by actor: Actor, at now: Timestamp
+        orderID: ID<Order>, shipmentID: ID<Shipment>?, kind: ExceptionKind, severity given: ExceptionSeverity? = nil, source: ExceptionSource,
+        description: String, contact: String? = nil, tell order: StoredOrder? = nil, by actor: Actor, at now: Timestamp
     ) throws -> [Statement] {
-        let severity = kind.defaultSeverity
+        let severity = given ?? kind.defaultSeverity
+        let due = now.adding(milliseconds: Int64(severity.hoursToHandle) * 3_600_000)
         // Inside another write the new row is found by what it is, not by its position in the write.
         let opened = "(SELECT MAX(id) FROM order_exceptions WHERE order_id = $1 AND opened_at = $2)"
         return [
@@ -80,7 +86,7 @@ extension ExceptionRepository {
                 """,
                 [
                     orderID, shipmentID, kind.rawValue, severity.rawValue, source.rawValue, description, contact,
-                    now.adding(milliseconds: Int64(severity.hoursToHandle) * 3_600_000), actor.description, now,
+                    due, actor.description, now,
                 ], expect: .rows(1), label: "order_exceptions"),
             Statement(
                 SQL(
@@ -90,14 +96,32 @@ extension ExceptionRepository {
                     """),
                 [orderID, now, actor.description, EntityKind.orderException.rawValue,
                  try JSONColumn.encode(["kind": kind.rawValue, "source": source.rawValue])], expect: .rows(1), label: "audit_events"),
-            source == .customer
+            source == .customer || source == .system
                 ? Statement(
                     SQL(
                         """
                         INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data)
-                        SELECT $2, $3, 'exception_reported', $4, $1, '{"reason":"' || number || '"}' FROM order_exceptions WHERE id = \(opened)
-                        """), [orderID, now, actor.description, EntityKind.order.rawValue], expect: .rows(1), label: "audit_events")
+                        SELECT $2, $3, $5, $4, $1, '{"reason":"' || number || '"}' FROM order_exceptions WHERE id = \(opened)
+                        """), [orderID, now, actor.description, EntityKind.order.rawValue, source == .customer ? "exception_reported" : "exception_watched"],
+                    expect: .rows(1), label: "audit_events")
                 : Store.audit("exception_raised", .order, id: orderID, by: actor, at: now, data: try JSONColumn.encode(["reason": description])),
+        ] + (try order.map { try told($0, kind: kind, due: due, opened: opened, at: now) } ?? [])
+    }
+
+    /// The customer's message that an exception was opened, numbered by the row the same write inserted.
+    static func told(_ order: StoredOrder, kind: ExceptionKind, due: Timestamp, opened: String, at now: Timestamp) throws -> [Statement] {
+        var message = OrderMessage(order)
+        message.exceptionKind = kind
+        message.deadline = due
+        return [
+            Statement(
+                SQL(
+                    """
+                    INSERT INTO outbox (created_at, topic, aggregate, aggregate_id, payload, available_at, attempts)
+                    SELECT $1, $2, 'order', $3, '{"exception":"' || number || '",' || substr($4, 2), $1, 0 FROM order_exceptions WHERE id = \(opened)
+                    """.replacingOccurrences(of: "order_id = $1 AND opened_at = $2", with: "order_id = $3 AND opened_at = $1")),
+                [now, NotificationTopic.exceptionOpened.rawValue, order.id, try JSONColumn.encode(message)], expect: .rows(1),
+                label: OrderRepository.messageLabel)
         ]
     }
 
@@ -116,7 +140,9 @@ extension ExceptionRepository {
             shipmentID: row.optionalInt("shipment_id").map { ID($0) }, kind: kind, severity: severity, source: source, status: status,
             description: try row.text("description"), contact: row.optionalText("contact"), owner: row.optionalText("owner"),
             dueAt: try row.timestamp("due_at"), openedBy: try row.text("opened_by"), openedAt: try row.timestamp("opened_at"),
-            version: try row.int("version"))
+            version: try row.int("version"), resolution: row.optionalText("resolution").flatMap(ExceptionResolution.init(rawValue:)),
+            resolutionNote: row.optionalText("resolution_note"), resolvedBy: row.optionalText("resolved_by"),
+            resolvedAt: row.optionalInt("resolved_at").map { Timestamp(millisecondsSince1970: $0) })
     }
 
     public func exception(id: Int64) async throws -> OrderException {
