@@ -1159,7 +1159,7 @@ def test_a_lost_parcel_is_raised_claimed_sent_again_and_resolved(browser):
     browser.execute_script("document.getElementById('resolve-form').noValidate = true")
     Select(browser.find_element(By.ID, "resolution")).select_by_value("explained")
     submit(browser, "resolve")
-    assert "说明" in browser.find_element(By.ID, "exception-error").text
+    assert "备注" in browser.find_element(By.ID, "exception-error").text
     browser.find_element(By.CSS_SELECTOR, f".reship-form[data-shipment='{shipment}'] button").click()
     notice = browser.find_element(By.CSS_SELECTOR, "p.notice").text
     assert "已补发" in notice or "到货后自动" in notice, notice

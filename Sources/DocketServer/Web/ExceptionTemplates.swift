@@ -25,7 +25,7 @@ enum ExceptionTemplates {
           <p class="toolbar"><button type="submit" id="assign">{{t.ui.exception.save}}</button></p></form>{{/assignAction}}
 
         <section class="panel" id="contacts-panel"><h2>{{t.ui.exception.contacts}}</h2>
-          {{^empty(contacts)}}<table class="grid" id="contacts"><thead><tr><th>{{t.ui.exception.time}}</th><th>{{t.ui.exception.channel}}</th><th>{{t.ui.exception.openedBy}}</th><th>{{t.ui.exception.summary}}</th></tr></thead>
+          {{^empty(contacts)}}<table class="grid" id="contacts"><thead><tr><th>{{t.ui.exception.time}}</th><th>{{t.ui.exception.channel}}</th><th>{{t.ui.exception.by}}</th><th>{{t.ui.exception.summary}}</th></tr></thead>
           <tbody>{{#contacts}}<tr><td>{{time}}</td><td>{{channel}}</td><td>{{person}}</td><td class="wrap">{{summary}}</td></tr>{{/contacts}}</tbody></table>{{/empty(contacts)}}
           {{#empty(contacts)}}<p class="hint">{{t.ui.exception.noContacts}}</p>{{/empty(contacts)}}
           {{#contactAction}}<form method="post" action="{{contactAction}}" id="contact-form"><input type="hidden" name="_csrf" value="{{csrf}}">
@@ -68,7 +68,7 @@ enum ExceptionTemplates {
         </section>
 
         <section class="panel" id="money-panel"><h2>{{t.ui.exception.money}}</h2>
-          {{^empty(money)}}<table class="grid" id="money"><thead><tr><th>{{t.ui.exception.kindOfMoney}}</th><th class="num">{{t.ui.exception.amount}}</th><th>{{t.ui.field.status}}</th><th>{{t.ui.exception.note}}</th><th>{{t.ui.exception.openedBy}}</th></tr></thead>
+          {{^empty(money)}}<table class="grid" id="money"><thead><tr><th>{{t.ui.exception.kindOfMoney}}</th><th class="num">{{t.ui.exception.amount}}</th><th>{{t.ui.field.status}}</th><th>{{t.ui.exception.note}}</th><th>{{t.ui.exception.by}}</th></tr></thead>
           <tbody>{{#money}}<tr><td>{{kind}}</td><td class="num">{{amount}}</td><td>{{status}}</td><td>{{note}}</td><td>{{recorded}}</td></tr>{{/money}}</tbody></table>{{/empty(money)}}
           {{#empty(money)}}<p class="hint">{{t.ui.exception.noMoney}}</p>{{/empty(money)}}
           {{#moneyAction}}<form method="post" action="{{moneyAction}}" id="money-form"><input type="hidden" name="_csrf" value="{{csrf}}">
