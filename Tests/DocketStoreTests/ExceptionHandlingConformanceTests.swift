@@ -228,6 +228,20 @@ struct ExceptionHandlingConformanceTests {
             open = try await store.exceptions.exceptions(orderID: order.id)
             #expect(open.allSatisfy { $0.status == .resolved && $0.resolution == .delivered })
             #expect(try await store.exceptions.open().isEmpty)
+
+            // Archived later, the customer reports a problem from the tracking link: it is worked and resolved, and the
+            // archived order stays as it is.
+            clock.advance(days: store.policy.archiveAfterDays + 1)
+            _ = try await store.timers.runDueTimers(owner: "test")
+            #expect(try await store.orders.order(id: order.id).status == .archived)
+            let late = try await store.exceptions.report(ProblemReport(kind: .quality, description: "杯口有裂纹"), orderID: order.id)
+            await #expect(throws: DocketError.illegalTransition(number: order.number, from: .archived, action: .reship)) {
+                _ = try await store.exceptions.reship(late.id, shipment: sh.id, by: clerk)
+            }
+            _ = try await store.exceptions.recordSettlement(late.id, SettlementDraft(kind: .credit, amount: Money(minor: 500)), by: clerk)
+            let settled = try await store.exceptions.resolve(late.id, resolution: .credited, note: "下次结算抵扣 ¥5", version: nil, by: clerk)
+            #expect(settled.status == .resolved)
+            #expect(try await store.orders.order(id: order.id).status == .archived)
         }
     }
 }

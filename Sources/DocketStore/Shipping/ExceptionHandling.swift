@@ -384,9 +384,16 @@ extension ExceptionRepository {
                     data: try JSONColumn.encode(["reason": x.number])),
             ]
             statements += try store.orders.statements(for: [.notify(.exceptionResolved)], orderID: x.orderID, message: message, at: now)
+            // The order follows (it may complete now) while its shipments drive it; otherwise (not yet at the
+            // warehouses, completed, archived, cancelled) only its version moves, so a step of the order at the same
+            // moment decides again on this resolution.
             let side = try await store.shipments.orderSide(x.orderID)
-            statements += try store.shipments.orderFollows(
-                side, openingCases: ExceptionHandling.blocksCompletion(x.kind) ? -1 : 0, reason: x.number, by: actor, at: now)
+            if (OrderWorkflow.released + [.shipped, .delivered]).contains(side.order.status) {
+                statements += try store.shipments.orderFollows(
+                    side, openingCases: ExceptionHandling.blocksCompletion(x.kind) ? -1 : 0, reason: x.number, by: actor, at: now)
+            } else {
+                statements.append(Store.touch(side.order, at: now))
+            }
             do {
                 _ = try await engine.write(statements)
                 return try await exception(id: id)
