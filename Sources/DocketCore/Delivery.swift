@@ -135,10 +135,15 @@ public struct DeliveryProof: Sendable, Hashable {
     public static let contentTypes = ["image/jpeg", "image/png", "image/webp", "application/pdf"]
 
     public func validate(_ v: inout Validator) {
-        v.text(fileName, "proof.fileName", max: 200)
-        if !Self.contentTypes.contains(contentType) { v.add("proof.contentType", "invalidValue", ["allowed": Self.contentTypes.joined(separator: ", ")]) }
-        if bytes.isEmpty { v.add("proof", "required") }
-        if bytes.count > Self.maxBytes { v.add("proof", "fileTooLarge", ["max": "2 MB"]) }
+        Self.check(fileName: fileName, contentType: contentType, size: bytes.count, as: "proof", &v)
+    }
+
+    /// A file kept in the database (a proof, a claim's document): named, an image or a PDF, not empty, up to 2 MiB.
+    public static func check(fileName: String, contentType: String, size: Int, as field: String, _ v: inout Validator) {
+        v.text(fileName, "\(field).fileName", max: 200)
+        if !contentTypes.contains(contentType) { v.add("\(field).contentType", "invalidValue", ["allowed": contentTypes.joined(separator: ", ")]) }
+        if size == 0 { v.add(field, "required") }
+        if size > maxBytes { v.add(field, "fileTooLarge", ["max": "2 MB"]) }
     }
 }
 

@@ -188,17 +188,13 @@ public struct ClaimDocument: Sendable, Hashable {
         self.bytes = bytes
     }
 
-    /// Up to 2 MiB each, up to 20 on one claim.
+    /// Up to 2 MiB each (images and PDF, as a proof of delivery), up to 20 on one claim.
     public static let maxBytes = DeliveryProof.maxBytes
     public static let maxPerClaim = 20
-    public static let contentTypes = DeliveryProof.contentTypes
 
     public func validate() throws(DocketError) {
         var v = Validator()
-        v.text(fileName, "document.fileName", max: 200)
-        if !Self.contentTypes.contains(contentType) { v.add("document.contentType", "invalidValue", ["allowed": Self.contentTypes.joined(separator: ", ")]) }
-        if bytes.isEmpty { v.add("document", "required") }
-        if bytes.count > Self.maxBytes { v.add("document", "fileTooLarge", ["max": "2 MB"]) }
+        DeliveryProof.check(fileName: fileName, contentType: contentType, size: bytes.count, as: "document", &v)
         try v.check()
     }
 }

@@ -268,16 +268,9 @@ struct ExceptionsAPI {
         }
         // A claim's document is the request body itself, with its content type; `?name=` names the file.
         routes.put("/api/v1/claims/:id/documents", .claims) { request, context in
-            let bytes: ByteBuffer
-            do {
-                bytes = try await request.body.collect(upTo: ClaimDocument.maxBytes)
-            } catch {
-                throw HTTPError(.contentTooLarge)
-            }
-            let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-            let name = request.uri.queryParameters.get("name").flatMap { $0.isEmpty ? nil : $0 } ?? "document"
+            let file = try await DeliveryProof.upload(request, named: "document")
             let claim = try await exceptions.attach(
-                ClaimDocument(fileName: name, contentType: type, bytes: Array(bytes.readableBytesView)), toClaim: try context.rawID(), by: context.actor)
+                ClaimDocument(fileName: file.fileName, contentType: file.contentType, bytes: file.bytes), toClaim: try context.rawID(), by: context.actor)
             return try JSON.response(ClaimView(claim), status: .created)
         }
         routes.get("/api/v1/claim-documents/:id", .staff) { _, context in

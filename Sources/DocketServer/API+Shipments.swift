@@ -216,15 +216,7 @@ struct ShipmentsAPI {
         }
         // The proof of delivery (回单) is the request body itself, with its content type; `?name=` names the file.
         routes.put("/api/v1/shipments/:id/proof", .shipping) { request, context in
-            let bytes: ByteBuffer
-            do {
-                bytes = try await request.body.collect(upTo: DeliveryProof.maxBytes)
-            } catch {
-                throw HTTPError(.contentTooLarge)
-            }
-            let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-            let name = request.uri.queryParameters.get("name").flatMap { $0.isEmpty ? nil : $0 } ?? "proof"
-            let proof = DeliveryProof(fileName: name, contentType: type, bytes: Array(bytes.readableBytesView))
+            let proof = try await DeliveryProof.upload(request, named: "proof")
             let shipment = try await store.shipments.attachProof(try context.id(), proof, by: context.actor)
             return try JSON.response(Body(shipment, language: context.language))
         }
@@ -346,6 +338,20 @@ struct ShipmentsAPI {
 }
 
 extension DeliveryProof {
+    /// A file sent as the request's body, with its content type; `?name=` names it (`fallback` otherwise). Over
+    /// `maxBytes` is a `413`.
+    static func upload(_ request: Request, named fallback: String) async throws -> DeliveryProof {
+        let bytes: ByteBuffer
+        do {
+            bytes = try await request.body.collect(upTo: maxBytes)
+        } catch {
+            throw HTTPError(.contentTooLarge)
+        }
+        let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let name = request.uri.queryParameters.get("name").flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+        return DeliveryProof(fileName: name, contentType: type, bytes: Array(bytes.readableBytesView))
+    }
+
     /// The file as a download: its own type, shown inline under its (ASCII) name, never sniffed as something else,
     /// never kept in a shared cache (a signature is personal data). The API and the shipment page serve it alike.
     var response: Response {
