@@ -1113,7 +1113,7 @@ def test_a_lost_parcel_is_raised_claimed_sent_again_and_resolved(browser):
     shipment = row.get_attribute("data-shipment")
     order_url = row.find_elements(By.CSS_SELECTOR, "td a")[1].get_attribute("href")
     browser.get(order_url)
-    browser.find_element(By.ID, "raise-exception").click()
+    click_and_wait(browser, browser.find_element(By.ID, "raise-exception"))
     Select(browser.find_element(By.ID, "kind")).select_by_value("lost")
     Select(browser.find_element(By.ID, "shipment")).select_by_visible_text(browser.find_element(
         By.XPATH, f"//select[@id='shipment']/option[starts-with(., '{shipment}')]").text)
@@ -1151,7 +1151,7 @@ def test_a_lost_parcel_is_raised_claimed_sent_again_and_resolved(browser):
     proof = pathlib.Path(os.environ.get("TMPDIR", "/tmp")) / "理赔单.pdf"
     proof.write_bytes(b"%PDF-1.4\n%claim\n")
     upload.send_keys(str(proof))
-    upload.find_element(By.XPATH, "./following-sibling::button").click()
+    click_and_wait(browser, upload.find_element(By.XPATH, "./following-sibling::button"))
     assert "材料已上传" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
     assert browser.find_element(By.CSS_SELECTOR, "a.claim-document").text == "理赔单.pdf"
 
@@ -1160,7 +1160,7 @@ def test_a_lost_parcel_is_raised_claimed_sent_again_and_resolved(browser):
     Select(browser.find_element(By.ID, "resolution")).select_by_value("explained")
     submit(browser, "resolve")
     assert "备注" in browser.find_element(By.ID, "exception-error").text
-    browser.find_element(By.CSS_SELECTOR, f".reship-form[data-shipment='{shipment}'] button").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, f".reship-form[data-shipment='{shipment}'] button"))
     notice = browser.find_element(By.CSS_SELECTOR, "p.notice").text
     assert "已补发" in notice or "到货后自动" in notice, notice
     assert "已丢失" in browser.find_element(By.ID, "exception-facts").text
