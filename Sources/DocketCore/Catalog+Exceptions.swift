@@ -88,7 +88,6 @@ extension Catalog {
         "ui.exception.noOwner": "未指派",
         "ui.exception.openedBy": "登记人",
         "ui.exception.resolution": "处理结果",
-        "ui.exception.resolvedBy": "结案人",
         "ui.exception.assign": "指派与分级",
         "ui.exception.assignHint": "更改严重程度会按新的等级重新计算处理期限（从登记时起）。",
         "ui.exception.save": "保存",
@@ -121,7 +120,6 @@ extension Catalog {
         "ui.exception.noReships": "还没有补发。",
         "ui.exception.reshipFrom": "补发哪个发货单的货物",
         "ui.exception.reshipAll": "全部补发",
-        "ui.exception.reshipped": "已补发",
         "ui.exception.cannotReship": "订单当前状态不能补发（已完成或货物尚未发出）。",
         "ui.exception.resolve": "结案",
         "ui.exception.resolveHint": "客户会收到处理结果的通知。",
@@ -147,8 +145,6 @@ extension Catalog {
         "ui.exception.done.reshipWaiting": "已登记补发；库存不足，到货后自动生成发货单。",
         "ui.exception.done.resolved": "异常已结案，已通知客户。",
         "ui.exceptions.owner": "负责人",
-        "ui.exceptions.open": "处理",
-        "ui.track.problems": "您报告的问题",
     ]
 
     static let enExceptions: [String: String] = [
@@ -238,7 +234,6 @@ extension Catalog {
         "ui.exception.noOwner": "nobody yet",
         "ui.exception.openedBy": "Opened by",
         "ui.exception.resolution": "Resolution",
-        "ui.exception.resolvedBy": "Resolved by",
         "ui.exception.assign": "Owner and severity",
         "ui.exception.assignHint": "A new severity sets the due time by its hours, counted from when the exception was opened.",
         "ui.exception.save": "Save",
@@ -271,7 +266,6 @@ extension Catalog {
         "ui.exception.noReships": "Nothing sent again yet.",
         "ui.exception.reshipFrom": "Goods of shipment",
         "ui.exception.reshipAll": "Send all again",
-        "ui.exception.reshipped": "Sent again",
         "ui.exception.cannotReship": "The order cannot send goods again now (it is complete, or nothing has left).",
         "ui.exception.resolve": "Resolve",
         "ui.exception.resolveHint": "The customer is told how it was resolved.",
@@ -297,7 +291,5 @@ extension Catalog {
         "ui.exception.done.reshipWaiting": "Recorded; stock is short, the shipment is made when it arrives.",
         "ui.exception.done.resolved": "Resolved; the customer was told.",
         "ui.exceptions.owner": "Owner",
-        "ui.exceptions.open": "Open",
-        "ui.track.problems": "Problems you reported",
     ]
 }

@@ -241,8 +241,7 @@ public enum Reship {
     public static func quantities(
         carried: [ID<OrderLine>: Int64], replacedBefore: [ID<OrderLine>: Int64], requested: [ID<OrderLine>: Int64]?, skus: [ID<OrderLine>: String] = [:]
     ) throws(DocketError) -> [ID<OrderLine>: Int64] {
-        var left: [ID<OrderLine>: Int64] = [:]
-        for (line, quantity) in carried { left[line] = max(0, quantity.saturatingSubtracting(replacedBefore[line] ?? 0)) }
+        let left = self.left(carried: carried, replacedBefore: replacedBefore)
         guard let requested else {
             let all = left.filter { $0.value > 0 }
             if all.isEmpty { throw .invalid("lines", "nothingToReship") }
@@ -263,6 +262,14 @@ public enum Reship {
         if v.problems.isEmpty && chosen.isEmpty { v.add("lines", "nothingToReship") }
         try v.check()
         return chosen
+    }
+
+    /// What of each line a shipment carried may still go again: what it carried less what reships (of any exception)
+    /// replaced before.
+    public static func left(carried: [ID<OrderLine>: Int64], replacedBefore: [ID<OrderLine>: Int64]) -> [ID<OrderLine>: Int64] {
+        var left: [ID<OrderLine>: Int64] = [:]
+        for (line, quantity) in carried { left[line] = max(0, quantity.saturatingSubtracting(replacedBefore[line] ?? 0)) }
+        return left
     }
 
     /// Whether the shipment itself is lost with the reship: a lost parcel still on its way.
@@ -318,13 +325,20 @@ public enum ExceptionHandling {
     /// then).
     public static func blocksCompletion(_ kind: ExceptionKind) -> Bool { kind != .delay }
 
-    /// Whether the customer hears that an exception was opened: always when they reported it, and when staff say
-    /// so; the carrier's or the system's only for goods lost or damaged (a silent parcel is looked into first).
-    public static func tellsCustomer(source: ExceptionSource, kind: ExceptionKind, staffChoice: Bool = false) -> Bool {
+    /// The kinds whose open exceptions keep an order from completing (`blocksCompletion`), for the store's count.
+    public static let blockingKinds: [ExceptionKind] = ExceptionKind.allCases.filter(blocksCompletion)
+
+    /// What the order's delivery closes by itself: the delays the system raised (resolved `delivered`).
+    public static let closedByDelivery: (kind: ExceptionKind, source: ExceptionSource) = (.delay, .system)
+
+    /// Whether the customer hears that an exception was opened: always when they reported it, when staff say so;
+    /// never for what a carrier or the system raised (a parcel in trouble is looked into first, and the customer is
+    /// told of its resolution).
+    public static func tellsCustomer(source: ExceptionSource, staffChoice: Bool = false) -> Bool {
         switch source {
         case .customer: true
         case .staff: staffChoice
-        case .carrier, .system: kind == .lost || kind == .damaged
+        case .carrier, .system: false
         }
     }
 }

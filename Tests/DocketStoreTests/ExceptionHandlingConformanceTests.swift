@@ -157,6 +157,10 @@ struct ExceptionHandlingConformanceTests {
             let outcome = try await store.exceptions.reship(x.id, lines: [line: 2], by: clerk)
             #expect(outcome.shipments.map { $0.lines.map(\.line.quantity) } == [[2]])
             #expect(try await store.shipments.shipment(id: sh.id).status == .delivered, "signed-for goods stay delivered")
+            // What may still go again, as the page offers it: what the shipment carried less what was sent again.
+            let file = try await store.exceptions.file(id: x.id)
+            #expect(file.replaced[sh.id] == [line: 2])
+            #expect(Reship.left(carried: sh.carried, replacedBefore: file.replaced[sh.id] ?? [:]) == [line: 1])
             try await checkStockInvariants(store)
 
             // Money: at most the order's total, all refunds and credits together.

@@ -212,13 +212,11 @@ struct ExceptionPages {
 
         // What may be sent again: shipments whose goods left and were not refused, while the order may reship.
         let reshippable = open && Reship.orderStatuses.contains(order.status) && Access.exceptions.allows(roles)
-        let replaced = Dictionary(grouping: file.reshipments, by: \.shipment)
         let candidates = file.shipments.filter { Reship.shipmentStatuses.contains($0.status) }.compactMap { s -> ExceptionPageModel.ReshipForm? in
-            let lines = s.carried.sorted(by: { $0.key < $1.key }).compactMap { line, quantity -> ExceptionPageModel.ReshipLine? in
-                let sku = s.lines.first { $0.line.lineID == line }?.line.sku ?? ""
-                let done = (replaced[s.number] ?? []).filter { $0.sku == sku }.reduce(Int64(0)) { $0 + $1.quantity }
-                let left = quantity - done
+            let left = Reship.left(carried: s.carried, replacedBefore: file.replaced[s.id] ?? [:])
+            let lines = left.sorted(by: { $0.key < $1.key }).compactMap { line, left -> ExceptionPageModel.ReshipLine? in
                 guard left > 0 else { return nil }
+                let sku = s.lines.first { $0.line.lineID == line }?.line.sku ?? ""
                 let name = order.lines.first { $0.id == line }.map { language == .en ? ($0.nameEn ?? $0.description) : $0.description } ?? sku
                 return ExceptionPageModel.ReshipLine(lineID: line.rawValue, sku: sku, name: name, most: left)
             }

@@ -86,6 +86,9 @@ extension ShipmentRepository {
         }
     }
 
+    /// Core's kinds of exception that keep an order from completing, as an SQL list.
+    static let blockingKinds = "(" + ExceptionHandling.blockingKinds.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+
     func orderSide(_ orderID: ID<Order>) async throws -> OrderSide {
         let rows = try await engine.read([
             Statement(Store.orderSQL, [orderID]),
@@ -93,10 +96,11 @@ extension ShipmentRepository {
             // What keeps the order from completing: its open after-sales cases and its open exceptions but delays
             // (`ExceptionHandling.blocksCompletion`).
             Statement(
-                """
-                SELECT (SELECT COUNT(*) FROM after_sales_cases WHERE order_id = $1 AND status = 'open')
-                     + (SELECT COUNT(*) FROM order_exceptions WHERE order_id = $1 AND status = 'open' AND kind <> 'delay') AS n
-                """, [orderID]),
+                SQL(
+                    """
+                    SELECT (SELECT COUNT(*) FROM after_sales_cases WHERE order_id = $1 AND status = 'open')
+                         + (SELECT COUNT(*) FROM order_exceptions WHERE order_id = $1 AND status = 'open' AND kind IN \(Self.blockingKinds)) AS n
+                    """), [orderID]),
             Statement(
                 """
                 SELECT sl.shipment_id, sl.line_id, COALESCE(sl.picked, sl.quantity) AS quantity

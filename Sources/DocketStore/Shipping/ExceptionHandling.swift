@@ -17,20 +17,12 @@ extension ExceptionRepository {
             let shipment = try await store.shipments.shipment(id: shipmentID)
             guard shipment.orderID == orderID else { throw DocketError.invalid("shipmentId", "notOnOrder") }
         }
-        let tell = ExceptionHandling.tellsCustomer(source: .staff, kind: draft.kind, staffChoice: draft.notifyCustomer)
-        for _ in 0..<5 {
-            do {
-                let rows = try await engine.write(
-                    try Self.opening(
-                        orderID: orderID, shipmentID: draft.shipmentID, kind: draft.kind, severity: draft.severity, source: .staff,
-                        description: draft.description.trimmingCharacters(in: .whitespacesAndNewlines), tell: tell ? order : nil, by: actor,
-                        at: clock.now()))
-                return try await exception(id: try rows[0][0].int("id"))
-            } catch StoreError.uniqueViolation(let table, _) where table == "order_exceptions" {
-                continue  // another exception of the order took the number at this moment: number again
-            }
+        let tell = ExceptionHandling.tellsCustomer(source: .staff, staffChoice: draft.notifyCustomer)
+        return try await open(order) { now in
+            try Self.opening(
+                orderID: orderID, shipmentID: draft.shipmentID, kind: draft.kind, severity: draft.severity, source: .staff,
+                description: draft.description.trimmingCharacters(in: .whitespacesAndNewlines), tell: tell ? order : nil, by: actor, at: now)
         }
-        throw DocketError.conflict(.orderException, key: order.number)
     }
 
     /// 指派: who owns the exception and how bad it is. A new severity moves the due time to the severity's from when
@@ -68,9 +60,9 @@ extension ExceptionRepository {
     }
 
     /// 沟通记录: what was said with the customer, by which channel. Kept on an open or a resolved exception.
-    public func recordContact(_ id: Int64, _ record: ContactRecord, by actor: Actor) async throws -> OrderException {
+    public func recordContact(_ id: Int64, _ record: ContactRecord, by actor: Actor) async throws {
         try record.validate()
-        let x = try await exception(id: id)
+        _ = try await exception(id: id)  // a 404 for an unknown exception, before the write
         let now = clock.now()
         _ = try await engine.write([
             Statement(
@@ -79,7 +71,6 @@ extension ExceptionRepository {
                 expect: .rows(1), label: "exception_contacts"),
             audit("contacted", .orderException, id: id, by: actor, at: now, data: try JSONColumn.encode(["channel": record.channel.rawValue])),
         ])
-        return x
     }
 
     // MARK: Claims
@@ -346,10 +337,7 @@ extension ExceptionRepository {
             let x = try await exception(id: id)
             let settled = try await settlements(exceptionID: id)
             let reships = try await engine.read(Statement("SELECT shipment_id FROM reshipments WHERE exception_id = $1", [id]))
-            var facts = x.facts
-            facts.reshipped = !reships.isEmpty
-            facts.refunded = settled.contains { $0.kind == .refund }
-            facts.credited = settled.contains { $0.kind == .credit }
+            let facts = x.facts(reshipped: !reships.isEmpty, settled: settled)
             if let version, version != x.version, x.status == .open {
                 throw DocketError.versionConflict(.orderException, key: x.number, current: x.version)
             }
@@ -428,12 +416,14 @@ extension ExceptionRepository {
         let silent = try await engine.read(
             Statement(
                 """
-                SELECT s.id, s.order_id, s.number, COALESCE((SELECT MAX(e.occurred_at) FROM tracking_events e WHERE e.shipment_id = s.id), s.shipped_at) AS last_seen
-                FROM shipments s
-                WHERE s.status = 'shipped'
-                  AND COALESCE((SELECT MAX(e.occurred_at) FROM tracking_events e WHERE e.shipment_id = s.id), s.shipped_at) < $1
-                  AND NOT EXISTS (SELECT 1 FROM order_exceptions x WHERE x.shipment_id = s.id AND x.status = 'open')
-                ORDER BY s.id LIMIT $2
+                SELECT id, order_id, number, last_seen FROM (
+                    SELECT s.id, s.order_id, s.number,
+                           COALESCE((SELECT MAX(e.occurred_at) FROM tracking_events e WHERE e.shipment_id = s.id), s.shipped_at) AS last_seen
+                    FROM shipments s
+                    WHERE s.status = 'shipped' AND NOT EXISTS (SELECT 1 FROM order_exceptions x WHERE x.shipment_id = s.id AND x.status = 'open')
+                ) silent
+                WHERE last_seen < $1
+                ORDER BY id LIMIT $2
                 """, [silentSince, Int64(limit)]))
         var late = Conditions()
         Store.late(&late, today: now.date(utcOffsetHours: 8))
@@ -441,7 +431,7 @@ extension ExceptionRepository {
         let lateOrders = try await engine.read(
             Statement(SQL("SELECT id, promised_date FROM orders\(late.clause) ORDER BY promised_date, id LIMIT \(limit)"), late.binds))
         var raised = 0
-        let system = Actor(.system, "watch")
+        let system = Self.watcher
         for row in silent {
             let hours = String(max(1, (now.millisecondsSince1970 - (try row.int("last_seen"))) / 3_600_000))
             let why = Message("exception.watch.silent", ["shipment": try row.text("number"), "hours": hours])
@@ -475,23 +465,27 @@ extension ExceptionRepository {
     /// The order's goods all arrived: the delays the system raised on it are over (resolved `delivered`, each with
     /// its audit event), in the write that delivers it.
     static func closingDelays(orderID: ID<Order>, at now: Timestamp) -> [Statement] {
-        let open = "order_id = $1 AND status = 'open' AND kind = 'delay' AND source = 'system'"
+        let open = "order_id = $1 AND status = 'open' AND kind = $3 AND source = $4"
+        let closed = ExceptionHandling.closedByDelivery
+        let binds: [any SQLBindable] = [orderID, now, closed.kind.rawValue, closed.source.rawValue, watcher.description, ExceptionResolution.delivered.rawValue]
         return [
             Statement(
                 SQL(
                     """
                     INSERT INTO audit_events (occurred_at, actor, action, entity, entity_id, data)
-                    SELECT $2, 'system:watch', 'resolved', 'orderException', id, '{"resolution":"delivered"}' FROM order_exceptions WHERE \(open)
-                    """), [orderID, now]),
+                    SELECT $2, $5, 'resolved', 'orderException', id, '{"resolution":"' || $6 || '"}' FROM order_exceptions WHERE \(open)
+                    """), binds),
             Statement(
                 SQL(
                     """
-                    UPDATE order_exceptions SET status = 'resolved', resolution = 'delivered', resolved_by = 'system:watch', resolved_at = $2,
-                           version = version + 1
+                    UPDATE order_exceptions SET status = 'resolved', resolution = $6, resolved_by = $5, resolved_at = $2, version = version + 1
                     WHERE \(open)
-                    """), [orderID, now]),
+                    """), binds),
         ]
     }
+
+    /// Who raises and closes the system's own exceptions.
+    static let watcher = Actor(.system, "watch")
 
     static func trimmed(_ text: String?) -> String? {
         guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
@@ -600,6 +594,8 @@ public struct ExceptionFile: Sendable {
     public var reshipments: [Reshipment]
     public var shipments: [StoredShipment]
     public var history: [AuditEvent]
+    /// Per shipment of the order, per line: what reships (of any exception) replaced.
+    public var replaced: [ID<Shipment>: [ID<OrderLine>: Int64]]
     /// What the facts say the resolution may be (a reship made, a refund or credit recorded).
     public var facts: ExceptionFacts
 }
@@ -620,14 +616,18 @@ extension ExceptionRepository {
                 SELECT s.number, l.sku, r.quantity, r.created_at FROM reshipments r JOIN shipments s ON s.id = r.shipment_id
                 JOIN order_lines l ON l.id = r.line_id WHERE r.exception_id = $1 ORDER BY r.id
                 """, [id]),
+            // What reships of any of the order's exceptions replaced, per shipment and line (what may still go again).
+            Statement(
+                """
+                SELECT r.shipment_id, r.line_id, CAST(SUM(r.quantity) AS BIGINT) AS quantity FROM reshipments r JOIN shipments s ON s.id = r.shipment_id
+                WHERE s.order_id = $1 GROUP BY r.shipment_id, r.line_id
+                """, [x.orderID]),
         ])
         let documents = Dictionary(grouping: rows[2]) { (try? $0.int("claim_id")) ?? 0 }
         let claims = try rows[1].map { try Self.claim($0, documents: documents[try $0.int("id")] ?? []) }
         let settlements = try await settlements(exceptionID: id)
-        var facts = x.facts
-        facts.reshipped = !rows[3].isEmpty
-        facts.refunded = settlements.contains { $0.kind == .refund }
-        facts.credited = settlements.contains { $0.kind == .credit }
+        var replaced: [ID<Shipment>: [ID<OrderLine>: Int64]] = [:]
+        for row in rows[4] { replaced[try row.id("shipment_id"), default: [:]][try row.id("line_id")] = try row.int("quantity") }
         return ExceptionFile(
             exception: x,
             contacts: try rows[0].map {
@@ -641,13 +641,20 @@ extension ExceptionRepository {
             },
             shipments: try await store.shipments.shipments(orderID: x.orderID),
             history: try await store.auditEvents(entity: .orderException, id: id),
-            facts: facts)
+            replaced: replaced, facts: x.facts(reshipped: !rows[3].isEmpty, settled: settlements))
     }
 }
 
 extension OrderException {
-    /// What resolving it rests on, before the store adds what was done.
+    /// What working it rests on.
     public var facts: ExceptionFacts { ExceptionFacts(number: number, status: status) }
+
+    /// What resolving it rests on: whether goods were sent again, and the refunds and credits recorded.
+    func facts(reshipped: Bool, settled: [SettlementItem]) -> ExceptionFacts {
+        ExceptionFacts(
+            number: number, status: status, reshipped: reshipped, refunded: settled.contains { $0.kind == .refund },
+            credited: settled.contains { $0.kind == .credit })
+    }
 
     /// The description in `language`: the system writes a message of the catalogue, people and carriers their words.
     public func describe(_ language: Language) -> String {

@@ -46,16 +46,23 @@ extension ExceptionRepository {
         let order = try await store.orders.order(id: orderID)
         let actor = actor ?? Actor(.customer, order.customerCode)
         let contact = report.contact?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await open(order) { now in
+            try Self.opening(
+                orderID: orderID, shipmentID: nil, kind: report.kind, source: .customer,
+                description: report.description.trimmingCharacters(in: .whitespacesAndNewlines), contact: (contact ?? "").isEmpty ? nil : contact,
+                tell: ExceptionHandling.tellsCustomer(source: .customer) ? order : nil, by: actor, at: now)
+        }
+    }
+
+    /// Writes the statements that open an exception of `order` (`opening`) and returns it; when another exception of
+    /// the order took the number at the same moment, numbers again.
+    func open(_ order: StoredOrder, _ opening: (Timestamp) throws -> [Statement]) async throws -> OrderException {
         for _ in 0..<5 {
             do {
-                let rows = try await engine.write(
-                    try Self.opening(
-                        orderID: orderID, shipmentID: nil, kind: report.kind, source: .customer,
-                        description: report.description.trimmingCharacters(in: .whitespacesAndNewlines), contact: (contact ?? "").isEmpty ? nil : contact,
-                        tell: order, by: actor, at: clock.now()))
+                let rows = try await engine.write(try opening(clock.now()))
                 return try await exception(id: try rows[0][0].int("id"))
             } catch StoreError.uniqueViolation(let table, _) where table == "order_exceptions" {
-                continue  // another exception of the order took the number at this moment: number again
+                continue
             }
         }
         throw DocketError.conflict(.orderException, key: order.number)
