@@ -33,5 +33,6 @@ public struct Migration: Sendable {
     public static let all: [Migration] = [
         m001MasterData, m002Authentication, m003Orders, m004ChannelSecrets, m005Reviews, m006Hardening,
         m007SubjectsAndRelay, m008LineIdentity, m009Reservations, m010Replenishment, m011Production, m012OrderHistory, m013Shipments, m014Dispatch, m015Customs, m016Notifications, m017ServiceLevels, m018SelfService, m019ExceptionHandling,
+        m020MasterRevision,
     ]
 }

@@ -44,6 +44,8 @@ public struct Store: Sendable {
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                     [migration.version, migration.name, clock.now()], cached: false))
             statements += migration.statements.map { Statement($0, cached: false) }
+            // A later migration may change what master rows read as: nodes must not answer with rows read before.
+            if migration.version > Migration.m020MasterRevision.version { statements.append(Self.bumpMasterRevision) }
             do {
                 _ = try await engine.write(statements)
                 applied.append(migration.version)

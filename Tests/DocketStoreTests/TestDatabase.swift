@@ -135,3 +135,36 @@ actor PostgresTestDatabases {
         #expect(Engine.postgresURL != nil, "CI must run the store suite against PostgreSQL too")
     }
 }
+
+/// Two nodes on one fresh database: two stores, each with its own engine (its own connections and its own
+/// remembered master data), as two `docket serve` processes would be.
+func withTwoNodes<T: Sendable>(
+    _ engine: Engine, clock: ManualClock = ManualClock(), _ body: @Sendable (Store, Store) async throws -> T
+) async throws -> T {
+    switch engine {
+    case .sqlite:
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("docket-tests")
+        let path = folder.appendingPathComponent("\(UUID().uuidString).sqlite").path
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        return try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { a in
+            try await a.migrate()
+            return try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { b in try await body(a, b) }
+        }
+    case .postgres:
+        let url = try #require(Engine.postgresURL, "DOCKET_TEST_POSTGRES_URL is not set")
+        let database = try await PostgresTestDatabases.shared.create(serverURL: url)
+        let location = DatabaseLocation.postgres(url: PostgresTestDatabases.url(url, database: database))
+        do {
+            let result = try await Store.withOpened(location, clock: clock, logger: testLogger, maximumConnections: 6) { a in
+                try await Store.withOpened(location, clock: clock, logger: testLogger, maximumConnections: 6) { b in try await body(a, b) }
+            }
+            try await PostgresTestDatabases.shared.drop(database, serverURL: url)
+            return result
+        } catch {
+            try? await PostgresTestDatabases.shared.drop(database, serverURL: url)
+            throw error
+        }
+    }
+}

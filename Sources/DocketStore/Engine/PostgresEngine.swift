@@ -16,6 +16,11 @@ public final class PostgresEngine: StoreEngine, Service {
     public let client: PostgresClient
     private let logger: Logger
     static let maximumAttempts = 8
+    public let masterSnapshots = MasterSnapshots()
+
+    public func schemaChanged() async {
+        masterSnapshots.forget()
+    }
 
     public init(configuration: PostgresClient.Configuration, logger: Logger) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)

@@ -277,6 +277,9 @@ public protocol StoreEngine: Sendable {
 
     /// The schema changed (a migration ran): connections that read the old one must not answer with it.
     func schemaChanged() async
+
+    /// The master rows this engine has read, by master revision (`Store.snapshot`).
+    var masterSnapshots: MasterSnapshots { get }
 }
 
 extension StoreEngine {

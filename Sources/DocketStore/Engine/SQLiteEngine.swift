@@ -15,6 +15,7 @@ public final class SQLiteEngine: StoreEngine {
     public let pool: DatabasePool
     private let batcher: WriteBatcher?
     private let checkpointer: Checkpointer
+    public let masterSnapshots = MasterSnapshots()
     /// Whether concurrent writes share one commit.
     public var groupCommit: Bool { batcher != nil }
 
@@ -85,6 +86,7 @@ public final class SQLiteEngine: StoreEngine {
     /// row's column names are taken then: a reader that read during the migrations would name the old columns
     /// (a column added later reads as missing). The readers are reopened after a migration.
     public func schemaChanged() async {
+        masterSnapshots.forget()
         pool.invalidateReadOnlyConnections()
     }
 

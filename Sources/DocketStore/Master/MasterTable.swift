@@ -108,6 +108,7 @@ public struct MasterRepository<Value: Codable & Sendable & Hashable>: Sendable {
         [
             Statement(table.insertSQL, try table.encode(value) + [table.searchText(value).lowercased(), now], expect: .rows(1), label: table.table),
             store.audit("created", entity, id: Bind.result(statement: first, column: "id"), by: actor, at: now, data: try JSONColumn.encode(value)),
+            Store.bumpMasterRevision,
         ]
     }
 
@@ -131,6 +132,7 @@ public struct MasterRepository<Value: Codable & Sendable & Hashable>: Sendable {
                 table.updateSQL, [id, version] + Array(values) + [table.searchText(value).lowercased(), now],
                 expect: .rows(1), label: "\(table.table).version"),
             store.audit("updated", entity, id: id, by: actor, at: now, data: try JSONColumn.encode(value)),
+            Store.bumpMasterRevision,
         ]
         do {
             return try table.stored(try await store.engine.write(statements)[0][0])
@@ -170,6 +172,7 @@ public struct MasterRepository<Value: Codable & Sendable & Hashable>: Sendable {
         let statements = [
             Statement(table.archiveSQL, [id, archived, now], expect: .rows(1), label: "\(table.table).id"),
             store.audit(archived ? "archived" : "restored", entity, id: id, by: actor, at: now),
+            Store.bumpMasterRevision,
         ]
         do {
             return try table.stored(try await store.engine.write(statements)[0][0])

@@ -68,6 +68,8 @@ extension OrderRepository {
                     Statement(
                         "INSERT INTO order_confirmations (order_id, token_hash, created_at, deadline_at) VALUES ($1, $2, $3, $4)",
                         [orderID, "pending:" + Secret.make(), now, deadline], expect: .rows(1), label: "order_confirmations"))
+            case .closeConfirmation where Self.insertedInThisWrite(orderID), .cancelTimers where Self.insertedInThisWrite(orderID):
+                continue  // an order written by this very write has no request or timer yet
             case .closeConfirmation(let outcome):
                 statements.append(
                     Statement(
@@ -119,6 +121,12 @@ extension OrderRepository {
     }
 
     static let messageLabel = "outbox"
+
+    /// Whether `orderID` is the id of a row this write inserts (a bind to its statement's result): nothing can refer
+    /// to that order yet, so statements closing or deleting what it had would change nothing.
+    static func insertedInThisWrite(_ orderID: any SQLBindable) -> Bool {
+        if case .result = orderID.bind { true } else { false }
+    }
 
     /// A message of `statements(for:)` for an order written in the same write, completed with the order's id and
     /// `number` (a bind to the statement that numbered it): its payload gets `number` and `orderID` in front.

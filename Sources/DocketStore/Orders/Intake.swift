@@ -72,26 +72,29 @@ extension OrderRepository {
     private func intakeRead(_ draft: OrderDraft, scopedKey: String?, now: Timestamp) async throws -> IntakeRead {
         let skus = draft.skus
         let someSKUs = skus.isEmpty ? [""] : skus  // an IN list is never empty
-        var statements = [
-            Statement(MasterTable<Customer>.customers.byKeySQL, [draft.customerCode]),
+        let supply = Store.supplyStatements(skus: someSKUs, heldBy: nil)
+        // Master data (the customer, the products, the rules, the warehouses, the carriers) comes from what this
+        // node remembers at the snapshot's master revision when it can.
+        var parts: [SnapshotPart] = [
+            .master("customer:" + draft.customerCode, Statement(MasterTable<Customer>.customers.byKeySQL, [draft.customerCode])),
             // Every order the customer has open counts: this one is the newest.
-            Store.openBalance(draft.customerCode),
-            Store.overdue(draft.customerCode, now: now),
-            Store.usableStock(.list(someSKUs), today: now.date(utcOffsetHours: 8)),
-            Store.products(skus: skus),
-            Store.activeRules,
+            .live(Store.openBalance(draft.customerCode)),
+            .live(Store.overdue(draft.customerCode, now: now)),
+            .live(Store.usableStock(.list(someSKUs), today: now.date(utcOffsetHours: 8))),
+            .products(skus),
+            .master("rules", Store.activeRules),
+            .live(supply[0]), .master("warehouses", supply[1]), .master("carriers", supply[2]),
         ]
-        statements += Store.supplyStatements(skus: someSKUs, heldBy: nil)
         var read = IntakeRead()
         if let scopedKey {
-            read.replay.append(statements.count)
-            statements.append(Statement("SELECT order_id FROM idempotency_keys WHERE idempotency_key = $1", [scopedKey]))
+            read.replay.append(parts.count)
+            parts.append(.live(Statement("SELECT order_id FROM idempotency_keys WHERE idempotency_key = $1", [scopedKey])))
         }
         if draft.channel.isPlatform, let ref = draft.externalRef {
-            read.replay.append(statements.count)
-            statements.append(Statement("SELECT id FROM orders WHERE channel = $1 AND external_ref = $2", [draft.channel.rawValue, ref]))
+            read.replay.append(parts.count)
+            parts.append(.live(Statement("SELECT id FROM orders WHERE channel = $1 AND external_ref = $2", [draft.channel.rawValue, ref])))
         }
-        read.rows = try await engine.read(statements)
+        read.rows = try await store.snapshot(parts)
         return read
     }
 

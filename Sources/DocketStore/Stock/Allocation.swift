@@ -144,16 +144,13 @@ extension OrderRepository {
         let lines: [OrderIntake.PricedLine]
         if let given { lines = given } else { lines = try await engine.read(Statement(Store.linesSQL, [order.id])).map { try Store.orderLine($0) } }
         let skuList = Array(Set(lines.map(\.sku)))
-        var products = Conditions()
-        products.add("sku IN \(products.list(skuList))")
-        let results = try await engine.read(
-            [Statement(SQL("SELECT sku, shelf_life_days, weight_grams, make_to_order FROM products\(products.clause)"), products.binds)]
-                + Store.supplyStatements(skus: skuList, heldBy: order.id)
-                + [
-                    Statement("SELECT COALESCE(MAX(line_no), 0) AS last FROM order_lines WHERE order_id = $1", [order.id]),
-                    // What production made for the order's lines: made-to-order lines take only these lots.
-                    Statement("SELECT line_id, number FROM production_orders WHERE order_id = $1 AND status <> 'cancelled'", [order.id]),
-                ])
+        let supply = Store.supplyStatements(skus: skuList, heldBy: order.id)
+        let results = try await store.snapshot([
+            .products(skuList), .live(supply[0]), .master("warehouses", supply[1]), .master("carriers", supply[2]),
+            .live(Statement("SELECT COALESCE(MAX(line_no), 0) AS last FROM order_lines WHERE order_id = $1", [order.id])),
+            // What production made for the order's lines: made-to-order lines take only these lots.
+            .live(Statement("SELECT line_id, number FROM production_orders WHERE order_id = $1 AND status <> 'cancelled'", [order.id])),
+        ])
         var producedLots: [Int64: Set<String>] = [:]
         for row in results[5] { producedLots[try row.int("line_id"), default: []].insert(try row.text("number")) }
         var next = try results[4][0].int("last")
@@ -166,6 +163,29 @@ extension OrderRepository {
             order, lines: lines, refs: refs, products: results[0], supply: results[1...3], producedLots: producedLots)
         if preempting && policy.allocation.preemptSoftReservations { try await preempt(&input, order: order, skus: skuList) }
         return input
+    }
+
+    /// One statement changing several lots by their own quantities: `set` and `guard` are given the lot's quantity
+    /// (a CASE over the lot ids); it must change every lot, so a lot failing `guard` refuses the write.
+    static func lotsUpdate(
+        _ lots: [(lot: ID<StockLot>, quantity: Int64)], set: (String) -> String, guard condition: (String) -> String, label: String
+    ) -> Statement {
+        var binds: [any SQLBindable] = []
+        var cases = "CASE id"
+        var ids: [String] = []
+        for entry in lots {
+            binds.append(entry.lot)
+            let id = "$\(binds.count)"
+            binds.append(entry.quantity)
+            cases += " WHEN \(id) THEN CAST($\(binds.count) AS BIGINT)"
+            ids.append(id)
+        }
+        cases += " END"
+        let sql = """
+            UPDATE stock_lots SET \(set(cases)), version = version + 1
+            WHERE id IN (\(ids.joined(separator: ", "))) AND \(condition(cases))
+            """
+        return Statement(SQL(sql), binds, expect: .rows(lots.count), label: label)
     }
 
     /// Planning's input from rows already read: the products of the lines (`sku`, `shelf_life_days`, `weight_grams`,
@@ -295,24 +315,25 @@ extension OrderRepository {
                     data: try JSONColumn.encode(["reason": input.losers.map(\.number).joined(separator: "、")])))
         }
         var entries: [[any SQLBindable]] = []
+        var taken: [(lot: ID<StockLot>, quantity: Int64)] = []
+        var given: [(lot: ID<StockLot>, quantity: Int64)] = []
         for lot in Set(wanted.keys).union(input.held.keys).sorted() {
             let delta = (wanted[lot] ?? 0) - (input.held[lot] ?? 0)
-            if delta > 0 {
-                statements.append(
-                    Statement(
-                        """
-                        UPDATE stock_lots SET reserved = reserved + $2, version = version + 1
-                        WHERE id = $1 AND on_hand - reserved >= $2 AND quarantined = FALSE
-                        """, [lot, delta], expect: .rows(1), label: "stock_lots.available"))
-            } else if delta < 0 {
-                statements.append(
-                    Statement(
-                        "UPDATE stock_lots SET reserved = reserved - $2, version = version + 1 WHERE id = $1 AND reserved >= $2",
-                        [lot, -delta], expect: .rows(1), label: "stock_lots.reserved"))
-            }
+            if delta > 0 { taken.append((lot, delta)) } else if delta < 0 { given.append((lot, -delta)) }
             if delta != 0 {
                 entries.append([now, delta > 0 ? MovementKind.reservation.rawValue : MovementKind.release.rawValue, lot, delta, orderID, actor.description])
             }
+        }
+        // One guarded update for all the lots reserved more of, one for those given back: each lot must still have
+        // the quantity free (or reserved), or fewer rows change and the write is refused (planned again).
+        if !taken.isEmpty {
+            statements.append(
+                Self.lotsUpdate(
+                    taken, set: { "reserved = reserved + \($0)" }, guard: { "on_hand - reserved >= \($0) AND quarantined = FALSE" },
+                    label: "stock_lots.available"))
+        }
+        if !given.isEmpty {
+            statements.append(Self.lotsUpdate(given, set: { "reserved = reserved - \($0)" }, guard: { "reserved >= \($0)" }, label: "stock_lots.reserved"))
         }
         // Every change of a lot's reserved quantity is a ledger entry: one statement for all of them.
         if !entries.isEmpty {
@@ -321,7 +342,7 @@ extension OrderRepository {
                     "INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)",
                     row: "($1, $2, $3, 0, $4, 'order:' || CAST($5 AS TEXT), NULL, $6)", rows: entries, label: "stock_movements"))
         }
-        statements.append(Statement("DELETE FROM reservations WHERE order_id = $1", [orderID]))
+        if !Self.insertedInThisWrite(orderID) { statements.append(Statement("DELETE FROM reservations WHERE order_id = $1", [orderID])) }
         var binds: [any SQLBindable] = [orderID, firm, now]
         var rows: [String] = []
         for (index, line) in plan.lines.enumerated() {
