@@ -33,14 +33,11 @@ func withTestStore<T: Sendable>(
 ) async throws -> T {
     switch engine {
     case .sqlite:
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("docket-tests")
-        let path = folder.appendingPathComponent("\(UUID().uuidString).sqlite").path
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        return try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { store in
-            if migrated { try await store.migrate() }
-            return try await body(store)
+        return try await withScratchSQLite { path in
+            try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { store in
+                if migrated { try await store.migrate() }
+                return try await body(store)
+            }
         }
     case .postgres:
         let url = try #require(Engine.postgresURL, "DOCKET_TEST_POSTGRES_URL is not set")
@@ -143,14 +140,11 @@ func withTwoNodes<T: Sendable>(
 ) async throws -> T {
     switch engine {
     case .sqlite:
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("docket-tests")
-        let path = folder.appendingPathComponent("\(UUID().uuidString).sqlite").path
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        return try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { a in
-            try await a.migrate()
-            return try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { b in try await body(a, b) }
+        return try await withScratchSQLite { path in
+            try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { a in
+                try await a.migrate()
+                return try await Store.withOpened(.sqlite(path: path), clock: clock, logger: testLogger) { b in try await body(a, b) }
+            }
         }
     case .postgres:
         let url = try #require(Engine.postgresURL, "DOCKET_TEST_POSTGRES_URL is not set")
@@ -167,4 +161,14 @@ func withTwoNodes<T: Sendable>(
             throw error
         }
     }
+}
+
+/// A new SQLite file's path for `body`, removed (with its WAL and shared memory) afterwards.
+private func withScratchSQLite<T>(_ body: (String) async throws -> T) async throws -> T {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("docket-tests")
+    let path = folder.appendingPathComponent("\(UUID().uuidString).sqlite").path
+    defer {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+    return try await body(path)
 }
