@@ -67,6 +67,7 @@ extension Store {
                 receipt, product: Bind.result(statement: product, column: "id"), warehouse: Bind.result(statement: warehouse, column: "id"),
                 location: Bind.result(statement: location, column: "id"), by: actor, at: now, first: statements.count)
         }
+        statements.append(Self.bumpMasterRevision)
         _ = try await engine.write(statements)
     }
 

@@ -5,7 +5,7 @@ import Synchronization
 /// remembered by one engine (one node) at the master revision it was read at.
 ///
 /// Every write to master data moves `master_revision` on in its own transaction (`Store.bumpMasterRevision`, in
-/// `MasterRepository` and in every migration after 20). A read snapshot that sees revision R therefore sees exactly
+/// `MasterRepository`, in the demo's and the bench's master-data load, and in every migration after 20). A read snapshot that sees revision R therefore sees exactly
 /// the master rows any other snapshot at R saw, and `Store.snapshot` may answer its master parts with the rows
 /// remembered at R instead of reading them again: the decision is the same as with a fresh read, on every node.
 public final class MasterSnapshots: Sendable {

@@ -94,7 +94,7 @@ public struct MasterRepository<Value: Codable & Sendable & Hashable>: Sendable {
     {
         try validate(value)
         try await checkReferences(value)
-        let statements = try createStatements(value, by: actor, at: store.clock.now(), first: 0)
+        let statements = try createStatements(value, by: actor, at: store.clock.now(), first: 0) + [Store.bumpMasterRevision]
         do {
             let rows = try await store.engine.write(statements)
             return try table.stored(rows[0][0])
@@ -104,11 +104,11 @@ public struct MasterRepository<Value: Codable & Sendable & Hashable>: Sendable {
     }
 
     /// The insert and its audit event, for a write whose statement `first` is the insert (its `id` is referred to).
+    /// The write moves the master revision on once (`Store.bumpMasterRevision`), however many rows it creates.
     func createStatements(_ value: Value, by actor: Actor, at now: Timestamp, first: Int) throws -> [Statement] {
         [
             Statement(table.insertSQL, try table.encode(value) + [table.searchText(value).lowercased(), now], expect: .rows(1), label: table.table),
             store.audit("created", entity, id: Bind.result(statement: first, column: "id"), by: actor, at: now, data: try JSONColumn.encode(value)),
-            Store.bumpMasterRevision,
         ]
     }
 

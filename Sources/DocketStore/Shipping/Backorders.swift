@@ -36,16 +36,9 @@ extension ShipmentRepository {
             plan.served(backorder)
             let now = clock.now()
             var statements: [Statement] = []
-            var entries: [[any SQLBindable]] = []
-            for (lot, quantity) in backorder.reservedByLot.sorted(by: { $0.key < $1.key }) where quantity > 0 {
-                statements.append(
-                    Statement(
-                        """
-                        UPDATE stock_lots SET reserved = reserved + $2, version = version + 1
-                        WHERE id = $1 AND on_hand - reserved >= $2 AND quarantined = FALSE
-                        """, [lot, quantity], expect: .rows(1), label: "stock_lots.available"))
-                entries.append([now, MovementKind.reservation.rawValue, lot, quantity, orderID, actor.description])
-            }
+            let reserved = backorder.reservedByLot.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { (lot: $0.key, quantity: $0.value) }
+            statements += Store.reserve(reserved)
+            let entries: [[any SQLBindable]] = reserved.map { [now, MovementKind.reservation.rawValue, $0.lot, $0.quantity, orderID, actor.description] }
             statements.append(
                 Statement.insert(
                     "INSERT INTO stock_movements (occurred_at, kind, lot_id, quantity, reserved_delta, reference, note, actor)",

@@ -165,29 +165,6 @@ extension OrderRepository {
         return input
     }
 
-    /// One statement changing several lots by their own quantities: `set` and `guard` are given the lot's quantity
-    /// (a CASE over the lot ids); it must change every lot, so a lot failing `guard` refuses the write.
-    static func lotsUpdate(
-        _ lots: [(lot: ID<StockLot>, quantity: Int64)], set: (String) -> String, guard condition: (String) -> String, label: String
-    ) -> Statement {
-        var binds: [any SQLBindable] = []
-        var cases = "CASE id"
-        var ids: [String] = []
-        for entry in lots {
-            binds.append(entry.lot)
-            let id = "$\(binds.count)"
-            binds.append(entry.quantity)
-            cases += " WHEN \(id) THEN CAST($\(binds.count) AS BIGINT)"
-            ids.append(id)
-        }
-        cases += " END"
-        let sql = """
-            UPDATE stock_lots SET \(set(cases)), version = version + 1
-            WHERE id IN (\(ids.joined(separator: ", "))) AND \(condition(cases))
-            """
-        return Statement(SQL(sql), binds, expect: .rows(lots.count), label: label)
-    }
-
     /// Planning's input from rows already read: the products of the lines (`sku`, `shelf_life_days`, `weight_grams`,
     /// `make_to_order`) and the three results of `supplyStatements`.
     func allocationInput(
@@ -326,15 +303,7 @@ extension OrderRepository {
         }
         // One guarded update for all the lots reserved more of, one for those given back: each lot must still have
         // the quantity free (or reserved), or fewer rows change and the write is refused (planned again).
-        if !taken.isEmpty {
-            statements.append(
-                Self.lotsUpdate(
-                    taken, set: { "reserved = reserved + \($0)" }, guard: { "on_hand - reserved >= \($0) AND quarantined = FALSE" },
-                    label: "stock_lots.available"))
-        }
-        if !given.isEmpty {
-            statements.append(Self.lotsUpdate(given, set: { "reserved = reserved - \($0)" }, guard: { "reserved >= \($0)" }, label: "stock_lots.reserved"))
-        }
+        statements += Store.reserve(taken) + Store.unreserve(given)
         // Every change of a lot's reserved quantity is a ledger entry: one statement for all of them.
         if !entries.isEmpty {
             statements.append(

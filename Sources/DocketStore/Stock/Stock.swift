@@ -205,6 +205,43 @@ extension Store {
         case ofOrder(any SQLBindable)
     }
 
+    /// Reserves more of each lot, in one statement (none for no lots): every lot must still have its quantity free
+    /// and not be quarantined, or fewer rows change and the write is refused (`stock_lots.available`: a lost race).
+    static func reserve(_ lots: [(lot: ID<StockLot>, quantity: Int64)]) -> [Statement] {
+        lotsUpdate(lots, label: "stock_lots.available") { quantity in
+            ("reserved = reserved + \(quantity)", "on_hand - reserved >= \(quantity) AND quarantined = FALSE")
+        }
+    }
+
+    /// Gives reservations back, in one statement (none for no lots): every lot must still hold its quantity reserved.
+    static func unreserve(_ lots: [(lot: ID<StockLot>, quantity: Int64)], label: String = "stock_lots.reserved") -> [Statement] {
+        lotsUpdate(lots, label: label) { quantity in ("reserved = reserved - \(quantity)", "reserved >= \(quantity)") }
+    }
+
+    /// One UPDATE of several lots, each by its own quantity (a CASE over the lot ids, given to `change` for the SET
+    /// and the guard), expected to change every lot.
+    private static func lotsUpdate(
+        _ lots: [(lot: ID<StockLot>, quantity: Int64)], label: String, _ change: (_ quantity: String) -> (set: String, guard: String)
+    ) -> [Statement] {
+        guard !lots.isEmpty else { return [] }
+        var binds: [any SQLBindable] = []
+        var cases = "CASE id"
+        var ids: [String] = []
+        for entry in lots {
+            binds.append(entry.lot)
+            ids.append("$\(binds.count)")
+            binds.append(entry.quantity)
+            cases += " WHEN \(ids.last!) THEN CAST($\(binds.count) AS BIGINT)"
+        }
+        cases += " END"
+        let (set, condition) = change(cases)
+        return [
+            Statement(
+                SQL("UPDATE stock_lots SET \(set), version = version + 1 WHERE id IN (\(ids.joined(separator: ", "))) AND \(condition)"),
+                binds, expect: .rows(lots.count), label: label)
+        ]
+    }
+
     /// Whether a lot (alias `lot`, its warehouse `w`) may be sent on `today` (a bound placeholder): an active
     /// warehouse, not quarantined, not expired. Allocation applies the same rule in Core (`Allocation.plan`).
     static func usableLot(lot: String, today: String) -> String {

@@ -101,13 +101,9 @@ extension TransferRepository {
                 expect: .rows(1), label: "transfers"),
         ]
         let transfer = Bind.result(statement: 1, column: "id")
+        statements += Store.reserve(lots.map { ($0.lotID, $0.quantity) })
         for lot in lots {
             statements += [
-                Statement(
-                    """
-                    UPDATE stock_lots SET reserved = reserved + $2, version = version + 1
-                    WHERE id = $1 AND on_hand - reserved >= $2 AND quarantined = FALSE
-                    """, [lot.lotID, lot.quantity], expect: .rows(1), label: "stock_lots.available"),
                 Statement("INSERT INTO transfer_lots (transfer_id, lot_id, quantity) VALUES ($1, $2, $3)", [transfer, lot.lotID, lot.quantity],
                     expect: .rows(1), label: "transfer_lots"),
                 Self.movement(.reservation, lot: lot.lotID, quantity: 0, reserved: lot.quantity, transfer: transfer, by: actor, at: now),
@@ -184,14 +180,8 @@ extension TransferRepository {
         let transfer = try await self.transfer(id: id)
         let now = clock.now()
         var statements = try move(transfer, .cancel, version: version, by: actor, at: now)
-        for lot in transfer.lots {
-            statements += [
-                Statement(
-                    "UPDATE stock_lots SET reserved = reserved - $2, version = version + 1 WHERE id = $1 AND reserved >= $2",
-                    [lot.lotID, lot.quantity], expect: .rows(1), label: "stock_lots.held"),
-                Self.movement(.release, lot: lot.lotID, quantity: 0, reserved: -lot.quantity, transfer: id, by: actor, at: now),
-            ]
-        }
+        statements += Store.unreserve(transfer.lots.map { ($0.lotID, $0.quantity) }, label: "stock_lots.held")
+        statements += transfer.lots.map { Self.movement(.release, lot: $0.lotID, quantity: 0, reserved: -$0.quantity, transfer: id, by: actor, at: now) }
         // What the transfer held is free again: orders waiting for the product (named by the status change) may take it.
         statements.append(Store.serveWaitingTimer(productID: Bind.result(statement: 0, column: "product_id"), due: now, at: now))
         return try await write(statements, transfer)
