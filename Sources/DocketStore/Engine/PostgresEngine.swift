@@ -5,6 +5,7 @@ import NIOCore
 import NIOSSL
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// The production engine: PostgreSQL 15 through a PostgresNIO connection pool.
 ///
@@ -17,9 +18,11 @@ public final class PostgresEngine: StoreEngine, Service {
     private let logger: Logger
     static let maximumAttempts = 8
     public let masterSnapshots = MasterSnapshots()
+    let names = StatementNames()
 
     public func schemaChanged() async {
         masterSnapshots.forget()
+        names.forget()
     }
 
     public init(configuration: PostgresClient.Configuration, logger: Logger) {
@@ -59,6 +62,15 @@ public final class PostgresEngine: StoreEngine, Service {
 
     public func read(_ statements: [Statement]) async throws -> [[SQLRow]] {
         do {
+            return try await readOnce(statements)
+        } catch let error where Self.planOutdated(error) {
+            names.forget()  // another node changed the schema under this node's prepared statements
+            return try await readOnce(statements)
+        }
+    }
+
+    private func readOnce(_ statements: [Statement]) async throws -> [[SQLRow]] {
+        do {
             return try await client.withConnection { connection in
                 if statements.count == 1 {
                     return [try await self.execute(statements[0], results: [], on: connection)]
@@ -79,6 +91,8 @@ public final class PostgresEngine: StoreEngine, Service {
                 return try await client.withConnection { connection in
                     try await self.transaction("BEGIN", statements, on: connection)
                 }
+            } catch let error where Self.planOutdated(error) && attempt < Self.maximumAttempts {
+                names.forget()  // another node changed the schema under this node's prepared statements
             } catch let error where Self.isTransient(error) && attempt < Self.maximumAttempts {
                 logger.debug("docket.store.retry", metadata: ["docket.attempt": "\(attempt)"])
                 // Back off a little, with jitter, so the competing transactions do not collide again.
@@ -120,17 +134,42 @@ public final class PostgresEngine: StoreEngine, Service {
     {
         let values = try resolve(statement.binds, results: results)
         var bindings = PostgresBindings(capacity: values.count)
+        var signature = ""
         for value in values {
             switch value {
-            case .null: bindings.appendNull()
-            case .integer(let v): bindings.append(v)
-            case .real(let v): bindings.append(v)
-            case .text(let v): bindings.append(v)
-            case .bool(let v): bindings.append(v)
+            case .null: bindings.appendNull(); signature += "n"
+            case .integer(let v): bindings.append(v); signature += "i"
+            case .real(let v): bindings.append(v); signature += "r"
+            case .text(let v): bindings.append(v); signature += "t"
+            case .bool(let v): bindings.append(v); signature += "b"
+            }
+        }
+        let sql = statement.sql.postgres
+        // A guarded change without RETURNING needs its command tag's count: it runs unnamed.
+        if statement.cached, statement.expect == .any || Self.returnsRows(sql), let name = names.name(sql, signature) {
+            // Parsed and planned once per connection, then only bound and executed.
+            do {
+                return try await NamedStatement.$current.withValue((name, sql)) {
+                    var rows: [SQLRow] = []
+                    var columns: ColumnIndex?
+                    for try await row in try await connection.execute(NamedStatement(bindings: bindings), logger: logger) {
+                        if columns == nil { columns = ColumnIndex(row.map(\.columnName)) }
+                        var values: [SQLValue] = []
+                        for cell in row { values.append(try SQLValue(cell)) }
+                        rows.append(SQLRow(columns: columns!, values: values))
+                    }
+                    try check(statement, affected: rows.count)
+                    return rows
+                }
+            } catch let error as PSQLError where !Self.leavesStatementUsable(error) {
+                // A statement whose preparation failed (a table not there yet, say) stays failed on the connection
+                // that tried: the text is prepared under a new name next time.
+                names.retire(sql, signature)
+                throw error
             }
         }
         let future: EventLoopFuture<PostgresQueryResult> = connection.query(
-            PostgresQuery(unsafeSQL: statement.sql.postgres, binds: bindings), logger: logger)
+            PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
         let result = try await future.get()
         var rows: [SQLRow] = []
         if let first = result.rows.first {
@@ -144,6 +183,25 @@ public final class PostgresEngine: StoreEngine, Service {
         }
         try check(statement, affected: max(result.metadata.rows ?? 0, rows.count))
         return rows
+    }
+
+    /// Whether a statement answers with rows (a query, or a change with RETURNING): its affected count is its rows.
+    static func returnsRows(_ sql: String) -> Bool {
+        sql.range(of: "RETURNING", options: .caseInsensitive) != nil
+            || sql.drop(while: \.isWhitespace).prefix(6).uppercased() == "SELECT"
+    }
+
+    /// Errors of running a prepared statement that say nothing about the statement itself: a constraint refused
+    /// the row, or a transient conflict.
+    static func leavesStatementUsable(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("23") || state == "40001" || state == "40P01"
+    }
+
+    /// "cached plan must not change result type": a prepared statement outlived a change of the schema.
+    static func planOutdated(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let info = error.serverInfo else { return false }
+        return info[.sqlState] == "0A000" && (info[.message] ?? "").contains("cached plan")
     }
 
     static func isTransient(_ error: any Error) -> Bool {
@@ -193,4 +251,47 @@ extension SQLValue {
         default: self = .text(try cell.decode(String.self))
         }
     }
+}
+
+/// The names of the statements this engine prepares on its connections, one per SQL text and parameter types. A
+/// statement is prepared on a connection the first time that connection runs it (PostgresNIO keeps which are). The
+/// number of names is bounded: past it, further texts run unnamed (parsed and planned each time).
+final class StatementNames: Sendable {
+    private let state = Mutex<(names: [String: String], made: Int)>(([:], 0))
+    static let limit = 1_000
+
+    func name(_ sql: String, _ signature: String) -> String? {
+        state.withLock { state in
+            let key = signature + " " + sql
+            if let name = state.names[key] { return name }
+            guard state.names.count < Self.limit else { return nil }
+            state.made += 1
+            let name = "docket_\(state.made)"
+            state.names[key] = name
+            return name
+        }
+    }
+
+    /// This text is prepared under a new name from now on.
+    func retire(_ sql: String, _ signature: String) {
+        state.withLock { _ = $0.names.removeValue(forKey: signature + " " + sql) }
+    }
+
+    /// The schema changed: statements are prepared again under new names (a prepared `SELECT *` must not answer
+    /// with the old columns, and PostgreSQL refuses to run it once its result type changed).
+    func forget() {
+        state.withLock { $0.names = [:] }
+    }
+}
+
+/// A named statement whose rows are returned; its name and text are the task's `current` (PostgresNIO's prepared
+/// statements are types with static names, ours are data).
+struct NamedStatement: PostgresPreparedStatement {
+    typealias Row = PostgresRow
+    @TaskLocal static var current: (name: String, sql: String) = ("", "")
+    static var name: String { current.name }
+    static var sql: String { current.sql }
+    let bindings: PostgresBindings
+    func makeBindings() throws -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }
