@@ -4,7 +4,7 @@ import Foundation
 /// What taking one order in reads, in one snapshot: the replay keys, the intake facts, the review rules and facts,
 /// and the stock the inventory stage would plan with. Positions of the statements in `rows`.
 private struct IntakeRead {
-    static let customer = 0, openBalance = 1, overdue = 2, usable = 3, products = 4, rules = 5, supply = 6
+    static let customer = 0, openBalance = 1, overdue = 2, products = 3, rules = 4, supply = 5
     /// Where the replay look-ups are (after the supply's three statements).
     var replay: [Int] = []
     var rows: [[SQLRow]] = []
@@ -80,7 +80,6 @@ extension OrderRepository {
             // Every order the customer has open counts: this one is the newest.
             .live(Store.openBalance(draft.customerCode)),
             .live(Store.overdue(draft.customerCode, now: now)),
-            .live(Store.usableStock(.list(someSKUs), today: now.date(utcOffsetHours: 8))),
             .products(skus),
             .master("rules", Store.activeRules),
             .live(supply[0]), .master("warehouses", supply[1]), .master("carriers", supply[2]),
@@ -127,7 +126,11 @@ extension OrderRepository {
         var passes: [RulePass] = []
         if intake.status.isReview, !rows[IntakeRead.rules].isEmpty {
             let rules = try rows[IntakeRead.rules].map(MasterTable<ReviewRule>.reviewRules.decode)
-            let reviewFacts = try Store.reviewFacts(order, lines: order.lines, total: nil, from: rows[IntakeRead.customer...], now: now)
+            // The usable stock the inventory stage judges comes from the supply read for allocation.
+            let stock = try UsableStock(
+                products: rows[IntakeRead.products], lots: rows[IntakeRead.supply], warehouses: rows[IntakeRead.supply + 1],
+                today: now.date(utcOffsetHours: 8))
+            let reviewFacts = try Store.reviewFacts(order, lines: order.lines, total: nil, from: rows[IntakeRead.customer...], now: now, stock: stock)
             passes = OrderReview.rulePasses(from: intake.status, reviewFacts, rules: rules)
         }
 

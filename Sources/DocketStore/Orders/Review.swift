@@ -49,29 +49,25 @@ extension Store {
     /// The active review rules of every stage, by code (a stage's rules are tried in this order).
     static let activeRules = Statement("SELECT * FROM review_rules WHERE archived = FALSE ORDER BY code", [])
 
-    /// Reads the rows of `reviewFactStatements` (the first four of `results`).
+    /// Reads the rows of `reviewFactStatements` (the first four of `results`); with `stock` given, the usable stock
+    /// comes from it and only the first three are read (intake derives it from the supply it read anyway).
     static func reviewFacts(
-        _ order: StoredOrder, lines: [OrderIntake.PricedLine], total: Money?, from results: ArraySlice<[SQLRow]>, now: Timestamp
+        _ order: StoredOrder, lines: [OrderIntake.PricedLine], total: Money?, from results: ArraySlice<[SQLRow]>, now: Timestamp,
+        stock: UsableStock? = nil
     ) throws -> ReviewFacts {
-        let results = Array(results.prefix(4))
+        let results = Array(results.prefix(stock == nil ? 4 : 3))
         let customer = try results[0].first.map(MasterTable<Customer>.customers.decode)
         let overdueRow = results[2].first
         let oldest = overdueRow?.optionalInt("oldest")
         let termsDays = Int64(customer?.paymentTermsDays ?? 0)
         let oldestOverdueDays = oldest.map { Int((now.millisecondsSince1970 - $0 - termsDays * 86_400_000) / 86_400_000) } ?? 0
-        var available: [String: Int64] = [:]
-        var makeToOrder: Set<String> = []
-        for row in results[3] {
-            let sku = try row.text("sku")
-            available[sku] = try row.int("available")
-            if try row.bool("make_to_order") { makeToOrder.insert(sku) }
-        }
+        let usable = try stock ?? UsableStock(rows: results[3])
         return ReviewFacts(
             customer: customer, channel: order.channel, paymentMethod: order.paymentMethod, total: total ?? order.total, lines: lines,
             credit: CreditFacts(
                 openBalance: Money(minor: try results[1][0].int("open")),
                 overdue: Money(minor: overdueRow?.optionalInt("overdue") ?? 0), oldestOverdueDays: max(0, oldestOverdueDays)),
-            available: available, makeToOrder: makeToOrder)
+            available: usable.available, makeToOrder: usable.makeToOrder)
     }
 
     static func reviews(_ orderID: ID<Order>) -> Statement {

@@ -268,6 +268,41 @@ extension Store {
     }
 }
 
+/// Usable stock per SKU (on hand less reserved, over lots in active warehouses, not quarantined, not expired) and
+/// which of the SKUs are made to order: what the inventory review judges.
+struct UsableStock: Equatable {
+    var available: [String: Int64] = [:]
+    var makeToOrder: Set<String> = []
+
+    /// From the rows of `Store.usableStock`.
+    init(rows: [SQLRow]) throws {
+        for row in rows {
+            let sku = try row.text("sku")
+            available[sku] = try row.int("available")
+            if try row.bool("make_to_order") { makeToOrder.insert(sku) }
+        }
+    }
+
+    /// The same figures from rows already read for allocation: the products, the lots with stock on hand
+    /// (`supplyStatements`, held by no order) and the warehouses. The rule is `Store.usableLot`'s, spelled here in
+    /// Swift; `UsableStockConformanceTests` holds the two to the same answer.
+    init(products: [SQLRow], lots: [SQLRow], warehouses: [SQLRow], today: CalendarDate) throws {
+        var active: Set<String> = []
+        for row in warehouses where try row.bool("active") { active.insert(try row.text("code")) }
+        for row in products {
+            let sku = try row.text("sku")
+            available[sku] = 0
+            if try row.bool("make_to_order") { makeToOrder.insert(sku) }
+        }
+        for row in lots {
+            let sku = try row.text("sku")
+            guard available[sku] != nil, active.contains(try row.text("warehouse_code")), !(try row.bool("quarantined")) else { continue }
+            if let expiry = try row.optionalDate("expiry_date"), expiry < today { continue }
+            available[sku]! += try row.int("on_hand") - row.int("reserved")
+        }
+    }
+}
+
 extension StockRepository {
 
     /// The products of these SKUs with their usable stock, in one snapshot (unknown SKUs are left out).
