@@ -150,14 +150,11 @@ public final class PostgresEngine: StoreEngine, Service {
             // Parsed and planned once per connection, then only bound and executed.
             do {
                 return try await NamedStatement.$current.withValue((name, sql)) {
-                    var rows: [SQLRow] = []
-                    var columns: ColumnIndex?
+                    var received: [PostgresRow] = []
                     for try await row in try await connection.execute(NamedStatement(bindings: bindings), logger: logger) {
-                        if columns == nil { columns = ColumnIndex(row.map(\.columnName)) }
-                        var values: [SQLValue] = []
-                        for cell in row { values.append(try SQLValue(cell)) }
-                        rows.append(SQLRow(columns: columns!, values: values))
+                        received.append(row)
                     }
+                    let rows = try Self.rows(received)
                     try check(statement, affected: rows.count)
                     return rows
                 }
@@ -171,17 +168,22 @@ public final class PostgresEngine: StoreEngine, Service {
         let future: EventLoopFuture<PostgresQueryResult> = connection.query(
             PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
         let result = try await future.get()
-        var rows: [SQLRow] = []
-        if let first = result.rows.first {
-            let columns = ColumnIndex(first.map(\.columnName))
-            rows.reserveCapacity(result.rows.count)
-            for row in result.rows {
-                var values: [SQLValue] = []
-                for cell in row { values.append(try SQLValue(cell)) }
-                rows.append(SQLRow(columns: columns, values: values))
-            }
-        }
+        let rows = try Self.rows(result.rows)
         try check(statement, affected: max(result.metadata.rows ?? 0, rows.count))
+        return rows
+    }
+
+    /// A result's rows as the store reads them: one column index shared by every row.
+    private static func rows(_ received: [PostgresRow]) throws -> [SQLRow] {
+        guard let first = received.first else { return [] }
+        let columns = ColumnIndex(first.map(\.columnName))
+        var rows: [SQLRow] = []
+        rows.reserveCapacity(received.count)
+        for row in received {
+            var values: [SQLValue] = []
+            for cell in row { values.append(try SQLValue(cell)) }
+            rows.append(SQLRow(columns: columns, values: values))
+        }
         return rows
     }
 
@@ -194,8 +196,7 @@ public final class PostgresEngine: StoreEngine, Service {
     /// Errors of running a prepared statement that say nothing about the statement itself: a constraint refused
     /// the row, or a transient conflict.
     static func leavesStatementUsable(_ error: PSQLError) -> Bool {
-        guard let state = error.serverInfo?[.sqlState] else { return false }
-        return state.hasPrefix("23") || state == "40001" || state == "40P01"
+        error.serverInfo?[.sqlState]?.hasPrefix("23") == true || isTransient(error)
     }
 
     /// "cached plan must not change result type": a prepared statement outlived a change of the schema.

@@ -298,7 +298,10 @@ struct UsableStock: Equatable {
             let sku = try row.text("sku")
             guard available[sku] != nil, active.contains(try row.text("warehouse_code")), !(try row.bool("quarantined")) else { continue }
             if let expiry = try row.optionalDate("expiry_date"), expiry < today { continue }
-            available[sku]! += try row.int("on_hand") - row.int("reserved")
+            // 0 ≤ reserved ≤ on hand per lot (a CHECK); the sum saturates rather than trap on absurd totals.
+            let free = try row.int("on_hand") - row.int("reserved")
+            let (sum, overflow) = available[sku]!.addingReportingOverflow(free)
+            available[sku] = overflow ? Int64.max : sum
         }
     }
 }
@@ -315,8 +318,7 @@ extension StockRepository {
             Statement(SQL("SELECT * FROM products\(where_.clause)"), where_.binds),
             Store.usableStock(.list(skus), today: clock.now().date(utcOffsetHours: 8)),
         ])
-        var available: [String: Int64] = [:]
-        for row in rows[1] { available[try row.text("sku")] = try row.int("available") }
+        let available = try UsableStock(rows: rows[1]).available
         var result: [String: ProductAvailability] = [:]
         for row in rows[0] {
             let product = try MasterTable<Product>.products.decode(row)
