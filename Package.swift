@@ -40,6 +40,8 @@ let package = Package(
             dependencies: [
                 "DocketCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for binding and reading values without GRDB's boxing (SQLiteEngine.run).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -89,18 +89,23 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
             case "HKD": "HK$"
             default: currency.code + " "
             }
-        let plain = decimalString
-        let negative = plain.hasPrefix("-")
-        let unsigned = negative ? String(plain.dropFirst()) : plain
-        let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
-        var grouped = ""
-        for (index, character) in parts[0].reversed().enumerated() {
-            if index > 0 && index % 3 == 0 { grouped.append(",") }
-            grouped.append(character)
+        // Digits by integer arithmetic (the reviews format several amounts for every order).
+        let scale = UInt64(Money.scale(currency))
+        let magnitude = minor.magnitude
+        let whole = Array(String(magnitude / scale).utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(whole.count + whole.count / 3 + currency.minorDigits + 1)
+        for (index, digit) in whole.enumerated() {
+            if index > 0 && (whole.count - index) % 3 == 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(digit)
         }
-        let whole = String(grouped.reversed())
-        let fraction = parts.count > 1 ? "." + parts[1] : ""
-        return (negative ? "-" : "") + symbol + whole + fraction
+        if currency.minorDigits > 0 {
+            let fraction = Array(String(magnitude % scale).utf8)
+            bytes.append(UInt8(ascii: "."))
+            bytes += repeatElement(UInt8(ascii: "0"), count: currency.minorDigits - fraction.count)
+            bytes += fraction
+        }
+        return (minor < 0 ? "-" : "") + symbol + String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { "\(decimalString) \(currency.code)" }

@@ -153,9 +153,26 @@ enum JSONColumn {
         return value
     }
 
+    /// Hashed and compared by UTF-8 bytes: `String`'s own hashing normalises non-ASCII text first, which for a
+    /// carrier's 2 KB of rates (province names) cost more than the rest of reading it. Two spellings of the same
+    /// text are two keys — a second decode, never a wrong value.
     private struct RememberedKey: Hashable, Sendable {
         var type: ObjectIdentifier
         var text: String
+
+        static func == (a: Self, b: Self) -> Bool {
+            guard a.type == b.type else { return false }
+            var (x, y) = (a.text, b.text)
+            return x.withUTF8 { x in
+                y.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(type)
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     private static let rememberedValues = Mutex<[RememberedKey: any Sendable]>([:])

@@ -19,6 +19,31 @@ import Testing
         #expect(Money(minor: 123_456_789).formatted == "¥1,234,567.89")
         #expect(Money(minor: -5).formatted == "-¥0.05")
         #expect(Money(minor: 1200, currency: .jpy).formatted == "¥1,200")
+        #expect(Money(minor: 0).formatted == "¥0.00")
+        #expect(Money(minor: 99_999).formatted == "¥999.99")
+        #expect(Money(minor: 100_000).formatted == "¥1,000.00")
+        #expect(Money(minor: -100_000_000).formatted == "-¥1,000,000.00")
+        #expect(Money(minor: 999, currency: .jpy).formatted == "¥999")
+        #expect(Money(minor: Int64.min).formatted == "-¥92,233,720,368,547,758.08")
+        #expect(Money(minor: Int64.max).formatted == "¥92,233,720,368,547,758.07")
+    }
+
+    @Test func formattedIsTheDecimalTextGroupedByThousands() async {
+        await propertyCheck(input: Gen.int64(in: -1_000_000_000_000_000...1_000_000_000_000_000)) { minor in
+            let money = Money(minor: minor)
+            let (digits, groups) = Self.read(money.formatted)
+            // Without the symbol and the separators it is the decimal text; each group after the first has 3 digits.
+            #expect(digits == money.decimalString)
+            #expect((1...3).contains(groups[0]) && groups.dropFirst().allSatisfy { $0 == 3 })
+        }
+    }
+
+    /// The text without "¥" and ",", and the lengths of the whole part's comma-separated groups.
+    static func read(_ text: String) -> (digits: String, groups: [Int]) {
+        let digits = String(text.unicodeScalars.filter { $0 != "¥" && $0 != "," })
+        let whole = text.unicodeScalars.prefix { $0 != "." }.filter { ("0"..."9").contains($0) || $0 == "," }
+        let groups = String(String.UnicodeScalarView(whole)).split(separator: ",", omittingEmptySubsequences: false).map(\.count)
+        return (digits, groups)
     }
 
     @Test func decimalTextRoundTrips() async {

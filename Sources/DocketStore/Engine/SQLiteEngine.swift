@@ -1,6 +1,7 @@
 import DocketCore
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// The embedded engine: one SQLite file in WAL mode through a GRDB `DatabasePool` (one writer, many readers).
@@ -97,18 +98,12 @@ public final class SQLiteEngine: StoreEngine {
             let values = try resolve(statement.binds, results: results)
             let sql = statement.sql.sqlite
             let prepared = statement.cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-            try prepared.setArguments(StatementArguments(values.map(\.databaseValue)))
+            try bind(values, to: prepared)
             var rows: [SQLRow] = []
             let affected: Int
             if prepared.columnCount > 0 {
-                let columns = ColumnIndex(prepared.columnNames)
-                let cursor = try Row.fetchCursor(prepared)
-                while let row = try cursor.next() {
-                    var values: [SQLValue] = []
-                    values.reserveCapacity(row.count)
-                    for index in 0..<row.count { values.append(SQLValue(row[index] as DatabaseValue)) }
-                    rows.append(SQLRow(columns: columns, values: values))
-                }
+                let cursor = SQLRowCursor(prepared)
+                while let row = try cursor.next() { rows.append(row) }
                 affected = prepared.isReadonly ? rows.count : max(rows.count, db.changesCount)
             } else {
                 try prepared.execute()
@@ -118,6 +113,34 @@ public final class SQLiteEngine: StoreEngine {
             results.append(rows)
         }
         return results
+    }
+
+    /// Binds `values` to the statement's placeholders in order, each straight with its typed GRDB binding (GRDB's
+    /// `StatementArguments` boxes every value and validates through key paths: a twentieth of a place-order's CPU).
+    /// `setUncheckedArguments` with no arguments resets the statement, clears its old bindings and tells GRDB the
+    /// statement is ready, so `execute()` and the cursor only reset it again, which keeps these bindings. (A
+    /// statement whose step failed is never used again: GRDB drops it from its cache.)
+    static func bind(_ values: [SQLValue], to prepared: GRDB.Statement) throws {
+        let handle = prepared.sqliteStatement
+        guard Int(sqlite3_bind_parameter_count(handle)) == values.count else {
+            throw DatabaseError(
+                resultCode: .SQLITE_MISUSE, message: "wrong number of statement arguments: \(values.count)", sql: prepared.sql)
+        }
+        prepared.setUncheckedArguments(StatementArguments())
+        for (offset, value) in values.enumerated() {
+            let index = CInt(offset + 1)
+            let code =
+                switch value {
+                case .null: DatabaseValue.null.bind(to: handle, at: index)
+                case .integer(let v): v.bind(to: handle, at: index)
+                case .real(let v): v.bind(to: handle, at: index)
+                case .text(let v): v.bind(to: handle, at: index)
+                case .bool(let v): v.bind(to: handle, at: index)
+                }
+            guard code == SQLITE_OK else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot bind argument \(index)", sql: prepared.sql)
+            }
+        }
     }
 
     static func translate(_ error: any Error) -> any Error {
@@ -147,25 +170,40 @@ public final class SQLiteEngine: StoreEngine {
     }
 }
 
-extension SQLValue {
-    var databaseValue: DatabaseValue {
-        switch self {
-        case .null: .null
-        case .integer(let v): v.databaseValue
-        case .real(let v): v.databaseValue
-        case .text(let v): v.databaseValue
-        case .bool(let v): v.databaseValue
-        }
+/// A statement's rows as `SQLRow`s, each value read straight from SQLite (GRDB's `Row` cursor builds a row
+/// object with a column-name table per execution and boxes every value on the way).
+final class SQLRowCursor: DatabaseCursor {
+    typealias Element = SQLRow
+    var _isDone = false
+    let _statement: GRDB.Statement
+    private let columns: ColumnIndex
+    private let count: CInt
+
+    init(_ statement: GRDB.Statement) {
+        _statement = statement
+        columns = ColumnIndex(statement.columnNames)
+        count = CInt(statement.columnCount)
     }
 
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case .int64(let v): self = .integer(v)
-        case .double(let v): self = .real(v)
-        case .string(let v): self = .text(v)
-        case .blob(let data): self = .text(String(decoding: data, as: UTF8.self))
+    func _element(sqliteStatement: SQLiteStatement) -> SQLRow {
+        var values: [SQLValue] = []
+        values.reserveCapacity(Int(count))
+        for index in 0..<count {
+            switch sqlite3_column_type(sqliteStatement, index) {
+            case SQLITE_NULL: values.append(.null)
+            case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(sqliteStatement, index)))
+            case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(sqliteStatement, index)))
+            default:
+                // Text, and blobs (Docket writes none) as UTF-8 text.
+                let bytes = Int(sqlite3_column_bytes(sqliteStatement, index))
+                if let text = sqlite3_column_text(sqliteStatement, index) {
+                    values.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: bytes), as: UTF8.self)))
+                } else {
+                    values.append(.text(""))
+                }
+            }
         }
+        return SQLRow(columns: columns, values: values)
     }
 }
 
