@@ -49,4 +49,34 @@ struct PreparedStatementsTests {
             #expect(try written.first?.int("b") == 3)
         }
     }
+
+    /// A guarded change without RETURNING (run unnamed on PostgreSQL, whose prepared statements give no command tag
+    /// here; cached on SQLite): its guard counts the rows it changed, every time, and it answers no rows.
+    @Test(arguments: Engine.available)
+    func aGuardedChangeCountsItsRowsEveryTime(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            _ = try await store.engine.write([
+                Statement("CREATE TABLE guarded (k BIGINT PRIMARY KEY, n BIGINT NOT NULL)", cached: false),
+                Statement("INSERT INTO guarded (k, n) VALUES (1, 0), (2, 0)"),
+            ])
+            let bump = { (k: Int64, expected: Int64) in
+                Statement("UPDATE guarded SET n = n + 1 WHERE k = $1 AND n = $2", [k, expected], expect: .rows(1), label: "guarded.n")
+            }
+            let insert = { (k: Int64) in
+                Statement("INSERT INTO guarded (k, n) VALUES ($1, 0) ON CONFLICT (k) DO NOTHING", [k], expect: .rows(1), label: "guarded.k")
+            }
+            for round in Int64(0)..<4 {
+                let answered = try await store.engine.write([bump(1, round), insert(10 + round)])
+                #expect(answered.allSatisfy { $0.isEmpty })
+                // A stale expectation changes nothing and fails its guard; so does an insert that conflicts.
+                await #expect(throws: StoreError.guardFailed(label: "guarded.n")) { _ = try await store.engine.write([bump(1, round)]) }
+                await #expect(throws: StoreError.guardFailed(label: "guarded.k")) { _ = try await store.engine.write([insert(10 + round)]) }
+            }
+            // Two rows where one was expected is a failed guard too, and rolls back.
+            let both = Statement("UPDATE guarded SET n = n + 1 WHERE k IN ($1, $2)", [Int64(1), Int64(2)], expect: .rows(1), label: "guarded.two")
+            await #expect(throws: StoreError.guardFailed(label: "guarded.two")) { _ = try await store.engine.write([both]) }
+            let rows = try await store.engine.read(Statement("SELECT k, n FROM guarded WHERE k <= $1 ORDER BY k", [Int64(2)]))
+            #expect(try rows.map { try $0.int("n") } == [4, 0])
+        }
+    }
 }
