@@ -1,4 +1,5 @@
 import DocketCore
+import Foundation
 
 /// A value bound into, or read out of, SQL. The two engines agree on these few types.
 public enum SQLValue: Sendable, Hashable {
@@ -60,13 +61,19 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringC
 
     /// `$1` → `?1`, byte by byte (ASCII only changes; the rest of the text is copied as it is).
     private static func sqlitePlaceholders(_ text: String) -> String {
-        var bytes = Array(text.utf8)
-        var changed = false
-        for index in bytes.indices.dropLast() where bytes[index] == UInt8(ascii: "$") && (48...57).contains(bytes[index + 1]) {
-            bytes[index] = UInt8(ascii: "?")
-            changed = true
+        // One copy, made only when there is a placeholder: every statement a write builds passes here.
+        var source = text
+        let translated = source.withUTF8 { bytes -> String? in
+            guard !bytes.isEmpty, memchr(bytes.baseAddress!, Int32(UInt8(ascii: "$")), bytes.count) != nil else { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                _ = buffer.initialize(fromContentsOf: bytes)
+                for index in 0..<(bytes.count - 1) where bytes[index] == UInt8(ascii: "$") && (48...57).contains(bytes[index + 1]) {
+                    buffer[index] = UInt8(ascii: "?")
+                }
+                return bytes.count
+            }
         }
-        return changed ? String(decoding: bytes, as: UTF8.self) : text
+        return translated ?? text
     }
 }
 
@@ -293,7 +300,7 @@ extension StoreEngine {
 func resolve(_ binds: [Bind], results: [[SQLRow]]) throws -> [SQLValue] {
     try binds.map { bind in
         switch bind {
-        case .value(.text(let text)) where text.utf8.contains(0):
+        case .value(.text(let text)) where containsNUL(text):
             throw StoreError.invalidText
         case .value(let value):
             return value
@@ -304,6 +311,13 @@ func resolve(_ binds: [Bind], results: [[SQLRow]]) throws -> [SQLValue] {
             return row[column]
         }
     }
+}
+
+/// Whether the text holds a NUL byte (PostgreSQL refuses one in text; SQLite would cut the text there).
+private func containsNUL(_ text: String) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { bytes in
+        bytes.isEmpty ? false : memchr(bytes.baseAddress!, 0, bytes.count) != nil
+    } ?? text.utf8.contains(0)
 }
 
 /// Checks a statement's expectation against the rows it changed or returned.

@@ -1,0 +1,30 @@
+import Testing
+
+@testable import DocketStore
+
+/// Statements are written once, in PostgreSQL's `$n` placeholders; SQLite gets `?n` (same numbers, so a value used
+/// twice is bound once). Text values never reach either engine with a NUL byte.
+@Suite("SQL text for both engines")
+struct SQLTextTests {
+    @Test func placeholdersBecomeNumberedQuestionMarksAndNothingElseChanges() {
+        #expect(SQL("SELECT * FROM t WHERE a = $1 AND b IN ($2, $12) OR c = $1").sqlite
+            == "SELECT * FROM t WHERE a = ?1 AND b IN (?2, ?12) OR c = ?1")
+        // A dollar not followed by a digit, and text around placeholders in any script, stay as they are.
+        #expect(SQL("SELECT '$' || name AS \"价格$\" FROM 客户 WHERE 名称 = $1 AND x = '$a'").sqlite
+            == "SELECT '$' || name AS \"价格$\" FROM 客户 WHERE 名称 = ?1 AND x = '$a'")
+        #expect(SQL("SELECT 1").sqlite == "SELECT 1")
+        #expect(SQL("$").sqlite == "$")
+        #expect(SQL("$9").sqlite == "?9")
+        #expect(SQL("").sqlite == "")
+        #expect(SQL("SELECT $1").postgres == "SELECT $1")
+    }
+
+    @Test func aTextWithANulByteIsRefusedWhereverItIs() throws {
+        for text in ["\u{0}", "a\u{0}", "\u{0}b", "名称\u{0}值", String(repeating: "x", count: 5_000) + "\u{0}"] {
+            #expect(throws: StoreError.invalidText) { _ = try resolve([.value(.text(text))], results: []) }
+        }
+        for text in ["", "a", "名称", String(repeating: "x", count: 5_000)] {
+            #expect(try resolve([.value(.text(text))], results: []) == [.text(text)])
+        }
+    }
+}
