@@ -67,16 +67,18 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// The plain decimal text, e.g. `"1234.50"`, as used in CSV files and form fields.
     public var decimalString: String {
-        let scale = Money.scale(currency)
+        let (whole, fraction) = digits
+        return (minor < 0 ? "-" : "") + whole + (fraction.isEmpty ? "" : "." + fraction)
+    }
+
+    /// The magnitude's digits before the point, and after it padded to the currency's minor digits (none for a
+    /// currency without minor units): by integer arithmetic, for the plain and the display text alike.
+    private var digits: (whole: String, fraction: String) {
+        let scale = UInt64(Money.scale(currency))
         let magnitude = minor.magnitude
-        let whole = magnitude / UInt64(scale)
-        let fraction = magnitude % UInt64(scale)
-        var text = (minor < 0 ? "-" : "") + String(whole)
-        if currency.minorDigits > 0 {
-            let digits = String(fraction)
-            text += "." + String(repeating: "0", count: currency.minorDigits - digits.count) + digits
-        }
-        return text
+        guard currency.minorDigits > 0 else { return (String(magnitude / scale), "") }
+        let fraction = String(magnitude % scale)
+        return (String(magnitude / scale), String(repeating: "0", count: currency.minorDigits - fraction.count) + fraction)
     }
 
     /// Display text with symbol and thousands separators, e.g. `"¥1,234.50"`.
@@ -89,23 +91,16 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
             case "HKD": "HK$"
             default: currency.code + " "
             }
-        // Digits by integer arithmetic (the reviews format several amounts for every order).
-        let scale = UInt64(Money.scale(currency))
-        let magnitude = minor.magnitude
-        let whole = Array(String(magnitude / scale).utf8)
+        // Grouped byte by byte (the reviews format several amounts for every order).
+        let (whole, fraction) = digits
+        let wholeBytes = Array(whole.utf8)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(whole.count + whole.count / 3 + currency.minorDigits + 1)
-        for (index, digit) in whole.enumerated() {
-            if index > 0 && (whole.count - index) % 3 == 0 { bytes.append(UInt8(ascii: ",")) }
+        bytes.reserveCapacity(wholeBytes.count + wholeBytes.count / 3)
+        for (index, digit) in wholeBytes.enumerated() {
+            if index > 0 && (wholeBytes.count - index) % 3 == 0 { bytes.append(UInt8(ascii: ",")) }
             bytes.append(digit)
         }
-        if currency.minorDigits > 0 {
-            let fraction = Array(String(magnitude % scale).utf8)
-            bytes.append(UInt8(ascii: "."))
-            bytes += repeatElement(UInt8(ascii: "0"), count: currency.minorDigits - fraction.count)
-            bytes += fraction
-        }
-        return (minor < 0 ? "-" : "") + symbol + String(decoding: bytes, as: UTF8.self)
+        return (minor < 0 ? "-" : "") + symbol + String(decoding: bytes, as: UTF8.self) + (fraction.isEmpty ? "" : "." + fraction)
     }
 
     public var description: String { "\(decimalString) \(currency.code)" }
