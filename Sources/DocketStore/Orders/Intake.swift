@@ -18,6 +18,7 @@ private struct IntakeRead {
 private struct Placement {
     var statements: [Statement]
     var order: StoredOrder
+    var orderStatement: Int
     var numberStatement: Int
     var continueWithRules: Bool
 }
@@ -47,7 +48,7 @@ extension OrderRepository {
             do {
                 let results = try await engine.write(placement.statements)
                 var order = placement.order
-                order.id = ID(try results[0][0].int("id"))
+                order.id = ID(try results[placement.orderStatement][0].int("id"))
                 order.number = try results[placement.numberStatement][0].text("number")
                 return OrderSubmission(order: placement.continueWithRules ? try await applyRules(order) : order, replayed: false)
             } catch StoreError.guardFailed(let label) where Self.replanOn.contains(label) {
@@ -134,7 +135,13 @@ extension OrderRepository {
             passes = OrderReview.rulePasses(from: intake.status, reviewFacts, rules: rules)
         }
 
-        let orderID = Bind.result(statement: 0, column: "id")
+        // The day's counter row is the one every intake shares. PostgreSQL takes it last, so that its lock is held
+        // only for the final statements instead of the whole transaction, and the order has a provisional number until
+        // then; SQLite writes one transaction at a time anyway, so it takes the counter first and inserts the order with
+        // its number (one statement fewer, and no provisional number entering and leaving the numbers' index).
+        let numberFirst = engine.dialect == .sqlite
+        let orderStatement = numberFirst ? 1 : 0
+        let orderID = Bind.result(statement: orderStatement, column: "id")
         var later: [Statement] = []
         var continueWithRules = false
         var passed: [(RulePass, Actor, OrderDecision, StockWork?)] = []
@@ -167,18 +174,21 @@ extension OrderRepository {
         order.status = passed.last?.0.to.status ?? intake.status
         order.version = 1 + Int64(passed.count)
 
-        var statements = [
-            Statement(
-                Store.insertOrderSQL,
-                [
-                    "PENDING-" + Secret.make(), draft.channel.rawValue, draft.externalRef,
-                    draft.customerCode, customerID, draft.type.rawValue, draft.urgent,
-                    order.status.rawValue, decision.contactName, decision.contactPhone,
-                    try decision.deliveryAddress.map { try JSONColumn.encode($0) }, draft.requestedDate, decision.total.minor,
-                    decision.total.currency.code, try JSONColumn.encode(decision.problems), draft.notes, now,
-                    decision.paymentMethod.rawValue, promised, order.version,
-                ], expect: .rows(1), label: "orders")
+        var values: [any SQLBindable] = [
+            numberFirst ? day : "PENDING-" + Secret.make(), draft.channel.rawValue, draft.externalRef,
+            draft.customerCode, customerID, draft.type.rawValue, draft.urgent,
+            order.status.rawValue, decision.contactName, decision.contactPhone,
+            try decision.deliveryAddress.map { try JSONColumn.encode($0) }, draft.requestedDate, decision.total.minor,
+            decision.total.currency.code, try JSONColumn.encode(decision.problems), draft.notes, now,
+            decision.paymentMethod.rawValue, promised, order.version,
         ]
+        var statements: [Statement] = []
+        if numberFirst {
+            statements.append(Store.nextNumber(key: day))
+            values.append(Bind.result(statement: 0, column: "last_value"))
+        }
+        statements.append(
+            Statement(numberFirst ? Store.insertNumberedOrderSQL : Store.insertOrderSQL, values, expect: .rows(1), label: "orders"))
         statements += orderLines(orderID, decision.lines)
         if let scopedKey {
             statements.append(
@@ -221,16 +231,18 @@ extension OrderRepository {
                     "INSERT INTO order_reviews (order_id, stage, decision, actor, rule_code, reason, assessment, decided_at)",
                     row: "($1, $2, $3, $4, $5, NULL, $6, $7)", rows: reviews, label: "order_reviews"))
         }
-        // The day's counter row is the one every intake shares: take it last, so its lock is held only for the
-        // final statements instead of the whole transaction. Until then the order has a provisional number.
-        statements.append(Store.nextNumber(key: day))
-        statements.append(
-            Statement(Store.numberOrderSQL, [day, Bind.result(statement: statements.count - 1, column: "last_value"), orderID],
-                expect: .rows(1), label: "orders.number"))
-        let numberStatement = statements.count - 1
+        if !numberFirst {
+            statements.append(Store.nextNumber(key: day))
+            statements.append(
+                Statement(Store.numberOrderSQL, [day, Bind.result(statement: statements.count - 1, column: "last_value"), orderID],
+                    expect: .rows(1), label: "orders.number"))
+        }
+        let numberStatement = numberFirst ? orderStatement : statements.count - 1
         // The messages name the order by id and number, known only now.
         let number = Bind.result(statement: numberStatement, column: "number")
         statements += later.map { numbered($0, number: number) }
-        return Placement(statements: statements, order: order, numberStatement: numberStatement, continueWithRules: continueWithRules)
+        return Placement(
+            statements: statements, order: order, orderStatement: orderStatement, numberStatement: numberStatement,
+            continueWithRules: continueWithRules)
     }
 }

@@ -165,14 +165,25 @@ extension Store {
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $20, $17, $18, $19, 1) RETURNING id
         """)
 
+    /// `insertOrderSQL` with the order's number made at once from the day (`$1`) and the day's counter (`$21`).
+    static let insertNumberedOrderSQL = SQL(
+        postgres: insertOrderSQL.postgres.replacingOccurrences(of: "VALUES ($1,", with: "VALUES (\(orderNumber(day: 1, value: 21, dialect: .postgres)),")
+            .replacingOccurrences(of: "RETURNING id", with: "RETURNING id, number"),
+        sqlite: insertOrderSQL.postgres.replacingOccurrences(of: "VALUES ($1,", with: "VALUES (\(orderNumber(day: 1, value: 21, dialect: .sqlite)),")
+            .replacingOccurrences(of: "RETURNING id", with: "RETURNING id, number"))
+
     /// SO-YYYYMMDD-NNNNNN from the day's counter: the one place the dialects spell a function differently.
+    static func orderNumber(day: Int, value: Int, dialect: SQLDialect) -> String {
+        switch dialect {
+        case .postgres:
+            "'SO-' || $\(day) || '-' || CASE WHEN $\(value) < 1000000 THEN lpad(CAST($\(value) AS TEXT), 6, '0') ELSE CAST($\(value) AS TEXT) END"
+        case .sqlite: "'SO-' || $\(day) || '-' || printf('%06d', $\(value))"
+        }
+    }
+
     static let numberOrderSQL = SQL(
-        postgres: """
-            UPDATE orders SET number = 'SO-' || $1 || '-' || CASE WHEN $2 < 1000000 THEN lpad(CAST($2 AS TEXT), 6, '0')
-                ELSE CAST($2 AS TEXT) END
-            WHERE id = $3 RETURNING number
-            """,
-        sqlite: "UPDATE orders SET number = 'SO-' || $1 || '-' || printf('%06d', $2) WHERE id = $3 RETURNING number")
+        postgres: "UPDATE orders SET number = \(orderNumber(day: 1, value: 2, dialect: .postgres)) WHERE id = $3 RETURNING number",
+        sqlite: "UPDATE orders SET number = \(orderNumber(day: 1, value: 2, dialect: .sqlite)) WHERE id = $3 RETURNING number")
 
     /// The order's latest 1,000 audit events (newest first; `timeline(_ rows:)` turns them into oldest first).
     static func timeline(_ orderID: ID<Order>) -> Statement {
