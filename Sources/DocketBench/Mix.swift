@@ -34,6 +34,10 @@ public struct ScenarioReport: Sendable, Codable {
     public var p90_ms: Double
     public var p99_ms: Double
     public var errors: Int
+    /// How long the scenario ran (not in the JSON: per_second says it).
+    var seconds: Double = 0
+
+    enum CodingKeys: String, CodingKey { case name, operations, per_second, p50_ms, p90_ms, p99_ms, errors }
 
     /// The scenario as one line of the printed report.
     var line: String {
@@ -58,6 +62,30 @@ public struct BenchReport: Sendable, Codable {
     public var scenarios: [ScenarioReport]
     public var baseline: Baseline
     public var place_order_share_of_baseline: Double
+    /// In-process on SQLite with group commit: the one writer during place_order and during the baseline.
+    public var place_order_writer: Writer?
+    public var baseline_writer: Writer?
+
+    /// How busy group commit's writer was in a scenario: the share of the time it held a batch (from taking it to its
+    /// commit), its thread's CPU time per write, and the writes each commit carried.
+    public struct Writer: Sendable, Codable {
+        public var busy_share: Double
+        public var cpu_ms_per_write: Double
+        public var writes_per_commit: Double
+
+        init?(_ load: WriterLoad?, seconds: Double) {
+            guard let load, load.writes > 0, load.batches > 0, seconds > 0 else { return nil }
+            func s(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+            busy_share = s(load.busy) / seconds
+            cpu_ms_per_write = s(load.cpu) * 1000 / Double(load.writes)
+            writes_per_commit = Double(load.writes) / Double(load.batches)
+        }
+
+        var text: String {
+            "busy \(String(format: "%.0f", busy_share * 100)) % of the time, \(String(format: "%.2f", cpu_ms_per_write)) ms CPU per write, "
+                + "\(String(format: "%.1f", writes_per_commit)) writes per commit"
+        }
+    }
 
     public var text: String {
         var lines = [
@@ -66,6 +94,8 @@ public struct BenchReport: Sendable, Codable {
         lines += scenarios.map(\.line)
         lines.append("raw-SQL baseline       \(String(format: "%9.0f", baseline.place_order_per_second))/s place orders")
         lines.append("place_order is \(String(format: "%.1f", place_order_share_of_baseline * 100)) % of the baseline")
+        if let place_order_writer { lines.append("SQLite writer in place_order: \(place_order_writer.text)") }
+        if let baseline_writer { lines.append("SQLite writer in the baseline: \(baseline_writer.text)") }
         if let server_peak_rss_mb { lines.append("docket serve peak resident memory \(String(format: "%.0f", server_peak_rss_mb)) MB") }
         return lines.joined(separator: "\n")
     }
@@ -84,13 +114,19 @@ public enum MixBench {
         let (server, http) = try await HTTPDesk.start(options, store: store, progress: progress)
         let desk: any Desk = http ?? InProcessDesk(store: store)
         let world = World(desk: desk, skus: skus, customers: customers)
+        // The writer is this process's only when the use cases run in it.
+        let writer = http == nil ? store.engine as? SQLiteEngine : nil
         do {
+            var load = writer?.writerLoad
             let place = try await measure("place_order", seconds: options.seconds, clients: options.clients, progress: progress) { client, i, random in
                 try await world.placeOrder(key: "\(run)-\(client)-\(i)", client: client, &random)
             }
+            let placeWriter = BenchReport.Writer(writer?.writerLoad.map { $0.since(load!) }, seconds: place.seconds)
+            let prepared = try await Baseline.prepare(store, skus: skus, customers: customers)
+            load = writer?.writerLoad
             let baseline = try await measure(
-                "baseline", seconds: options.seconds, clients: options.clients, progress: progress,
-                try await Baseline.prepare(store, skus: skus, customers: customers).placeOrder)
+                "baseline", seconds: options.seconds, clients: options.clients, progress: progress, prepared.placeOrder)
+            let baselineWriter = BenchReport.Writer(writer?.writerLoad.map { $0.since(load!) }, seconds: baseline.seconds)
             try await Baseline.cleanUp(store)
             let mix = try await measureMix(world, run: String(run), options: options, progress: progress)
             let peak = server?.peakResidentMB
@@ -100,7 +136,8 @@ public enum MixBench {
                 engine: store.dialect.rawValue, transport: options.http == nil ? "in-process" : "http", clients: options.clients,
                 group_commit: (store.engine as? SQLiteEngine)?.groupCommit, server_peak_rss_mb: peak,
                 scenarios: [place] + mix, baseline: .init(place_order_per_second: baseline.per_second),
-                place_order_share_of_baseline: baseline.per_second > 0 ? place.per_second / baseline.per_second : 0)
+                place_order_share_of_baseline: baseline.per_second > 0 ? place.per_second / baseline.per_second : 0,
+                place_order_writer: placeWriter, baseline_writer: baselineWriter)
         } catch {
             await http?.close()
             server?.stop()
@@ -256,7 +293,7 @@ public enum MixBench {
             func ms(_ p: Double) -> Double { Double(h.valueAtPercentile(p)) / 1000 }
             return ScenarioReport(
                 name: name, operations: Int(h.totalCount), per_second: Double(h.totalCount) / seconds, p50_ms: ms(50), p90_ms: ms(90), p99_ms: ms(99),
-                errors: errors[kind])
+                errors: errors[kind], seconds: seconds)
         }
     }
 

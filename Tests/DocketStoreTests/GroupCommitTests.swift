@@ -101,6 +101,32 @@ struct GroupCommitTests {
         }
     }
 
+    /// The writer's load counts every write once, in batches of at most all of them, with CPU time no longer than
+    /// the time the writer held them; without group commit there is no such writer to measure.
+    @Test
+    func theWritersLoadCountsEveryWrite() async throws {
+        try await withTestStore(.sqlite) { store in
+            let engine = try #require(store.engine as? SQLiteEngine)
+            _ = try await store.engine.write(Statement("CREATE TABLE wl (id INTEGER PRIMARY KEY)", cached: false))
+            let before = try #require(engine.writerLoad)
+            await withTaskGroup(of: Void.self) { group in
+                for i in 0..<40 {
+                    group.addTask { _ = try? await store.engine.write(Statement("INSERT INTO wl (id) VALUES ($1)", [i])) }
+                }
+            }
+            let load = try #require(engine.writerLoad).since(before)
+            #expect(load.writes == 40)
+            #expect((1...40).contains(load.batches))
+            #expect(load.cpu > .zero && load.cpu <= load.busy, "\(load)")
+            #expect(try await store.engine.read(Statement("SELECT COUNT(*) AS n FROM wl"))[0].int("n") == 40)
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("docket-wl-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let single = try SQLiteEngine(path: folder.appendingPathComponent("single.sqlite").path, groupCommit: false)
+        #expect(single.writerLoad == nil)
+        try await single.close()
+    }
+
     /// Tokens: 256 bits as 43 base64url characters, each one new; hashes: SHA-256 in hex (what stored hashes hold).
     @Test
     func secretsAndTheirHashes() {

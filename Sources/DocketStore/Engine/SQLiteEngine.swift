@@ -62,6 +62,9 @@ public final class SQLiteEngine: StoreEngine {
     /// The background checkpoints run so far, and the last one's WAL frames and frames copied into the file.
     public var checkpoints: (runs: Int, walFrames: Int, copied: Int) { checkpointer.last }
 
+    /// Group commit's writer so far (nil without group commit): `docket bench` reports how busy the one writer was.
+    public var writerLoad: WriterLoad? { batcher?.load }
+
     public func read(_ statements: [Statement]) async throws -> [[SQLRow]] {
         do {
             return try await pool.read { db in try Self.run(statements, in: db) }
@@ -264,7 +267,10 @@ final class WriteBatcher: Sendable {
 
     private let pool: DatabasePool
     private let state = Mutex(State())
+    private let totals = Mutex(WriterLoad())
     static let maximumBatch = 128
+
+    var load: WriterLoad { totals.withLock { $0 } }
 
     init(pool: DatabasePool) { self.pool = pool }
 
@@ -313,17 +319,62 @@ final class WriteBatcher: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                try await pool.write { db in
-                    for job in batch {
-                        job.run(db)
-                        // A failure SQLite answers by rolling back the whole transaction (disk full, I/O) ends the batch.
-                        if !db.isInsideTransaction { throw StoreError.unavailable(detail: "the transaction was rolled back") }
+                let started = ContinuousClock.now
+                // The writer's thread time covers the statements and the commit, both on the writer's thread.
+                let cpu = try await pool.writeWithoutTransaction { db in
+                    let cpu = WriterLoad.threadCPU()
+                    try db.inTransaction {
+                        for job in batch {
+                            job.run(db)
+                            // A failure SQLite answers by rolling back the whole transaction (disk full, I/O) ends the batch.
+                            if !db.isInsideTransaction { throw StoreError.unavailable(detail: "the transaction was rolled back") }
+                        }
+                        return .commit
                     }
+                    return WriterLoad.threadCPU() - cpu
                 }
+                let busy = ContinuousClock.now - started
+                totals.withLock { $0.add(writes: batch.count, busy: busy, cpu: cpu) }
                 for job in batch { job.finish(nil) }
             } catch {
                 for job in batch { job.finish(error) }
             }
         }
+    }
+}
+
+/// What group commit's one writer has done: the batches (transactions) and writes committed, the time from taking a
+/// batch to its commit (waiting for the writer's thread included), and the CPU time of the writer's thread in them.
+/// Successive readings subtracted give a run's share: a writer busy nearly all the time is what limits the writes.
+public struct WriterLoad: Sendable, Equatable {
+    public var batches = 0
+    public var writes = 0
+    public var busy = Duration.zero
+    public var cpu = Duration.zero
+
+    public init() {}
+
+    mutating func add(writes: Int, busy: Duration, cpu: Duration) {
+        batches += 1
+        self.writes += writes
+        self.busy += busy
+        self.cpu += cpu
+    }
+
+    /// This load less an earlier reading.
+    public func since(_ earlier: WriterLoad) -> WriterLoad {
+        var load = WriterLoad()
+        load.batches = batches - earlier.batches
+        load.writes = writes - earlier.writes
+        load.busy = busy - earlier.busy
+        load.cpu = cpu - earlier.cpu
+        return load
+    }
+
+    /// The calling thread's CPU time.
+    static func threadCPU() -> Duration {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return .seconds(Int64(time.tv_sec)) + .nanoseconds(Int64(time.tv_nsec))
     }
 }
