@@ -116,17 +116,22 @@ public enum MixBench {
         let world = World(desk: desk, skus: skus, customers: customers)
         // The writer is this process's only when the use cases run in it.
         let writer = http == nil ? store.engine as? SQLiteEngine : nil
+        /// The writer's load since an earlier reading of it.
+        func writerLoad(since earlier: WriterLoad?) -> WriterLoad? {
+            guard let earlier, let now = writer?.writerLoad else { return nil }
+            return now.since(earlier)
+        }
         do {
             var load = writer?.writerLoad
             let place = try await measure("place_order", seconds: options.seconds, clients: options.clients, progress: progress) { client, i, random in
                 try await world.placeOrder(key: "\(run)-\(client)-\(i)", client: client, &random)
             }
-            let placeWriter = BenchReport.Writer(writer?.writerLoad.map { $0.since(load!) }, seconds: place.seconds)
+            let placeWriter = BenchReport.Writer(writerLoad(since: load), seconds: place.seconds)
             let prepared = try await Baseline.prepare(store, skus: skus, customers: customers)
             load = writer?.writerLoad
             let baseline = try await measure(
                 "baseline", seconds: options.seconds, clients: options.clients, progress: progress, prepared.placeOrder)
-            let baselineWriter = BenchReport.Writer(writer?.writerLoad.map { $0.since(load!) }, seconds: baseline.seconds)
+            let baselineWriter = BenchReport.Writer(writerLoad(since: load), seconds: baseline.seconds)
             try await Baseline.cleanUp(store)
             let mix = try await measureMix(world, run: String(run), options: options, progress: progress)
             let peak = server?.peakResidentMB
