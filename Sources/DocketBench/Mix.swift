@@ -34,10 +34,6 @@ public struct ScenarioReport: Sendable, Codable {
     public var p90_ms: Double
     public var p99_ms: Double
     public var errors: Int
-    /// How long the scenario ran (not in the JSON: per_second says it).
-    var seconds: Double = 0
-
-    enum CodingKeys: String, CodingKey { case name, operations, per_second, p50_ms, p90_ms, p99_ms, errors }
 
     /// The scenario as one line of the printed report.
     var line: String {
@@ -126,12 +122,12 @@ public enum MixBench {
             let place = try await measure("place_order", seconds: options.seconds, clients: options.clients, progress: progress) { client, i, random in
                 try await world.placeOrder(key: "\(run)-\(client)-\(i)", client: client, &random)
             }
-            let placeWriter = BenchReport.Writer(writerLoad(since: load), seconds: place.seconds)
+            let placeWriter = BenchReport.Writer(writerLoad(since: load), seconds: options.seconds)
             let prepared = try await Baseline.prepare(store, skus: skus, customers: customers)
             load = writer?.writerLoad
             let baseline = try await measure(
                 "baseline", seconds: options.seconds, clients: options.clients, progress: progress, prepared.placeOrder)
-            let baselineWriter = BenchReport.Writer(writerLoad(since: load), seconds: baseline.seconds)
+            let baselineWriter = BenchReport.Writer(writerLoad(since: load), seconds: options.seconds)
             try await Baseline.cleanUp(store)
             let mix = try await measureMix(world, run: String(run), options: options, progress: progress)
             let peak = server?.peakResidentMB
@@ -298,7 +294,7 @@ public enum MixBench {
             func ms(_ p: Double) -> Double { Double(h.valueAtPercentile(p)) / 1000 }
             return ScenarioReport(
                 name: name, operations: Int(h.totalCount), per_second: Double(h.totalCount) / seconds, p50_ms: ms(50), p90_ms: ms(90), p99_ms: ms(99),
-                errors: errors[kind], seconds: seconds)
+                errors: errors[kind])
         }
     }
 

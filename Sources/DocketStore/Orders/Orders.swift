@@ -157,33 +157,23 @@ extension Store {
         WHERE orders.id = $1 ORDER BY l.line_no
         """)
 
-    static let insertOrderSQL = SQL(
-        """
+    /// The order's INSERT; `%@` is its number.
+    private static let insertOrderTemplate = """
         INSERT INTO orders (number, channel, external_ref, customer_code, customer_id, type, urgent, status, contact_name,
                             contact_phone, delivery_address, requested_date, total_minor, currency, problems, notes,
                             received_at, version, updated_at, payment_method, promised_date, revision)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $20, $17, $18, $19, 1) RETURNING id
-        """)
+        VALUES (%@, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $20, $17, $18, $19, 1)
+        RETURNING id, number
+        """
 
-    /// `insertOrderSQL` with the order's number made at once from the day (`$1`) and the day's counter (`$21`).
-    static let insertNumberedOrderSQL = SQL(
-        postgres: insertOrderSQL.postgres.replacingOccurrences(of: "VALUES ($1,", with: "VALUES (\(orderNumber(day: 1, value: 21, dialect: .postgres)),")
-            .replacingOccurrences(of: "RETURNING id", with: "RETURNING id, number"),
-        sqlite: insertOrderSQL.postgres.replacingOccurrences(of: "VALUES ($1,", with: "VALUES (\(orderNumber(day: 1, value: 21, dialect: .sqlite)),")
-            .replacingOccurrences(of: "RETURNING id", with: "RETURNING id, number"))
+    /// The order inserted with a provisional number (`$1`), numbered later by `numberOrderSQL`.
+    static let insertOrderSQL = SQL(insertOrderTemplate.replacingOccurrences(of: "%@", with: "$1"))
 
-    /// SO-YYYYMMDD-NNNNNN from the day's counter: the one place the dialects spell a function differently.
-    static func orderNumber(day: Int, value: Int, dialect: SQLDialect) -> String {
-        switch dialect {
-        case .postgres:
-            "'SO-' || $\(day) || '-' || CASE WHEN $\(value) < 1000000 THEN lpad(CAST($\(value) AS TEXT), 6, '0') ELSE CAST($\(value) AS TEXT) END"
-        case .sqlite: "'SO-' || $\(day) || '-' || printf('%06d', $\(value))"
-        }
-    }
+    /// The order inserted with its number, SO-YYYYMMDD-NNNNNN, from the day (`$1`) and the day's counter (`$21`).
+    static let insertNumberedOrderSQL = numbered(insertOrderTemplate, prefix: "SO", day: 1, value: 21, digits: 6)
 
-    static let numberOrderSQL = SQL(
-        postgres: "UPDATE orders SET number = \(orderNumber(day: 1, value: 2, dialect: .postgres)) WHERE id = $3 RETURNING number",
-        sqlite: "UPDATE orders SET number = \(orderNumber(day: 1, value: 2, dialect: .sqlite)) WHERE id = $3 RETURNING number")
+    /// The order's number from the day (`$1`) and the day's counter (`$2`), over its provisional one.
+    static let numberOrderSQL = numbered("UPDATE orders SET number = %@ WHERE id = $3 RETURNING number", prefix: "SO", day: 1, value: 2, digits: 6)
 
     /// The order's latest 1,000 audit events (newest first; `timeline(_ rows:)` turns them into oldest first).
     static func timeline(_ orderID: ID<Order>) -> Statement {

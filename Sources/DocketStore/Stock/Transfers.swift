@@ -22,14 +22,16 @@ extension Store {
             """, [key], expect: .rows(1), label: "order_number_counters")
     }
 
-    /// A document's insert whose `%@` becomes its number, `prefix-day-0001`, from the day bound at `$day` and the
-    /// counter's value at `$value` (`nextNumber(key: "\(prefix)-\(day)")` earlier in the write).
-    static func numbered(_ insert: String, prefix: String, day: Int, value: Int) -> SQL {
-        SQL(
+    /// A document's statement whose `%@` becomes its number, `prefix-day-0001` (`digits` wide, wider past it), from
+    /// the day bound at `$day` and the counter's value at `$value` (`nextNumber` earlier in the write): the one place
+    /// the dialects spell a function differently.
+    static func numbered(_ insert: String, prefix: String, day: Int, value: Int, digits: Int = 4) -> SQL {
+        let limit = (0..<digits).reduce(1) { power, _ in power * 10 }
+        return SQL(
             postgres: insert.replacingOccurrences(
                 of: "%@",
-                with: "'\(prefix)-' || $\(day) || '-' || CASE WHEN $\(value) < 10000 THEN lpad(CAST($\(value) AS TEXT), 4, '0') ELSE CAST($\(value) AS TEXT) END"),
-            sqlite: insert.replacingOccurrences(of: "%@", with: "'\(prefix)-' || $\(day) || '-' || printf('%04d', $\(value))"))
+                with: "'\(prefix)-' || $\(day) || '-' || CASE WHEN $\(value) < \(limit) THEN lpad(CAST($\(value) AS TEXT), \(digits), '0') ELSE CAST($\(value) AS TEXT) END"),
+            sqlite: insert.replacingOccurrences(of: "%@", with: "'\(prefix)-' || $\(day) || '-' || printf('%0\(digits)d', $\(value))"))
     }
 }
 
