@@ -42,10 +42,13 @@ extension Optional: SQLBindable where Wrapped: SQLBindable {
 public struct SQL: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
     public let postgres: String
     public let sqlite: String
+    /// Written once for both dialects (not `init(postgres:sqlite:)`): such a text can be rewritten in one place.
+    let oneText: Bool
 
     public init(_ text: String) {
         postgres = text
         sqlite = SQL.sqlitePlaceholders(text)
+        oneText = true
     }
 
     public init(stringLiteral value: String) { self.init(value) }
@@ -54,6 +57,7 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringC
     public init(postgres: String, sqlite: String) {
         self.postgres = postgres
         self.sqlite = SQL.sqlitePlaceholders(sqlite)
+        oneText = false
     }
 
     public func text(_ dialect: SQLDialect) -> String { dialect == .postgres ? postgres : sqlite }
@@ -361,5 +365,181 @@ struct Conditions {
             Statement(SQL("\(select)\(from)\(clause) ORDER BY \(order) LIMIT $\(n + 1) OFFSET $\(n + 2)"), binds + [limit, offset]),
             Statement(SQL("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 AS one\(from)\(clause) LIMIT $\(n + 1)) AS counted"), binds + [countUpTo])
         )
+    }
+}
+
+/// A write's statements with its plain INSERTs into one table joined into one multi-row INSERT, where nothing
+/// between them touches that table: a place-order's timers, audit rows and messages are written by separate
+/// effects, and each statement costs a round trip on PostgreSQL (`PostgresEngine.write`). Each statement's rows
+/// are returned at its own position (`results(_:)`), so callers see no difference.
+///
+/// Joined: `INSERT INTO t (…) VALUES (…)[, (…)]` with no `RETURNING`, `ON CONFLICT` or `SELECT` (nothing reads
+/// their rows back, and each inserts exactly its rows); the later ones' placeholders are renumbered after the
+/// earlier ones' binds. The group runs at its last member's position: the earlier members move later, past only
+/// statements that do not name the table (so nothing between them could read, change or refer to their rows).
+struct JoinedWrite {
+    private(set) var statements: [Statement]
+    /// Each given statement's position in `statements`.
+    private let positions: [Int]
+    private let count: Int
+
+    init(_ given: [Statement]) {
+        count = given.count
+        let heads = given.map(Self.head)
+        // For each statement absorbed into a later one: the index of that later one (its group's last member).
+        var carrier = Array(given.indices)
+        var groups: [Int: [Int]] = [:]
+        var absorbed = Set<Int>()
+        // Most writes have no two INSERTs of one head: only those that do are looked at further.
+        var byHead: [Substring: [Int]] = [:]
+        for (index, head) in heads.enumerated() { if let head { byHead[head.text, default: []].append(index) } }
+        for same in byHead.values where same.count > 1 {
+            // Runs of members with nothing between consecutive ones naming the table, all guarded alike.
+            var runs: [[Int]] = []
+            for index in same {
+                if let last = runs.last?.last, Self.joinable(given[last].expect, given[index].expect),
+                    !given[(last + 1)..<index].contains(where: { Self.names($0.sql.postgres, table: heads[index]!.table) })
+                {
+                    runs[runs.count - 1].append(index)
+                } else {
+                    runs.append([index])
+                }
+            }
+            for members in runs where members.count > 1 {
+                for member in members.dropLast() {
+                    absorbed.insert(member)
+                    carrier[member] = members.last!
+                }
+                groups[members.last!] = members
+            }
+        }
+        guard !groups.isEmpty else {
+            statements = given
+            positions = Array(given.indices)
+            return
+        }
+        var kept: [Statement] = []
+        var newIndex = Array(repeating: 0, count: given.count)
+        for index in given.indices where !absorbed.contains(index) {
+            newIndex[index] = kept.count
+            if let members = groups[index] {
+                kept.append(Self.join(members.map { given[$0] }, heads: members.map { heads[$0]! }))
+            } else {
+                kept.append(given[index])
+            }
+        }
+        positions = given.indices.map { newIndex[carrier[$0]] }
+        // A reference to an earlier statement's rows follows it to its new position (a joined INSERT returns none,
+        // so only statements that were not joined can be referred to with effect).
+        let positions = self.positions
+        statements = kept.map { statement in
+            var statement = statement
+            statement.binds = statement.binds.map { bind in
+                if case .result(let index, let column) = bind, index < positions.count {
+                    return .result(statement: positions[index], column: column)
+                }
+                return bind
+            }
+            return statement
+        }
+    }
+
+    /// Each given statement's rows, from the rows of `statements`; a joined INSERT's members return none.
+    func results(_ rows: [[SQLRow]]) -> [[SQLRow]] {
+        guard statements.count != count else { return rows }
+        return positions.map { rows[$0] }
+    }
+
+    private struct Head {
+        /// Everything before ` VALUES ` (or a line break and `VALUES `).
+        let text: Substring
+        let table: Substring
+        /// The tuples after ` VALUES `.
+        let values: Substring
+    }
+
+    /// The parts of a plain INSERT that may be joined with others of the same head, or nil.
+    private static func head(_ statement: Statement) -> Head? {
+        let text = statement.sql.postgres
+        guard statement.cached, statement.sql.oneText, text.utf8.starts(with: "INSERT INTO ".utf8), text.utf8.last == UInt8(ascii: ")"),
+            let keyword = find("VALUES (", in: text, from: text.startIndex), keyword.lowerBound > text.startIndex
+        else { return nil }
+        let space = text.utf8.index(before: keyword.lowerBound)
+        guard text.utf8[space] == UInt8(ascii: " ") || text.utf8[space] == UInt8(ascii: "\n"),
+            find("RETURNING", in: text, from: keyword.upperBound) == nil, find("ON CONFLICT", in: text, from: keyword.upperBound) == nil,
+            find("SELECT", in: text, from: keyword.upperBound) == nil
+        else { return nil }
+        let table = text.utf8.dropFirst("INSERT INTO ".utf8.count).prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "(") }
+        guard !table.isEmpty else { return nil }
+        return Head(text: text[..<space], table: Substring(table), values: text[text.utf8.index(before: keyword.upperBound)...])
+    }
+
+    private static func joinable(_ a: Expectation, _ b: Expectation) -> Bool {
+        switch (a, b) {
+        case (.any, .any), (.rows, .rows): true
+        default: false
+        }
+    }
+
+    /// Whether `sql` names `table` as a whole word (`outbox` in `FROM outbox`, not in `outbox_archive`).
+    static func names(_ sql: String, table: Substring) -> Bool {
+        let bytes = sql.utf8
+        var from = sql.startIndex
+        while let found = find(table, in: sql, from: from) {
+            let before = found.lowerBound == bytes.startIndex ? nil : bytes[bytes.index(before: found.lowerBound)]
+            let after = found.upperBound == bytes.endIndex ? nil : bytes[found.upperBound]
+            if !(before.map(isWordByte) ?? false), !(after.map(isWordByte) ?? false) { return true }
+            from = found.upperBound
+        }
+        return false
+    }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "_"), 0x80...: true
+        default: false
+        }
+    }
+
+    /// The first occurrence of `needle` in `text` at or after `from`, byte for byte (ASCII keywords and names: no
+    /// Unicode matching, which Foundation's `range(of:)` pays for; a write's statements are all looked through).
+    private static func find(_ needle: some StringProtocol, in text: String, from: String.Index) -> Range<String.Index>? {
+        var text = text
+        var needle = String(needle)
+        let start = text.utf8.distance(from: text.startIndex, to: from)
+        let offset: Int? = text.withUTF8 { haystack in
+            needle.withUTF8 { pattern -> Int? in
+                guard !pattern.isEmpty, let base = haystack.baseAddress, let first = pattern.baseAddress else { return nil }
+                var at = start
+                while at + pattern.count <= haystack.count {
+                    guard let hit = memchr(base + at, Int32(first.pointee), haystack.count - pattern.count + 1 - at) else { return nil }
+                    at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+                    if memcmp(base + at, first, pattern.count) == 0 { return at }
+                    at += 1
+                }
+                return nil
+            }
+        }
+        guard let offset else { return nil }
+        let lower = text.utf8.index(text.startIndex, offsetBy: offset)
+        return lower..<text.utf8.index(lower, offsetBy: needle.utf8.count)
+    }
+
+    private static func join(_ members: [Statement], heads: [Head]) -> Statement {
+        var text = String(heads[0].text) + " VALUES "
+        var binds: [Bind] = []
+        var rows = 0
+        for (index, member) in members.enumerated() {
+            if index > 0 { text += ", " }
+            text += Statement.renumbered(String(heads[index].values), from: binds.count)
+            binds += member.binds
+            if case .rows(let n) = member.expect { rows += n }
+        }
+        var joined = members[0]
+        joined.sql = SQL(text)
+        joined.binds = binds
+        if case .rows = members[0].expect { joined.expect = .rows(rows) }
+        return joined
     }
 }
