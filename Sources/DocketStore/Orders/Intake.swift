@@ -232,10 +232,7 @@ extension OrderRepository {
                     row: "($1, $2, $3, $4, $5, NULL, $6, $7)", rows: reviews, label: "order_reviews"))
         }
         if !numberFirst {
-            statements.append(Store.nextNumber(key: day))
-            statements.append(
-                Statement(Store.numberOrderSQL, [day, Bind.result(statement: statements.count - 1, column: "last_value"), orderID],
-                    expect: .rows(1), label: "orders.number"))
+            statements.append(Statement(Store.numberOrderSQL, [day, orderID], expect: .rows(1), label: "orders.number"))
         }
         let numberStatement = numberFirst ? orderStatement : statements.count - 1
         // The messages name the order by id and number, known only now.

@@ -26,12 +26,17 @@ extension Store {
     /// the day bound at `$day` and the counter's value at `$value` (`nextNumber` earlier in the write): the one place
     /// the dialects spell a function differently.
     static func numbered(_ insert: String, prefix: String, day: Int, value: Int, digits: Int = 4) -> SQL {
+        numbered(insert, prefix: prefix, day: day, counter: "$\(value)", digits: digits)
+    }
+
+    /// `numbered` with the counter's value from an expression (a column of a CTE, say) instead of a placeholder.
+    static func numbered(_ insert: String, prefix: String, day: Int, counter value: String, digits: Int) -> SQL {
         let limit = (0..<digits).reduce(1) { power, _ in power * 10 }
         return SQL(
             postgres: insert.replacingOccurrences(
                 of: "%@",
-                with: "'\(prefix)-' || $\(day) || '-' || CASE WHEN $\(value) < \(limit) THEN lpad(CAST($\(value) AS TEXT), \(digits), '0') ELSE CAST($\(value) AS TEXT) END"),
-            sqlite: insert.replacingOccurrences(of: "%@", with: "'\(prefix)-' || $\(day) || '-' || printf('%0\(digits)d', $\(value))"))
+                with: "'\(prefix)-' || $\(day) || '-' || CASE WHEN \(value) < \(limit) THEN lpad(CAST(\(value) AS TEXT), \(digits), '0') ELSE CAST(\(value) AS TEXT) END"),
+            sqlite: insert.replacingOccurrences(of: "%@", with: "'\(prefix)-' || $\(day) || '-' || printf('%0\(digits)d', \(value))"))
     }
 }
 
