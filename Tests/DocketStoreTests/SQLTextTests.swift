@@ -19,6 +19,19 @@ struct SQLTextTests {
         #expect(SQL("SELECT $1").postgres == "SELECT $1")
     }
 
+    /// PostgreSQL counts a statement's affected rows by its rows when it answers with rows.
+    @Test func statementsThatAnswerWithRowsAreToldFromThoseThatDoNot() {
+        for sql in [
+            "SELECT 1", "  \n\tselect * FROM t", "INSERT INTO t (a) VALUES ($1) RETURNING id", "UPDATE t SET a = 1 returning a",
+            "WITH c AS (INSERT INTO n (d) VALUES ($1) RETURNING v) UPDATE t SET x = c.v FROM c RETURNING t.x",
+        ] {
+            #expect(PostgresEngine.returnsRows(sql), "\(sql)")
+        }
+        for sql in ["INSERT INTO t (a) VALUES ($1)", "UPDATE t SET a = 1", "DELETE FROM t", "", "SELEC", "INSERT INTO returnin (a) VALUES (1)"] {
+            #expect(!PostgresEngine.returnsRows(sql), "\(sql)")
+        }
+    }
+
     @Test func aTextWithANulByteIsRefusedWhereverItIs() throws {
         for text in ["\u{0}", "a\u{0}", "\u{0}b", "名称\u{0}值", String(repeating: "x", count: 5_000) + "\u{0}"] {
             #expect(throws: StoreError.invalidText) { _ = try resolve([.value(.text(text))], results: []) }
