@@ -32,6 +32,18 @@ struct SQLTextTests {
         }
     }
 
+    @Test func asciiSearchFindsBytesFromWhereItIsToldInTheCaseItIsTold() throws {
+        let text = "INSERT INTO 客户 (a) VALUES ($1) returning id"
+        let values = try #require(asciiRange(of: "VALUES (", in: text))
+        #expect(text[values] == "VALUES (")
+        #expect(asciiRange(of: "RETURNING", in: text) == nil)
+        #expect(text[try #require(asciiRange(of: "RETURNING", in: text, anyCase: true))] == "returning")
+        #expect(asciiRange(of: "INSERT", in: text, from: values.lowerBound) == nil)
+        #expect(asciiRange(of: "id", in: text, from: text.endIndex) == nil)
+        #expect(asciiRange(of: "", in: text) == nil)
+        #expect(asciiRange(of: "longer than the text itself, by far, so it cannot be found", in: "short") == nil)
+    }
+
     @Test func aTextWithANulByteIsRefusedWhereverItIs() throws {
         for text in ["\u{0}", "a\u{0}", "\u{0}b", "名称\u{0}值", String(repeating: "x", count: 5_000) + "\u{0}"] {
             #expect(throws: StoreError.invalidText) { _ = try resolve([.value(.text(text))], results: []) }

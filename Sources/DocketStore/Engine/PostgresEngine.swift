@@ -198,28 +198,13 @@ public final class PostgresEngine: StoreEngine, Service {
     /// bridged each text to an NSString, ~2 % of Docket's CPU under the place-order bench).
     static func returnsRows(_ sql: String) -> Bool {
         let bytes = sql.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") }
-        return startsWithKeyword(bytes, "SELECT") || containsKeyword(sql.utf8, "RETURNING")
+        return startsWithKeyword(bytes, "SELECT") || asciiRange(of: "RETURNING", in: sql, anyCase: true) != nil
     }
 
     private static func startsWithKeyword(_ bytes: Substring.UTF8View, _ keyword: StaticString) -> Bool {
         let word = UnsafeBufferPointer(start: keyword.utf8Start, count: keyword.utf8CodeUnitCount)
         guard bytes.count >= word.count else { return false }
         return zip(bytes, word).allSatisfy { $0 | 0x20 == $1 | 0x20 }
-    }
-
-    /// Whether `keyword` (ASCII letters) occurs in `bytes`, in any case.
-    private static func containsKeyword(_ bytes: String.UTF8View, _ keyword: StaticString) -> Bool {
-        let word = UnsafeBufferPointer(start: keyword.utf8Start, count: keyword.utf8CodeUnitCount)
-        let found: Bool? = bytes.withContiguousStorageIfAvailable { text in
-            guard text.count >= word.count else { return false }
-            for start in 0...(text.count - word.count) where text[start] | 0x20 == word[0] | 0x20 {
-                var i = 1
-                while i < word.count, text[start + i] | 0x20 == word[i] | 0x20 { i += 1 }
-                if i == word.count { return true }
-            }
-            return false
-        }
-        return found ?? String(decoding: bytes, as: UTF8.self).uppercased().contains(String(describing: keyword))
     }
 
     /// Errors of running a prepared statement that say nothing about the statement itself: a constraint refused

@@ -381,10 +381,8 @@ struct JoinedWrite {
     private(set) var statements: [Statement]
     /// Each given statement's position in `statements`.
     private let positions: [Int]
-    private let count: Int
 
     init(_ given: [Statement]) {
-        count = given.count
         let heads = given.map(Self.head)
         // For each statement absorbed into a later one: the index of that later one (its group's last member).
         var carrier = Array(given.indices)
@@ -446,7 +444,7 @@ struct JoinedWrite {
 
     /// Each given statement's rows, from the rows of `statements`; a joined INSERT's members return none.
     func results(_ rows: [[SQLRow]]) -> [[SQLRow]] {
-        guard statements.count != count else { return rows }
+        guard statements.count != positions.count else { return rows }
         return positions.map { rows[$0] }
     }
 
@@ -462,12 +460,13 @@ struct JoinedWrite {
     private static func head(_ statement: Statement) -> Head? {
         let text = statement.sql.postgres
         guard statement.cached, statement.sql.oneText, text.utf8.starts(with: "INSERT INTO ".utf8), text.utf8.last == UInt8(ascii: ")"),
-            let keyword = find("VALUES (", in: text, from: text.startIndex), keyword.lowerBound > text.startIndex
+            let keyword = asciiRange(of: "VALUES (", in: text), keyword.lowerBound > text.startIndex
         else { return nil }
         let space = text.utf8.index(before: keyword.lowerBound)
         guard text.utf8[space] == UInt8(ascii: " ") || text.utf8[space] == UInt8(ascii: "\n"),
-            find("RETURNING", in: text, from: keyword.upperBound) == nil, find("ON CONFLICT", in: text, from: keyword.upperBound) == nil,
-            find("SELECT", in: text, from: keyword.upperBound) == nil
+            asciiRange(of: "RETURNING", in: text, from: keyword.upperBound) == nil,
+            asciiRange(of: "ON CONFLICT", in: text, from: keyword.upperBound) == nil,
+            asciiRange(of: "SELECT", in: text, from: keyword.upperBound) == nil
         else { return nil }
         let table = text.utf8.dropFirst("INSERT INTO ".utf8.count).prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "(") }
         guard !table.isEmpty else { return nil }
@@ -485,7 +484,7 @@ struct JoinedWrite {
     static func names(_ sql: String, table: Substring) -> Bool {
         let bytes = sql.utf8
         var from = sql.startIndex
-        while let found = find(table, in: sql, from: from) {
+        while let found = asciiRange(of: table, in: sql, from: from) {
             let before = found.lowerBound == bytes.startIndex ? nil : bytes[bytes.index(before: found.lowerBound)]
             let after = found.upperBound == bytes.endIndex ? nil : bytes[found.upperBound]
             if !(before.map(isWordByte) ?? false), !(after.map(isWordByte) ?? false) { return true }
@@ -500,30 +499,6 @@ struct JoinedWrite {
             UInt8(ascii: "_"), 0x80...: true
         default: false
         }
-    }
-
-    /// The first occurrence of `needle` in `text` at or after `from`, byte for byte (ASCII keywords and names: no
-    /// Unicode matching, which Foundation's `range(of:)` pays for; a write's statements are all looked through).
-    private static func find(_ needle: some StringProtocol, in text: String, from: String.Index) -> Range<String.Index>? {
-        var text = text
-        var needle = String(needle)
-        let start = text.utf8.distance(from: text.startIndex, to: from)
-        let offset: Int? = text.withUTF8 { haystack in
-            needle.withUTF8 { pattern -> Int? in
-                guard !pattern.isEmpty, let base = haystack.baseAddress, let first = pattern.baseAddress else { return nil }
-                var at = start
-                while at + pattern.count <= haystack.count {
-                    guard let hit = memchr(base + at, Int32(first.pointee), haystack.count - pattern.count + 1 - at) else { return nil }
-                    at = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
-                    if memcmp(base + at, first, pattern.count) == 0 { return at }
-                    at += 1
-                }
-                return nil
-            }
-        }
-        guard let offset else { return nil }
-        let lower = text.utf8.index(text.startIndex, offsetBy: offset)
-        return lower..<text.utf8.index(lower, offsetBy: needle.utf8.count)
     }
 
     private static func join(_ members: [Statement], heads: [Head]) -> Statement {
@@ -542,4 +517,31 @@ struct JoinedWrite {
         if case .rows = members[0].expect { joined.expect = .rows(rows) }
         return joined
     }
+}
+
+/// The first occurrence of `needle` in `text` at or after `from`, byte for byte: SQL keywords and names are ASCII, and
+/// Foundation's `range(of:)` pays for Unicode matching (with `anyCase`, for a needle of ASCII letters only, by
+/// bridging to an NSString). Statements are looked through on every write and every PostgreSQL execution.
+func asciiRange(of needle: some StringProtocol, in text: String, from: String.Index? = nil, anyCase: Bool = false)
+    -> Range<String.Index>?
+{
+    var text = text
+    var needle = String(needle)
+    let start = from.map { text.utf8.distance(from: text.startIndex, to: $0) } ?? 0
+    // A letter's two cases differ in bit 0x20 only.
+    let fold: UInt8 = anyCase ? 0x20 : 0
+    let offset: Int? = text.withUTF8 { haystack in
+        needle.withUTF8 { pattern -> Int? in
+            guard !pattern.isEmpty, pattern.count <= haystack.count, start <= haystack.count - pattern.count else { return nil }
+            for at in start...(haystack.count - pattern.count) where haystack[at] | fold == pattern[0] | fold {
+                var i = 1
+                while i < pattern.count, haystack[at + i] | fold == pattern[i] | fold { i += 1 }
+                if i == pattern.count { return at }
+            }
+            return nil
+        }
+    }
+    guard let offset else { return nil }
+    let lower = text.utf8.index(text.startIndex, offsetBy: offset)
+    return lower..<text.utf8.index(lower, offsetBy: needle.utf8.count)
 }

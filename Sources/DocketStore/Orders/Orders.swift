@@ -176,12 +176,8 @@ extension Store {
     /// row's lock is held from here to the commit, so the fewer round trips after taking it the better; SQLite (one
     /// writer, no DML in a CTE) takes the counter first and inserts the order numbered (`insertNumberedOrderSQL`).
     static let numberOrderSQL = numbered(
-        """
-        WITH counter AS (
-            INSERT INTO order_number_counters (day, last_value) VALUES ($1, 1)
-            ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 RETURNING last_value)
-        UPDATE orders SET number = %@ FROM counter WHERE orders.id = $2 RETURNING orders.number AS number
-        """, prefix: "SO", day: 1, counter: "counter.last_value", digits: 6)
+        "WITH counter AS (\(nextNumberSQL)) UPDATE orders SET number = %@ FROM counter WHERE orders.id = $2 RETURNING orders.number AS number",
+        prefix: "SO", day: 1, counter: "counter.last_value", digits: 6)
 
     /// The order's latest 1,000 audit events (newest first; `timeline(_ rows:)` turns them into oldest first).
     static func timeline(_ orderID: ID<Order>) -> Statement {

@@ -15,12 +15,14 @@ extension Store {
     /// The next value of a numbering counter (`key`: the day for orders, `TR-` and the day for transfers …), returned
     /// as `last_value`; one row per key, so numbers run without gaps.
     static func nextNumber(key: String) -> Statement {
-        Statement(
-            """
-            INSERT INTO order_number_counters (day, last_value) VALUES ($1, 1)
-            ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 RETURNING last_value
-            """, [key], expect: .rows(1), label: "order_number_counters")
+        Statement(SQL(nextNumberSQL), [key], expect: .rows(1), label: "order_number_counters")
     }
+
+    /// The counter's key at `$1`; also taken inside a statement of its own (`numberOrderSQL`).
+    static let nextNumberSQL = """
+        INSERT INTO order_number_counters (day, last_value) VALUES ($1, 1)
+        ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 RETURNING last_value
+        """
 
     /// A document's statement whose `%@` becomes its number, `prefix-day-0001` (`digits` wide, wider past it), from
     /// the day bound at `$day` and the counter's value at `$value` (`nextNumber` earlier in the write): the one place
