@@ -238,7 +238,7 @@ public enum Bench {
                         let began = clock.now
                         do { try await operation(i) } catch is Drained { break }
                         let elapsed = began.duration(to: clock.now)
-                        _ = histogram.record(UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000))
+                        _ = histogram.record(elapsed.inMicroseconds)
                         i += 1
                     }
                     return histogram
@@ -253,8 +253,16 @@ public enum Bench {
         for histogram in histograms { merged.add(histogram) }
         return BenchResult(
             name: name, operations: Int(merged.totalCount),
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            seconds: elapsed.inSeconds,
             p50Microseconds: merged.valueAtPercentile(50), p99Microseconds: merged.valueAtPercentile(99),
             maxMicroseconds: merged.max)
     }
+}
+
+extension Duration {
+    /// The duration in seconds, as the reports print rates and shares.
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+
+    /// Whole microseconds, as the latency histograms record them (a measured duration is never negative).
+    var inMicroseconds: UInt64 { UInt64(components.seconds) * 1_000_000 + UInt64(components.attoseconds / 1_000_000_000_000) }
 }

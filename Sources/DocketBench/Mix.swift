@@ -71,9 +71,8 @@ public struct BenchReport: Sendable, Codable {
 
         init?(_ load: WriterLoad?, seconds: Double) {
             guard let load, load.writes > 0, load.batches > 0, seconds > 0 else { return nil }
-            func s(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-            busy_share = s(load.busy) / seconds
-            cpu_ms_per_write = s(load.cpu) * 1000 / Double(load.writes)
+            busy_share = load.busy.inSeconds / seconds
+            cpu_ms_per_write = load.cpu.inSeconds * 1000 / Double(load.writes)
             writes_per_commit = Double(load.writes) / Double(load.batches)
         }
 
@@ -310,7 +309,7 @@ public enum MixBench {
         let ticker = Task {
             while !Task.isCancelled, clock.now < deadline {
                 let elapsed = start.duration(to: clock.now)
-                progress(name, min(1, Double(elapsed.components.seconds) / seconds + Double(elapsed.components.attoseconds) / 1e18 / seconds))
+                progress(name, min(1, elapsed.inSeconds / seconds))
                 try? await Task.sleep(for: .milliseconds(200))
             }
         }
@@ -330,7 +329,7 @@ public enum MixBench {
                             let kind = try await operation(client, i, &random)
                             let elapsed = began.duration(to: clock.now)
                             _ = recorders.histograms[kind].record(
-                                UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000))
+                                elapsed.inMicroseconds)
                             failures = 0
                         } catch {
                             recorders.errors[0] += 1
@@ -350,7 +349,7 @@ public enum MixBench {
         let elapsed = start.duration(to: clock.now)
         var result = Recorders(
             histograms: (0..<kinds).map { _ in Histogram<UInt64>(highestTrackableValue: 60_000_000) }, errors: Array(repeating: 0, count: kinds),
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            seconds: elapsed.inSeconds)
         for recorders in all {
             for kind in 0..<kinds {
                 result.histograms[kind].add(recorders.histograms[kind])

@@ -61,7 +61,7 @@ public enum ScaleBench {
             server?.stop()
             return Report(
                 engine: store.dialect.rawValue, transport: options.http == nil ? "in-process" : "http", clients: options.clients, orders: count,
-                build_seconds: added > 0 ? Double(built.components.seconds) + Double(built.components.attoseconds) / 1e18 : 0,
+                build_seconds: added > 0 ? built.inSeconds : 0,
                 scenarios: scenarios, server_peak_rss_mb: peak)
         } catch {
             await http?.close()
