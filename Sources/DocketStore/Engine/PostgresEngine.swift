@@ -19,13 +19,16 @@ public final class PostgresEngine: StoreEngine, Service {
     static let maximumAttempts = 8
     public let masterSnapshots = MasterSnapshots()
     let names = StatementNames()
+    /// Whether writes go as one statement where they can (`FusedWrite`); statement by statement otherwise.
+    public let writesInOneStatement: Bool
 
     public func schemaChanged() async {
         masterSnapshots.forget()
         names.forget()
     }
 
-    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+    public init(configuration: PostgresClient.Configuration, logger: Logger, writesInOneStatement: Bool = true) {
+        self.writesInOneStatement = writesInOneStatement
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
     }
@@ -89,13 +92,16 @@ public final class PostgresEngine: StoreEngine, Service {
         // joining leaves as they are — measured, no gain for the callers' work of joining.)
         let write = JoinedWrite(statements)
         let statements = write.statements
+        // And as one statement where that cannot change what the write does (`FusedWrite`): one round trip.
+        let fused = writesInOneStatement ? FusedWrite(statements) : nil
         var attempt = 0
         while true {
             attempt += 1
             do {
                 return write.results(
                     try await client.withConnection { connection in
-                        try await self.transaction("BEGIN", statements, on: connection)
+                        if let fused { return try await self.run(fused, on: connection) }
+                        return try await self.transaction("BEGIN", statements, on: connection)
                     })
             } catch let error where Self.planOutdated(error) && attempt < Self.maximumAttempts {
                 names.forget()  // another node changed the schema under this node's prepared statements
@@ -110,6 +116,18 @@ public final class PostgresEngine: StoreEngine, Service {
     }
 
     public func close() async throws {}
+
+    /// A fused write: one statement, committed on its own; a guard it reports failed is that statement's guard.
+    private func run(_ fused: FusedWrite, on connection: PostgresConnection) async throws -> [[SQLRow]] {
+        do {
+            return try fused.results(try await execute(fused.statement, results: [], on: connection))
+        } catch let error as PSQLError {
+            if error.serverInfo?[.sqlState] == "22P02", let label = fused.failedGuard(error.serverInfo?[.message] ?? "") {
+                throw StoreError.guardFailed(label: label)
+            }
+            throw error
+        }
+    }
 
     /// Runs the statements between `begin` and COMMIT; any failure rolls back and is rethrown.
     private func transaction(_ begin: String, _ statements: [Statement], on connection: PostgresConnection)
@@ -211,6 +229,7 @@ public final class PostgresEngine: StoreEngine, Service {
     /// the row, or a transient conflict.
     static func leavesStatementUsable(_ error: PSQLError) -> Bool {
         error.serverInfo?[.sqlState]?.hasPrefix("23") == true || isTransient(error)
+            || (error.serverInfo?[.sqlState] == "22P02" && FusedWrite.failedStatement(error.serverInfo?[.message] ?? "") != nil)
     }
 
     /// "cached plan must not change result type": a prepared statement outlived a change of the schema.

@@ -130,6 +130,11 @@ extension Statement {
     /// `template` with every placeholder `$n` made `$(n + offset)`.
     static func renumbered(_ template: String, from offset: Int) -> String {
         guard offset > 0 else { return template }
+        return placeholdersReplaced(in: template) { "$\($0 + offset)" }
+    }
+
+    /// `template` with every placeholder `$n` replaced by `replacement(n)`; the rest of the text byte for byte.
+    static func placeholdersReplaced(in template: String, by replacement: (Int) -> String) -> String {
         var out: [UInt8] = []
         let bytes = Array(template.utf8)
         out.reserveCapacity(bytes.count + 8)
@@ -147,8 +152,7 @@ extension Statement {
                 number = number * 10 + Int(bytes[j] - UInt8(ascii: "0"))
                 j += 1
             }
-            out.append(UInt8(ascii: "$"))
-            out += Array(String(number + offset).utf8)
+            out += Array(replacement(number).utf8)
             i = j
         }
         return String(decoding: out, as: UTF8.self)
@@ -291,10 +295,15 @@ public protocol StoreEngine: Sendable {
 
     /// The master rows this engine has read, by master revision (`Store.snapshot`).
     var masterSnapshots: MasterSnapshots { get }
+
+    /// Whether a write's statements run as one statement where they can (PostgreSQL's `FusedWrite`): a hot row
+    /// locked by an early statement is then held no longer than by a late one in a write of a round trip each.
+    var writesInOneStatement: Bool { get }
 }
 
 extension StoreEngine {
     public func schemaChanged() async {}
+    public var writesInOneStatement: Bool { false }
 
     public func read(_ statement: Statement) async throws -> [SQLRow] { try await read([statement])[0] }
     public func write(_ statement: Statement) async throws -> [SQLRow] { try await write([statement])[0] }
@@ -482,15 +491,20 @@ struct JoinedWrite {
 
     /// Whether `sql` names `table` as a whole word (`outbox` in `FROM outbox`, not in `outbox_archive`).
     static func names(_ sql: String, table: Substring) -> Bool {
+        wordRange(of: table, in: sql) != nil
+    }
+
+    /// Where `sql` first names `word` as a whole word at or after `from`.
+    static func wordRange(of word: Substring, in sql: String, from: String.Index? = nil) -> Range<String.Index>? {
         let bytes = sql.utf8
-        var from = sql.startIndex
-        while let found = asciiRange(of: table, in: sql, from: from) {
+        var from = from ?? sql.startIndex
+        while let found = asciiRange(of: word, in: sql, from: from) {
             let before = found.lowerBound == bytes.startIndex ? nil : bytes[bytes.index(before: found.lowerBound)]
             let after = found.upperBound == bytes.endIndex ? nil : bytes[found.upperBound]
-            if !(before.map(isWordByte) ?? false), !(after.map(isWordByte) ?? false) { return true }
+            if !(before.map(isWordByte) ?? false), !(after.map(isWordByte) ?? false) { return found }
             from = found.upperBound
         }
-        return false
+        return nil
     }
 
     private static func isWordByte(_ byte: UInt8) -> Bool {

@@ -135,11 +135,13 @@ extension OrderRepository {
             passes = OrderReview.rulePasses(from: intake.status, reviewFacts, rules: rules)
         }
 
-        // The day's counter row is the one every intake shares. PostgreSQL takes it last, so that its lock is held
-        // only for the final statements instead of the whole transaction, and the order has a provisional number until
-        // then; SQLite writes one transaction at a time anyway, so it takes the counter first and inserts the order with
-        // its number (one statement fewer, and no provisional number entering and leaving the numbers' index).
-        let numberFirst = engine.dialect == .sqlite
+        // The day's counter row is the one every intake shares, locked from its update to the commit. Where the write
+        // runs statement by statement (PostgreSQL's fallback), it is taken last, so that the lock is held only for the
+        // final statements, and the order has a provisional number until then. SQLite writes one transaction at a
+        // time, and a write run as one statement holds every lock until its one round trip ends: those take the
+        // counter first and insert the order with its number (a statement fewer, and no provisional number entering
+        // and leaving the numbers' index).
+        let numberFirst = engine.dialect == .sqlite || engine.writesInOneStatement
         let orderStatement = numberFirst ? 1 : 0
         let orderID = Bind.result(statement: orderStatement, column: "id")
         var later: [Statement] = []

@@ -1,0 +1,168 @@
+import DocketCore
+import Foundation
+import Testing
+
+@testable import DocketStore
+
+/// On PostgreSQL a write runs as one statement of data-modifying WITH queries (one round trip) where that cannot
+/// change what it does; every statement's rows still come back at its own position and every guard still holds.
+@Suite("Writes as one statement")
+struct FusedWriteTests {
+    /// An order, its lines, a reservation finding a line's id by reading the lines inserted just before, and a
+    /// message naming the order's number: the shape of a place-order write.
+    static let placement: [Statement] = [
+        Statement("INSERT INTO fw_orders (number) VALUES ($1) RETURNING id, number", ["SO-1"], expect: .rows(1), label: "orders"),
+        Statement(
+            "INSERT INTO fw_lines (order_id, line_no, sku) VALUES ($1, 1, $2), ($1, 2, $3)",
+            [Bind.result(statement: 0, column: "id"), "A", "B"], expect: .rows(2), label: "lines"),
+        Statement(
+            "UPDATE fw_lots SET reserved = reserved + $1 WHERE id = $2 AND on_hand - reserved >= $1", [3, 7], expect: .rows(1),
+            label: "lots"),
+        Statement(
+            "INSERT INTO fw_reservations (order_id, line_id, quantity) VALUES ($1, (SELECT id FROM fw_lines WHERE order_id = $1 AND line_no = $2), $3)",
+            [Bind.result(statement: 0, column: "id"), 2, 3], expect: .rows(1), label: "reservations"),
+        Statement(
+            "INSERT INTO fw_outbox (payload) VALUES ('order ' || $1)", [Bind.result(statement: 0, column: "number")], label: "outbox"),
+    ]
+
+    @Test func aWriteBecomesOneStatementOfWithQueries() throws {
+        let fused = try #require(FusedWrite(Self.placement))
+        let lines = "(SELECT * FROM fw_lines UNION ALL SELECT * FROM s1) AS fw_lines"
+        #expect(fused.statement.sql.postgres == [
+            "WITH s0 AS (INSERT INTO fw_orders (number) VALUES ($1) RETURNING id, number), ",
+            "s1 AS (INSERT INTO fw_lines (order_id, line_no, sku) VALUES ((SELECT \"id\" FROM s0 LIMIT 1), 1, $2), ",
+            "((SELECT \"id\" FROM s0 LIMIT 1), 2, $3) RETURNING *), ",
+            "s2 AS (UPDATE fw_lots SET reserved = reserved + $4 WHERE id = $5 AND on_hand - reserved >= $4 RETURNING 1), ",
+            "s3 AS (INSERT INTO fw_reservations (order_id, line_id, quantity) VALUES ((SELECT \"id\" FROM s0 LIMIT 1), ",
+            "(SELECT id FROM \(lines) WHERE order_id = (SELECT \"id\" FROM s0 LIMIT 1) AND line_no = $6), $7) RETURNING 1), ",
+            "s4 AS (INSERT INTO fw_outbox (payload) VALUES ('order ' || (SELECT \"number\" FROM s0 LIMIT 1))) ",
+            "SELECT CASE",
+            " WHEN (SELECT count(*) FROM s0) <> 1 THEN CAST('docket guard 0 ' || (SELECT count(*) FROM s0) AS INTEGER)",
+            " WHEN (SELECT count(*) FROM s1) <> 2 THEN CAST('docket guard 1 ' || (SELECT count(*) FROM s1) AS INTEGER)",
+            " WHEN (SELECT count(*) FROM s2) <> 1 THEN CAST('docket guard 2 ' || (SELECT count(*) FROM s2) AS INTEGER)",
+            " WHEN (SELECT count(*) FROM s3) <> 1 THEN CAST('docket guard 3 ' || (SELECT count(*) FROM s3) AS INTEGER)",
+            " ELSE 0 END AS docket_guard, (SELECT CAST(json_agg(s0) AS TEXT) FROM s0) AS r0",
+        ].joined())
+        // Values once each, in order of first use; a placeholder used twice in a statement stays one.
+        #expect(fused.statement.binds == [.value(.text("SO-1")), .value(.text("A")), .value(.text("B")), .value(.integer(3)),
+                                          .value(.integer(7)), .value(.integer(2)), .value(.integer(3))])
+
+        // The answer's row gives each statement its rows: only the order's INSERT returns any.
+        let answer = SQLRow(columns: ColumnIndex(["docket_guard", "r0"]), values: [.integer(0), .text(#"[{"id":42,"number":"SO-1"}]"#)])
+        let results = try fused.results([answer])
+        #expect(results.map(\.count) == [1, 0, 0, 0, 0])
+        #expect(results[0][0]["id"] == .integer(42))
+        #expect(results[0][0]["number"] == .text("SO-1"))
+
+        #expect(FusedWrite.failedStatement(#"invalid input syntax for type integer: "docket guard 3 0""#) == 3)
+        #expect(fused.failedGuard(#"invalid input syntax for type integer: "docket guard 2 0""#) == "lots")
+        #expect(fused.failedGuard(#"invalid input syntax for type integer: "abc""#) == nil)
+    }
+
+    @Test func writesWhoseStatementsMustSeeEachOthersChangesRunOneByOne() {
+        let order = Statement("INSERT INTO fw_orders (number) VALUES ($1) RETURNING id", ["SO-1"], expect: .rows(1))
+        let refused: [[Statement]] = [
+            // One statement: nothing to save.
+            [order],
+            // A query, or a statement of its own WITH.
+            [order, Statement("SELECT number FROM fw_orders WHERE id = $1", [Bind.result(statement: 0, column: "id")])],
+            [Statement("WITH c AS (SELECT 1) INSERT INTO fw_outbox (payload) SELECT 'x' FROM c"), order],
+            // A row inserted, then updated: the update would not see it.
+            [order, Statement("UPDATE fw_orders SET number = $1 WHERE id = $2", ["SO-2", Bind.result(statement: 0, column: "id")])],
+            // Rows deleted, then inserted again: the insert would meet the deleted ones.
+            [Statement("DELETE FROM fw_lines WHERE order_id = $1", [1]), Statement("INSERT INTO fw_lines (order_id, line_no) VALUES ($1, 1)", [1])],
+            // A table updated, then read.
+            [Statement("UPDATE fw_lots SET reserved = 1 WHERE id = $1", [7]),
+             Statement("INSERT INTO fw_outbox (payload) VALUES ((SELECT CAST(reserved AS TEXT) FROM fw_lots WHERE id = $1))", [7])],
+            // Inserted rows read any other way than `FROM t WHERE`, or met by an upsert.
+            [order, Statement("INSERT INTO fw_outbox (payload) SELECT number FROM fw_orders JOIN fw_lines ON true")],
+            [order, Statement("INSERT INTO fw_orders (number) VALUES ($1) ON CONFLICT (number) DO NOTHING", ["SO-1"])],
+            // A reference to rows a statement does not return.
+            [Statement("INSERT INTO fw_outbox (payload) VALUES ($1)", ["x"]),
+             Statement("INSERT INTO fw_lines (order_id, line_no) VALUES ($1, 1)", [Bind.result(statement: 0, column: "id")])],
+            // Rows read by a later statement and returned in part.
+            [order, Statement("INSERT INTO fw_outbox (payload) VALUES ((SELECT number FROM fw_orders WHERE id = $1))", [Bind.result(statement: 0, column: "id")])],
+        ]
+        for write in refused {
+            #expect(FusedWrite(write) == nil, "\(write.map(\.sql.postgres))")
+        }
+        // Two INSERTs into one table, and an UPDATE reading a table inserted into later, are fine.
+        #expect(FusedWrite([
+            Statement("UPDATE fw_lots SET reserved = (SELECT count(*) FROM fw_lines) WHERE id = $1", [7]),
+            Statement("INSERT INTO fw_lines (order_id, line_no) VALUES ($1, 1)", [1]),
+            Statement("INSERT INTO fw_lines (order_id, line_no) VALUES ($1, 2)", [1]),
+        ]) != nil)
+    }
+
+    @Test func rowsAggregatedAsJSONReadBackAsTheEngineReadsThem() throws {
+        let rows = try JSONRows.parse(#"""
+            [{"id":9007199254740993,"ratio":1.5,"big":1e3,"neg":-4,"yes":true,"no":false,"none":null,"text":"a \"q\" \\ \/ \n\t 订单 \u8ba2 \ud83d\ude00","nested":{"a":[1,"}"]}}, 
+             {"id":2,"ratio":0,"big":0,"neg":0,"yes":false,"no":true,"none":"x","text":"","nested":[]}]
+            """#)
+        #expect(rows.count == 2)
+        #expect(rows[0]["id"] == .integer(9_007_199_254_740_993))  // beyond a Double's exact integers
+        #expect(rows[0]["ratio"] == .real(1.5))
+        #expect(rows[0]["big"] == .real(1000))
+        #expect(rows[0]["neg"] == .integer(-4))
+        #expect(rows[0]["yes"] == .bool(true))
+        #expect(rows[0]["no"] == .bool(false))
+        #expect(rows[0]["none"] == .null)
+        #expect(rows[0]["text"] == .text("a \"q\" \\ / \n\t 订单 订 😀"))
+        #expect(rows[0]["nested"] == .text(#"{"a":[1,"}"]}"#))
+        #expect(rows[1]["none"] == .text("x"))
+        #expect(rows[1]["nested"] == .text("[]"))
+        #expect(try JSONRows.parse("[]").isEmpty)
+        for malformed in ["", "[", "[{]", #"[{"a":}]"#, #"[{"a":1]"#, #"[{"a":"\ud83d"}]"#, #"[{"a":tru}]"#] {
+            #expect(throws: JSONRows.Malformed.self) { try JSONRows.parse(malformed) }
+        }
+    }
+
+    /// PostgreSQL runs the write above as one statement, SQLite statement by statement: on both the rows land, each
+    /// statement answers at its place, a guard that fails names its statement and rolls the whole write back, and a
+    /// refused row is the same refusal.
+    @Test(arguments: Engine.available)
+    func theEnginesRunTheWriteAlikeAndAGuardThatFailsUndoesIt(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            for ddl in [
+                "CREATE TABLE fw_orders (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, number TEXT NOT NULL UNIQUE)",
+                "CREATE TABLE fw_lines (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, order_id BIGINT NOT NULL REFERENCES fw_orders (id), line_no BIGINT NOT NULL, sku TEXT)",
+                "CREATE TABLE fw_lots (id BIGINT PRIMARY KEY, on_hand BIGINT NOT NULL, reserved BIGINT NOT NULL)",
+                "CREATE TABLE fw_reservations (order_id BIGINT NOT NULL REFERENCES fw_orders (id), line_id BIGINT NOT NULL REFERENCES fw_lines (id), quantity BIGINT NOT NULL)",
+                "CREATE TABLE fw_outbox (payload TEXT NOT NULL)",
+                "INSERT INTO fw_lots (id, on_hand, reserved) VALUES (7, 5, 0)",
+            ] {
+                let text = engine == .sqlite ? ddl.replacingOccurrences(of: "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", with: "INTEGER PRIMARY KEY") : ddl
+                _ = try await store.engine.write(Statement(SQL(text), cached: false))
+            }
+            let results = try await store.engine.write(Self.placement)
+            #expect(results.map(\.count) == [1, 0, 0, 0, 0])
+            let orderID = try results[0][0].int("id")
+            #expect(try results[0][0].text("number") == "SO-1")
+            let reservation = try await store.engine.read(Statement(
+                "SELECT r.order_id, l.line_no, l.sku, r.quantity FROM fw_reservations r JOIN fw_lines l ON l.id = r.line_id"))
+            #expect(reservation.count == 1)
+            #expect(try reservation.first?.int("order_id") == orderID)
+            #expect(try reservation.first?.text("sku") == "B")
+            #expect(try await store.engine.read(Statement("SELECT payload FROM fw_outbox")).map { try $0.text("payload") } == ["order SO-1"])
+
+            // Only 2 of the lot's 5 are left: the reservation's guard fails, and nothing of the write is kept.
+            var second = Self.placement
+            second[0].binds = [.value(.text("SO-2"))]
+            await #expect(throws: StoreError.guardFailed(label: "lots")) { _ = try await store.engine.write(second) }
+            // The same order number again: the unique index refuses it, named as it is without fusing.
+            await #expect(throws: StoreError.uniqueViolation(table: "fw_orders", columns: ["number"])) {
+                _ = try await store.engine.write(Self.placement)
+            }
+            #expect(try await store.engine.read(Statement("SELECT count(*) AS n FROM fw_orders"))[0].int("n") == 1)
+            #expect(try await store.engine.read(Statement("SELECT count(*) AS n FROM fw_lines"))[0].int("n") == 2)
+            #expect(try await store.engine.read(Statement("SELECT reserved FROM fw_lots"))[0].int("reserved") == 3)
+            #expect(try await store.engine.read(Statement("SELECT count(*) AS n FROM fw_outbox"))[0].int("n") == 1)
+
+            // The guard's failure leaves the statement prepared and usable: the next write of its shape runs.
+            _ = try await store.engine.write(Statement("UPDATE fw_lots SET on_hand = 100", cached: false))
+            second[0].binds = [.value(.text("SO-3"))]
+            let third = try await store.engine.write(second)
+            #expect(try third[0][0].text("number") == "SO-3")
+        }
+    }
+}
