@@ -7,11 +7,15 @@
 /// fused only where that cannot change what it does (else it runs statement by statement):
 /// - every statement is an `INSERT INTO`, `UPDATE` or `DELETE FROM` (a `SELECT`, a `WITH` or DDL is not fused);
 /// - a table an earlier statement updated or deleted from is not named again;
-/// - a table earlier statements inserted into is named again only by another plain INSERT into it, or read as
-///   `FROM t WHERE`: that read is given the table with the inserted rows (`(SELECT * FROM t UNION ALL SELECT *
-///   FROM sN) AS t`) — how a reservation finds the id of an order line inserted in the same write;
+/// - a table an earlier statement inserted into is not inserted into again (the ids would follow the order the
+///   statement runs its queries in, not the write's), and is named again only as `FROM t WHERE`: that read is given
+///   the table with the inserted rows (`(SELECT * FROM t UNION ALL SELECT * FROM sN) AS t`) — how a reservation
+///   finds the id of an order line inserted in the same write;
 /// - a reference to an earlier statement's result (`Bind.result`) becomes a subquery on that statement's rows,
 ///   which it must return (RETURNING).
+///
+/// The queries run in the order the final SELECT reads them (the guards first), the rest after it: not the write's
+/// order, which matters only to ids of one table, hence the rule on INSERTs above.
 ///
 /// A guard (`Expectation`) that fails makes the statement fail with `invalid input syntax for type integer:
 /// "docket guard N …"` (a cast of a text that is not a number, the only way plain SQL has to raise an error: no
@@ -42,8 +46,11 @@ struct FusedWrite {
             let target = targets[j]
             var text = statement.sql.postgres
             for table in changed where JoinedWrite.names(text, table: table) { return nil }
+            // Two INSERTs into one table (those JoinedWrite could not join): the ids would follow the order the
+            // statement runs them in, not the write's.
+            if target.kind == .insert, insertedBy[target.table] != nil { return nil }
             for (table, inserts) in insertedBy where JoinedWrite.names(text, table: table) {
-                guard let read = Self.reading(table, insertedBy: inserts, in: text, target: target) else { return nil }
+                guard let read = Self.reading(table, insertedBy: inserts, in: text) else { return nil }
                 text = read
                 readLater.formUnion(inserts)
             }
@@ -91,13 +98,13 @@ struct FusedWrite {
                 body += " RETURNING 1"
             }
             queries.append("s\(j) AS (\(body))")
+            columns.append(targets[j].returns ? "r\(j)" : nil)
             let count = "(SELECT count(*) FROM s\(j))"
             switch statement.expect {
             case .any: break
             case .rows(let n): guards += " WHEN \(count) <> \(n) THEN CAST('docket guard \(j) ' || \(count) AS INTEGER)"
             case .someRows: guards += " WHEN \(count) = 0 THEN CAST('docket guard \(j) ' || \(count) AS INTEGER)"
             }
-            columns.append(targets[j].returns ? "r\(j)" : nil)
         }
         var answer = [(guards.isEmpty ? "0" : "CASE\(guards) ELSE 0 END") + " AS docket_guard"]
         for (j, column) in columns.enumerated() {
@@ -131,16 +138,15 @@ struct FusedWrite {
         return Int(message[found.upperBound...].prefix { $0.isASCII && $0.isNumber })
     }
 
-    /// `text` (statement `target`) with its reads of `table`, inserted into by the statements `inserts` of the same
-    /// write, given the table with their rows; nil when it names the table any other way.
-    private static func reading(_ table: Substring, insertedBy inserts: [Int], in text: String, target: Target) -> String? {
+    /// `text` with its reads of `table`, inserted into by the statements `inserts` of the same write, given the table
+    /// with their rows; nil when it names the table any other way.
+    private static func reading(_ table: Substring, insertedBy inserts: [Int], in text: String) -> String? {
         let view = "(SELECT * FROM \(table)" + inserts.map { " UNION ALL SELECT * FROM s\($0)" }.joined() + ") AS \(table)"
         var out = ""
         var copied = text.startIndex
         var from = text.startIndex
         while let found = JoinedWrite.wordRange(of: table, in: text, from: from) {
             from = found.upperBound
-            if found == target.tableRange, target.kind == .insert, !target.upsert { continue }  // another INSERT into it
             guard text[..<found.lowerBound].hasSuffix("FROM "), text[found.upperBound...].hasPrefix(" WHERE ") else { return nil }
             out += text[copied..<found.lowerBound]
             out += view
@@ -149,13 +155,11 @@ struct FusedWrite {
         return out + text[copied...]
     }
 
-    /// What a statement changes: its kind and table, and whether it returns rows or resolves conflicts.
+    /// What a statement changes: its kind and table, and whether it returns rows.
     private struct Target {
         enum Kind { case insert, update, delete }
         let kind: Kind
         let table: Substring
-        let tableRange: Range<String.Index>
-        let upsert: Bool
         let returns: Bool
 
         init?(_ text: String) {
@@ -175,9 +179,7 @@ struct FusedWrite {
             }
             // One statement, nothing to split: a `;` would end the WITH query.
             guard !name.isEmpty, !text.utf8.contains(UInt8(ascii: ";")) else { return nil }
-            tableRange = lower..<name.endIndex
-            table = text[tableRange]
-            upsert = asciiRange(of: "ON CONFLICT", in: text, anyCase: true) != nil
+            table = text[lower..<name.endIndex]
             returns = asciiRange(of: "RETURNING", in: text, anyCase: true) != nil
         }
     }
