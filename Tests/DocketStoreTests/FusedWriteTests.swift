@@ -6,7 +6,7 @@ import Testing
 
 /// On PostgreSQL a write runs as one statement of data-modifying WITH queries (one round trip) where that cannot
 /// change what it does; every statement's rows still come back at its own position and every guard still holds.
-@Suite("Writes as one statement")
+@Suite("Writes and reads as one statement")
 struct FusedWriteTests {
     /// An order, its lines, a reservation finding a line's id by reading the lines inserted just before, and a
     /// message naming the order's number: the shape of a place-order write.
@@ -166,6 +166,63 @@ struct FusedWriteTests {
             second[0].binds = [.value(.text("SO-3"))]
             let third = try await store.engine.write(second)
             #expect(try third[0][0].text("number") == "SO-3")
+        }
+    }
+
+    @Test func aReadOfSeveralQueriesBecomesOneStatement() throws {
+        let read = try #require(FusedRead([
+            Statement("SELECT revision FROM master_revision WHERE id = 1"),
+            Statement("SELECT id, sku FROM products WHERE sku IN ($1, $2) ORDER BY sku DESC", ["A", "B"]),
+            Statement("SELECT order_id FROM idempotency_keys WHERE idempotency_key = $1", ["k"]),
+        ]))
+        #expect(read.statement.sql.postgres == [
+            "SELECT (SELECT CAST(json_agg(q) AS TEXT) FROM (SELECT revision FROM master_revision WHERE id = 1) AS q) AS r0, ",
+            "(SELECT CAST(json_agg(q) AS TEXT) FROM (SELECT id, sku FROM products WHERE sku IN ($1, $2) ORDER BY sku DESC) AS q) AS r1, ",
+            "(SELECT CAST(json_agg(q) AS TEXT) FROM (SELECT order_id FROM idempotency_keys WHERE idempotency_key = $3) AS q) AS r2",
+        ].joined())
+        #expect(read.statement.binds == ["A", "B", "k"].map { .value(.text($0)) })
+        let answer = SQLRow(columns: ColumnIndex(["r0", "r1", "r2"]), values: [.text(#"[{"revision":4}]"#), .text(#"[{"id":2,"sku":"B"}, {"id":1,"sku":"A"}]"#), .null])
+        let results = try read.results([answer])
+        #expect(results.map(\.count) == [1, 2, 0])
+        #expect(results[1].map { $0["sku"] } == [.text("B"), .text("A")])
+        // One query; a change; a reference to another statement's rows: read as before.
+        #expect(FusedRead([Statement("SELECT 1 AS one")]) == nil)
+        #expect(FusedRead([Statement("SELECT 1 AS one"), Statement("UPDATE fw_lots SET reserved = 0")]) == nil)
+        #expect(FusedRead([Statement("SELECT 1 AS one"), Statement("SELECT $1 AS x", [Bind.result(statement: 0, column: "one")])]) == nil)
+    }
+
+    /// A read of several queries answers alike on both engines: each query's rows in its order, types as read alone.
+    @Test(arguments: Engine.available)
+    func theEnginesReadSeveralQueriesAlike(_ engine: Engine) async throws {
+        try await withTestStore(engine) { store in
+            _ = try await store.engine.write(Statement("CREATE TABLE fr_rows (id BIGINT PRIMARY KEY, name TEXT, flag BOOLEAN, ratio DOUBLE PRECISION)", cached: false))
+            _ = try await store.engine.write(Statement(
+                "INSERT INTO fr_rows (id, name, flag, ratio) VALUES (1, $1, TRUE, 1.5), (2, $2, FALSE, 2), (3, NULL, NULL, NULL)",
+                ["订单 \"一\"\n", "b"]))
+            let queries = [
+                Statement("SELECT id, name, flag, ratio FROM fr_rows ORDER BY id DESC"),
+                Statement("SELECT id FROM fr_rows WHERE name = $1", ["none"]),
+                Statement("SELECT CAST(COUNT(*) AS BIGINT) AS n, MAX(name) AS top FROM fr_rows WHERE id > $1", [1]),
+            ]
+            let together = try await store.engine.read(queries)
+            var alone: [[SQLRow]] = []
+            for query in queries { alone.append(try await store.engine.read(query)) }
+            #expect(together.map(\.count) == [3, 0, 1])
+            #expect(try together[0].map { try $0.int("id") } == [3, 2, 1])
+            #expect(together[0][2]["name"] == .text("订单 \"一\"\n"))
+            #expect(try together[0][2].bool("flag") == true)
+            #expect(together[0][2].optionalDouble("ratio") == 1.5)
+            #expect(together[0][1].optionalDouble("ratio") == 2)
+            #expect(together[0][0]["name"] == .null)
+            #expect(try together[2][0].int("n") == 2)
+            for (a, b) in zip(together, alone) {
+                #expect(a.count == b.count)
+                for (x, y) in zip(a, b) {
+                    #expect(x.columns.names == y.columns.names)
+                    #expect(x.optionalText("name") == y.optionalText("name"))
+                    #expect(x.optionalInt("id") == y.optionalInt("id"))
+                }
+            }
         }
     }
 }

@@ -351,3 +351,43 @@ enum JSONRows {
         }
     }
 }
+
+/// PostgreSQL: a read of several queries as one statement — each query's rows aggregated as JSON — instead of BEGIN
+/// (repeatable read), a round trip per query and COMMIT (`PostgresEngine.read`). One statement reads one snapshot,
+/// which is what the transaction was for. Only queries (`SELECT`) with values bound are read so; each query's rows
+/// come back in its own order (`json_agg` takes them as its subquery gives them).
+struct FusedRead {
+    let statement: Statement
+    private let count: Int
+
+    init?(_ given: [Statement]) {
+        guard given.count > 1 else { return nil }
+        var binds: [Bind] = []
+        var columns: [String] = []
+        var cached = true
+        for (index, statement) in given.enumerated() {
+            let text = statement.sql.postgres
+            guard text.utf8.starts(with: "SELECT ".utf8), !text.utf8.contains(UInt8(ascii: ";")),
+                statement.binds.allSatisfy({ if case .value = $0 { true } else { false } })
+            else { return nil }
+            let query = Statement.renumbered(text, from: binds.count)
+            binds += statement.binds
+            cached = cached && statement.cached
+            columns.append("(SELECT CAST(json_agg(q) AS TEXT) FROM (\(query)) AS q) AS r\(index)")
+        }
+        let text = "SELECT " + columns.joined(separator: ", ")
+        var fused = Statement(SQL(postgres: text, sqlite: text), [], label: "read", cached: cached)
+        fused.binds = binds
+        statement = fused
+        count = given.count
+    }
+
+    /// Each query's rows, from the one row of the fused statement.
+    func results(_ rows: [SQLRow]) throws -> [[SQLRow]] {
+        guard let row = rows.first else { throw StoreError.decoding(column: "r0") }
+        return try (0..<count).map { index in
+            guard let json = row.optionalText("r\(index)") else { return [] }
+            return try JSONRows.parse(json)
+        }
+    }
+}

@@ -78,6 +78,9 @@ public final class PostgresEngine: StoreEngine, Service {
                 if statements.count == 1 {
                     return [try await self.execute(statements[0], results: [], on: connection)]
                 }
+                if let fused = FusedRead(statements) {
+                    return try fused.results(try await self.execute(fused.statement, results: [], on: connection))
+                }
                 return try await self.transaction(
                     "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", statements, on: connection)
             }
