@@ -90,6 +90,17 @@ struct FusedWriteTests {
         for write in refused {
             #expect(FusedWrite(write) == nil, "\(write.map(\.sql.postgres))")
         }
+        // More values than one PostgreSQL statement binds (65,535): run as given, and not joined either.
+        let half = Array(repeating: 1, count: 40_000).map { $0 as any SQLBindable }
+        let values = "(" + (1...40_000).map { "$\($0)" }.joined(separator: "), (") + ")"
+        let large = [
+            Statement(SQL("INSERT INTO fw_outbox (payload) VALUES \(values)"), half),
+            Statement(SQL("INSERT INTO fw_lines (line_no) VALUES \(values)"), half),
+        ]
+        #expect(FusedWrite(large) == nil)
+        #expect(FusedRead([Statement(SQL("SELECT 1 AS one WHERE 1 IN \(values)"), half), Statement(SQL("SELECT 2 AS two WHERE 1 IN \(values)"), half)]) == nil)
+        #expect(JoinedWrite([large[0], large[0]]).statements.count == 2)
+        #expect(FusedWrite([large[0], Statement("INSERT INTO fw_lines (line_no) VALUES ($1)", [1])]) != nil)
         // An UPDATE reading a table inserted into later is fine.
         #expect(FusedWrite([
             Statement("UPDATE fw_lots SET reserved = (SELECT count(*) FROM fw_lines) WHERE id = $1", [7]),

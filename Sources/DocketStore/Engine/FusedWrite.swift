@@ -85,6 +85,7 @@ struct FusedWrite {
             }
         }
 
+        guard binds.count <= maximumBinds else { return nil }
         var queries: [String] = []
         var guards = ""
         var columns: [String?] = []
@@ -375,6 +376,7 @@ struct FusedRead {
             cached = cached && statement.cached
             columns.append("(SELECT CAST(json_agg(q) AS TEXT) FROM (\(query)) AS q) AS r\(index)")
         }
+        guard binds.count <= maximumBinds else { return nil }
         let text = "SELECT " + columns.joined(separator: ", ")
         var fused = Statement(SQL(postgres: text, sqlite: text), [], label: "read", cached: cached)
         fused.binds = binds

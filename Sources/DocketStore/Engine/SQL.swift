@@ -435,6 +435,12 @@ struct JoinedWrite {
                 kept.append(given[index])
             }
         }
+        // PostgreSQL takes at most 65,535 values in one statement: a write that large runs as it was given.
+        guard kept.allSatisfy({ $0.binds.count <= maximumBinds }) else {
+            statements = given
+            positions = Array(given.indices)
+            return
+        }
         positions = given.indices.map { newIndex[carrier[$0]] }
         // A reference to an earlier statement's rows follows it to its new position (a joined INSERT returns none,
         // so only statements that were not joined can be referred to with effect).
@@ -532,6 +538,10 @@ struct JoinedWrite {
         return joined
     }
 }
+
+/// The most values PostgreSQL's protocol binds to one statement (a 16-bit count): statements joined or fused into one
+/// stay within it.
+let maximumBinds = 65_535
 
 /// The first occurrence of `needle` in `text` at or after `from`, byte for byte: SQL keywords and names are ASCII, and
 /// Foundation's `range(of:)` pays for Unicode matching (with `anyCase`, for a needle of ASCII letters only, by
