@@ -67,6 +67,8 @@ struct FusedWriteTests {
             // A query, or a statement of its own WITH.
             [Statement("SELECT on_hand FROM fw_lots WHERE id = $1", [7]), order],
             [Statement("WITH c AS (SELECT 1) INSERT INTO fw_outbox (payload) SELECT 'x' FROM c"), order],
+            // Rows inserted, then deleted (`DELETE FROM t WHERE` is not a read of them) or updated: neither would see them.
+            [order, Statement("DELETE FROM fw_orders WHERE id = $1", [Bind.result(statement: 0, column: "id")])],
             // A row inserted, then updated: the update would not see it.
             [order, Statement("UPDATE fw_orders SET number = $1 WHERE id = $2", ["SO-2", Bind.result(statement: 0, column: "id")])],
             // Rows deleted, then inserted again: the insert would meet the deleted ones.

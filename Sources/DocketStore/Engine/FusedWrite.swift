@@ -7,10 +7,10 @@
 /// fused only where that cannot change what it does (else it runs statement by statement):
 /// - every statement is an `INSERT INTO`, `UPDATE` or `DELETE FROM` (a `SELECT`, a `WITH` or DDL is not fused);
 /// - a table an earlier statement updated or deleted from is not named again;
-/// - a table an earlier statement inserted into is not inserted into again (the ids would follow the order the
-///   statement runs its queries in, not the write's), and is named again only as `FROM t WHERE`: that read is given
-///   the table with the inserted rows (`(SELECT * FROM t UNION ALL SELECT * FROM sN) AS t`) — how a reservation
-///   finds the id of an order line inserted in the same write;
+/// - a table an earlier statement inserted into is not written again (a second INSERT's ids would follow the order
+///   the statement runs its queries in, not the write's), and is named again only as `FROM t WHERE`: that read is
+///   given the table with the inserted rows (`(SELECT * FROM t UNION ALL SELECT * FROM sN) AS t`) — how a
+///   reservation finds the id of an order line inserted in the same write;
 /// - a reference to an earlier statement's result (`Bind.result`) becomes a subquery on that statement's rows,
 ///   which it must return (RETURNING).
 ///
@@ -46,9 +46,10 @@ struct FusedWrite {
             let target = targets[j]
             var text = statement.sql.postgres
             for table in changed where JoinedWrite.names(text, table: table) { return nil }
-            // Two INSERTs into one table (those JoinedWrite could not join): the ids would follow the order the
-            // statement runs them in, not the write's.
-            if target.kind == .insert, insertedBy[target.table] != nil { return nil }
+            // A table inserted into is not written again: a second INSERT's ids would follow the order the statement
+            // runs them in, not the write's (JoinedWrite joins those it can), and an UPDATE or DELETE would not see
+            // the rows.
+            if insertedBy[target.table] != nil { return nil }
             for (table, inserts) in insertedBy where JoinedWrite.names(text, table: table) {
                 guard let read = Self.reading(table, insertedBy: inserts, in: text) else { return nil }
                 text = read
