@@ -208,7 +208,7 @@ extension OrderPages {
     ) async throws -> Response {
         let order = try await store.orders.order(id: try context.orderID())
         let form = try await Self.form(request)
-        var entry = EntryForm(form)
+        let entry = EntryForm(form)
         switch form.text("op") ?? "submit" {
         case "more": return try await entryPage(mode(order), entry, context, extraRows: 5)
         case "paste": return try await pasted(mode(order), entry, context)
