@@ -6,6 +6,8 @@ import DocketStore
 /// made from the demo's plain ones (no lots, no expiry, not made to order); `customers` A-rated customers with
 /// room on their credit, spread over the demo's cities; every product received into every warehouse in plenty.
 /// Rules pass routine orders through all four reviews, so a place-order is intake, four passes and a reservation.
+/// Orders of history (`BulkOrders`, completed or cancelled, going back from yesterday) make it a desk that has been
+/// working, with the planner's statistics gathered over all of it.
 public enum BenchData {
     public static let skuPrefix = "BN-"
     public static let customerPrefix = "BC-"
@@ -38,13 +40,17 @@ public enum BenchData {
         return data
     }
 
-    /// Loads the data set into an empty database, with rules for every review stage.
-    public static func load(into store: Store, products: Int, customers: Int) async throws {
+    /// Loads the data set into an empty database, with rules for every review stage and `history` orders of history.
+    public static func load(
+        into store: Store, products: Int, customers: Int, history: Int = 0,
+        progress: @escaping @Sendable (String, Double) -> Void = { _, _ in }
+    ) async throws {
         let data = generate(products: products, customers: customers, today: store.clock.now().date(utcOffsetHours: 8))
         try await store.loadMasterData(data, by: .cli("bench"))
         for (code, stage) in [("BENCH-SALES", ReviewStage.sales), ("BENCH-FIN", .finance), ("BENCH-INV", .inventory), ("BENCH-FINAL", .final)] {
             _ = try await store.reviewRules.create(ReviewRule(code: code, name: "常规订单（压测）", stage: stage), by: .cli("bench"))
         }
+        _ = try await BulkOrders.fill(store, to: history, products: products, customers: customers, progress: progress)
         // The planner's statistics for the new tables, as autovacuum gathers them on a live database within a minute:
         // without them PostgreSQL guesses, and reads a few lots by hashing whole tables.
         _ = try await store.engine.write(Statement("ANALYZE", cached: false))

@@ -10,6 +10,10 @@ public struct BenchOptions: Sendable {
     public var clients = 8
     public var products = 1_000
     public var customers = 1_000
+    /// Orders of history written by the bulk path into a new data set before its statistics are gathered: a live order
+    /// desk has them, and PostgreSQL plans its foreign-key checks on what the statistics and the table's size say when a
+    /// connection first needs them — on an empty `orders` table a scan, which then grows with every order placed.
+    public var history = BulkOrders.perDay
     /// `--http`: run the scenarios against a `docket serve` child process over loopback instead of in-process.
     public var http: HTTPServe?
     public init() {}
@@ -151,7 +155,8 @@ public enum MixBench {
     ) async throws -> (skus: [String], customers: [String]) {
         if try await store.isEmpty() {
             progress("generating \(options.products) products, \(options.customers) customers", 0)
-            try await BenchData.load(into: store, products: options.products, customers: options.customers)
+            try await BenchData.load(
+                into: store, products: options.products, customers: options.customers, history: options.history, progress: progress)
         }
         let skus = try await store.engine.read(
             Statement("SELECT sku FROM products WHERE sku LIKE 'BN-%' ORDER BY sku", [])

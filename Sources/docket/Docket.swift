@@ -408,6 +408,8 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Concurrent clients.") var clients: Int = 8
     @Option(help: "Products in the generated data set.") var products: Int = 1_000
     @Option(help: "Customers in the generated data set.") var customers: Int = 1_000
+    @Option(help: "Orders of history in the generated data set (one day's by default), written by the bulk path before the planner's statistics are gathered, as on a live order desk; 0 starts from no orders.")
+    var history: Int = BenchOptions().history
     @Option(name: .customLong("group-commit"), help: "SQLite: on (default) or off.") var groupCommit: String = "on"
     @Option(help: "Also write the figures as JSON to this file (- for standard output).") var json: String?
     @Flag(help: "Measure master-data reads and stock receipts (the earlier micro-benchmarks).") var micro = false
@@ -423,6 +425,7 @@ struct Bench: AsyncParsableCommand {
             throw ValidationError("--products must be 10–1,000,000 and --customers 1–1,000,000")
         }
         guard ["on", "off"].contains(groupCommit) else { throw ValidationError("--group-commit must be on or off") }
+        guard (0...1_000_000).contains(history) else { throw ValidationError("--history must be between 0 and 1,000,000") }
         if let orders, !(1...100_000_000).contains(orders) { throw ValidationError("--orders must be between 1 and 100,000,000") }
         if orders != nil, micro { throw ValidationError("--orders and --micro are different runs: choose one") }
     }
@@ -442,6 +445,7 @@ struct Bench: AsyncParsableCommand {
         options.clients = clients
         options.products = products
         options.customers = customers
+        options.history = history
         if http {
             let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             options.http = HTTPServe(
