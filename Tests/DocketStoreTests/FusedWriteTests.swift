@@ -55,8 +55,9 @@ struct FusedWriteTests {
         #expect(results[0][0]["number"] == .text("SO-1"))
 
         #expect(FusedWrite.failedStatement(#"invalid input syntax for type integer: "docket guard 3 0""#) == 3)
-        #expect(fused.failedGuard(#"invalid input syntax for type integer: "docket guard 2 0""#) == "lots")
-        #expect(fused.failedGuard(#"invalid input syntax for type integer: "abc""#) == nil)
+        #expect(FusedWrite.failedStatement(#"invalid input syntax for type integer: "abc""#) == nil)
+        #expect(fused.label(2) == "lots")
+        #expect(fused.label(5) == nil)
     }
 
     @Test func writesWhoseStatementsMustSeeEachOthersChangesRunOneByOne() {

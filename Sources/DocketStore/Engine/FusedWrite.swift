@@ -122,16 +122,12 @@ struct FusedWrite {
 
     /// Each given statement's rows, from the fused statement's one row.
     func results(_ rows: [SQLRow]) throws -> [[SQLRow]] {
-        guard let row = rows.first else { throw StoreError.decoding(column: "docket_guard") }
-        return try rowColumns.map { column in
-            guard let column, let json = row.optionalText(column) else { return [] }
-            return try JSONRows.parse(json)
-        }
+        try JSONRows.columns(rowColumns, of: rows)
     }
 
-    /// The label of the guard whose failure `message` reports, or nil when the message is about something else.
-    func failedGuard(_ message: String) -> String? {
-        Self.failedStatement(message).flatMap { $0 < labels.count ? labels[$0] : nil }
+    /// The label of the given statement `index`, or nil when the write has no such statement.
+    func label(_ index: Int) -> String? {
+        index < labels.count ? labels[index] : nil
     }
 
     /// The index of the statement whose guard failed, from the error's message.
@@ -191,6 +187,16 @@ struct FusedWrite {
 /// integers, other numbers reals, `true`/`false` booleans, strings text; a nested object or array is kept as its text.
 enum JSONRows {
     struct Malformed: Error {}
+
+    /// The rows in each of the named columns of a fused statement's one row (none for a nil name or a NULL: `json_agg`
+    /// over no rows).
+    static func columns(_ names: [String?], of rows: [SQLRow]) throws -> [[SQLRow]] {
+        guard let row = rows.first else { throw StoreError.decoding(column: names.lazy.compactMap { $0 }.first ?? "r0") }
+        return try names.map { name in
+            guard let name, let json = row.optionalText(name) else { return [] }
+            return try parse(json)
+        }
+    }
 
     static func parse(_ text: String) throws -> [SQLRow] {
         var text = text
@@ -387,10 +393,6 @@ struct FusedRead {
 
     /// Each query's rows, from the one row of the fused statement.
     func results(_ rows: [SQLRow]) throws -> [[SQLRow]] {
-        guard let row = rows.first else { throw StoreError.decoding(column: "r0") }
-        return try (0..<count).map { index in
-            guard let json = row.optionalText("r\(index)") else { return [] }
-            return try JSONRows.parse(json)
-        }
+        try JSONRows.columns((0..<count).map { "r\($0)" }, of: rows)
     }
 }

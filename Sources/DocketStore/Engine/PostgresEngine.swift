@@ -125,9 +125,7 @@ public final class PostgresEngine: StoreEngine, Service {
         do {
             return try fused.results(try await execute(fused.statement, results: [], on: connection))
         } catch let error as PSQLError {
-            if error.serverInfo?[.sqlState] == "22P02", let label = fused.failedGuard(error.serverInfo?[.message] ?? "") {
-                throw StoreError.guardFailed(label: label)
-            }
+            if let label = Self.failedGuard(error).flatMap(fused.label) { throw StoreError.guardFailed(label: label) }
             throw error
         }
     }
@@ -232,7 +230,14 @@ public final class PostgresEngine: StoreEngine, Service {
     /// the row, or a transient conflict.
     static func leavesStatementUsable(_ error: PSQLError) -> Bool {
         error.serverInfo?[.sqlState]?.hasPrefix("23") == true || isTransient(error)
-            || (error.serverInfo?[.sqlState] == "22P02" && FusedWrite.failedStatement(error.serverInfo?[.message] ?? "") != nil)
+            || failedGuard(error) != nil
+    }
+
+    /// The statement of a fused write whose guard failed, when that is what the error reports (`FusedWrite`'s cast of
+    /// "docket guard N …": invalid text representation, 22P02).
+    static func failedGuard(_ error: PSQLError) -> Int? {
+        guard error.serverInfo?[.sqlState] == "22P02" else { return nil }
+        return FusedWrite.failedStatement(error.serverInfo?[.message] ?? "")
     }
 
     /// "cached plan must not change result type": a prepared statement outlived a change of the schema.
