@@ -42,8 +42,7 @@ public enum BenchData {
 
     /// Loads the data set into an empty database, with rules for every review stage and `history` orders of history.
     public static func load(
-        into store: Store, products: Int, customers: Int, history: Int = 0,
-        progress: @escaping @Sendable (String, Double) -> Void = { _, _ in }
+        into store: Store, products: Int, customers: Int, history: Int, progress: @escaping @Sendable (String, Double) -> Void
     ) async throws {
         let data = generate(products: products, customers: customers, today: store.clock.now().date(utcOffsetHours: 8))
         try await store.loadMasterData(data, by: .cli("bench"))
